@@ -1,0 +1,98 @@
+/**
+ * Leaf field schemas shared by the document schemas: money and quantities as canonical decimal strings,
+ * calendar dates, currency codes. Messages are written to be read after a path, e.g.
+ * `lines[0].unitPrice: must be a decimal number with at most 4 decimal places, got "abc"`.
+ */
+import { Decimal } from 'decimal.js';
+import { z } from 'zod';
+
+/** Plain decimal: optional minus, digits, optional fraction. No exponent, no "+", no spaces, no commas. */
+const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
+/** Xero stores amounts with at most 13 integer digits (money columns are decimal(18,4)-like). */
+const MAX_INTEGER_DIGITS = 13;
+
+export function describeInput(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (Array.isArray(v)) return 'an array';
+  return `a ${typeof v}`;
+}
+
+/**
+ * Canonical form: no leading zeros, no trailing fractional zeros, "-0" becomes "0".
+ * One spelling per value, so that identical documents compare equal when re-posted.
+ */
+export function canonicalDecimal(text: string): string {
+  const d = new Decimal(text);
+  return d.isZero() ? '0' : d.toFixed();
+}
+
+/** Parses a decimal given as string or number; undefined when it is not a plain decimal. */
+export function parseDecimalInput(v: unknown, maxDp: number): string | undefined {
+  let text: string;
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return undefined;
+    text = String(v); // shortest round-trip form; tiny or huge numbers come out with an exponent and fail below
+  } else if (typeof v === 'string') {
+    text = v.trim();
+  } else {
+    return undefined;
+  }
+  if (!DECIMAL_RE.test(text)) return undefined;
+  const [intPart = '', frac = ''] = text.replace('-', '').split('.');
+  if (frac.length > maxDp) return undefined;
+  if (intPart.replace(/^0+/, '').length > MAX_INTEGER_DIGITS) return undefined;
+  return canonicalDecimal(text);
+}
+
+export interface DecimalOptions {
+  maxDp: number;
+  min?: string;
+  max?: string;
+  /** e.g. "must be zero or more" */
+  rangeMessage?: string;
+}
+
+/** A decimal given as a JSON string or number, normalised to a canonical decimal string. */
+export function decimalField(o: DecimalOptions) {
+  const expectation = `must be a decimal number with at most ${o.maxDp} decimal places`;
+  return z.union([z.string(), z.number()], { error: (iss) => `${expectation}, got ${describeInput(iss.input)}` })
+    .transform((v, ctx) => {
+      const parsed = parseDecimalInput(v, o.maxDp);
+      if (parsed === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${expectation}, got ${describeInput(v)}`, input: v });
+        return z.NEVER;
+      }
+      const d = new Decimal(parsed);
+      if ((o.min !== undefined && d.lt(o.min)) || (o.max !== undefined && d.gt(o.max))) {
+        const range = o.rangeMessage ?? `must be between ${o.min ?? '-∞'} and ${o.max ?? '∞'}`;
+        ctx.addIssue({ code: 'custom', message: `${range}, got ${describeInput(v)}`, input: v });
+        return z.NEVER;
+      }
+      return parsed;
+    });
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written YYYY-MM-DD (so 2026-02-30 is false). */
+export function isCalendarDate(s: string): boolean {
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1900 || mo < 1 || mo > 12 || d < 1) return false;
+  const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return d <= days;
+}
+
+export const dateField = z.string({ error: (iss) => `must be a date as YYYY-MM-DD, got ${describeInput(iss.input)}` })
+  .refine(isCalendarDate, { error: (iss) => `must be a real calendar date as YYYY-MM-DD, got ${describeInput(iss.input)}` });
+
+export const currencyField = z.string({ error: (iss) => `must be a 3-letter ISO currency code, got ${describeInput(iss.input)}` })
+  .regex(/^[A-Z]{3}$/, { error: (iss) => `must be a 3-letter ISO currency code in capitals, got ${describeInput(iss.input)}` });
+
+/** Non-empty trimmed text up to `max` characters. */
+export function textField(max: number) {
+  return z.string().trim().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` });
+}
