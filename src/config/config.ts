@@ -1,0 +1,120 @@
+/**
+ * Configuration, parsed once from the environment at the entry points (CLI) and passed inward
+ * frozen. Nothing below src/cli reads process.env (STYLE.md §6; eslint enforces it).
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const XERO_API_URL = 'https://api.xero.com';
+const XERO_IDENTITY_URL = 'https://identity.xero.com';
+const XERO_LOGIN_URL = 'https://login.xero.com';
+/** Granular scopes are the default for Xero apps created since March 2026 (XERO.md §4.4). */
+export const DEFAULT_XERO_SCOPES =
+  'openid profile email offline_access accounting.invoices accounting.manualjournals accounting.contacts accounting.settings.read';
+
+const databaseUrl = z
+  .string()
+  .refine((v) => v.startsWith('sqlite:') || v.startsWith('postgres://') || v.startsWith('postgresql://'), {
+    message: 'must be sqlite:PATH or postgres://…',
+  });
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).transform((v) => v.replace(/\/+$/, ''));
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalText = z.string().min(1).optional();
+
+const envSchema = z.object({
+  XPORT_DATABASE_URL: databaseUrl.default('sqlite:./data/xport.db'),
+  XPORT_HOST: z.string().min(1).default('127.0.0.1'),
+  XPORT_PORT: port.default(3000),
+  XPORT_DATA_DIR: z.string().min(1).optional(),
+  XPORT_SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes as 64 hex characters or base64')
+    .optional(),
+  XPORT_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  XPORT_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  XPORT_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  XPORT_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  XPORT_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  XPORT_XERO_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  XPORT_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  XERO_CLIENT_ID: optionalText,
+  XERO_CLIENT_SECRET: optionalText,
+  XERO_REDIRECT_URI: httpUrl.optional(),
+  XERO_SCOPES: z.string().min(1).default(DEFAULT_XERO_SCOPES),
+  XERO_API_URL: httpUrl.default(XERO_API_URL),
+  XERO_IDENTITY_URL: httpUrl.default(XERO_IDENTITY_URL),
+  XERO_LOGIN_URL: httpUrl.default(XERO_LOGIN_URL),
+});
+
+export interface Config {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  /** Folder for the generated secret key and the default SQLite file. */
+  dataDir: string;
+  secretKey: string | undefined;
+  apiToken: string | undefined;
+  adminPassword: string | undefined;
+  logLevel: z.infer<typeof envSchema>['XPORT_LOG_LEVEL'];
+  logRetentionDays: number;
+  /** Export worker loops run inside `serve` (0 = API and UI only). */
+  workers: number;
+  xeroTimeoutMs: number;
+  pollMs: number;
+  xero: {
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    redirectUri: string | undefined;
+    scopes: string;
+    apiUrl: string;
+    identityUrl: string;
+    loginUrl: string;
+  };
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>, overrides: Partial<Config> = {}): Readonly<Config> {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = e.XPORT_DATA_DIR ?? defaultDataDir(e.XPORT_DATABASE_URL);
+  const config: Config = {
+    databaseUrl: e.XPORT_DATABASE_URL,
+    host: e.XPORT_HOST,
+    port: e.XPORT_PORT,
+    dataDir,
+    secretKey: e.XPORT_SECRET_KEY,
+    apiToken: e.XPORT_API_TOKEN,
+    adminPassword: e.XPORT_ADMIN_PASSWORD,
+    logLevel: e.XPORT_LOG_LEVEL,
+    logRetentionDays: e.XPORT_LOG_RETENTION_DAYS,
+    workers: e.XPORT_WORKERS,
+    xeroTimeoutMs: e.XPORT_XERO_TIMEOUT_MS,
+    pollMs: e.XPORT_POLL_MS,
+    xero: {
+      clientId: e.XERO_CLIENT_ID,
+      clientSecret: e.XERO_CLIENT_SECRET,
+      redirectUri: e.XERO_REDIRECT_URI,
+      scopes: e.XERO_SCOPES,
+      apiUrl: e.XERO_API_URL,
+      identityUrl: e.XERO_IDENTITY_URL,
+      loginUrl: e.XERO_LOGIN_URL,
+    },
+    ...overrides,
+  };
+  return Object.freeze(config);
+}
+
+function defaultDataDir(databaseUrl: string): string {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length);
+    if (file !== ':memory:') return path.dirname(path.resolve(file));
+  }
+  return path.resolve('data');
+}

@@ -1,0 +1,62 @@
+/**
+ * Numbered, append-only migrations (STYLE.md §4), applied under Kysely's migration lock so that
+ * several processes starting at once apply each migration exactly once. A database that has
+ * migrations this build does not know was written by a newer xport: refuse to run on it.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { DialectAdapter } from './dialect';
+import type { Database } from './schema';
+import * as m0001 from './migrations/0001_initial';
+
+type Step = { up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> };
+
+/** Never edit or reorder: add a new numbered file instead. */
+const MIGRATIONS: Record<string, Step> = {
+  '0001_initial': m0001,
+};
+
+export class SchemaTooNewError extends Error {}
+
+class InCodeProvider implements MigrationProvider {
+  constructor(private readonly adapter: DialectAdapter) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(MIGRATIONS).map(([name, step]) => [name, { up: (db: Kysely<unknown>) => step.up(db, this.adapter) }]),
+    );
+  }
+}
+
+export interface MigrationReport {
+  applied: string[];
+  current: string | null;
+}
+
+export async function migrateToLatest(db: Kysely<Database>, adapter: DialectAdapter): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider: new InCodeProvider(adapter) });
+  await refuseNewerSchema(db);
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw new Error(`Database migration failed: ${String(error instanceof Error ? error.message : error)}`, { cause: error });
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const names = Object.keys(MIGRATIONS);
+  return { applied, current: names[names.length - 1] ?? null };
+}
+
+async function refuseNewerSchema(db: Kysely<Database>): Promise<void> {
+  const known = new Set(Object.keys(MIGRATIONS));
+  const executed = await executedMigrationNames(db);
+  const unknown = executed.filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new SchemaTooNewError(
+      `This database was migrated by a newer xport (unknown migrations: ${unknown.join(', ')}). ` +
+        'Upgrade xport before running it on this database.',
+    );
+  }
+}
+
+async function executedMigrationNames(db: Kysely<Database>): Promise<string[]> {
+  const bookkeeping = db as unknown as Kysely<{ kysely_migration: { name: string } }>;
+  const tables = await db.introspection.getTables();
+  if (!tables.some((t) => t.name === 'kysely_migration')) return [];
+  const rows = await bookkeeping.selectFrom('kysely_migration').select('name').execute();
+  return rows.map((r) => r.name);
+}

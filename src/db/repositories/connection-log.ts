@@ -1,0 +1,108 @@
+/**
+ * The Connection Log: every sync event, newest first, filterable by level and free text. Entries
+ * never carry a token: details are built by the engine from known-safe fields only.
+ */
+import type { Kysely } from 'kysely';
+import type { DialectAdapter } from '../dialect';
+import type { Database, LogRow } from '../schema';
+import { iso } from '../clock';
+
+export type LogLevel = 'info' | 'error';
+
+export interface LogEntryInput {
+  tenantId: string | null;
+  level: LogLevel;
+  event: string;
+  message: string;
+  exportId?: number | null;
+  documentRef?: string | null;
+  details?: Record<string, unknown> | null;
+  actor?: string | null;
+  at?: Date;
+}
+
+export interface LogEntry {
+  id: number;
+  tenantId: string | null;
+  at: string;
+  level: LogLevel;
+  event: string;
+  message: string;
+  exportId: number | null;
+  documentRef: string | null;
+  details: Record<string, unknown> | null;
+  actor: string | null;
+}
+
+export interface LogQuery {
+  tenantId: string | null;
+  level?: 'all' | LogLevel;
+  q?: string;
+  /** Entries with id below this (the cursor of the previous page). */
+  beforeId?: number;
+  exportId?: number;
+  since?: Date;
+  limit?: number;
+}
+
+function toEntry(r: LogRow): LogEntry {
+  return {
+    id: r.id, tenantId: r.tenant_id, at: r.at, level: r.level === 'error' ? 'error' : 'info', event: r.event, message: r.message,
+    exportId: r.export_id, documentRef: r.document_ref, details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null, actor: r.actor,
+  };
+}
+
+export class ConnectionLogRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly adapter: DialectAdapter,
+  ) {}
+
+  async append(entries: LogEntryInput[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.db
+      .insertInto('connection_log')
+      .values(entries.map((e) => ({
+        tenant_id: e.tenantId, at: iso(e.at ?? new Date()), level: e.level, event: e.event, message: e.message,
+        export_id: e.exportId ?? null, document_ref: e.documentRef ?? null, details: e.details ? JSON.stringify(e.details) : null, actor: e.actor ?? null,
+      })))
+      .execute();
+  }
+
+  async search(query: LogQuery): Promise<{ entries: LogEntry[]; nextCursor: number | null }> {
+    const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
+    let q = this.db.selectFrom('connection_log').selectAll();
+    if (query.tenantId) q = q.where('tenant_id', '=', query.tenantId);
+    if (query.level && query.level !== 'all') q = q.where('level', '=', query.level);
+    if (query.beforeId) q = q.where('id', '<', query.beforeId);
+    if (query.exportId) q = q.where('export_id', '=', query.exportId);
+    if (query.since) q = q.where('at', '>=', iso(query.since));
+    if (query.q) {
+      const needle = query.q;
+      q = q.where((eb) => eb.or([
+        this.adapter.containsText(eb.ref('message'), needle),
+        this.adapter.containsText(eb.ref('document_ref'), needle),
+      ]));
+    }
+    const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
+    const page = rows.slice(0, limit).map(toEntry);
+    return { entries: page, nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null };
+  }
+
+  async get(id: number): Promise<LogEntry | null> {
+    const row = await this.db.selectFrom('connection_log').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toEntry(row) : null;
+  }
+
+  /** Deletes entries older than the retention in small batches, so no long lock is held. */
+  async prune(olderThan: Date, batchSize = 5000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const ids = this.db.selectFrom('connection_log').select('id').where('at', '<', iso(olderThan)).orderBy('id').limit(batchSize);
+      const res = await this.db.deleteFrom('connection_log').where('id', 'in', ids).executeTakeFirst();
+      const n = Number(res.numDeletedRows);
+      total += n;
+      if (n < batchSize) return total;
+    }
+  }
+}

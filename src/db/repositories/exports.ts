@@ -1,0 +1,371 @@
+/**
+ * The export queue. An export is one attempt-able unit of work: one revision of one source
+ * document on its way to one Xero organisation. Rows move queued → exporting → exported, or to
+ * failed / waiting / skipped; attempts are kept in export_attempts with the Idempotency-Key that
+ * was stored *before* the call went out.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DialectAdapter } from '../dialect';
+import type { Database, ExportRow } from '../schema';
+import { iso } from '../clock';
+
+export type ExportStatus = 'queued' | 'waiting' | 'exporting' | 'exported' | 'failed' | 'skipped';
+const OPEN_STATUSES: ExportStatus[] = ['queued', 'waiting', 'exporting', 'failed'];
+
+export interface PreparedDocument {
+  kind: string;
+  sourceId: string;
+  revision: number;
+  payload: string;
+  reference: string;
+  docDate: string | null;
+  total: string | null;
+}
+
+export interface IngestResult {
+  sourceId: string;
+  kind: string;
+  revision: number;
+  exportId: number;
+  status: string;
+  duplicate: boolean;
+}
+
+export interface FailureInfo {
+  message: string;
+  code: string;
+  errorClass: string;
+  action: string;
+}
+
+export interface ExportFilter {
+  tenantId: string;
+  statuses?: ExportStatus[];
+  kinds?: string[];
+  errorCode?: string;
+  search?: string;
+  fromDate?: string;
+  toDate?: string;
+  beforeId?: number;
+  limit?: number;
+}
+
+export class ExportsRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly adapter: DialectAdapter,
+  ) {}
+
+  /** Stores documents and queues their exports in one transaction: all or nothing. */
+  async ingest(tenantId: string, docs: PreparedDocument[], now = new Date()): Promise<IngestResult[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const results: IngestResult[] = [];
+      for (const doc of docs) results.push(await this.ingestOne(trx, tenantId, doc, now));
+      return results;
+    });
+  }
+
+  private async ingestOne(trx: Transaction<Database>, tenantId: string, doc: PreparedDocument, now: Date): Promise<IngestResult> {
+    const base = { sourceId: doc.sourceId, kind: doc.kind, revision: doc.revision };
+    const existing = await trx
+      .selectFrom('documents')
+      .innerJoin('exports', 'exports.document_id', 'documents.id')
+      .select(['exports.id', 'exports.status'])
+      .where('documents.tenant_id', '=', tenantId)
+      .where('documents.kind', '=', doc.kind)
+      .where('documents.source_id', '=', doc.sourceId)
+      .where('documents.revision', '=', doc.revision)
+      .orderBy('exports.id', 'desc')
+      .executeTakeFirst();
+    if (existing) return { ...base, exportId: existing.id, status: existing.status, duplicate: true };
+
+    const t = iso(now);
+    const { id: documentId } = await trx
+      .insertInto('documents')
+      .values({ tenant_id: tenantId, kind: doc.kind, source_id: doc.sourceId, revision: doc.revision, payload: doc.payload, reference: doc.reference, doc_date: doc.docDate, total: doc.total, received_at: t })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const siblings = await trx
+      .selectFrom('exports')
+      .select(['id', 'revision', 'status', 'xero_id'])
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', doc.kind)
+      .where('source_id', '=', doc.sourceId)
+      .execute();
+    const newer = siblings.find((s) => s.revision > doc.revision && s.status !== 'skipped');
+    const xeroId = siblings.filter((s) => s.xero_id).sort((a, b) => b.revision - a.revision)[0]?.xero_id ?? null;
+    const supersededIds = siblings.filter((s) => s.revision < doc.revision && ['queued', 'waiting', 'failed'].includes(s.status)).map((s) => s.id);
+    if (supersededIds.length > 0) {
+      await trx
+        .updateTable('exports')
+        .set({ status: 'skipped', wait_reason: `superseded by revision ${doc.revision}`, updated_at: t })
+        .where('id', 'in', supersededIds)
+        .execute();
+    }
+    const status: ExportStatus = newer ? 'skipped' : 'queued';
+    const { id } = await trx
+      .insertInto('exports')
+      .values({
+        tenant_id: tenantId, document_id: documentId, kind: doc.kind, source_id: doc.sourceId, revision: doc.revision,
+        status, wait_reason: newer ? `superseded by revision ${newer.revision}` : null, attempts: 0,
+        next_attempt_at: t, xero_id: xeroId, needs_reconcile: 0, created_at: t, updated_at: t,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { ...base, exportId: id, status, duplicate: false };
+  }
+
+  /**
+   * Claims up to `limit` due exports of the given kinds for one organisation under a lease.
+   * On PostgreSQL the candidate rows are locked with FOR UPDATE SKIP LOCKED, so two workers never
+   * claim the same row; on SQLite the single UPDATE … RETURNING is atomic.
+   */
+  async claim(p: { tenantId: string; kinds: string[]; limit: number; owner: string; leaseMs: number; now?: Date }): Promise<ExportRow[]> {
+    const now = p.now ?? new Date();
+    const candidates = this.adapter.lockForClaim(
+      this.db
+        .selectFrom('exports')
+        .select('id')
+        .where('tenant_id', '=', p.tenantId)
+        .where('status', '=', 'queued')
+        .where('kind', 'in', p.kinds)
+        .where('next_attempt_at', '<=', iso(now))
+        .orderBy('id')
+        .limit(p.limit),
+    );
+    const rows = await this.db
+      .updateTable('exports')
+      .set({ status: 'exporting', lease_owner: p.owner, lease_until: iso(new Date(now.getTime() + p.leaseMs)), updated_at: iso(now) })
+      .where('id', 'in', candidates)
+      .where('status', '=', 'queued')
+      .returningAll()
+      .execute();
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  /** Organisations with due work, oldest work first, so that one big backlog cannot starve the rest. */
+  async tenantsWithDueWork(now = new Date(), limit = 100): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('exports')
+      .innerJoin('tenants', 'tenants.id', 'exports.tenant_id')
+      .select(['exports.tenant_id', sql<string>`min(exports.next_attempt_at)`.as('due')])
+      .where('exports.status', '=', 'queued')
+      .where('exports.next_attempt_at', '<=', iso(now))
+      .where('tenants.status', '=', 'active')
+      .where((eb) => eb.or([eb('tenants.paused_until', 'is', null), eb('tenants.paused_until', '<=', iso(now))]))
+      .groupBy('exports.tenant_id')
+      .orderBy('due')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.tenant_id);
+  }
+
+  /** Work whose lease ran out (a worker died mid-call) goes back to the queue, to be reconciled first. */
+  async recoverExpiredLeases(now = new Date()): Promise<number> {
+    const rows = await this.db
+      .updateTable('exports')
+      .set({ status: 'queued', lease_owner: null, lease_until: null, needs_reconcile: 1, updated_at: iso(now) })
+      .where('status', '=', 'exporting')
+      .where('lease_until', '<', iso(now))
+      .returning('id')
+      .execute();
+    return rows.length;
+  }
+
+  async renewLease(ids: number[], owner: string, until: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.updateTable('exports').set({ lease_until: iso(until) }).where('id', 'in', ids).where('lease_owner', '=', owner).execute();
+  }
+
+  /** Records the attempt and its Idempotency-Key before the call is made. */
+  async startAttempt(exportIds: number[], batchId: string, idempotencyKey: string, now = new Date()): Promise<void> {
+    if (exportIds.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('exports').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', 'in', exportIds).execute();
+      const rows = await trx.selectFrom('exports').select(['id', 'attempts']).where('id', 'in', exportIds).execute();
+      await trx
+        .insertInto('export_attempts')
+        .values(rows.map((r) => ({ export_id: r.id, attempt_no: r.attempts, batch_id: batchId, idempotency_key: idempotencyKey, started_at: iso(now) })))
+        .execute();
+    });
+  }
+
+  async finishAttempt(exportId: number, batchId: string, r: { outcome: string; httpStatus: number | null; error: string | null; correlationId: string | null }): Promise<void> {
+    await this.db
+      .updateTable('export_attempts')
+      .set({ finished_at: iso(), outcome: r.outcome, http_status: r.httpStatus, error: r.error, correlation_id: r.correlationId })
+      .where('export_id', '=', exportId)
+      .where('batch_id', '=', batchId)
+      .execute();
+  }
+
+  async markExported(id: number, x: { xeroId: string; xeroNumber: string | null; xeroTotal: string | null }, now = new Date()): Promise<void> {
+    await this.db
+      .updateTable('exports')
+      .set({ status: 'exported', xero_id: x.xeroId, xero_number: x.xeroNumber, xero_total: x.xeroTotal, exported_at: iso(now), updated_at: iso(now),
+        last_error: null, error_code: null, error_class: null, action_required: null, wait_reason: null, waiting_for: null,
+        lease_owner: null, lease_until: null, needs_reconcile: 0 })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async markFailed(id: number, f: FailureInfo, now = new Date()): Promise<void> {
+    await this.db
+      .updateTable('exports')
+      .set({ status: 'failed', last_error: f.message, error_code: f.code, error_class: f.errorClass, action_required: f.action,
+        lease_owner: null, lease_until: null, wait_reason: null, waiting_for: null, updated_at: iso(now) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Back to the queue for a later attempt (transient failure, or a pause of the organisation). */
+  async requeue(ids: number[], p: { at: Date; failure?: FailureInfo | null; needsReconcile?: boolean; waitReason?: string | null }): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('exports')
+      .set({
+        status: 'queued', next_attempt_at: iso(p.at), lease_owner: null, lease_until: null, updated_at: iso(),
+        wait_reason: p.waitReason ?? null,
+        ...(p.failure ? { last_error: p.failure.message, error_code: p.failure.code, error_class: p.failure.errorClass, action_required: p.failure.action } : {}),
+        ...(p.needsReconcile === undefined ? {} : { needs_reconcile: p.needsReconcile ? 1 : 0 }),
+      })
+      .where('id', 'in', ids)
+      .execute();
+  }
+
+  /** Parks an export until something else happens (its contact is exported, a lock date moves). */
+  async setWaiting(id: number, reason: string, waitingFor: string): Promise<void> {
+    await this.db
+      .updateTable('exports')
+      .set({ status: 'waiting', wait_reason: reason, waiting_for: waitingFor, lease_owner: null, lease_until: null, updated_at: iso() })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async releaseWaiting(tenantId: string, waitingFor: string): Promise<number> {
+    const rows = await this.db
+      .updateTable('exports')
+      .set({ status: 'queued', wait_reason: null, waiting_for: null, next_attempt_at: iso(), updated_at: iso() })
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'waiting')
+      .where('waiting_for', '=', waitingFor)
+      .returning('id')
+      .execute();
+    return rows.length;
+  }
+
+  async updateWaitReason(tenantId: string, waitingFor: string, reason: string): Promise<void> {
+    await this.db.updateTable('exports').set({ wait_reason: reason, updated_at: iso() })
+      .where('tenant_id', '=', tenantId).where('status', '=', 'waiting').where('waiting_for', '=', waitingFor).execute();
+  }
+
+  async get(tenantId: string, id: number): Promise<ExportRow | null> {
+    const row = await this.db.selectFrom('exports').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return row ?? null;
+  }
+
+  async latestForSource(tenantId: string, kind: string, sourceId: string): Promise<ExportRow | null> {
+    const row = await this.db.selectFrom('exports').selectAll()
+      .where('tenant_id', '=', tenantId).where('kind', '=', kind).where('source_id', '=', sourceId)
+      .where('status', '!=', 'skipped')
+      .orderBy('revision', 'desc').orderBy('id', 'desc').executeTakeFirst();
+    return row ?? null;
+  }
+
+  async documentPayload(documentId: number): Promise<string> {
+    const row = await this.db.selectFrom('documents').select('payload').where('id', '=', documentId).executeTakeFirstOrThrow();
+    return row.payload;
+  }
+
+  async documentPayloads(documentIds: number[]): Promise<Map<number, string>> {
+    if (documentIds.length === 0) return new Map();
+    const rows = await this.db.selectFrom('documents').select(['id', 'payload']).where('id', 'in', documentIds).execute();
+    return new Map(rows.map((r) => [r.id, r.payload]));
+  }
+
+  async countByStatus(tenantId: string | null): Promise<Record<ExportStatus, number>> {
+    let q = this.db.selectFrom('exports').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status');
+    if (tenantId) q = q.where('tenant_id', '=', tenantId);
+    const rows = await q.execute();
+    const counts: Record<ExportStatus, number> = { queued: 0, waiting: 0, exporting: 0, exported: 0, failed: 0, skipped: 0 };
+    for (const r of rows) if (r.status in counts) counts[r.status as ExportStatus] = Number(r.n);
+    return counts;
+  }
+
+  async list(f: ExportFilter): Promise<Array<ExportRow & { reference: string; doc_date: string | null; total: string | null }>> {
+    let q = this.db
+      .selectFrom('exports')
+      .innerJoin('documents', 'documents.id', 'exports.document_id')
+      .selectAll('exports')
+      .select(['documents.reference', 'documents.doc_date', 'documents.total'])
+      .where('exports.tenant_id', '=', f.tenantId);
+    if (f.statuses?.length) q = q.where('exports.status', 'in', f.statuses);
+    if (f.kinds?.length) q = q.where('exports.kind', 'in', f.kinds);
+    if (f.errorCode) q = q.where('exports.error_code', '=', f.errorCode);
+    if (f.fromDate) q = q.where('documents.doc_date', '>=', f.fromDate);
+    if (f.toDate) q = q.where('documents.doc_date', '<=', f.toDate);
+    if (f.beforeId) q = q.where('exports.id', '<', f.beforeId);
+    if (f.search) {
+      const needle = f.search;
+      q = q.where((eb) => eb.or([this.adapter.containsText(eb.ref('documents.reference'), needle), this.adapter.containsText(eb.ref('exports.last_error'), needle)]));
+    }
+    return q.orderBy('exports.id', 'desc').limit(Math.min(f.limit ?? 50, 500)).execute();
+  }
+
+  /** Failed exports grouped by error code and message: the "12 items: …" view. */
+  async failureGroups(tenantId: string): Promise<Array<{ error_code: string | null; last_error: string | null; action_required: string | null; n: number }>> {
+    return this.db
+      .selectFrom('exports')
+      .select(['error_code', 'last_error', 'action_required', sql<number>`count(*)`.as('n')])
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'failed')
+      .groupBy(['error_code', 'last_error', 'action_required'])
+      .orderBy(sql`count(*)`, 'desc')
+      .limit(200)
+      .execute();
+  }
+
+  async attempts(exportId: number) {
+    return this.db.selectFrom('export_attempts').selectAll().where('export_id', '=', exportId).orderBy('attempt_no').execute();
+  }
+
+  /** failed → queued now (a person pressed Export). Returns the ids that changed. */
+  async retry(tenantId: string, ids: number[] | 'all-failed', filter: { errorCode?: string } = {}): Promise<number[]> {
+    let q = this.db
+      .updateTable('exports')
+      .set({ status: 'queued', next_attempt_at: iso(), updated_at: iso(), wait_reason: null })
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'failed');
+    if (ids !== 'all-failed') q = q.where('id', 'in', ids.length ? ids : [-1]);
+    if (filter.errorCode) q = q.where('error_code', '=', filter.errorCode);
+    const rows = await q.returning('id').execute();
+    return rows.map((r) => r.id);
+  }
+
+  async skip(tenantId: string, id: number): Promise<boolean> {
+    const rows = await this.db.updateTable('exports').set({ status: 'skipped', wait_reason: 'skipped by a user', updated_at: iso() })
+      .where('tenant_id', '=', tenantId).where('id', '=', id).where('status', 'in', ['failed', 'queued', 'waiting'])
+      .returning('id').execute();
+    return rows.length > 0;
+  }
+
+  /** Removes failed exports from the queue (the document itself is kept for its history). */
+  async delete(tenantId: string, ids: number[] | 'all-failed'): Promise<Array<{ id: number; source_id: string; kind: string }>> {
+    return this.db.transaction().execute(async (trx) => {
+      let q = trx.selectFrom('exports').select(['id', 'source_id', 'kind']).where('tenant_id', '=', tenantId);
+      q = ids === 'all-failed' ? q.where('status', '=', 'failed') : q.where('id', 'in', ids.length ? ids : [-1]).where('status', '!=', 'exporting');
+      const rows = await q.execute();
+      const rowIds = rows.map((r) => r.id);
+      for (let i = 0; i < rowIds.length; i += 500) {
+        const chunk = rowIds.slice(i, i + 500);
+        await trx.deleteFrom('export_attempts').where('export_id', 'in', chunk).execute();
+        await trx.deleteFrom('exports').where('id', 'in', chunk).execute();
+      }
+      return rows;
+    });
+  }
+
+  isOpen(status: string): boolean {
+    return (OPEN_STATUSES as string[]).includes(status);
+  }
+}

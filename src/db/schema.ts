@@ -1,0 +1,165 @@
+/**
+ * Table types for Kysely. Times are ISO-8601 UTC strings ("2026-11-23T20:00:00.000Z") on both
+ * databases: they sort as text, compare as text, and need no per-dialect conversion.
+ * JSON is stored as text for the same reason.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface TenantsTable {
+  id: string; // Xero tenant id
+  name: string;
+  connection_id: string | null;
+  status: string; // 'active' | 'disconnected'
+  paused_until: string | null;
+  pause_reason: string | null;
+  pause_code: string | null;
+  settings: string; // JSON OrgSettings
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DocumentsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  kind: string;
+  source_id: string;
+  revision: number;
+  payload: string; // JSON, normalised SourceDocument
+  reference: string;
+  doc_date: string | null;
+  total: string | null;
+  received_at: string;
+}
+
+export interface ExportsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  document_id: number;
+  kind: string;
+  source_id: string;
+  revision: number;
+  /** Export ordering key among exports of one (tenant, kind, source id): newer revisions supersede. */
+  status: string;
+  wait_reason: string | null;
+  waiting_for: string | null;
+  attempts: number;
+  next_attempt_at: string;
+  last_error: string | null;
+  error_code: string | null;
+  error_class: string | null;
+  action_required: string | null;
+  xero_id: string | null;
+  xero_number: string | null;
+  xero_total: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** Set when an attempt's outcome is unknown: the next attempt must look the document up in Xero first. */
+  needs_reconcile: number;
+  created_at: string;
+  updated_at: string;
+  exported_at: string | null;
+}
+
+export interface ExportAttemptsTable {
+  id: Generated<number>;
+  export_id: number;
+  attempt_no: number;
+  batch_id: string;
+  idempotency_key: string;
+  started_at: string;
+  finished_at: string | null;
+  outcome: string | null; // 'ok' | 'error' | 'unknown' | 'transient' | 'rate_limited'
+  http_status: number | null;
+  error: string | null;
+  correlation_id: string | null;
+}
+
+export interface ConnectionLogTable {
+  id: Generated<number>;
+  tenant_id: string | null;
+  at: string;
+  level: string; // 'info' | 'error'
+  event: string;
+  message: string;
+  export_id: number | null;
+  document_ref: string | null;
+  details: string | null; // JSON, never a token
+  actor: string | null;
+}
+
+export interface ContactLinksTable {
+  tenant_id: string;
+  contact_kind: string; // customer | supplier
+  source_id: string;
+  xero_contact_id: string;
+  linked_by: string; // 'export' | 'user'
+  archived: number;
+  updated_at: string;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  tenant_id: string | null;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  role: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  role: string; // 'admin' | 'viewer'
+  created_at: string;
+}
+
+export interface ReferenceCacheTable {
+  tenant_id: string;
+  kind: string; // accounts | tax_rates | organisation | tracking_categories | currencies
+  data: string;
+  fetched_at: string;
+}
+
+export interface XeroConnectionsTable {
+  id: string;
+  kind: string; // 'oauth' | 'client_credentials'
+  token_ciphertext: string | null;
+  access_expires_at: string | null;
+  refresh_expires_at: string | null;
+  status: string;
+  refresh_lock_until: string | null;
+  refresh_lock_owner: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface KeyValueTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  documents: DocumentsTable;
+  exports: ExportsTable;
+  export_attempts: ExportAttemptsTable;
+  connection_log: ConnectionLogTable;
+  contact_links: ContactLinksTable;
+  api_tokens: ApiTokensTable;
+  users: UsersTable;
+  reference_cache: ReferenceCacheTable;
+  xero_connections: XeroConnectionsTable;
+  key_value: KeyValueTable;
+}
+
+export type ExportRow = Selectable<ExportsTable>;
+export type NewExport = Insertable<ExportsTable>;
+export type ExportUpdate = Updateable<ExportsTable>;
+export type DocumentRow = Selectable<DocumentsTable>;
+export type LogRow = Selectable<ConnectionLogTable>;
+export type TenantRow = Selectable<TenantsTable>;
