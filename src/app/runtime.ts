@@ -1,0 +1,88 @@
+/**
+ * Wires xport together from a Config: the store, the event bus and its subscribers, the Xero
+ * client and token source, reference data, the queue service and the export workers. The CLI's
+ * serve, worker and demo commands and the tests all build their process from this.
+ */
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config/config';
+import { openStore, type Store } from '../db/store';
+import { attachConnectionLog } from '../engine/connection-log-writer';
+import { EventBus } from '../engine/events';
+import { InProcessGate, OpenGate, type CallGate } from '../engine/limiter';
+import { ReferenceService } from '../engine/reference';
+import { QueueService } from '../engine/service';
+import { ExportWorker, type WorkerOptions } from '../engine/worker';
+import { XeroClient } from '../xero/client';
+import { ClientCredentialsTokenSource, type TokenSource } from '../xero/tokens';
+
+export interface Runtime {
+  config: Readonly<Config>;
+  store: Store;
+  bus: EventBus;
+  logger: Logger;
+  xero: XeroClient;
+  tokens: TokenSource;
+  reference: ReferenceService;
+  queue: QueueService;
+  workers: ExportWorker[];
+  startWorkers(): void;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  workerOptions?: Partial<WorkerOptions>;
+  /** Skip client-side limits (throughput runs against a sandbox with limits off). */
+  noClientLimits?: boolean;
+  logger?: Logger;
+  tokens?: TokenSource;
+}
+
+export async function createRuntime(config: Readonly<Config>, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? pino({ level: config.logLevel, redact: ['*.authorization', '*.token', '*.access_token', '*.refresh_token', 'headers.authorization'] });
+  const store = await openStore(config.databaseUrl);
+  const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
+  attachConnectionLog(bus, store.log);
+  const tokens = options.tokens ?? tokenSourceFor(config);
+  const xero = new XeroClient({ apiUrl: config.xero.apiUrl, tokens, timeoutMs: config.xeroTimeoutMs });
+  const reference = new ReferenceService(store.reference, xero, bus);
+  const queue = new QueueService(store, bus);
+  const gate: CallGate = options.noClientLimits ? new OpenGate() : new InProcessGate();
+  const workers = Array.from({ length: config.workers }, () =>
+    new ExportWorker({ store, xero, bus, gate, reference, logger }, { pollMs: config.pollMs, ...options.workerOptions }));
+  queue.onWork(() => workers.forEach((w) => w.poke()));
+  return {
+    config, store, bus, logger, xero, tokens, reference, queue, workers,
+    startWorkers: () => workers.forEach((w) => w.start()),
+    async close() {
+      await Promise.all(workers.map((w) => w.stop()));
+      await store.close();
+    },
+  };
+}
+
+function tokenSourceFor(config: Readonly<Config>): TokenSource {
+  const { clientId, clientSecret } = config.xero;
+  if (!clientId || !clientSecret) {
+    return {
+      accessToken: async () => ({ ok: false, reason: 'No Xero app is configured: set XERO_CLIENT_ID and XERO_CLIENT_SECRET, or connect in Settings', code: 'not_connected' }),
+      invalidate: () => {},
+    };
+  }
+  return new ClientCredentialsTokenSource({ identityUrl: config.xero.identityUrl, clientId, clientSecret, timeoutMs: config.xeroTimeoutMs });
+}
+
+/**
+ * Reads the organisations this app may act for and records them; makes sure the start-up API token
+ * (XPORT_API_TOKEN) exists, bound to the first organisation.
+ */
+export async function syncConnections(rt: Runtime): Promise<{ ok: true; tenants: Array<{ id: string; name: string }> } | { ok: false; reason: string }> {
+  const res = await rt.xero.connections();
+  if (!res.ok) return res;
+  for (const t of res.tenants) await rt.store.tenants.upsert({ id: t.tenantId, name: t.tenantName, connectionId: t.id });
+  const tenants = res.tenants.map((t) => ({ id: t.tenantId, name: t.tenantName }));
+  if (rt.config.apiToken) {
+    const first = (await rt.store.tenants.list())[0];
+    await rt.store.tokens.ensure({ value: rt.config.apiToken, tenantId: first?.id ?? null, name: 'XPORT_API_TOKEN' });
+  }
+  return { ok: true, tenants };
+}

@@ -1,0 +1,23 @@
+/**
+ * The `xport` command (CONTRACT.md). Each command parses the environment once, then calls library
+ * functions and formats their result: thin shells.
+ */
+import { Command, Option } from 'commander';
+import { registerDataCommands } from './data-commands';
+import { registerServerCommands } from './server-commands';
+
+const program = new Command();
+program
+  .name('xport')
+  .description('Export an inventory system\'s documents into Xero, and see and fix every failure.')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+registerServerCommands(program);
+registerDataCommands(program);
+
+program.addOption(new Option('--no-color', 'plain output'));
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

@@ -1,0 +1,102 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { createRuntime, syncConnections, type Runtime } from '../app/runtime';
+import { openDatabase } from '../db/dialect';
+import { migrateToLatest } from '../db/migrate';
+import { startDemo } from '../demo/demo';
+import { runSandboxCli } from '../sandbox/index';
+import { buildServer } from '../web/server';
+import { configFromEnv } from './env';
+
+function onShutdown(fn: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    fn().then(() => process.exit(0), (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function connect(rt: Runtime): Promise<void> {
+  if (!rt.config.xero.clientId) return;
+  const res = await syncConnections(rt);
+  if (!res.ok) rt.logger.warn({ reason: res.reason }, 'could not read Xero connections yet');
+  else rt.logger.info({ tenants: res.tenants.map((t) => t.name) }, 'Xero organisations connected');
+}
+
+export function registerServerCommands(program: Command): void {
+  program
+    .command('serve')
+    .description('HTTP API + web UI + export workers, configured from the environment')
+    .action(async () => {
+      const config = configFromEnv();
+      const rt = await createRuntime(config);
+      await connect(rt);
+      const app = await buildServer(rt);
+      await app.listen({ host: config.host, port: config.port });
+      rt.startWorkers();
+      console.log(`xport listening on http://${config.host}:${config.port} with ${config.workers} export worker(s)`);
+      onShutdown(async () => {
+        await app.close();
+        await rt.close();
+      });
+    });
+
+  program
+    .command('worker')
+    .description('export workers only (for scale-out beside `serve`)')
+    .option('--concurrency <n>', 'worker loops in this process', '1')
+    .action(async (opts: { concurrency: string }) => {
+      const config = configFromEnv({ workers: Math.max(1, Number.parseInt(opts.concurrency, 10) || 1) });
+      const rt = await createRuntime(config);
+      await connect(rt);
+      rt.startWorkers();
+      console.log(`xport worker running (${config.workers} loop(s)) on ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'}`);
+      onShutdown(() => rt.close());
+    });
+
+  program
+    .command('sandbox')
+    .description('the Xero sandbox alone (default port 3100)')
+    .option('--port <n>', 'port', '3100')
+    .option('--host <host>', 'host', '127.0.0.1')
+    .option('--client-id <id>', 'the demo app\'s client id', 'xport-sandbox')
+    .option('--client-secret <secret>', 'the demo app\'s client secret', 'xport-sandbox-secret')
+    .action(async (opts: { port: string; host: string; clientId: string; clientSecret: string }) => {
+      await runSandboxCli({ port: Number.parseInt(opts.port, 10), host: opts.host, clientId: opts.clientId, clientSecret: opts.clientSecret });
+    });
+
+  program
+    .command('migrate')
+    .description('apply database migrations')
+    .action(async () => {
+      const config = configFromEnv();
+      const opened = openDatabase(config.databaseUrl);
+      try {
+        const report = await migrateToLatest(opened.db, opened.adapter);
+        console.log(report.applied.length ? `Applied: ${report.applied.join(', ')}` : 'The database is up to date.');
+        console.log(`Schema version: ${report.current ?? 'none'}`);
+      } finally {
+        await opened.close();
+      }
+    });
+
+  program
+    .command('demo')
+    .description('what `npm start` runs: the engine, the web UI and a Xero sandbox with demo data')
+    .option('--port <n>', 'web UI and API port', '3000')
+    .option('--sandbox-port <n>', 'Xero sandbox port', '3100')
+    .option('--data <dir>', 'data folder', './data/demo')
+    .action(async (opts: { port: string; sandboxPort: string; data: string }) => {
+      const dataDir = path.resolve(opts.data);
+      const env = configFromEnv({ dataDir });
+      const demo = await startDemo({ port: Number.parseInt(opts.port, 10), sandboxPort: Number.parseInt(opts.sandboxPort, 10), dataDir, base: env });
+      console.log(demo.banner);
+      onShutdown(() => demo.close());
+    });
+}

@@ -1,0 +1,53 @@
+/**
+ * Subscriber that turns engine events into Connection Log entries. Details are built from known
+ * fields only (never headers or bodies wholesale), so no token can reach the log.
+ */
+import type { ConnectionLogRepository } from '../db/repositories/connection-log';
+import type { EventBus } from './events';
+
+export function attachConnectionLog(bus: EventBus, log: ConnectionLogRepository): void {
+  bus.on('export.exported', (e) => log.append([{
+    tenantId: e.tenantId, level: 'info', event: 'export.exported', exportId: e.exportId, documentRef: e.reference,
+    message: e.reconciled ? `${e.reference} was found already in Xero (${e.xeroId}); marked exported without sending it again` : `${e.reference} exported to Xero (${e.xeroId})`,
+    details: { kind: e.kind, xeroId: e.xeroId, durationMs: e.durationMs, correlationId: e.correlationId, limits: e.limits },
+  }]));
+  bus.on('export.failed', (e) => log.append([{
+    tenantId: e.tenantId, level: 'error', event: 'export.failed', exportId: e.exportId, documentRef: e.reference,
+    message: `${e.reference}: ${e.message}`,
+    details: { kind: e.kind, code: e.code, class: e.errorClass, action: e.action, correlationId: e.correlationId, httpStatus: e.httpStatus },
+  }]));
+  bus.on('export.retry_scheduled', (e) => log.append([{
+    tenantId: e.tenantId, level: 'error', event: 'export.retry', exportId: e.exportId, documentRef: e.reference,
+    message: `${e.reference}: ${e.message}; retrying at ${e.at} (attempt ${e.attempts})`, details: { code: e.code, at: e.at },
+  }]));
+  bus.on('export.waiting', (e) => log.append([{
+    tenantId: e.tenantId, level: 'info', event: 'export.waiting', exportId: e.exportId, documentRef: e.reference, message: `${e.reference}: ${e.reason}`,
+  }]));
+  bus.on('export.lines_dropped', (e) => log.append([{
+    tenantId: e.tenantId, level: 'info', event: 'export.lines_dropped', exportId: e.exportId, documentRef: e.reference,
+    message: `${e.reference}: ${e.lines.length} line(s) under 0.005 dropped by the rounding policy (${e.lines.map((l) => `line ${l.line + 1}: ${l.reason}`).join('; ')})`,
+  }]));
+  bus.on('export.action', (e) => log.append([{
+    tenantId: e.tenantId, level: 'info', event: `export.${e.action}`, actor: e.actor,
+    exportId: e.exportIds.length === 1 ? (e.exportIds[0] ?? null) : null, documentRef: e.references.length === 1 ? (e.references[0] ?? null) : null,
+    message: `${e.actor} chose ${e.action === 'retry' ? 'Export' : e.action === 'skip' ? 'Skip' : 'Delete'} for ${e.references.length === 1 ? e.references[0] : `${e.references.length} failed exports`}`,
+    details: { exportIds: e.exportIds.slice(0, 200) },
+  }]));
+  bus.on('tenant.paused', (e) => log.append([{
+    tenantId: e.tenantId, level: 'error', event: 'tenant.paused', message: `Exports paused${e.until ? ` until ${e.until}` : ''}: ${e.reason}`, details: { code: e.code, until: e.until },
+  }]));
+  bus.on('tenant.resumed', (e) => log.append([{ tenantId: e.tenantId, level: 'info', event: 'tenant.resumed', message: `Exports resumed: ${e.reason}` }]));
+  bus.on('batch.sent', (e) => log.append([{
+    tenantId: e.tenantId, level: e.httpStatus !== null && e.httpStatus < 400 ? 'info' : 'error', event: 'xero.call',
+    message: `${e.endpoint}: ${e.size} element(s) sent, HTTP ${e.httpStatus ?? 'no response'} in ${e.durationMs} ms`,
+    details: { endpoint: e.endpoint, size: e.size, httpStatus: e.httpStatus, durationMs: e.durationMs, correlationId: e.correlationId, limits: e.limits, idempotencyKey: e.idempotencyKey },
+  }]));
+  bus.on('documents.ingested', (e) => log.append([{
+    tenantId: e.tenantId, level: 'info', event: 'documents.ingested', message: `${e.count} document(s) received (${e.duplicates} already known)`,
+  }]));
+  bus.on('reference.refreshed', (e) => log.append([{
+    tenantId: e.tenantId, level: 'info', event: 'reference.refreshed',
+    message: `Reference data read from Xero: ${Object.entries(e.counts).map(([k, n]) => `${n} ${k}`).join(', ')}`,
+  }]));
+  bus.on('reference.failed', (e) => log.append([{ tenantId: e.tenantId, level: 'error', event: 'reference.failed', message: `Reading reference data from Xero failed: ${e.message}` }]));
+}

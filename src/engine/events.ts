@@ -1,0 +1,46 @@
+/**
+ * Events at the core, subscribers at the edges (STYLE.md §10): the connection log, metrics, live
+ * UI updates and notifications listen to what the engine emits. A listener's failure is reported
+ * to `onListenerError` and never stops an export.
+ */
+export interface EngineEvents {
+  'export.exported': { tenantId: string; exportId: number; kind: string; reference: string; xeroId: string; durationMs: number; correlationId: string | null; limits: unknown; reconciled?: boolean };
+  'export.failed': { tenantId: string; exportId: number; kind: string; reference: string; code: string; errorClass: string; message: string; action: string; correlationId: string | null; httpStatus: number | null };
+  'export.retry_scheduled': { tenantId: string; exportId: number; kind: string; reference: string; at: string; attempts: number; message: string; code: string };
+  'export.waiting': { tenantId: string; exportId: number; kind: string; reference: string; reason: string };
+  'export.lines_dropped': { tenantId: string; exportId: number; reference: string; lines: Array<{ line: number; reason: string }> };
+  'export.action': { tenantId: string; exportIds: number[]; action: 'retry' | 'skip' | 'delete'; actor: string; references: string[] };
+  'tenant.paused': { tenantId: string; until: string | null; reason: string; code: string };
+  'tenant.resumed': { tenantId: string; reason: string };
+  'batch.sent': { tenantId: string; endpoint: string; size: number; httpStatus: number | null; durationMs: number; correlationId: string | null; limits: unknown; idempotencyKey: string };
+  'documents.ingested': { tenantId: string; count: number; duplicates: number };
+  'reference.refreshed': { tenantId: string; counts: Record<string, number> };
+  'reference.failed': { tenantId: string; message: string };
+  'queue.changed': { tenantId: string };
+}
+
+export type EventName = keyof EngineEvents;
+type Listener<K extends EventName> = (payload: EngineEvents[K]) => void | Promise<void>;
+
+export class EventBus {
+  private readonly listeners = new Map<EventName, Array<Listener<EventName>>>();
+
+  constructor(private readonly onListenerError: (err: unknown, event: EventName) => void = () => {}) {}
+
+  on<K extends EventName>(event: K, listener: Listener<K>): () => void {
+    const list = this.listeners.get(event) ?? [];
+    list.push(listener as Listener<EventName>);
+    this.listeners.set(event, list);
+    return () => {
+      const current = this.listeners.get(event) ?? [];
+      this.listeners.set(event, current.filter((l) => l !== (listener as Listener<EventName>)));
+    };
+  }
+
+  /** Runs every listener; resolves when all have finished, whatever they did. */
+  async emit<K extends EventName>(event: K, payload: EngineEvents[K]): Promise<void> {
+    const list = this.listeners.get(event) ?? [];
+    const results = await Promise.allSettled(list.map(async (l) => l(payload)));
+    for (const r of results) if (r.status === 'rejected') this.onListenerError(r.reason, event);
+  }
+}

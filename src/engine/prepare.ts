@@ -1,0 +1,101 @@
+/**
+ * Turns a claimed export into what to do with it: send this Xero payload, wait (for a contact or a
+ * lock date), or fail now with a catalog entry — pre-validation spends no API call.
+ */
+import type { ContactLinksRepository } from '../db/repositories/contact-links';
+import type { ExportsRepository } from '../db/repositories/exports';
+import type { ExportRow } from '../db/schema';
+import { prevalidationFailure, type Classified } from '../domain/catalog';
+import { documentReference, requiredContact, type SourceDocument } from '../domain/documents';
+import { prevalidate } from '../domain/prevalidate';
+import type { OrgSettings } from '../domain/settings';
+import type { ReferenceData, XeroEndpoint } from '../domain/types';
+import { toXeroContact, toXeroCreditNote, toXeroInvoice, toXeroManualJournal } from '../domain/xero-payloads';
+
+export type Prepared =
+  | { kind: 'send'; row: ExportRow; doc: SourceDocument; reference: string; payload: Record<string, unknown>; dropped: Array<{ line: number; reason: string }> }
+  | { kind: 'wait'; row: ExportRow; reference: string; reason: string; waitingFor: string }
+  | { kind: 'fail'; row: ExportRow; reference: string; failure: Classified };
+
+export interface PrepareContext {
+  tenantId: string;
+  settings: OrgSettings;
+  reference: ReferenceData;
+  today: string;
+  contacts: ContactLinksRepository;
+  exports: ExportsRepository;
+}
+
+/** Key of the thing a waiting export waits for; lock-date holds are released on every reference refresh. */
+export const LOCK_DATE_WAIT = 'lock-date';
+export const contactWaitKey = (kind: string, sourceId: string): string => `${kind}:${sourceId}`;
+
+export async function prepareExport(row: ExportRow, doc: SourceDocument, ctx: PrepareContext): Promise<Prepared> {
+  const reference = documentReference(doc);
+  const contact = await resolveContact(doc, ctx);
+  if (contact.kind === 'wait') return { kind: 'wait', row, reference, reason: contact.reason, waitingFor: contact.waitingFor };
+  if (contact.kind === 'fail') return { kind: 'fail', row, reference, failure: contact.failure };
+
+  const checked = prevalidate(doc, { settings: ctx.settings, reference: ctx.reference, today: ctx.today });
+  if (checked.ok === false) {
+    const failure = checked.failures[0];
+    if (failure) return { kind: 'fail', row, reference, failure: mergeFailures(checked.failures) };
+  } else if (checked.ok === 'hold') {
+    return { kind: 'wait', row, reference, reason: checked.reason, waitingFor: LOCK_DATE_WAIT };
+  }
+  const date = checked.ok === true ? checked.date : null;
+  const dropped = checked.ok === true ? checked.dropped : [];
+  const payloadCtx = {
+    settings: ctx.settings, reference: ctx.reference, contactXeroId: contact.xeroContactId ?? undefined,
+    existingXeroId: row.xero_id ?? undefined, date: date ?? undefined, dropped,
+  };
+  const payload = buildPayload(doc, payloadCtx);
+  return { kind: 'send', row, doc, reference, payload, dropped };
+}
+
+function buildPayload(doc: SourceDocument, ctx: Parameters<typeof toXeroInvoice>[1]): Record<string, unknown> {
+  switch (doc.kind) {
+    case 'customer': case 'supplier': return toXeroContact(doc, ctx) as Record<string, unknown>;
+    case 'sales_invoice': case 'purchase_bill': return toXeroInvoice(doc, ctx) as Record<string, unknown>;
+    case 'sales_credit': case 'supplier_credit': return toXeroCreditNote(doc, ctx) as Record<string, unknown>;
+    case 'journal': return toXeroManualJournal(doc, ctx) as Record<string, unknown>;
+  }
+}
+
+/** Several pre-validation failures on one document become one row with every reason. */
+function mergeFailures(failures: Classified[]): Classified {
+  const first = failures[0] as Classified;
+  if (failures.length === 1) return first;
+  return { ...first, message: failures.map((f) => f.message).join('; '), action: [...new Set(failures.map((f) => f.action))].join(' ') };
+}
+
+type ContactResolution =
+  | { kind: 'ok'; xeroContactId: string | null }
+  | { kind: 'wait'; reason: string; waitingFor: string }
+  | { kind: 'fail'; failure: Classified };
+
+async function resolveContact(doc: SourceDocument, ctx: PrepareContext): Promise<ContactResolution> {
+  const need = requiredContact(doc);
+  if (!need) return { kind: 'ok', xeroContactId: null };
+  const userLink = ctx.settings.contactLinks[need.kind][need.sourceId];
+  if (userLink) return { kind: 'ok', xeroContactId: userLink };
+  const link = await ctx.contacts.get(ctx.tenantId, need.kind, need.sourceId);
+  if (link && link.archived) {
+    return { kind: 'fail', failure: prevalidationFailure('contact_archived', { contact: need.sourceId }) };
+  }
+  if (link) return { kind: 'ok', xeroContactId: link.xeroContactId };
+  const waitingFor = contactWaitKey(need.kind, need.sourceId);
+  const contactExport = await ctx.exports.latestForSource(ctx.tenantId, need.kind, need.sourceId);
+  if (!contactExport) return { kind: 'wait', waitingFor, reason: `waiting for ${need.sourceId} (this ${need.kind} has not been received yet)` };
+  if (contactExport.status === 'failed') {
+    return { kind: 'wait', waitingFor, reason: `waiting for ${need.sourceId}, whose export failed: ${contactExport.last_error ?? 'see Failed Exports'}` };
+  }
+  return { kind: 'wait', waitingFor, reason: `waiting for ${need.sourceId}` };
+}
+
+export function endpointOfKind(kind: string): XeroEndpoint {
+  if (kind === 'customer' || kind === 'supplier') return 'Contacts';
+  if (kind === 'sales_invoice' || kind === 'purchase_bill') return 'Invoices';
+  if (kind === 'sales_credit' || kind === 'supplier_credit') return 'CreditNotes';
+  return 'ManualJournals';
+}

@@ -1,0 +1,90 @@
+/**
+ * Xero reference data (accounts, tax rates, organisation with lock dates, tracking categories,
+ * currencies): fetched from Xero, cached in the database, refreshed when older than `maxAgeMs`
+ * and on demand (POST /api/v1/reference/refresh, "Refresh from Xero" in settings).
+ */
+import type { ReferenceCacheRepository } from '../db/repositories/reference-cache';
+import type { ReferenceData, XeroOrganisation } from '../domain/types';
+import { parseJson, type XeroClient } from '../xero/client';
+import type { EventBus } from './events';
+
+const KINDS = {
+  organisation: '/Organisation',
+  accounts: '/Accounts',
+  tax_rates: '/TaxRates',
+  tracking_categories: '/TrackingCategories',
+  currencies: '/Currencies',
+} as const;
+const RESPONSE_KEYS: Record<keyof typeof KINDS, string> = {
+  organisation: 'Organisations', accounts: 'Accounts', tax_rates: 'TaxRates', tracking_categories: 'TrackingCategories', currencies: 'Currencies',
+};
+
+/** "/Date(1552262400000+0000)/" or ISO → "YYYY-MM-DD"; absent → undefined. */
+export function xeroDateToIso(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const ms = /\/Date\((-?\d+)/.exec(value);
+  if (ms?.[1]) return new Date(Number(ms[1])).toISOString().slice(0, 10);
+  return /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : undefined;
+}
+
+export class ReferenceService {
+  constructor(
+    private readonly cache: ReferenceCacheRepository,
+    private readonly xero: XeroClient,
+    private readonly bus: EventBus,
+    private readonly maxAgeMs = 15 * 60_000,
+  ) {}
+
+  /** The cached data, refreshed first when missing or stale. */
+  async get(tenantId: string, now = new Date()): Promise<{ ok: true; data: ReferenceData } | { ok: false; reason: string }> {
+    const cached = await this.cache.getAll(tenantId);
+    const fresh = cached.fetchedAt && now.getTime() - Date.parse(cached.fetchedAt) < this.maxAgeMs && Object.keys(cached.data).length === Object.keys(KINDS).length;
+    if (fresh) return { ok: true, data: toReferenceData(cached.data, cached.fetchedAt) };
+    const refreshed = await this.refresh(tenantId);
+    if (refreshed.ok) return refreshed;
+    // Stale data beats no data: pre-validation on it is still better than none.
+    if (Object.keys(cached.data).length === Object.keys(KINDS).length) return { ok: true, data: toReferenceData(cached.data, cached.fetchedAt) };
+    return refreshed;
+  }
+
+  async refresh(tenantId: string): Promise<{ ok: true; data: ReferenceData } | { ok: false; reason: string }> {
+    const fetched: Record<string, unknown> = {};
+    for (const [kind, path] of Object.entries(KINDS) as Array<[keyof typeof KINDS, string]>) {
+      const res = await this.xero.call({ method: 'GET', path, tenantId });
+      if (res.kind !== 'response' || res.status !== 200) {
+        const reason = res.kind === 'response' ? `GET ${path} answered HTTP ${res.status} ${res.bodyText.slice(0, 200)}` : res.kind === 'network' ? `GET ${path}: ${res.detail}` : res.reason;
+        await this.bus.emit('reference.failed', { tenantId, message: reason });
+        return { ok: false, reason };
+      }
+      const body = parseJson(res.bodyText) as Record<string, unknown> | null;
+      fetched[kind] = body?.[RESPONSE_KEYS[kind]] ?? [];
+    }
+    const now = new Date();
+    for (const [kind, data] of Object.entries(fetched)) await this.cache.put(tenantId, kind, data, now);
+    const result = toReferenceData(fetched, now.toISOString());
+    await this.bus.emit('reference.refreshed', {
+      tenantId, counts: { accounts: result.accounts.length, 'tax rates': result.taxRates.length, 'tracking categories': result.trackingCategories.length, currencies: result.currencies.length },
+    });
+    return { ok: true, data: result };
+  }
+}
+
+function toReferenceData(raw: Record<string, unknown>, fetchedAt: string | null): ReferenceData {
+  const orgs = (raw.organisation ?? []) as Array<Record<string, unknown>>;
+  const org = orgs[0] ?? {};
+  const organisation: XeroOrganisation = {
+    Name: String(org.Name ?? ''),
+    CountryCode: String(org.CountryCode ?? ''),
+    BaseCurrency: String(org.BaseCurrency ?? ''),
+    PeriodLockDate: xeroDateToIso(org.PeriodLockDate),
+    EndOfYearLockDate: xeroDateToIso(org.EndOfYearLockDate),
+  };
+  return {
+    organisation,
+    accounts: (raw.accounts ?? []) as ReferenceData['accounts'],
+    taxRates: (raw.tax_rates ?? []) as ReferenceData['taxRates'],
+    trackingCategories: (raw.tracking_categories ?? []) as ReferenceData['trackingCategories'],
+    currencies: (raw.currencies ?? []) as ReferenceData['currencies'],
+    fetchedAt: fetchedAt ?? undefined,
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * What people and integrators do with the queue — ingest, retry, skip, delete, status — as library
+ * functions that the HTTP API, the web UI and the CLI all call (thin shells, STYLE.md §11).
+ */
+import type { Store } from '../db/store';
+import type { ExportStatus } from '../db/repositories/exports';
+import { documentDate, documentReference, parseDocumentsRequest, type DocumentIssue, type SourceDocument } from '../domain/documents';
+import type { EventBus } from './events';
+
+export interface IngestOutcome {
+  ok: true;
+  documents: Array<{ sourceId: string; kind: string; revision: number; exportId: number; status: string; duplicate: boolean }>;
+}
+
+export interface StatusSummary {
+  queued: number;
+  waiting: number;
+  exporting: number;
+  failed: number;
+  exported: number;
+  skipped: number;
+  paused: Array<{ tenantId: string; tenantName: string; until: string | null; reason: string; code: string | null }>;
+  disconnected: Array<{ tenantId: string; tenantName: string }>;
+}
+
+export class QueueService {
+  private readonly onChange: Array<() => void> = [];
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: EventBus,
+  ) {}
+
+  /** Called after anything that gives workers new work (wakes in-process workers). */
+  onWork(listener: () => void): void {
+    this.onChange.push(listener);
+  }
+
+  private changed(tenantId: string): Promise<void> {
+    for (const l of this.onChange) l();
+    return this.bus.emit('queue.changed', { tenantId });
+  }
+
+  async ingest(tenantId: string, body: unknown): Promise<IngestOutcome | { ok: false; issues: DocumentIssue[] }> {
+    const parsed = parseDocumentsRequest(body);
+    if (!parsed.ok) return parsed;
+    return this.ingestParsed(tenantId, parsed.documents);
+  }
+
+  async ingestParsed(tenantId: string, docs: SourceDocument[]): Promise<IngestOutcome> {
+    const rows = docs.map((d) => ({
+      kind: d.kind, sourceId: d.sourceId, revision: d.revision, payload: JSON.stringify(d),
+      reference: documentReference(d), docDate: documentDate(d), total: null,
+    }));
+    const results = await this.store.exports.ingest(tenantId, rows);
+    const duplicates = results.filter((r) => r.duplicate).length;
+    await this.bus.emit('documents.ingested', { tenantId, count: results.length, duplicates });
+    if (duplicates < results.length) await this.changed(tenantId);
+    return { ok: true, documents: results };
+  }
+
+  async status(tenantId: string | null): Promise<StatusSummary> {
+    const counts = await this.store.exports.countByStatus(tenantId);
+    const tenants = (await this.store.tenants.list()).filter((t) => !tenantId || t.id === tenantId);
+    const now = new Date().toISOString();
+    return {
+      queued: counts.queued + counts.waiting + counts.exporting, waiting: counts.waiting, exporting: counts.exporting,
+      failed: counts.failed, exported: counts.exported, skipped: counts.skipped,
+      paused: tenants.filter((t) => t.pausedUntil && t.pausedUntil > now).map((t) => ({
+        tenantId: t.id, tenantName: t.name, until: t.pausedUntil?.startsWith('9999') ? null : t.pausedUntil, reason: t.pauseReason ?? '', code: t.pauseCode,
+      })),
+      disconnected: tenants.filter((t) => t.status === 'disconnected').map((t) => ({ tenantId: t.id, tenantName: t.name })),
+    };
+  }
+
+  async retry(tenantId: string, ids: number[] | 'all-failed', actor: string, filter: { errorCode?: string } = {}): Promise<number[]> {
+    const changed = await this.store.exports.retry(tenantId, ids, filter);
+    if (changed.length > 0) {
+      await this.bus.emit('export.action', { tenantId, exportIds: changed, action: 'retry', actor, references: await this.references(tenantId, changed) });
+      await this.changed(tenantId);
+    }
+    return changed;
+  }
+
+  async skip(tenantId: string, id: number, actor: string): Promise<boolean> {
+    const ref = await this.references(tenantId, [id]);
+    const done = await this.store.exports.skip(tenantId, id);
+    if (done) {
+      await this.bus.emit('export.action', { tenantId, exportIds: [id], action: 'skip', actor, references: ref });
+      await this.changed(tenantId);
+    }
+    return done;
+  }
+
+  async delete(tenantId: string, ids: number[] | 'all-failed', actor: string): Promise<number[]> {
+    const refs = ids === 'all-failed' ? [] : await this.references(tenantId, ids);
+    const deleted = await this.store.exports.delete(tenantId, ids);
+    if (deleted.length > 0) {
+      const references = ids === 'all-failed' ? deleted.map((d) => d.source_id) : refs;
+      await this.bus.emit('export.action', { tenantId, exportIds: deleted.map((d) => d.id), action: 'delete', actor, references });
+      await this.changed(tenantId);
+    }
+    return deleted.map((d) => d.id);
+  }
+
+  async list(tenantId: string, status: ExportStatus[] | undefined, options: { limit?: number; beforeId?: number; kinds?: string[]; errorCode?: string; search?: string } = {}) {
+    return this.store.exports.list({ tenantId, statuses: status, ...options });
+  }
+
+  private async references(tenantId: string, ids: number[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const id of ids.slice(0, 200)) {
+      const rows = await this.store.exports.list({ tenantId, limit: 1, beforeId: id + 1 });
+      const row = rows[0];
+      if (row && row.id === id) out.push(row.reference);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * The export worker: a loop that, for each organisation with due work (oldest first, a bounded
+ * share each round so no backlog starves the others), claims contacts before the documents that
+ * need them, prepares them, reconciles what may already be in Xero and sends the rest in batches.
+ */
+import crypto from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Store } from '../db/store';
+import type { ExportRow } from '../db/schema';
+import { parseDocumentsRequest, type SourceDocument } from '../domain/documents';
+import { approxJsonBytes } from '../domain/xero-payloads';
+import { orgSettingsSchema } from '../domain/settings';
+import type { XeroEndpoint } from '../domain/types';
+import type { XeroClient } from '../xero/client';
+import type { EventBus } from './events';
+import type { CallGate } from './limiter';
+import { prepareExport, type Prepared } from './prepare';
+import { findInXero } from './reconcile';
+import type { ReferenceService } from './reference';
+import { recordExported, sendBatch, type BatchDeps, type SendItem } from './send-batch';
+
+export interface WorkerOptions {
+  /** Elements per Xero call (Xero recommends ≤ 50). Default 50. */
+  batchSize: number;
+  /** Request body cap in bytes (Xero's limit is 3.5 MB). Default 3,400,000. */
+  maxBatchBytes: number;
+  /** How long a claim is held before another worker may take it over. Default 120 s. */
+  leaseMs: number;
+  /** Pause between rounds when there was nothing to do. Default 500 ms. */
+  pollMs: number;
+  /** Batches per endpoint per organisation in one round (fairness). Default 2. */
+  batchesPerTenantRound: number;
+  /** Organisations worked on in parallel by one worker. Default 4. */
+  tenantParallelism: number;
+}
+
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
+  batchSize: 50, maxBatchBytes: 3_400_000, leaseMs: 120_000, pollMs: 500, batchesPerTenantRound: 2, tenantParallelism: 4,
+};
+
+export interface WorkerDeps {
+  store: Store;
+  xero: XeroClient;
+  bus: EventBus;
+  gate: CallGate;
+  reference: ReferenceService;
+  logger: Logger;
+  now?: () => Date;
+  random?: () => number;
+}
+
+const GROUPS: Array<{ endpoint: XeroEndpoint; kinds: string[] }> = [
+  { endpoint: 'Contacts', kinds: ['customer', 'supplier'] },
+  { endpoint: 'Invoices', kinds: ['sales_invoice', 'purchase_bill'] },
+  { endpoint: 'CreditNotes', kinds: ['sales_credit', 'supplier_credit'] },
+  { endpoint: 'ManualJournals', kinds: ['journal'] },
+];
+
+export class ExportWorker {
+  readonly id = `worker-${crypto.randomUUID().slice(0, 8)}`;
+  private readonly options: WorkerOptions;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly deps: WorkerDeps, options: Partial<WorkerOptions> = {}) {
+    this.options = { ...DEFAULT_WORKER_OPTIONS, ...options };
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Wakes a sleeping loop now (new documents arrived, a person pressed Export). */
+  poke(): void {
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await this.runOnce();
+      } catch (err) {
+        this.deps.logger.error({ err }, 'export round failed');
+      }
+      if (!worked && this.running) await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.options.pollMs);
+        this.wake = () => { clearTimeout(t); resolve(); };
+      });
+    }
+  }
+
+  /** One round over every organisation with due work. Returns whether anything was done. */
+  async runOnce(): Promise<boolean> {
+    const { store, bus } = this.deps;
+    const now = this.now();
+    await store.exports.recoverExpiredLeases(now);
+    for (const tenantId of await store.tenants.clearExpiredPauses(now)) {
+      await bus.emit('tenant.resumed', { tenantId, reason: 'the pause ended' });
+    }
+    const tenants = await store.exports.tenantsWithDueWork(now);
+    let worked = false;
+    for (let i = 0; i < tenants.length; i += this.options.tenantParallelism) {
+      const slice = tenants.slice(i, i + this.options.tenantParallelism);
+      const done = await Promise.all(slice.map((t) => this.processTenant(t)));
+      worked ||= done.some(Boolean);
+    }
+    return worked;
+  }
+
+  /** Drains until nothing is due (tests and the import command). */
+  async drain(maxRounds = 10_000): Promise<void> {
+    for (let i = 0; i < maxRounds; i += 1) if (!(await this.runOnce())) return;
+  }
+
+  private async processTenant(tenantId: string): Promise<boolean> {
+    const { store, reference } = this.deps;
+    const tenant = await store.tenants.get(tenantId);
+    if (!tenant || tenant.status !== 'active') return false;
+    const ref = await reference.get(tenantId, this.now());
+    if (!ref.ok) {
+      const until = new Date(this.now().getTime() + 30_000);
+      await store.tenants.pause(tenantId, { until, reason: `Xero reference data could not be read: ${ref.reason}`, code: 'reference_unavailable' });
+      await this.deps.bus.emit('tenant.paused', { tenantId, until: until.toISOString(), reason: `Xero reference data could not be read: ${ref.reason}`, code: 'reference_unavailable' });
+      return false;
+    }
+    const settings = orgSettingsSchema.parse(tenant.settings ?? {});
+    let worked = false;
+    for (const group of GROUPS) {
+      for (let b = 0; b < this.options.batchesPerTenantRound; b += 1) {
+        const rows = await store.exports.claim({ tenantId, kinds: group.kinds, limit: this.options.batchSize, owner: this.id, leaseMs: this.options.leaseMs, now: this.now() });
+        if (rows.length === 0) break;
+        worked = true;
+        await this.processClaimed(tenantId, group.endpoint, rows, { settings, reference: ref.data });
+        if ((await store.tenants.get(tenantId))?.pausedUntil) return worked;
+      }
+    }
+    return worked;
+  }
+
+  private async processClaimed(tenantId: string, endpoint: XeroEndpoint, rows: ExportRow[], ctx: { settings: ReturnType<typeof orgSettingsSchema.parse>; reference: Parameters<typeof prepareExport>[2]['reference'] }): Promise<void> {
+    const { store, bus } = this.deps;
+    const payloads = await store.exports.documentPayloads(rows.map((r) => r.document_id));
+    const today = this.now().toISOString().slice(0, 10);
+    const prepared: Prepared[] = [];
+    for (const row of rows) {
+      const doc = parseStored(payloads.get(row.document_id));
+      prepared.push(await prepareExport(row, doc, { tenantId, settings: ctx.settings, reference: ctx.reference, today, contacts: store.contacts, exports: store.exports }));
+    }
+    const toSend: SendItem[] = [];
+    for (const p of prepared) {
+      if (p.kind === 'wait') {
+        await store.exports.setWaiting(p.row.id, p.reason, p.waitingFor);
+        await bus.emit('export.waiting', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, reason: p.reason });
+      } else if (p.kind === 'fail') {
+        await store.exports.markFailed(p.row.id, { message: p.failure.message, code: p.failure.code, errorClass: p.failure.class, action: p.failure.action }, this.now());
+        await bus.emit('export.failed', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, code: p.failure.code, errorClass: p.failure.class, message: p.failure.message, action: p.failure.action, correlationId: null, httpStatus: null });
+      } else if (p.row.needs_reconcile === 1) {
+        if (await this.reconcile(tenantId, endpoint, p)) toSend.push(p);
+      } else {
+        toSend.push(p);
+      }
+    }
+    for (const chunk of chunkBatch(toSend, this.options.batchSize, this.options.maxBatchBytes)) await sendBatch(this.batchDeps(), tenantId, endpoint, chunk);
+  }
+
+  /** True when the item must still be sent; false when it was found in Xero or must wait. */
+  private async reconcile(tenantId: string, endpoint: XeroEndpoint, item: SendItem): Promise<boolean> {
+    const found = await findInXero(this.deps.xero, tenantId, endpoint, item.payload);
+    if ('error' in found) {
+      await this.deps.store.exports.requeue([item.row.id], { at: new Date(this.now().getTime() + 30_000), waitReason: `checking Xero before re-sending: ${found.error}` });
+      return false;
+    }
+    if (!found.found) return true;
+    await recordExported(this.batchDeps(), tenantId, endpoint, item, 'reconcile', { xeroId: found.xeroId, number: found.number, total: found.total }, null, true);
+    return false;
+  }
+
+  private batchDeps(): BatchDeps {
+    return { store: this.deps.store, xero: this.deps.xero, bus: this.deps.bus, gate: this.deps.gate, now: () => this.now(), random: this.deps.random ?? Math.random };
+  }
+}
+
+function parseStored(payload: string | undefined): SourceDocument {
+  const parsed = parseDocumentsRequest(JSON.parse(payload ?? 'null') as unknown);
+  if (!parsed.ok || !parsed.documents[0]) throw new Error(`A stored document no longer parses: ${parsed.ok ? 'empty' : parsed.issues.map((i) => i.message).join('; ')}`);
+  return parsed.documents[0];
+}
+
+/** Splits into calls of at most `size` elements and `maxBytes` of JSON. */
+export function chunkBatch<T extends { payload: unknown }>(items: T[], size: number, maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const b = approxJsonBytes(item.payload);
+    if (current.length > 0 && (current.length >= size || bytes + b > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += b;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

@@ -1,0 +1,125 @@
+/**
+ * The JSON API under /api/v1 (CONTRACT.md): documents in, exports and their actions, status,
+ * the connection log and reference-data refresh. Handlers are thin: they call the queue service.
+ */
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Runtime } from '../../app/runtime';
+import type { ExportRow } from '../../db/schema';
+import { HttpError, errorBody } from '../errors';
+import { bearerAuth, caller, requireAdmin } from './auth';
+
+const STATUSES = ['queued', 'waiting', 'exporting', 'exported', 'failed', 'skipped'] as const;
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+const listQuery = z.object({
+  status: z.enum(STATUSES).optional(),
+  kind: z.string().optional(),
+  cursor: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+const logQuery = z.object({
+  level: z.enum(['all', 'info', 'error']).default('all'),
+  q: z.string().max(200).optional(),
+  cursor: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new HttpError(400, 'invalid_request', `Invalid ${what}: ${r.error.issues.map((i) => `${i.path.join('.') || what}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+export function exportView(row: ExportRow & { reference?: string; doc_date?: string | null; total?: string | null }) {
+  return {
+    id: row.id, status: row.status, kind: row.kind, sourceId: row.source_id, revision: row.revision, reference: row.reference ?? null,
+    date: row.doc_date ?? null, total: row.total ?? null, error: row.last_error, errorCode: row.error_code, errorClass: row.error_class,
+    actionRequired: row.action_required, reason: row.wait_reason, xeroId: row.xero_id, xeroNumber: row.xero_number, xeroTotal: row.xero_total,
+    attempts: row.attempts, nextAttemptAt: row.status === 'queued' ? row.next_attempt_at : null, createdAt: row.created_at,
+    updatedAt: row.updated_at, exportedAt: row.exported_at,
+  };
+}
+
+export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
+  app.addHook('preHandler', bearerAuth(rt));
+
+  app.post('/documents', { schema: { summary: 'Queue one document or {"documents":[…]}', tags: ['documents'] }, bodyLimit: 10 * 1024 * 1024 }, async (req, reply) => {
+    const { tenantId } = requireAdmin(req);
+    const result = await rt.queue.ingest(tenantId, req.body);
+    if (!result.ok) {
+      return reply.code(400).send(errorBody('invalid_document', `${result.issues.length} problem(s) in the request; nothing was stored`, result.issues));
+    }
+    return reply.code(202).send({ documents: result.documents.map(({ duplicate, ...d }) => ({ ...d, duplicate })) });
+  });
+
+  app.get('/status', { schema: { summary: 'What the banner shows', tags: ['queue'] } }, async (req) => {
+    const { tenantId } = caller(req);
+    const s = await rt.queue.status(tenantId);
+    return s;
+  });
+
+  app.get('/exports', { schema: { summary: 'List exports by status', tags: ['exports'] } }, async (req) => {
+    const { tenantId } = caller(req);
+    const q = parse(listQuery, req.query, 'query');
+    const rows = await rt.queue.list(tenantId, q.status ? [q.status] : undefined, { limit: q.limit, beforeId: q.cursor, kinds: q.kind ? [q.kind] : undefined });
+    return { exports: rows.map(exportView), nextCursor: rows.length === q.limit ? rows[rows.length - 1]?.id ?? null : null };
+  });
+
+  app.get('/exports/:id', { schema: { summary: 'One export', tags: ['exports'] } }, async (req) => {
+    const { tenantId } = caller(req);
+    const { id } = parse(idParam, req.params, 'export id');
+    const rows = await rt.store.exports.list({ tenantId, beforeId: id + 1, limit: 1 });
+    const row = rows[0];
+    if (!row || row.id !== id) throw new HttpError(404, 'not_found', `Export ${id} does not exist (or was deleted)`);
+    return { ...exportView(row), attemptsHistory: (await rt.store.exports.attempts(id)).map((a) => ({ attempt: a.attempt_no, startedAt: a.started_at, finishedAt: a.finished_at, outcome: a.outcome, httpStatus: a.http_status, error: a.error, idempotencyKey: a.idempotency_key, correlationId: a.correlation_id })) };
+  });
+
+  app.post('/exports/:id/retry', { schema: { summary: 'Export a failed item again', tags: ['exports'] } }, async (req) => {
+    const c = requireAdmin(req);
+    const { id } = parse(idParam, req.params, 'export id');
+    const changed = await rt.queue.retry(c.tenantId, [id], `api:${c.tokenName}`);
+    if (changed.length === 0) throw new HttpError(409, 'not_failed', `Export ${id} is not a failed export`);
+    return { id, status: 'queued' };
+  });
+
+  app.post('/exports/:id/skip', { schema: { summary: 'Mark done without exporting', tags: ['exports'] } }, async (req) => {
+    const c = requireAdmin(req);
+    const { id } = parse(idParam, req.params, 'export id');
+    if (!(await rt.queue.skip(c.tenantId, id, `api:${c.tokenName}`))) throw new HttpError(409, 'not_skippable', `Export ${id} cannot be skipped (it is exported, exporting or gone)`);
+    return { id, status: 'skipped' };
+  });
+
+  app.delete('/exports/:id', { schema: { summary: 'Remove an export from the queue', tags: ['exports'] } }, async (req) => {
+    const c = requireAdmin(req);
+    const { id } = parse(idParam, req.params, 'export id');
+    const deleted = await rt.queue.delete(c.tenantId, [id], `api:${c.tokenName}`);
+    if (deleted.length === 0) throw new HttpError(404, 'not_found', `Export ${id} does not exist (or is exporting right now)`);
+    return { id, deleted: true };
+  });
+
+  app.post('/exports/retry-all', { schema: { summary: 'Export every failed item again', tags: ['exports'] } }, async (req) => {
+    const c = requireAdmin(req);
+    const ids = await rt.queue.retry(c.tenantId, 'all-failed', `api:${c.tokenName}`);
+    return { retried: ids.length, ids };
+  });
+
+  app.post('/exports/delete-all', { schema: { summary: 'Delete every failed item', tags: ['exports'] } }, async (req) => {
+    const c = requireAdmin(req);
+    const ids = await rt.queue.delete(c.tenantId, 'all-failed', `api:${c.tokenName}`);
+    return { deleted: ids.length, ids };
+  });
+
+  app.get('/log', { schema: { summary: 'Connection log, newest first', tags: ['log'] } }, async (req) => {
+    const { tenantId } = caller(req);
+    const q = parse(logQuery, req.query, 'query');
+    const res = await rt.store.log.search({ tenantId, level: q.level, q: q.q, beforeId: q.cursor, limit: q.limit });
+    return { entries: res.entries, nextCursor: res.nextCursor };
+  });
+
+  app.post('/reference/refresh', { schema: { summary: "Read Xero's reference data again now", tags: ['reference'] } }, async (req) => {
+    const c = requireAdmin(req);
+    const res = await rt.reference.refresh(c.tenantId);
+    if (!res.ok) throw new HttpError(502, 'xero_unavailable', res.reason);
+    return { accounts: res.data.accounts.length, taxRates: res.data.taxRates.length, trackingCategories: res.data.trackingCategories.length, currencies: res.data.currencies.length, organisation: res.data.organisation };
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * Prometheus metrics: queue depth by status (read at scrape time), exports and failures counted,
+ * Xero calls and the limits Xero says remain, per organisation. A subscriber of the event bus.
+ */
+import client from 'prom-client';
+import type { Runtime } from '../app/runtime';
+
+export interface Metrics {
+  registry: client.Registry;
+}
+
+export function createMetrics(rt: Runtime): Metrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const depth = new client.Gauge({
+    name: 'xport_queue_depth', help: 'Exports by status', labelNames: ['status'], registers: [registry],
+    async collect() {
+      const counts = await rt.store.exports.countByStatus(null);
+      for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+    },
+  });
+  void depth;
+  const exported = new client.Counter({ name: 'xport_exports_total', help: 'Exports completed', labelNames: ['tenant', 'kind'], registers: [registry] });
+  const failed = new client.Counter({ name: 'xport_export_failures_total', help: 'Exports failed', labelNames: ['tenant', 'kind', 'code'], registers: [registry] });
+  const calls = new client.Counter({ name: 'xport_xero_calls_total', help: 'Xero API calls', labelNames: ['tenant', 'endpoint', 'status'], registers: [registry] });
+  const remaining = new client.Gauge({ name: 'xport_xero_limit_remaining', help: 'Xero limits remaining as last reported', labelNames: ['tenant', 'limit'], registers: [registry] });
+  rt.bus.on('export.exported', (e) => exported.inc({ tenant: e.tenantId, kind: e.kind }));
+  rt.bus.on('export.failed', (e) => failed.inc({ tenant: e.tenantId, kind: e.kind, code: e.code }));
+  rt.bus.on('batch.sent', (e) => {
+    calls.inc({ tenant: e.tenantId, endpoint: e.endpoint, status: String(e.httpStatus ?? 'none') });
+    const l = e.limits as { dayRemaining?: number | null; minuteRemaining?: number | null; appMinuteRemaining?: number | null } | null;
+    if (l?.dayRemaining != null) remaining.set({ tenant: e.tenantId, limit: 'day' }, l.dayRemaining);
+    if (l?.minuteRemaining != null) remaining.set({ tenant: e.tenantId, limit: 'minute' }, l.minuteRemaining);
+    if (l?.appMinuteRemaining != null) remaining.set({ tenant: e.tenantId, limit: 'app_minute' }, l.appMinuteRemaining);
+  });
+  return { registry };
+}
