@@ -12,6 +12,7 @@ import {
   SqliteDialect,
   sql,
   type ColumnDataType,
+  type ColumnDefinitionBuilder,
   type Expression,
   type SelectQueryBuilder,
   type SqlBool,
@@ -23,8 +24,10 @@ export interface DialectAdapter {
   readonly name: 'sqlite' | 'postgres';
   /** Column type of an auto-increment integer primary key. */
   readonly autoIdType: ColumnDataType;
+  /** Marks the auto-increment primary key (SQLite's AUTOINCREMENT; PostgreSQL's serial needs nothing more). */
+  idColumn(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
   /** Lock the selected rows for a claim; other claimers skip them instead of waiting. */
-  lockForClaim<O>(qb: SelectQueryBuilder<Database, keyof Database, O>): SelectQueryBuilder<Database, keyof Database, O>;
+  lockForClaim<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
   /** Case-insensitive "contains" on a text column. */
   containsText(column: Expression<string | null>, needle: string): Expression<SqlBool>;
   /** Statements run once after the initial migration to make free-text search fast. */
@@ -47,6 +50,7 @@ function escapeLike(s: string): string {
 const sqliteAdapter: DialectAdapter = {
   name: 'sqlite',
   autoIdType: 'integer',
+  idColumn: (c) => c.primaryKey().autoIncrement(),
   // SQLite serialises writers; a claim is one UPDATE … RETURNING statement, so no row locks are needed.
   lockForClaim: (qb) => qb,
   containsText: (column, needle) => sql<SqlBool>`${column} like ${'%' + escapeLike(needle) + '%'} escape '\\'`,
@@ -58,6 +62,7 @@ const sqliteAdapter: DialectAdapter = {
 const postgresAdapter: DialectAdapter = {
   name: 'postgres',
   autoIdType: 'serial',
+  idColumn: (c) => c.primaryKey(),
   lockForClaim: (qb) => qb.forUpdate().skipLocked(),
   containsText: (column, needle) => sql<SqlBool>`${column} ilike ${'%' + escapeLike(needle) + '%'}`,
   textSearchIndexes: () => [

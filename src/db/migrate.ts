@@ -55,7 +55,7 @@ async function refuseNewerSchema(db: Kysely<Database>): Promise<void> {
 
 async function executedMigrationNames(db: Kysely<Database>): Promise<string[]> {
   const bookkeeping = db as unknown as Kysely<{ kysely_migration: { name: string } }>;
-  const tables = await db.introspection.getTables();
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
   if (!tables.some((t) => t.name === 'kysely_migration')) return [];
   const rows = await bookkeeping.selectFrom('kysely_migration').select('name').execute();
   return rows.map((r) => r.name);

@@ -20,7 +20,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
 
   await db.schema
     .createTable('documents')
-    .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', id, (c) => adapter.idColumn(c))
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('source_id', 'text', (c) => c.notNull())
@@ -35,7 +35,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
 
   await db.schema
     .createTable('exports')
-    .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', id, (c) => adapter.idColumn(c))
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('document_id', 'integer', (c) => c.notNull().references('documents.id'))
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -68,7 +68,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
 
   await db.schema
     .createTable('export_attempts')
-    .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', id, (c) => adapter.idColumn(c))
     .addColumn('export_id', 'integer', (c) => c.notNull().references('exports.id').onDelete('cascade'))
     .addColumn('attempt_no', 'integer', (c) => c.notNull())
     .addColumn('batch_id', 'text', (c) => c.notNull())
@@ -84,7 +84,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
 
   await db.schema
     .createTable('connection_log')
-    .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', id, (c) => adapter.idColumn(c))
     .addColumn('tenant_id', 'text')
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('level', 'text', (c) => c.notNull())
@@ -115,7 +115,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
 
   await db.schema
     .createTable('api_tokens')
-    .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', id, (c) => adapter.idColumn(c))
     .addColumn('tenant_id', 'text')
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
@@ -128,7 +128,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
 
   await db.schema
     .createTable('users')
-    .addColumn('id', id, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', id, (c) => adapter.idColumn(c))
     .addColumn('username', 'text', (c) => c.notNull().unique())
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('role', 'text', (c) => c.notNull())

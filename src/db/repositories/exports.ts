@@ -122,25 +122,26 @@ export class ExportsRepository {
    */
   async claim(p: { tenantId: string; kinds: string[]; limit: number; owner: string; leaseMs: number; now?: Date }): Promise<ExportRow[]> {
     const now = p.now ?? new Date();
-    const candidates = this.adapter.lockForClaim(
-      this.db
-        .selectFrom('exports')
-        .select('id')
-        .where('tenant_id', '=', p.tenantId)
-        .where('status', '=', 'queued')
-        .where('kind', 'in', p.kinds)
-        .where('next_attempt_at', '<=', iso(now))
-        .orderBy('id')
-        .limit(p.limit),
-    );
+    // A CTE, not "id IN (subquery … LIMIT n)": PostgreSQL may re-run such a subquery and update more than n rows.
     const rows = await this.db
+      .with('candidates', (db) => this.adapter.lockForClaim(
+        db.selectFrom('exports')
+          .select('id')
+          .where('tenant_id', '=', p.tenantId)
+          .where('status', '=', 'queued')
+          .where('kind', 'in', p.kinds)
+          .where('next_attempt_at', '<=', iso(now))
+          .orderBy('id')
+          .limit(p.limit),
+      ))
       .updateTable('exports')
+      .from('candidates')
       .set({ status: 'exporting', lease_owner: p.owner, lease_until: iso(new Date(now.getTime() + p.leaseMs)), updated_at: iso(now) })
-      .where('id', 'in', candidates)
-      .where('status', '=', 'queued')
+      .whereRef('exports.id', '=', 'candidates.id')
+      .where('exports.status', '=', 'queued')
       .returningAll()
       .execute();
-    return rows.sort((a, b) => a.id - b.id);
+    return (rows as ExportRow[]).sort((a, b) => a.id - b.id);
   }
 
   /** Organisations with due work, oldest work first, so that one big backlog cannot starve the rest. */
