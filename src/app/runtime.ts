@@ -10,6 +10,8 @@ import { attachConnectionLog } from '../engine/connection-log-writer';
 import { EventBus } from '../engine/events';
 import { InProcessGate, OpenGate, type CallGate } from '../engine/limiter';
 import { ReferenceService } from '../engine/reference';
+import { LOCK_DATE_WAIT } from '../engine/prepare';
+import { startSchedules } from '../engine/scheduler';
 import { QueueService } from '../engine/service';
 import { ExportWorker, type WorkerOptions } from '../engine/worker';
 import { XeroClient } from '../xero/client';
@@ -26,6 +28,8 @@ export interface Runtime {
   queue: QueueService;
   workers: ExportWorker[];
   startWorkers(): void;
+  /** Log retention and scheduled reference refresh (serve only). */
+  startSchedules(): void;
   close(): Promise<void>;
 }
 
@@ -42,6 +46,10 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const store = await openStore(config.databaseUrl);
   const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
   attachConnectionLog(bus, store.log);
+  // A refresh may show a moved lock date: exports held for it get another look.
+  bus.on('reference.refreshed', async (e) => {
+    await store.exports.releaseWaiting(e.tenantId, LOCK_DATE_WAIT);
+  });
   const tokens = options.tokens ?? tokenSourceFor(config);
   const xero = new XeroClient({ apiUrl: config.xero.apiUrl, tokens, timeoutMs: config.xeroTimeoutMs });
   const reference = new ReferenceService(store.reference, xero, bus);
@@ -50,10 +58,15 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const workers = Array.from({ length: config.workers }, () =>
     new ExportWorker({ store, xero, bus, gate, reference, logger }, { pollMs: config.pollMs, ...options.workerOptions }));
   queue.onWork(() => workers.forEach((w) => w.poke()));
+  let stopSchedules: (() => void) | null = null;
   return {
     config, store, bus, logger, xero, tokens, reference, queue, workers,
     startWorkers: () => workers.forEach((w) => w.start()),
+    startSchedules() {
+      stopSchedules ??= startSchedules(store, reference, logger, { retentionDays: config.logRetentionDays });
+    },
     async close() {
+      stopSchedules?.();
       await Promise.all(workers.map((w) => w.stop()));
       await store.close();
     },

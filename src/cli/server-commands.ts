@@ -40,6 +40,7 @@ export function registerServerCommands(program: Command): void {
       const app = await buildServer(rt);
       await app.listen({ host: config.host, port: config.port });
       rt.startWorkers();
+      rt.startSchedules();
       console.log(`xport listening on http://${config.host}:${config.port} with ${config.workers} export worker(s)`);
       onShutdown(async () => {
         await app.close();

@@ -32,7 +32,7 @@ export class ReferenceService {
     private readonly cache: ReferenceCacheRepository,
     private readonly xero: XeroClient,
     private readonly bus: EventBus,
-    private readonly maxAgeMs = 15 * 60_000,
+    private readonly maxAgeMs = 60 * 60_000,
   ) {}
 
   /** The cached data, refreshed first when missing or stale. */

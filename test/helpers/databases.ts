@@ -44,6 +44,8 @@ export async function postgresDatabase(): Promise<TestDatabase> {
 
 /** The databases every storage test runs on: SQLite always, PostgreSQL when configured. */
 export function databaseKinds(): Array<'sqlite' | 'postgres'> {
+  // CI sets XPORT_REQUIRE_POSTGRES so that a missing PostgreSQL fails loudly instead of skipping.
+  if (!PG_URL && process.env.XPORT_REQUIRE_POSTGRES) throw new Error('XPORT_REQUIRE_POSTGRES is set but XPORT_TEST_DATABASE_URL is not');
   return PG_URL ? ['sqlite', 'postgres'] : ['sqlite'];
 }
 
