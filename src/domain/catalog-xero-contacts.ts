@@ -35,10 +35,12 @@ export const XERO_CONTACT_AND_STATE_ENTRIES: readonly CatalogEntry[] = [
   {
     code: 'contact_archived', class: 'conflict',
     match: { messages: [/The specified contact details matched an archived contact/i, /The contact with the specified contact details has been archived/i],
+      prevalidation: true,
       trigger: 'The specified contact details matched an archived contact. Archived contacts cannot currently be edited via the API' },
     title: 'Contact is archived in Xero',
     cause: 'The Xero contact this customer or supplier is linked to has been archived, deleted or merged into another contact in Xero.',
     action: `If it was archived, restore it in Xero (Contacts → Archived → Restore), ${RETRY}. If it was merged, open Settings → Contacts in xport and link this customer or supplier to the contact it was merged into, ${RETRY}.`,
+    template: 'The Xero contact linked to {contactKind} {contact} is archived in Xero.',
   },
   {
     code: 'email_invalid', class: 'validation',

@@ -1,0 +1,134 @@
+/**
+ * Money the way Xero computes it (XERO.md §3.3), with decimal.js and never floats:
+ * unit amounts rounded to 2 dp (4 with unitdp=4) and quantities to 4 dp first; line amount =
+ * quantity × unit × (1 − discount/100) rounded to 2 dp; tax per line rounded half-up to 2 dp, then summed.
+ */
+import { Decimal } from 'decimal.js';
+import type { ItemDocument, ItemLine } from './document-schemas.ts';
+
+export type DecimalLike = Decimal | string | number;
+
+export type AmountsAre = ItemDocument['amountsAre'];
+
+/** Half-up to `dp` places (away from zero at .5, as Xero: 2.165 → 2.17, -2.165 → -2.17). */
+export function roundHalfUp(v: DecimalLike, dp: number): Decimal {
+  return new Decimal(v).toDecimalPlaces(dp, Decimal.ROUND_HALF_UP);
+}
+
+/** A money string with exactly two decimals. */
+export function money(v: DecimalLike): string {
+  return roundHalfUp(v, 2).toFixed(2);
+}
+
+/**
+ * The values a line is sent to Xero with. Xero rejects negative quantities, so a negative quantity is
+ * sent as a positive one with the unit price negated (same line amount). ACCPAY documents do not support
+ * discounts, so for purchases the discount is folded into the unit amount.
+ */
+export interface XeroLineValues {
+  quantity: string;
+  unitAmount: string;
+  discountRate: string | null;
+}
+
+export function xeroLineValues(line: ItemLine, discounts: boolean, unitdp: 2 | 4): XeroLineValues {
+  let qty = roundHalfUp(line.quantity, 4);
+  let unit = new Decimal(line.unitPrice);
+  if (qty.isNegative()) {
+    qty = qty.negated();
+    unit = unit.negated();
+  }
+  const rate = new Decimal(line.discountRate ?? 0);
+  if (!discounts && !rate.isZero()) unit = unit.times(new Decimal(100).minus(rate)).dividedBy(100);
+  return {
+    quantity: qty.toFixed(),
+    unitAmount: roundHalfUp(unit, unitdp).toFixed(),
+    discountRate: discounts && !rate.isZero() ? rate.toFixed() : null,
+  };
+}
+
+/** Exact (unrounded) line value: what the source meant, used to spot values below 0.005. */
+export function exactLineValue(line: ItemLine): Decimal {
+  const rate = new Decimal(line.discountRate ?? 0);
+  return new Decimal(line.quantity).times(line.unitPrice).times(new Decimal(100).minus(rate)).dividedBy(100);
+}
+
+/** Xero's LineAmount: quantity × unit × (1 − discount/100), rounded to 2 dp. */
+export function lineAmount(v: XeroLineValues): Decimal {
+  const rate = new Decimal(v.discountRate ?? 0);
+  return roundHalfUp(new Decimal(v.quantity).times(v.unitAmount).times(new Decimal(100).minus(rate)).dividedBy(100), 2);
+}
+
+/** Tax on one line, rounded half-up to 2 dp. `ratePercent` e.g. 15 for 15 %. */
+export function lineTax(amount: DecimalLike, ratePercent: DecimalLike, amountsAre: AmountsAre): Decimal {
+  const a = new Decimal(amount);
+  const r = new Decimal(ratePercent);
+  if (amountsAre === 'no_tax' || r.isZero()) return new Decimal(0);
+  // Inclusive: the line amount already contains the tax; tax = amount × r / (100 + r).
+  const tax = amountsAre === 'inclusive' ? a.times(r).dividedBy(r.plus(100)) : a.times(r).dividedBy(100);
+  return roundHalfUp(tax, 2);
+}
+
+export interface Totals {
+  subTotal: string;
+  totalTax: string;
+  total: string;
+}
+
+export interface LineMoney {
+  lineAmount: string;
+  taxAmount: string;
+}
+
+/** Sums per-line amounts and taxes into Xero's document totals. */
+export function totalsOf(lines: readonly LineMoney[], amountsAre: AmountsAre): Totals {
+  const amounts = lines.reduce((s, l) => s.plus(l.lineAmount), new Decimal(0));
+  const tax = lines.reduce((s, l) => s.plus(l.taxAmount), new Decimal(0));
+  const subTotal = amountsAre === 'inclusive' ? amounts.minus(tax) : amounts;
+  return { subTotal: money(subTotal), totalTax: money(tax), total: money(subTotal.plus(tax)) };
+}
+
+export interface TotalsOptions {
+  unitdp?: 2 | 4;
+  /** Line indexes to leave out (dropped by the rounding policy). */
+  skip?: ReadonlySet<number>;
+}
+
+/**
+ * Xero's SubTotal, TotalTax and Total for an invoice-like document. `taxRateOf` gives the percent rate
+ * of a line (after tax mapping); it is not called for `no_tax` documents.
+ */
+export function documentTotals(doc: ItemDocument, taxRateOf: (line: ItemLine, index: number) => DecimalLike, opts: TotalsOptions = {}): Totals {
+  const discounts = doc.kind === 'sales_invoice' || doc.kind === 'sales_credit';
+  const lines: LineMoney[] = [];
+  doc.lines.forEach((line, i) => {
+    if (opts.skip?.has(i)) return;
+    const amount = lineAmount(xeroLineValues(line, discounts, opts.unitdp ?? 4));
+    const tax = doc.amountsAre === 'no_tax' ? new Decimal(0) : lineTax(amount, taxRateOf(line, i), doc.amountsAre);
+    lines.push({ lineAmount: amount.toFixed(2), taxAmount: tax.toFixed(2) });
+  });
+  return totalsOf(lines, doc.amountsAre);
+}
+
+/** Journal debits (positive) and credits (negative) after rounding each line to 2 dp. */
+export function journalSums(amounts: readonly DecimalLike[]): { debits: string; credits: string; net: string } {
+  let debits = new Decimal(0);
+  let credits = new Decimal(0);
+  for (const a of amounts) {
+    const r = roundHalfUp(a, 2);
+    if (r.isNegative()) credits = credits.plus(r);
+    else debits = debits.plus(r);
+  }
+  return { debits: debits.toFixed(2), credits: credits.toFixed(2), net: debits.plus(credits).toFixed(2) };
+}
+
+/** A value that is not zero but rounds to 0.00 at 2 dp: Xero rejects it ("Account must be valid"). */
+export function isBelowHalfCent(v: DecimalLike): boolean {
+  const d = new Decimal(v);
+  return !d.isZero() && d.abs().lt('0.005');
+}
+
+/** The tax rate of a Xero TaxType as a Decimal percent (EffectiveRate may come as number or string). */
+export function ratePercent(effectiveRate: number | string | undefined): Decimal {
+  return new Decimal(effectiveRate ?? 0);
+}

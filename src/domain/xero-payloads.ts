@@ -1,0 +1,190 @@
+/**
+ * Source documents → Xero Accounting API JSON (PascalCase, as Xero takes it). Products are never
+ * exported as Xero Items: their code and description go into each line's Description.
+ * Callers pass a document that passed pre-validation; a missing contact link is a programming error.
+ */
+import { Decimal } from 'decimal.js';
+import { KIND_LABELS, directionOf, type ContactDocument, type ItemDocument, type ItemLine, type JournalDocument } from './documents.ts';
+import { effectiveTaxType, findAccount, resolveJournalAccount, resolveLineAccount, resolveTaxType } from './mapping.ts';
+import { journalSums, roundHalfUp, xeroLineValues } from './money.ts';
+import { xeroTrackingCategoryName } from './prevalidate-lines.ts';
+import type { OrgSettings } from './settings.ts';
+import type { ReferenceData } from './types.ts';
+
+export interface PayloadContext {
+  settings: OrgSettings;
+  reference: ReferenceData;
+  /** Xero ContactID of the document's customer or supplier (required for invoices and credit notes). */
+  contactXeroId?: string;
+  /** Xero id of the object a previous revision created: the payload then updates it. */
+  existingXeroId?: string;
+  /** The date to use (pre-validation may have moved it past a lock date); defaults to the document's. */
+  date?: string;
+  /** Lines left out by the rounding policy (0-based indexes). */
+  dropped?: ReadonlyArray<{ line: number }>;
+}
+
+// Type aliases, not interfaces: callers treat payloads as Record<string, unknown>.
+export type XeroTracking = { Name: string; Option: string };
+export type XeroLineItem = {
+  Description: string; Quantity: number; UnitAmount: number; AccountCode: string;
+  TaxType?: string; DiscountRate?: number; Tracking?: XeroTracking[];
+};
+export type XeroContactPayload = {
+  ContactID?: string; Name: string; ContactNumber: string; AccountNumber?: string; FirstName?: string; LastName?: string;
+  EmailAddress?: string; TaxNumber?: string; DefaultCurrency?: string; Website?: string;
+  Addresses?: Array<Record<string, string>>; Phones?: Array<{ PhoneType: string; PhoneNumber: string }>;
+};
+export type XeroInvoicePayload = {
+  Type: 'ACCREC' | 'ACCPAY'; InvoiceID?: string; InvoiceNumber: string; Reference?: string; Contact: { ContactID: string };
+  Date: string; DueDate?: string; LineAmountTypes: LineAmountTypes; Status: string; CurrencyCode?: string; LineItems: XeroLineItem[];
+};
+export type XeroCreditNotePayload = {
+  Type: 'ACCRECCREDIT' | 'ACCPAYCREDIT'; CreditNoteID?: string; CreditNoteNumber: string; Reference?: string; Contact: { ContactID: string };
+  Date: string; LineAmountTypes: LineAmountTypes; Status: string; CurrencyCode?: string; LineItems: XeroLineItem[];
+};
+export type XeroJournalLine = { LineAmount: number; AccountCode: string; Description?: string; TaxType?: string; Tracking?: XeroTracking[] };
+export type XeroManualJournalPayload = {
+  ManualJournalID?: string; Narration: string; Date: string; Status: 'DRAFT' | 'POSTED';
+  LineAmountTypes: LineAmountTypes; JournalLines: XeroJournalLine[];
+};
+export type LineAmountTypes = 'Exclusive' | 'Inclusive' | 'NoTax';
+
+const LINE_AMOUNT_TYPES: Record<ItemDocument['amountsAre'], LineAmountTypes> = { exclusive: 'Exclusive', inclusive: 'Inclusive', no_tax: 'NoTax' };
+
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function toXeroContact(doc: ContactDocument, ctx: PayloadContext): XeroContactPayload {
+  const link = ctx.existingXeroId ?? ctx.settings.contactLinks[doc.kind][doc.sourceId];
+  const phones = [
+    ...(doc.phone ? [{ PhoneType: 'DEFAULT', PhoneNumber: doc.phone }] : []),
+    ...(doc.mobile ? [{ PhoneType: 'MOBILE', PhoneNumber: doc.mobile }] : []),
+  ];
+  const addresses = doc.addresses?.map((a) => defined({
+    AddressType: a.type === 'street' ? 'STREET' : 'POBOX', AddressLine1: a.line1, AddressLine2: a.line2, AddressLine3: a.line3,
+    AddressLine4: a.line4, City: a.city, Region: a.region, PostalCode: a.postalCode, Country: a.country, AttentionTo: a.attention,
+  }) as Record<string, string>);
+  return defined({
+    ContactID: link, Name: doc.name,
+    // ContactNumber is API-only in Xero: it lets xport find this contact again after an unknown outcome.
+    ContactNumber: doc.sourceId,
+    AccountNumber: ctx.settings.sendCustomerCodeAsAccountNumber ? (doc.accountNumber ?? doc.code ?? doc.sourceId) : undefined,
+    FirstName: doc.firstName, LastName: doc.lastName,
+    EmailAddress: doc.email === '' ? undefined : doc.email, TaxNumber: doc.taxNumber === '' ? undefined : doc.taxNumber,
+    DefaultCurrency: doc.currency, Website: doc.website,
+    Addresses: addresses, Phones: phones.length > 0 ? phones : undefined,
+  });
+}
+
+function lineDescription(line: ItemLine): string {
+  if (line.productCode && line.description) return `${line.productCode} - ${line.description}`;
+  return line.productCode ?? line.description ?? '';
+}
+
+function tracking(entries: ItemLine['tracking'], ctx: PayloadContext): XeroTracking[] | undefined {
+  if (!entries || entries.length === 0) return undefined;
+  return entries.map((t) => {
+    const name = xeroTrackingCategoryName(t.category, ctx.settings);
+    const cat = ctx.reference.trackingCategories.find((c) => c.Name.toLowerCase() === name.toLowerCase());
+    const opt = cat?.Options.find((o) => o.Name.toLowerCase() === t.option.toLowerCase());
+    return { Name: cat?.Name ?? name, Option: opt?.Name ?? t.option };
+  });
+}
+
+function lineItems(doc: ItemDocument, ctx: PayloadContext): XeroLineItem[] {
+  const direction = directionOf(doc);
+  const discounts = doc.kind === 'sales_invoice' || doc.kind === 'sales_credit';
+  const skip = new Set((ctx.dropped ?? []).map((d) => d.line));
+  const items: XeroLineItem[] = [];
+  doc.lines.forEach((line, i) => {
+    if (skip.has(i)) return;
+    const code = resolveLineAccount(doc, line, ctx.settings, direction).code;
+    const v = xeroLineValues(line, discounts, ctx.settings.unitDecimalPlaces);
+    const taxType = doc.amountsAre === 'no_tax' ? undefined
+      : effectiveTaxType(resolveTaxType(line.taxCode, direction, ctx.settings), findAccount(ctx.reference, code)) ?? undefined;
+    items.push(defined({
+      Description: lineDescription(line), Quantity: Number(v.quantity), UnitAmount: Number(v.unitAmount), AccountCode: code,
+      TaxType: taxType, DiscountRate: v.discountRate === null ? undefined : Number(v.discountRate), Tracking: tracking(line.tracking, ctx),
+    }));
+  });
+  return items;
+}
+
+function contactOf(doc: ItemDocument, ctx: PayloadContext): { ContactID: string } {
+  const id = ctx.contactXeroId ?? ctx.settings.contactLinks[doc.kind === 'purchase_bill' || doc.kind === 'supplier_credit' ? 'supplier' : 'customer'][doc.contact];
+  if (!id) throw new Error(`${doc.kind} ${doc.sourceId}: no Xero ContactID for contact ${doc.contact}; export the contact first`);
+  return { ContactID: id };
+}
+
+export function toXeroInvoice(doc: Extract<ItemDocument, { kind: 'sales_invoice' | 'purchase_bill' }>, ctx: PayloadContext): XeroInvoicePayload {
+  const date = ctx.date ?? doc.date;
+  const accrec = doc.kind === 'sales_invoice';
+  return defined({
+    Type: accrec ? 'ACCREC' : 'ACCPAY', InvoiceID: ctx.existingXeroId,
+    // ACCPAY has no Reference field in Xero: the bill number is the source id, so it can be looked up.
+    InvoiceNumber: doc.sourceId, Reference: accrec ? doc.reference : undefined,
+    Contact: contactOf(doc, ctx), Date: date,
+    DueDate: doc.dueDate === undefined ? undefined : doc.dueDate < date ? date : doc.dueDate,
+    LineAmountTypes: LINE_AMOUNT_TYPES[doc.amountsAre], Status: ctx.settings.xeroStatus[doc.kind],
+    CurrencyCode: doc.currency, LineItems: lineItems(doc, ctx),
+  } satisfies XeroInvoicePayload);
+}
+
+export function toXeroCreditNote(doc: Extract<ItemDocument, { kind: 'sales_credit' | 'supplier_credit' }>, ctx: PayloadContext): XeroCreditNotePayload {
+  return defined({
+    Type: doc.kind === 'sales_credit' ? 'ACCRECCREDIT' : 'ACCPAYCREDIT', CreditNoteID: ctx.existingXeroId,
+    CreditNoteNumber: doc.sourceId, Reference: doc.reference, Contact: contactOf(doc, ctx), Date: ctx.date ?? doc.date,
+    LineAmountTypes: LINE_AMOUNT_TYPES[doc.amountsAre], Status: ctx.settings.xeroStatus[doc.kind],
+    CurrencyCode: doc.currency, LineItems: lineItems(doc, ctx),
+  } satisfies XeroCreditNotePayload);
+}
+
+const JOURNAL_LABELS: Record<JournalDocument['journalType'], string> = {
+  shipment_cogs: 'Shipment cost of goods sold', stock_adjustment_in: 'Stock adjustment in',
+  stock_adjustment_out: 'Stock adjustment out', recost: 'Recost', assembly: 'Assembly',
+};
+
+/** Narration always ends with the source id: manual journals have no number, and this is how xport finds one. */
+export function journalNarration(doc: JournalDocument): string {
+  return `${doc.narration ?? JOURNAL_LABELS[doc.journalType]} [${doc.sourceId}]`;
+}
+
+export function toXeroManualJournal(doc: JournalDocument, ctx: PayloadContext): XeroManualJournalPayload {
+  const skip = new Set((ctx.dropped ?? []).map((d) => d.line));
+  const kept = doc.lines.filter((_l, i) => !skip.has(i));
+  const lines: XeroJournalLine[] = kept.map((l) => {
+    const taxType = l.taxCode === undefined ? undefined : journalTaxType(l.taxCode, ctx.settings);
+    return defined({
+      LineAmount: Number(roundHalfUp(l.amount, 2).toFixed(2)), AccountCode: resolveJournalAccount(l, ctx.settings).code,
+      Description: l.description, TaxType: taxType, Tracking: tracking(l.tracking, ctx),
+    });
+  });
+  // Rounding each line to cents can leave the journal a cent or two out; post the difference to Rounding.
+  const net = new Decimal(journalSums(kept.map((l) => l.amount)).net);
+  if (!net.isZero()) {
+    lines.push({ LineAmount: Number(net.negated().toFixed(2)), AccountCode: ctx.settings.accounts.rounding, Description: 'Rounding' });
+  }
+  return defined({
+    ManualJournalID: ctx.existingXeroId, Narration: journalNarration(doc), Date: ctx.date ?? doc.date,
+    Status: ctx.settings.xeroStatus.journal, LineAmountTypes: lines.some((l) => l.TaxType) ? 'Exclusive' : 'NoTax', JournalLines: lines,
+  } satisfies XeroManualJournalPayload);
+}
+
+function journalTaxType(taxCode: string, settings: OrgSettings): string | undefined {
+  return settings.taxMappings.sales[taxCode] ?? settings.taxMappings.purchases[taxCode];
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 size of the JSON of a payload, to keep a batch under Xero's 3.5 MB request cap. */
+export function approxJsonBytes(payload: unknown): number {
+  return encoder.encode(JSON.stringify(payload)).length;
+}
+
+/** Xero's request cap (XERO.md §1.3) and recommended elements per call. */
+export const MAX_REQUEST_BYTES = 3_500_000;
+export const MAX_BATCH_ELEMENTS = 50;
+
+export { KIND_LABELS };
