@@ -43,7 +43,9 @@ const revision = z.number({ error: (iss) => `must be a whole number of 1 or more
 
 /** A role name or a Xero account code (Xero codes are up to 10 characters). */
 const accountField = z.string().trim().min(1, { error: 'must not be empty' })
-  .max(10, { error: 'must be an account role (sales, cogs, stock_on_hand, purchases, freight, rounding) or a Xero account code of at most 10 characters' });
+  .refine((v) => (ACCOUNT_ROLES as readonly string[]).includes(v) || v.length <= 10, {
+    error: (iss) => `must be an account role (${ACCOUNT_ROLES.join(', ')}) or a Xero account code of at most 10 characters, got ${describeInput(iss.input)}`,
+  });
 
 const trackingField = z.array(z.strictObject({ category: textField(100), option: textField(100) }))
   .max(2, { error: 'must have at most 2 tracking entries (Xero allows two tracking categories)' });
