@@ -7,12 +7,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { DialectAdapter } from './dialect';
 import type { Database } from './schema';
 import * as m0001 from './migrations/0001_initial';
+import * as m0002 from './migrations/0002_xero_calls';
 
 type Step = { up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> };
 
 /** Never edit or reorder: add a new numbered file instead. */
 const MIGRATIONS: Record<string, Step> = {
   '0001_initial': m0001,
+  '0002_xero_calls': m0002,
 };
 
 export class SchemaTooNewError extends Error {}

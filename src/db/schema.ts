@@ -143,6 +143,15 @@ export interface KeyValueTable {
   updated_at: string;
 }
 
+export interface XeroCallsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  holder: string;
+  started_at: string;
+  expires_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   tenants: TenantsTable;
   documents: DocumentsTable;
@@ -155,6 +164,7 @@ export interface Database {
   reference_cache: ReferenceCacheTable;
   xero_connections: XeroConnectionsTable;
   key_value: KeyValueTable;
+  xero_calls: XeroCallsTable;
 }
 
 export type ExportRow = Selectable<ExportsTable>;

@@ -30,7 +30,7 @@ for (const kind of databaseKinds()) {
     test('migrations are applied once and a second run is a no-op', async () => {
       const again = await migrateToLatest(store.db, store.adapter);
       assert.deepEqual(again.applied, []);
-      assert.equal(again.current, '0001_initial');
+      assert.match(again.current ?? '', /^\d{4}_/);
     });
 
     test('refuses to run on a schema from a newer xport', async () => {
