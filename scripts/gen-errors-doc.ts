@@ -16,7 +16,9 @@ function cell(text: string): string {
 function trigger(e: CatalogEntry): string {
   const parts: string[] = [];
   if (e.match.prevalidation) parts.push(`**pre-validation**${e.template ? `: ${cell(e.template)}` : ''}`);
-  if (e.match.messages || e.match.status || e.match.network || !e.match.prevalidation) parts.push(`Xero: ${cell(e.match.trigger)}`);
+  if (e.match.messages || e.match.status) parts.push(`Xero: ${cell(e.match.trigger)}`);
+  else if (e.match.network) parts.push(`Network: ${cell(e.match.trigger)}`);
+  else if (!e.match.prevalidation) parts.push(cell(e.match.trigger));
   return parts.join('<br>');
 }
 

@@ -153,5 +153,15 @@ export function prevalidationFailure(code: string, params: Record<string, string
   return classified(entry, fillTemplate(entry.template, params), params);
 }
 
+/**
+ * A failure xport raises itself outside document pre-validation (no connection, reference data
+ * unavailable, token trouble): any entry with a template. Unknown codes are programming errors.
+ */
+export function xportFailure(code: string, params: Record<string, string>): Classified {
+  const entry = catalogEntry(code);
+  if (entry.template === undefined) throw new Error(`catalog code "${code}" has no message template`, { cause: entry });
+  return classified(entry, fillTemplate(entry.template, params), params);
+}
+
 /** Codes of every pre-validation failure (for docs and tests). */
 export const PREVALIDATION_CODES: readonly string[] = CATALOG.filter((e) => e.match.prevalidation).map((e) => e.code);

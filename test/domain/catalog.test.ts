@@ -214,3 +214,19 @@ test('every pre-validation code renders without unfilled placeholders given its 
   assert.throws(() => prevalidationFailure('rate_limit_day', {}), /not a pre-validation failure/);
   assert.throws(() => catalogEntry('nope'), /unknown catalog code/);
 });
+
+test("xport's own failures (connection, token, reference data) are catalogued with the codes the engine uses", async () => {
+  const { xportFailure } = await import('../../src/domain/catalog.ts');
+  const expected: Record<string, string> = {
+    not_connected: 'auth', invalid_client: 'auth', identity_unreachable: 'transient', invalid_token_response: 'transient', reference_unavailable: 'transient',
+  };
+  for (const [code, cls] of Object.entries(expected)) {
+    const c = xportFailure(code, { detail: 'HTTP 503' });
+    assert.equal(c.class, cls);
+    assert.doesNotMatch(c.message + c.cause + c.action, /\{\w+\}/);
+  }
+  const c = classifyHttpResponse({ status: 401, headers: {}, bodyText: '{"error":"invalid_client"}' });
+  assert.equal(c.code, 'invalid_client');
+  assert.equal(classifyHttpResponse({ status: 400, headers: {}, bodyText: '{"error":"invalid_scope"}' }).code, 'auth_scope_missing');
+  assert.throws(() => xportFailure('account_code_missing', {}), /no message template/);
+});
