@@ -93,3 +93,17 @@ test('property: document totals equal a reference per-line computation', () => {
     assert.deepEqual(got, { subTotal: fmt(sub), totalTax: fmt(tax), total: fmt(sub + tax) });
   }), { numRuns: 300 });
 });
+
+test('expectedTotals uses the tax mapping and the cached rates (and ignores dropped lines)', async () => {
+  const { expectedTotals } = await import('../../src/domain/totals.ts');
+  const { defaultSettings } = await import('../../src/domain/settings.ts');
+  const { demoReference } = await import('./fixtures.ts');
+  const d = salesInvoice([
+    { description: 'a', unitPrice: '25.06', taxCode: 'G.S.T.' }, { description: 'b', unitPrice: '25.61', taxCode: 'G.S.T.' },
+    { description: 'c', unitPrice: '25.63' /* account 200's default: OUTPUT2 */ }, { description: 'd', unitPrice: '10', taxCode: 'NONE' },
+    { description: 'e', unitPrice: '0.001', taxCode: 'G.S.T.' },
+  ]);
+  assert.deepEqual(expectedTotals(d, { settings: defaultSettings(), reference: demoReference(), dropped: [{ line: 4 }] }),
+    { subTotal: '86.30', totalTax: '11.44', total: '97.74' });
+  assert.equal(expectedTotals(doc({ kind: 'customer', sourceId: 'C', name: 'N' }), { settings: defaultSettings(), reference: demoReference() }), null);
+});
