@@ -22,8 +22,8 @@ export const DEFAULT_ACCOUNT_CODES: Record<AccountRole, string> = {
 
 /** Demo tax mappings for a New Zealand organisation (GST 15% = OUTPUT2 / INPUT2). */
 export const DEFAULT_TAX_MAPPINGS = {
-  sales: { 'G.S.T.': 'OUTPUT2', NONE: 'NONE', ZERO: 'ZERORATED', EXEMPT: 'EXEMPTOUTPUT' },
-  purchases: { 'G.S.T.': 'INPUT2', NONE: 'NONE', ZERO: 'ZERORATED', EXEMPT: 'EXEMPTINPUT' },
+  sales: { 'G.S.T.': 'OUTPUT2', NONE: 'NONE', ZERO: 'ZERORATED' },
+  purchases: { 'G.S.T.': 'INPUT2', NONE: 'NONE', ZERO: 'ZERORATED' },
 } as const;
 
 const accountsSchema = z.object(
