@@ -1,56 +1,74 @@
 /**
- * A first web UI: the banner on every page, /queue (Current Xero Queue and Failed Xero Exports)
- * and /log (Connection Log). Plain but real; the UI issue makes it complete.
+ * The web UI: everything people see, registered in its own Fastify context (sessions, CSRF, CSP and
+ * HTML error pages apply here only; the JSON API keeps its Bearer tokens and JSON errors).
+ *   /login, /setup, /logout      signing in (src/web/auth)
+ *   /queue                       Manage Xero Queue: Current Xero Queue, Failed Xero Exports, groups
+ *   /log                         Connection Log
+ *   /documents                   every document and its export
+ *   /settings                    Xero connection, mappings, options, mapping health
+ *   /events                      server-sent banner updates
  */
-import type { FastifyInstance } from 'fastify';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../app/runtime';
-import { KIND_LABELS } from '../../domain/documents';
-import type { DocumentKind } from '../../domain/types';
-import { html, type Html } from './html';
+import { registerSecurity, requireUser } from '../auth/session';
+import { ensureConfiguredAdmin } from '../auth/users';
+import { registerBannerEvents } from './banner';
+import { documentRoutes } from './documents-pages';
+import { html } from './html';
+import { barePage } from './layout';
+import { logRoutes } from './log-pages';
+import { loginRoutes } from './login-pages';
+import { queueActionRoutes } from './queue-actions';
+import { queueRoutes } from './queue-pages';
+import { settingsRoutes } from './settings-pages';
 
-async function currentTenant(rt: Runtime): Promise<string | null> {
-  return (await rt.store.tenants.list())[0]?.id ?? null;
+const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'static');
+
+function errorPage(err: FastifyError, req: FastifyRequest, reply: FastifyReply, rt: Runtime) {
+  const status = err.statusCode ?? 500;
+  const csrf = typeof err.code === 'string' && err.code.startsWith('FST_CSRF');
+  if (status >= 500) rt.logger.error({ err, url: req.url }, 'web request failed');
+  const message = csrf ? 'This form has expired or did not come from xport (its security token is missing or wrong). Reload the page and try again.'
+    : status >= 500 ? 'Something went wrong on our side; the details are in the server log.' : err.message;
+  if (status === 401 && req.method === 'GET' && !req.headers['hx-request']) return reply.redirect('/login');
+  reply.code(status).header('cache-control', 'no-store');
+  if (req.headers['hx-request']) {
+    return reply.header('HX-Retarget', '#toast').header('HX-Reswap', 'innerHTML').type('text/html; charset=utf-8')
+      .send(html`<div class="alert alert-error" role="alert">${message}</div>`.value);
+  }
+  const title = status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status === 401 ? 'Signed out' : 'Something went wrong';
+  return reply.type('text/html; charset=utf-8').send(barePage(title, html`<h1>${title}</h1><div class="alert alert-error" role="alert">${message}</div><p><a href="/queue">Back to xport</a></p>`));
 }
 
-async function banner(rt: Runtime, tenantId: string | null): Promise<Html> {
-  const s = await rt.queue.status(tenantId);
-  const paused = s.paused.map((p) => html`<div class="pause">Paused${p.until ? html` until ${p.until}` : ''}: ${p.reason}</div>`);
-  return html`<div class="banner" id="banner">Xero Export Queue: ${s.queued} queued and ${s.failed} failed export(s)
-    <a href="/queue#failed">View Failed Exports</a>${paused}</div>`;
-}
-
-function page(title: string, bannerHtml: Html, body: Html): string {
-  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · xport</title><style>body{font-family:system-ui,sans-serif;margin:0}main{padding:1rem}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}.banner{background:#1b5fa8;color:#fff;padding:.6rem 1rem}.banner a{color:#fff}nav a{margin-right:1rem}</style></head>
-<body><nav style="padding:.6rem 1rem"><a href="/queue">Queue</a><a href="/log">Connection Log</a></nav><main><h1>${title}</h1>${body}</main>${bannerHtml}</body></html>`.value;
+async function staticAssets(app: FastifyInstance): Promise<void> {
+  const htmxPath = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
+  const htmx = await readFile(htmxPath);
+  app.get('/static/htmx.min.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(htmx));
+  await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', decorateReply: false, maxAge: 3600_000 });
 }
 
 export async function uiRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
-  app.get('/', async (_req, reply) => reply.redirect('/queue'));
-
-  app.get('/queue', async (_req, reply) => {
-    const tenantId = await currentTenant(rt);
-    const current = tenantId ? await rt.queue.list(tenantId, ['queued', 'waiting', 'exporting'], { limit: 100 }) : [];
-    const failed = tenantId ? await rt.queue.list(tenantId, ['failed'], { limit: 100 }) : [];
-    const label = (k: string) => KIND_LABELS[k as DocumentKind] ?? k;
-    const body = html`<h2>Current Xero Queue</h2>
-      ${current.length === 0 ? html`<p>Nothing is waiting to be exported.</p>` : html`<table><tr><th>Item</th><th>Kind</th><th>Status</th><th>Reason</th></tr>
-      ${current.map((r) => html`<tr><td>${r.reference}</td><td>${label(r.kind)}</td><td>${r.status}</td><td>${r.wait_reason ?? ''}</td></tr>`)}</table>`}
-      <h2 id="failed">Failed Xero Exports</h2>
-      ${failed.length === 0 ? html`<p>No failed exports.</p>` : html`<table><tr><th>Failed Export</th><th>Exported Item</th><th>Export Error</th><th>Action Required</th></tr>
-      ${failed.map((r) => html`<tr><td>${label(r.kind)}</td><td>${r.reference}</td><td>${r.last_error ?? ''}</td><td>${r.action_required ?? ''}</td></tr>`)}</table>`}`;
-    return reply.type('text/html').send(page('Manage Xero Queue', await banner(rt, tenantId), body));
-  });
-
-  app.get('/log', async (req, reply) => {
-    const tenantId = await currentTenant(rt);
-    const q = req.query as { level?: string; q?: string };
-    const level = q.level === 'error' || q.level === 'info' ? q.level : 'all';
-    const res = await rt.store.log.search({ tenantId, level, q: q.q, limit: 100 });
-    const body = html`<form method="get"><label>Log Level <select name="level">
-      ${['all', 'error', 'info'].map((l) => html`<option value="${l}" ${l === level ? html`selected` : ''}>${l[0]?.toUpperCase()}${l.slice(1)}</option>`)}</select></label>
-      <label>Search <input name="q" value="${q.q ?? ''}"></label> <button>Filter</button></form>
-      <table><tr><th>Time</th><th>Level</th><th>Details</th></tr>${res.entries.map((e) => html`<tr><td>${e.at}</td><td>${e.level}</td><td>${e.message}</td></tr>`)}</table>`;
-    return reply.type('text/html').send(page('Connection Log', await banner(rt, tenantId), body));
+  await ensureConfiguredAdmin(rt);
+  await app.register(async (ui) => {
+    ui.setErrorHandler((err: FastifyError, req, reply) => errorPage(err, req, reply, rt));
+    await staticAssets(ui);
+    await registerSecurity(ui, rt);
+    loginRoutes(ui, rt);
+    await ui.register(async (pages) => {
+      pages.addHook('preHandler', requireUser(rt));
+      pages.get('/', async (_req, reply) => reply.redirect('/queue'));
+      registerBannerEvents(pages, rt);
+      queueRoutes(pages, rt);
+      queueActionRoutes(pages, rt);
+      logRoutes(pages, rt);
+      documentRoutes(pages, rt);
+      settingsRoutes(pages, rt);
+    });
   });
 }
+

@@ -1,0 +1,124 @@
+/**
+ * Sessions, CSRF and the security headers of the web UI, registered inside the UI's own Fastify
+ * context so that the JSON API (Bearer tokens, no cookies) is untouched by any of it.
+ *  - Sessions live in the database (WebSessionsRepository); the signing secret is generated once and
+ *    kept in key_value, so restarts keep people signed in.
+ *  - Every state change (POST/PUT/PATCH/DELETE) must carry the session's CSRF token, checked in preHandler.
+ *  - helmet's CSP allows only xport's own scripts, styles and connections: no external assets, no inline script.
+ */
+import crypto from 'node:crypto';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import session from '@fastify/session';
+import type { FastifyInstance, FastifyReply, FastifyRequest, Session } from 'fastify';
+import type { Runtime } from '../../app/runtime';
+import { WebSessionsRepository } from '../../db/repositories/web-sessions';
+import type { User } from '../../db/repositories/users';
+import { HttpError } from '../errors';
+import { usersOf } from './users';
+
+export const SESSION_SECRET_KEY = 'web.session_secret';
+const SESSION_MAX_AGE_MS = 12 * 60 * 60_000;
+
+declare module 'fastify' {
+  interface Session {
+    userId?: number;
+    /** The Xero organisation this person is looking at. */
+    tenantId?: string;
+    flash?: { kind: 'ok' | 'error'; text: string };
+    _csrf?: string;
+  }
+  interface FastifyRequest {
+    user?: User;
+  }
+}
+
+function sessionStore(repo: WebSessionsRepository) {
+  return {
+    set(id: string, data: Session, cb: (err?: unknown) => void) {
+      repo.set(id, JSON.parse(JSON.stringify(data)) as Record<string, unknown>, new Date(Date.now() + SESSION_MAX_AGE_MS)).then(() => cb(), cb);
+    },
+    get(id: string, cb: (err: unknown, result?: Session | null) => void) {
+      repo.get(id).then((d) => cb(null, d as Session | null), (err: unknown) => cb(err));
+    },
+    destroy(id: string, cb: (err?: unknown) => void) {
+      repo.destroy(id).then(() => cb(), cb);
+    },
+  };
+}
+
+export async function registerSecurity(app: FastifyInstance, rt: Runtime): Promise<void> {
+  const secret = await rt.store.kv.getOrInit(SESSION_SECRET_KEY, () => crypto.randomBytes(48).toString('base64url'));
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"],
+        fontSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'self'"], objectSrc: ["'none'"],
+      },
+    },
+    hsts: false,
+  });
+  await app.register(formbody);
+  await app.register(cookie);
+  await app.register(session, {
+    secret, cookieName: 'xport_session', saveUninitialized: false, rolling: true,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_MAX_AGE_MS, path: '/' },
+    store: sessionStore(new WebSessionsRepository(rt.store.db)),
+  });
+  await app.register(csrf, { sessionPlugin: '@fastify/session' });
+  await app.register(rateLimit, { global: false });
+  app.addHook('preHandler', (req, reply, done) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return done();
+    app.csrfProtection(req, reply, done);
+  });
+}
+
+/** Loads the signed-in user; sends people who are not signed in to the login (or first-run set-up). */
+export function requireUser(rt: Runtime) {
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const userId = req.session.userId;
+    const user = userId ? await usersOf(rt).get(userId) : null;
+    if (user) {
+      req.user = user;
+      return;
+    }
+    const target = (await usersOf(rt).count()) === 0 ? '/setup' : `/login?next=${encodeURIComponent(req.url)}`;
+    if (req.headers['hx-request']) {
+      await reply.header('HX-Redirect', target).code(401).send('Sign in again');
+      return;
+    }
+    if (req.method !== 'GET') throw new HttpError(401, 'unauthorized', 'Your session has ended: sign in again');
+    await reply.redirect(target);
+  };
+}
+
+export function currentUser(req: FastifyRequest): User {
+  if (!req.user) throw new HttpError(401, 'unauthorized', 'Not signed in');
+  return req.user;
+}
+
+/** Viewers may look at everything but change nothing (retry, delete, skip, settings). */
+export function requireAdmin(req: FastifyRequest): User {
+  const user = currentUser(req);
+  if (user.role !== 'admin') throw new HttpError(403, 'forbidden', `Your role (${user.role}) can look at the queue but not change it; ask an admin.`);
+  return user;
+}
+
+export function setFlash(req: FastifyRequest, kind: 'ok' | 'error', text: string): void {
+  req.session.flash = { kind, text };
+}
+
+export function takeFlash(req: FastifyRequest): { kind: 'ok' | 'error'; text: string } | null {
+  const f = req.session.flash ?? null;
+  if (f) req.session.flash = undefined;
+  return f;
+}
+
+/** Only local paths are followed after login (no open redirect). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/queue';
+}

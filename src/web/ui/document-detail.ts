@@ -1,0 +1,67 @@
+/** One document: its facts, its export's state and actions, every attempt, its log entries, its payload. */
+import type { DocumentsViewRepository, DocumentListRow } from '../../db/repositories/documents-view';
+import { cachedReference } from './cached-reference';
+import type { PageContext } from './context';
+import { expectedTotal } from './document-totals';
+import type { OrgSettings } from '../../domain/settings';
+import type { XeroTaxRate } from '../../domain/types';
+import { isRealXero, kindLabel, statusBadge, time, xeroLink } from './format';
+import { settingsOf } from './group-hints';
+import { html, type Html } from './html';
+import { csrfField, emptyState } from './layout';
+
+type Doc = DocumentListRow & { payload: string };
+
+export function totalCell(row: DocumentListRow & { payload?: string }, settings: OrgSettings, taxRates: XeroTaxRate[]): Html {
+  const expected = row.payload ? expectedTotal(row.payload, settings, taxRates) : null;
+  const ours = row.total ?? expected?.total ?? null;
+  const differs = ours !== null && row.xero_total !== null && Number(ours) !== Number(row.xero_total);
+  return html`<td data-label="Total" class="num">${ours ?? html`<span class="muted">—</span>`}${expected && !expected.exact && !row.total ? html`<span class="muted" title="a tax rate is not known yet"> ≈</span>` : ''}</td>
+<td data-label="Xero total" class="num ${differs ? 'mismatch' : ''}">${row.xero_total ?? html`<span class="muted">—</span>`}${differs ? html` <span class="badge badge-failed" title="Xero's total differs from the document's">differs</span>` : ''}</td>`;
+}
+
+
+function actions(ctx: PageContext, doc: Doc): Html {
+  if (!ctx.canEdit || !doc.export_id || !['failed', 'queued', 'waiting'].includes(doc.status ?? '')) return html``;
+  const form = (action: string, label: string, cls: string) => html`<form method="post" action="/queue/exports/${doc.export_id}/${action}">${csrfField(ctx)}
+<input type="hidden" name="next" value="/documents/${doc.id}"><button class="btn ${cls}">${label}</button></form>`;
+  return html`<div class="inline-actions">${doc.status === 'failed' ? form('retry', 'Export again', 'btn-primary') : ''}${form('skip', 'Skip', '')}${doc.status === 'failed' ? form('delete', 'Delete from queue', 'btn-danger') : ''}</div>`;
+}
+
+async function attemptsTable(ctx: PageContext, exportId: number | null): Promise<Html> {
+  const attempts = exportId ? await ctx.rt.store.exports.attempts(exportId) : [];
+  if (attempts.length === 0) return emptyState('No attempts yet', 'Nothing has been sent to Xero for this document.');
+  return html`<div class="table-wrap"><table class="grid" id="attempts-grid"><thead><tr><th scope="col">#</th><th scope="col">Started</th><th scope="col">Outcome</th><th scope="col">HTTP</th><th scope="col">Error</th><th scope="col">Correlation id</th></tr></thead>
+<tbody>${attempts.map((a) => html`<tr><td data-label="#">${a.attempt_no}</td><td data-label="Started" class="nowrap">${time(a.started_at)}</td><td data-label="Outcome">${a.outcome ?? 'unfinished'}</td>
+<td data-label="HTTP">${a.http_status ?? '—'}</td><td data-label="Error" class="error-text">${a.error ?? ''}</td><td data-label="Correlation id" class="mono small">${a.correlation_id ?? ''}</td></tr>`)}</tbody></table></div>`;
+}
+
+async function logTable(ctx: PageContext, tenantId: string, exportId: number | null): Promise<Html> {
+  const res = exportId ? await ctx.rt.store.log.search({ tenantId, exportId, limit: 100 }) : { entries: [] };
+  if (res.entries.length === 0) return emptyState('No log entries', 'Log entries about this document appear here.');
+  return html`<div class="table-wrap"><table class="grid" id="doc-log-grid"><thead><tr><th scope="col">Time</th><th scope="col">Level</th><th scope="col">Details</th></tr></thead>
+<tbody>${res.entries.map((e) => html`<tr><td data-label="Time" class="nowrap"><a href="/log/${e.id}">${time(e.at)}</a></td><td data-label="Level">${e.level === 'error' ? 'Error' : 'Info'}</td><td data-label="Details">${e.message}</td></tr>`)}</tbody></table></div>`;
+}
+
+export async function documentDetail(ctx: PageContext, tenantId: string, doc: Doc, repo: DocumentsViewRepository): Promise<Html> {
+  const exportRow = doc.export_id ? await ctx.rt.store.exports.get(tenantId, doc.export_id) : null;
+  const { taxRates } = await cachedReference(ctx.rt, tenantId);
+  const revisions = await repo.revisions(tenantId, doc.kind, doc.source_id);
+  let pretty = doc.payload;
+  try {
+    pretty = JSON.stringify(JSON.parse(doc.payload), null, 2);
+  } catch { /* shown as stored */ }
+  const problem = exportRow?.last_error ? html`<div class="alert ${exportRow.status === 'failed' ? 'alert-error' : 'alert-warn'}"><strong>Export Error</strong>: ${exportRow.last_error}
+${exportRow.action_required ? html`<p><strong>Action Required</strong>: ${exportRow.action_required}</p>` : ''}</div>` : '';
+  return html`<section class="card"><div class="section-head"><h2>Export</h2>${actions(ctx, doc)}</div>${problem}
+${exportRow?.status === 'waiting' ? html`<div class="alert alert-warn">Waiting: ${exportRow.wait_reason ?? ''}</div>` : ''}
+<dl class="facts"><dt>Kind</dt><dd>${kindLabel(doc.kind)}</dd><dt>Source id</dt><dd class="mono">${doc.source_id}</dd><dt>Revision</dt><dd>${doc.revision}</dd>
+<dt>Date</dt><dd>${doc.doc_date ?? '—'}</dd><dt>Received</dt><dd>${time(doc.received_at)}</dd><dt>Status</dt><dd>${statusBadge(doc.status)}</dd>
+<dt>Attempts</dt><dd>${doc.attempts ?? 0}</dd><dt>In Xero</dt><dd>${xeroLink(doc.kind, doc.xero_id, doc.xero_number ?? doc.xero_id, isRealXero(ctx.rt.config.xero.apiUrl))}</dd>
+${exportRow?.exported_at ? html`<dt>Exported</dt><dd>${time(exportRow.exported_at)}</dd>` : ''}</dl>
+<table class="grid totals"><thead><tr><th scope="col" class="num">Total</th><th scope="col" class="num">Xero's total</th></tr></thead><tbody><tr>${totalCell(doc, settingsOf(ctx.tenant?.settings), taxRates)}</tr></tbody></table></section>
+<section class="card"><h2>Attempts</h2>${await attemptsTable(ctx, doc.export_id)}</section>
+<section class="card"><h2>Connection Log</h2>${await logTable(ctx, tenantId, doc.export_id)}</section>
+${revisions.length > 1 ? html`<section class="card"><h2>Revisions</h2><ul>${revisions.map((r) => html`<li><a href="/documents/${r.id}">Revision ${r.revision}</a> received ${time(r.received_at)}${r.id === doc.id ? ' (this one)' : ''}</li>`)}</ul></section>` : ''}
+<section class="card"><details><summary>Document as received</summary><pre class="code">${pretty}</pre></details></section>`;
+}

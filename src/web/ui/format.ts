@@ -1,0 +1,88 @@
+/** Small presentation helpers shared by the pages: labels, times, numbers, links to Xero. */
+import { KIND_LABELS } from '../../domain/documents';
+import type { DocumentKind } from '../../domain/types';
+import { html, type Html } from './html';
+
+export function kindLabel(kind: string): string {
+  return KIND_LABELS[kind as DocumentKind] ?? kind;
+}
+
+export const KIND_OPTIONS = Object.entries(KIND_LABELS) as Array<[DocumentKind, string]>;
+
+export const STATUS_LABELS: Record<string, string> = {
+  queued: 'Queued', waiting: 'Waiting', exporting: 'Exporting', exported: 'Exported', failed: 'Failed', skipped: 'Skipped', deleted: 'Deleted',
+};
+
+export function statusBadge(status: string | null): Html {
+  const s = status ?? 'deleted';
+  return html`<span class="badge badge-${s}">${STATUS_LABELS[s] ?? s}</span>`;
+}
+
+/** A time rendered in UTC on the server; app.js rewrites it in the reader's time zone. */
+export function time(isoValue: string | null | undefined, style: 'datetime' | 'time' = 'datetime'): Html {
+  if (!isoValue) return html`<span class="muted">—</span>`;
+  const d = new Date(isoValue);
+  if (Number.isNaN(d.getTime())) return html`${isoValue}`;
+  const text = style === 'time' ? isoValue.slice(11, 16) : `${isoValue.slice(0, 10)} ${isoValue.slice(11, 16)}`;
+  return html`<time datetime="${isoValue}" data-local="${style}">${text} UTC</time>`;
+}
+
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${count(n)} ${n === 1 ? one : many}`;
+}
+
+const XERO_PATHS: Record<string, (id: string) => string> = {
+  customer: (id) => `Contacts/View/${id}`,
+  supplier: (id) => `Contacts/View/${id}`,
+  sales_invoice: (id) => `AccountsReceivable/View.aspx?InvoiceID=${id}`,
+  purchase_bill: (id) => `AccountsPayable/View.aspx?InvoiceID=${id}`,
+  sales_credit: (id) => `AccountsReceivable/ViewCreditNote.aspx?creditNoteID=${id}`,
+  supplier_credit: (id) => `AccountsPayable/ViewCreditNote.aspx?creditNoteID=${id}`,
+  journal: (id) => `Journal/View.aspx?invoiceID=${id}`,
+};
+
+/** A link to the object in Xero's web app; against a sandbox there is no web app, so the id alone. */
+export function xeroLink(kind: string, xeroId: string | null, label: string | null, realXero: boolean): Html {
+  if (!xeroId) return html`<span class="muted">—</span>`;
+  const path = XERO_PATHS[kind];
+  const text = label ?? `${xeroId.slice(0, 8)}…`;
+  if (!realXero || !path) return html`<span class="mono" title="${xeroId}">${text}</span>`;
+  return html`<a href="${`https://go.xero.com/${path(encodeURIComponent(xeroId))}`}" target="_blank" rel="noopener noreferrer" title="${xeroId}">${text}</a>`;
+}
+
+export function isRealXero(apiUrl: string): boolean {
+  return /^https:\/\/api\.xero\.com$/.test(apiUrl);
+}
+
+/** Reads one query/body value as a trimmed string (forms may repeat a field). */
+export function str(v: unknown): string {
+  if (Array.isArray(v)) return str(v[0]);
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+export function strs(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x.trim() : ''));
+  return typeof v === 'string' ? [v.trim()] : [];
+}
+
+export function positiveInt(v: unknown): number | undefined {
+  const n = Number(str(v));
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
+export function isoDate(v: unknown): string | undefined {
+  const s = str(v);
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? s : undefined;
+}
+
+/** Builds a URL with the given query parameters (empty values left out). */
+export function urlWith(path: string, params: Record<string, string | number | undefined | null | boolean>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '' && v !== false) q.set(k, String(v));
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}

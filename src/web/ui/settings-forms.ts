@@ -1,0 +1,100 @@
+/** The sections of /settings as forms: account and tax mappings, contact links and engine options. */
+import { ACCOUNT_ROLES } from '../../domain/documents';
+import type { OrgSettings } from '../../domain/settings';
+import type { XeroAccount, XeroTaxRate } from '../../domain/types';
+import type { CachedReference } from './cached-reference';
+import type { PageContext } from './context';
+import { ROLE_LABELS } from './group-hints';
+import { html, type Html } from './html';
+import { csrfField } from './layout';
+
+const BLANK_ROWS = 2;
+
+function option(value: string, label: string, selected: boolean): Html {
+  return html`<option value="${value}" ${selected ? html`selected` : ''}>${label}</option>`;
+}
+
+export function accountSelect(name: string, current: string, accounts: XeroAccount[], label: string, allowEmpty = false): Html {
+  if (accounts.length === 0) return html`<input name="${name}" value="${current}" aria-label="${label}" placeholder="Account code" maxlength="10">`;
+  const active = accounts.filter((a) => a.Status === 'ACTIVE' && a.Code);
+  const known = active.some((a) => a.Code.toUpperCase() === current.toUpperCase());
+  const classes = [...new Set(active.map((a) => a.Class))];
+  return html`<select name="${name}" aria-label="${label}">${allowEmpty ? option('', '—', current === '') : ''}
+${!known && current ? option(current, `${current} (not an active account in Xero)`, true) : ''}
+${classes.map((c) => html`<optgroup label="${c}">${active.filter((a) => a.Class === c).map((a) => option(a.Code, `${a.Code} — ${a.Name}`, a.Code.toUpperCase() === current.toUpperCase()))}</optgroup>`)}</select>`;
+}
+
+function taxSelect(name: string, current: string, rates: XeroTaxRate[], label: string): Html {
+  if (rates.length === 0) return html`<input name="${name}" value="${current}" aria-label="${label}" placeholder="Xero tax type">`;
+  const active = rates.filter((r) => r.Status === 'ACTIVE');
+  const known = active.some((r) => r.TaxType === current);
+  return html`<select name="${name}" aria-label="${label}">${option('', '—', current === '')}
+${!known && current ? option(current, `${current} (not an active tax rate in Xero)`, true) : ''}
+${active.map((r) => option(r.TaxType, `${r.Name} (${r.TaxType}, ${Number(r.EffectiveRate)}%)`, r.TaxType === current))}</select>`;
+}
+
+/** Rows of "source key → Xero value", with blank rows to add more; a blank key removes a row. */
+function mapRows(prefix: string, keyLabel: string, entries: Array<[string, string]>, valueInput: (name: string, value: string, label: string) => Html): Html {
+  const rows: Array<[string, string]> = [...entries, ...Array.from({ length: BLANK_ROWS }, (): [string, string] => ['', ''])];
+  return html`<table class="grid map-table"><thead><tr><th scope="col">${keyLabel}</th><th scope="col">Xero</th></tr></thead><tbody>
+${rows.map(([k, v], i) => html`<tr><td data-label="${keyLabel}"><input name="${prefix}_key" value="${k}" aria-label="${keyLabel} ${i + 1}" maxlength="255"></td>
+<td data-label="Xero">${valueInput(`${prefix}_value`, v, `Xero value for ${k || `new row ${i + 1}`}`)}</td></tr>`)}</tbody></table>`;
+}
+
+function section(ctx: PageContext, id: string, title: string, intro: Html | string, fields: Html): Html {
+  return html`<section class="card" id="${id}" aria-labelledby="${id}-title"><h2 id="${id}-title">${title}</h2><p class="muted">${intro}</p>
+<form method="post" action="/settings/${id}">${csrfField(ctx)}<fieldset ${ctx.canEdit ? '' : html`disabled`}>${fields}
+${ctx.canEdit ? html`<div class="form-actions"><button class="btn btn-primary">Save ${title.toLowerCase()}</button></div>` : html`<p class="muted">Only an admin can change settings.</p>`}</fieldset></form></section>`;
+}
+
+export function accountsSection(ctx: PageContext, s: OrgSettings, ref: CachedReference): Html {
+  const roles = html`<div class="form-grid">${ACCOUNT_ROLES.map((r) => html`<label>${ROLE_LABELS[r]} ${accountSelect(`account_${r}`, s.accounts[r], ref.accounts, `${ROLE_LABELS[r]} account`)}</label>`)}</div>`;
+  const acc = (name: string, value: string, label: string) => accountSelect(name, value, ref.accounts, label, true);
+  return section(ctx, 'accounts', 'Account mappings', 'Each account role of the source system posts to this Xero account. Sales account precedence: line, then product group, then customer, then the default above.',
+    html`${roles}<h3>Sales account by product group</h3>${mapRows('pg', 'Product group', Object.entries(s.productGroupSalesAccounts), acc)}
+<h3>Sales account by customer</h3>${mapRows('cust', 'Customer code', Object.entries(s.customerSalesAccounts), acc)}`);
+}
+
+export function taxSection(ctx: PageContext, s: OrgSettings, ref: CachedReference): Html {
+  const tax = (name: string, value: string, label: string) => taxSelect(name, value, ref.taxRates, label);
+  return section(ctx, 'tax', 'Tax mappings', 'Xero tax rates are either sales or purchase rates, so every source tax code is mapped once per direction.',
+    html`<div class="two-col"><div><h3>Sales</h3>${mapRows('sales', 'Source tax code', Object.entries(s.taxMappings.sales), tax)}</div>
+<div><h3>Purchases</h3>${mapRows('purchases', 'Source tax code', Object.entries(s.taxMappings.purchases), tax)}</div></div>`);
+}
+
+export function contactsSection(ctx: PageContext, s: OrgSettings, linked: Array<{ contactKind: string; sourceId: string; xeroContactId: string; archived: boolean }>): Html {
+  const idInput = (name: string, value: string, label: string) => html`<input name="${name}" value="${value}" aria-label="${label}" placeholder="Xero ContactID" class="mono">`;
+  const found = linked.length === 0 ? '' : html`<h3>Links made by exports</h3><div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Kind</th><th scope="col">Code</th><th scope="col">Xero ContactID</th><th scope="col">State</th></tr></thead>
+<tbody>${linked.slice(0, 200).map((l) => html`<tr><td data-label="Kind">${l.contactKind}</td><td data-label="Code">${l.sourceId}</td><td data-label="Xero ContactID" class="mono small">${l.xeroContactId}</td>
+<td data-label="State">${l.archived ? html`<span class="badge badge-failed">archived in Xero</span>` : 'linked'}</td></tr>`)}</tbody></table></div>`;
+  return section(ctx, 'contacts', 'Contact links', 'Link a source customer or supplier to an existing Xero contact (for example after contacts were merged in Xero). A link here wins over the one found by exporting.',
+    html`<div class="two-col"><div><h3>Customers</h3>${mapRows('customer', 'Customer code', Object.entries(s.contactLinks.customer), idInput)}</div>
+<div><h3>Suppliers</h3>${mapRows('supplier', 'Supplier code', Object.entries(s.contactLinks.supplier), idInput)}</div></div>${found}`);
+}
+
+const STATUS_KINDS = [['sales_invoice', 'Sales invoices'], ['sales_credit', 'Sales credits'], ['purchase_bill', 'Purchase bills'], ['supplier_credit', 'Supplier credits']] as const;
+
+function selectOf(name: string, current: string, choices: Array<[string, string]>, label: string): Html {
+  return html`<select name="${name}" aria-label="${label}">${choices.map(([v, l]) => option(v, l, v === current))}</select>`;
+}
+
+export function optionsSection(ctx: PageContext, s: OrgSettings, ref: CachedReference): Html {
+  const statuses: Array<[string, string]> = [['DRAFT', 'Draft'], ['SUBMITTED', 'Submitted for approval'], ['AUTHORISED', 'Authorised']];
+  const cats = ref.trackingCategories.filter((c) => c.Status === 'ACTIVE');
+  const tracking = [0, 1].map((i) => {
+    const t = s.tracking[i];
+    const xero = cats.length ? selectOf('tracking_value', t?.xeroCategory ?? '', [['', '—'], ...cats.map((c): [string, string] => [c.Name, c.Name])], `Xero tracking category ${i + 1}`)
+      : html`<input name="tracking_value" value="${t?.xeroCategory ?? ''}" aria-label="Xero tracking category ${i + 1}">`;
+    return html`<div class="form-grid"><label>Source category ${i + 1} <input name="tracking_key" value="${t?.sourceCategory ?? ''}"></label><label>Xero category ${i + 1} ${xero}</label></div>`;
+  });
+  return section(ctx, 'options', 'Export options', 'How documents are created in Xero, and what happens with lock dates and tiny amounts.', html`
+<label class="check"><input type="checkbox" name="sendCustomerCodeAsAccountNumber" value="1" ${s.sendCustomerCodeAsAccountNumber ? html`checked` : ''}> Send the customer code as the Xero account number
+<span class="muted small">(turn off when Xero says "Account Number already exists")</span></label>
+<h3>Status in Xero</h3><div class="form-grid">${STATUS_KINDS.map(([k, l]) => html`<label>${l} ${selectOf(`status_${k}`, s.xeroStatus[k], statuses, l)}</label>`)}
+<label>Journals ${selectOf('status_journal', s.xeroStatus.journal, [['DRAFT', 'Draft'], ['POSTED', 'Posted']], 'Journals')}</label></div>
+<h3>Policies</h3><div class="form-grid">
+<label>Document dated in a locked period ${selectOf('lockDatePolicy', s.lockDatePolicy, [['fail', 'Fail it and say why'], ['move_to_first_open_day', 'Move it to the first open day'], ['hold', 'Hold it until the lock date moves']], 'Lock-date policy')}</label>
+<label>Lines under 0.005 ${selectOf('roundingPolicy', s.roundingPolicy, [['drop_zero_lines', 'Drop zero-value lines (logged)'], ['fail', 'Fail with a clear reason']], 'Rounding policy')}</label>
+<label>Unit price decimals ${selectOf('unitDecimalPlaces', String(s.unitDecimalPlaces), [['4', '4'], ['2', '2']], 'Unit price decimals')}</label></div>
+<h3>Tracking categories (up to two)</h3>${tracking}`);
+}

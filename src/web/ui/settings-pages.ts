@@ -1,0 +1,143 @@
+/**
+ * GET /settings and its actions: the Xero connection (organisations, switch, disconnect, reconnect),
+ * mapping health with re-queue, refresh from Xero, and the mapping and option forms.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { syncConnections, type Runtime } from '../../app/runtime';
+import { orgSettingsSchema } from '../../domain/settings';
+import { requireAdmin, safeNext, setFlash } from '../auth/session';
+import { cachedReference, type CachedReference } from './cached-reference';
+import { currentTenant, pageContext, tenantFor, type PageContext } from './context';
+import { plural, str, time } from './format';
+import { settingsOf } from './group-hints';
+import { html, type Html } from './html';
+import { csrfField, emptyState, page } from './layout';
+import { failuresCausedBy, mappingProblems } from './mapping-health';
+import { accountsSection, contactsSection, optionsSection, taxSection } from './settings-forms';
+import { saveSection, SECTIONS, type Problem, type Section } from './settings-save';
+
+function connectionSection(ctx: PageContext, ref: CachedReference): Html {
+  const app = ctx.rt.config.xero;
+  const appState = app.clientId && app.clientSecret
+    ? html`Custom connection (client credentials) with Xero app <span class="mono">${app.clientId}</span> at <span class="mono">${app.apiUrl}</span>.`
+    : html`No Xero app is configured (XERO_CLIENT_ID and XERO_CLIENT_SECRET are not set).`;
+  const rows = ctx.tenants.map((t) => {
+    const paused = t.pausedUntil && t.pausedUntil > new Date().toISOString();
+    const state = t.status === 'disconnected' ? html`<span class="badge badge-failed">disconnected</span>` : paused ? html`<span class="badge badge-waiting">paused</span>` : html`<span class="badge badge-exported">connected</span>`;
+    const current = t.id === ctx.tenant?.id;
+    return html`<tr ${current ? html`aria-current="true" class="current"` : ''}><td data-label="Organisation"><strong>${t.name}</strong>${current ? html` <span class="pill">current</span>` : ''}<div class="muted small mono">${t.id}</div></td>
+<td data-label="State">${state}${paused ? html`<div class="small">${t.pauseReason ?? ''}</div>` : ''}</td>
+<td data-label="">${current ? '' : html`<form method="post" action="/settings/organisation">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${t.id}"><input type="hidden" name="next" value="/settings"><button class="btn btn-small">Use this organisation</button></form>`}</td></tr>`;
+  });
+  const admin = ctx.canEdit && ctx.tenant ? html`<div class="inline-actions">
+<form method="post" action="/settings/connection/sync">${csrfField(ctx)}<button class="btn" ${app.clientId ? '' : html`disabled`}>Reconnect and refresh organisations</button></form>
+${ctx.tenant.status === 'active' ? html`<form method="post" action="/settings/connection/disconnect">${csrfField(ctx)}<button class="btn btn-danger">Disconnect ${ctx.tenant.name}</button></form>` : ''}
+<button class="btn" disabled title="Arrives with the OAuth sign-in (issue 6)">Connect to Xero (OAuth, coming)</button></div>` : '';
+  return html`<section class="card" id="connection" aria-labelledby="connection-title"><h2 id="connection-title">Xero connection</h2><p>${appState}</p>
+${ctx.tenants.length === 0 ? emptyState('No organisation connected', 'Configure a Xero app and press Reconnect.') : html`<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Organisation</th><th scope="col">State</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${rows}</tbody></table></div>`}
+${admin}<p class="muted small">Reference data (accounts, tax rates, tracking categories) ${ref.fetchedAt ? html`read from Xero ${time(ref.fetchedAt)}${ref.organisationName ? ` for ${ref.organisationName}` : ''}` : 'not read yet'}.</p>
+${ctx.canEdit && ctx.tenant ? html`<form method="post" action="/settings/refresh">${csrfField(ctx)}<button class="btn">Refresh from Xero</button></form>` : ''}</section>`;
+}
+
+async function healthSection(ctx: PageContext, tenantId: string, ref: CachedReference): Promise<Html> {
+  const problems = mappingProblems(settingsOf(ctx.tenant?.settings), ref);
+  const body = ref.accounts.length === 0 && ref.taxRates.length === 0 ? emptyState('Not checked yet', 'Refresh from Xero to check every mapping against the organisation.')
+    : problems.length === 0 ? html`<p class="ok-text">Every mapping resolves to an active account, tax rate and tracking category in Xero.</p>`
+    : html`<ul class="health">${await Promise.all(problems.map(async (p) => {
+      const n = (await failuresCausedBy(ctx.rt, tenantId, p.family, p.value)).length;
+      return html`<li><strong>${p.mapping}</strong> → ${p.value}: ${p.problem}. <a href="${p.href}">Change the mapping</a>
+${ctx.canEdit && n > 0 ? html`<form method="post" action="/settings/health/requeue" class="inline">${csrfField(ctx)}<input type="hidden" name="family" value="${p.family}"><input type="hidden" name="value" value="${p.value}">
+<button class="btn btn-small btn-primary">Re-queue the ${plural(n, 'failure')} this mapping caused</button></form>` : html` <span class="muted small">${plural(n, 'failed export')}</span>`}</li>`;
+    }))}</ul>`;
+  return html`<section class="card" id="health" aria-labelledby="health-title"><h2 id="health-title">Mapping health</h2>${body}</section>`;
+}
+
+function problemsAlert(section: Section, problems: Problem[]): Html {
+  return html`<div class="alert alert-error" role="alert" id="settings-errors"><strong>Nothing was saved in ${section}</strong>: please fix
+<ul>${problems.map((p) => html`<li><strong>${p.field}</strong>: ${p.message}</li>`)}</ul></div>`;
+}
+
+async function renderSettings(rt: Runtime, req: FastifyRequest, reply: FastifyReply, errors: { section: Section; problems: Problem[] } | null = null) {
+  const ctx = await pageContext(rt, req, reply);
+  if (!ctx.tenant) return reply.type('text/html; charset=utf-8').send(await page(ctx, 'Settings', connectionSection(ctx, await emptyRef())));
+  const ref = await cachedReference(rt, ctx.tenant.id);
+  const s = settingsOf(ctx.tenant.settings);
+  const body = html`${errors ? problemsAlert(errors.section, errors.problems) : ''}
+<nav class="toc" aria-label="Settings sections"><a href="#connection">Connection</a><a href="#health">Mapping health</a><a href="#accounts">Accounts</a><a href="#tax">Tax</a><a href="#contacts">Contacts</a><a href="#options">Options</a></nav>
+${connectionSection(ctx, ref)}${await healthSection(ctx, ctx.tenant.id, ref)}${accountsSection(ctx, s, ref)}${taxSection(ctx, s, ref)}
+${contactsSection(ctx, s, await rt.store.contacts.list(ctx.tenant.id))}${optionsSection(ctx, s, ref)}`;
+  return reply.code(errors ? 422 : 200).type('text/html; charset=utf-8').send(await page(ctx, 'Settings', body, { subtitle: html`For <strong>${ctx.tenant.name}</strong>` }));
+}
+
+async function emptyRef(): Promise<CachedReference> {
+  return { accounts: [], taxRates: [], trackingCategories: [], organisationName: null, fetchedAt: null };
+}
+
+async function logAction(rt: Runtime, tenantId: string, actor: string, event: string, message: string): Promise<void> {
+  await rt.store.log.append([{ tenantId, level: 'info', event, message, actor }]);
+}
+
+export function settingsRoutes(app: FastifyInstance, rt: Runtime): void {
+  app.get('/settings', (req, reply) => renderSettings(rt, req, reply));
+
+  for (const section of SECTIONS) {
+    app.post(`/settings/${section}`, async (req, reply) => {
+      const user = requireAdmin(req);
+      const tenantId = await tenantFor(rt, req);
+      const tenant = await rt.store.tenants.get(tenantId);
+      const result = saveSection(settingsOf(tenant?.settings), section, (req.body ?? {}) as Record<string, unknown>);
+      if (!result.ok) return renderSettings(rt, req, reply, { section, problems: result.problems });
+      await rt.store.tenants.setSettings(tenantId, orgSettingsSchema.parse(result.settings));
+      await logAction(rt, tenantId, `web:${user.username}`, 'settings.changed', `web:${user.username} saved the ${section} settings`);
+      setFlash(req, 'ok', `Saved. Failed exports are not re-sent by themselves: use Export on the queue page or "Re-queue" in Mapping health.`);
+      return reply.redirect(`/settings#${section}`, 303);
+    });
+  }
+
+  app.post('/settings/organisation', async (req, reply) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const { tenants } = await currentTenant(rt, req);
+    const chosen = tenants.find((t) => t.id === str(b.tenantId));
+    if (chosen) req.session.tenantId = chosen.id;
+    setFlash(req, chosen ? 'ok' : 'error', chosen ? `Now showing ${chosen.name}.` : 'That organisation is not connected.');
+    return reply.redirect(safeNext(b.next), 303);
+  });
+
+  app.post('/settings/refresh', async (req, reply) => {
+    requireAdmin(req);
+    const res = await rt.reference.refresh(await tenantFor(rt, req));
+    setFlash(req, res.ok ? 'ok' : 'error', res.ok ? `Read from Xero: ${res.data.accounts.length} accounts, ${res.data.taxRates.length} tax rates, ${res.data.trackingCategories.length} tracking categories.` : `Xero could not be read: ${res.reason}`);
+    return reply.redirect('/settings#connection', 303);
+  });
+
+  app.post('/settings/health/requeue', async (req, reply) => {
+    const user = requireAdmin(req);
+    const tenantId = await tenantFor(rt, req);
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    const family = str(b.family) === 'tax' ? 'tax' : str(b.family) === 'tracking' ? 'tracking' : 'account';
+    const ids = await failuresCausedBy(rt, tenantId, family, str(b.value));
+    const changed = await rt.queue.retry(tenantId, ids, `web:${user.username}`);
+    setFlash(req, 'ok', `${plural(changed.length, 'failed export')} queued to export again.`);
+    return reply.redirect('/settings#health', 303);
+  });
+
+  app.post('/settings/connection/disconnect', async (req, reply) => {
+    const user = requireAdmin(req);
+    const tenantId = await tenantFor(rt, req);
+    await rt.store.tenants.setStatus(tenantId, 'disconnected');
+    await logAction(rt, tenantId, `web:${user.username}`, 'connection.disconnected', `web:${user.username} disconnected xport from this organisation; exports wait until it is reconnected`);
+    await rt.bus.emit('queue.changed', { tenantId });
+    setFlash(req, 'ok', 'Disconnected: exports to this organisation wait until it is reconnected.');
+    return reply.redirect('/settings#connection', 303);
+  });
+
+  app.post('/settings/connection/sync', async (req, reply) => {
+    const user = requireAdmin(req);
+    const res = await syncConnections(rt);
+    if (res.ok) for (const t of res.tenants) await rt.bus.emit('queue.changed', { tenantId: t.id });
+    const tenantId = (await currentTenant(rt, req)).tenant?.id;
+    if (tenantId && res.ok) await logAction(rt, tenantId, `web:${user.username}`, 'connection.synced', `web:${user.username} reconnected: ${res.tenants.length} organisation(s) available`);
+    setFlash(req, res.ok ? 'ok' : 'error', res.ok ? `Connected to ${plural(res.tenants.length, 'organisation')}: ${res.tenants.map((t) => t.name).join(', ')}.` : `Xero could not be reached: ${res.reason}`);
+    return reply.redirect('/settings#connection', 303);
+  });
+}
