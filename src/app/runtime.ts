@@ -8,7 +8,8 @@ import type { Config } from '../config/config';
 import { openStore, type Store } from '../db/store';
 import { attachConnectionLog } from '../engine/connection-log-writer';
 import { EventBus } from '../engine/events';
-import { InProcessGate, OpenGate, type CallGate } from '../engine/limiter';
+import { DbGate, type DbGateLimits } from '../engine/db-gate';
+import { OpenGate, type CallGate } from '../engine/limiter';
 import { ReferenceService } from '../engine/reference';
 import { LOCK_DATE_WAIT } from '../engine/prepare';
 import { startSchedules } from '../engine/scheduler';
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
   workerOptions?: Partial<WorkerOptions>;
   /** Skip client-side limits (throughput runs against a sandbox with limits off). */
   noClientLimits?: boolean;
+  /** Override Xero's limits in the call gate (tests). */
+  gateLimits?: Partial<DbGateLimits>;
   logger?: Logger;
   tokens?: TokenSource;
 }
@@ -54,7 +57,8 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const xero = new XeroClient({ apiUrl: config.xero.apiUrl, tokens, timeoutMs: config.xeroTimeoutMs });
   const reference = new ReferenceService(store.reference, xero, bus);
   const queue = new QueueService(store, bus);
-  const gate: CallGate = options.noClientLimits ? new OpenGate() : new InProcessGate();
+  // The database-backed gate holds Xero's limits across every process sharing this database.
+  const gate: CallGate = options.noClientLimits ? new OpenGate() : new DbGate(store, { holdMs: config.xeroTimeoutMs + 30_000, ...options.gateLimits });
   const workers = Array.from({ length: config.workers }, () =>
     new ExportWorker({ store, xero, bus, gate, reference, logger }, { pollMs: config.pollMs, ...options.workerOptions }));
   queue.onWork(() => workers.forEach((w) => w.poke()));

@@ -16,6 +16,7 @@ import {
   type Expression,
   type SelectQueryBuilder,
   type SqlBool,
+  type Transaction,
 } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
@@ -32,6 +33,8 @@ export interface DialectAdapter {
   containsText(column: Expression<string | null>, needle: string): Expression<SqlBool>;
   /** Statements run once after the initial migration to make free-text search fast. */
   textSearchIndexes(): string[];
+  /** Serialises transactions on `key` until the transaction ends (SQLite's single writer already does). */
+  lockKeyInTransaction(trx: Transaction<Database>, key: string): Promise<void>;
   /** Serialise work across processes for `key` while `fn` runs (advisory lock on PostgreSQL). */
   withAdvisoryLock<T>(db: Kysely<Database>, key: string, fn: () => Promise<T>): Promise<T>;
 }
@@ -55,6 +58,7 @@ const sqliteAdapter: DialectAdapter = {
   lockForClaim: (qb) => qb,
   containsText: (column, needle) => sql<SqlBool>`${column} like ${'%' + escapeLike(needle) + '%'} escape '\\'`,
   textSearchIndexes: () => [],
+  lockKeyInTransaction: async () => {},
   // One SQLite file has one writer at a time already; in-process callers are serialised by the caller.
   withAdvisoryLock: (_db, _key, fn) => fn(),
 };
@@ -70,6 +74,9 @@ const postgresAdapter: DialectAdapter = {
     'create index if not exists connection_log_message_trgm on connection_log using gin (message gin_trgm_ops)',
     'create index if not exists connection_log_ref_trgm on connection_log using gin (document_ref gin_trgm_ops)',
   ],
+  async lockKeyInTransaction(trx, key) {
+    await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+  },
   async withAdvisoryLock(db, key, fn) {
     return db.connection().execute(async (conn) => {
       await sql`select pg_advisory_lock(hashtext(${key}))`.execute(conn);
@@ -105,6 +112,9 @@ function openPostgres(url: string, poolSize: number): OpenedDatabase {
   // int8 (count(*), sums) as JS numbers: our counts stay far below 2^53.
   pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client whose server connection ends (a restart, a dropped database) must not crash the
+  // process: the pool replaces it on the next query.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, adapter: postgresAdapter, url, close: () => db.destroy() };
 }

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from '../db/store';
+import { DbGate } from './db-gate';
 import type { ReferenceService } from './reference';
 
 export interface ScheduleOptions {
@@ -20,6 +21,7 @@ export function startSchedules(store: Store, reference: ReferenceService, logger
   const prune = async (): Promise<void> => {
     const cutoff = new Date(Date.now() - o.retentionDays * 86_400_000);
     const n = await store.log.prune(cutoff);
+    await DbGate.prune(store);
     if (n > 0) logger.info({ deleted: n }, 'connection log pruned');
   };
   const refresh = async (): Promise<void> => {
