@@ -14,6 +14,7 @@ import { ReferenceService } from '../engine/reference';
 import { LOCK_DATE_WAIT } from '../engine/prepare';
 import { startSchedules } from '../engine/scheduler';
 import { QueueService } from '../engine/service';
+import { SettingsService } from '../engine/settings-service';
 import { ExportWorker, type WorkerOptions } from '../engine/worker';
 import { XeroClient } from '../xero/client';
 import { ClientCredentialsTokenSource, type TokenSource } from '../xero/tokens';
@@ -27,6 +28,7 @@ export interface Runtime {
   tokens: TokenSource;
   reference: ReferenceService;
   queue: QueueService;
+  settings: SettingsService;
   workers: ExportWorker[];
   startWorkers(): void;
   /** Log retention and scheduled reference refresh (serve only). */
@@ -57,6 +59,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const xero = new XeroClient({ apiUrl: config.xero.apiUrl, tokens, timeoutMs: config.xeroTimeoutMs });
   const reference = new ReferenceService(store.reference, xero, bus);
   const queue = new QueueService(store, bus);
+  const settings = new SettingsService(store, reference, queue);
   // The database-backed gate holds Xero's limits across every process sharing this database.
   const gate: CallGate = options.noClientLimits ? new OpenGate() : new DbGate(store, { holdMs: config.xeroTimeoutMs + 30_000, ...options.gateLimits });
   const workers = Array.from({ length: config.workers }, () =>
@@ -64,7 +67,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   queue.onWork(() => workers.forEach((w) => w.poke()));
   let stopSchedules: (() => void) | null = null;
   return {
-    config, store, bus, logger, xero, tokens, reference, queue, workers,
+    config, store, bus, logger, xero, tokens, reference, queue, settings, workers,
     startWorkers: () => workers.forEach((w) => w.start()),
     startSchedules() {
       stopSchedules ??= startSchedules(store, reference, logger, { retentionDays: config.logRetentionDays });

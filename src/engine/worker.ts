@@ -9,8 +9,9 @@ import type { Store } from '../db/store';
 import type { ExportRow } from '../db/schema';
 import { parseDocumentsRequest, type SourceDocument } from '../domain/documents';
 import { approxJsonBytes } from '../domain/xero-payloads';
-import { orgSettingsSchema } from '../domain/settings';
-import type { XeroEndpoint } from '../domain/types';
+import { orgSettingsSchema, type OrgSettings } from '../domain/settings';
+import { expectedTotals } from '../domain/totals';
+import type { ReferenceData, XeroEndpoint } from '../domain/types';
 import type { XeroClient } from '../xero/client';
 import type { EventBus } from './events';
 import type { CallGate } from './limiter';
@@ -151,7 +152,7 @@ export class ExportWorker {
     return worked;
   }
 
-  private async processClaimed(tenantId: string, endpoint: XeroEndpoint, rows: ExportRow[], ctx: { settings: ReturnType<typeof orgSettingsSchema.parse>; reference: Parameters<typeof prepareExport>[2]['reference'] }): Promise<void> {
+  private async processClaimed(tenantId: string, endpoint: XeroEndpoint, rows: ExportRow[], ctx: { settings: OrgSettings; reference: ReferenceData }): Promise<void> {
     const { store, bus } = this.deps;
     const payloads = await store.exports.documentPayloads(rows.map((r) => r.document_id));
     const today = this.now().toISOString().slice(0, 10);
@@ -169,12 +170,19 @@ export class ExportWorker {
         await store.exports.markFailed(p.row.id, { message: p.failure.message, code: p.failure.code, errorClass: p.failure.class, action: p.failure.action }, this.now());
         await bus.emit('export.failed', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, code: p.failure.code, errorClass: p.failure.class, message: p.failure.message, action: p.failure.action, correlationId: null, httpStatus: null });
       } else if (p.row.needs_reconcile === 1) {
+        await this.recordExpectedTotal(p, ctx);
         if (await this.reconcile(tenantId, endpoint, p)) toSend.push(p);
       } else {
+        await this.recordExpectedTotal(p, ctx);
         toSend.push(p);
       }
     }
     for (const chunk of chunkBatch(toSend, this.options.batchSize, this.options.maxBatchBytes)) await sendBatch(this.batchDeps(), tenantId, endpoint, chunk);
+  }
+
+  private async recordExpectedTotal(p: SendItem, ctx: { settings: OrgSettings; reference: ReferenceData }): Promise<void> {
+    const totals = expectedTotals(p.doc, { settings: ctx.settings, reference: ctx.reference, dropped: p.dropped });
+    if (totals) await this.deps.store.exports.setDocumentTotal(p.row.document_id, totals.total);
   }
 
   /** True when the item must still be sent; false when it was found in Xero or must wait. */

@@ -273,6 +273,11 @@ export class ExportsRepository {
     return row ?? null;
   }
 
+  /** The total xport expects Xero to compute, shown beside Xero's own total. */
+  async setDocumentTotal(documentId: number, total: string): Promise<void> {
+    await this.db.updateTable('documents').set({ total }).where('id', '=', documentId).execute();
+  }
+
   async documentPayload(documentId: number): Promise<string> {
     const row = await this.db.selectFrom('documents').select('payload').where('id', '=', documentId).executeTakeFirstOrThrow();
     return row.payload;

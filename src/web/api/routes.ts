@@ -8,6 +8,7 @@ import type { Runtime } from '../../app/runtime';
 import type { ExportRow } from '../../db/schema';
 import { HttpError, errorBody } from '../errors';
 import { bearerAuth, caller, requireAdmin } from './auth';
+import { settingsRoutes } from './settings-routes';
 
 const STATUSES = ['queued', 'waiting', 'exporting', 'exported', 'failed', 'skipped'] as const;
 const idParam = z.object({ id: z.coerce.number().int().positive() });
@@ -42,6 +43,7 @@ export function exportView(row: ExportRow & { reference?: string; doc_date?: str
 
 export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   app.addHook('preHandler', bearerAuth(rt));
+  await settingsRoutes(app, rt);
 
   app.post('/documents', { schema: { summary: 'Queue one document or {"documents":[…]}', tags: ['documents'] }, bodyLimit: 10 * 1024 * 1024 }, async (req, reply) => {
     const { tenantId } = requireAdmin(req);
