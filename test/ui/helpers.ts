@@ -110,3 +110,42 @@ export const EMAIL_FAILURE = { message: 'Email address must be valid.', code: 'e
 export async function fail(rt: Runtime, ids: number[], f: { message: string; code: string; errorClass: string; action: string } = ACCOUNT_FAILURE): Promise<void> {
   for (const id of ids) await rt.store.exports.markFailed(id, f);
 }
+
+export interface Seeded {
+  customerIds: number[];
+  failedAccount: number[];
+  failedEmail: number;
+  xss: number;
+  queued: number[];
+  exported: number;
+}
+
+/** A small realistic data set: failures of two kinds, an XSS attempt, queued and exported items, log entries. */
+export async function seedDemo(rt: Runtime): Promise<Seeded> {
+  await rt.store.tenants.upsert(TENANT);
+  await rt.store.tenants.upsert(TENANT2);
+  await seedReference(rt, TENANT.id);
+  const customerIds = await ingest(rt, TENANT.id, [customer('CUST-001', 'Acme Ltd'), customer('CUST-002', 'Bad Email Co'), customer('CUST-003', 'Evil <script>window.__xss=1</script> Ltd')]);
+  const invoices = await ingest(rt, TENANT.id, [
+    invoice('SO-1001', 'CUST-001'), invoice('SO-1002', 'CUST-001', { date: '2026-10-05' }), invoice('SO-1003', 'CUST-001'),
+    invoice('PB-2001', 'SUP-1', { kind: 'purchase_bill', date: '2026-09-01' }), invoice('SO-1004', 'CUST-001'), invoice('SO-1005', 'CUST-001'), invoice('SO-1006', 'CUST-001'),
+  ]);
+  const [a, b, c, d, e, f, g] = invoices as [number, number, number, number, number, number, number];
+  await fail(rt, [a, b, c, d]);
+  const failedEmail = customerIds[1] ?? 0;
+  await fail(rt, [failedEmail], EMAIL_FAILURE);
+  const xss = customerIds[2] ?? 0;
+  await fail(rt, [xss], { message: 'Xero said <script>window.__xss=1</script><img src=x onerror="window.__xss=2">', code: 'xero_validation_error', errorClass: 'validation', action: 'Fix <b>it</b>' });
+  await rt.store.exports.markExported(g, { xeroId: '9b2f1a7e-0000-4000-8000-000000000001', xeroNumber: 'SO-1006', xeroTotal: '45.89' });
+  await rt.store.exports.setWaiting(f, 'waiting for customer CUST-009 (not exported yet)', 'contact:customer:CUST-009');
+  await rt.store.log.append([
+    { tenantId: TENANT.id, level: 'error', event: 'export.failed', exportId: a, documentRef: 'SO-1001', message: `SO-1001: ${ACCOUNT_FAILURE.message}`, details: { code: 'account_code_invalid', correlationId: 'corr-123', httpStatus: 400, access_token: 'SECRET-TOKEN-VALUE' } },
+    { tenantId: TENANT.id, level: 'info', event: 'xero.call', message: 'Invoices: 50 element(s) sent, HTTP 200 in 812 ms', details: { endpoint: 'Invoices', durationMs: 812, correlationId: 'corr-456', limits: { dayRemaining: 4950, minuteRemaining: 58 } } },
+    { tenantId: TENANT.id, level: 'info', event: 'export.exported', exportId: g, documentRef: 'SO-1006', message: 'SO-1006 exported to Xero (9b2f1a7e)' },
+  ]);
+  return { customerIds: customerIds.slice(0, 1), failedAccount: [a, b, c, d], failedEmail, xss, queued: [e], exported: g };
+}
+
+export async function statusOf(rt: Runtime, id: number): Promise<string | null> {
+  return (await rt.store.exports.get(TENANT.id, id))?.status ?? null;
+}

@@ -1,3 +1,4 @@
+/* global document, window, EventSource */
 /* xport web UI: live banner (server-sent events), local times, small enhancements. No inline script (CSP). */
 (function () {
   'use strict';
@@ -17,6 +18,7 @@
   function liveBanner() {
     if (!window.EventSource || !document.getElementById('banner')) return;
     var source = new EventSource('/events');
+    source.addEventListener('open', function () { document.documentElement.setAttribute('data-live', '1'); });
     source.addEventListener('banner', function (e) {
       var current = document.getElementById('banner');
       if (!current) return;
@@ -32,7 +34,7 @@
 
   function autosubmit() {
     document.querySelectorAll('select[data-autosubmit]').forEach(function (el) {
-      el.addEventListener('change', function () { el.form && el.form.submit(); });
+      el.addEventListener('change', function () { if (el.form) el.form.submit(); });
     });
   }
 

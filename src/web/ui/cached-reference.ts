@@ -3,7 +3,7 @@
  * and work while Xero is unreachable. "Refresh from Xero" in settings fetches it anew.
  */
 import type { Runtime } from '../../app/runtime';
-import type { XeroAccount, XeroTaxRate, XeroTrackingCategory } from '../../domain/types';
+import type { ReferenceData, XeroAccount, XeroTaxRate, XeroTrackingCategory } from '../../domain/types';
 
 export interface CachedReference {
   accounts: XeroAccount[];
@@ -26,5 +26,13 @@ export async function cachedReference(rt: Runtime, tenantId: string): Promise<Ca
     trackingCategories: list<XeroTrackingCategory>(data.tracking_categories),
     organisationName: typeof org?.Name === 'string' ? org.Name : null,
     fetchedAt,
+  };
+}
+
+/** The shape the domain functions (mapping health, expected totals) take. */
+export function asReferenceData(c: CachedReference): ReferenceData {
+  return {
+    accounts: c.accounts, taxRates: c.taxRates, trackingCategories: c.trackingCategories, currencies: [],
+    organisation: { Name: c.organisationName ?? '', CountryCode: '', BaseCurrency: '' }, fetchedAt: c.fetchedAt ?? undefined,
   };
 }

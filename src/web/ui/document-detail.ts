@@ -1,10 +1,9 @@
 /** One document: its facts, its export's state and actions, every attempt, its log entries, its payload. */
 import type { DocumentsViewRepository, DocumentListRow } from '../../db/repositories/documents-view';
-import { cachedReference } from './cached-reference';
+import { cachedReference, type CachedReference } from './cached-reference';
 import type { PageContext } from './context';
 import { expectedTotal } from './document-totals';
 import type { OrgSettings } from '../../domain/settings';
-import type { XeroTaxRate } from '../../domain/types';
 import { isRealXero, kindLabel, statusBadge, time, xeroLink } from './format';
 import { settingsOf } from './group-hints';
 import { html, type Html } from './html';
@@ -12,8 +11,8 @@ import { csrfField, emptyState } from './layout';
 
 type Doc = DocumentListRow & { payload: string };
 
-export function totalCell(row: DocumentListRow & { payload?: string }, settings: OrgSettings, taxRates: XeroTaxRate[]): Html {
-  const expected = row.payload ? expectedTotal(row.payload, settings, taxRates) : null;
+export function totalCell(row: DocumentListRow & { payload?: string }, settings: OrgSettings, ref: CachedReference): Html {
+  const expected = row.payload ? expectedTotal(row.payload, settings, ref) : null;
   const ours = row.total ?? expected?.total ?? null;
   const differs = ours !== null && row.xero_total !== null && Number(ours) !== Number(row.xero_total);
   return html`<td data-label="Total" class="num">${ours ?? html`<span class="muted">—</span>`}${expected && !expected.exact && !row.total ? html`<span class="muted" title="a tax rate is not known yet"> ≈</span>` : ''}</td>
@@ -45,7 +44,7 @@ async function logTable(ctx: PageContext, tenantId: string, exportId: number | n
 
 export async function documentDetail(ctx: PageContext, tenantId: string, doc: Doc, repo: DocumentsViewRepository): Promise<Html> {
   const exportRow = doc.export_id ? await ctx.rt.store.exports.get(tenantId, doc.export_id) : null;
-  const { taxRates } = await cachedReference(ctx.rt, tenantId);
+  const ref = await cachedReference(ctx.rt, tenantId);
   const revisions = await repo.revisions(tenantId, doc.kind, doc.source_id);
   let pretty = doc.payload;
   try {
@@ -59,7 +58,7 @@ ${exportRow?.status === 'waiting' ? html`<div class="alert alert-warn">Waiting: 
 <dt>Date</dt><dd>${doc.doc_date ?? '—'}</dd><dt>Received</dt><dd>${time(doc.received_at)}</dd><dt>Status</dt><dd>${statusBadge(doc.status)}</dd>
 <dt>Attempts</dt><dd>${doc.attempts ?? 0}</dd><dt>In Xero</dt><dd>${xeroLink(doc.kind, doc.xero_id, doc.xero_number ?? doc.xero_id, isRealXero(ctx.rt.config.xero.apiUrl))}</dd>
 ${exportRow?.exported_at ? html`<dt>Exported</dt><dd>${time(exportRow.exported_at)}</dd>` : ''}</dl>
-<table class="grid totals"><thead><tr><th scope="col" class="num">Total</th><th scope="col" class="num">Xero's total</th></tr></thead><tbody><tr>${totalCell(doc, settingsOf(ctx.tenant?.settings), taxRates)}</tr></tbody></table></section>
+<table class="grid totals"><thead><tr><th scope="col" class="num">Total</th><th scope="col" class="num">Xero's total</th></tr></thead><tbody><tr>${totalCell(doc, settingsOf(ctx.tenant?.settings), ref)}</tr></tbody></table></section>
 <section class="card"><h2>Attempts</h2>${await attemptsTable(ctx, doc.export_id)}</section>
 <section class="card"><h2>Connection Log</h2>${await logTable(ctx, tenantId, doc.export_id)}</section>
 ${revisions.length > 1 ? html`<section class="card"><h2>Revisions</h2><ul>${revisions.map((r) => html`<li><a href="/documents/${r.id}">Revision ${r.revision}</a> received ${time(r.received_at)}${r.id === doc.id ? ' (this one)' : ''}</li>`)}</ul></section>` : ''}

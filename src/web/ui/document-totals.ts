@@ -1,20 +1,20 @@
 /**
- * The total xport expects Xero to show for a document, computed from the document and the cached tax
- * rates, so the document pages can put it beside the total Xero reported. Null for contacts.
+ * The total xport expects Xero to show for a document (src/domain/totals.ts, from the same mappings
+ * the payload uses and the cached tax rates), for the document pages to put beside Xero's total.
  */
-import { directionOf, isItemDocument, sourceDocumentSchema } from '../../domain/documents';
-import { findTaxRate, resolveTaxType } from '../../domain/mapping';
-import { documentTotals, journalSums, ratePercent } from '../../domain/money';
+import { journalSums } from '../../domain/money';
+import { sourceDocumentSchema } from '../../domain/documents';
 import type { OrgSettings } from '../../domain/settings';
-import type { XeroTaxRate } from '../../domain/types';
+import { expectedTotals } from '../../domain/totals';
+import { asReferenceData, type CachedReference } from './cached-reference';
 
 export interface ExpectedTotal {
   total: string;
-  /** False when a tax rate was unknown and counted as 0 %. */
+  /** False when the tax rates are not cached yet, so tax is counted as 0 %. */
   exact: boolean;
 }
 
-export function expectedTotal(payload: string, settings: OrgSettings, taxRates: XeroTaxRate[]): ExpectedTotal | null {
+export function expectedTotal(payload: string, settings: OrgSettings, ref: CachedReference): ExpectedTotal | null {
   let raw: unknown;
   try {
     raw = JSON.parse(payload);
@@ -25,17 +25,6 @@ export function expectedTotal(payload: string, settings: OrgSettings, taxRates: 
   if (!parsed.success) return null;
   const doc = parsed.data;
   if (doc.kind === 'journal') return { total: journalSums(doc.lines.map((l) => l.amount)).debits, exact: true };
-  if (!isItemDocument(doc)) return null;
-  let exact = true;
-  const direction = directionOf(doc);
-  const totals = documentTotals(doc, (line) => {
-    const r = resolveTaxType(line.taxCode, direction, settings);
-    const rate = r.ok && r.taxType ? findTaxRate({ taxRates } as Parameters<typeof findTaxRate>[0], r.taxType) : undefined;
-    if (!rate) {
-      exact = false;
-      return 0;
-    }
-    return ratePercent(rate.EffectiveRate);
-  }, { unitdp: settings.unitDecimalPlaces });
-  return { total: totals.total, exact };
+  const totals = expectedTotals(doc, { settings, reference: asReferenceData(ref) });
+  return totals ? { total: totals.total, exact: ref.taxRates.length > 0 } : null;
 }

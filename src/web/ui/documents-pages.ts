@@ -52,7 +52,7 @@ async function listBody(ctx: PageContext, tenantId: string, f: Query): Promise<H
   if (rows.length === 0) return emptyState('No documents match', f.kind || f.status || f.from || f.to || f.q || f.problems ? html`<a href="/documents">Clear the filters</a>` : 'Documents posted to the API or imported appear here.');
   const payloads = await ctx.rt.store.exports.documentPayloads(rows.map((r) => r.id));
   const settings = settingsOf(ctx.tenant?.settings);
-  const { taxRates } = await cachedReference(ctx.rt, tenantId);
+  const ref = await cachedReference(ctx.rt, tenantId);
   const real = isRealXero(ctx.rt.config.xero.apiUrl);
   const last = rows[rows.length - 1];
   return html`<div class="table-wrap"><table class="grid" id="documents-grid"><thead><tr><th scope="col">Kind</th><th scope="col">Reference</th><th scope="col">Date</th>
@@ -60,7 +60,7 @@ async function listBody(ctx: PageContext, tenantId: string, f: Query): Promise<H
 <tbody>${rows.map((r) => html`<tr><td data-label="Kind">${kindLabel(r.kind)}</td><td data-label="Reference"><a href="/documents/${r.id}">${r.reference}</a>${r.revision > 1 ? html` <span class="muted small">rev ${r.revision}</span>` : ''}</td>
 <td data-label="Date" class="nowrap">${r.doc_date ?? html`<span class="muted">—</span>`}</td><td data-label="Status">${statusBadge(r.status)}</td>
 <td data-label="Attempts" class="num">${r.attempts ?? 0}</td><td data-label="Xero">${xeroLink(r.kind, r.xero_id, r.xero_number, real)}</td>
-${totalCell({ ...r, payload: payloads.get(r.id) }, settings, taxRates)}</tr>`)}</tbody></table></div>
+${totalCell({ ...r, payload: payloads.get(r.id) }, settings, ref)}</tr>`)}</tbody></table></div>
 <nav class="pager" aria-label="Pages">${f.before ? html`<a class="btn" href="${urlWith('/documents', { ...f, before: undefined, problems: f.problems ? 1 : undefined })}">← First page</a>` : ''}
 ${rows.length === PAGE_SIZE && last ? html`<a class="btn" rel="next" href="${urlWith('/documents', { ...f, before: last.id, problems: f.problems ? 1 : undefined })}">Next page →</a>` : ''}</nav>`;
 }

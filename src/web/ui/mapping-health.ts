@@ -1,67 +1,44 @@
 /**
- * Mapping health: every mapping that no longer resolves against the cached Xero data (a role mapped
- * to an archived or missing account, a tax mapping to a missing or deleted tax rate, a tracking
- * category that is gone), and the failed exports each problem caused.
+ * Mapping health on the settings page: the domain's list of mappings that no longer resolve
+ * (src/domain/mapping-health.ts), with where to fix each, and the failed exports each one caused.
  */
 import type { Runtime } from '../../app/runtime';
-import { ACCOUNT_ROLES } from '../../domain/documents';
+import { mappingHealth } from '../../domain/mapping-health';
 import type { OrgSettings } from '../../domain/settings';
-import type { CachedReference } from './cached-reference';
+import { asReferenceData, type CachedReference } from './cached-reference';
 import { ACCOUNT_CODES, ROLE_LABELS, TAX_CODES } from './group-hints';
 
+export type Family = 'account' | 'tax' | 'tracking';
+
 export interface MappingProblem {
-  /** What is mapped, e.g. "Sales account", "Sales tax G.S.T.". */
+  /** What is mapped, in words: "Sales account", "Sales tax G.S.T.". */
   mapping: string;
   /** The Xero value that no longer resolves (account code, tax type, category name). */
   value: string;
   problem: string;
-  family: 'account' | 'tax' | 'tracking';
+  family: Family;
   href: string;
 }
 
-function accountProblem(ref: CachedReference, code: string): string | null {
-  const account = ref.accounts.find((a) => a.Code.toUpperCase() === code.toUpperCase());
-  if (!account) return `No account with code '${code}' in Xero`;
-  if (account.Status === 'ARCHIVED') return `Account '${code}' (${account.Name}) is archived in Xero`;
-  return null;
-}
-
-function taxProblem(ref: CachedReference, taxType: string): string | null {
-  const rate = ref.taxRates.find((t) => t.TaxType === taxType);
-  if (!rate) return `No tax rate ${taxType} in Xero`;
-  if (rate.Status !== 'ACTIVE') return `Tax rate ${taxType} (${rate.Name}) is ${rate.Status.toLowerCase()} in Xero`;
-  return null;
+function describe(setting: string): { mapping: string; family: Family; href: string } {
+  const key = /\["?(.*?)"?\]/.exec(setting)?.[1] ?? '';
+  if (setting.startsWith('accounts.')) {
+    const role = setting.slice('accounts.'.length) as keyof typeof ROLE_LABELS;
+    return { mapping: `${ROLE_LABELS[role] ?? role} account`, family: 'account', href: '#accounts' };
+  }
+  if (setting.startsWith('productGroupSalesAccounts')) return { mapping: `Product group ${key} sales account`, family: 'account', href: '#accounts' };
+  if (setting.startsWith('customerSalesAccounts')) return { mapping: `Customer ${key} sales account`, family: 'account', href: '#accounts' };
+  if (setting.startsWith('taxMappings.')) return { mapping: `${setting.startsWith('taxMappings.sales') ? 'Sales' : 'Purchases'} tax ${key}`, family: 'tax', href: '#tax' };
+  return { mapping: 'Tracking category', family: 'tracking', href: '#options' };
 }
 
 export function mappingProblems(settings: OrgSettings, ref: CachedReference): MappingProblem[] {
   if (ref.accounts.length === 0 && ref.taxRates.length === 0) return [];
-  const out: MappingProblem[] = [];
-  for (const role of ACCOUNT_ROLES) {
-    const p = accountProblem(ref, settings.accounts[role]);
-    if (p) out.push({ mapping: `${ROLE_LABELS[role]} account`, value: settings.accounts[role], problem: p, family: 'account', href: '#accounts' });
-  }
-  const extra: Array<[string, Record<string, string>]> = [['Product group', settings.productGroupSalesAccounts], ['Customer', settings.customerSalesAccounts]];
-  for (const [label, map] of extra) {
-    for (const [key, code] of Object.entries(map)) {
-      const p = ACCOUNT_ROLES.includes(code as (typeof ACCOUNT_ROLES)[number]) ? null : accountProblem(ref, code);
-      if (p) out.push({ mapping: `${label} ${key} sales account`, value: code, problem: p, family: 'account', href: '#accounts' });
-    }
-  }
-  for (const direction of ['sales', 'purchases'] as const) {
-    for (const [code, taxType] of Object.entries(settings.taxMappings[direction])) {
-      const p = taxProblem(ref, taxType);
-      if (p) out.push({ mapping: `${direction === 'sales' ? 'Sales' : 'Purchases'} tax ${code}`, value: taxType, problem: p, family: 'tax', href: '#tax' });
-    }
-  }
-  for (const t of settings.tracking) {
-    const cat = ref.trackingCategories.find((c) => c.Name === t.xeroCategory);
-    if (!cat || cat.Status !== 'ACTIVE') out.push({ mapping: `Tracking ${t.sourceCategory}`, value: t.xeroCategory, problem: cat ? `Tracking category ${t.xeroCategory} is archived` : `No tracking category ${t.xeroCategory} in Xero`, family: 'tracking', href: '#options' });
-  }
-  return out;
+  return mappingHealth(settings, asReferenceData(ref)).map((p) => ({ ...describe(p.setting), value: p.value, problem: p.problem }));
 }
 
 /** Ids of failed exports this problem caused: the family's error codes, with the value in the message. */
-export async function failuresCausedBy(rt: Runtime, tenantId: string, family: MappingProblem['family'], value: string): Promise<number[]> {
+export async function failuresCausedBy(rt: Runtime, tenantId: string, family: Family, value: string): Promise<number[]> {
   const codes = family === 'account' ? ACCOUNT_CODES : family === 'tax' ? TAX_CODES : ['tracking_not_found'];
   const ids: number[] = [];
   for (const code of codes) {
