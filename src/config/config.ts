@@ -37,6 +37,8 @@ const envSchema = z.object({
   XPORT_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
   XPORT_XERO_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
   XPORT_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  XPORT_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
+  XPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(50).default(50),
   XERO_CLIENT_ID: optionalText,
   XERO_CLIENT_SECRET: optionalText,
   XERO_REDIRECT_URI: httpUrl.optional(),
@@ -61,6 +63,10 @@ export interface Config {
   workers: number;
   xeroTimeoutMs: number;
   pollMs: number;
+  /** How long a worker's claim on an export lasts before another worker may take it over. */
+  leaseMs: number;
+  /** Elements per Xero call (at most 50). */
+  batchSize: number;
   xero: {
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -83,6 +89,10 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.XPORT_LEASE_MS <= e.XPORT_XERO_TIMEOUT_MS) {
+    // A claim that expires while its call may still be running could let a second worker send it too.
+    throw new ConfigError(`Invalid configuration:\n  XPORT_LEASE_MS: must be longer than XPORT_XERO_TIMEOUT_MS (${e.XPORT_XERO_TIMEOUT_MS})`);
+  }
   const dataDir = e.XPORT_DATA_DIR ?? defaultDataDir(e.XPORT_DATABASE_URL);
   const config: Config = {
     databaseUrl: e.XPORT_DATABASE_URL,
@@ -97,6 +107,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     workers: e.XPORT_WORKERS,
     xeroTimeoutMs: e.XPORT_XERO_TIMEOUT_MS,
     pollMs: e.XPORT_POLL_MS,
+    leaseMs: e.XPORT_LEASE_MS,
+    batchSize: e.XPORT_BATCH_SIZE,
     xero: {
       clientId: e.XERO_CLIENT_ID,
       clientSecret: e.XERO_CLIENT_SECRET,
