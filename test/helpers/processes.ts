@@ -1,0 +1,47 @@
+/**
+ * Real `xport worker` processes for crash and scale-out tests: spawned with the CLI, killed with
+ * SIGKILL at random moments, restarted.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const BIN = path.resolve('bin/xport.js');
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export function spawnWorker(env: Record<string, string>, args: string[] = []): WorkerProcess {
+  const child = spawn(process.execPath, [BIN, 'worker', ...args], {
+    env: { ...process.env, XPORT_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-20_000); });
+  child.stderr?.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-20_000); });
+  return {
+    child,
+    output: () => out,
+    kill: (signal = 'SIGKILL') => new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill(signal);
+    }),
+  };
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls until `check` is true or the time is up; returns whether it became true. */
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, everyMs = 200): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await sleep(everyMs);
+  }
+  return check();
+}
