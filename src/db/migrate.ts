@@ -8,6 +8,7 @@ import type { DialectAdapter } from './dialect';
 import type { Database } from './schema';
 import * as m0001 from './migrations/0001_initial';
 import * as m0002 from './migrations/0002_xero_calls';
+import * as m0003 from './migrations/0003_oauth_connections';
 
 type Step = { up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> };
 
@@ -15,6 +16,7 @@ type Step = { up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> };
 const MIGRATIONS: Record<string, Step> = {
   '0001_initial': m0001,
   '0002_xero_calls': m0002,
+  '0003_oauth_connections': m0003,
 };
 
 export class SchemaTooNewError extends Error {}

@@ -16,6 +16,8 @@ export interface TenantsTable {
   settings: string; // JSON OrgSettings
   created_at: string;
   updated_at: string;
+  /** The xero_connections row (OAuth token set) that authorises calls for this organisation (0003). */
+  auth_id: Generated<string | null>;
 }
 
 export interface DocumentsTable {
@@ -58,6 +60,8 @@ export interface ExportsTable {
   created_at: string;
   updated_at: string;
   exported_at: string | null;
+  /** What Xero later reported about the exported document (VOIDED, DELETED), from webhooks (0003). */
+  xero_status: Generated<string | null>;
 }
 
 export interface ExportAttemptsTable {
