@@ -71,9 +71,9 @@ export const ACCOUNTS = [
   { AccountID: 'a-630', Code: '630', Name: 'Inventory', Type: 'INVENTORY', Status: 'ACTIVE', TaxType: 'NONE', Class: 'ASSET' },
   { AccountID: 'a-860', Code: '860', Name: 'Rounding', Type: 'CURRLIAB', Status: 'ACTIVE', TaxType: 'NONE', Class: 'LIABILITY' },
 ];
-const rate = (TaxType: string, Name: string, EffectiveRate: number, sales: boolean) => ({ TaxType, Name, Status: 'ACTIVE', EffectiveRate, CanApplyToRevenue: sales, CanApplyToExpenses: !sales, CanApplyToLiabilities: true, CanApplyToAssets: true, CanApplyToEquity: true });
-export const TAX_RATES = [rate('OUTPUT2', 'GST on Income', 15, true), rate('INPUT2', 'GST on Expenses', 15, false), rate('NONE', 'No GST', 0, true),
-  rate('ZERORATED', 'Zero Rated', 0, true), rate('EXEMPTOUTPUT', 'Exempt Income', 0, true), rate('EXEMPTINPUT', 'Exempt Expenses', 0, false)];
+const rate = (TaxType: string, Name: string, EffectiveRate: number, side: 'sales' | 'purchases' | 'both') => ({ TaxType, Name, Status: 'ACTIVE', EffectiveRate, CanApplyToRevenue: side !== 'purchases', CanApplyToExpenses: side !== 'sales', CanApplyToLiabilities: true, CanApplyToAssets: true, CanApplyToEquity: true });
+export const TAX_RATES = [rate('OUTPUT2', 'GST on Income', 15, 'sales'), rate('INPUT2', 'GST on Expenses', 15, 'purchases'), rate('NONE', 'No GST', 0, 'both'),
+  rate('ZERORATED', 'Zero Rated', 0, 'both'), rate('EXEMPTOUTPUT', 'Exempt Income', 0, 'sales'), rate('EXEMPTINPUT', 'Exempt Expenses', 0, 'purchases')];
 
 export async function seedReference(rt: Runtime, tenantId: string): Promise<void> {
   await rt.store.reference.put(tenantId, 'accounts', ACCOUNTS);

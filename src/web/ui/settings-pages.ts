@@ -47,7 +47,7 @@ async function healthSection(ctx: PageContext, tenantId: string, ref: CachedRefe
       const n = (await failuresCausedBy(ctx.rt, tenantId, p.family, p.value)).length;
       return html`<li><strong>${p.mapping}</strong> → ${p.value}: ${p.problem}. <a href="${p.href}">Change the mapping</a>
 ${ctx.canEdit && n > 0 ? html`<form method="post" action="/settings/health/requeue" class="inline">${csrfField(ctx)}<input type="hidden" name="family" value="${p.family}"><input type="hidden" name="value" value="${p.value}">
-<button class="btn btn-small btn-primary">Re-queue the ${plural(n, 'failure')} this mapping caused</button></form>` : html` <span class="muted small">${plural(n, 'failed export')}</span>`}</li>`;
+<button class="btn btn-small btn-primary">Re-queue the ${plural(n, 'failure')} this mapping caused</button></form>` : html` <span class="muted small">${n === 0 ? 'No failed export was caused by it.' : plural(n, 'failed export')}</span>`}</li>`;
     }))}</ul>`;
   return html`<section class="card" id="health" aria-labelledby="health-title"><h2 id="health-title">Mapping health</h2>${body}</section>`;
 }
