@@ -9,6 +9,7 @@ import type { Database } from './schema';
 import * as m0001 from './migrations/0001_initial';
 import * as m0002 from './migrations/0002_xero_calls';
 import * as m0003 from './migrations/0003_oauth_connections';
+import * as m0004 from './migrations/0004_ui_indexes';
 
 type Step = { up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> };
 
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Step> = {
   '0001_initial': m0001,
   '0002_xero_calls': m0002,
   '0003_oauth_connections': m0003,
+  '0004_ui_indexes': m0004,
 };
 
 export class SchemaTooNewError extends Error {}

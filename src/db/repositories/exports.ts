@@ -371,6 +371,14 @@ export class ExportsRepository {
     });
   }
 
+  /** Error codes of the failed exports with their counts (the error filter of the web UI). */
+  async failureCodes(tenantId: string): Promise<Array<{ code: string; n: number }>> {
+    const rows = await this.db.selectFrom('exports').select(['error_code', sql<number>`count(*)`.as('n')])
+      .where('tenant_id', '=', tenantId).where('status', '=', 'failed').where('error_code', 'is not', null)
+      .groupBy('error_code').orderBy('error_code').execute();
+    return rows.map((r) => ({ code: r.error_code ?? '', n: Number(r.n) }));
+  }
+
   isOpen(status: string): boolean {
     return (OPEN_STATUSES as string[]).includes(status);
   }

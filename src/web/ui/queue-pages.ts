@@ -76,14 +76,11 @@ ${ctx.canEdit ? html`<form method="post" action="/queue/groups/retry">${csrfFiel
 }
 
 async function failedSection(ctx: PageContext, tenantId: string, f: FailedFilter, failedTotal: number, settingsRaw: unknown): Promise<Html> {
-  const groups = await ctx.rt.store.exports.failureGroups(tenantId);
-  const codes = new Map<string, number>();
-  for (const g of groups) if (g.error_code) codes.set(g.error_code, (codes.get(g.error_code) ?? 0) + Number(g.n));
   const tabs = html`<div class="tabs" role="tablist"><a role="tab" href="${urlWith('/queue', { kind: f.kind, code: f.code, q: f.q })}#failed" aria-selected="${f.view === 'list'}">All failed exports</a>
 <a role="tab" href="/queue?view=groups#failed" aria-selected="${f.view === 'groups'}">Grouped by error</a></div>`;
   const bulk = ctx.canEdit && failedTotal > 0 ? html`<div class="bulk"><a class="btn btn-primary" href="/queue/confirm?action=retry-all">Export All</a> <a class="btn btn-danger" href="/queue/confirm?action=delete-all">Delete All</a></div>` : '';
   let content: Html;
-  if (f.view === 'groups') content = groupsView(ctx, groups, settingsRaw);
+  if (f.view === 'groups') content = groupsView(ctx, await ctx.rt.store.exports.failureGroups(tenantId), settingsRaw);
   else {
     const rows = await ctx.rt.queue.list(tenantId, ['failed'], { limit: PAGE_SIZE, beforeId: f.before, kinds: f.kind ? [f.kind] : undefined, errorCode: f.code, search: f.q });
     const filtered = Boolean(f.kind || f.code || f.q);
@@ -95,7 +92,7 @@ ${rows.length === PAGE_SIZE && last ? html`<a class="btn" rel="next" href="${url
       : html`${failedTable(rows, ctx)}${pager}`;
   }
   return html`<section class="card" aria-labelledby="failed"><div class="section-head"><h2 id="failed">Failed Xero Exports <span class="pill">${count(failedTotal)}</span></h2>${bulk}</div>
-${tabs}${f.view === 'list' ? filterBar(f, [...codes].map(([code, n]) => ({ code, n }))) : ''}${content}</section>`;
+${tabs}${f.view === 'list' ? filterBar(f, await ctx.rt.store.exports.failureCodes(tenantId)) : ''}${content}</section>`;
 }
 
 export function queueRoutes(app: FastifyInstance, rt: Runtime): void {
