@@ -139,7 +139,7 @@ describe('web UI pages', () => {
     const { context, page } = await login(rig);
     for (const url of ['/queue', '/queue?view=groups', `/documents/${data.xss}`, '/documents']) {
       await page.goto(url);
-      assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined, url);
+      assert.equal(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss), undefined, url);
     }
     await page.goto('/queue');
     assert.match(await page.textContent('#failed-grid') ?? '', /Xero said <script>window.__xss=1<\/script>/);

@@ -21,7 +21,7 @@ import { HttpError } from '../errors';
 import { usersOf } from './users';
 
 export const SESSION_SECRET_KEY = 'web.session_secret';
-const SESSION_MAX_AGE_MS = 12 * 60 * 60_000;
+export const SESSION_MAX_AGE_MS = 12 * 60 * 60_000;
 
 declare module 'fastify' {
   interface Session {
@@ -52,6 +52,8 @@ function sessionStore(repo: WebSessionsRepository) {
 
 export async function registerSecurity(app: FastifyInstance, rt: Runtime): Promise<void> {
   const secret = await rt.store.kv.getOrInit(SESSION_SECRET_KEY, () => crypto.randomBytes(48).toString('base64url'));
+  const sessions = new WebSessionsRepository(rt.store.db);
+  await sessions.prune(SESSION_MAX_AGE_MS); // sessions idle longer than a cookie lives
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -67,7 +69,7 @@ export async function registerSecurity(app: FastifyInstance, rt: Runtime): Promi
   await app.register(session, {
     secret, cookieName: 'xport_session', saveUninitialized: false, rolling: true,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_MAX_AGE_MS, path: '/' },
-    store: sessionStore(new WebSessionsRepository(rt.store.db)),
+    store: sessionStore(sessions),
   });
   await app.register(csrf, { sessionPlugin: '@fastify/session' });
   await app.register(rateLimit, { global: false });
