@@ -18,6 +18,10 @@ import { SettingsService } from '../engine/settings-service';
 import { ExportWorker, type WorkerOptions } from '../engine/worker';
 import { XeroClient } from '../xero/client';
 import { ClientCredentialsTokenSource, type TokenSource } from '../xero/tokens';
+import type { ConnectionManager } from '../xero/connections';
+import { attachConnectionEventsLog } from '../xero/connections-log';
+import { setupXeroAuth, startConnectionSchedules } from '../xero/connections-setup';
+import { attachNotifications } from '../notify/notifier';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -26,6 +30,8 @@ export interface Runtime {
   logger: Logger;
   xero: XeroClient;
   tokens: TokenSource;
+  /** OAuth connections: consent, organisations, lost and restored connections (issue 6). */
+  connections: ConnectionManager;
   reference: ReferenceService;
   queue: QueueService;
   settings: SettingsService;
@@ -51,11 +57,17 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const store = await openStore(config.databaseUrl);
   const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
   attachConnectionLog(bus, store.log);
+  attachConnectionEventsLog(bus, store.log);
+  const stopNotifications = attachNotifications(bus, { config, store, logger });
   // A refresh may show a moved lock date: exports held for it get another look.
   bus.on('reference.refreshed', async (e) => {
     await store.exports.releaseWaiting(e.tenantId, LOCK_DATE_WAIT);
   });
-  const tokens = options.tokens ?? tokenSourceFor(config);
+  const auth = await setupXeroAuth(config, store, bus, tokenSourceFor(config)).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
+  const tokens = options.tokens ?? auth.tokens;
   const xero = new XeroClient({ apiUrl: config.xero.apiUrl, tokens, timeoutMs: config.xeroTimeoutMs });
   const reference = new ReferenceService(store.reference, xero, bus);
   const queue = new QueueService(store, bus);
@@ -66,14 +78,18 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     new ExportWorker({ store, xero, bus, gate, reference, logger }, { pollMs: config.pollMs, leaseMs: config.leaseMs, batchSize: config.batchSize, ...options.workerOptions }));
   queue.onWork(() => workers.forEach((w) => w.poke()));
   let stopSchedules: (() => void) | null = null;
+  let stopConnectionSchedules: (() => void) | null = null;
   return {
-    config, store, bus, logger, xero, tokens, reference, queue, settings, workers,
+    config, store, bus, logger, xero, tokens, connections: auth.manager, reference, queue, settings, workers,
     startWorkers: () => workers.forEach((w) => w.start()),
     startSchedules() {
       stopSchedules ??= startSchedules(store, reference, logger, { retentionDays: config.logRetentionDays });
+      stopConnectionSchedules ??= startConnectionSchedules(auth.manager, (err) => logger.error({ err }, 'Xero connection upkeep failed'));
     },
     async close() {
       stopSchedules?.();
+      stopConnectionSchedules?.();
+      stopNotifications();
       await Promise.all(workers.map((w) => w.stop()));
       await store.close();
     },
@@ -96,13 +112,19 @@ function tokenSourceFor(config: Readonly<Config>): TokenSource {
  * (XPORT_API_TOKEN) exists, bound to the first organisation.
  */
 export async function syncConnections(rt: Runtime): Promise<{ ok: true; tenants: Array<{ id: string; name: string }> } | { ok: false; reason: string }> {
-  const res = await rt.xero.connections();
+  // OAuth: organisations come from each stored consent; a custom connection reads /connections.
+  const res = rt.connections.oauthEnabled ? await rt.connections.syncAll() : await syncCustomConnection(rt);
   if (!res.ok) return res;
-  for (const t of res.tenants) await rt.store.tenants.upsert({ id: t.tenantId, name: t.tenantName, connectionId: t.id });
-  const tenants = res.tenants.map((t) => ({ id: t.tenantId, name: t.tenantName }));
   if (rt.config.apiToken) {
     const first = (await rt.store.tenants.list())[0];
     await rt.store.tokens.ensure({ value: rt.config.apiToken, tenantId: first?.id ?? null, name: 'XPORT_API_TOKEN' });
   }
-  return { ok: true, tenants };
+  return res;
+}
+
+async function syncCustomConnection(rt: Runtime): Promise<{ ok: true; tenants: Array<{ id: string; name: string }> } | { ok: false; reason: string }> {
+  const res = await rt.xero.connections();
+  if (!res.ok) return res;
+  for (const t of res.tenants) await rt.store.tenants.upsert({ id: t.tenantId, name: t.tenantName, connectionId: t.id });
+  return { ok: true, tenants: res.tenants.map((t) => ({ id: t.tenantId, name: t.tenantName })) };
 }

@@ -46,6 +46,12 @@ const envSchema = z.object({
   XERO_API_URL: httpUrl.default(XERO_API_URL),
   XERO_IDENTITY_URL: httpUrl.default(XERO_IDENTITY_URL),
   XERO_LOGIN_URL: httpUrl.default(XERO_LOGIN_URL),
+  XERO_WEBHOOK_KEY: optionalText,
+  XPORT_NOTIFY_WEBHOOK_URL: httpUrl.optional(),
+  XPORT_SMTP_URL: z.string().regex(/^smtps?:\/\/[^/]+/, 'must be smtp://[user:pass@]host[:port] or smtps://…').optional(),
+  XPORT_NOTIFY_EMAIL: z.string().regex(/^[^\s@,]+@[^\s@,]+$/, 'must be one email address').optional(),
+  XPORT_NOTIFY_FROM: z.string().regex(/^[^\s@,]+@[^\s@,]+$/, 'must be one email address').default('xport@localhost'),
+  XPORT_NOTIFY_DIGEST_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 });
 
 export interface Config {
@@ -75,6 +81,17 @@ export interface Config {
     apiUrl: string;
     identityUrl: string;
     loginUrl: string;
+    /** Signing key of the Xero app's webhooks (x-xero-signature); webhooks are refused (401) without it. */
+    webhookKey: string | undefined;
+  };
+  /** Notifications of new failures (a digest) and lost connections. */
+  notify: {
+    webhookUrl: string | undefined;
+    smtpUrl: string | undefined;
+    email: string | undefined;
+    from: string;
+    /** At most one failure digest per this many minutes. Default 15. */
+    digestMinutes: number;
   };
 }
 
@@ -117,6 +134,14 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
       apiUrl: e.XERO_API_URL,
       identityUrl: e.XERO_IDENTITY_URL,
       loginUrl: e.XERO_LOGIN_URL,
+      webhookKey: e.XERO_WEBHOOK_KEY,
+    },
+    notify: {
+      webhookUrl: e.XPORT_NOTIFY_WEBHOOK_URL,
+      smtpUrl: e.XPORT_SMTP_URL,
+      email: e.XPORT_NOTIFY_EMAIL,
+      from: e.XPORT_NOTIFY_FROM,
+      digestMinutes: e.XPORT_NOTIFY_DIGEST_MINUTES,
     },
     ...overrides,
   };

@@ -17,6 +17,16 @@ export interface EngineEvents {
   'reference.refreshed': { tenantId: string; counts: Record<string, number> };
   'reference.failed': { tenantId: string; message: string };
   'queue.changed': { tenantId: string };
+  /** The organisation's Xero connection stopped working (invalid_grant, revoked, 401 after a refresh): its queue waits. */
+  'connection.lost': { tenantId: string; tenantName: string; reason: string; code: string };
+  /** Connected (again) through OAuth; `released` exports held by the pause became due. */
+  'connection.restored': { tenantId: string; tenantName: string; actor: string; released: number };
+  /** A person disconnected the organisation on purpose. */
+  'connection.removed': { tenantId: string; tenantName: string; actor: string };
+  /** A Xero webhook said a linked contact is archived: documents for it are held with the action. */
+  'xero.contact_archived': { tenantId: string; xeroContactId: string; contacts: string[] };
+  /** A Xero webhook said an exported invoice or credit note was voided or deleted in Xero. */
+  'xero.document_voided': { tenantId: string; xeroId: string; status: string; references: string[] };
 }
 
 export type EventName = keyof EngineEvents;

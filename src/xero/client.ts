@@ -45,7 +45,7 @@ export class XeroClient {
     if (c.idempotencyKey) headers['idempotency-key'] = c.idempotencyKey;
     if (c.ifModifiedSince) headers['if-modified-since'] = c.ifModifiedSince.toISOString();
     const res = await sendHttp({ method: c.method, url: this.url(c), headers, body, timeoutMs: this.o.timeoutMs });
-    if (res.kind === 'response' && res.status === 401) this.o.tokens.invalidate(c.tenantId);
+    if (res.kind === 'response' && res.status === 401) this.o.tokens.invalidate(c.tenantId, token.token);
     return { ...res, requestBytes: body ? Buffer.byteLength(body) : 0 };
   }
 

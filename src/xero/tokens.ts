@@ -8,8 +8,8 @@ import { sendHttp } from './http';
 export interface TokenSource {
   /** A valid access token for calls on behalf of this organisation, or an explanation why not. */
   accessToken(tenantId: string | null): Promise<{ ok: true; token: string } | { ok: false; reason: string; code: string }>;
-  /** The token was refused (401): forget it so the next call fetches a new one. */
-  invalidate(tenantId: string | null): void;
+  /** The token was refused (401): forget it so the next call fetches a new one. `token` is the one refused. */
+  invalidate(tenantId: string | null, token?: string): void;
 }
 
 export interface ClientCredentialsOptions {
