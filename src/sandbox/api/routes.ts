@@ -1,0 +1,7 @@
+/** Every Accounting API route the sandbox serves. */
+import { contactRoutes } from './contacts';
+import { documentRoutes } from './documents';
+import { settingsRoutes } from './settings';
+import type { ApiRoute } from './types';
+
+export const API_ROUTES: ApiRoute[] = [...settingsRoutes, ...contactRoutes, ...documentRoutes];

@@ -1,0 +1,26 @@
+/** The sandbox's own fastify instance: Xero's paths (case-insensitive), identity, and /_sandbox controls. */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { API_ROUTES } from '../api/routes';
+import type { SandboxContext } from '../context';
+import { registerControls } from '../controls/routes';
+import { registerIdentity } from '../identity/routes';
+import { API_PREFIX, handleApi } from './api-pipeline';
+
+/** Xero's documented maximum POST size (XERO.md §1.3). */
+export const MAX_BODY_BYTES = 3.5 * 1024 * 1024;
+
+export function buildServer(ctx: SandboxContext, logger: boolean): FastifyInstance {
+  const app = Fastify({
+    logger, bodyLimit: Math.ceil(MAX_BODY_BYTES), forceCloseConnections: true,
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
+  });
+  // Bodies stay raw strings: the idempotency fingerprint needs the exact bytes, and Xero's own parse
+  // errors are answered by the pipeline, not by fastify.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.route({ method: ['GET', 'PUT', 'POST', 'DELETE'], url: `${API_PREFIX}*`, handler: (req, reply) => handleApi(ctx, API_ROUTES, req, reply) });
+  registerIdentity(app, ctx);
+  registerControls(app, ctx);
+  app.setNotFoundHandler((_req, reply) => reply.code(404).type('text/html; charset=utf-8').send("The resource you're looking for cannot be found"));
+  return app;
+}
