@@ -9,6 +9,7 @@ import { apiRoutes } from './api/routes';
 import { HttpError, errorBody } from './errors';
 import { createMetrics } from './metrics';
 import { uiRoutes } from './ui/routes';
+import { issue6Routes } from './xero/index';
 
 export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, trustProxy: false });
@@ -46,5 +47,7 @@ export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
   await app.register(async (api) => apiRoutes(api, rt), { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', async () => app.swagger());
   await uiRoutes(app, rt);
+  // Xero connection, webhooks, users and API tokens (issue 6).
+  await issue6Routes(app, rt);
   return app;
 }
