@@ -1,7 +1,8 @@
 /** Every Accounting API route the sandbox serves. */
 import { contactRoutes } from './contacts';
 import { documentRoutes } from './documents';
+import { journalRoutes } from './journals';
 import { settingsRoutes } from './settings';
 import type { ApiRoute } from './types';
 
-export const API_ROUTES: ApiRoute[] = [...settingsRoutes, ...contactRoutes, ...documentRoutes];
+export const API_ROUTES: ApiRoute[] = [...settingsRoutes, ...contactRoutes, ...documentRoutes, ...journalRoutes];

@@ -12,8 +12,10 @@ export interface LineInputMoney { Quantity?: unknown; UnitAmount?: unknown; Line
 export interface LineMoney {
   quantity: Dec; unitAmount: Dec; lineAmount: Dec; taxAmount: Dec; discount: Dec;
   discountRate: Dec | null; discountAmount: Dec | null;
-  /** Quantity × unit amount − discount before rounding: what tells a 0.004 line from a zero line. */
+  /** Quantity × unit amount − discount before rounding the line: what tells a 0.004 line from a zero line. */
   exact: Dec;
+  /** The same from the amounts as sent, before the unit amount was rounded to 2 (or 4) dp. */
+  rawExact: Dec;
 }
 
 export interface LineOptions { unitdp: 2 | 4; lineAmountTypes: LineAmountTypes; ratePercent: Dec; allowDiscount: boolean }
@@ -42,9 +44,11 @@ export function lineMoney(input: LineInputMoney, o: LineOptions, errors: string[
   const discountAmount = o.allowDiscount && !discountRate ? p.DiscountAmount : null;
   const discount = discountRate ? gross.mul(discountRate).div(100) : (discountAmount ?? ZERO);
   const exact = gross.sub(discount);
+  const rawGross = p.Quantity && p.UnitAmount ? p.Quantity.mul(p.UnitAmount) : gross;
+  const rawExact = discountRate ? rawGross.mul(new Dec(100).sub(discountRate)).div(100) : rawGross.sub(discountAmount ?? ZERO);
   const lineAmount = round2(exact);
   const taxAmount = lineTax(lineAmount, p.TaxAmount, o);
-  return { quantity, unitAmount: unit, lineAmount, taxAmount, discount: round2(discount), discountRate, discountAmount, exact };
+  return { quantity, unitAmount: unit, lineAmount, taxAmount, discount: round2(discount), discountRate, discountAmount, exact, rawExact };
 }
 
 function lineTax(lineAmount: Dec, override: Dec | null, o: LineOptions): Dec {

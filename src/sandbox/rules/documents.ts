@@ -56,7 +56,7 @@ function buildLines(org: OrgState, raw: Dict[], existing: LineRec[], type: strin
   for (const l of raw) {
     const refs = checkLineRefs(org, { AccountCode: str(l.AccountCode), AccountID: str(l.AccountID), TaxType: str(l.TaxType) }, direction, draft, errors);
     const m = lineMoney(l, { unitdp, lineAmountTypes: lat, ratePercent: refs.ratePercent, allowDiscount: type === 'ACCREC' }, errors);
-    if (belowHalfCent(m.exact)) errors.push(MSG.accountInvalid, MSG.taxRateInvalid);
+    if (belowHalfCent(m.exact) || belowHalfCent(m.rawExact)) errors.push(MSG.accountInvalid, MSG.taxRateInvalid);
     const givenId = str(l.LineItemID)?.toLowerCase();
     lines.push({
       LineItemID: givenId && existing.some((e) => e.LineItemID === givenId) ? givenId : newId(),
