@@ -33,7 +33,7 @@ export class DbGate implements CallGate {
       signal?.throwIfAborted();
       const r = await this.tryAcquire(tenantId);
       if ('id' in r) return () => void this.release(r.id);
-      await new Promise((resolve) => setTimeout(resolve, r.waitMs));
+      await abortableSleep(r.waitMs, signal);
     }
   }
 
@@ -74,4 +74,16 @@ export class DbGate implements CallGate {
   static async prune(store: Store, olderThan = new Date(Date.now() - 86_400_000)): Promise<void> {
     await store.db.deleteFrom('xero_calls').where('started_at', '<', iso(olderThan)).execute();
   }
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
