@@ -41,7 +41,9 @@ function tokenSet(ctx: SandboxContext, grant: Grant, refreshToken: string | null
 }
 
 function idToken(ctx: SandboxContext, grant: Grant, nonce?: string): string {
-  const iat = Math.floor(ctx.clock.now() / 1000);
+  // Real time, not the sandbox clock: clients check iat/nbf/exp of id_tokens against their own clock,
+  // and a test that moved the sandbox clock on would otherwise get tokens "from the future".
+  const iat = Math.floor(Date.now() / 1000);
   return signJwt({
     iss: ctx.baseUrl(), aud: grant.clientId, sub: grant.userId, iat, nbf: iat, exp: iat + 300, auth_time: Math.floor(grant.authTime / 1000),
     xero_userid: grant.userId, global_session_id: grant.id, ...(nonce ? { nonce } : {}),
