@@ -82,25 +82,25 @@ export class OAuthClient {
       }
       return { ok: false, code: 'state_mismatch', reason: 'The answer from Xero does not belong to this sign-in (its state is wrong or missing); start again' };
     }
-    return this.tokenCall(async () => {
-      const res = await oauth.authorizationCodeGrantRequest(this.as, this.client, this.auth, params, this.o.redirectUri ?? '', expected.codeVerifier, this.httpOptions());
-      return oauth.processAuthorizationCodeResponse(this.as, this.client, res);
-    });
+    return this.tokenCall(
+      () => oauth.authorizationCodeGrantRequest(this.as, this.client, this.auth, params, this.o.redirectUri ?? '', expected.codeVerifier, this.httpOptions()),
+      (res) => oauth.processAuthorizationCodeResponse(this.as, this.client, res),
+    );
   }
 
   async refresh(refreshToken: string): Promise<OAuthResult<TokenSet>> {
-    return this.tokenCall(async () => {
-      const res = await oauth.refreshTokenGrantRequest(this.as, this.client, this.auth, refreshToken, this.httpOptions());
-      return oauth.processRefreshTokenResponse(this.as, this.client, res);
-    });
+    return this.tokenCall(
+      () => oauth.refreshTokenGrantRequest(this.as, this.client, this.auth, refreshToken, this.httpOptions()),
+      (res) => oauth.processRefreshTokenResponse(this.as, this.client, res),
+    );
   }
 
   /** A custom connection's token (XERO.md §4.6): no user, no refresh token. */
   async clientCredentials(): Promise<OAuthResult<TokenSet>> {
-    return this.tokenCall(async () => {
-      const res = await oauth.clientCredentialsGrantRequest(this.as, this.client, this.auth, {}, this.httpOptions());
-      return oauth.processClientCredentialsResponse(this.as, this.client, res);
-    });
+    return this.tokenCall(
+      () => oauth.clientCredentialsGrantRequest(this.as, this.client, this.auth, {}, this.httpOptions()),
+      (res) => oauth.processClientCredentialsResponse(this.as, this.client, res),
+    );
   }
 
   /** Revokes a refresh token (and with it the authorisation). Best effort: false when Xero did not confirm. */
@@ -119,12 +119,28 @@ export class OAuthClient {
     return { signal: AbortSignal.timeout(this.o.timeoutMs), [oauth.allowInsecureRequests]: this.o.identityUrl.startsWith('http://') };
   }
 
-  private async tokenCall(fn: () => Promise<oauth.TokenEndpointResponse>): Promise<OAuthResult<TokenSet>> {
+  private async tokenCall(request: () => Promise<Response>, process: (res: Response) => Promise<oauth.TokenEndpointResponse>): Promise<OAuthResult<TokenSet>> {
     try {
-      return { ok: true, value: this.toTokenSet(await fn()) };
+      const res = await request();
+      await this.followServerClock(res);
+      return { ok: true, value: this.toTokenSet(await process(res)) };
     } catch (err) {
       return { ok: false, ...describeTokenError(err) };
     }
+  }
+
+  /**
+   * The ID token comes straight from the token endpoint, so its time claims only need to agree with
+   * the identity server's own clock: xport measures that clock from the token's `iat` and checks
+   * against it. A host whose clock drifts, or a sandbox whose clock was moved on to simulate hours
+   * passing, then does not break sign-in; exp, nbf and the other checks still apply.
+   */
+  private async followServerClock(res: Response): Promise<void> {
+    const body = (await res.clone().json().catch(() => null)) as { id_token?: unknown } | null;
+    const iat = typeof body?.id_token === 'string' ? claimsOf(body.id_token).iat : undefined;
+    if (typeof iat !== 'number') return;
+    const skew = iat - Math.floor((this.o.now?.() ?? Date.now()) / 1000);
+    this.client[oauth.clockSkew] = Math.abs(skew) > 30 ? skew : 0;
   }
 
   private toTokenSet(r: oauth.TokenEndpointResponse): TokenSet {
@@ -142,13 +158,16 @@ export class OAuthClient {
 
 /** Xero's access tokens are JWTs carrying `authentication_event_id` (XERO.md §4.3): it filters /connections. */
 function authEventIdOf(accessToken: string): string | undefined {
-  const payload = accessToken.split('.')[1];
-  if (!payload) return undefined;
+  const id = claimsOf(accessToken).authentication_event_id;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** A JWT's claims, unverified (for reading only; never to trust). */
+function claimsOf(jwt: string): Record<string, unknown> {
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    return typeof claims.authentication_event_id === 'string' ? claims.authentication_event_id : undefined;
+    return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
   } catch {
-    return undefined;
+    return {};
   }
 }
 

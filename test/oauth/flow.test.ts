@@ -67,6 +67,7 @@ for (const kind of databaseKinds()) {
       const authId = await repo.authIdOf(NZ);
       const row = authId ? await repo.get(authId) : null;
       assert.ok(row?.ciphertext?.startsWith('v1.'));
+      if (!row) return;
       const grant = openGrant(SecretBox.load(rig.x.rt.config), row.id, row.ciphertext);
       assert.ok(grant?.refreshToken && grant.accessToken);
       if (kind === 'sqlite') {
