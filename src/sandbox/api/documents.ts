@@ -2,7 +2,7 @@
 import { renderCreditNote, renderInvoice } from '../format/render';
 import { elementsOf, str } from '../http/input';
 import { envelope, notFound, ok, validationMessage, type ApiReply } from '../http/replies';
-import { buildDocument } from '../rules/documents';
+import { buildDocument, indexInvoiceNumber } from '../rules/documents';
 import { isGuid } from '../state/ids';
 import type { Dict, DocKind, DocRec, OrgState } from '../state/types';
 import { runBatch, type ElementOutcome } from './batch';
@@ -58,6 +58,7 @@ function saveOne(spec: DocSpec, req: ApiRequest, input: Dict): ElementOutcome {
     req.org.contacts.set(built.newContact.ContactID, built.newContact);
     req.events.push({ category: 'CONTACT', type: 'CREATE', resourceId: built.newContact.ContactID, resource: 'Contacts', tenantId: req.org.tenantId });
   }
+  if (spec.kind === 'invoice') indexInvoiceNumber(req.org, existing, built.doc);
   spec.map(req.org).set(built.doc.ID, built.doc);
   req.events.push({
     category: spec.category, type: existing ? 'UPDATE' : 'CREATE', resourceId: built.doc.ID, resource: spec.collection, tenantId: req.org.tenantId,

@@ -35,19 +35,38 @@ function statusTransitionError(kind: DocKind, from: DocRec | null, to: DocStatus
   return to === 'VOIDED' || to === 'PAID' ? notModifiable : null;
 }
 
+function numberUsed(org: OrgState, kind: DocKind, candidate: string): boolean {
+  if (kind === 'invoice') return org.invoiceNumbers.has(candidate.toLowerCase());
+  return [...org.creditNotes.values()].some((d) => d.Number?.toLowerCase() === candidate.toLowerCase());
+}
+
 function nextNumber(org: OrgState, kind: DocKind): string {
-  const map = kind === 'invoice' ? org.invoices : org.creditNotes;
   const prefix = kind === 'invoice' ? 'INV' : 'CN';
   for (;;) {
     const n = kind === 'invoice' ? ++org.counters.invoice : ++org.counters.creditNote;
     const candidate = `${prefix}-${String(n).padStart(4, '0')}`;
-    if (![...map.values()].some((d) => d.Number?.toLowerCase() === candidate.toLowerCase())) return candidate;
+    if (!numberUsed(org, kind, candidate)) return candidate;
   }
 }
 
 /** ACCREC numbers are unique among live sales invoices; ACCPAY (supplier) numbers are not. */
 function numberTaken(org: OrgState, number: string, self: DocRec | null): boolean {
-  return [...org.invoices.values()].some((d) => d !== self && d.Type === 'ACCREC' && d.Status !== 'DELETED' && d.Number?.toLowerCase() === number.toLowerCase());
+  const ids = org.invoiceNumbers.get(number.toLowerCase());
+  if (!ids) return false;
+  return [...ids].some((id) => {
+    const d = org.invoices.get(id);
+    return !!d && d !== self && d.ID !== self?.ID && d.Type === 'ACCREC' && d.Status !== 'DELETED';
+  });
+}
+
+/** Keeps OrgState.invoiceNumbers in step with a saved invoice. */
+export function indexInvoiceNumber(org: OrgState, before: DocRec | null | undefined, after: DocRec): void {
+  if (before?.Number) org.invoiceNumbers.get(before.Number.toLowerCase())?.delete(before.ID);
+  if (!after.Number) return;
+  const key = after.Number.toLowerCase();
+  const ids = org.invoiceNumbers.get(key) ?? new Set<string>();
+  ids.add(after.ID);
+  org.invoiceNumbers.set(key, ids);
 }
 
 function buildLines(org: OrgState, raw: Dict[], existing: LineRec[], type: string, lat: LineAmountTypes, draft: boolean, unitdp: 2 | 4, errors: string[]): { lines: LineRec[]; money: LineMoney[] } {

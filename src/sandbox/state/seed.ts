@@ -80,6 +80,6 @@ export function seedOrg(o: DemoOrgSpec, at: number): OrgState {
     tracking: tracking(o.tenantId),
     currencies: o.currencies.map((c) => ({ ...c })),
     contacts: new Map(), invoices: new Map(), creditNotes: new Map(), journals: new Map(),
-    counters: { invoice: 0, creditNote: 0 },
+    counters: { invoice: 0, creditNote: 0 }, invoiceNumbers: new Map(),
   };
 }

@@ -156,4 +156,6 @@ export interface OrgState {
   creditNotes: Map<string, DocRec>;
   journals: Map<string, JournalRec>;
   counters: { invoice: number; creditNote: number };
+  /** Lower-case invoice number → invoice ids: keeps number checks O(1) for large batches. */
+  invoiceNumbers: Map<string, Set<string>>;
 }
