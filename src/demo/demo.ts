@@ -106,6 +106,31 @@ async function runFeed(rt: Runtime, sandbox: Sandbox): Promise<void> {
     await prepared.archiveContact('Old Mill Packaging');
     await ingest(rt, tenant.id, [billForArchivedSupplier()]);
   }
+  await dailyLimitScenario(rt, sandbox);
+  await trickle(rt, tenant.id);
+}
+
+/**
+ * Seed row "daily rate limit": the second organisation's next call meets Xero's day limit. xport
+ * pauses that organisation until the window resets (the banner says so) instead of failing anything.
+ */
+async function dailyLimitScenario(rt: Runtime, sandbox: Sandbox): Promise<void> {
+  const second = (await rt.store.tenants.list())[1];
+  if (!second) return;
+  await fetch(`${sandbox.url}/_sandbox/faults`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ kind: 'rate429', problem: 'day', retryAfter: 3 * 3600, count: 1, match: { tenantId: second.id } }),
+  });
+  await ingest(rt, second.id, everydayDocuments().filter((d) => d.kind === 'customer').slice(0, 3));
+}
+
+/** A new sales order every 20 seconds, so the queue visibly moves while someone watches. */
+async function trickle(rt: Runtime, tenantId: string): Promise<void> {
+  for (let n = 1; rt.workers.some((w) => w.isRunning()); n += 1) {
+    await new Promise((r) => setTimeout(r, 20_000));
+    const doc = everydayDocuments().find((d) => d.kind === 'sales_invoice');
+    if (doc && doc.kind === 'sales_invoice') await ingest(rt, tenantId, [{ ...doc, sourceId: `SO-${String(2000 + n).padStart(5, '0')}`, date: new Date().toISOString().slice(0, 10) }]);
+  }
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {

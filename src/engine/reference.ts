@@ -5,6 +5,7 @@
  */
 import type { ReferenceCacheRepository } from '../db/repositories/reference-cache';
 import type { ReferenceData, XeroOrganisation } from '../domain/types';
+import { classifyHttpResponse, classifyNetworkFailure, xportFailure, type Classified } from '../domain/catalog';
 import { parseJson, type XeroClient } from '../xero/client';
 import type { EventBus } from './events';
 
@@ -27,6 +28,14 @@ export function xeroDateToIso(value: unknown): string | undefined {
   return /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : undefined;
 }
 
+/** Why reference data could not be read, classified like any other Xero answer. */
+export interface ReferenceFailure {
+  ok: false;
+  reason: string;
+  classified: Classified;
+  headers: Record<string, string>;
+}
+
 export class ReferenceService {
   constructor(
     private readonly cache: ReferenceCacheRepository,
@@ -36,7 +45,7 @@ export class ReferenceService {
   ) {}
 
   /** The cached data, refreshed first when missing or stale. */
-  async get(tenantId: string, now = new Date()): Promise<{ ok: true; data: ReferenceData } | { ok: false; reason: string }> {
+  async get(tenantId: string, now = new Date()): Promise<{ ok: true; data: ReferenceData } | ReferenceFailure> {
     const cached = await this.cache.getAll(tenantId);
     const fresh = cached.fetchedAt && now.getTime() - Date.parse(cached.fetchedAt) < this.maxAgeMs && Object.keys(cached.data).length === Object.keys(KINDS).length;
     if (fresh) return { ok: true, data: toReferenceData(cached.data, cached.fetchedAt) };
@@ -47,14 +56,17 @@ export class ReferenceService {
     return refreshed;
   }
 
-  async refresh(tenantId: string): Promise<{ ok: true; data: ReferenceData } | { ok: false; reason: string }> {
+  async refresh(tenantId: string): Promise<{ ok: true; data: ReferenceData } | ReferenceFailure> {
     const fetched: Record<string, unknown> = {};
     for (const [kind, path] of Object.entries(KINDS) as Array<[keyof typeof KINDS, string]>) {
       const res = await this.xero.call({ method: 'GET', path, tenantId });
       if (res.kind !== 'response' || res.status !== 200) {
         const reason = res.kind === 'response' ? `GET ${path} answered HTTP ${res.status} ${res.bodyText.slice(0, 200)}` : res.kind === 'network' ? `GET ${path}: ${res.detail}` : res.reason;
         await this.bus.emit('reference.failed', { tenantId, message: reason });
-        return { ok: false, reason };
+        const classified = res.kind === 'response'
+          ? classifyHttpResponse({ status: res.status, headers: res.headers, bodyText: res.bodyText })
+          : res.kind === 'network' ? classifyNetworkFailure(res.failure, res.detail) : classifyNoToken(res.code, res.reason);
+        return { ok: false, reason, classified, headers: res.kind === 'response' ? res.headers : {} };
       }
       const body = parseJson(res.bodyText) as Record<string, unknown> | null;
       fetched[kind] = body?.[RESPONSE_KEYS[kind]] ?? [];
@@ -87,4 +99,16 @@ function toReferenceData(raw: Record<string, unknown>, fetchedAt: string | null)
     currencies: (raw.currencies ?? []) as ReferenceData['currencies'],
     fetchedAt: fetchedAt ?? undefined,
   };
+}
+
+/**
+ * No access token could be had: classify by the token source's code (an unreachable identity server
+ * is transient; a refused or missing connection is an auth failure that pauses the organisation).
+ */
+export function classifyNoToken(code: string, reason: string): Classified {
+  try {
+    return xportFailure(code, { detail: reason });
+  } catch {
+    return { ...classifyHttpResponse({ status: 401, headers: {}, bodyText: reason }), message: reason };
+  }
 }

@@ -14,6 +14,7 @@ import type { EventBus } from './events';
 import type { CallGate } from './limiter';
 import { contactWaitKey, type Prepared } from './prepare';
 import { findInXero, xeroIdOf } from './reconcile';
+import { classifyNoToken } from './reference';
 
 export type SendItem = Extract<Prepared, { kind: 'send' }>;
 
@@ -62,7 +63,7 @@ export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: Xer
     ? classifyHttpResponse({ status: res.status, headers: res.headers, bodyText: res.bodyText })
     : res.kind === 'network'
       ? classifyNetworkFailure(res.failure, res.detail)
-      : classifyHttpResponse({ status: 401, headers: {}, bodyText: res.reason });
+      : classifyNoToken(res.code, res.reason);
   const outcomeUnknown = res.kind === 'network' && res.mayHaveReachedServer;
   await applyWholeFailure(deps, tenantId, items, key, classified, {
     headers: res.kind === 'response' ? res.headers : {},

@@ -11,13 +11,14 @@ import { parseDocumentsRequest, type SourceDocument } from '../domain/documents'
 import { approxJsonBytes } from '../domain/xero-payloads';
 import { orgSettingsSchema, type OrgSettings } from '../domain/settings';
 import { expectedTotals } from '../domain/totals';
+import { decideNext } from '../domain/retry';
 import type { ReferenceData, XeroEndpoint } from '../domain/types';
 import type { XeroClient } from '../xero/client';
 import type { EventBus } from './events';
 import type { CallGate } from './limiter';
 import { prepareExport, type Prepared } from './prepare';
 import { findInXero } from './reconcile';
-import type { ReferenceService } from './reference';
+import type { ReferenceFailure, ReferenceService } from './reference';
 import { recordExported, sendBatch, type BatchDeps, type SendItem } from './send-batch';
 
 export interface WorkerOptions {
@@ -84,6 +85,10 @@ export class ExportWorker {
     await this.loop;
   }
 
+  isRunning(): boolean {
+    return this.running;
+  }
+
   /** Wakes a sleeping loop now (new documents arrived, a person pressed Export). */
   poke(): void {
     this.wake?.();
@@ -133,9 +138,7 @@ export class ExportWorker {
     if (!tenant || tenant.status !== 'active') return false;
     const ref = await reference.get(tenantId, this.now());
     if (!ref.ok) {
-      const until = new Date(this.now().getTime() + 30_000);
-      await store.tenants.pause(tenantId, { until, reason: `Xero reference data could not be read: ${ref.reason}`, code: 'reference_unavailable' });
-      await this.deps.bus.emit('tenant.paused', { tenantId, until: until.toISOString(), reason: `Xero reference data could not be read: ${ref.reason}`, code: 'reference_unavailable' });
+      await this.pauseForReference(tenantId, ref);
       return false;
     }
     const settings = orgSettingsSchema.parse(tenant.settings ?? {});
@@ -178,6 +181,16 @@ export class ExportWorker {
       }
     }
     for (const chunk of chunkBatch(toSend, this.options.batchSize, this.options.maxBatchBytes)) await sendBatch(this.batchDeps(), tenantId, endpoint, chunk);
+  }
+
+  /** Reference data is needed to pre-validate: without it the organisation waits, as long as the failure says. */
+  private async pauseForReference(tenantId: string, ref: ReferenceFailure): Promise<void> {
+    const now = this.now();
+    const d = decideNext(ref.classified, { attempts: 1, headers: ref.headers, now, random: this.deps.random });
+    const until = d.kind === 'pause' ? d.until : d.kind === 'retry' ? new Date(Math.max(d.at.getTime(), now.getTime() + 5_000)) : new Date(now.getTime() + 60_000);
+    const reason = d.kind === 'pause' ? d.reason : `Xero reference data could not be read: ${ref.classified.message}`;
+    await this.deps.store.tenants.pause(tenantId, { until, reason, code: ref.classified.code });
+    await this.deps.bus.emit('tenant.paused', { tenantId, until: until.toISOString(), reason, code: ref.classified.code });
   }
 
   private async recordExpectedTotal(p: SendItem, ctx: { settings: OrgSettings; reference: ReferenceData }): Promise<void> {
