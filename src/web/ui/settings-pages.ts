@@ -18,9 +18,12 @@ import { saveSection, SECTIONS, type Problem, type Section } from './settings-sa
 
 function connectionSection(ctx: PageContext, ref: CachedReference): Html {
   const app = ctx.rt.config.xero;
-  const appState = app.clientId && app.clientSecret
-    ? html`Custom connection (client credentials) with Xero app <span class="mono">${app.clientId}</span> at <span class="mono">${app.apiUrl}</span>.`
-    : html`No Xero app is configured (XERO_CLIENT_ID and XERO_CLIENT_SECRET are not set).`;
+  const oauth = Boolean(app.clientId && app.redirectUri);
+  const appState = oauth
+    ? html`Xero app <span class="mono">${app.clientId}</span> signs in with OAuth 2.0 (PKCE) at <span class="mono">${app.loginUrl}</span>.`
+    : app.clientId && app.clientSecret
+      ? html`Custom connection (client credentials) with Xero app <span class="mono">${app.clientId}</span> at <span class="mono">${app.apiUrl}</span>.`
+      : html`No Xero app is configured (XERO_CLIENT_ID and XERO_CLIENT_SECRET are not set).`;
   const rows = ctx.tenants.map((t) => {
     const paused = t.pausedUntil && t.pausedUntil > new Date().toISOString();
     const state = t.status === 'disconnected' ? html`<span class="badge badge-failed">disconnected</span>` : paused ? html`<span class="badge badge-waiting">paused</span>` : html`<span class="badge badge-exported">connected</span>`;
@@ -31,8 +34,9 @@ function connectionSection(ctx: PageContext, ref: CachedReference): Html {
   });
   const admin = ctx.canEdit && ctx.tenant ? html`<div class="inline-actions">
 <form method="post" action="/settings/connection/sync">${csrfField(ctx)}<button class="btn" ${app.clientId ? '' : html`disabled`}>Reconnect and refresh organisations</button></form>
-${ctx.tenant.status === 'active' ? html`<form method="post" action="/settings/connection/disconnect">${csrfField(ctx)}<button class="btn btn-danger">Disconnect ${ctx.tenant.name}</button></form>` : ''}
-<button class="btn" disabled title="Arrives with the OAuth sign-in (issue 6)">Connect to Xero (OAuth, coming)</button></div>` : '';
+${ctx.tenant.status === 'active' ? html`<form method="post" action="${oauth ? '/settings/xero/disconnect' : '/settings/connection/disconnect'}">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${ctx.tenant.id}"><button class="btn btn-danger">Disconnect ${ctx.tenant.name}</button></form>` : ''}
+${oauth ? html`<a class="btn btn-primary" href="/settings/xero/connect">Connect to Xero</a>` : ''}
+<a class="btn" href="/settings/users">Users</a> <a class="btn" href="/settings/tokens">API tokens</a></div>` : '';
   return html`<section class="card" id="connection" aria-labelledby="connection-title"><h2 id="connection-title">Xero connection</h2><p>${appState}</p>
 ${ctx.tenants.length === 0 ? emptyState('No organisation connected', 'Configure a Xero app and press Reconnect.') : html`<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Organisation</th><th scope="col">State</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${rows}</tbody></table></div>`}
 ${admin}<p class="muted small">Reference data (accounts, tax rates, tracking categories) ${ref.fetchedAt ? html`read from Xero ${time(ref.fetchedAt)}${ref.organisationName ? ` for ${ref.organisationName}` : ''}` : 'not read yet'}.</p>
