@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { SandboxContext } from '../context';
 import { faultsBodySchema } from '../http/faults';
 import { applyLimitsPatch, limitsPatchSchema } from '../options';
+import { stableId } from '../state/ids';
+import { DEMO_ORGS } from '../state/seed';
 import type { OrgState } from '../state/types';
 import { patchOrganisation } from './organisation';
 import { addPayment, archiveAccount, archiveContact, paymentSchema, voidDocument, type ControlResult } from './records';
@@ -28,6 +30,28 @@ function withOrg(ctx: SandboxContext, fn: (org: OrgState, req: FastifyRequest) =
   };
 }
 
+const addOrgsSchema = z.object({
+  count: z.number().int().min(1).max(1000).default(1),
+  name: z.string().min(1).max(200).optional(),
+  country: z.enum(['NZ', 'AU', 'GB']).default('NZ'),
+}).strict();
+
+/** POST /_sandbox/organisations: more organisations like the demo ones, connected to every custom connection. */
+function addOrganisations(ctx: SandboxContext, p: z.infer<typeof addOrgsSchema>): Array<{ tenantId: string; name: string }> {
+  const template = DEMO_ORGS.find((o) => o.country === p.country) ?? DEMO_ORGS[0];
+  if (!template) return [];
+  const out: Array<{ tenantId: string; name: string }> = [];
+  for (let i = 0; i < p.count; i += 1) {
+    const n = ctx.store.tenants.size + 1;
+    const name = p.count === 1 && p.name ? p.name : `${p.name ?? `Sandbox Organisation (${p.country})`} ${n}`;
+    const tenantId = stableId('organisation', name, String(n));
+    ctx.store.addOrganisation(template, name, tenantId);
+    ctx.grants.connectEverywhere(tenantId);
+    out.push({ tenantId, name });
+  }
+  return out;
+}
+
 const resetSchema = z.object({ all: z.boolean().optional() }).strict();
 const clockSchema = z.object({ advanceSeconds: z.number() }).strict();
 const webhookSchema = z.object({ url: z.string().url(), key: z.string().min(1), clientId: z.string().optional(), retryDelaysMs: z.array(z.number().int().min(0)).optional() }).strict();
@@ -44,6 +68,11 @@ function registerState(app: FastifyInstance, ctx: SandboxContext): void {
     if (!p.success) return bad(reply, 'invalid body', p.error.issues);
     resetSandbox(ctx, p.data.all ?? false);
     return { ok: true, tenants: ctx.store.list() };
+  });
+  app.post('/_sandbox/organisations', async (req, reply) => {
+    const p = addOrgsSchema.safeParse(json(req));
+    if (!p.success) return bad(reply, 'invalid body', p.error.issues);
+    return reply.code(201).send({ organisations: addOrganisations(ctx, p.data) });
   });
   app.get('/_sandbox/organisations', async () => ({ organisations: [...ctx.store.tenants.values()].map((o) => ({ tenantId: o.tenantId, ...o.organisation })) }));
   app.patch('/_sandbox/organisations/:tenantId', withOrg(ctx, (org, req) => patchOrganisation(org, json(req))));

@@ -43,6 +43,15 @@ export class GrantStore {
     this.refreshTokens.clear();
   }
 
+  /** A new organisation joins every live custom connection (they are connected to all organisations). */
+  connectEverywhere(tenantId: string): void {
+    const t = this.now();
+    for (const g of this.grants.values()) {
+      if (g.kind !== 'client_credentials' || g.revoked || g.connections.some((c) => c.tenantId === tenantId)) continue;
+      g.connections.push({ id: stableId('connection', g.clientId, g.userId, tenantId), tenantId, authEventId: g.authEventId, createdAt: t, updatedAt: t });
+    }
+  }
+
   /** A custom connection: one grant per app, connected to every given organisation. */
   clientCredentialsGrant(clientId: string, tenantIds: string[], scopes: string[]): Grant {
     const id = stableId('cc', clientId);

@@ -1,6 +1,6 @@
 /** All organisations of one sandbox instance, seeded from DEMO_ORGS and reset on demand. */
 import { stableId } from './ids';
-import { DEMO_ORGS, seedOrg } from './seed';
+import { type DemoOrgSpec, DEMO_ORGS, seedOrg } from './seed';
 import type { ContactRec, OrgState } from './types';
 
 const SEED_CONTACTS: ReadonlyArray<{ name: string; email?: string; status?: 'ARCHIVED'; customer?: boolean; supplier?: boolean }> = [
@@ -36,6 +36,18 @@ export class SandboxStore {
       seedContacts(org, at);
       this.tenants.set(spec.tenantId, org);
     }
+  }
+
+  /**
+   * Adds an organisation shaped like a demo one (scale tests: many organisations). It lasts until the
+   * next reset, which returns to the demo organisations only.
+   */
+  addOrganisation(template: DemoOrgSpec, name: string, tenantId: string): OrgState {
+    const at = this.now();
+    const org = seedOrg({ ...template, tenantId, name }, at);
+    seedContacts(org, at);
+    this.tenants.set(tenantId, org);
+    return org;
   }
 
   get(tenantId: string): OrgState | undefined {
