@@ -105,8 +105,10 @@ async function applyElements(deps: BatchDeps, tenantId: string, endpoint: XeroEn
 async function alreadyInXero(deps: BatchDeps, tenantId: string, endpoint: XeroEndpoint, item: SendItem, key: string, c: Classified, res: Extract<XeroCallOutcome, { kind: 'response' }>): Promise<boolean> {
   const duplicate = /must be unique|already assigned to another contact/i.test(c.message);
   if (!duplicate || item.row.attempts < 1) return false;
-  const previous = await deps.store.exports.attempts(item.row.id);
-  if (previous.length < 2) return false;
+  // Only an earlier attempt whose outcome is unknown can have created it. After a definite refusal
+  // (a name that belongs to another contact), the same answer again is that refusal, not our record.
+  const previous = (await deps.store.exports.attempts(item.row.id)).filter((a) => a.batch_id !== key);
+  if (!previous.some((a) => a.outcome === null || a.outcome === 'unknown' || a.outcome === 'transient')) return false;
   const found = await findInXero(deps.xero, tenantId, endpoint, item.payload);
   if (!('found' in found) || !found.found) return false;
   await markExported(deps, tenantId, endpoint, item, key, { xeroId: found.xeroId, number: found.number, total: found.total }, res, true);
