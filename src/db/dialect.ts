@@ -33,6 +33,14 @@ export interface DialectAdapter {
   containsText(column: Expression<string | null>, needle: string): Expression<SqlBool>;
   /** Statements run once after the initial migration to make free-text search fast. */
   textSearchIndexes(): string[];
+  /**
+   * Statements of migration 0005 that index the Connection Log's text for "contains" search:
+   * an FTS5 trigram table kept by triggers on SQLite; nothing on PostgreSQL, whose pg_trgm GIN
+   * indexes on message and document_ref (textSearchIndexes) already serve ILIKE '%…%'.
+   */
+  logSearchIndexes(): string[];
+  /** "message or document_ref contains `needle`" (case-insensitive) on connection_log, through that index. */
+  logContains(needle: string): Expression<SqlBool>;
   /** Serialises transactions on `key` until the transaction ends (SQLite's single writer already does). */
   lockKeyInTransaction(trx: Transaction<Database>, key: string): Promise<void>;
   /** Serialise work across processes for `key` while `fn` runs (advisory lock on PostgreSQL). */
@@ -50,6 +58,34 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * SQLite: an FTS5 table with the trigram tokenizer finds any substring of three characters or more
+ * through its index (case-insensitive, like PostgreSQL's pg_trgm). It is contentless with
+ * contentless_delete (SQLite 3.43+, bundled by better-sqlite3), so retention pruning deletes by
+ * rowid without re-reading the text; triggers keep it in step with every insert, update and delete.
+ */
+const SQLITE_LOG_FTS = [
+  "create virtual table connection_log_fts using fts5(message, document_ref, content='', contentless_delete=1, tokenize='trigram')",
+  `create trigger connection_log_fts_insert after insert on connection_log begin
+     insert into connection_log_fts (rowid, message, document_ref) values (new.id, new.message, new.document_ref); end`,
+  `create trigger connection_log_fts_delete after delete on connection_log begin
+     delete from connection_log_fts where rowid = old.id; end`,
+  `create trigger connection_log_fts_update after update of message, document_ref on connection_log begin
+     delete from connection_log_fts where rowid = old.id;
+     insert into connection_log_fts (rowid, message, document_ref) values (new.id, new.message, new.document_ref); end`,
+  'insert into connection_log_fts (rowid, message, document_ref) select id, message, document_ref from connection_log',
+];
+
+/** Trigrams need three characters; a shorter needle cannot use the index and falls back to LIKE. */
+function sqliteLogContains(needle: string): Expression<SqlBool> {
+  if ([...needle].length < 3) {
+    const like = '%' + escapeLike(needle) + '%';
+    return sql<SqlBool>`(connection_log.message like ${like} escape '\\' or connection_log.document_ref like ${like} escape '\\')`;
+  }
+  const phrase = `"${needle.replace(/"/g, '""')}"`;
+  return sql<SqlBool>`connection_log.id in (select rowid from connection_log_fts where connection_log_fts match ${phrase})`;
+}
+
 const sqliteAdapter: DialectAdapter = {
   name: 'sqlite',
   autoIdType: 'integer',
@@ -58,22 +94,30 @@ const sqliteAdapter: DialectAdapter = {
   lockForClaim: (qb) => qb,
   containsText: (column, needle) => sql<SqlBool>`${column} like ${'%' + escapeLike(needle) + '%'} escape '\\'`,
   textSearchIndexes: () => [],
+  logSearchIndexes: () => SQLITE_LOG_FTS,
+  logContains: sqliteLogContains,
   lockKeyInTransaction: async () => {},
   // One SQLite file has one writer at a time already; in-process callers are serialised by the caller.
   withAdvisoryLock: (_db, _key, fn) => fn(),
 };
+
+function postgresContains(column: Expression<string | null>, needle: string): Expression<SqlBool> {
+  return sql<SqlBool>`${column} ilike ${'%' + escapeLike(needle) + '%'}`;
+}
 
 const postgresAdapter: DialectAdapter = {
   name: 'postgres',
   autoIdType: 'serial',
   idColumn: (c) => c.primaryKey(),
   lockForClaim: (qb) => qb.forUpdate().skipLocked(),
-  containsText: (column, needle) => sql<SqlBool>`${column} ilike ${'%' + escapeLike(needle) + '%'}`,
+  containsText: (column, needle) => postgresContains(column, needle),
   textSearchIndexes: () => [
     'create extension if not exists pg_trgm',
     'create index if not exists connection_log_message_trgm on connection_log using gin (message gin_trgm_ops)',
     'create index if not exists connection_log_ref_trgm on connection_log using gin (document_ref gin_trgm_ops)',
   ],
+  logSearchIndexes: () => [],
+  logContains: (needle) => sql<SqlBool>`(${postgresContains(sql.ref('connection_log.message'), needle)} or ${postgresContains(sql.ref('connection_log.document_ref'), needle)})`,
   async lockKeyInTransaction(trx, key) {
     await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
   },

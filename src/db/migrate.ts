@@ -10,6 +10,7 @@ import * as m0001 from './migrations/0001_initial';
 import * as m0002 from './migrations/0002_xero_calls';
 import * as m0003 from './migrations/0003_oauth_connections';
 import * as m0004 from './migrations/0004_ui_indexes';
+import * as m0005 from './migrations/0005_log_search';
 
 type Step = { up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> };
 
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Step> = {
   '0002_xero_calls': m0002,
   '0003_oauth_connections': m0003,
   '0004_ui_indexes': m0004,
+  '0005_log_search': m0005,
 };
 
 export class SchemaTooNewError extends Error {}

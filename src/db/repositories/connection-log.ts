@@ -77,13 +77,7 @@ export class ConnectionLogRepository {
     if (query.beforeId) q = q.where('id', '<', query.beforeId);
     if (query.exportId) q = q.where('export_id', '=', query.exportId);
     if (query.since) q = q.where('at', '>=', iso(query.since));
-    if (query.q) {
-      const needle = query.q;
-      q = q.where((eb) => eb.or([
-        this.adapter.containsText(eb.ref('message'), needle),
-        this.adapter.containsText(eb.ref('document_ref'), needle),
-      ]));
-    }
+    if (query.q) q = q.where(this.adapter.logContains(query.q));
     const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
     const page = rows.slice(0, limit).map(toEntry);
     return { entries: page, nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null };
@@ -103,6 +97,8 @@ export class ConnectionLogRepository {
       const n = Number(res.numDeletedRows);
       total += n;
       if (n < batchSize) return total;
+      // SQLite runs on this thread: let requests and appends in between batches, not after the last.
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 }
