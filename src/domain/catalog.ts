@@ -165,3 +165,15 @@ export function xportFailure(code: string, params: Record<string, string>): Clas
 
 /** Codes of every pre-validation failure (for docs and tests). */
 export const PREVALIDATION_CODES: readonly string[] = CATALOG.filter((e) => e.match.prevalidation).map((e) => e.code);
+
+/**
+ * A transient failure that used up its retries: the catalog's action ("retries by itself") no longer
+ * holds, so the failed row says what was tried and what the person can do now.
+ */
+export function retriesExhausted(c: Classified, attempts: number): Classified {
+  return {
+    ...c,
+    action: `xport tried ${attempts} times, with increasing waits, and it failed every time: ${c.cause} `
+      + 'Check that Xero is working (status.xero.com) and that this organisation is still connected, then press Export on this row to try again; it gets a fresh set of retries.',
+  };
+}

@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import type { Store } from '../db/store';
-import { classifyElementErrors, classifyHttpResponse, classifyNetworkFailure, type Classified } from '../domain/catalog';
+import { classifyElementErrors, classifyHttpResponse, classifyNetworkFailure, retriesExhausted, type Classified } from '../domain/catalog';
 import { decideNext } from '../domain/retry';
 import type { XeroEndpoint } from '../domain/types';
 import { parseJson, type XeroCallOutcome, type XeroClient } from '../xero/client';
@@ -160,9 +160,26 @@ async function pauseTenant(deps: BatchDeps, tenantId: string, items: SendItem[],
   await deps.bus.emit('tenant.paused', { tenantId, until: d.until.toISOString(), reason: d.reason, code: c.code });
 }
 
+/**
+ * Attempts that count against a transient failure's retries, this one included: those since the
+ * last definite answer (a person's Export after a failure starts afresh), without the ones a rate
+ * limit or a lost connection refused (a pause is not the document's fault).
+ */
+export function countedAttempts(history: ReadonlyArray<{ batch_id: string; outcome: string | null }>, currentKey: string): number {
+  let n = 0;
+  for (const a of history) {
+    if (a.batch_id === currentKey) continue;
+    if (a.outcome === 'error' || a.outcome === 'ok') n = 0;
+    else if (a.outcome === null || a.outcome === 'transient' || a.outcome === 'unknown') n += 1;
+  }
+  return n + 1;
+}
+
 async function applyDecision(deps: BatchDeps, tenantId: string, item: SendItem, key: string, c: Classified, f: FailureContext): Promise<void> {
-  const decision = decideNext(c, { attempts: item.row.attempts + 1, headers: f.headers, now: deps.now(), random: deps.random });
+  const attempts = c.class === 'validation' || c.class === 'conflict' ? item.row.attempts + 1 : countedAttempts(await deps.store.exports.attempts(item.row.id), key);
+  const decision = decideNext(c, { attempts, headers: f.headers, now: deps.now(), random: deps.random });
   if (decision.kind === 'fail') {
+    if (c.class === 'transient') c = retriesExhausted(c, attempts);
     await deps.store.exports.markFailed(item.row.id, failureInfo(c), deps.now());
     await deps.store.exports.finishAttempt(item.row.id, key, { outcome: 'error', httpStatus: f.httpStatus, error: c.message, correlationId: f.correlationId });
     await onContactFailed(deps, tenantId, item, c);
@@ -173,21 +190,21 @@ async function applyDecision(deps: BatchDeps, tenantId: string, item: SendItem, 
     return;
   }
   const at = decision.kind === 'retry' ? decision.at : decision.until;
-  await scheduleRetry(deps, tenantId, item, key, c, f.headers, f.outcomeUnknown, f.httpStatus, f.correlationId, at);
+  await scheduleRetry(deps, tenantId, item, key, c, f.headers, f.outcomeUnknown, f.httpStatus, f.correlationId, at, attempts);
 }
 
 async function scheduleRetry(
   deps: BatchDeps, tenantId: string, item: SendItem, key: string, c: Classified, headers: Record<string, string>,
-  outcomeUnknown: boolean, httpStatus: number | null, correlationId: string | null, at?: Date,
+  outcomeUnknown: boolean, httpStatus: number | null, correlationId: string | null, at?: Date, counted = item.row.attempts + 1,
 ): Promise<void> {
   const when = at ?? (() => {
-    const d = decideNext(c, { attempts: item.row.attempts + 1, headers, now: deps.now(), random: deps.random });
+    const d = decideNext(c, { attempts: counted, headers, now: deps.now(), random: deps.random });
     return d.kind === 'retry' ? d.at : d.kind === 'pause' ? d.until : new Date(deps.now().getTime() + 60_000);
   })();
   await deps.store.exports.finishAttempt(item.row.id, key, { outcome: outcomeUnknown ? 'unknown' : 'transient', httpStatus, error: c.message, correlationId });
   await deps.store.exports.requeue([item.row.id], { at: when, failure: failureInfo(c), needsReconcile: outcomeUnknown || undefined, waitReason: `retrying: ${c.message}` });
   await deps.bus.emit('export.retry_scheduled', {
-    tenantId, exportId: item.row.id, kind: item.row.kind, reference: item.reference, at: when.toISOString(), attempts: item.row.attempts + 1, message: c.message, code: c.code,
+    tenantId, exportId: item.row.id, kind: item.row.kind, reference: item.reference, at: when.toISOString(), attempts: counted, message: c.message, code: c.code,
   });
 }
 
