@@ -41,6 +41,15 @@ export interface DialectAdapter {
   logSearchIndexes(): string[];
   /** "message or document_ref contains `needle`" (case-insensitive) on connection_log, through that index. */
   logContains(needle: string): Expression<SqlBool>;
+  /**
+   * Triggers of migration 0006 that keep export_counts in step with every insert, delete and status
+   * change of `exports`: per row on SQLite (one writer, so one row per tenant and status is updated in
+   * place); per statement on PostgreSQL, appending one delta row per tenant and status, so concurrent
+   * writers never wait on a shared counter row.
+   */
+  exportCountTriggers(): string[];
+  /** Keeps the planner from using an index for a condition on `column` (SQLite's unary +); PostgreSQL plans from statistics. */
+  notIndexed<T>(column: Expression<T>): Expression<T>;
   /** Serialises transactions on `key` until the transaction ends (SQLite's single writer already does). */
   lockKeyInTransaction(trx: Transaction<Database>, key: string): Promise<void>;
   /** Serialise work across processes for `key` while `fn` runs (advisory lock on PostgreSQL). */
@@ -86,6 +95,39 @@ function sqliteLogContains(needle: string): Expression<SqlBool> {
   return sql<SqlBool>`connection_log.id in (select rowid from connection_log_fts where connection_log_fts match ${phrase})`;
 }
 
+const SQLITE_COUNT = (sign: '+' | '-', row: 'new' | 'old') => `
+     ${sign === '+' ? `insert into export_counts (tenant_id, status, n) select new.tenant_id, new.status, 0
+       where not exists (select 1 from export_counts where tenant_id = new.tenant_id and status = new.status);` : ''}
+     update export_counts set n = n ${sign} 1
+       where id = (select min(id) from export_counts where tenant_id = ${row}.tenant_id and status = ${row}.status);`;
+
+const SQLITE_EXPORT_COUNTS = [
+  `create trigger export_counts_insert after insert on exports begin ${SQLITE_COUNT('+', 'new')} end`,
+  `create trigger export_counts_delete after delete on exports begin ${SQLITE_COUNT('-', 'old')} end`,
+  `create trigger export_counts_update after update of status, tenant_id on exports
+     when old.status is not new.status or old.tenant_id is not new.tenant_id begin ${SQLITE_COUNT('-', 'old')} ${SQLITE_COUNT('+', 'new')} end`,
+];
+
+const POSTGRES_EXPORT_COUNTS = [
+  `create function export_counts_apply() returns trigger language plpgsql as $$
+   begin
+     if tg_op = 'INSERT' then
+       insert into export_counts (tenant_id, status, n) select tenant_id, status, count(*) from new_rows group by tenant_id, status;
+     elsif tg_op = 'DELETE' then
+       insert into export_counts (tenant_id, status, n) select tenant_id, status, -count(*) from old_rows group by tenant_id, status;
+     else
+       insert into export_counts (tenant_id, status, n)
+         select tenant_id, status, sum(d) from (
+           select tenant_id, status, -1 as d from old_rows union all select tenant_id, status, 1 from new_rows) changes
+         group by tenant_id, status having sum(d) <> 0;
+     end if;
+     return null;
+   end $$`,
+  'create trigger export_counts_insert after insert on exports referencing new table as new_rows for each statement execute function export_counts_apply()',
+  'create trigger export_counts_update after update on exports referencing old table as old_rows new table as new_rows for each statement execute function export_counts_apply()',
+  'create trigger export_counts_delete after delete on exports referencing old table as old_rows for each statement execute function export_counts_apply()',
+];
+
 const sqliteAdapter: DialectAdapter = {
   name: 'sqlite',
   autoIdType: 'integer',
@@ -96,6 +138,8 @@ const sqliteAdapter: DialectAdapter = {
   textSearchIndexes: () => [],
   logSearchIndexes: () => SQLITE_LOG_FTS,
   logContains: sqliteLogContains,
+  exportCountTriggers: () => SQLITE_EXPORT_COUNTS,
+  notIndexed: <T>(column: Expression<T>) => sql<T>`+${column}`,
   lockKeyInTransaction: async () => {},
   // One SQLite file has one writer at a time already; in-process callers are serialised by the caller.
   withAdvisoryLock: (_db, _key, fn) => fn(),
@@ -117,6 +161,8 @@ const postgresAdapter: DialectAdapter = {
     'create index if not exists connection_log_ref_trgm on connection_log using gin (document_ref gin_trgm_ops)',
   ],
   logSearchIndexes: () => [],
+  exportCountTriggers: () => POSTGRES_EXPORT_COUNTS,
+  notIndexed: (column) => column,
   logContains: (needle) => sql<SqlBool>`(${postgresContains(sql.ref('connection_log.message'), needle)} or ${postgresContains(sql.ref('connection_log.document_ref'), needle)})`,
   async lockKeyInTransaction(trx, key) {
     await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);

@@ -156,6 +156,18 @@ export interface XeroCallsTable {
   finished_at: string | null;
 }
 
+/**
+ * How many exports each organisation has in each status (0006), kept by triggers on `exports` so
+ * that every change is counted whoever makes it. Several rows may hold one (tenant, status): their
+ * `n` add up (PostgreSQL appends deltas instead of updating one hot row; reads fold them now and then).
+ */
+export interface ExportCountsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  status: string;
+  n: number;
+}
+
 export interface Database {
   tenants: TenantsTable;
   documents: DocumentsTable;
@@ -169,6 +181,7 @@ export interface Database {
   xero_connections: XeroConnectionsTable;
   key_value: KeyValueTable;
   xero_calls: XeroCallsTable;
+  export_counts: ExportCountsTable;
 }
 
 export type ExportRow = Selectable<ExportsTable>;

@@ -11,6 +11,8 @@ import { iso } from '../clock';
 
 export type ExportStatus = 'queued' | 'waiting' | 'exporting' | 'exported' | 'failed' | 'skipped';
 const OPEN_STATUSES: ExportStatus[] = ['queued', 'waiting', 'exporting', 'failed'];
+/** Delta rows (beyond one per tenant and status) above which countByStatus folds them. */
+const FOLD_AFTER = 64;
 
 export interface PreparedDocument {
   kind: string;
@@ -130,7 +132,9 @@ export class ExportsRepository {
           .where('tenant_id', '=', p.tenantId)
           .where('status', '=', 'queued')
           .where('kind', 'in', p.kinds)
-          .where('next_attempt_at', '<=', iso(now))
+          // Oldest first by id: most queued work is due, so walking tenant+status in id order finds the
+          // batch at once; SQLite would otherwise range-scan next_attempt_at and sort the whole backlog.
+          .where((eb) => eb(this.adapter.notIndexed(eb.ref('next_attempt_at')), '<=', iso(now)))
           .orderBy('id')
           .limit(p.limit),
       ))
@@ -146,19 +150,25 @@ export class ExportsRepository {
 
   /** Organisations with due work, oldest work first, so that one big backlog cannot starve the rest. */
   async tenantsWithDueWork(now = new Date(), limit = 100): Promise<string[]> {
+    // One index seek per organisation (its oldest due export), not a scan of every queued export.
     const rows = await this.db
-      .selectFrom('exports')
-      .innerJoin('tenants', 'tenants.id', 'exports.tenant_id')
-      .select(['exports.tenant_id', sql<string>`min(exports.next_attempt_at)`.as('due')])
-      .where('exports.status', '=', 'queued')
-      .where('exports.next_attempt_at', '<=', iso(now))
-      .where('tenants.status', '=', 'active')
-      .where((eb) => eb.or([eb('tenants.paused_until', 'is', null), eb('tenants.paused_until', '<=', iso(now))]))
-      .groupBy('exports.tenant_id')
-      .orderBy('due')
+      .selectFrom((db) => db.selectFrom('tenants')
+        .select((eb) => ['tenants.id', eb.selectFrom('exports').select('exports.next_attempt_at')
+          .whereRef('exports.tenant_id', '=', 'tenants.id')
+          .where('exports.status', '=', 'queued')
+          .where('exports.next_attempt_at', '<=', iso(now))
+          .orderBy('exports.next_attempt_at')
+          .limit(1)
+          .as('due')])
+        .where('tenants.status', '=', 'active')
+        .where((eb) => eb.or([eb('tenants.paused_until', 'is', null), eb('tenants.paused_until', '<=', iso(now))]))
+        .as('t'))
+      .select(['t.id', 't.due'])
+      .where('t.due', 'is not', null)
+      .orderBy('t.due')
       .limit(limit)
       .execute();
-    return rows.map((r) => r.tenant_id);
+    return rows.map((r) => r.id);
   }
 
   /** Work whose lease ran out (a worker died mid-call) goes back to the queue, to be reconciled first. */
@@ -289,13 +299,41 @@ export class ExportsRepository {
     return new Map(rows.map((r) => [r.id, r.payload]));
   }
 
+  /**
+   * Exports per status, from export_counts (kept by triggers on `exports`, migration 0006) rather
+   * than counting the rows. Delta rows that PostgreSQL's triggers append are folded here once there
+   * are more than FOLD_AFTER of them (SQLite's triggers update one row in place).
+   */
   async countByStatus(tenantId: string | null): Promise<Record<ExportStatus, number>> {
-    let q = this.db.selectFrom('exports').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status');
+    let q = this.db.selectFrom('export_counts')
+      .select(['status', sql<number>`sum(n)`.as('n'), sql<number>`count(*) - count(distinct tenant_id)`.as('extra')]).groupBy('status');
     if (tenantId) q = q.where('tenant_id', '=', tenantId);
     const rows = await q.execute();
     const counts: Record<ExportStatus, number> = { queued: 0, waiting: 0, exporting: 0, exported: 0, failed: 0, skipped: 0 };
     for (const r of rows) if (r.status in counts) counts[r.status as ExportStatus] = Number(r.n);
+    if (rows.reduce((sum, r) => sum + Number(r.extra), 0) > FOLD_AFTER) await this.foldCounts(tenantId);
     return counts;
+  }
+
+  /**
+   * Replaces the count rows of one organisation (or all) by one row per tenant and status. Safe beside
+   * concurrent writers: it re-inserts the sum of exactly the rows its DELETE removed.
+   */
+  async foldCounts(tenantId: string | null): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      let del = trx.deleteFrom('export_counts');
+      if (tenantId) del = del.where('tenant_id', '=', tenantId);
+      const gone = await del.returning(['tenant_id', 'status', 'n']).execute();
+      const sums = new Map<string, { tenant_id: string; status: string; n: number }>();
+      for (const r of gone) {
+        const key = `${r.tenant_id}\u0000${r.status}`;
+        const s = sums.get(key) ?? { tenant_id: r.tenant_id, status: r.status, n: 0 };
+        s.n += Number(r.n);
+        sums.set(key, s);
+      }
+      const values = [...sums.values()].filter((s) => s.n !== 0);
+      for (let i = 0; i < values.length; i += 500) await trx.insertInto('export_counts').values(values.slice(i, i + 500)).execute();
+    });
   }
 
   async list(f: ExportFilter): Promise<Array<ExportRow & { reference: string; doc_date: string | null; total: string | null }>> {
