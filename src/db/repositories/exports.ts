@@ -246,11 +246,19 @@ export class ExportsRepository {
 
   /** Parks an export until something else happens (its contact is exported, a lock date moves). */
   async setWaiting(id: number, reason: string, waitingFor: string): Promise<void> {
-    await this.db
+    const row = await this.db
       .updateTable('exports')
       .set({ status: 'waiting', wait_reason: reason, waiting_for: waitingFor, lease_owner: null, lease_until: null, updated_at: iso() })
       .where('id', '=', id)
-      .execute();
+      .returning('tenant_id')
+      .executeTakeFirst();
+    // Another worker may have exported the contact (and released its waiters) between our look at the
+    // link and this update: look again, so that no export waits for a contact that is already in Xero.
+    const [kind, ...rest] = waitingFor.split(':');
+    if (!row || (kind !== 'customer' && kind !== 'supplier')) return;
+    const link = await this.db.selectFrom('contact_links').select('xero_contact_id')
+      .where('tenant_id', '=', row.tenant_id).where('contact_kind', '=', kind).where('source_id', '=', rest.join(':')).executeTakeFirst();
+    if (link) await this.releaseWaiting(row.tenant_id, waitingFor);
   }
 
   async releaseWaiting(tenantId: string, waitingFor: string): Promise<number> {
