@@ -73,7 +73,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const queue = new QueueService(store, bus);
   const settings = new SettingsService(store, reference, queue);
   // The database-backed gate holds Xero's limits across every process sharing this database.
-  const gate: CallGate = options.noClientLimits ? new OpenGate() : new DbGate(store, { holdMs: config.xeroTimeoutMs + 30_000, ...options.gateLimits });
+  const gate: CallGate = (options.noClientLimits ?? !config.clientLimits) ? new OpenGate() : new DbGate(store, { holdMs: config.xeroTimeoutMs + 30_000, ...options.gateLimits });
   const workers = Array.from({ length: config.workers }, () =>
     new ExportWorker({ store, xero, bus, gate, reference, logger }, { pollMs: config.pollMs, leaseMs: config.leaseMs, batchSize: config.batchSize, ...options.workerOptions }));
   queue.onWork(() => workers.forEach((w) => w.poke()));

@@ -39,6 +39,7 @@ const envSchema = z.object({
   XPORT_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   XPORT_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
   XPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(50).default(50),
+  XPORT_CLIENT_LIMITS: z.enum(['on', 'off']).default('on'),
   XERO_CLIENT_ID: optionalText,
   XERO_CLIENT_SECRET: optionalText,
   XERO_REDIRECT_URI: httpUrl.optional(),
@@ -73,6 +74,8 @@ export interface Config {
   leaseMs: number;
   /** Elements per Xero call (at most 50). */
   batchSize: number;
+  /** Keep Xero's limits on our side (off only for benchmarks against a sandbox with its limits off). */
+  clientLimits: boolean;
   xero: {
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -126,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     pollMs: e.XPORT_POLL_MS,
     leaseMs: e.XPORT_LEASE_MS,
     batchSize: e.XPORT_BATCH_SIZE,
+    clientLimits: e.XPORT_CLIENT_LIMITS === 'on',
     xero: {
       clientId: e.XERO_CLIENT_ID,
       clientSecret: e.XERO_CLIENT_SECRET,

@@ -1,0 +1,88 @@
+/**
+ * bench/scale: documents per second with 1, 2 and 4 `xport worker` processes on PostgreSQL against
+ * the sandbox with its limits off, and the same backlog spread over 50 organisations under Xero's
+ * real limits (5 concurrent, 60 a minute per organisation).
+ *
+ *   npx tsx bench/scale/run.ts [--docs 10000] [--db postgres://postgres@127.0.0.1:5432/postgres]
+ */
+import crypto from 'node:crypto';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { loadConfig } from '../../src/config/config';
+import { createRuntime, syncConnections } from '../../src/app/runtime';
+import { parseDocumentsRequest } from '../../src/domain/documents';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { spawnWorker, waitUntil } from '../../test/helpers/processes';
+
+const { values } = parseArgs({ options: { docs: { type: 'string', default: '10000' }, db: { type: 'string', default: process.env.XPORT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' } } });
+const DOCS = Number(values.docs);
+
+function docsFor(org: number, count: number): unknown[] {
+  const contacts = Math.max(1, Math.floor(count / 40));
+  const out: unknown[] = [];
+  for (let c = 0; c < contacts; c += 1) out.push({ kind: 'customer', sourceId: `C${org}-${c}`, name: `Customer ${org}-${c}` });
+  for (let i = 0; out.length < count; i += 1) {
+    out.push({ kind: 'sales_invoice', sourceId: `INV-${org}-${i}`, date: '2026-11-20', contact: `C${org}-${i % contacts}`,
+      lines: [{ description: 'Widget', quantity: 1 + (i % 5), unitPrice: '9.95', taxCode: 'G.S.T.', account: 'sales' }] });
+  }
+  return out;
+}
+
+async function createDb(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `xport_bench_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: values.db });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(values.db ?? ''); url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() { const c = new pg.Client({ connectionString: values.db }); await c.connect(); await c.query(`drop database if exists ${name} with (force)`); await c.end(); },
+  };
+}
+
+async function run(p: { workers: number; orgs: number; limits: boolean }): Promise<{ seconds: number; docsPerSecond: number; calls: number }> {
+  const db = await createDb();
+  const sandbox: Sandbox = await startSandbox({ port: 0, limits: { enabled: p.limits } });
+  try {
+    if (p.orgs > sandbox.tenants.length) {
+      await fetch(`${sandbox.url}/_sandbox/organisations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: p.orgs - sandbox.tenants.length }) });
+    }
+    const env = {
+      XPORT_DATABASE_URL: db.url, XERO_CLIENT_ID: sandbox.clientId, XERO_CLIENT_SECRET: sandbox.clientSecret, XERO_API_URL: sandbox.url,
+      XERO_IDENTITY_URL: sandbox.url, XERO_LOGIN_URL: sandbox.url, XPORT_POLL_MS: '50', XPORT_CLIENT_LIMITS: p.limits ? 'on' : 'off',
+    };
+    const rt = await createRuntime(loadConfig({ ...env, XPORT_WORKERS: '0', XPORT_LOG_LEVEL: 'silent' }));
+    const synced = await syncConnections(rt);
+    if (!synced.ok) throw new Error(synced.reason);
+    const tenants = synced.tenants.filter((t) => !t.name.includes('(AU)')).slice(0, p.orgs);
+    for (const [i, t] of tenants.entries()) {
+      const parsed = parseDocumentsRequest({ documents: docsFor(i, Math.floor(DOCS / tenants.length)) });
+      if (!parsed.ok) throw new Error('bad bench documents');
+      for (let k = 0; k < parsed.documents.length; k += 1000) await rt.queue.ingestParsed(t.id, parsed.documents.slice(k, k + 1000));
+    }
+    const expected = (await rt.store.exports.countByStatus(null)).queued;
+    const started = Date.now();
+    const workers = Array.from({ length: p.workers }, () => spawnWorker(env));
+    await waitUntil(async () => { const c = await rt.store.exports.countByStatus(null); return c.exported + c.failed === expected; }, 1_800_000, 200);
+    const seconds = (Date.now() - started) / 1000;
+    await Promise.all(workers.map((w) => w.kill('SIGTERM')));
+    const journal = ((await (await fetch(`${sandbox.url}/_sandbox/requests?method=POST`)).json()) as { requests: unknown[] }).requests;
+    await rt.close();
+    return { seconds, docsPerSecond: expected / seconds, calls: journal.length };
+  } finally {
+    await sandbox.close();
+    await db.drop();
+  }
+}
+
+const rows: string[] = [];
+for (const workers of [1, 2, 4]) {
+  const r = await run({ workers, orgs: 8, limits: false });
+  rows.push(`| limits off, 8 organisations | ${workers} | ${DOCS} | ${r.seconds.toFixed(1)} | ${r.docsPerSecond.toFixed(0)} | ${r.calls} |`);
+  console.log(rows[rows.length - 1]);
+}
+const limited = await run({ workers: 4, orgs: 50, limits: true });
+rows.push(`| Xero's limits, 50 organisations | 4 | ${DOCS} | ${limited.seconds.toFixed(1)} | ${limited.docsPerSecond.toFixed(0)} | ${limited.calls} |`);
+console.log(rows[rows.length - 1]);
+console.log(['', '| run | workers | documents | seconds | documents/s | POST calls |', '| --- | ---: | ---: | ---: | ---: | ---: |', ...rows].join('\n'));
