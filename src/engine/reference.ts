@@ -49,14 +49,15 @@ export class ReferenceService {
     const cached = await this.cache.getAll(tenantId);
     const fresh = cached.fetchedAt && now.getTime() - Date.parse(cached.fetchedAt) < this.maxAgeMs && Object.keys(cached.data).length === Object.keys(KINDS).length;
     if (fresh) return { ok: true, data: toReferenceData(cached.data, cached.fetchedAt) };
-    const refreshed = await this.refresh(tenantId);
+    const refreshed = await this.refresh(tenantId, now);
     if (refreshed.ok) return refreshed;
     // Stale data beats no data: pre-validation on it is still better than none.
     if (Object.keys(cached.data).length === Object.keys(KINDS).length) return { ok: true, data: toReferenceData(cached.data, cached.fetchedAt) };
     return refreshed;
   }
 
-  async refresh(tenantId: string): Promise<{ ok: true; data: ReferenceData } | ReferenceFailure> {
+  /** `now` is the caller's clock (a worker's injected one), so that `get` judges freshness on the same clock. */
+  async refresh(tenantId: string, now = new Date()): Promise<{ ok: true; data: ReferenceData } | ReferenceFailure> {
     const fetched: Record<string, unknown> = {};
     for (const [kind, path] of Object.entries(KINDS) as Array<[keyof typeof KINDS, string]>) {
       const res = await this.xero.call({ method: 'GET', path, tenantId });
@@ -71,7 +72,6 @@ export class ReferenceService {
       const body = parseJson(res.bodyText) as Record<string, unknown> | null;
       fetched[kind] = body?.[RESPONSE_KEYS[kind]] ?? [];
     }
-    const now = new Date();
     for (const [kind, data] of Object.entries(fetched)) await this.cache.put(tenantId, kind, data, now);
     const result = toReferenceData(fetched, now.toISOString());
     await this.bus.emit('reference.refreshed', {
