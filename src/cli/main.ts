@@ -2,7 +2,7 @@
  * The `xport` command (CONTRACT.md). Each command parses the environment once, then calls library
  * functions and formats their result: thin shells.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { registerDataCommands } from './data-commands';
 import { registerServerCommands } from './server-commands';
 
@@ -16,7 +16,6 @@ program
 registerServerCommands(program);
 registerDataCommands(program);
 
-program.addOption(new Option('--no-color', 'plain output'));
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));
   process.exit(1);
