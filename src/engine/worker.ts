@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../db/store';
 import type { ExportRow } from '../db/schema';
-import { parseDocumentsRequest, type SourceDocument } from '../domain/documents';
+import { parseDocumentsRequest, requiredContact, type SourceDocument } from '../domain/documents';
 import { approxJsonBytes } from '../domain/xero-payloads';
 import { orgSettingsSchema, type OrgSettings } from '../domain/settings';
 import { expectedTotals } from '../domain/totals';
@@ -16,8 +16,8 @@ import type { ReferenceData, XeroEndpoint } from '../domain/types';
 import type { XeroClient } from '../xero/client';
 import type { EventBus } from './events';
 import type { CallGate } from './limiter';
-import { prepareExport, type Prepared } from './prepare';
-import { findInXero } from './reconcile';
+import { prepareExport } from './prepare';
+import { findManyInXero } from './reconcile';
 import type { ReferenceFailure, ReferenceService } from './reference';
 import { recordExported, sendBatch, type BatchDeps, type SendItem } from './send-batch';
 
@@ -145,41 +145,70 @@ export class ExportWorker {
     let worked = false;
     for (const group of GROUPS) {
       for (let b = 0; b < this.options.batchesPerTenantRound; b += 1) {
-        const rows = await store.exports.claim({ tenantId, kinds: group.kinds, limit: this.options.batchSize, owner: this.id, leaseMs: this.options.leaseMs, now: this.now() });
+        const rows = await store.exports.claim({ tenantId, kinds: group.kinds, limit: this.options.batchSize, owner: this.id, leaseMs: this.leaseSpanMs(), now: this.now() });
         if (rows.length === 0) break;
         worked = true;
-        await this.processClaimed(tenantId, group.endpoint, rows, { settings, reference: ref.data });
+        const stopRenewing = this.keepLeases(rows.map((r) => r.id));
+        try {
+          await this.processClaimed(tenantId, group.endpoint, rows, { settings, reference: ref.data });
+        } finally {
+          stopRenewing();
+        }
         if ((await store.tenants.get(tenantId))?.pausedUntil) return worked;
       }
     }
     return worked;
   }
 
+  /**
+   * Leases are renewed while their rows are worked on, each time to now + leaseMs + the renewal
+   * interval. So a lease only runs out once its holder has been gone for at least leaseMs (which
+   * config keeps above the Xero timeout): by then no call it started can still land in Xero, and
+   * looking the documents up before sending them again is conclusive. Without renewal a slow
+   * batch (waiting for the call gate, a long timeout) would lose its lease while its call was out.
+   */
+  private renewEveryMs(): number {
+    return Math.max(250, Math.floor(this.options.leaseMs / 3));
+  }
+
+  private leaseSpanMs(): number {
+    return this.options.leaseMs + this.renewEveryMs();
+  }
+
+  private keepLeases(ids: number[]): () => void {
+    const timer = setInterval(() => {
+      const until = new Date(this.now().getTime() + this.leaseSpanMs());
+      this.deps.store.exports.renewLease(ids, this.id, until).catch((err: unknown) => this.deps.logger.error({ err }, 'renewing export leases failed'));
+    }, this.renewEveryMs());
+    return () => clearInterval(timer);
+  }
+
   private async processClaimed(tenantId: string, endpoint: XeroEndpoint, rows: ExportRow[], ctx: { settings: OrgSettings; reference: ReferenceData }): Promise<void> {
     const { store, bus } = this.deps;
     const payloads = await store.exports.documentPayloads(rows.map((r) => r.document_id));
+    const docs = rows.map((row) => parseStored(payloads.get(row.document_id)));
+    const contacts = await store.contacts.preloaded(tenantId, docs.map(requiredContact).filter((c) => c !== null));
     const today = this.now().toISOString().slice(0, 10);
-    const prepared: Prepared[] = [];
-    for (const row of rows) {
-      const doc = parseStored(payloads.get(row.document_id));
-      prepared.push(await prepareExport(row, doc, { tenantId, settings: ctx.settings, reference: ctx.reference, today, contacts: store.contacts, exports: store.exports }));
-    }
     const toSend: SendItem[] = [];
-    for (const p of prepared) {
+    const toLookUp: SendItem[] = [];
+    const totals: Array<{ documentId: number; total: string }> = [];
+    for (const [i, row] of rows.entries()) {
+      const p = await prepareExport(row, docs[i] as SourceDocument, { tenantId, settings: ctx.settings, reference: ctx.reference, today, contacts, exports: store.exports });
       if (p.kind === 'wait') {
         await store.exports.setWaiting(p.row.id, p.reason, p.waitingFor);
         await bus.emit('export.waiting', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, reason: p.reason });
       } else if (p.kind === 'fail') {
         await store.exports.markFailed(p.row.id, { message: p.failure.message, code: p.failure.code, errorClass: p.failure.class, action: p.failure.action }, this.now());
         await bus.emit('export.failed', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, code: p.failure.code, errorClass: p.failure.class, message: p.failure.message, action: p.failure.action, correlationId: null, httpStatus: null });
-      } else if (p.row.needs_reconcile === 1) {
-        await this.recordExpectedTotal(p, ctx);
-        if (await this.reconcile(tenantId, endpoint, p)) toSend.push(p);
       } else {
-        await this.recordExpectedTotal(p, ctx);
-        toSend.push(p);
+        const t = expectedTotals(p.doc, { settings: ctx.settings, reference: ctx.reference, dropped: p.dropped });
+        if (t) totals.push({ documentId: p.row.document_id, total: t.total });
+        (mayBeInXero(p.row) ? toLookUp : toSend).push(p);
       }
     }
+    await store.exports.setDocumentTotals(totals);
+    toSend.push(...(await this.reconcile(tenantId, endpoint, toLookUp)));
+    toSend.sort((a, b) => a.row.id - b.row.id);
     for (const chunk of chunkBatch(toSend, this.options.batchSize, this.options.maxBatchBytes)) await sendBatch(this.batchDeps(), tenantId, endpoint, chunk);
   }
 
@@ -193,26 +222,53 @@ export class ExportWorker {
     await this.deps.bus.emit('tenant.paused', { tenantId, until: until.toISOString(), reason, code: ref.classified.code });
   }
 
-  private async recordExpectedTotal(p: SendItem, ctx: { settings: OrgSettings; reference: ReferenceData }): Promise<void> {
-    const totals = expectedTotals(p.doc, { settings: ctx.settings, reference: ctx.reference, dropped: p.dropped });
-    if (totals) await this.deps.store.exports.setDocumentTotal(p.row.document_id, totals.total);
-  }
-
-  /** True when the item must still be sent; false when it was found in Xero or must wait. */
-  private async reconcile(tenantId: string, endpoint: XeroEndpoint, item: SendItem): Promise<boolean> {
-    const found = await findInXero(this.deps.xero, tenantId, endpoint, item.payload);
-    if ('error' in found) {
-      await this.deps.store.exports.requeue([item.row.id], { at: new Date(this.now().getTime() + 30_000), waitReason: `checking Xero before re-sending: ${found.error}` });
-      return false;
+  /**
+   * Looks up, one GET per chunk of keys, the items that may already be in Xero. Returns those that
+   * must still be sent; the found ones are recorded as exported, and on a failed lookup the items
+   * wait and are looked up again.
+   */
+  private async reconcile(tenantId: string, endpoint: XeroEndpoint, items: SendItem[]): Promise<SendItem[]> {
+    if (items.length === 0) return [];
+    const { gate, store } = this.deps;
+    const viaGate = async <T>(call: () => Promise<T>): Promise<T> => {
+      const release = await gate.acquire(tenantId);
+      try {
+        return await call();
+      } finally {
+        release();
+      }
+    };
+    const found = await findManyInXero(this.deps.xero, tenantId, endpoint, items.map((i) => i.payload), viaGate);
+    const send: SendItem[] = [];
+    const retryLater: SendItem[] = [];
+    let lastError = '';
+    for (const [i, item] of items.entries()) {
+      const r = found[i] ?? { found: false };
+      if ('error' in r) {
+        retryLater.push(item);
+        lastError = r.error;
+      } else if (!r.found) send.push(item);
+      else await recordExported(this.batchDeps(), tenantId, endpoint, item, 'reconcile', { xeroId: r.xeroId, number: r.number, total: r.total }, null, true);
     }
-    if (!found.found) return true;
-    await recordExported(this.batchDeps(), tenantId, endpoint, item, 'reconcile', { xeroId: found.xeroId, number: found.number, total: found.total }, null, true);
-    return false;
+    await store.exports.requeue(retryLater.map((i) => i.row.id), { at: new Date(this.now().getTime() + RECHECK_AFTER_MS), waitReason: `checking Xero before re-sending: ${lastError}`, needsReconcile: true });
+    return send;
   }
 
   private batchDeps(): BatchDeps {
     return { store: this.deps.store, xero: this.deps.xero, bus: this.deps.bus, gate: this.deps.gate, now: () => this.now(), random: this.deps.random ?? Math.random };
   }
+}
+
+/** How long an export waits after a failed look-up before it is looked up again. */
+const RECHECK_AFTER_MS = 15_000;
+
+/**
+ * Whether an earlier attempt may have reached Xero: a lease that ran out (a worker died mid-call), a
+ * timeout or dropped connection, or any sent attempt whose answer was not a per-element verdict
+ * (a 5xx or 429 can come after the write). Such an export is looked up before it is sent again.
+ */
+function mayBeInXero(row: ExportRow): boolean {
+  return row.needs_reconcile === 1 || row.attempts > 0;
 }
 
 function parseStored(payload: string | undefined): SourceDocument {

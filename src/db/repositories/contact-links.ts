@@ -14,23 +14,37 @@ export interface ContactLink {
 
 /** Source contact code → Xero ContactID, filled on first export or by a person linking it. */
 export class ContactLinksRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(protected readonly db: Kysely<Database>) {}
 
   async get(tenantId: string, contactKind: ContactKind, sourceId: string): Promise<ContactLink | null> {
     const r = await this.db.selectFrom('contact_links').selectAll()
       .where('tenant_id', '=', tenantId).where('contact_kind', '=', contactKind).where('source_id', '=', sourceId).executeTakeFirst();
-    return r ? { contactKind, sourceId, xeroContactId: r.xero_contact_id, linkedBy: r.linked_by === 'user' ? 'user' : 'export', archived: r.archived === 1 } : null;
+    return r ? toLink(r) : null;
   }
 
+  /** Links for many contacts in one query per 500 source ids, keyed `kind:sourceId`. */
   async getMany(tenantId: string, keys: Array<{ kind: ContactKind; sourceId: string }>): Promise<Map<string, ContactLink>> {
     const out = new Map<string, ContactLink>();
-    for (const k of keys) {
-      const key = `${k.kind}:${k.sourceId}`;
-      if (out.has(key)) continue;
-      const link = await this.get(tenantId, k.kind, k.sourceId);
-      if (link) out.set(key, link);
+    const wanted = new Set(keys.map((k) => `${k.kind}:${k.sourceId}`));
+    const sourceIds = [...new Set(keys.map((k) => k.sourceId))];
+    for (let i = 0; i < sourceIds.length; i += 500) {
+      const rows = await this.db.selectFrom('contact_links').selectAll()
+        .where('tenant_id', '=', tenantId).where('source_id', 'in', sourceIds.slice(i, i + 500)).execute();
+      for (const r of rows) {
+        const link = toLink(r);
+        const key = `${link.contactKind}:${link.sourceId}`;
+        if (wanted.has(key)) out.set(key, link);
+      }
     }
     return out;
+  }
+
+  /**
+   * The same repository, answering get() for `keys` from one query made now (a batch's contacts),
+   * and anything else from the database as usual.
+   */
+  async preloaded(tenantId: string, keys: Array<{ kind: ContactKind; sourceId: string }>): Promise<ContactLinksRepository> {
+    return new PreloadedContactLinks(this.db, tenantId, new Set(keys.map((k) => `${k.kind}:${k.sourceId}`)), await this.getMany(tenantId, keys));
   }
 
   async set(tenantId: string, link: { contactKind: ContactKind; sourceId: string; xeroContactId: string; linkedBy: 'export' | 'user' }): Promise<void> {
@@ -50,6 +64,22 @@ export class ContactLinksRepository {
 
   async list(tenantId: string): Promise<ContactLink[]> {
     const rows = await this.db.selectFrom('contact_links').selectAll().where('tenant_id', '=', tenantId).orderBy('source_id').execute();
-    return rows.map((r) => ({ contactKind: r.contact_kind === 'supplier' ? 'supplier' : 'customer', sourceId: r.source_id, xeroContactId: r.xero_contact_id, linkedBy: r.linked_by === 'user' ? 'user' : 'export', archived: r.archived === 1 }));
+    return rows.map(toLink);
+  }
+}
+
+function toLink(r: { contact_kind: string; source_id: string; xero_contact_id: string; linked_by: string; archived: number }): ContactLink {
+  return { contactKind: r.contact_kind === 'supplier' ? 'supplier' : 'customer', sourceId: r.source_id, xeroContactId: r.xero_contact_id, linkedBy: r.linked_by === 'user' ? 'user' : 'export', archived: r.archived === 1 };
+}
+
+class PreloadedContactLinks extends ContactLinksRepository {
+  constructor(db: Kysely<Database>, private readonly tenantId: string, private readonly keys: Set<string>, private readonly links: Map<string, ContactLink>) {
+    super(db);
+  }
+
+  override async get(tenantId: string, contactKind: ContactKind, sourceId: string): Promise<ContactLink | null> {
+    const key = `${contactKind}:${sourceId}`;
+    if (tenantId !== this.tenantId || !this.keys.has(key)) return super.get(tenantId, contactKind, sourceId);
+    return this.links.get(key) ?? null;
   }
 }

@@ -183,9 +183,13 @@ export class ExportsRepository {
     return rows.length;
   }
 
-  async renewLease(ids: number[], owner: string, until: Date): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db.updateTable('exports').set({ lease_until: iso(until) }).where('id', 'in', ids).where('lease_owner', '=', owner).execute();
+  /** Extends the lease on the rows this owner still holds; returns how many it still holds. */
+  async renewLease(ids: number[], owner: string, until: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const rows = await this.db.updateTable('exports').set({ lease_until: iso(until) })
+      .where('id', 'in', ids).where('lease_owner', '=', owner).where('status', '=', 'exporting')
+      .returning('id').execute();
+    return rows.length;
   }
 
   /** Records the attempt and its Idempotency-Key before the call is made. */
@@ -294,6 +298,14 @@ export class ExportsRepository {
   /** The total xport expects Xero to compute, shown beside Xero's own total. */
   async setDocumentTotal(documentId: number, total: string): Promise<void> {
     await this.db.updateTable('documents').set({ total }).where('id', '=', documentId).execute();
+  }
+
+  /** setDocumentTotal for a whole batch, in one transaction. */
+  async setDocumentTotals(totals: Array<{ documentId: number; total: string }>): Promise<void> {
+    if (totals.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const t of totals) await trx.updateTable('documents').set({ total: t.total }).where('id', '=', t.documentId).execute();
+    });
   }
 
   async documentPayload(documentId: number): Promise<string> {
