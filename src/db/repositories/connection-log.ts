@@ -89,7 +89,7 @@ export class ConnectionLogRepository {
   }
 
   /** Deletes entries older than the retention in small batches, so no long lock is held. */
-  async prune(olderThan: Date, batchSize = 5000): Promise<number> {
+  async prune(olderThan: Date, batchSize = 1000): Promise<number> {
     let total = 0;
     for (;;) {
       const ids = this.db.selectFrom('connection_log').select('id').where('at', '<', iso(olderThan)).orderBy('id').limit(batchSize);
