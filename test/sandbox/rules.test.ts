@@ -124,8 +124,14 @@ test('manual journals: balance, narration, accounts, lock dates; credit notes', 
     const cn = await xero.accountingApi.createCreditNotes(NZ, { creditNotes: [{ type: 'ACCRECCREDIT' as never, contact: { name: 'Boom FM' }, date: '2026-03-02', status: 'AUTHORISED' as never, lineItems: [line()] }] }, false);
     assert.equal(cn.body.creditNotes?.[0]?.creditNoteNumber, 'CN-0001');
     assert.equal(cn.body.creditNotes?.[0]?.total, 11.5);
+    // A draft keeps its line but drops an unrecognised account, answering WARNING (the spec's example).
+    const draft = await xero.accountingApi.createManualJournals(NZ, { manualJournals: [{ ...j([[5, '476'], [-5, '310']]), status: 'DRAFT' as never }] }, false);
+    const warned = draft.body.manualJournals?.[0];
+    assert.equal(String(warned?.statusAttributeString), 'WARNING');
+    assert.deepEqual(warned?.warnings?.map((w) => w.message), ["Account code '476' has been removed as it does not match a recognised account."]);
+    assert.ok(!warned?.journalLines?.[0]?.accountCode, 'the unrecognised account is gone from the line');
     const list = await xero.accountingApi.getManualJournals(NZ);
-    assert.equal(list.body.manualJournals?.length, 1);
+    assert.equal(list.body.manualJournals?.length, 2);
   });
 });
 

@@ -19,7 +19,7 @@ function saveOne(req: ApiRequest, input: Dict): ElementOutcome {
   const built = buildJournal(req.org, input, existing ?? null, req.appId, req.ctx.clock.now());
   if (!built.ok) return built;
   req.org.journals.set(built.journal.ManualJournalID, built.journal);
-  return { ok: true, rendered: renderJournal(built.journal) };
+  return { ok: true, rendered: renderJournal(built.journal), warnings: built.warnings };
 }
 
 function write(req: ApiRequest): ApiReply {

@@ -9,17 +9,23 @@ import { Dec, ZERO, parseAmount, round2 } from '../money/decimal';
 import { belowHalfCent } from '../money/lines';
 import { newId } from '../state/ids';
 import type { Dict, JournalLineRec, JournalRec, JournalStatus, LineAmountTypes, OrgState } from '../state/types';
-import { checkLineRefs } from './accounts';
+import { checkLineRefs, findAccount } from './accounts';
 import { lockDateError } from './lock-dates';
 import { MSG } from './messages';
 import { resolveTracking } from './tracking';
 
 const LATS: LineAmountTypes[] = ['Exclusive', 'Inclusive', 'NoTax'];
 
-export type JournalBuild = { ok: true; journal: JournalRec } | { ok: false; errors: string[] };
+export type JournalBuild = { ok: true; journal: JournalRec; warnings: string[] } | { ok: false; errors: string[] };
 
-function buildLine(org: OrgState, l: Dict, lat: LineAmountTypes, draft: boolean, errors: string[]): { rec: JournalLineRec; gross: Dec } {
-  const refs = checkLineRefs(org, { AccountCode: str(l.AccountCode), AccountID: str(l.AccountID), TaxType: str(l.TaxType) }, 'journal', draft, errors);
+function buildLine(org: OrgState, l: Dict, lat: LineAmountTypes, draft: boolean, errors: string[], warnings: string[]): { rec: JournalLineRec; gross: Dec } {
+  let code = str(l.AccountCode);
+  // A draft may be incomplete: Xero drops an unrecognised account from its line and answers WARNING.
+  if (draft && code && !str(l.AccountID) && !findAccount(org, code, undefined)) {
+    warnings.push(MSG.accountRemoved(code));
+    code = undefined;
+  }
+  const refs = checkLineRefs(org, { AccountCode: code, AccountID: str(l.AccountID), TaxType: str(l.TaxType) }, 'journal', draft, errors);
   const raw = parseAmount(l.LineAmount);
   if (raw === 'invalid') errors.push(MSG.numberInvalid('LineAmount', String(l.LineAmount)));
   const exact = raw === 'invalid' || raw === null ? ZERO : raw;
@@ -30,7 +36,7 @@ function buildLine(org: OrgState, l: Dict, lat: LineAmountTypes, draft: boolean,
   let tax = ZERO;
   if (lat !== 'NoTax') tax = override instanceof Dec ? round2(override) : round2(lat === 'Inclusive' ? amount.mul(r).div(r.add(1)) : amount.mul(r));
   const rec: JournalLineRec = {
-    LineAmount: amount.toFixed(2), AccountCode: refs.account?.Code ?? str(l.AccountCode) ?? '', AccountID: refs.account?.AccountID ?? '',
+    LineAmount: amount.toFixed(2), AccountCode: refs.account?.Code ?? code ?? '', AccountID: refs.account?.AccountID ?? '',
     ...(str(l.Description) !== undefined ? { Description: str(l.Description) } : {}), ...(refs.taxRate ? { TaxType: refs.taxRate.TaxType } : {}),
     TaxAmount: tax.toFixed(2), Tracking: resolveTracking(org, l.Tracking, errors),
   };
@@ -54,8 +60,9 @@ export function buildJournal(org: OrgState, input: Dict, existing: JournalRec | 
   const status = (str(input.Status)?.toUpperCase() ?? existing?.Status ?? 'DRAFT') as JournalStatus;
   const se = statusError(existing, status);
   if (se) return { ok: false, errors: [se] };
-  if (existing && (status === 'VOIDED' || status === 'DELETED')) return { ok: true, journal: { ...existing, Status: status, UpdatedDateUTC: now } };
+  if (existing && (status === 'VOIDED' || status === 'DELETED')) return { ok: true, journal: { ...existing, Status: status, UpdatedDateUTC: now }, warnings: [] };
   const errors: string[] = [];
+  const warnings: string[] = [];
   const narration = str(input.Narration) ?? existing?.Narration;
   if (!narration) errors.push(MSG.journalNarration);
   const date = input.Date !== undefined ? parseRequestDay(input.Date) : (existing?.Date ?? msToDay(now));
@@ -63,7 +70,7 @@ export function buildJournal(org: OrgState, input: Dict, existing: JournalRec | 
   const latRaw = str(input.LineAmountTypes) ?? existing?.LineAmountTypes ?? 'NoTax';
   const lat = LATS.find((l) => l.toLowerCase() === latRaw.toLowerCase()) ?? 'NoTax';
   const draft = status === 'DRAFT';
-  const built = input.JournalLines !== undefined ? dicts(input.JournalLines).map((l) => buildLine(org, l, lat, draft, errors)) : null;
+  const built = input.JournalLines !== undefined ? dicts(input.JournalLines).map((l) => buildLine(org, l, lat, draft, errors, warnings)) : null;
   const lines = built?.map((b) => b.rec) ?? existing?.Lines ?? [];
   if (lines.length < 2 && !draft) errors.push(MSG.journalLines);
   if (built && !draft) {
@@ -77,6 +84,7 @@ export function buildJournal(org: OrgState, input: Dict, existing: JournalRec | 
   if (errors.length) return { ok: false, errors: [...new Set(errors)] };
   return {
     ok: true,
+    warnings,
     journal: {
       ManualJournalID: existing?.ManualJournalID ?? newId(), Narration: narration ?? '', Date: date ?? '', Status: status, LineAmountTypes: lat, Lines: lines,
       ShowOnCashBasisReports: typeof input.ShowOnCashBasisReports === 'boolean' ? input.ShowOnCashBasisReports : (existing?.ShowOnCashBasisReports ?? true),

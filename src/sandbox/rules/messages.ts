@@ -8,6 +8,8 @@ export const MSG = {
   periodLock: (day: string) => `The document date cannot be before the period lock date, currently set at ${dayForMessage(day)}`,
   endOfYearLock: (day: string) => `The document date cannot be before the end of year lock date, currently set at ${dayForMessage(day)}`,
   accountUnknown: (code: string) => `Account code '${code}' is not a valid code for this document.`,
+  /** A warning, not an error: a draft manual journal keeps the line without its unknown account (spec example). */
+  accountRemoved: (code: string) => `Account code '${code}' has been removed as it does not match a recognised account.`,
   accountArchived: (code: string) => `Account code '${code}' has been archived, or has been deleted. Each line item must reference a valid account.`,
   accountMissing: 'Account code or ID must be specified',
   accountInvalid: 'Account must be valid.',
