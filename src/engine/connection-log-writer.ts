@@ -1,11 +1,43 @@
 /**
  * Subscriber that turns engine events into Connection Log entries. Details are built from known
  * fields only (never headers or bodies wholesale), so no token can reach the log.
+ *
+ * Entries are written in batches: an event queues its entry and the queue is written with one
+ * INSERT once the engine yields (setImmediate), so a batch of 50 exports costs one insert, not 50.
+ * The log is a record for people, not the export state: a process killed in between loses at most
+ * the entries of the moment, never an export's status.
  */
-import type { ConnectionLogRepository } from '../db/repositories/connection-log';
+import type { ConnectionLogRepository, LogEntryInput } from '../db/repositories/connection-log';
 import type { EventBus } from './events';
 
-export function attachConnectionLog(bus: EventBus, log: ConnectionLogRepository): void {
+/** Queues entries and writes them together; `flush()` writes what is queued now. */
+class BatchedLogWriter {
+  private queue: LogEntryInput[] = [];
+  private scheduled: Promise<void> | null = null;
+
+  constructor(private readonly log: ConnectionLogRepository, private readonly onError: (err: unknown) => void) {}
+
+  append(entries: LogEntryInput[]): void {
+    // The time of the event, not of the write.
+    const at = new Date();
+    for (const e of entries) this.queue.push({ ...e, at: e.at ?? at });
+    this.scheduled ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+  }
+
+  async flush(): Promise<void> {
+    this.scheduled = null;
+    const batch = this.queue;
+    this.queue = [];
+    for (let i = 0; i < batch.length; i += 500) {
+      await this.log.append(batch.slice(i, i + 500)).catch(this.onError);
+    }
+  }
+}
+
+/** Returns a function that writes the entries still queued (call it before closing the store). */
+export function attachConnectionLog(bus: EventBus, repository: ConnectionLogRepository, onError: (err: unknown) => void = (err) => console.error('writing the connection log failed', err)): () => Promise<void> {
+  const writer = new BatchedLogWriter(repository, onError);
+  const log = { append: (entries: LogEntryInput[]) => writer.append(entries) };
   bus.on('export.exported', (e) => log.append([{
     tenantId: e.tenantId, level: 'info', event: 'export.exported', exportId: e.exportId, documentRef: e.reference,
     message: e.reconciled ? `${e.reference} was found already in Xero (${e.xeroId}); marked exported without sending it again` : `${e.reference} exported to Xero (${e.xeroId})`,
@@ -50,4 +82,5 @@ export function attachConnectionLog(bus: EventBus, log: ConnectionLogRepository)
     message: `Reference data read from Xero: ${Object.entries(e.counts).map(([k, n]) => `${n} ${k}`).join(', ')}`,
   }]));
   bus.on('reference.failed', (e) => log.append([{ tenantId: e.tenantId, level: 'error', event: 'reference.failed', message: `Reading reference data from Xero failed: ${e.message}` }]));
+  return () => writer.flush();
 }

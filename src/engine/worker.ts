@@ -260,7 +260,7 @@ export class ExportWorker {
 }
 
 /** How long an export waits after a failed look-up before it is looked up again. */
-const RECHECK_AFTER_MS = 15_000;
+const RECHECK_AFTER_MS = 5_000;
 
 /**
  * Whether an earlier attempt may have reached Xero: a lease that ran out (a worker died mid-call), a

@@ -303,6 +303,8 @@ export class ExportsRepository {
   /** setDocumentTotal for a whole batch, in one transaction. */
   async setDocumentTotals(totals: Array<{ documentId: number; total: string }>): Promise<void> {
     if (totals.length === 0) return;
+    const [only] = totals;
+    if (totals.length === 1 && only) return this.setDocumentTotal(only.documentId, only.total);
     await this.db.transaction().execute(async (trx) => {
       for (const t of totals) await trx.updateTable('documents').set({ total: t.total }).where('id', '=', t.documentId).execute();
     });

@@ -182,6 +182,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const synced = await syncConnections(rt);
     if (!synced.ok) throw new Error(synced.reason);
     const tenantId = synced.tenants.find((t) => t.name.includes('(NZ)'))?.id ?? synced.tenants[0]?.id ?? '';
+    // Reference data is read once before the faults start (the cache is shared through the database):
+    // the run is about exports; a refresh that fails later falls back to the cached data.
+    const ref = await rt.reference.refresh(tenantId);
+    if (!ref.ok) throw new Error(`reference data could not be read: ${ref.reason}`);
     c = { o: { ...o, settleMs: o.settleMs, leaseMs: o.leaseMs, minutes: o.minutes }, log, random: prng(seed), sandbox, rt, tenantId, env, worker: null, kills: 0, killsMidCall: 0 };
     log(`seed ${seed}, ${o.db}, ${o.docs} documents per cycle, ${o.kills} kills per cycle, faults: ${o.faults}`);
     const mustFail = new Set<string>();

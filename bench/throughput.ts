@@ -1,0 +1,135 @@
+/**
+ * Throughput end to end (issue 8 item 1): N mixed documents posted over HTTP to xport's API, exported
+ * by one worker loop to the sandbox with every limit off (the sandbox's and xport's own call gate,
+ * `noClientLimits`), until each is recorded as exported or failed. Measured on SQLite and PostgreSQL,
+ * for the batching exporter (50 per call) and a one-document-per-call exporter on the same data in
+ * the same run: documents per second, peak RSS of this process and the ratio.
+ * The sandbox runs in a child process so that the RSS is xport's alone.
+ *
+ *   node --import tsx bench/throughput.ts [--docs 5000] [--db sqlite|postgres|both] [--only batched|single]
+ *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/throughput.ts --db sqlite --only batched
+ * PostgreSQL: XPORT_BENCH_PG (default postgres://postgres@127.0.0.1:5432/postgres).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../src/config/config';
+import { createRuntime, syncConnections, type Runtime } from '../src/app/runtime';
+import { buildServer } from '../src/web/server';
+import { mixedBacklog } from '../test/reliability/lib/documents';
+import { benchDatabase } from './lib/databases';
+import { mb, row } from './lib/stats';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const DOCS = Number(arg('docs') ?? 5000);
+const DBS = (arg('db') ?? 'both') === 'both' ? (['sqlite', 'postgres'] as const) : ([arg('db')] as Array<'sqlite' | 'postgres'>);
+const ONLY = arg('only');
+const TOKEN = 'bench-api-token-0123456789';
+
+interface Result { db: string; exporter: string; docs: number; exported: number; failed: number; seconds: number; perSecond: number; peakRssMb: number; calls: number }
+
+async function startSandboxChild(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [path.resolve('bin/xport.js'), 'sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1]) resolve(m[1]);
+    });
+    child.once('exit', () => reject(new Error(`the sandbox exited: ${out}`)));
+  });
+  await fetch(`${url}/_sandbox/limits`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: false }) });
+  return { url, child };
+}
+
+async function waitSettled(rt: Runtime, tenantId: string, total: number): Promise<{ exported: number; failed: number }> {
+  for (;;) {
+    const c = await rt.store.exports.countByStatus(tenantId);
+    if (c.exported + c.failed + c.skipped >= total && c.queued + c.exporting + c.waiting === 0) return { exported: c.exported, failed: c.failed };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function runOnce(kind: 'sqlite' | 'postgres', exporter: 'batched' | 'single', sandboxUrl: string): Promise<Result> {
+  await fetch(`${sandboxUrl}/_sandbox/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  await fetch(`${sandboxUrl}/_sandbox/limits`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: false }) });
+  const db = await benchDatabase(kind, 'throughput');
+  const config = loadConfig({
+    XPORT_DATABASE_URL: db.url, XPORT_API_TOKEN: TOKEN, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '1', XPORT_POLL_MS: '20',
+    XPORT_BATCH_SIZE: exporter === 'batched' ? '50' : '1', XPORT_XERO_TIMEOUT_MS: '30000',
+    XERO_CLIENT_ID: 'xport-sandbox', XERO_CLIENT_SECRET: 'xport-sandbox-secret', XERO_API_URL: sandboxUrl, XERO_IDENTITY_URL: sandboxUrl, XERO_LOGIN_URL: sandboxUrl,
+  });
+  // One document per call gets the same rounds as the batcher gets batches: only the batch size differs.
+  const rt = await createRuntime(config, { noClientLimits: true, workerOptions: exporter === 'single' ? { batchesPerTenantRound: 100 } : {} });
+  const app = await buildServer(rt);
+  try {
+    const synced = await syncConnections(rt);
+    if (!synced.ok) throw new Error(synced.reason);
+    const tenantId = synced.tenants.find((t) => t.name.includes('(NZ)'))?.id ?? '';
+    await rt.reference.refresh(tenantId);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const { documents } = mixedBacklog(DOCS, 'T');
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);
+    const before = await (await fetch(`${sandboxUrl}/_sandbox/requests?method=POST`)).json() as { requests: unknown[] };
+    const t0 = performance.now();
+    rt.startWorkers();
+    for (let i = 0; i < documents.length; i += 500) {
+      const res = await fetch(`${url}/api/v1/documents`, {
+        method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ documents: documents.slice(i, i + 500) }),
+      });
+      if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+    }
+    const done = await waitSettled(rt, tenantId, documents.length);
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    const after = await (await fetch(`${sandboxUrl}/_sandbox/requests?method=POST`)).json() as { requests: unknown[] };
+    return {
+      db: kind, exporter, docs: documents.length, ...done, seconds: Math.round(seconds * 100) / 100,
+      perSecond: Math.round(documents.length / seconds), peakRssMb: mb(peak), calls: after.requests.length - before.requests.length,
+    };
+  } finally {
+    await app.close();
+    await rt.close();
+    await db.drop();
+  }
+}
+
+async function main(): Promise<void> {
+  const { url, child } = await startSandboxChild();
+  const results: Result[] = [];
+  try {
+    for (const kind of DBS) {
+      for (const exporter of ['batched', 'single'] as const) {
+        if (ONLY && ONLY !== exporter) continue;
+        const r = await runOnce(kind, exporter, url);
+        results.push(r);
+        console.error(`${kind} ${exporter}: ${r.perSecond} documents/s (${r.seconds} s, ${r.calls} calls, peak RSS ${r.peakRssMb} MB)`);
+      }
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+  console.log(`\nThroughput, ${DOCS} mixed documents, ingest over HTTP → export → recorded; sandbox limits off; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+  console.log(row(['database', 'exporter', 'documents/s', 'seconds', 'Xero calls', 'exported', 'failed', 'peak RSS (MB)']));
+  console.log(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:']));
+  for (const r of results) console.log(row([r.db, r.exporter === 'batched' ? 'batched (50 per call)' : 'one per call', r.perSecond, r.seconds, r.calls, r.exported, r.failed, r.peakRssMb]));
+  for (const kind of DBS) {
+    const b = results.find((r) => r.db === kind && r.exporter === 'batched');
+    const s = results.find((r) => r.db === kind && r.exporter === 'single');
+    if (b && s) console.log(`\n${kind}: batched / one-per-call = ${(b.perSecond / s.perSecond).toFixed(1)}×`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
