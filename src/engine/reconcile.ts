@@ -18,7 +18,7 @@ export const LOOKUP_CHUNK = 25;
 const quote = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
-const ID_FIELD: Record<XeroEndpoint, string> = { Contacts: 'ContactID', Invoices: 'InvoiceID', CreditNotes: 'CreditNoteID', ManualJournals: 'ManualJournalID' };
+export const ID_FIELD: Record<XeroEndpoint, string> = { Contacts: 'ContactID', Invoices: 'InvoiceID', CreditNotes: 'CreditNoteID', ManualJournals: 'ManualJournalID' };
 const NUMBER_FIELD: Record<XeroEndpoint, string | null> = { Contacts: null, Invoices: 'InvoiceNumber', CreditNotes: 'CreditNoteNumber', ManualJournals: null };
 /** The field each endpoint is looked up by. */
 const KEY_FIELD: Record<XeroEndpoint, string> = { Contacts: 'ContactNumber', Invoices: 'InvoiceNumber', CreditNotes: 'CreditNoteNumber', ManualJournals: 'Narration' };

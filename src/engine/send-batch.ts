@@ -25,6 +25,8 @@ export interface BatchDeps {
   gate: CallGate;
   now: () => Date;
   random: () => number;
+  /** The worker's lease owner id: only rows it still holds are sent. */
+  owner?: string;
 }
 
 const failureInfo = (c: Classified) => ({ message: c.message, code: c.code, errorClass: c.class, action: c.action });
@@ -32,12 +34,14 @@ const failureInfo = (c: Classified) => ({ message: c.message, code: c.code, erro
 export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: XeroEndpoint, items: SendItem[]): Promise<void> {
   if (items.length === 0) return;
   const key = crypto.randomUUID();
-  const ids = items.map((i) => i.row.id);
-  // The key is on record before the call: after a crash we know exactly what may have been sent.
-  await deps.store.exports.startAttempt(ids, key, key, deps.now());
   const release = await deps.gate.acquire(tenantId);
   let res: XeroCallOutcome;
   try {
+    // The key is on record before the call: after a crash we know exactly what may have been sent.
+    // Only rows whose lease this worker still holds go out (it may have stalled while waiting).
+    const held = new Set(await deps.store.exports.startAttempt(items.map((i) => i.row.id), key, key, deps.now(), deps.owner));
+    items = items.filter((i) => held.has(i.row.id));
+    if (items.length === 0) return;
     res = await deps.xero.call({
       method: 'POST', path: `/${endpoint}`, tenantId, idempotencyKey: key,
       query: { summarizeErrors: false, ...(endpoint === 'Invoices' || endpoint === 'CreditNotes' ? { unitdp: 4 } : {}) },

@@ -17,7 +17,7 @@ import type { XeroClient } from '../xero/client';
 import type { EventBus } from './events';
 import type { CallGate } from './limiter';
 import { prepareExport } from './prepare';
-import { findManyInXero } from './reconcile';
+import { findManyInXero, ID_FIELD } from './reconcile';
 import type { ReferenceFailure, ReferenceService } from './reference';
 import { recordExported, sendBatch, type BatchDeps, type SendItem } from './send-batch';
 
@@ -248,14 +248,18 @@ export class ExportWorker {
         retryLater.push(item);
         lastError = r.error;
       } else if (!r.found) send.push(item);
-      else await recordExported(this.batchDeps(), tenantId, endpoint, item, 'reconcile', { xeroId: r.xeroId, number: r.number, total: r.total }, null, true);
+      else if (item.row.revision > 1 && !item.row.xero_id) {
+        // A later revision found by its number: Xero may hold an earlier one, so send this one as an update.
+        item.payload[ID_FIELD[endpoint]] = r.xeroId;
+        send.push(item);
+      } else await recordExported(this.batchDeps(), tenantId, endpoint, item, 'reconcile', { xeroId: r.xeroId, number: r.number, total: r.total }, null, true);
     }
     await store.exports.requeue(retryLater.map((i) => i.row.id), { at: new Date(this.now().getTime() + RECHECK_AFTER_MS), waitReason: `checking Xero before re-sending: ${lastError}`, needsReconcile: true });
     return send;
   }
 
   private batchDeps(): BatchDeps {
-    return { store: this.deps.store, xero: this.deps.xero, bus: this.deps.bus, gate: this.deps.gate, now: () => this.now(), random: this.deps.random ?? Math.random };
+    return { store: this.deps.store, xero: this.deps.xero, bus: this.deps.bus, gate: this.deps.gate, now: () => this.now(), random: this.deps.random ?? Math.random, owner: this.id };
   }
 }
 

@@ -91,6 +91,18 @@ for (const kind of databaseKinds()) {
       assert.equal(row?.needs_reconcile, 1);
     });
 
+    test('a worker that lost its lease cannot start an attempt on rows another worker took over', async () => {
+      await store.exports.ingest(tenant, [doc('STALL-1')]);
+      const [mine] = await store.exports.claim({ tenantId: tenant, kinds: ['sales_invoice'], limit: 1, owner: 'stalled', leaseMs: -1000 });
+      assert.ok(mine);
+      await store.exports.recoverExpiredLeases();
+      const [theirs] = await store.exports.claim({ tenantId: tenant, kinds: ['sales_invoice'], limit: 1, owner: 'fresh', leaseMs: 60_000 });
+      assert.equal(theirs?.id, mine.id);
+      assert.deepEqual(await store.exports.startAttempt([mine.id], 'k1', 'k1', new Date(), 'stalled'), []);
+      assert.deepEqual(await store.exports.startAttempt([mine.id], 'k2', 'k2', new Date(), 'fresh'), [mine.id]);
+      assert.equal((await store.exports.attempts(mine.id)).length, 1);
+    });
+
     test('organisation A cannot read organisation B exports', async () => {
       const [b] = await store.exports.ingest('tenant-b', [doc('B-ONLY')]);
       assert.ok(b);

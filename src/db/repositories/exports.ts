@@ -192,16 +192,24 @@ export class ExportsRepository {
     return rows.length;
   }
 
-  /** Records the attempt and its Idempotency-Key before the call is made. */
-  async startAttempt(exportIds: number[], batchId: string, idempotencyKey: string, now = new Date()): Promise<void> {
-    if (exportIds.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('exports').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', 'in', exportIds).execute();
-      const rows = await trx.selectFrom('exports').select(['id', 'attempts']).where('id', 'in', exportIds).execute();
+  /**
+   * Records the attempt and its Idempotency-Key before the call is made. With `owner`, only rows this
+   * worker still holds under a live lease are recorded (and may be sent): a worker that stalled past its
+   * lease must not send rows another worker has taken over. Returns the ids recorded.
+   */
+  async startAttempt(exportIds: number[], batchId: string, idempotencyKey: string, now = new Date(), owner?: string): Promise<number[]> {
+    if (exportIds.length === 0) return [];
+    return this.db.transaction().execute(async (trx) => {
+      let q = trx.updateTable('exports').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', 'in', exportIds);
+      if (owner) q = q.where('lease_owner', '=', owner).where('status', '=', 'exporting').where('lease_until', '>', iso(now));
+      const held = (await q.returning('id').execute()).map((r) => r.id);
+      if (held.length === 0) return [];
+      const rows = await trx.selectFrom('exports').select(['id', 'attempts']).where('id', 'in', held).execute();
       await trx
         .insertInto('export_attempts')
         .values(rows.map((r) => ({ export_id: r.id, attempt_no: r.attempts, batch_id: batchId, idempotency_key: idempotencyKey, started_at: iso(now) })))
         .execute();
+      return held;
     });
   }
 
