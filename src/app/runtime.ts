@@ -56,7 +56,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const logger = options.logger ?? pino({ level: config.logLevel, redact: ['*.authorization', '*.token', '*.access_token', '*.refresh_token', 'headers.authorization'] });
   const store = await openStore(config.databaseUrl);
   const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
-  attachConnectionLog(bus, store.log);
+  const flushLog = attachConnectionLog(bus, store.log, (err) => logger.error({ err }, 'writing the connection log failed'));
   attachConnectionEventsLog(bus, store.log);
   const stopNotifications = attachNotifications(bus, { config, store, logger });
   // A refresh may show a moved lock date: exports held for it get another look.
@@ -91,6 +91,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       stopConnectionSchedules?.();
       stopNotifications();
       await Promise.all(workers.map((w) => w.stop()));
+      await flushLog();
       await store.close();
     },
   };

@@ -17,11 +17,13 @@ class BatchedLogWriter {
 
   constructor(private readonly log: ConnectionLogRepository, private readonly onError: (err: unknown) => void) {}
 
-  append(entries: LogEntryInput[]): void {
+  /** Queues the entries; the promise settles once they are written (awaited only where it matters). */
+  append(entries: LogEntryInput[]): Promise<void> {
     // The time of the event, not of the write.
     const at = new Date();
     for (const e of entries) this.queue.push({ ...e, at: e.at ?? at });
     this.scheduled ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
+    return this.scheduled;
   }
 
   async flush(): Promise<void> {
@@ -37,7 +39,10 @@ class BatchedLogWriter {
 /** Returns a function that writes the entries still queued (call it before closing the store). */
 export function attachConnectionLog(bus: EventBus, repository: ConnectionLogRepository, onError: (err: unknown) => void = (err) => console.error('writing the connection log failed', err)): () => Promise<void> {
   const writer = new BatchedLogWriter(repository, onError);
-  const log = { append: (entries: LogEntryInput[]) => writer.append(entries) };
+  // High-volume export events are not awaited, so a batch's entries share one INSERT. What a person did,
+  // pauses and connection events are awaited: they are on record before the action answers.
+  const log = { append: (entries: LogEntryInput[]): void => void writer.append(entries) };
+  const durable = { append: (entries: LogEntryInput[]): Promise<void> => writer.append(entries) };
   bus.on('export.exported', (e) => log.append([{
     tenantId: e.tenantId, level: 'info', event: 'export.exported', exportId: e.exportId, documentRef: e.reference,
     message: e.reconciled ? `${e.reference} was found already in Xero (${e.xeroId}); marked exported without sending it again` : `${e.reference} exported to Xero (${e.xeroId})`,
@@ -59,28 +64,28 @@ export function attachConnectionLog(bus: EventBus, repository: ConnectionLogRepo
     tenantId: e.tenantId, level: 'info', event: 'export.lines_dropped', exportId: e.exportId, documentRef: e.reference,
     message: `${e.reference}: ${e.lines.length} line(s) under 0.005 dropped by the rounding policy (${e.lines.map((l) => `line ${l.line + 1}: ${l.reason}`).join('; ')})`,
   }]));
-  bus.on('export.action', (e) => log.append([{
+  bus.on('export.action', (e) => durable.append([{
     tenantId: e.tenantId, level: 'info', event: `export.${e.action}`, actor: e.actor,
     exportId: e.exportIds.length === 1 ? (e.exportIds[0] ?? null) : null, documentRef: e.references.length === 1 ? (e.references[0] ?? null) : null,
     message: `${e.actor} chose ${e.action === 'retry' ? 'Export' : e.action === 'skip' ? 'Skip' : 'Delete'} for ${e.references.length === 1 ? e.references[0] : `${e.references.length} failed exports`}`,
     details: { exportIds: e.exportIds.slice(0, 200) },
   }]));
-  bus.on('tenant.paused', (e) => log.append([{
+  bus.on('tenant.paused', (e) => durable.append([{
     tenantId: e.tenantId, level: 'error', event: 'tenant.paused', message: `Exports paused${e.until ? ` until ${e.until}` : ''}: ${e.reason}`, details: { code: e.code, until: e.until },
   }]));
-  bus.on('tenant.resumed', (e) => log.append([{ tenantId: e.tenantId, level: 'info', event: 'tenant.resumed', message: `Exports resumed: ${e.reason}` }]));
+  bus.on('tenant.resumed', (e) => durable.append([{ tenantId: e.tenantId, level: 'info', event: 'tenant.resumed', message: `Exports resumed: ${e.reason}` }]));
   bus.on('batch.sent', (e) => log.append([{
     tenantId: e.tenantId, level: e.httpStatus !== null && e.httpStatus < 400 ? 'info' : 'error', event: 'xero.call',
     message: `${e.endpoint}: ${e.size} element(s) sent, HTTP ${e.httpStatus ?? 'no response'} in ${e.durationMs} ms`,
     details: { endpoint: e.endpoint, size: e.size, httpStatus: e.httpStatus, durationMs: e.durationMs, correlationId: e.correlationId, limits: e.limits, idempotencyKey: e.idempotencyKey },
   }]));
-  bus.on('documents.ingested', (e) => log.append([{
+  bus.on('documents.ingested', (e) => durable.append([{
     tenantId: e.tenantId, level: 'info', event: 'documents.ingested', message: `${e.count} document(s) received (${e.duplicates} already known)`,
   }]));
-  bus.on('reference.refreshed', (e) => log.append([{
+  bus.on('reference.refreshed', (e) => durable.append([{
     tenantId: e.tenantId, level: 'info', event: 'reference.refreshed',
     message: `Reference data read from Xero: ${Object.entries(e.counts).map(([k, n]) => `${n} ${k}`).join(', ')}`,
   }]));
-  bus.on('reference.failed', (e) => log.append([{ tenantId: e.tenantId, level: 'error', event: 'reference.failed', message: `Reading reference data from Xero failed: ${e.message}` }]));
+  bus.on('reference.failed', (e) => durable.append([{ tenantId: e.tenantId, level: 'error', event: 'reference.failed', message: `Reading reference data from Xero failed: ${e.message}` }]));
   return () => writer.flush();
 }
