@@ -69,11 +69,11 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   });
   const tokens = options.tokens ?? auth.tokens;
   const xero = new XeroClient({ apiUrl: config.xero.apiUrl, tokens, timeoutMs: config.xeroTimeoutMs });
-  const reference = new ReferenceService(store.reference, xero, bus);
   const queue = new QueueService(store, bus);
-  const settings = new SettingsService(store, reference, queue);
   // The database-backed gate holds Xero's limits across every process sharing this database.
   const gate: CallGate = (options.noClientLimits ?? !config.clientLimits) ? new OpenGate() : new DbGate(store, { holdMs: config.xeroTimeoutMs + 30_000, ...options.gateLimits });
+  const reference = new ReferenceService(store.reference, xero, bus, undefined, gate);
+  const settings = new SettingsService(store, reference, queue);
   const workers = Array.from({ length: config.workers }, () =>
     new ExportWorker({ store, xero, bus, gate, reference, logger }, { pollMs: config.pollMs, leaseMs: config.leaseMs, batchSize: config.batchSize, ...options.workerOptions }));
   queue.onWork(() => workers.forEach((w) => w.poke()));

@@ -8,6 +8,7 @@ import type { ReferenceData, XeroOrganisation } from '../domain/types';
 import { classifyHttpResponse, classifyNetworkFailure, xportFailure, type Classified } from '../domain/catalog';
 import { parseJson, type XeroClient } from '../xero/client';
 import type { EventBus } from './events';
+import { OpenGate, type CallGate } from './limiter';
 
 const KINDS = {
   organisation: '/Organisation',
@@ -42,6 +43,8 @@ export class ReferenceService {
     private readonly xero: XeroClient,
     private readonly bus: EventBus,
     private readonly maxAgeMs = 60 * 60_000,
+    /** Reference reads count against Xero's limits like any call: they go through the same gate. */
+    private readonly gate: CallGate = new OpenGate(),
   ) {}
 
   /** The cached data, refreshed first when missing or stale. */
@@ -60,7 +63,8 @@ export class ReferenceService {
   async refresh(tenantId: string, now = new Date()): Promise<{ ok: true; data: ReferenceData } | ReferenceFailure> {
     const fetched: Record<string, unknown> = {};
     for (const [kind, path] of Object.entries(KINDS) as Array<[keyof typeof KINDS, string]>) {
-      const res = await this.xero.call({ method: 'GET', path, tenantId });
+      const release = await this.gate.acquire(tenantId);
+      const res = await this.xero.call({ method: 'GET', path, tenantId }).finally(release);
       if (res.kind !== 'response' || res.status !== 200) {
         const reason = res.kind === 'response' ? `GET ${path} answered HTTP ${res.status} ${res.bodyText.slice(0, 200)}` : res.kind === 'network' ? `GET ${path}: ${res.detail}` : res.reason;
         await this.bus.emit('reference.failed', { tenantId, message: reason });
