@@ -57,9 +57,12 @@ async function run(p: { workers: number; orgs: number; limits: boolean }): Promi
     if (!synced.ok) throw new Error(synced.reason);
     const tenants = synced.tenants.filter((t) => !t.name.includes('(AU)')).slice(0, p.orgs);
     for (const [i, t] of tenants.entries()) {
-      const parsed = parseDocumentsRequest({ documents: docsFor(i, Math.floor(DOCS / tenants.length)) });
-      if (!parsed.ok) throw new Error('bad bench documents');
-      for (let k = 0; k < parsed.documents.length; k += 1000) await rt.queue.ingestParsed(t.id, parsed.documents.slice(k, k + 1000));
+      const docs = docsFor(i, Math.floor(DOCS / tenants.length));
+      for (let k = 0; k < docs.length; k += 1000) {
+        const parsed = parseDocumentsRequest({ documents: docs.slice(k, k + 1000) });
+        if (!parsed.ok) throw new Error(`bad bench documents: ${parsed.issues[0]?.message}`);
+        await rt.queue.ingestParsed(t.id, parsed.documents);
+      }
     }
     const expected = (await rt.store.exports.countByStatus(null)).queued;
     const started = Date.now();
