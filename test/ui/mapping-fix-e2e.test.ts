@@ -46,7 +46,8 @@ describe('a mapping fix in settings followed by Export sends the item to Xero', 
     await page.goto('/queue');
     const row = page.locator('tr', { hasText: 'SO-MAP-1' });
     await row.locator('button:has-text("Export")').click();
-    await page.waitForFunction(() => !document.body.textContent?.includes("Account code '999'"));
+    // The page runs in the browser; the predicate is a string so that this file needs no DOM types.
+    await page.waitForFunction(`!document.body.textContent.includes("Account code '999'")`);
     await h.drain();
     const done = (await h.api('GET', `/api/v1/exports/${exportId}`)).json as { status: string; xeroId: string };
     assert.equal(done.status, 'exported');
