@@ -52,8 +52,6 @@ export interface DialectAdapter {
   notIndexed<T>(column: Expression<T>): Expression<T>;
   /** Serialises transactions on `key` until the transaction ends (SQLite's single writer already does). */
   lockKeyInTransaction(trx: Transaction<Database>, key: string): Promise<void>;
-  /** Serialise work across processes for `key` while `fn` runs (advisory lock on PostgreSQL). */
-  withAdvisoryLock<T>(db: Kysely<Database>, key: string, fn: () => Promise<T>): Promise<T>;
 }
 
 export interface OpenedDatabase {
@@ -141,8 +139,6 @@ const sqliteAdapter: DialectAdapter = {
   exportCountTriggers: () => SQLITE_EXPORT_COUNTS,
   notIndexed: <T>(column: Expression<T>) => sql<T>`+${column}`,
   lockKeyInTransaction: async () => {},
-  // One SQLite file has one writer at a time already; in-process callers are serialised by the caller.
-  withAdvisoryLock: (_db, _key, fn) => fn(),
 };
 
 function postgresContains(column: Expression<string | null>, needle: string): Expression<SqlBool> {
@@ -166,16 +162,6 @@ const postgresAdapter: DialectAdapter = {
   logContains: (needle) => sql<SqlBool>`(${postgresContains(sql.ref('connection_log.message'), needle)} or ${postgresContains(sql.ref('connection_log.document_ref'), needle)})`,
   async lockKeyInTransaction(trx, key) {
     await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
-  },
-  async withAdvisoryLock(db, key, fn) {
-    return db.connection().execute(async (conn) => {
-      await sql`select pg_advisory_lock(hashtext(${key}))`.execute(conn);
-      try {
-        return await fn();
-      } finally {
-        await sql`select pg_advisory_unlock(hashtext(${key}))`.execute(conn);
-      }
-    });
   },
 };
 

@@ -89,8 +89,11 @@ export async function findManyInXero(
   return results;
 }
 
-export async function findInXero(xero: XeroClient, tenantId: string, endpoint: XeroEndpoint, payload: Record<string, unknown>): Promise<LookupResult> {
-  const [result] = await findManyInXero(xero, tenantId, endpoint, [payload]);
+export async function findInXero(
+  xero: XeroClient, tenantId: string, endpoint: XeroEndpoint, payload: Record<string, unknown>,
+  around?: <T>(call: () => Promise<T>) => Promise<T>,
+): Promise<LookupResult> {
+  const [result] = await findManyInXero(xero, tenantId, endpoint, [payload], around);
   return result ?? { found: false };
 }
 

@@ -8,7 +8,7 @@ import type { ReferenceData, XeroOrganisation } from '../domain/types';
 import { classifyHttpResponse, classifyNetworkFailure, xportFailure, type Classified } from '../domain/catalog';
 import { parseJson, type XeroClient } from '../xero/client';
 import type { EventBus } from './events';
-import { OpenGate, type CallGate } from './limiter';
+import { OpenGate, throughGate, type CallGate } from './limiter';
 
 const KINDS = {
   organisation: '/Organisation',
@@ -63,8 +63,7 @@ export class ReferenceService {
   async refresh(tenantId: string, now = new Date()): Promise<{ ok: true; data: ReferenceData } | ReferenceFailure> {
     const fetched: Record<string, unknown> = {};
     for (const [kind, path] of Object.entries(KINDS) as Array<[keyof typeof KINDS, string]>) {
-      const release = await this.gate.acquire(tenantId);
-      const res = await this.xero.call({ method: 'GET', path, tenantId }).finally(release);
+      const res = await throughGate(this.gate, tenantId)(() => this.xero.call({ method: 'GET', path, tenantId }));
       if (res.kind !== 'response' || res.status !== 200) {
         const reason = res.kind === 'response' ? `GET ${path} answered HTTP ${res.status} ${res.bodyText.slice(0, 200)}` : res.kind === 'network' ? `GET ${path}: ${res.detail}` : res.reason;
         await this.bus.emit('reference.failed', { tenantId, message: reason });

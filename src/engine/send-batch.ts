@@ -11,7 +11,7 @@ import { decideNext } from '../domain/retry';
 import type { XeroEndpoint } from '../domain/types';
 import { parseJson, type XeroCallOutcome, type XeroClient } from '../xero/client';
 import type { EventBus } from './events';
-import type { CallGate } from './limiter';
+import { throughGate, type CallGate } from './limiter';
 import { contactWaitKey, type Prepared } from './prepare';
 import { findInXero, xeroIdOf } from './reconcile';
 import { classifyNoToken } from './reference';
@@ -113,7 +113,7 @@ async function alreadyInXero(deps: BatchDeps, tenantId: string, endpoint: XeroEn
   // (a name that belongs to another contact), the same answer again is that refusal, not our record.
   const previous = (await deps.store.exports.attempts(item.row.id)).filter((a) => a.batch_id !== key);
   if (!previous.some((a) => a.outcome === null || a.outcome === 'unknown' || a.outcome === 'transient')) return false;
-  const found = await findInXero(deps.xero, tenantId, endpoint, item.payload);
+  const found = await findInXero(deps.xero, tenantId, endpoint, item.payload, throughGate(deps.gate, tenantId));
   if (!('found' in found) || !found.found) return false;
   await markExported(deps, tenantId, endpoint, item, key, { xeroId: found.xeroId, number: found.number, total: found.total }, res, true);
   return true;

@@ -15,7 +15,7 @@ import { decideNext } from '../domain/retry';
 import type { ReferenceData, XeroEndpoint } from '../domain/types';
 import type { XeroClient } from '../xero/client';
 import type { EventBus } from './events';
-import type { CallGate } from './limiter';
+import { throughGate, type CallGate } from './limiter';
 import { prepareExport } from './prepare';
 import { findManyInXero, ID_FIELD } from './reconcile';
 import type { ReferenceFailure, ReferenceService } from './reference';
@@ -230,15 +230,7 @@ export class ExportWorker {
   private async reconcile(tenantId: string, endpoint: XeroEndpoint, items: SendItem[]): Promise<SendItem[]> {
     if (items.length === 0) return [];
     const { gate, store } = this.deps;
-    const viaGate = async <T>(call: () => Promise<T>): Promise<T> => {
-      const release = await gate.acquire(tenantId);
-      try {
-        return await call();
-      } finally {
-        release();
-      }
-    };
-    const found = await findManyInXero(this.deps.xero, tenantId, endpoint, items.map((i) => i.payload), viaGate);
+    const found = await findManyInXero(this.deps.xero, tenantId, endpoint, items.map((i) => i.payload), throughGate(gate, tenantId));
     const send: SendItem[] = [];
     const retryLater: SendItem[] = [];
     let lastError = '';

@@ -45,3 +45,14 @@ export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number
   }
   return check();
 }
+
+/** Polls until `fn` gives a value, and returns it; throws naming `what` when the time is up. */
+export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, what: string, ms = 5000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}

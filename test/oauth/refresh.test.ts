@@ -16,6 +16,7 @@ import { SecretBox } from '../../src/security/secret-box';
 import { openGrant, sealGrant } from '../../src/xero/oauth-grant';
 import { databaseKinds } from '../helpers/databases';
 import { Browser, connectViaOAuth, sandboxPost, startRig, startXport, tokenRequests, type Rig, type Xport } from './helpers';
+import { waitFor } from '../helpers/processes';
 
 const NZ = DEMO_ORGS[0]?.tenantId ?? '';
 
@@ -32,14 +33,25 @@ function hookServer(): Promise<{ url: string; received: Array<Record<string, unk
   }));
 }
 
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, what: string, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Two xport processes on one database, the first connected to NZ through OAuth, and a notification hook. */
+async function connectedPair(kind: 'sqlite' | 'postgres', b: Browser) {
+  const hook = await hookServer();
+  const rig = await startRig(kind, { XPORT_NOTIFY_WEBHOOK_URL: hook.url });
+  const second = await startXport(rig.db.url, rig.sandbox);
+  await b.login(rig.x.url);
+  await connectViaOAuth(b, rig.x, [NZ]);
+  const repo = new XeroConnectionsRepository(rig.x.rt.store.db);
+  const authId = (await repo.authIdOf(NZ)) ?? '';
+  const apiToken = (await rig.x.rt.store.tokens.create({ tenantId: NZ, name: 'life', role: 'admin' })).token;
+  return { hook, rig, second, repo, authId, apiToken };
+}
+
+/** The token set as stored (decrypted). */
+async function storedGrant(rig: Rig, repo: XeroConnectionsRepository, authId: string) {
+  const row = await repo.get(authId);
+  const g = row ? openGrant(SecretBox.load(rig.x.rt.config), authId, row.ciphertext) : null;
+  assert.ok(g);
+  return g;
 }
 
 for (const kind of databaseKinds()) {
@@ -53,14 +65,7 @@ for (const kind of databaseKinds()) {
     const apiToken = { value: '' };
 
     before(async () => {
-      hook = await hookServer();
-      rig = await startRig(kind, { XPORT_NOTIFY_WEBHOOK_URL: hook.url });
-      second = await startXport(rig.db.url, rig.sandbox);
-      await b.login(rig.x.url);
-      await connectViaOAuth(b, rig.x, [NZ]);
-      repo = new XeroConnectionsRepository(rig.x.rt.store.db);
-      authId = (await repo.authIdOf(NZ)) ?? '';
-      apiToken.value = (await rig.x.rt.store.tokens.create({ tenantId: NZ, name: 'life', role: 'admin' })).token;
+      ({ hook, rig, second, repo, authId, apiToken: apiToken.value } = await connectedPair(kind, b));
     });
     after(async () => {
       await second.close();
@@ -68,12 +73,7 @@ for (const kind of databaseKinds()) {
       await hook.close();
     });
 
-    const grant = async () => {
-      const row = await repo.get(authId);
-      const g = row ? openGrant(SecretBox.load(rig.x.rt.config), authId, row.ciphertext) : null;
-      assert.ok(g);
-      return g;
-    };
+    const grant = () => storedGrant(rig, repo, authId);
     /** Both processes find the stored access token expired (as 30 minutes after the last refresh). */
     const expireStored = async () => {
       const g = await grant();
@@ -156,14 +156,7 @@ for (const kind of databaseKinds()) {
     const apiToken = { value: '' };
 
     before(async () => {
-      hook = await hookServer();
-      rig = await startRig(kind, { XPORT_NOTIFY_WEBHOOK_URL: hook.url });
-      second = await startXport(rig.db.url, rig.sandbox);
-      await b.login(rig.x.url);
-      await connectViaOAuth(b, rig.x, [NZ]);
-      repo = new XeroConnectionsRepository(rig.x.rt.store.db);
-      authId = (await repo.authIdOf(NZ)) ?? '';
-      apiToken.value = (await rig.x.rt.store.tokens.create({ tenantId: NZ, name: 'life', role: 'admin' })).token;
+      ({ hook, rig, second, repo, authId, apiToken: apiToken.value } = await connectedPair(kind, b));
     });
     after(async () => {
       await second.close();
@@ -171,12 +164,7 @@ for (const kind of databaseKinds()) {
       await hook.close();
     });
 
-    const grant = async () => {
-      const row = await repo.get(authId);
-      const g = row ? openGrant(SecretBox.load(rig.x.rt.config), authId, row.ciphertext) : null;
-      assert.ok(g);
-      return g;
-    };
+    const grant = () => storedGrant(rig, repo, authId);
     const organisation = async (x: Xport) => x.rt.xero.call({ method: 'GET', path: '/Organisation', tenantId: NZ });
 
     it('a connection revoked in Xero is noticed on the next call (401, refresh refused) and pauses the organisation', async () => {

@@ -10,6 +10,7 @@ import { webhooksIdle } from '../../src/web/xero/index';
 import { xeroSignature } from '../../src/web/xero/webhooks';
 import { databaseKinds } from '../helpers/databases';
 import { startHarness, type Harness } from '../helpers/harness';
+import { waitFor } from '../helpers/processes';
 
 const KEY = 'webhook-key-for-tests-0123456789';
 const customer = { kind: 'customer', sourceId: 'WH-CUST', name: 'Webhook Traders', email: 'ap@webhook.test', currency: 'NZD' };
@@ -17,16 +18,6 @@ const invoice = (sourceId: string) => ({
   kind: 'sales_invoice', sourceId, revision: 1, date: '2026-11-20', dueDate: '2026-12-20', contact: 'WH-CUST', currency: 'NZD', amountsAre: 'exclusive',
   lines: [{ productCode: 'WIDGET', description: 'Widget', quantity: 1, unitPrice: '10.00', discountRate: 0, taxCode: 'G.S.T.', account: 'sales' }],
 });
-
-async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, what: string, ms = 5000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 for (const kind of databaseKinds()) {
   describe(`Xero webhooks (${kind})`, () => {

@@ -10,7 +10,6 @@ import type { Database, ExportRow } from '../schema';
 import { iso } from '../clock';
 
 export type ExportStatus = 'queued' | 'waiting' | 'exporting' | 'exported' | 'failed' | 'skipped';
-const OPEN_STATUSES: ExportStatus[] = ['queued', 'waiting', 'exporting', 'failed'];
 /** Delta rows (beyond one per tenant and status) above which countByStatus folds them. */
 const FOLD_AFTER = 64;
 
@@ -445,9 +444,5 @@ export class ExportsRepository {
       .where('tenant_id', '=', tenantId).where('status', '=', 'failed').where('error_code', 'is not', null)
       .groupBy('error_code').orderBy('error_code').execute();
     return rows.map((r) => ({ code: r.error_code ?? '', n: Number(r.n) }));
-  }
-
-  isOpen(status: string): boolean {
-    return (OPEN_STATUSES as string[]).includes(status);
   }
 }
