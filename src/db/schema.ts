@@ -168,6 +168,21 @@ export interface ExportCountsTable {
   n: number;
 }
 
+/** Web UI sessions (0010): the SHA-256 of the session id, never the id. */
+export interface WebSessionsTable {
+  id_hash: string;
+  user_id: number | null;
+  data: string;
+  expires_at: string;
+  updated_at: string;
+}
+
+/** Xero webhook events already handled (0010), so a replayed delivery is processed once. */
+export interface XeroWebhookEventsTable {
+  event_key: string;
+  received_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   documents: DocumentsTable;
@@ -182,6 +197,8 @@ export interface Database {
   key_value: KeyValueTable;
   xero_calls: XeroCallsTable;
   export_counts: ExportCountsTable;
+  web_sessions: WebSessionsTable;
+  xero_webhook_events: XeroWebhookEventsTable;
 }
 
 export type ExportRow = Selectable<ExportsTable>;

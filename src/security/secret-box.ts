@@ -30,6 +30,14 @@ export class SecretBox {
     return SecretBox.fromKey(loadOrCreateKeyFile(path.join(o.dataDir, KEY_FILE)));
   }
 
+  /**
+   * A key for another purpose (signing session cookies), derived with HKDF-SHA256 from this key, so
+   * that it is never stored anywhere: whoever can read the database alone cannot sign a cookie.
+   */
+  derive(purpose: string, length = 32): Buffer {
+    return Buffer.from(crypto.hkdfSync('sha256', this.key, Buffer.alloc(0), `xport:${purpose}`, length));
+  }
+
   encrypt(plaintext: string, associatedData: string): string {
     const iv = crypto.randomBytes(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.key, iv);

@@ -1,12 +1,15 @@
 /**
  * Sessions, CSRF and the security headers of the web UI, registered inside the UI's own Fastify
  * context so that the JSON API (Bearer tokens, no cookies) is untouched by any of it.
- *  - Sessions live in the database (WebSessionsRepository); the signing secret is generated once and
- *    kept in key_value, so restarts keep people signed in.
- *  - Every state change (POST/PUT/PATCH/DELETE) must carry the session's CSRF token, checked in preHandler.
+ *  - Sessions live in the database (WebSessionsRepository) under the hash of their id; the cookie-signing
+ *    secrets are derived from the secret key (never stored), so restarts keep people signed in and a
+ *    copy of the database alone cannot forge a cookie.
+ *  - Nothing is stored for a visitor who is not signed in: the CSRF secret lives in its own signed,
+ *    HttpOnly cookie (double submit), so the login form needs no session row.
+ *  - Every state change (POST/PUT/PATCH/DELETE) must carry the CSRF token, checked in preHandler.
+ *  - Expired sessions are pruned every PRUNE_EVERY_MS; one person holds at most SESSIONS_PER_USER.
  *  - helmet's CSP allows only xport's own scripts, styles and connections: no external assets, no inline script.
  */
-import crypto from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -16,12 +19,14 @@ import session from '@fastify/session';
 import type { FastifyInstance, FastifyReply, FastifyRequest, Session } from 'fastify';
 import type { Runtime } from '../../app/runtime';
 import { WebSessionsRepository } from '../../db/repositories/web-sessions';
+import { SecretBox } from '../../security/secret-box';
 import type { User } from '../../db/repositories/users';
 import { HttpError } from '../errors';
 import { usersOf } from './users';
 
-export const SESSION_SECRET_KEY = 'web.session_secret';
 export const SESSION_MAX_AGE_MS = 12 * 60 * 60_000;
+export const PRUNE_EVERY_MS = 10 * 60_000;
+export const CSRF_COOKIE = 'xport_csrf';
 
 declare module 'fastify' {
   interface Session {
@@ -29,7 +34,6 @@ declare module 'fastify' {
     /** The Xero organisation this person is looking at. */
     tenantId?: string;
     flash?: { kind: 'ok' | 'error'; text: string };
-    _csrf?: string;
   }
   interface FastifyRequest {
     user?: User;
@@ -39,7 +43,8 @@ declare module 'fastify' {
 function sessionStore(repo: WebSessionsRepository) {
   return {
     set(id: string, data: Session, cb: (err?: unknown) => void) {
-      repo.set(id, JSON.parse(JSON.stringify(data)) as Record<string, unknown>, new Date(Date.now() + SESSION_MAX_AGE_MS)).then(() => cb(), cb);
+      const plain = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
+      repo.set(id, plain, new Date(Date.now() + SESSION_MAX_AGE_MS), data.userId ?? null).then(() => cb(), cb);
     },
     get(id: string, cb: (err: unknown, result?: Session | null) => void) {
       repo.get(id).then((d) => cb(null, d as Session | null), (err: unknown) => cb(err));
@@ -50,10 +55,28 @@ function sessionStore(repo: WebSessionsRepository) {
   };
 }
 
+const pruning = new WeakMap<Runtime, () => void>();
+
+/** Prunes expired sessions now and every PRUNE_EVERY_MS, once per runtime, until the server closes. */
+async function startPruning(app: FastifyInstance, rt: Runtime, sessions: WebSessionsRepository): Promise<void> {
+  if (pruning.has(rt)) return;
+  const prune = () => sessions.prune().catch((err: unknown) => rt.logger.error({ err }, 'pruning expired web sessions failed'));
+  await prune();
+  const timer = setInterval(() => void prune(), PRUNE_EVERY_MS);
+  timer.unref();
+  pruning.set(rt, () => clearInterval(timer));
+  app.addHook('onClose', async () => {
+    pruning.get(rt)?.();
+    pruning.delete(rt);
+  });
+}
+
 export async function registerSecurity(app: FastifyInstance, rt: Runtime): Promise<void> {
-  const secret = await rt.store.kv.getOrInit(SESSION_SECRET_KEY, () => crypto.randomBytes(48).toString('base64url'));
+  const box = SecretBox.load(rt.config);
+  const sessionSecret = box.derive('web-session-cookie').toString('base64url');
+  const cookieSecret = box.derive('web-csrf-cookie').toString('base64url');
   const sessions = new WebSessionsRepository(rt.store.db);
-  await sessions.prune(SESSION_MAX_AGE_MS); // sessions idle longer than a cookie lives
+  await startPruning(app, rt, sessions);
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -65,13 +88,16 @@ export async function registerSecurity(app: FastifyInstance, rt: Runtime): Promi
     hsts: false,
   });
   await app.register(formbody);
-  await app.register(cookie);
+  await app.register(cookie, { secret: cookieSecret });
   await app.register(session, {
-    secret, cookieName: 'xport_session', saveUninitialized: false, rolling: true,
+    secret: sessionSecret, cookieName: 'xport_session', saveUninitialized: false, rolling: true,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_MAX_AGE_MS, path: '/' },
     store: sessionStore(sessions),
   });
-  await app.register(csrf, { sessionPlugin: '@fastify/session' });
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie', cookieKey: CSRF_COOKIE,
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure: 'auto' },
+  });
   await app.register(rateLimit, { global: false });
   app.addHook('preHandler', (req, reply, done) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return done();
