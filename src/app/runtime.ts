@@ -22,6 +22,7 @@ import type { ConnectionManager } from '../xero/connections';
 import { attachConnectionEventsLog } from '../xero/connections-log';
 import { setupXeroAuth, startConnectionSchedules } from '../xero/connections-setup';
 import { attachNotifications } from '../notify/notifier';
+import { secureStorage } from '../security/file-modes';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -54,6 +55,7 @@ export interface RuntimeOptions {
 
 export async function createRuntime(config: Readonly<Config>, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger = options.logger ?? pino({ level: config.logLevel, redact: ['*.authorization', '*.token', '*.access_token', '*.refresh_token', 'headers.authorization'] });
+  secureStorage(config, (message) => logger.warn(message));
   const store = await openStore(config.databaseUrl);
   const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
   const flushLog = attachConnectionLog(bus, store.log, (err) => logger.error({ err }, 'writing the connection log failed'));

@@ -2,6 +2,7 @@
  * Configuration, parsed once from the environment at the entry points (CLI) and passed inward
  * frozen. Nothing below src/cli reads process.env (STYLE.md §6; eslint enforces it).
  */
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -21,11 +22,37 @@ const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
 
+/** An IP address or a CIDR range (`10.0.0.0/8`, `fd00::/8`). */
+function isAddressOrCidr(v: string): boolean {
+  const [address = '', bits, ...rest] = v.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** fastify's trustProxy: `true`/`false`, a hop count, or a comma list of addresses and CIDR ranges. */
+const trustProxy = z.string().trim().transform((v, ctx): boolean | number | string[] => {
+  if (v === 'true' || v === 'false') return v === 'true';
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const bad = list.filter((a) => !isAddressOrCidr(a));
+  if (list.length === 0 || bad.length > 0) {
+    ctx.addIssue({ code: 'custom', message: `must be true, false, a hop count, or a comma list of IP addresses/CIDR ranges (not ${bad.join(', ') || 'empty'})` });
+    return z.NEVER;
+  }
+  return list;
+});
+
 const envSchema = z.object({
   XPORT_DATABASE_URL: databaseUrl.default('sqlite:./data/xport.db'),
   XPORT_HOST: z.string().min(1).default('127.0.0.1'),
   XPORT_PORT: port.default(3000),
   XPORT_DATA_DIR: z.string().min(1).optional(),
+  XPORT_TRUST_PROXY: trustProxy.default(false),
+  XPORT_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  XPORT_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  XPORT_METRICS_PORT: port.optional(),
   XPORT_SECRET_KEY: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$|^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes as 64 hex characters or base64')
@@ -61,6 +88,13 @@ export interface Config {
   port: number;
   /** Folder for the generated secret key and the default SQLite file. */
   dataDir: string;
+  /**
+   * Which peers' X-Forwarded-* headers to believe (fastify's trustProxy): only then does a request
+   * count as HTTPS from `X-Forwarded-Proto`, which makes cookies Secure and sends HSTS. Default false.
+   */
+  trustProxy: boolean | number | string[];
+  /** /metrics: a Bearer token it requires, and/or a separate listener that serves it; without either it answers 401. */
+  metrics: { token: string | undefined; host: string; port: number | undefined };
   secretKey: string | undefined;
   apiToken: string | undefined;
   adminPassword: string | undefined;
@@ -119,6 +153,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     host: e.XPORT_HOST,
     port: e.XPORT_PORT,
     dataDir,
+    trustProxy: e.XPORT_TRUST_PROXY,
+    metrics: { token: e.XPORT_METRICS_TOKEN, host: e.XPORT_METRICS_HOST, port: e.XPORT_METRICS_PORT },
     secretKey: e.XPORT_SECRET_KEY,
     apiToken: e.XPORT_API_TOKEN,
     adminPassword: e.XPORT_ADMIN_PASSWORD,

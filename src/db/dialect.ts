@@ -19,6 +19,7 @@ import {
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
+import { ensurePrivateFile, PRIVATE_DIR_MODE } from '../security/file-modes';
 import type { Database } from './schema';
 
 export interface DialectAdapter {
@@ -174,7 +175,11 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
 
 function openSqlite(url: string): OpenedDatabase {
   const file = url.slice('sqlite:'.length);
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    // Created 0700 / 0600 before SQLite opens it; SQLite gives -wal and -shm the file's own mode.
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: PRIVATE_DIR_MODE });
+    ensurePrivateFile(file);
+  }
   const database = new SQLite(file);
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');

@@ -9,6 +9,7 @@ import type { Config } from '../config/config';
 import { createRuntime, syncConnections, type Runtime } from '../app/runtime';
 import { parseDocumentsRequest } from '../domain/documents';
 import { startSandbox, type Sandbox } from '../sandbox/index';
+import { ensurePrivateDir, writePrivateFile } from '../security/file-modes';
 import { buildServer } from '../web/server';
 import { ARCHIVED_SUPPLIER, billForArchivedSupplier, everydayDocuments, seedFailureDocuments } from './feed';
 import { prepareSandboxForDemo } from './sandbox-setup';
@@ -36,12 +37,12 @@ function persistentSecret(dataDir: string, name: string, make: () => string): st
   const file = path.join(dataDir, name);
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   const value = make();
-  fs.writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  writePrivateFile(file, `${value}\n`);
   return value;
 }
 
 export async function startDemo(o: DemoOptions): Promise<Demo> {
-  fs.mkdirSync(o.dataDir, { recursive: true });
+  ensurePrivateDir(o.dataDir);
   const sandbox = await startSandbox({ port: o.sandboxPort, host: '127.0.0.1' });
   const apiToken = o.base.apiToken ?? persistentSecret(o.dataDir, 'demo-api-token', () => `xpt_demo_${crypto.randomBytes(12).toString('hex')}`);
   const adminPassword = o.base.adminPassword ?? persistentSecret(o.dataDir, 'demo-admin-password', () => crypto.randomBytes(9).toString('base64url'));

@@ -68,7 +68,7 @@ export function parseKey(value: string): Buffer {
 }
 
 function loadOrCreateKeyFile(file: string): Buffer {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   try {
     // 'wx' fails if the file exists, so two processes starting at once cannot both create a key.
     const fd = fs.openSync(file, 'wx', 0o600);

@@ -8,11 +8,25 @@ import type { Runtime } from '../app/runtime';
 import { apiRoutes } from './api/routes';
 import { HttpError, errorBody } from './errors';
 import { createMetrics } from './metrics';
+import { metricsRoutes } from './metrics-routes';
+import { noStore } from './no-store';
 import { uiRoutes } from './ui/routes';
 import { issue6Routes } from './xero/index';
 
+/** One year: what HSTS preload lists ask for. */
+const HSTS_MAX_AGE_S = 365 * 24 * 3600;
+
+/** fastify takes a hop count at run time but types it as a function: the same rule as its own (the nearest `hops` peers). */
+function trustProxyOption(v: boolean | number | string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof v === 'number' ? (_address, hop) => hop < v : v;
+}
+
 export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, trustProxy: false });
+  const app = Fastify({ logger: false, trustProxy: trustProxyOption(rt.config.trustProxy) });
+  // Behind a trusted proxy that says the request came over HTTPS (or on HTTPS itself): browsers keep to HTTPS.
+  app.addHook('onSend', async (req, reply) => {
+    if (req.protocol === 'https') reply.header('strict-transport-security', `max-age=${HSTS_MAX_AGE_S}`);
+  });
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.details));
     const e = err as { statusCode?: number; code?: string; message: string; validation?: unknown };
@@ -41,10 +55,12 @@ export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
     }
   });
 
-  const metrics = createMetrics(rt);
-  app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  metricsRoutes(app, rt, createMetrics(rt));
 
-  await app.register(async (api) => apiRoutes(api, rt), { prefix: '/api/v1' });
+  await app.register(async (api) => {
+    api.addHook('onSend', noStore); // API answers are per caller: never kept by a cache
+    await apiRoutes(api, rt);
+  }, { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', async () => app.swagger());
   await uiRoutes(app, rt);
   // Xero connection, webhooks, users and API tokens (issue 6).

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { databaseKinds } from '../helpers/databases';
-import { startHarness, type Harness } from '../helpers/harness';
+import { METRICS_TOKEN, startHarness, type Harness } from '../helpers/harness';
 
 const customer = { kind: 'customer', sourceId: 'CUST-001', name: 'Acme Ltd', email: 'ap@acme.test', firstName: 'Ann', lastName: 'Lee', currency: 'NZD' };
 const invoice = {
@@ -102,7 +102,7 @@ for (const kind of databaseKinds()) {
     test('health and metrics answer', async () => {
       const health = await fetch(`${h.url}/healthz`);
       assert.deepEqual(await health.json(), { ok: true });
-      const metrics = await (await fetch(`${h.url}/metrics`)).text();
+      const metrics = await (await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
       assert.match(metrics, /xport_queue_depth\{status="exported"\} 2/);
       assert.match(metrics, /xport_xero_calls_total/);
     });

@@ -11,6 +11,8 @@ import { buildServer } from '../../src/web/server';
 import { makeDatabase, type TestDatabase } from './databases';
 
 export const API_TOKEN = 'test-api-token-0123456789';
+/** /metrics answers 401 without a token: the harness configures this one (send it as Bearer). */
+export const METRICS_TOKEN = 'test-metrics-token-0123456789';
 
 export interface Harness {
   db: TestDatabase;
@@ -30,7 +32,7 @@ export async function startHarness(kind: 'sqlite' | 'postgres', o: { sandbox?: S
   const db = await makeDatabase(kind);
   const sandbox = o.sandboxInstance ?? (await startSandbox({ port: 0, ...o.sandbox }));
   const config = loadConfig({
-    XPORT_DATABASE_URL: db.url, XPORT_API_TOKEN: API_TOKEN, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '1', XPORT_XERO_TIMEOUT_MS: '5000',
+    XPORT_DATABASE_URL: db.url, XPORT_API_TOKEN: API_TOKEN, XPORT_METRICS_TOKEN: METRICS_TOKEN, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '1', XPORT_XERO_TIMEOUT_MS: '5000',
     XERO_CLIENT_ID: sandbox.clientId, XERO_CLIENT_SECRET: sandbox.clientSecret, XERO_API_URL: sandbox.url, XERO_IDENTITY_URL: sandbox.url, XERO_LOGIN_URL: sandbox.url,
     ...o.env,
   });

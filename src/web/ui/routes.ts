@@ -16,6 +16,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../app/runtime';
 import { registerSecurity, requireUser } from '../auth/session';
+import { noStore } from '../no-store';
 import { ensureConfiguredAdmin } from '../auth/users';
 import { registerBannerEvents } from './banner';
 import { documentRoutes } from './documents-pages';
@@ -61,6 +62,7 @@ export async function uiRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
     loginRoutes(ui, rt);
     await ui.register(async (pages) => {
       pages.addHook('preHandler', requireUser(rt));
+      pages.addHook('onSend', noStore);
       pages.get('/', async (_req, reply) => reply.redirect('/queue'));
       registerBannerEvents(pages, rt);
       queueRoutes(pages, rt);

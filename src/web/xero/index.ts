@@ -8,6 +8,7 @@ import type { Runtime } from '../../app/runtime';
 import { tokensRoutes } from '../admin/tokens-pages';
 import { usersRoutes } from '../admin/users-pages';
 import { registerSecurity, requireUser } from '../auth/session';
+import { noStore } from '../no-store';
 import { html } from '../ui/html';
 import { barePage } from '../ui/layout';
 import { xeroConnectRoutes } from './connect-routes';
@@ -40,6 +41,7 @@ export async function issue6Routes(app: FastifyInstance, rt: Runtime): Promise<v
     web.setErrorHandler((err: FastifyError, req, reply) => errorPage(rt, err, req, reply));
     await registerSecurity(web, rt);
     web.addHook('preHandler', requireUser(rt));
+    web.addHook('onSend', noStore);
     xeroConnectRoutes(web, rt);
     usersRoutes(web, rt);
     tokensRoutes(web, rt);
