@@ -69,7 +69,8 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   const banner = [
     'xport demo is running',
     `  Web UI:        ${url}/queue`,
-    `  Login:         admin / ${adminPassword}`,
+    // A password the person chose is theirs: never echoed to a terminal (or a log that captures it).
+    `  Login:         admin / ${o.base.adminPassword ? '(the password in XPORT_ADMIN_PASSWORD)' : adminPassword}`,
     `  API:           ${url}/api/v1 (OpenAPI: ${url}/api/v1/openapi.json)`,
     `  API token:     ${apiToken}`,
     `  Xero sandbox:  ${sandbox.url} (client id ${sandbox.clientId}, secret ${sandbox.clientSecret})`,

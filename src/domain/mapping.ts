@@ -4,7 +4,7 @@
  * the cached reference data.
  */
 import { isAccountRole, type AccountRole, type ItemDocument, type ItemLine, type JournalLine } from './documents.ts';
-import type { OrgSettings } from './settings.ts';
+import { mapped, type OrgSettings } from './settings.ts';
 import type { Direction, ReferenceData, XeroAccount, XeroTaxRate } from './types.ts';
 
 export interface ResolvedAccount {
@@ -28,9 +28,9 @@ export function resolveLineAccount(doc: ItemDocument, line: ItemLine, settings: 
   const given = line.account ?? (direction === 'sales' ? 'sales' : 'purchases');
   if (!isAccountRole(given)) return { code: given, role: null, via: 'line' };
   if (given === 'sales') {
-    const byGroup = line.productGroup !== undefined ? settings.productGroupSalesAccounts[line.productGroup] : undefined;
+    const byGroup = line.productGroup !== undefined ? mapped(settings.productGroupSalesAccounts, line.productGroup) : undefined;
     if (byGroup !== undefined) return { ...resolveRoleOrCode(byGroup, settings), via: 'product_group' };
-    const byCustomer = settings.customerSalesAccounts[doc.contact];
+    const byCustomer = mapped(settings.customerSalesAccounts, doc.contact);
     if (byCustomer !== undefined) return { ...resolveRoleOrCode(byCustomer, settings), via: 'customer' };
   }
   return { code: settings.accounts[given], role: given, via: 'role' };
@@ -48,8 +48,8 @@ export type TaxResolution =
 /** Source tax code → Xero TaxType in the document's direction; a missing code uses the account default. */
 export function resolveTaxType(taxCode: string | undefined, direction: Direction, settings: OrgSettings): TaxResolution {
   if (taxCode === undefined) return { ok: true, taxType: null };
-  const mapped = settings.taxMappings[direction][taxCode];
-  return mapped === undefined ? { ok: false, taxCode } : { ok: true, taxType: mapped };
+  const taxType = mapped(settings.taxMappings[direction], taxCode);
+  return taxType === undefined ? { ok: false, taxCode } : { ok: true, taxType };
 }
 
 export function findAccount(ref: ReferenceData, code: string): XeroAccount | undefined {

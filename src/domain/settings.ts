@@ -26,6 +26,32 @@ export const DEFAULT_TAX_MAPPINGS = {
   purchases: { 'G.S.T.': 'INPUT2', NONE: 'NONE', ZERO: 'ZERORATED' },
 } as const;
 
+/**
+ * A map keyed by source values (product groups, customer codes, tax codes): any key is an ordinary
+ * key, `constructor`, `toString` and `__proto__` included. zod's own record drops `__proto__` and a
+ * plain object answers `constructor` when asked for a key it does not hold, so the result is an
+ * object without a prototype whose keys are all its own.
+ */
+function sourceMap<V extends z.ZodType<string>>(value: V) {
+  return z.custom<Record<string, z.output<V>>>(isRecord, { message: 'must be an object of code → value' }).transform((input, ctx) => {
+    const out = Object.create(null) as Record<string, z.output<V>>;
+    for (const [rawKey, rawValue] of Object.entries(input)) {
+      const k = sourceKey.safeParse(rawKey);
+      const v = value.safeParse(rawValue);
+      for (const issue of [...(k.success ? [] : k.error.issues), ...(v.success ? [] : v.error.issues)]) {
+        ctx.issues.push({ code: 'custom', message: issue.message, path: [rawKey], input: rawValue });
+      }
+      if (k.success && v.success) Object.defineProperty(out, k.data, { value: v.data, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  });
+}
+
+/** The value of `key` in a source map, only if the map holds it itself (never an inherited member). */
+export function mapped<V>(map: Readonly<Record<string, V>>, key: string): V | undefined {
+  return Object.hasOwn(map, key) ? map[key] : undefined;
+}
+
 const accountsSchema = z.object(
   Object.fromEntries(ACCOUNT_ROLES.map((r) => [r, code.default(DEFAULT_ACCOUNT_CODES[r])])) as Record<AccountRole, z.ZodDefault<typeof code>>,
 ).strict();
@@ -36,13 +62,13 @@ export const orgSettingsSchema = z.strictObject({
   /** Account role → Xero account code. Defaults: sales 200, cogs 310, stock_on_hand 630, purchases 300, freight 425, rounding 860. */
   accounts: accountsSchema.prefault({}),
   /** Product group → sales account code (or role). Used when a line has no explicit account code. */
-  productGroupSalesAccounts: z.record(sourceKey, code).default({}),
+  productGroupSalesAccounts: sourceMap(code).prefault({}),
   /** Customer sourceId → sales account code (or role). After product group, before the default. */
-  customerSalesAccounts: z.record(sourceKey, code).default({}),
+  customerSalesAccounts: sourceMap(code).prefault({}),
   /** Source tax code → Xero TaxType, one table per direction (Xero tax rates are sales- or purchase-side). */
   taxMappings: z.strictObject({
-    sales: z.record(sourceKey, taxType).default({ ...DEFAULT_TAX_MAPPINGS.sales }),
-    purchases: z.record(sourceKey, taxType).default({ ...DEFAULT_TAX_MAPPINGS.purchases }),
+    sales: sourceMap(taxType).prefault({ ...DEFAULT_TAX_MAPPINGS.sales }),
+    purchases: sourceMap(taxType).prefault({ ...DEFAULT_TAX_MAPPINGS.purchases }),
   }).prefault({}),
   /** Send the customer/supplier code as the Xero AccountNumber (default true; turn off on "Account Number already exists"). */
   sendCustomerCodeAsAccountNumber: z.boolean().default(true),
@@ -62,8 +88,8 @@ export const orgSettingsSchema = z.strictObject({
   roundingPolicy: z.enum(['drop_zero_lines', 'fail']).default('drop_zero_lines'),
   /** Source contact → Xero ContactID, set on first export or by "link to existing Xero contact". */
   contactLinks: z.strictObject({
-    customer: z.record(sourceKey, z.string().min(1)).default({}),
-    supplier: z.record(sourceKey, z.string().min(1)).default({}),
+    customer: sourceMap(z.string().min(1)).prefault({}),
+    supplier: sourceMap(z.string().min(1)).prefault({}),
   }).prefault({}),
   /** Send unit prices with 4 decimals (Xero `unitdp=4`); documents accept up to 4. Default 4. */
   unitDecimalPlaces: z.union([z.literal(2), z.literal(4)]).default(4),
@@ -96,9 +122,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 const REPLACED_MAPS = new Set(['productGroupSalesAccounts', 'customerSalesAccounts', 'sales', 'purchases', 'customer', 'supplier']);
 
 function deepMerge(base: unknown, patch: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = isRecord(base) ? { ...base } : {};
+  // Own properties only, defined rather than assigned: a `__proto__` key stays a key.
+  const out = Object.assign(Object.create(null) as Record<string, unknown>, isRecord(base) ? base : {});
   for (const [k, v] of Object.entries(patch)) {
-    out[k] = isRecord(v) && !REPLACED_MAPS.has(k) ? deepMerge(out[k], v) : v;
+    const value = isRecord(v) && !REPLACED_MAPS.has(k) ? deepMerge(mapped(out, k), v) : v;
+    Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }

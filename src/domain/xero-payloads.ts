@@ -8,7 +8,7 @@ import { KIND_LABELS, directionOf, type ContactDocument, type ItemDocument, type
 import { effectiveTaxType, findAccount, resolveJournalAccount, resolveLineAccount, resolveTaxType } from './mapping.ts';
 import { journalSums, roundHalfUp, xeroLineValues } from './money.ts';
 import { xeroTrackingCategoryName } from './prevalidate-lines.ts';
-import type { OrgSettings } from './settings.ts';
+import { mapped, type OrgSettings } from './settings.ts';
 import type { ReferenceData } from './types.ts';
 
 export interface PayloadContext {
@@ -57,7 +57,7 @@ function defined<T extends object>(o: T): T {
 }
 
 export function toXeroContact(doc: ContactDocument, ctx: PayloadContext): XeroContactPayload {
-  const link = ctx.existingXeroId ?? ctx.settings.contactLinks[doc.kind][doc.sourceId];
+  const link = ctx.existingXeroId ?? mapped(ctx.settings.contactLinks[doc.kind], doc.sourceId);
   const phones = [
     ...(doc.phone ? [{ PhoneType: 'DEFAULT', PhoneNumber: doc.phone }] : []),
     ...(doc.mobile ? [{ PhoneType: 'MOBILE', PhoneNumber: doc.mobile }] : []),
@@ -113,7 +113,7 @@ function lineItems(doc: ItemDocument, ctx: PayloadContext): XeroLineItem[] {
 }
 
 function contactOf(doc: ItemDocument, ctx: PayloadContext): { ContactID: string } {
-  const id = ctx.contactXeroId ?? ctx.settings.contactLinks[doc.kind === 'purchase_bill' || doc.kind === 'supplier_credit' ? 'supplier' : 'customer'][doc.contact];
+  const id = ctx.contactXeroId ?? mapped(ctx.settings.contactLinks[doc.kind === 'purchase_bill' || doc.kind === 'supplier_credit' ? 'supplier' : 'customer'], doc.contact);
   if (!id) throw new Error(`${doc.kind} ${doc.sourceId}: no Xero ContactID for contact ${doc.contact}; export the contact first`);
   return { ContactID: id };
 }
@@ -173,7 +173,7 @@ export function toXeroManualJournal(doc: JournalDocument, ctx: PayloadContext): 
 }
 
 function journalTaxType(taxCode: string, settings: OrgSettings): string | undefined {
-  return settings.taxMappings.sales[taxCode] ?? settings.taxMappings.purchases[taxCode];
+  return mapped(settings.taxMappings.sales, taxCode) ?? mapped(settings.taxMappings.purchases, taxCode);
 }
 
 const encoder = new TextEncoder();

@@ -8,7 +8,7 @@ import type { ExportRow } from '../db/schema';
 import { prevalidationFailure, type Classified } from '../domain/catalog';
 import { documentReference, requiredContact, type SourceDocument } from '../domain/documents';
 import { prevalidate } from '../domain/prevalidate';
-import type { OrgSettings } from '../domain/settings';
+import { mapped, type OrgSettings } from '../domain/settings';
 import type { ReferenceData, XeroEndpoint } from '../domain/types';
 import { toXeroContact, toXeroCreditNote, toXeroInvoice, toXeroManualJournal } from '../domain/xero-payloads';
 
@@ -77,7 +77,7 @@ type ContactResolution =
 async function resolveContact(doc: SourceDocument, ctx: PrepareContext): Promise<ContactResolution> {
   const need = requiredContact(doc);
   if (!need) return { kind: 'ok', xeroContactId: null };
-  const userLink = ctx.settings.contactLinks[need.kind][need.sourceId];
+  const userLink = mapped(ctx.settings.contactLinks[need.kind], need.sourceId);
   if (userLink) return { kind: 'ok', xeroContactId: userLink };
   const link = await ctx.contacts.get(ctx.tenantId, need.kind, need.sourceId);
   if (link && link.archived) {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema';
 import { iso } from '../clock';
 
@@ -29,8 +29,9 @@ export class UsersRepository {
     return Number(r.n);
   }
 
+  /** User names are unique without regard to case (a unique index on lower(username), 0010): `Admin` is `admin`. */
   async findByName(username: string): Promise<UserWithHash | null> {
-    const r = await this.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    const r = await this.db.selectFrom('users').selectAll().where(sql<string>`lower(username)`, '=', sql<string>`lower(${username})`).executeTakeFirst();
     return r ? { id: r.id, username: r.username, role: toRole(r.role), createdAt: r.created_at, passwordHash: r.password_hash } : null;
   }
 
@@ -44,13 +45,18 @@ export class UsersRepository {
     return rows.map((r) => ({ id: r.id, username: r.username, role: toRole(r.role), createdAt: r.created_at }));
   }
 
-  /** Creates the user, or sets the password and role of an existing one. */
+  /** Creates the user, or sets the password and role of an existing one (whatever the case of its name). */
   async upsert(p: { username: string; passwordHash: string; role: UserRole }): Promise<void> {
-    await this.db
-      .insertInto('users')
-      .values({ username: p.username, password_hash: p.passwordHash, role: p.role, created_at: iso() })
-      .onConflict((oc) => oc.column('username').doUpdateSet({ password_hash: p.passwordHash, role: p.role }))
-      .execute();
+    const existing = await this.findByName(p.username);
+    if (existing) {
+      await this.db.updateTable('users').set({ password_hash: p.passwordHash, role: p.role }).where('id', '=', existing.id).execute();
+      return;
+    }
+    await this.db.insertInto('users').values({ username: p.username, password_hash: p.passwordHash, role: p.role, created_at: iso() }).execute();
+  }
+
+  async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
   }
 
   /** Creates the user only if no user exists yet (first-visit set-up); false when someone was first. */

@@ -43,7 +43,7 @@ export function exportView(row: ExportRow & { reference?: string; doc_date?: str
 
 export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   app.addHook('preHandler', bearerAuth(rt));
-  await settingsRoutes(app, rt);
+  await app.register(async (settings) => settingsRoutes(settings, rt)); // its own JSON parser: see plain-json.ts
 
   app.post('/documents', { schema: { summary: 'Queue one document or {"documents":[…]}', tags: ['documents'] }, bodyLimit: 10 * 1024 * 1024 }, async (req, reply) => {
     const { tenantId } = requireAdmin(req);

@@ -4,7 +4,7 @@
  */
 import type { Runtime } from '../../app/runtime';
 import { UsersRepository, type User, type UserRole } from '../../db/repositories/users';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
+import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords';
 
 export const ADMIN_USERNAME = 'admin';
 
@@ -26,6 +26,8 @@ export async function authenticate(rt: Runtime, username: string, password: stri
   const user = await usersOf(rt).findByName(username.trim());
   if (!user) return verifyAgainstDummy(password).then(() => null);
   if (!(await verifyPassword(password, user.passwordHash))) return null;
+  // The only moment the password is known: bring a hash made with older parameters up to today's.
+  if (needsRehash(user.passwordHash)) await usersOf(rt).setPasswordHash(user.id, await hashPassword(password));
   return { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt };
 }
 

@@ -21,14 +21,14 @@ export interface Problem {
 function rows(body: Body, prefix: string, label: string, problems: Problem[]): Record<string, string> {
   const keys = strs(body[`${prefix}_key`]);
   const values = strs(body[`${prefix}_value`]);
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>; // `constructor` or `__proto__` are codes like any other
   keys.forEach((key, i) => {
     const value = values[i] ?? '';
     if (!key && !value) return;
     if (!key) problems.push({ field: `${label} row ${i + 1}`, message: `a Xero value (${value}) is given without a source code` });
     else if (!value) problems.push({ field: `${label} → ${key}`, message: 'choose a Xero value, or clear the code to remove the row' });
-    else if (key in out) problems.push({ field: `${label} → ${key}`, message: 'appears twice' });
-    else out[key] = value;
+    else if (Object.hasOwn(out, key)) problems.push({ field: `${label} → ${key}`, message: 'appears twice' });
+    else Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   });
   return out;
 }
@@ -64,7 +64,7 @@ const FIELD_WORDS: Record<string, string> = {
 };
 
 function words(path: string): string {
-  return path.split('.').map((p) => FIELD_WORDS[p] ?? (/^\d+$/.test(p) ? `row ${Number(p) + 1}` : p)).join(' → ');
+  return path.split('.').map((p) => (Object.hasOwn(FIELD_WORDS, p) ? FIELD_WORDS[p] : undefined) ?? (/^\d+$/.test(p) ? `row ${Number(p) + 1}` : p)).join(' → ');
 }
 
 export function saveSection(current: OrgSettings, section: Section, body: Body): { ok: true; settings: OrgSettings } | { ok: false; problems: Problem[] } {

@@ -5,9 +5,11 @@
  *    the catalog's action (restore it in Xero, or link another contact) instead of failing in Xero;
  *    a contact active again clears the mark, so a retry works;
  *  - an invoice or credit note VOIDED or DELETED in Xero is marked on its export row and logged.
- * Events for organisations xport does not serve, or for things it never exported, are ignored.
+ * Events for organisations xport does not serve, or for things it never exported, are ignored; an
+ * event already handled (same organisation, category, type, resource and event time) is not handled again.
  */
 import type { Runtime } from '../../app/runtime';
+import { WebhookEventsRepository } from '../../db/repositories/webhook-events';
 import { XeroChangesRepository } from '../../db/repositories/xero-changes';
 import { parseJson } from '../../xero/client';
 
@@ -16,6 +18,7 @@ export interface XeroWebhookEvent {
   eventCategory: string;
   eventType: string;
   tenantId: string;
+  eventDateUtc?: string;
   data?: { Status?: string };
 }
 
@@ -64,8 +67,11 @@ async function onDocument(rt: Runtime, e: XeroWebhookEvent): Promise<void> {
 /** Handles one delivery's events in order; one event's failure is logged and does not stop the rest. */
 export async function processWebhookEvents(rt: Runtime, events: XeroWebhookEvent[]): Promise<void> {
   const served = new Set((await rt.store.tenants.list()).map((t) => t.id));
+  const seen = new WebhookEventsRepository(rt.store.db);
+  await seen.prune();
   for (const e of events) {
     if (!served.has(e.tenantId)) continue;
+    if (!(await seen.claim(WebhookEventsRepository.keyOf({ ...e, eventType: String(e.eventType) })))) continue;
     try {
       if (e.eventCategory === 'CONTACT') await onContact(rt, e);
       else if (e.eventCategory === 'INVOICE' || e.eventCategory === 'CREDITNOTE') await onDocument(rt, e);
