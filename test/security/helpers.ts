@@ -6,7 +6,8 @@ import { createRuntime, type Runtime } from '../../src/app/runtime';
 import { loadConfig } from '../../src/config/config';
 import { buildServer } from '../../src/web/server';
 import { makeDatabase, type TestDatabase } from '../helpers/databases';
-import { ADMIN_PASSWORD } from '../oauth/helpers';
+import assert from 'node:assert/strict';
+import { ADMIN_PASSWORD, csrfOf } from '../oauth/helpers';
 
 export interface Served {
   db: TestDatabase;
@@ -54,3 +55,20 @@ export function cookieOf(setCookies: string[], name: string): string | null {
   }
   return null;
 }
+
+/** Signs in with plain fetch; returns the session cookie's value (`<id>.<signature>`). */
+export async function signIn(url: string, username = 'admin', password = ADMIN_PASSWORD, headers: Record<string, string> = {}): Promise<{ session: string; setCookies: string[]; headers: Headers }> {
+  const page = await fetch(`${url}/login`, { headers });
+  const csrfCookie = cookieOf(page.headers.getSetCookie(), 'xport_csrf') ?? '';
+  const res = await fetch(`${url}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', cookie: `xport_csrf=${encodeURIComponent(csrfCookie)}` },
+    body: new URLSearchParams({ _csrf: csrfOf(await page.text()), username, password }).toString(),
+  });
+  assert.equal(res.status, 303, 'signed in');
+  const session = cookieOf(res.headers.getSetCookie(), 'xport_session');
+  assert.ok(session);
+  return { session, setCookies: [...page.headers.getSetCookie(), ...res.headers.getSetCookie()], headers: res.headers };
+}
+
+export const queueWith = (url: string, session: string) => fetch(`${url}/queue`, { redirect: 'manual', headers: { cookie: `xport_session=${encodeURIComponent(session)}` } });

@@ -18,27 +18,11 @@ import { openStore } from '../../src/db/store';
 import { sessionIdHash } from '../../src/db/repositories/web-sessions';
 import { databaseKinds, makeDatabase } from '../helpers/databases';
 import { waitUntil } from '../helpers/processes';
-import { ADMIN_PASSWORD, csrfOf, freePort } from '../oauth/helpers';
-import { capturingLogger, cookieOf, serve, type Served } from './helpers';
+import { ADMIN_PASSWORD, freePort } from '../oauth/helpers';
+import { capturingLogger, queueWith, serve, signIn, type Served } from './helpers';
 
 const mode = (p: string) => fs.statSync(p).mode & 0o777;
 
-/** Signs in with plain fetch; returns the session cookie's value (`<id>.<signature>`). */
-export async function signIn(url: string, username = 'admin', password = ADMIN_PASSWORD, headers: Record<string, string> = {}): Promise<{ session: string; setCookies: string[]; headers: Headers }> {
-  const page = await fetch(`${url}/login`, { headers });
-  const csrfCookie = cookieOf(page.headers.getSetCookie(), 'xport_csrf') ?? '';
-  const res = await fetch(`${url}/login`, {
-    method: 'POST', redirect: 'manual',
-    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', cookie: `xport_csrf=${encodeURIComponent(csrfCookie)}` },
-    body: new URLSearchParams({ _csrf: csrfOf(await page.text()), username, password }).toString(),
-  });
-  assert.equal(res.status, 303, 'signed in');
-  const session = cookieOf(res.headers.getSetCookie(), 'xport_session');
-  assert.ok(session);
-  return { session, setCookies: [...page.headers.getSetCookie(), ...res.headers.getSetCookie()], headers: res.headers };
-}
-
-const queueWith = (url: string, session: string) => fetch(`${url}/queue`, { redirect: 'manual', headers: { cookie: `xport_session=${encodeURIComponent(session)}` } });
 
 describe('files on the machine', () => {
   it('`xport serve` creates its data folder 0700 and the database, its WAL and shared memory and the key 0600', async () => {
