@@ -47,9 +47,10 @@ export function writePrivateFile(file: string, data: string | Buffer): void {
  * At start: the data folder 0700; the SQLite file, its companions and its backups (files named after
  * it in its folder), and the secret key file, 0600.
  */
-export function secureStorage(o: { dataDir: string; databaseUrl: string }, warn: Warn): void {
-  ensurePrivateDir(o.dataDir, warn);
+export function secureStorage(o: { dataDir: string; databaseUrl: string; secretKey?: string | undefined }, warn: Warn): void {
   const db = sqliteFile(o.databaseUrl);
+  // PostgreSQL with XPORT_SECRET_KEY set keeps nothing in the data folder: do not create one then.
+  if (db || !o.secretKey || fs.existsSync(o.dataDir)) ensurePrivateDir(o.dataDir, warn);
   const files = [path.join(o.dataDir, 'secret.key')];
   if (db) {
     ensurePrivateDir(path.dirname(db), warn);
