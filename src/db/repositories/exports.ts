@@ -232,6 +232,11 @@ export class ExportsRepository {
     return row ?? null;
   }
 
+  /** Records the date sent to Xero where the lock-date policy moved it (null: the source date was sent). */
+  async setXeroDates(updates: Array<{ id: number; date: string | null }>): Promise<void> {
+    for (const u of updates) await this.db.updateTable('exports').set({ xero_date: u.date }).where('id', '=', u.id).execute();
+  }
+
   /** The total xport expects Xero to compute, shown beside Xero's own total. */
   async setDocumentTotal(documentId: number, total: string): Promise<void> {
     await this.db.updateTable('documents').set({ total }).where('id', '=', documentId).execute();

@@ -47,7 +47,10 @@ const DOCUMENTS_DESCRIPTION = [
 export function exportView(row: ExportRow & { reference?: string; doc_date?: string | null; total?: string | null }) {
   return {
     id: row.id, status: row.status, kind: row.kind, sourceId: row.source_id, revision: row.revision, reference: row.reference ?? null,
-    date: row.doc_date ?? null, total: row.total ?? null, error: row.last_error, errorCode: row.error_code, errorClass: row.error_class,
+    date: row.doc_date ?? null,
+    // The date sent to Xero: another than `date` when the lock-date policy moved it.
+    xeroDate: row.xero_date ?? (row.status === 'exported' ? row.doc_date ?? null : null), dateMoved: row.xero_date !== null && row.xero_date !== row.doc_date,
+    total: row.total ?? null, error: row.last_error, errorCode: row.error_code, errorClass: row.error_class,
     actionRequired: row.action_required, reason: row.wait_reason, xeroId: row.xero_id, xeroNumber: row.xero_number, xeroTotal: row.xero_total,
     attempts: row.attempts, nextAttemptAt: row.status === 'queued' ? row.next_attempt_at : null, createdAt: row.created_at,
     updatedAt: row.updated_at, exportedAt: row.exported_at,
