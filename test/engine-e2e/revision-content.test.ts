@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { parseDocumentsRequest } from '../../src/domain/documents';
 import { databaseKinds } from '../helpers/databases';
 import { startHarness, type Harness } from '../helpers/harness';
 import { assertExported, customer, exportOf, invoiceLine, post, salesInvoice, xeroList } from './helpers';
@@ -93,6 +94,27 @@ for (const kind of databaseKinds()) {
       assert.equal(Number(invoices[0]?.Total), 114.71); // 5 × 19.95 = 99.75 + 15% GST
       const lines = invoices[0]?.LineItems as Array<{ Description: string; Quantity: number }>;
       assert.deepEqual(lines.map((l) => [l.Description, Number(l.Quantity)]), [['WIDGET - Widget, corrected', 5]]);
+    });
+
+    test('a revision stored before content hashes were kept is compared by its payload', async () => {
+      const doc = salesInvoice('SO-RC-OLD', 'CUST-RC', { revision: 1 });
+      const parsed = parseDocumentsRequest(doc);
+      assert.ok(parsed.ok);
+      const t = new Date().toISOString();
+      const { id } = await h.rt.store.db.insertInto('documents').values({ tenant_id: h.tenantId, kind: 'sales_invoice', source_id: 'SO-RC-OLD', revision: 1, payload: JSON.stringify(parsed.documents[0]), reference: 'SO-RC-OLD', doc_date: null, total: null, received_at: t })
+        .returning('id').executeTakeFirstOrThrow();
+      await h.rt.store.db.insertInto('exports').values({ tenant_id: h.tenantId, document_id: id, kind: 'sales_invoice', source_id: 'SO-RC-OLD', revision: 1, status: 'skipped', wait_reason: null, attempts: 0, next_attempt_at: t, xero_id: null, needs_reconcile: 0, created_at: t, updated_at: t }).execute();
+      const [same] = await posted(h, { ...doc, revision: undefined });
+      assert.deepEqual([same?.revision, same?.duplicate], [1, true]);
+      assert.equal((await postRaw(h, { ...doc, reference: 'changed' })).status, 409);
+    });
+
+    test('the API description explains revisions', async () => {
+      const res = await h.api('GET', '/api/v1/openapi.json');
+      const spec = res.json as { paths: Record<string, Record<string, { description?: string }>> };
+      const description = spec.paths['/api/v1/documents']?.post?.description ?? '';
+      assert.match(description, /revision_conflict/);
+      assert.match(description, /Without `revision`: xport numbers revisions from the content/);
     });
 
     test('two posts of one sourceId at once never make the same revision twice', async () => {
