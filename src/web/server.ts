@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import type { Runtime } from '../app/runtime';
 import { apiRoutes } from './api/routes';
 import { HttpError, errorBody } from './errors';
+import { acceptEmptyJsonBodies } from './json-body';
 import { createMetrics } from './metrics';
 import { metricsRoutes } from './metrics-routes';
 import { noStore } from './no-store';
@@ -27,6 +28,7 @@ export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
   app.addHook('onSend', async (req, reply) => {
     if (req.protocol === 'https') reply.header('strict-transport-security', `max-age=${HSTS_MAX_AGE_S}`);
   });
+  acceptEmptyJsonBodies(app);
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.details));
     const e = err as { statusCode?: number; code?: string; message: string; validation?: unknown };
