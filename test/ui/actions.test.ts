@@ -130,10 +130,10 @@ describe('web UI actions', () => {
     await page.goto('/queue');
     await Promise.all([page.waitForURL(/confirm\?action=retry-all/), page.click('a:has-text("Export All")')]);
     const failed = (await rig.rt.queue.status(TENANT.id)).failed;
-    assert.match(await page.textContent('.confirm') ?? '', new RegExp(`All ${failed} failed exports will be queued`));
-    await page.click('button:has-text("Yes, export all")');
+    assert.match(await page.textContent('.confirm') ?? '', new RegExp(`This queues all ${failed} failed exports`));
+    await page.click('button:has-text("Yes, export these")');
     await page.waitForSelector('#bulk-results');
-    assert.equal(await page.locator('#bulk-results tbody tr[data-result=ok]').count(), failed);
+    assert.equal(await page.locator('#bulk-results tbody tr[data-state=queued]').count(), failed);
     assert.equal((await rig.rt.queue.status(TENANT.id)).failed, 0);
 
     await fail(rig.rt, extra);
@@ -141,9 +141,9 @@ describe('web UI actions', () => {
     await page.click('a:has-text("Cancel")');
     assert.equal((await rig.rt.queue.status(TENANT.id)).failed, 3);
     await page.goto('/queue/confirm?action=delete-all');
-    await page.click('button:has-text("Yes, delete all")');
+    await page.click('button:has-text("Yes, delete these")');
     await page.waitForSelector('#bulk-results');
-    assert.equal(await page.locator('#bulk-results tbody tr[data-result=ok]').count(), 3);
+    assert.equal(await page.locator('#bulk-results tbody tr[data-state=deleted]').count(), 3);
     for (const id of extra) assert.equal(await statusOf(rig.rt, id), null);
     await page.goto('/queue');
     assert.match(await page.textContent('#failed') ?? '', /Failed Xero Exports\s*0/);

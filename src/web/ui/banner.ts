@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../app/runtime';
 import type { StatusSummary } from '../../engine/service';
+import { retryOutcome } from './export-outcome';
 import { count } from './format';
 import { currentTenant } from './context';
 import { html, type Html } from './html';
@@ -40,7 +41,12 @@ export async function bannerFor(rt: Runtime, tenantId: string | null): Promise<H
 interface Client {
   tenantId: string | null;
   reply: FastifyReply;
+  /** The page lists exports whose outcome it shows live (the Export All result page). */
+  exports: boolean;
 }
+
+/** Events after which an export's outcome may have changed. */
+const EXPORT_EVENTS = ['export.exported', 'export.failed', 'export.retry_scheduled', 'export.waiting'] as const;
 
 export class BannerBroadcaster {
   private readonly clients = new Set<Client>();
@@ -50,6 +56,8 @@ export class BannerBroadcaster {
 
   constructor(private readonly rt: Runtime) {
     for (const e of EVENTS) this.unsubscribe.push(rt.bus.on(e, (p) => this.schedule(p.tenantId)));
+    for (const e of EXPORT_EVENTS) this.unsubscribe.push(rt.bus.on(e, (p) => this.pushOutcome(p.tenantId, p.exportId)));
+    this.unsubscribe.push(rt.bus.on('export.action', (p) => { for (const id of p.exportIds.slice(0, 500)) void this.pushOutcome(p.tenantId, id); }));
   }
 
   /** Streams banner updates to one page until it goes away. */
@@ -58,7 +66,7 @@ export class BannerBroadcaster {
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     reply.raw.write('retry: 3000\n\n');
-    const client: Client = { tenantId: tenant?.id ?? null, reply };
+    const client: Client = { tenantId: tenant?.id ?? null, reply, exports: (req.query as Record<string, unknown> | undefined)?.exports === '1' };
     this.clients.add(client);
     this.heartbeat ??= setInterval(() => this.clients.forEach((c) => c.reply.raw.write(': keep-alive\n\n')), HEARTBEAT_MS);
     req.raw.on('close', () => this.detach(client));
@@ -85,6 +93,19 @@ export class BannerBroadcaster {
     if (targets.length === 0) return;
     const data = (await bannerFor(this.rt, tenantId)).value.replace(/\s*\n\s*/g, ' ');
     for (const c of targets) c.reply.raw.write(`event: banner\ndata: ${data}\n\n`);
+  }
+
+  /** Sends one export's current outcome to the pages that follow exports: `{"id","state","text"}`. */
+  private async pushOutcome(tenantId: string, exportId: number): Promise<void> {
+    const targets = [...this.clients].filter((c) => c.exports && c.tenantId === tenantId);
+    if (targets.length === 0) return;
+    try {
+      const outcome = retryOutcome(await this.rt.store.exports.get(tenantId, exportId));
+      const data = JSON.stringify({ id: exportId, ...outcome });
+      for (const c of targets) c.reply.raw.write(`event: export\ndata: ${data}\n\n`);
+    } catch (err) {
+      this.rt.logger.error({ err }, 'export update failed');
+    }
   }
 
   close(): void {

@@ -31,7 +31,7 @@ async function attemptsTable(ctx: PageContext, exportId: number | null): Promise
   const attempts = exportId ? await ctx.rt.store.exports.attempts(exportId) : [];
   if (attempts.length === 0) return emptyState('No attempts yet', 'Nothing has been sent to Xero for this document.');
   return html`<div class="table-wrap"><table class="grid" id="attempts-grid"><thead><tr><th scope="col">#</th><th scope="col">Started</th><th scope="col">Outcome</th><th scope="col">HTTP</th><th scope="col">Error</th><th scope="col">Correlation id</th></tr></thead>
-<tbody>${attempts.map((a) => html`<tr><td data-label="#">${a.attempt_no}</td><td data-label="Started" class="nowrap">${time(a.started_at)}</td><td data-label="Outcome">${a.outcome ?? 'unfinished'}</td>
+<tbody>${attempts.map((a) => html`<tr><td data-label="#">${a.attempt_no}</td><td data-label="Started" class="nowrap">${time(a.started_at, 'datetime', ctx.tz)}</td><td data-label="Outcome">${a.outcome ?? 'unfinished'}</td>
 <td data-label="HTTP">${a.http_status ?? '—'}</td><td data-label="Error" class="error-text">${a.error ?? ''}</td><td data-label="Correlation id" class="mono small">${a.correlation_id ?? ''}</td></tr>`)}</tbody></table></div>`;
 }
 
@@ -39,7 +39,7 @@ async function logTable(ctx: PageContext, tenantId: string, exportId: number | n
   const res = exportId ? await ctx.rt.store.log.search({ tenantId, exportId, limit: 100 }) : { entries: [] };
   if (res.entries.length === 0) return emptyState('No log entries', 'Log entries about this document appear here.');
   return html`<div class="table-wrap"><table class="grid" id="doc-log-grid"><thead><tr><th scope="col">Time</th><th scope="col">Level</th><th scope="col">Details</th></tr></thead>
-<tbody>${res.entries.map((e) => html`<tr><td data-label="Time" class="nowrap"><a href="/log/${e.id}">${time(e.at)}</a></td><td data-label="Level">${e.level === 'error' ? 'Error' : 'Info'}</td><td data-label="Details">${e.message}</td></tr>`)}</tbody></table></div>`;
+<tbody>${res.entries.map((e) => html`<tr><td data-label="Time" class="nowrap"><a href="/log/${e.id}">${time(e.at, 'datetime', ctx.tz)}</a></td><td data-label="Level">${e.level === 'error' ? 'Error' : 'Info'}</td><td data-label="Details">${e.message}</td></tr>`)}</tbody></table></div>`;
 }
 
 export async function documentDetail(ctx: PageContext, tenantId: string, doc: Doc, repo: DocumentsViewRepository): Promise<Html> {
@@ -55,12 +55,12 @@ ${exportRow.action_required ? html`<p><strong>Action Required</strong>: ${export
   return html`<section class="card"><div class="section-head"><h2>Export</h2>${actions(ctx, doc)}</div>${problem}
 ${exportRow?.status === 'waiting' ? html`<div class="alert alert-warn">Waiting: ${exportRow.wait_reason ?? ''}</div>` : ''}
 <dl class="facts"><dt>Kind</dt><dd>${kindLabel(doc.kind)}</dd><dt>Source id</dt><dd class="mono">${doc.source_id}</dd><dt>Revision</dt><dd>${doc.revision}</dd>
-<dt>Date</dt><dd>${doc.doc_date ?? '—'}</dd><dt>Received</dt><dd>${time(doc.received_at)}</dd><dt>Status</dt><dd>${statusBadge(doc.status)}</dd>
+<dt>Date</dt><dd>${doc.doc_date ?? '—'}</dd><dt>Received</dt><dd>${time(doc.received_at, 'datetime', ctx.tz)}</dd><dt>Status</dt><dd>${statusBadge(doc.status)}</dd>
 <dt>Attempts</dt><dd>${doc.attempts ?? 0}</dd><dt>In Xero</dt><dd>${xeroLink(doc.kind, doc.xero_id, doc.xero_number ?? doc.xero_id, isRealXero(ctx.rt.config.xero.apiUrl))}</dd>
-${exportRow?.exported_at ? html`<dt>Exported</dt><dd>${time(exportRow.exported_at)}</dd>` : ''}</dl>
+${exportRow?.exported_at ? html`<dt>Exported</dt><dd>${time(exportRow.exported_at, 'datetime', ctx.tz)}</dd>` : ''}</dl>
 <table class="grid totals"><thead><tr><th scope="col" class="num">Total</th><th scope="col" class="num">Xero's total</th></tr></thead><tbody><tr>${totalCell(doc, settingsOf(ctx.tenant?.settings), ref)}</tr></tbody></table></section>
 <section class="card"><h2>Attempts</h2>${await attemptsTable(ctx, doc.export_id)}</section>
 <section class="card"><h2>Connection Log</h2>${await logTable(ctx, tenantId, doc.export_id)}</section>
-${revisions.length > 1 ? html`<section class="card"><h2>Revisions</h2><ul>${revisions.map((r) => html`<li><a href="/documents/${r.id}">Revision ${r.revision}</a> received ${time(r.received_at)}${r.id === doc.id ? ' (this one)' : ''}</li>`)}</ul></section>` : ''}
+${revisions.length > 1 ? html`<section class="card"><h2>Revisions</h2><ul>${revisions.map((r) => html`<li><a href="/documents/${r.id}">Revision ${r.revision}</a> received ${time(r.received_at, 'datetime', ctx.tz)}${r.id === doc.id ? ' (this one)' : ''}</li>`)}</ul></section>` : ''}
 <section class="card"><details><summary>Document as received</summary><pre class="code">${pretty}</pre></details></section>`;
 }

@@ -17,8 +17,8 @@ function levelBadge(level: string): Html {
   return html`<span class="badge badge-${level === 'error' ? 'failed' : 'info'}">${level === 'error' ? 'Error' : 'Info'}</span>`;
 }
 
-function entryRow(e: LogEntry): Html {
-  return html`<tr><td data-label="Time" class="nowrap"><a href="/log/${e.id}">${time(e.at)}</a></td><td data-label="Level">${levelBadge(e.level)}</td>
+function entryRow(e: LogEntry, tz: string): Html {
+  return html`<tr><td data-label="Time" class="nowrap"><a href="/log/${e.id}">${time(e.at, 'datetime', tz)}</a></td><td data-label="Level">${levelBadge(e.level)}</td>
 <td data-label="Event" class="mono small">${e.event}</td><td data-label="Details">${e.message}</td></tr>`;
 }
 
@@ -42,11 +42,11 @@ const DETAIL_LABELS: Record<string, string> = {
   code: 'Error code', class: 'Error class', action: 'Action required', xeroId: 'Xero id', kind: 'Kind', size: 'Elements sent',
 };
 
-async function detailPage(rt: Runtime, e: LogEntry): Promise<Html> {
+async function detailPage(rt: Runtime, e: LogEntry, tz: string): Promise<Html> {
   const doc = e.exportId ? await rt.store.exports.get(e.tenantId ?? '', e.exportId) : null;
   const details = Object.entries(e.details ?? {});
   return html`<section class="card"><dl class="facts">
-<dt>Time</dt><dd>${time(e.at)}</dd><dt>Level</dt><dd>${levelBadge(e.level)}</dd><dt>Event</dt><dd class="mono">${e.event}</dd>
+<dt>Time</dt><dd>${time(e.at, 'datetime', tz)}</dd><dt>Level</dt><dd>${levelBadge(e.level)}</dd><dt>Event</dt><dd class="mono">${e.event}</dd>
 <dt>Message</dt><dd>${e.message}</dd>
 <dt>Document</dt><dd>${doc ? html`<a href="/documents/${doc.document_id}">${e.documentRef ?? doc.source_id}</a>` : e.documentRef ?? html`<span class="muted">—</span>`}</dd>
 ${e.actor ? html`<dt>By</dt><dd>${e.actor}</dd>` : ''}
@@ -66,7 +66,7 @@ export function logRoutes(app: FastifyInstance, rt: Runtime): void {
     const table = res.entries.length === 0
       ? emptyState(level !== 'all' || q ? 'No log entries match' : 'The log is empty', level !== 'all' || q ? html`<a href="/log">Clear the filters</a>` : `Exports, contact syncs, connection events and pauses of the last ${days} days appear here.`)
       : html`<div class="table-wrap"><table class="grid" id="log-grid"><thead><tr><th scope="col">Time</th><th scope="col">Level</th><th scope="col">Event</th><th scope="col">Details</th></tr></thead>
-<tbody>${res.entries.map(entryRow)}</tbody></table></div>`;
+<tbody>${res.entries.map((e) => entryRow(e, ctx.tz))}</tbody></table></div>`;
     const pager = html`<nav class="pager" aria-label="Pages">${qs.before ? html`<a class="btn" href="${urlWith('/log', { level, q })}">← Newest</a>` : ''}
 ${res.nextCursor ? html`<a class="btn" rel="next" href="${urlWith('/log', { level, q, before: res.nextCursor })}">Older →</a>` : ''}</nav>`;
     const body = html`<section class="card">${filterForm(level, q, days)}${table}${pager}</section>`;
@@ -78,6 +78,6 @@ ${res.nextCursor ? html`<a class="btn" rel="next" href="${urlWith('/log', { leve
     const id = positiveInt((req.params as Record<string, unknown>).id);
     const entry = id ? await rt.store.log.get(id) : null;
     if (!entry || (entry.tenantId !== null && entry.tenantId !== ctx.tenant?.id)) throw new HttpError(404, 'not_found', 'This log entry does not exist, or belongs to another organisation.');
-    return reply.type('text/html; charset=utf-8').send(await page(ctx, 'Connection Log entry', await detailPage(rt, entry)));
+    return reply.type('text/html; charset=utf-8').send(await page(ctx, 'Connection Log entry', await detailPage(rt, entry, ctx.tz)));
   });
 }

@@ -78,12 +78,13 @@ ${ctx.canEdit ? html`<form method="post" action="/queue/groups/retry">${csrfFiel
 async function failedSection(ctx: PageContext, tenantId: string, f: FailedFilter, failedTotal: number, settingsRaw: unknown): Promise<Html> {
   const tabs = html`<div class="tabs" role="tablist"><a role="tab" href="${urlWith('/queue', { kind: f.kind, code: f.code, q: f.q })}#failed" aria-selected="${f.view === 'list'}">All failed exports</a>
 <a role="tab" href="/queue?view=groups#failed" aria-selected="${f.view === 'groups'}">Grouped by error</a></div>`;
-  const bulk = ctx.canEdit && failedTotal > 0 ? html`<div class="bulk"><a class="btn btn-primary" href="/queue/confirm?action=retry-all">Export All</a> <a class="btn btn-danger" href="/queue/confirm?action=delete-all">Delete All</a></div>` : '';
+  const filterParams = f.view === 'list' ? { kind: f.kind, code: f.code, q: f.q } : {};
+  const filtered = Boolean(filterParams.kind || filterParams.code || filterParams.q);
+  const bulk = ctx.canEdit && failedTotal > 0 ? html`<div class="bulk"><a class="btn btn-primary" href="${urlWith('/queue/confirm', { action: 'retry-all', ...filterParams })}">Export All${filtered ? ' shown' : ''}</a> <a class="btn btn-danger" href="${urlWith('/queue/confirm', { action: 'delete-all', ...filterParams })}">Delete All${filtered ? ' shown' : ''}</a></div>` : '';
   let content: Html;
   if (f.view === 'groups') content = groupsView(ctx, await ctx.rt.store.exports.failureGroups(tenantId), settingsRaw);
   else {
     const rows = await ctx.rt.queue.list(tenantId, ['failed'], { limit: PAGE_SIZE, beforeId: f.before, kinds: f.kind ? [f.kind] : undefined, errorCode: f.code, search: f.q });
-    const filtered = Boolean(f.kind || f.code || f.q);
     const last = rows[rows.length - 1];
     const pager = html`<nav class="pager" aria-label="Pages">${f.before ? html`<a class="btn" href="${urlWith('/queue', { kind: f.kind, code: f.code, q: f.q })}#failed">← First page</a>` : ''}
 ${rows.length === PAGE_SIZE && last ? html`<a class="btn" rel="next" href="${urlWith('/queue', { kind: f.kind, code: f.code, q: f.q, before: last.id })}#failed">Next page →</a>` : ''}</nav>`;

@@ -39,7 +39,7 @@ ${oauth ? html`<a class="btn btn-primary" href="/settings/xero/connect">Connect 
 <a class="btn" href="/settings/users">Users</a> <a class="btn" href="/settings/tokens">API tokens</a></div>` : '';
   return html`<section class="card" id="connection" aria-labelledby="connection-title"><h2 id="connection-title">Xero connection</h2><p>${appState}</p>
 ${ctx.tenants.length === 0 ? emptyState('No organisation connected', 'Configure a Xero app and press Reconnect.') : html`<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Organisation</th><th scope="col">State</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${rows}</tbody></table></div>`}
-${admin}<p class="muted small">Reference data (accounts, tax rates, tracking categories) ${ref.fetchedAt ? html`read from Xero ${time(ref.fetchedAt)}${ref.organisationName ? ` for ${ref.organisationName}` : ''}` : 'not read yet'}.</p>
+${admin}<p class="muted small">Reference data (accounts, tax rates, tracking categories) ${ref.fetchedAt ? html`read from Xero ${time(ref.fetchedAt, 'datetime', ctx.tz)}${ref.organisationName ? ` for ${ref.organisationName}` : ''}` : 'not read yet'}.</p>
 ${ctx.canEdit && ctx.tenant ? html`<form method="post" action="/settings/refresh">${csrfField(ctx)}<button class="btn">Refresh from Xero</button></form>` : ''}</section>`;
 }
 
