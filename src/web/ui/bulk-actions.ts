@@ -29,9 +29,10 @@ function isFiltered(f: FailedFilter): boolean {
   return Boolean(f.kind || f.code || f.q);
 }
 
-/** "sales invoices with the error "account code invalid" matching "SO-1"" */
-export function filterWords(f: FailedFilter): string {
-  const parts = [f.kind ? `${kindLabel(f.kind).toLowerCase()}s` : 'failed exports'];
+/** "sales invoices with the error "account code invalid" matching "SO-1"" (singular for one). */
+export function filterWords(f: FailedFilter, n = 2): string {
+  const noun = f.kind ? kindLabel(f.kind).toLowerCase() : 'failed export';
+  const parts = [n === 1 ? noun : `${noun}s`];
   if (f.code) parts.push(`with the error "${f.code.replace(/_/g, ' ')}"`);
   if (f.q) parts.push(`matching "${f.q}"`);
   return parts.join(' ');
@@ -54,7 +55,7 @@ function hiddenFilter(f: FailedFilter): Html {
 
 function confirmBody(csrf: string, action: BulkAction, f: FailedFilter, n: number, all: number): Html {
   const retry = action === 'retry-all';
-  const which = isFiltered(f) ? html`the <strong>${count(n)}</strong> ${filterWords(f)} that the filter shows (of ${plural(all, 'failed export')})` : html`all <strong>${plural(n, 'failed export')}</strong>`;
+  const which = isFiltered(f) ? html`the <strong>${count(n)}</strong> ${filterWords(f, n)} that the filter shows (of ${plural(all, 'failed export')})` : html`all <strong>${plural(n, 'failed export')}</strong>`;
   const back = `${urlWith('/queue', { kind: f.kind, code: f.code, q: f.q })}#failed`;
   return html`<section class="card confirm"><h2>${retry ? 'Export All' : 'Delete All'}: are you sure?</h2>
 <p>${retry ? html`This queues ${which} to be sent to Xero again. Those whose cause is not fixed will fail again.`
@@ -79,7 +80,7 @@ async function run(rt: Runtime, action: BulkAction, req: FastifyRequest, reply: 
     done.forEach((id) => changed.add(id));
   }
   for (const i of items) i.changed = changed.has(i.id);
-  const result: BulkResult = { tenantId, action, at: new Date().toISOString(), filter: isFiltered(f) ? filterWords(f) : '', total: items.length, changed: changed.size, items: items.slice(0, LISTED) };
+  const result: BulkResult = { tenantId, action, at: new Date().toISOString(), filter: isFiltered(f) ? filterWords(f, items.length) : '', total: items.length, changed: changed.size, items: items.slice(0, LISTED) };
   const token = randomUUID();
   await rt.store.kv.set(`bulk:${token}`, JSON.stringify(result));
   await rt.store.kv.deleteOlder('bulk:', new Date(Date.now() - KEEP_RESULTS_MS));

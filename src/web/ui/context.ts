@@ -6,6 +6,7 @@ import type { User } from '../../db/repositories/users';
 import { currentUser, takeFlash } from '../auth/session';
 import { HttpError } from '../errors';
 import { timeZoneFor } from './cached-reference';
+import type { Html } from './html';
 
 export interface PageContext {
   rt: Runtime;
@@ -18,6 +19,8 @@ export interface PageContext {
   canEdit: boolean;
   /** The organisation's time zone (IANA): every time on the page is shown in it. */
   tz: string;
+  /** A message shown inside one section of the page (where the person pressed Save) instead of at the top. */
+  note?: { section: string; html: Html };
 }
 
 /** The session's organisation if it still exists, else the first one. */

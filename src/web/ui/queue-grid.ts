@@ -1,6 +1,6 @@
 /** Rows of the Failed Xero Exports grid with their actions, shared by the page and the htmx actions. */
 import type { ExportRow } from '../../db/schema';
-import { kindLabel } from './format';
+import { kindLabel, urlWith } from './format';
 import { html, type Html } from './html';
 
 export type FailedRow = ExportRow & { reference: string };
@@ -10,6 +10,15 @@ export const FAILED_COLUMNS = ['Failed Export', 'Exported Item', 'Export Error',
 function actionButton(row: FailedRow, action: 'retry' | 'delete' | 'skip', label: string, csrf: string, extra: Html | string = ''): Html {
   return html`<form method="post" action="/queue/exports/${row.id}/${action}" hx-post="/queue/exports/${row.id}/${action}" hx-target="closest tr" hx-swap="outerHTML" ${extra}>
 <input type="hidden" name="_csrf" value="${csrf}"><button class="btn btn-small ${action === 'retry' ? 'btn-primary' : action === 'delete' ? 'btn-danger' : ''}" aria-label="${label} ${row.reference}">${label}</button></form>`;
+}
+
+/** Failures fixed by linking the contact to the right Xero contact (a duplicate name, a merged contact). */
+const LINK_CODES = new Set(['contact_name_exists', 'name_not_unique', 'contact_archived']);
+
+function actionLink(row: FailedRow): Html {
+  if (!row.error_code || !LINK_CODES.has(row.error_code) || (row.kind !== 'customer' && row.kind !== 'supplier')) return html``;
+  const href = urlWith('/settings/contacts/pick', { kind: row.kind, sourceId: row.source_id, q: row.reference });
+  return html` <a class="fix-link" href="${href}">Choose the Xero contact for ${row.source_id} →</a>`;
 }
 
 export function failedRow(row: FailedRow, o: { csrf: string; canEdit: boolean }): Html {
@@ -23,7 +32,7 @@ export function failedRow(row: FailedRow, o: { csrf: string; canEdit: boolean })
 <td data-label="Failed Export">${kindLabel(row.kind)}</td>
 <td data-label="Exported Item"><a href="/documents/${row.document_id}">${ref}</a></td>
 <td data-label="Export Error" class="error-text">${row.last_error ?? ''}${row.attempts > 1 ? html` <span class="muted">(${row.attempts} attempts)</span>` : ''}</td>
-<td data-label="Action Required" class="action-text">${row.action_required ?? ''}</td>
+<td data-label="Action Required" class="action-text">${row.action_required ?? ''}${actionLink(row)}</td>
 ${actions}</tr>`;
 }
 

@@ -2,7 +2,10 @@
 import { ACCOUNT_ROLES } from '../../domain/documents';
 import type { OrgSettings } from '../../domain/settings';
 import type { XeroAccount, XeroTaxRate } from '../../domain/types';
+import type { ContactLink } from '../../db/repositories/contact-links';
+import type { XeroContactSummary } from '../../engine/contact-directory';
 import type { CachedReference } from './cached-reference';
+import { contactName, pickerHref } from './contact-picker';
 import type { PageContext } from './context';
 import { ROLE_LABELS } from './group-hints';
 import { html, type Html } from './html';
@@ -42,7 +45,7 @@ ${rows.map(([k, v], i) => html`<tr><td data-label="${keyLabel}"><input name="${p
 }
 
 function section(ctx: PageContext, id: string, title: string, intro: Html | string, fields: Html): Html {
-  return html`<section class="card" id="${id}" aria-labelledby="${id}-title"><h2 id="${id}-title">${title}</h2><p class="muted">${intro}</p>
+  return html`<section class="card" id="${id}" aria-labelledby="${id}-title"><h2 id="${id}-title">${title}</h2>${ctx.note?.section === id ? ctx.note.html : ''}<p class="muted">${intro}</p>
 <form method="post" action="/settings/${id}">${csrfField(ctx)}<fieldset ${ctx.canEdit ? '' : html`disabled`}>${fields}
 ${ctx.canEdit ? html`<div class="form-actions"><button class="btn btn-primary">Save ${title.toLowerCase()}</button></div>` : html`<p class="muted">Only an admin can change settings.</p>`}</fieldset></form></section>`;
 }
@@ -62,14 +65,19 @@ export function taxSection(ctx: PageContext, s: OrgSettings, ref: CachedReferenc
 <div><h3>Purchases</h3>${mapRows('purchases', 'Source tax code', Object.entries(s.taxMappings.purchases), tax)}</div></div>`);
 }
 
-export function contactsSection(ctx: PageContext, s: OrgSettings, linked: Array<{ contactKind: string; sourceId: string; xeroContactId: string; archived: boolean }>): Html {
-  const idInput = (name: string, value: string, label: string) => html`<input name="${name}" value="${value}" aria-label="${label}" placeholder="Xero ContactID" class="mono">`;
-  const found = linked.length === 0 ? '' : html`<h3>Links made by exports</h3><div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Kind</th><th scope="col">Code</th><th scope="col">Xero ContactID</th><th scope="col">State</th></tr></thead>
-<tbody>${linked.slice(0, 200).map((l) => html`<tr><td data-label="Kind">${l.contactKind}</td><td data-label="Code">${l.sourceId}</td><td data-label="Xero ContactID" class="mono small">${l.xeroContactId}</td>
-<td data-label="State">${l.archived ? html`<span class="badge badge-failed">archived in Xero</span>` : 'linked'}</td></tr>`)}</tbody></table></div>`;
-  return section(ctx, 'contacts', 'Contact links', 'Link a source customer or supplier to an existing Xero contact (for example after contacts were merged in Xero). A link here wins over the one found by exporting.',
-    html`<div class="two-col"><div><h3>Customers</h3>${mapRows('customer', 'Customer code', Object.entries(s.contactLinks.customer), idInput)}</div>
-<div><h3>Suppliers</h3>${mapRows('supplier', 'Supplier code', Object.entries(s.contactLinks.supplier), idInput)}</div></div>${found}`);
+type Names = Map<string, XeroContactSummary>;
+
+export function contactsSection(ctx: PageContext, s: OrgSettings, linked: ContactLink[], names: Names): Html {
+  const idInput = (name: string, value: string, label: string) => html`<input name="${name}" value="${value}" aria-label="${label}" placeholder="Xero contact URL or ContactID" class="mono">
+${value ? html`<span class="small contact-name">${contactName(ctx.rt, names.get(value.toLowerCase()), value)}</span>` : ''}`;
+  const pick = (kind: 'customer' | 'supplier', entries: Array<[string, string]>) => html`${mapRows(kind, kind === 'customer' ? 'Customer code' : 'Supplier code', entries, idInput)}
+${entries.length ? html`<p class="small">${entries.slice(0, 20).map(([k]) => html`<a href="${pickerHref(kind, k)}">Choose the Xero contact for ${k}</a> `)}</p>` : ''}`;
+  const found = linked.length === 0 ? '' : html`<h3>Links made by exports</h3><div class="table-wrap"><table class="grid" id="export-links"><thead><tr><th scope="col">Kind</th><th scope="col">Code</th><th scope="col">Xero contact</th><th scope="col">State</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead>
+<tbody>${linked.slice(0, 200).map((l) => html`<tr><td data-label="Kind">${l.contactKind === 'supplier' ? 'Supplier' : 'Customer'}</td><td data-label="Code">${l.sourceId}</td><td data-label="Xero contact">${contactName(ctx.rt, names.get(l.xeroContactId.toLowerCase()), l.xeroContactId)}</td>
+<td data-label="State">${l.archived ? html`<span class="badge badge-failed">archived in Xero</span>` : 'linked'}</td><td data-label="">${ctx.canEdit ? html`<a class="btn btn-small" href="${pickerHref(l.contactKind, l.sourceId)}">Change</a>` : ''}</td></tr>`)}</tbody></table></div>`;
+  return section(ctx, 'contacts', 'Contact links', html`Link a source customer or supplier to an existing Xero contact (for example after contacts were merged in Xero): <a href="/settings/contacts/pick">search Xero's contacts by name, email or account number</a>, or paste the contact's URL from Xero below. A link here wins over the one found by exporting.`,
+    html`<div class="two-col"><div><h3>Customers</h3>${pick('customer', Object.entries(s.contactLinks.customer))}</div>
+<div><h3>Suppliers</h3>${pick('supplier', Object.entries(s.contactLinks.supplier))}</div></div>${found}`);
 }
 
 const STATUS_KINDS = [['sales_invoice', 'Sales invoices'], ['sales_credit', 'Sales credits'], ['purchase_bill', 'Purchase bills'], ['supplier_credit', 'Supplier credits']] as const;

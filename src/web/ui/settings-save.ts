@@ -63,7 +63,7 @@ const FIELD_WORDS: Record<string, string> = {
   tracking: 'Tracking categories', sendCustomerCodeAsAccountNumber: 'Send customer code as account number',
 };
 
-function words(path: string): string {
+export function words(path: string): string {
   return path.split('.').map((p) => FIELD_WORDS[p] ?? (/^\d+$/.test(p) ? `row ${Number(p) + 1}` : p)).join(' → ');
 }
 

@@ -1,0 +1,82 @@
+/**
+ * Linking contacts against the real sandbox, in a real browser: a duplicate-name failure links
+ * straight to the picker for its row; the picker searches Xero's contacts by name and links one;
+ * a value that is not a Xero contact is refused in the settings form and in PATCH /api/v1/settings
+ * (a pasted Xero URL is accepted and kept as the ContactID); links made by exports show names.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHarness, type Harness } from '../helpers/harness';
+import { ADMIN_PASSWORD, CHROMIUM_FLAGS } from './helpers';
+
+async function signIn(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: url });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.fill('input[name=username]', 'admin');
+  await page.fill('input[name=password]', ADMIN_PASSWORD);
+  await Promise.all([page.waitForURL(/\/queue/), page.click('button:has-text("Sign in")')]);
+  return page;
+}
+
+describe('the contact picker', () => {
+  let h: Harness;
+  let browser: Browser;
+  let acmeId = '';
+  before(async () => {
+    h = await startHarness('sqlite', { env: { XPORT_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+    await h.api('POST', '/api/v1/documents', { documents: [{ kind: 'customer', sourceId: 'CUST-A', name: 'Picker Acme Ltd', email: 'ap@acme.test' }] });
+    await h.drain();
+    const found = (await h.xeroGet(`/Contacts?searchTerm=${encodeURIComponent('Picker Acme')}`)).Contacts as Array<{ ContactID: string }>;
+    acmeId = found[0]?.ContactID ?? '';
+    assert.ok(acmeId);
+  });
+  after(async () => {
+    await browser.close();
+    await h.close();
+  });
+
+  test('a duplicate-name failure links to the picker for its row; searching by name links the contact', { timeout: 90_000 }, async () => {
+    const res = await h.api('POST', '/api/v1/documents', { documents: [{ kind: 'customer', sourceId: 'CUST-B', name: 'Picker Acme Ltd' }] });
+    const exportId = (res.json as { documents: Array<{ exportId: number }> }).documents[0]?.exportId;
+    await h.drain();
+    const failed = (await h.api('GET', `/api/v1/exports/${exportId}`)).json as { status: string; errorCode: string };
+    assert.equal(failed.status, 'failed', JSON.stringify(failed));
+    const page = await signIn(browser, h.url);
+    await Promise.all([page.waitForURL(/\/settings\/contacts\/pick\?kind=customer&sourceId=CUST-B/), page.click('a:has-text("Choose the Xero contact for CUST-B")')]);
+    await page.waitForSelector('#contact-results');
+    assert.match(await page.textContent('#contact-results') ?? '', /Picker Acme Ltd/);
+    assert.doesNotMatch(await page.textContent('#contact-results') ?? '', new RegExp(acmeId));
+    await Promise.all([page.waitForURL(/saved=contacts/), page.click('button:has-text("Link CUST-B to this contact")')]);
+    assert.match(await page.textContent('#contacts #saved-note') ?? '', /Linked customer CUST-B to Picker Acme Ltd in Xero/);
+    const done = (await h.api('GET', `/api/v1/exports/${exportId}`)).json as { status: string };
+    assert.equal(done.status, 'exported');
+    assert.match(await page.textContent('#export-links') ?? '', /CUST-A\s*Picker Acme Ltd/);
+    await page.context().close();
+  });
+
+  test('a value that is not a Xero contact is refused in the form and in the API; a Xero URL is accepted', { timeout: 60_000 }, async () => {
+    const bad = await h.api('PATCH', '/api/v1/settings', { contactLinks: { customer: { 'CUST-X': 'not-a-guid' } } });
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(bad.json), /not-a-guid\\" is not a Xero contact/);
+    const unknown = await h.api('PATCH', '/api/v1/settings', { contactLinks: { customer: { 'CUST-X': '0b9a2a0e-1111-4222-8333-444455556666' } } });
+    assert.equal(unknown.status, 400);
+    assert.match(JSON.stringify(unknown.json), /is not a contact in this Xero organisation/);
+    const url = await h.api('PATCH', '/api/v1/settings', { contactLinks: { customer: { 'CUST-X': `https://go.xero.com/Contacts/View/${acmeId.toUpperCase()}` } } });
+    assert.equal(url.status, 200, JSON.stringify(url.json));
+    assert.equal((url.json as { contactLinks: { customer: Record<string, string> } }).contactLinks.customer['CUST-X'], acmeId.toLowerCase());
+
+    const page = await signIn(browser, h.url);
+    await page.goto('/settings#contacts');
+    assert.match(await page.textContent('#contacts') ?? '', /CUST-X[\s\S]*Picker Acme Ltd/);
+    await page.fill('#contacts input[name=customer_key] >> nth=1', 'CUST-Y');
+    await page.fill('#contacts input[name=customer_value] >> nth=1', 'not-a-guid');
+    await Promise.all([page.waitForLoadState('load'), page.click('#contacts button:has-text("Save")')]);
+    assert.match(await page.textContent('#settings-errors') ?? '', /CUST-Y: "not-a-guid" is not a Xero contact/);
+    const settings = (await h.api('GET', '/api/v1/settings')).json as { contactLinks: { customer: Record<string, string> } };
+    assert.equal(settings.contactLinks.customer['CUST-Y'], undefined);
+    await page.context().close();
+  });
+});
