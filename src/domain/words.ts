@@ -20,8 +20,9 @@ export function money(value: string | number | null | undefined): string {
   try {
     const d = new Decimal(value);
     if (!d.isFinite()) return String(value);
-    const [int = '0', frac = '00'] = d.abs().toFixed(2, Decimal.ROUND_HALF_UP).split('.');
-    return `${d.isNegative() && !d.isZero() ? '-' : ''}${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+    const rounded = d.toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    const [int = '0', frac = '00'] = rounded.abs().toFixed(2).split('.');
+    return `${rounded.isNegative() && !rounded.isZero() ? '-' : ''}${int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
   } catch {
     return String(value);
   }
@@ -52,7 +53,8 @@ export function timeZoneOf(xeroOrIana: string | null | undefined): string {
 
 function parts(d: Date, timeZone: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const p of new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true }).formatToParts(d)) {
+  // en-GB for "2 Dec 2026", and the 12-hour clock that starts at 12 (not 0) after midnight.
+  for (const p of new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', hourCycle: 'h12' }).formatToParts(d)) {
     out[p.type] = p.value;
   }
   return out;

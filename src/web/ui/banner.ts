@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../app/runtime';
 import type { StatusSummary } from '../../engine/service';
 import { retryOutcome } from './export-outcome';
-import { count } from './format';
+import { timeZoneFor } from './cached-reference';
+import { count, time } from './format';
 import { currentTenant } from './context';
 import { html, type Html } from './html';
 
@@ -16,26 +17,26 @@ const HEARTBEAT_MS = 25_000;
 const EVENTS = ['queue.changed', 'export.failed', 'export.exported', 'tenant.paused', 'tenant.resumed'] as const;
 
 /** "Xero daily limit reached" for a rate-limit pause; the engine's own reason otherwise. */
-function pauseText(p: StatusSummary['paused'][number]): Html {
+function pauseText(p: StatusSummary['paused'][number], tz: string): Html {
   const what = p.code === 'rate_limit_day' ? 'Xero daily limit reached'
     : p.code?.startsWith('rate_limit') ? 'Xero rate limit reached' : p.reason || 'Exports paused';
-  const until = p.until ? html`, resumes at <time datetime="${p.until}" data-local="time">${p.until.slice(11, 16)} UTC</time>` : html`, until it is lifted`;
+  const until = p.until ? html`, resumes at ${time(p.until, 'when', tz)}` : html`, until it is lifted`;
   return html`<span class="banner-note banner-pause" data-testid="banner-pause">${p.tenantName}: ${what}${until}</span>`;
 }
 
-export function renderBanner(s: StatusSummary | null): Html {
-  if (!s) return html`<div id="banner" class="banner" role="status" aria-live="polite">Xero Export Queue: no Xero organisation is connected yet. <a href="/settings#connection">Connect one in Settings</a></div>`;
+export function renderBanner(s: StatusSummary | null, tz = 'UTC'): Html {
+  if (!s) return html`<div id="banner" class="banner" role="status" aria-live="polite">Xero Export Queue: no Xero organisation is connected yet. <a href="/settings#connection">Connect to Xero</a></div>`;
   const tone = s.disconnected.length > 0 || s.failed > 0 ? 'banner-alert' : s.paused.length > 0 ? 'banner-warn' : '';
   return html`<div id="banner" class="banner ${tone}" role="status" aria-live="polite" data-queued="${s.queued}" data-failed="${s.failed}">
-  <span class="banner-main">Xero Export Queue: <strong>${count(s.queued)}</strong> queued and <strong>${count(s.failed)}</strong> failed export(s)</span>
+  <span class="banner-main">Xero Export Queue: <strong>${count(s.queued)}</strong> in the queue and <strong>${count(s.failed)}</strong> failed ${s.failed === 1 ? 'export' : 'exports'}</span>
   <a class="banner-link" href="/queue#failed">View Failed Exports</a>
-  ${s.paused.map(pauseText)}
+  ${s.paused.map((p) => pauseText(p, tz))}
   ${s.disconnected.map((d) => html`<span class="banner-note banner-lost" data-testid="banner-lost">Connection to Xero lost for ${d.tenantName}: exports wait until it is reconnected. <a href="/settings#connection">Reconnect</a></span>`)}
 </div>`;
 }
 
 export async function bannerFor(rt: Runtime, tenantId: string | null): Promise<Html> {
-  return renderBanner(tenantId ? await rt.queue.status(tenantId) : null);
+  return renderBanner(tenantId ? await rt.queue.status(tenantId) : null, await timeZoneFor(rt, tenantId));
 }
 
 interface Client {

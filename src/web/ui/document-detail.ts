@@ -4,7 +4,7 @@ import { cachedReference, type CachedReference } from './cached-reference';
 import type { PageContext } from './context';
 import { expectedTotal } from './document-totals';
 import type { OrgSettings } from '../../domain/settings';
-import { isRealXero, kindLabel, statusBadge, time, xeroLink } from './format';
+import { isRealXero, kindLabel, money, statusBadge, time, xeroLink } from './format';
 import { settingsOf } from './group-hints';
 import { html, type Html } from './html';
 import { csrfField, emptyState } from './layout';
@@ -15,8 +15,8 @@ export function totalCell(row: DocumentListRow & { payload?: string }, settings:
   const expected = row.payload ? expectedTotal(row.payload, settings, ref) : null;
   const ours = row.total ?? expected?.total ?? null;
   const differs = ours !== null && row.xero_total !== null && Number(ours) !== Number(row.xero_total);
-  return html`<td data-label="Total" class="num">${ours ?? html`<span class="muted">—</span>`}${expected && !expected.exact && !row.total ? html`<span class="muted" title="a tax rate is not known yet"> ≈</span>` : ''}</td>
-<td data-label="Xero total" class="num ${differs ? 'mismatch' : ''}">${row.xero_total ?? html`<span class="muted">—</span>`}${differs ? html` <span class="badge badge-failed" title="Xero's total differs from the document's">differs</span>` : ''}</td>`;
+  return html`<td data-label="Total" class="num">${ours !== null ? money(ours) : html`<span class="muted">—</span>`}${expected && !expected.exact && !row.total ? html`<span class="muted" title="a tax rate is not known yet"> ≈</span>` : ''}</td>
+<td data-label="Xero total" class="num ${differs ? 'mismatch' : ''}">${row.xero_total !== null ? money(row.xero_total) : html`<span class="muted">—</span>`}${differs ? html` <span class="badge badge-failed" title="Xero's total differs from the document's">differs</span>` : ''}</td>`;
 }
 
 
@@ -27,12 +27,19 @@ function actions(ctx: PageContext, doc: Doc): Html {
   return html`<div class="inline-actions">${doc.status === 'failed' ? form('retry', 'Export again', 'btn-primary') : ''}${form('skip', 'Skip', '')}${doc.status === 'failed' ? form('delete', 'Delete from queue', 'btn-danger') : ''}</div>`;
 }
 
+/** In words: a refused element of a batch Xero answered with 200 is "refused by Xero", not "HTTP 200". */
+function attemptOutcome(outcome: string | null, status: number | null): string {
+  if (outcome === null) return 'unfinished (the answer never came back)';
+  if (outcome === 'ok') return 'accepted by Xero';
+  if (status === null) return 'not sent: Xero could not be reached';
+  return status < 300 ? 'refused by Xero' : `refused by Xero (HTTP ${status})`;
+}
+
 async function attemptsTable(ctx: PageContext, exportId: number | null): Promise<Html> {
   const attempts = exportId ? await ctx.rt.store.exports.attempts(exportId) : [];
   if (attempts.length === 0) return emptyState('No attempts yet', 'Nothing has been sent to Xero for this document.');
-  return html`<div class="table-wrap"><table class="grid" id="attempts-grid"><thead><tr><th scope="col">#</th><th scope="col">Started</th><th scope="col">Outcome</th><th scope="col">HTTP</th><th scope="col">Error</th><th scope="col">Correlation id</th></tr></thead>
-<tbody>${attempts.map((a) => html`<tr><td data-label="#">${a.attempt_no}</td><td data-label="Started" class="nowrap">${time(a.started_at, 'datetime', ctx.tz)}</td><td data-label="Outcome">${a.outcome ?? 'unfinished'}</td>
-<td data-label="HTTP">${a.http_status ?? '—'}</td><td data-label="Error" class="error-text">${a.error ?? ''}</td><td data-label="Correlation id" class="mono small">${a.correlation_id ?? ''}</td></tr>`)}</tbody></table></div>`;
+  return html`<div class="table-wrap"><table class="grid" id="attempts-grid"><thead><tr><th scope="col">#</th><th scope="col">Started</th><th scope="col">Outcome</th><th scope="col">Error</th><th scope="col">Correlation id</th></tr></thead>
+<tbody>${attempts.map((a) => html`<tr><td data-label="#">${a.attempt_no}</td><td data-label="Started" class="nowrap">${time(a.started_at, 'datetime', ctx.tz)}</td><td data-label="Outcome">${attemptOutcome(a.outcome, a.http_status)}</td><td data-label="Error" class="error-text">${a.error ?? ''}</td><td data-label="Correlation id" class="mono small">${a.correlation_id ?? ''}</td></tr>`)}</tbody></table></div>`;
 }
 
 async function logTable(ctx: PageContext, tenantId: string, exportId: number | null): Promise<Html> {
@@ -56,7 +63,7 @@ ${exportRow.action_required ? html`<p><strong>Action Required</strong>: ${export
 ${exportRow?.status === 'waiting' ? html`<div class="alert alert-warn">Waiting: ${exportRow.wait_reason ?? ''}</div>` : ''}
 <dl class="facts"><dt>Kind</dt><dd>${kindLabel(doc.kind)}</dd><dt>Source id</dt><dd class="mono">${doc.source_id}</dd><dt>Revision</dt><dd>${doc.revision}</dd>
 <dt>Date</dt><dd>${doc.doc_date ?? '—'}</dd><dt>Received</dt><dd>${time(doc.received_at, 'datetime', ctx.tz)}</dd><dt>Status</dt><dd>${statusBadge(doc.status)}</dd>
-<dt>Attempts</dt><dd>${doc.attempts ?? 0}</dd><dt>In Xero</dt><dd>${xeroLink(doc.kind, doc.xero_id, doc.xero_number ?? doc.xero_id, isRealXero(ctx.rt.config.xero.apiUrl))}</dd>
+<dt>Attempts</dt><dd>${doc.attempts ?? 0}</dd><dt>In Xero</dt><dd>${xeroLink(doc.kind, doc.xero_id, doc.xero_number ?? doc.reference, isRealXero(ctx.rt.config.xero.apiUrl))}</dd>
 ${exportRow?.exported_at ? html`<dt>Exported</dt><dd>${time(exportRow.exported_at, 'datetime', ctx.tz)}</dd>` : ''}</dl>
 <table class="grid totals"><thead><tr><th scope="col" class="num">Total</th><th scope="col" class="num">Xero's total</th></tr></thead><tbody><tr>${totalCell(doc, settingsOf(ctx.tenant?.settings), ref)}</tr></tbody></table></section>
 <section class="card"><h2>Attempts</h2>${await attemptsTable(ctx, doc.export_id)}</section>

@@ -43,13 +43,16 @@ const XERO_PATHS: Record<string, (id: string) => string> = {
   journal: (id) => `Journal/View.aspx?invoiceID=${id}`,
 };
 
-/** A link to the object in Xero's web app; against a sandbox there is no web app, so the id alone. */
+/**
+ * A Xero object by its name or number, never its GUID (kept in the tooltip), with an "Open in Xero"
+ * link to Xero's web app; against a sandbox there is no web app, so the name alone.
+ */
 export function xeroLink(kind: string, xeroId: string | null, label: string | null, realXero: boolean): Html {
   if (!xeroId) return html`<span class="muted">—</span>`;
   const path = XERO_PATHS[kind];
-  const text = label ?? `${xeroId.slice(0, 8)}…`;
-  if (!realXero || !path) return html`<span class="mono" title="${xeroId}">${text}</span>`;
-  return html`<a href="${`https://go.xero.com/${path(encodeURIComponent(xeroId))}`}" target="_blank" rel="noopener noreferrer" title="${xeroId}">${text}</a>`;
+  const text = html`<span title="${xeroId}">${label ?? 'in Xero'}</span>`;
+  if (!realXero || !path) return text;
+  return html`${text} <a class="small" href="${`https://go.xero.com/${path(encodeURIComponent(xeroId))}`}" target="_blank" rel="noopener noreferrer">Open in Xero</a>`;
 }
 
 export function isRealXero(apiUrl: string): boolean {

@@ -37,13 +37,15 @@ function connectionSection(ctx: PageContext, ref: CachedReference): Html {
 <td data-label="State">${state}${paused ? html`<div class="small">${t.pauseReason ?? ''}</div>` : ''}</td>
 <td data-label="">${current ? '' : html`<form method="post" action="/settings/organisation">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${t.id}"><input type="hidden" name="next" value="/settings"><button class="btn btn-small">Use this organisation</button></form>`}</td></tr>`;
   });
-  const admin = ctx.canEdit && ctx.tenant ? html`<div class="inline-actions">
-<form method="post" action="/settings/connection/sync">${csrfField(ctx)}<button class="btn" ${app.clientId ? '' : html`disabled`}>Reconnect and refresh organisations</button></form>
-${ctx.tenant.status === 'active' ? html`<form method="post" action="${oauth ? '/settings/xero/disconnect' : '/settings/connection/disconnect'}">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${ctx.tenant.id}"><button class="btn btn-danger">Disconnect ${ctx.tenant.name}</button></form>` : ''}
-${oauth ? html`<a class="btn btn-primary" href="/settings/xero/connect">Connect to Xero</a>` : ''}
-<a class="btn" href="/settings/users">Users</a> <a class="btn" href="/settings/tokens">API tokens</a></div>` : '';
+  const connect = oauth && ctx.canEdit ? html`<a class="btn btn-primary" href="/settings/xero/connect">Connect to Xero</a>` : '';
+  const admin = ctx.canEdit ? html`<div class="inline-actions">${connect}
+${oauth && ctx.tenants.length === 0 ? '' : html`<form method="post" action="/settings/connection/sync">${csrfField(ctx)}<button class="btn" ${app.clientId ? '' : html`disabled`}>${ctx.tenants.length ? 'Reconnect and refresh organisations' : 'Connect'}</button></form>`}
+${ctx.tenant?.status === 'active' ? html`<form method="post" action="${oauth ? '/settings/xero/disconnect' : '/settings/connection/disconnect'}">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${ctx.tenant.id}"><button class="btn btn-danger">Disconnect ${ctx.tenant.name}</button></form>` : ''}
+${ctx.tenant ? html`<a class="btn" href="/settings/users">Users</a> <a class="btn" href="/settings/tokens">API tokens</a>` : ''}</div>` : '';
+  const none = oauth ? 'Press Connect to Xero, sign in to Xero and choose the organisations xport may export to.'
+    : app.clientId ? 'Press Connect to read the organisation of this custom connection.' : 'Set XERO_CLIENT_ID and XERO_CLIENT_SECRET (and XERO_REDIRECT_URI for OAuth), restart xport, then connect here.';
   return html`<section class="card" id="connection" aria-labelledby="connection-title"><h2 id="connection-title">Xero connection</h2><p>${appState}</p>
-${ctx.tenants.length === 0 ? emptyState('No organisation connected', 'Configure a Xero app and press Reconnect.') : html`<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Organisation</th><th scope="col">State</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${rows}</tbody></table></div>`}
+${ctx.tenants.length === 0 ? emptyState('No organisation connected', none) : html`<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Organisation</th><th scope="col">State</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${rows}</tbody></table></div>`}
 ${admin}<p class="muted small">Reference data (accounts, tax rates, tracking categories) ${ref.fetchedAt ? html`read from Xero ${time(ref.fetchedAt, 'datetime', ctx.tz)}${ref.organisationName ? ` for ${ref.organisationName}` : ''}` : 'not read yet'}.</p>
 ${ctx.canEdit && ctx.tenant ? html`<form method="post" action="/settings/refresh">${csrfField(ctx)}<button class="btn">Refresh from Xero</button></form>` : ''}</section>`;
 }
@@ -168,7 +170,7 @@ export function settingsRoutes(app: FastifyInstance, rt: Runtime): void {
     const res = await syncConnections(rt);
     if (res.ok) for (const t of res.tenants) await rt.bus.emit('queue.changed', { tenantId: t.id });
     const tenantId = (await currentTenant(rt, req)).tenant?.id;
-    if (tenantId && res.ok) await logAction(rt, tenantId, `web:${user.username}`, 'connection.synced', `web:${user.username} reconnected: ${res.tenants.length} organisation(s) available`);
+    if (tenantId && res.ok) await logAction(rt, tenantId, `web:${user.username}`, 'connection.synced', `web:${user.username} reconnected: ${plural(res.tenants.length, 'organisation')} available`);
     setFlash(req, res.ok ? 'ok' : 'error', res.ok ? `Connected to ${plural(res.tenants.length, 'organisation')}: ${res.tenants.map((t) => t.name).join(', ')}.` : `Xero could not be reached: ${res.reason}`);
     return reply.redirect('/settings#connection', 303);
   });
