@@ -74,6 +74,22 @@ describe('the bookkeeper polish', () => {
     await context.close();
   });
 
+  test('drop-downs offer only the tax rates of their direction and the accounts of their role', async () => {
+    const { context, page } = await login(rig);
+    await page.goto('/settings#tax');
+    const values = async (selector: string) => page.locator(selector).locator('option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value).filter(Boolean));
+    const sales = await values('#tax select[name=sales_value] >> nth=0');
+    const purchases = await values('#tax select[name=purchases_value] >> nth=0');
+    assert.ok(sales.includes('OUTPUT2') && sales.includes('EXEMPTOUTPUT') && sales.includes('NONE'), sales.join());
+    assert.ok(!sales.includes('INPUT2') && !sales.includes('EXEMPTINPUT'), sales.join());
+    assert.ok(purchases.includes('INPUT2') && !purchases.includes('OUTPUT2') && !purchases.includes('EXEMPTOUTPUT'), purchases.join());
+    assert.deepEqual(await values('select[name=account_sales]'), ['200', '201']);
+    assert.deepEqual(await values('select[name=account_stock_on_hand]'), ['630']);
+    const cogs = await values('select[name=account_cogs]');
+    assert.ok(cogs.includes('310') && !cogs.includes('200') && !cogs.includes('630'), cogs.join());
+    await context.close();
+  });
+
   test('the log pages to Older and back to Newer', async () => {
     await rig.rt.store.log.append(Array.from({ length: 120 }, (_, i) => ({ tenantId: TENANT.id, level: 'info' as const, event: 'documents.ingested', message: `paging entry ${i}` })));
     const { context, page } = await login(rig);

@@ -1,5 +1,6 @@
 /** The sections of /settings as forms: account and tax mappings, contact links and engine options. */
-import { ACCOUNT_ROLES } from '../../domain/documents';
+import { accountSuits, rateSuits, type Direction } from '../../domain/choices';
+import { ACCOUNT_ROLES, type AccountRole } from '../../domain/documents';
 import type { OrgSettings } from '../../domain/settings';
 import type { XeroAccount, XeroTaxRate } from '../../domain/types';
 import type { ContactLink } from '../../db/repositories/contact-links';
@@ -17,22 +18,26 @@ function option(value: string, label: string, selected: boolean): Html {
   return html`<option value="${value}" ${selected ? html`selected` : ''}>${label}</option>`;
 }
 
-export function accountSelect(name: string, current: string, accounts: XeroAccount[], label: string, allowEmpty = false): Html {
+/** Only the accounts Xero accepts for the role (src/domain/choices.ts); a current value that is not one stays visible, marked. */
+export function accountSelect(name: string, current: string, accounts: XeroAccount[], label: string, role: AccountRole, allowEmpty = false): Html {
   if (accounts.length === 0) return html`<input name="${name}" value="${current}" aria-label="${label}" placeholder="Account code" maxlength="10">`;
-  const active = accounts.filter((a) => a.Status === 'ACTIVE' && a.Code);
+  const active = accounts.filter((a) => accountSuits(a, role));
   const known = active.some((a) => a.Code.toUpperCase() === current.toUpperCase());
   const classes = [...new Set(active.map((a) => a.Class))];
+  const exists = accounts.find((a) => a.Code.toUpperCase() === current.toUpperCase() && a.Status === 'ACTIVE');
   return html`<select name="${name}" aria-label="${label}">${allowEmpty ? option('', '—', current === '') : ''}
-${!known && current ? option(current, `${current} (not an active account in Xero)`, true) : ''}
+${!known && current ? option(current, exists ? `${current} — ${exists.Name} (not a ${ROLE_LABELS[role].toLowerCase()} account)` : `${current} (not an active account in Xero)`, true) : ''}
 ${classes.map((c) => html`<optgroup label="${c}">${active.filter((a) => a.Class === c).map((a) => option(a.Code, `${a.Code} — ${a.Name}`, a.Code.toUpperCase() === current.toUpperCase()))}</optgroup>`)}</select>`;
 }
 
-function taxSelect(name: string, current: string, rates: XeroTaxRate[], label: string): Html {
+/** Only the rates Xero lets apply in this direction (CanApplyToRevenue / CanApplyToExpenses). */
+function taxSelect(name: string, current: string, rates: XeroTaxRate[], label: string, direction: Direction): Html {
   if (rates.length === 0) return html`<input name="${name}" value="${current}" aria-label="${label}" placeholder="Xero tax type">`;
-  const active = rates.filter((r) => r.Status === 'ACTIVE');
+  const active = rates.filter((r) => rateSuits(r, direction));
   const known = active.some((r) => r.TaxType === current);
+  const exists = rates.some((r) => r.TaxType === current && r.Status === 'ACTIVE');
   return html`<select name="${name}" aria-label="${label}">${option('', '—', current === '')}
-${!known && current ? option(current, `${current} (not an active tax rate in Xero)`, true) : ''}
+${!known && current ? option(current, exists ? `${current} (not a ${direction === 'sales' ? 'sales' : 'purchase'} rate)` : `${current} (not an active tax rate in Xero)`, true) : ''}
 ${active.map((r) => option(r.TaxType, `${r.Name} (${r.TaxType}, ${Number(r.EffectiveRate)}%)`, r.TaxType === current))}</select>`;
 }
 
@@ -51,18 +56,18 @@ ${ctx.canEdit ? html`<div class="form-actions"><button class="btn btn-primary">S
 }
 
 export function accountsSection(ctx: PageContext, s: OrgSettings, ref: CachedReference): Html {
-  const roles = html`<div class="form-grid">${ACCOUNT_ROLES.map((r) => html`<label>${ROLE_LABELS[r]} ${accountSelect(`account_${r}`, s.accounts[r], ref.accounts, `${ROLE_LABELS[r]} account`)}</label>`)}</div>`;
-  const acc = (name: string, value: string, label: string) => accountSelect(name, value, ref.accounts, label, true);
+  const roles = html`<div class="form-grid">${ACCOUNT_ROLES.map((r) => html`<label>${ROLE_LABELS[r]} ${accountSelect(`account_${r}`, s.accounts[r], ref.accounts, `${ROLE_LABELS[r]} account`, r)}</label>`)}</div>`;
+  const acc = (name: string, value: string, label: string) => accountSelect(name, value, ref.accounts, label, 'sales', true);
   return section(ctx, 'accounts', 'Account mappings', 'Each account role of the source system posts to this Xero account. Sales account precedence: line, then product group, then customer, then the default above.',
     html`${roles}<h3>Sales account by product group</h3>${mapRows('pg', 'Product group', Object.entries(s.productGroupSalesAccounts), acc)}
 <h3>Sales account by customer</h3>${mapRows('cust', 'Customer code', Object.entries(s.customerSalesAccounts), acc)}`);
 }
 
 export function taxSection(ctx: PageContext, s: OrgSettings, ref: CachedReference): Html {
-  const tax = (name: string, value: string, label: string) => taxSelect(name, value, ref.taxRates, label);
-  return section(ctx, 'tax', 'Tax mappings', 'Xero tax rates are either sales or purchase rates, so every source tax code is mapped once per direction.',
-    html`<div class="two-col"><div><h3>Sales</h3>${mapRows('sales', 'Source tax code', Object.entries(s.taxMappings.sales), tax)}</div>
-<div><h3>Purchases</h3>${mapRows('purchases', 'Source tax code', Object.entries(s.taxMappings.purchases), tax)}</div></div>`);
+  const tax = (direction: Direction) => (name: string, value: string, label: string) => taxSelect(name, value, ref.taxRates, label, direction);
+  return section(ctx, 'tax', 'Tax mappings', 'Xero tax rates are either sales or purchase rates, so every source tax code is mapped once per direction; each list offers only the rates Xero accepts for it.',
+    html`<div class="two-col"><div><h3>Sales</h3>${mapRows('sales', 'Source tax code', Object.entries(s.taxMappings.sales), tax('sales'))}</div>
+<div><h3>Purchases</h3>${mapRows('purchases', 'Source tax code', Object.entries(s.taxMappings.purchases), tax('purchases'))}</div></div>`);
 }
 
 type Names = Map<string, XeroContactSummary>;
