@@ -39,6 +39,8 @@ export const orgSettingsSchema = z.strictObject({
   productGroupSalesAccounts: z.record(sourceKey, code).default({}),
   /** Customer sourceId → sales account code (or role). After product group, before the default. */
   customerSalesAccounts: z.record(sourceKey, code).default({}),
+  /** Account code named on a source line (not a role) → the Xero account code to post it to. Empty by default. */
+  lineAccountCodes: z.record(sourceKey, code).default({}),
   /** Source tax code → Xero TaxType, one table per direction (Xero tax rates are sales- or purchase-side). */
   taxMappings: z.strictObject({
     sales: z.record(sourceKey, taxType).default({ ...DEFAULT_TAX_MAPPINGS.sales }),
@@ -93,7 +95,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Objects that are fixed-shape (accounts, xeroStatus, …) merge key by key; maps keyed by source values are replaced. */
-const REPLACED_MAPS = new Set(['productGroupSalesAccounts', 'customerSalesAccounts', 'sales', 'purchases', 'customer', 'supplier']);
+const REPLACED_MAPS = new Set(['productGroupSalesAccounts', 'customerSalesAccounts', 'lineAccountCodes', 'sales', 'purchases', 'customer', 'supplier']);
 
 function deepMerge(base: unknown, patch: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = isRecord(base) ? { ...base } : {};

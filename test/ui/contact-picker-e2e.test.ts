@@ -79,4 +79,31 @@ describe('the contact picker', () => {
     assert.equal(settings.contactLinks.customer['CUST-Y'], undefined);
     await page.context().close();
   });
+
+  test('a line that names an unknown account code says so, and is fixed by mapping that code', { timeout: 90_000 }, async () => {
+    const res = await h.api('POST', '/api/v1/documents', { documents: [
+      { kind: 'sales_invoice', sourceId: 'SO-LINE-999', date: '2026-11-20', contact: 'CUST-A', lines: [{ description: 'Installation', quantity: 1, unitPrice: '150.00', taxCode: 'G.S.T.', account: '999' }] },
+    ] });
+    const exportId = (res.json as { documents: Array<{ exportId: number }> }).documents[0]?.exportId;
+    await h.drain();
+    const failed = (await h.api('GET', `/api/v1/exports/${exportId}`)).json as { status: string; errorCode: string; actionRequired: string };
+    assert.deepEqual([failed.status, failed.errorCode], ['failed', 'line_account_code_invalid']);
+    assert.match(failed.actionRequired, /map account code '999' to a Xero account in Settings → Account mappings → Account codes named on lines, or send a new revision/);
+    assert.doesNotMatch(failed.actionRequired, /map the role/);
+    const page = await signIn(browser, h.url);
+    const row = page.locator('tr', { hasText: 'SO-LINE-999' });
+    assert.match(await row.textContent() ?? '', /named on the line itself/);
+    await Promise.all([page.waitForURL(/\/settings\?linecode=999#line-codes/), row.locator('a:has-text("Map account code 999")').click()]);
+    await page.selectOption('#accounts select[name=linecode_value] >> nth=0', '200');
+    assert.equal(await page.inputValue('#accounts input[name=linecode_key] >> nth=0'), '999');
+    await Promise.all([page.waitForURL(/saved=accounts/), page.click('#accounts button:has-text("Save")')]);
+    assert.match(await page.textContent('#accounts #saved-note') ?? '', /1 failed export was caused by this mapping/);
+    await Promise.all([page.waitForURL(/\/queue/), page.click('#accounts button:has-text("Export it now")')]);
+    await h.drain();
+    const done = (await h.api('GET', `/api/v1/exports/${exportId}`)).json as { status: string };
+    assert.equal(done.status, 'exported');
+    const invoices = (await h.xeroGet('/Invoices?InvoiceNumbers=SO-LINE-999')).Invoices as Array<{ LineItems: Array<{ AccountCode: string }> }>;
+    assert.equal(invoices[0]?.LineItems[0]?.AccountCode, '200');
+    await page.context().close();
+  });
 });

@@ -16,6 +16,10 @@ function actionButton(row: FailedRow, action: 'retry' | 'delete' | 'skip', label
 const LINK_CODES = new Set(['contact_name_exists', 'name_not_unique', 'contact_archived']);
 
 function actionLink(row: FailedRow): Html {
+  if (row.error_code === 'line_account_code_invalid') {
+    const code = /account code '([^']*)'/i.exec(row.last_error ?? '')?.[1] ?? '';
+    return html` <a class="fix-link" href="${urlWith('/settings', { linecode: code })}#line-codes">Map account code ${code} →</a>`;
+  }
   if (!row.error_code || !LINK_CODES.has(row.error_code) || (row.kind !== 'customer' && row.kind !== 'supplier')) return html``;
   const href = urlWith('/settings/contacts/pick', { kind: row.kind, sourceId: row.source_id, q: row.reference });
   return html` <a class="fix-link" href="${href}">Choose the Xero contact for ${row.source_id} →</a>`;

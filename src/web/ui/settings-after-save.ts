@@ -18,13 +18,13 @@ import type { Section } from './settings-save';
 
 export interface Caused { family: Family; value: string }
 
-function changedMap(family: Family, before: Record<string, string>, after: Record<string, string>, out: Caused[]): void {
+function changedMap(family: Family, before: Record<string, string>, after: Record<string, string>, out: Caused[], keysNamedInFailures = family === 'tax'): void {
   for (const [key, value] of Object.entries(after)) {
     const old = before[key];
     if (old === value) continue;
     if (old) out.push({ family, value: old });
-    // A newly mapped source tax code: failures said it was unmapped.
-    if (family === 'tax') out.push({ family, value: key });
+    // A newly mapped source tax code or line account code: the failures named the key itself.
+    if (keysNamedInFailures) out.push({ family, value: key });
   }
 }
 
@@ -35,6 +35,7 @@ export function changedValues(section: Section, before: OrgSettings, after: OrgS
     for (const r of ACCOUNT_ROLES) if (before.accounts[r] !== after.accounts[r]) out.push({ family: 'account', value: before.accounts[r] });
     changedMap('account', before.productGroupSalesAccounts, after.productGroupSalesAccounts, out);
     changedMap('account', before.customerSalesAccounts, after.customerSalesAccounts, out);
+    changedMap('account', before.lineAccountCodes, after.lineAccountCodes, out, true);
   }
   if (section === 'tax') for (const d of ['sales', 'purchases'] as const) changedMap('tax', before.taxMappings[d], after.taxMappings[d], out);
   if (section === 'options') {

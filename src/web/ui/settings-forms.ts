@@ -55,12 +55,16 @@ function section(ctx: PageContext, id: string, title: string, intro: Html | stri
 ${ctx.canEdit ? html`<div class="form-actions"><button class="btn btn-primary">Save ${title.toLowerCase()}</button></div>` : html`<p class="muted">Only an admin can change settings.</p>`}</fieldset></form></section>`;
 }
 
-export function accountsSection(ctx: PageContext, s: OrgSettings, ref: CachedReference): Html {
+export function accountsSection(ctx: PageContext, s: OrgSettings, ref: CachedReference, lineCode = ''): Html {
+  const lineCodes = Object.entries(s.lineAccountCodes);
+  if (lineCode && !(lineCode in s.lineAccountCodes)) lineCodes.push([lineCode, '']);
   const roles = html`<div class="form-grid">${ACCOUNT_ROLES.map((r) => html`<label>${ROLE_LABELS[r]} ${accountSelect(`account_${r}`, s.accounts[r], ref.accounts, `${ROLE_LABELS[r]} account`, r)}</label>`)}</div>`;
   const acc = (name: string, value: string, label: string) => accountSelect(name, value, ref.accounts, label, 'sales', true);
   return section(ctx, 'accounts', 'Account mappings', 'Each account role of the source system posts to this Xero account. Sales account precedence: line, then product group, then customer, then the default above.',
     html`${roles}<h3>Sales account by product group</h3>${mapRows('pg', 'Product group', Object.entries(s.productGroupSalesAccounts), acc)}
-<h3>Sales account by customer</h3>${mapRows('cust', 'Customer code', Object.entries(s.customerSalesAccounts), acc)}`);
+<h3>Sales account by customer</h3>${mapRows('cust', 'Customer code', Object.entries(s.customerSalesAccounts), acc)}
+<h3 id="line-codes">Account codes named on lines</h3><p class="muted small">A source line may name an account code itself instead of a role; map such a code to the Xero account it stands for.</p>
+${mapRows('linecode', 'Code on the line', lineCodes, (name, value, label) => accountSelect(name, value, ref.accounts, label, 'freight', true))}`);
 }
 
 export function taxSection(ctx: PageContext, s: OrgSettings, ref: CachedReference): Html {

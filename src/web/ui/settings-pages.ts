@@ -82,7 +82,7 @@ async function renderSettings(rt: Runtime, req: FastifyRequest, reply: FastifyRe
   const links = await rt.store.contacts.list(ctx.tenant.id);
   const body = html`${errors ? problemsAlert(errors.section, errors.problems) : ''}
 <nav class="toc" aria-label="Settings sections"><a href="#connection">Connection</a><a href="#health">Mapping health</a><a href="#accounts">Accounts</a><a href="#tax">Tax</a><a href="#contacts">Contacts</a><a href="#options">Options</a></nav>
-${connectionSection(ctx, ref)}${await healthSection(ctx, ctx.tenant.id, ref)}${accountsSection(ctx, s, ref)}${taxSection(ctx, s, ref)}
+${connectionSection(ctx, ref)}${await healthSection(ctx, ctx.tenant.id, ref)}${accountsSection(ctx, s, ref, str(q.linecode).slice(0, 10))}${taxSection(ctx, s, ref)}
 ${contactsSection(ctx, s, links, await contactNames(rt, ctx.tenant.id, [...Object.values(s.contactLinks.customer), ...Object.values(s.contactLinks.supplier), ...links.map((l) => l.xeroContactId)]))}${optionsSection(ctx, s, ref)}`;
   return reply.code(errors ? 422 : 200).type('text/html; charset=utf-8').send(await page(ctx, 'Settings', body, { subtitle: html`For <strong>${ctx.tenant.name}</strong>` }));
 }
