@@ -3,7 +3,7 @@
  * to sales when CanApplyToRevenue is true and to purchases when CanApplyToExpenses is (TaxRate in
  * Xero's Accounting API); an account suits a role by its Class (ASSET, EQUITY, EXPENSE, LIABILITY,
  * REVENUE) and Type. Bank accounts and Xero's system accounts (Accounts Receivable and Payable, GST,
- * …) are never offered: Xero refuses them on document lines. See docs/xero.md.
+ * …) are never offered: Xero refuses them on document lines. See docs/ui.md (Settings).
  */
 import type { AccountRole } from './document-schemas.ts';
 import type { XeroAccount, XeroTaxRate } from './types.ts';

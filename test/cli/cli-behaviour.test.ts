@@ -17,7 +17,7 @@ const run = promisify(execFile);
 const BIN = path.resolve('bin/xport.js');
 
 async function xport(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const base = { ...process.env, XPORT_LOG_LEVEL: 'silent', TZ: 'Pacific/Auckland', ...env };
+  const base: Record<string, string | undefined> = { ...process.env, XPORT_LOG_LEVEL: 'silent', TZ: 'Pacific/Auckland', ...env };
   if (!env.XPORT_DATABASE_URL) delete base.XPORT_DATABASE_URL;
   try {
     const r = await run(process.execPath, [BIN, ...args], { cwd, env: base, timeout: 60_000 });

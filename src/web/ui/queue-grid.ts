@@ -13,9 +13,17 @@ function actionButton(row: FailedRow, action: 'retry' | 'delete' | 'skip', label
 }
 
 /** Failures fixed by linking the contact to the right Xero contact (a duplicate name, a merged contact). */
-const LINK_CODES = new Set(['contact_name_exists', 'name_not_unique', 'contact_archived']);
+export const LINK_CODES = new Set(['contact_name_exists', 'name_not_unique', 'contact_archived']);
 
-function actionLink(row: FailedRow): Html {
+/** Grid options; `contacts` holds, for failed documents, the contact their payload names (export id → code). */
+export interface GridOptions { csrf: string; canEdit: boolean; contacts?: Map<number, string> }
+
+function actionLink(row: FailedRow, contacts?: Map<number, string>): Html {
+  const contact = contacts?.get(row.id);
+  if (row.error_code && LINK_CODES.has(row.error_code) && contact) {
+    const kind = row.kind === 'purchase_bill' || row.kind === 'supplier_credit' ? 'supplier' : 'customer';
+    return html` <a class="fix-link" href="${urlWith('/settings/contacts/pick', { kind, sourceId: contact })}">Choose the Xero contact for ${contact} →</a>`;
+  }
   if (row.error_code === 'line_account_code_invalid') {
     const code = /account code '([^']*)'/i.exec(row.last_error ?? '')?.[1] ?? '';
     return html` <a class="fix-link" href="${urlWith('/settings', { linecode: code })}#line-codes">Map account code ${code} →</a>`;
@@ -25,7 +33,7 @@ function actionLink(row: FailedRow): Html {
   return html` <a class="fix-link" href="${href}">Choose the Xero contact for ${row.source_id} →</a>`;
 }
 
-export function failedRow(row: FailedRow, o: { csrf: string; canEdit: boolean }): Html {
+export function failedRow(row: FailedRow, o: GridOptions): Html {
   const ref = row.reference;
   const actions = o.canEdit
     ? html`<td data-label="Export">${actionButton(row, 'retry', 'Export', o.csrf)}</td>
@@ -36,7 +44,7 @@ export function failedRow(row: FailedRow, o: { csrf: string; canEdit: boolean })
 <td data-label="Failed Export">${kindLabel(row.kind)}</td>
 <td data-label="Exported Item"><a href="/documents/${row.document_id}">${ref}</a></td>
 <td data-label="Export Error" class="error-text">${row.last_error ?? ''}${row.attempts > 1 ? html` <span class="muted">(${row.attempts} attempts)</span>` : ''}</td>
-<td data-label="Action Required" class="action-text">${row.action_required ?? ''}${actionLink(row)}</td>
+<td data-label="Action Required" class="action-text">${row.action_required ?? ''}${actionLink(row, o.contacts)}</td>
 ${actions}</tr>`;
 }
 
@@ -46,7 +54,7 @@ export function resultRow(id: number, reference: string, ok: boolean, text: stri
 <td colspan="7" role="status"><strong>${reference}</strong>: ${text}</td></tr>`;
 }
 
-export function failedTable(rows: FailedRow[], o: { csrf: string; canEdit: boolean }): Html {
+export function failedTable(rows: FailedRow[], o: GridOptions): Html {
   return html`<div class="table-wrap"><table class="grid grid-failed" id="failed-grid">
 <thead><tr>${FAILED_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
 <tbody>${rows.map((r) => failedRow(r, o))}</tbody></table></div>`;

@@ -9,7 +9,7 @@ import { codeWords } from '../../domain/words';
 import { hintFor, settingsOf } from './group-hints';
 import { html, type Html } from './html';
 import { csrfField, emptyState, page } from './layout';
-import { failedTable } from './queue-grid';
+import { failedTable, LINK_CODES } from './queue-grid';
 
 const PAGE_SIZE = 50;
 const CURRENT_LIMIT = 15;
@@ -65,6 +65,23 @@ function filterBar(f: FailedFilter, codes: Array<{ code: string; n: number }>): 
 <button class="btn">Filter</button>${f.kind || f.code || f.q ? html` <a class="btn btn-link" href="${urlWith('/queue', { view: f.view })}#failed">Clear</a>` : ''}</form>`;
 }
 
+/** The contact code each failed document names, for the rows whose fix is linking that contact. */
+async function contactsOf(ctx: PageContext, rows: Array<ExportRow & { reference: string }>): Promise<Map<number, string>> {
+  const docs = rows.filter((r) => r.error_code && LINK_CODES.has(r.error_code) && r.kind !== 'customer' && r.kind !== 'supplier');
+  const out = new Map<number, string>();
+  if (docs.length === 0) return out;
+  const payloads = await ctx.rt.store.exports.documentPayloads(docs.map((r) => r.document_id));
+  for (const r of docs) {
+    try {
+      const contact = (JSON.parse(payloads.get(r.document_id) ?? '{}') as { contact?: unknown }).contact;
+      if (typeof contact === 'string') out.set(r.id, contact);
+    } catch {
+      // A payload that does not parse simply gets no link.
+    }
+  }
+  return out;
+}
+
 type Groups = Awaited<ReturnType<Runtime['store']['exports']['failureGroups']>>;
 
 function groupsView(ctx: PageContext, groups: Groups, settingsRaw: unknown): Html {
@@ -95,7 +112,7 @@ async function failedSection(ctx: PageContext, tenantId: string, f: FailedFilter
 ${rows.length === PAGE_SIZE && last ? html`<a class="btn" rel="next" href="${urlWith('/queue', { kind: f.kind, code: f.code, q: f.q, before: last.id })}#failed">Next page →</a>` : ''}</nav>`;
     content = rows.length === 0
       ? emptyState(filtered ? 'No failed exports match these filters' : 'No failed exports', filtered ? html`<a href="/queue#failed">Clear the filters</a> to see all ${count(failedTotal)}.` : 'Everything that failed has been dealt with.')
-      : html`${failedTable(rows, ctx)}${pager}`;
+      : html`${failedTable(rows, { csrf: ctx.csrf, canEdit: ctx.canEdit, contacts: await contactsOf(ctx, rows) })}${pager}`;
   }
   return html`<section class="card" aria-labelledby="failed"><div class="section-head"><h2 id="failed">Failed Xero Exports <span class="pill">${count(failedTotal)}</span></h2>${bulk}</div>
 ${tabs}${f.view === 'list' ? filterBar(f, await ctx.rt.store.exports.failureCodes(tenantId)) : ''}${content}</section>`;

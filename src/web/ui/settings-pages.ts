@@ -33,7 +33,7 @@ function connectionSection(ctx: PageContext, ref: CachedReference): Html {
     const paused = t.pausedUntil && t.pausedUntil > new Date().toISOString();
     const state = t.status === 'disconnected' ? html`<span class="badge badge-failed">disconnected</span>` : paused ? html`<span class="badge badge-waiting">paused</span>` : html`<span class="badge badge-exported">connected</span>`;
     const current = t.id === ctx.tenant?.id;
-    return html`<tr ${current ? html`aria-current="true" class="current"` : ''}><td data-label="Organisation"><strong>${t.name}</strong>${current ? html` <span class="pill">current</span>` : ''}<div class="muted small mono">${t.id}</div></td>
+    return html`<tr ${current ? html`aria-current="true" class="current"` : ''}><td data-label="Organisation"><strong title="Xero tenant ${t.id}">${t.name}</strong>${current ? html` <span class="pill">current</span>` : ''}</td>
 <td data-label="State">${state}${paused ? html`<div class="small">${t.pauseReason ?? ''}</div>` : ''}</td>
 <td data-label="">${current ? '' : html`<form method="post" action="/settings/organisation">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${t.id}"><input type="hidden" name="next" value="/settings"><button class="btn btn-small">Use this organisation</button></form>`}</td></tr>`;
   });
