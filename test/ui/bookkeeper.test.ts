@@ -130,6 +130,16 @@ describe('the bookkeeper polish', () => {
     await context.close();
   });
 
+  test('a document whose contact was merged in Xero links to the picker for that contact', async () => {
+    const [id] = await ingest(rig.rt, TENANT.id, [invoice('SO-8001', 'CUST-001')]);
+    await fail(rig.rt, [id as number], { message: 'The contact with the specified contact details has been archived.', code: 'contact_archived', errorClass: 'conflict', action: 'Link it to the contact it was merged into.' });
+    const { context, page } = await login(rig);
+    await page.goto('/queue?q=SO-8001');
+    const link = page.locator(`#export-${id} a:has-text("Choose the Xero contact for CUST-001")`);
+    assert.equal(await link.getAttribute('href'), '/settings/contacts/pick?kind=customer&sourceId=CUST-001');
+    await context.close();
+  });
+
   test('money is shown to 2 places everywhere', async () => {
     const [id] = await ingest(rig.rt, TENANT.id, [invoice('SO-7001', 'CUST-001', { price: '34.1' })]);
     await rig.rt.store.exports.markExported(id as number, { xeroId: '9b2f1a7e-0000-4000-8000-0000000000c1', xeroNumber: 'SO-7001', xeroTotal: '78.4' });
