@@ -106,4 +106,19 @@ describe('the contact picker', () => {
     assert.equal(invoices[0]?.LineItems[0]?.AccountCode, '200');
     await page.context().close();
   });
+
+  test('searches and look-ups are cached: typing the same term again asks Xero nothing', async () => {
+    await fetch(`${h.sandbox.url}/_sandbox/requests`, { method: 'DELETE' });
+    const dir = h.rt.settings.directory;
+    const first = await dir.search(h.tenantId, 'Cached Term Ltd');
+    const again = await dir.search(h.tenantId, 'cached term ltd');
+    assert.ok(first.ok && again.ok);
+    const found = await dir.search(h.tenantId, 'Picker Acme');
+    assert.ok(found.ok && found.contacts[0]);
+    const looked = await dir.lookup(h.tenantId, found.contacts[0].id);
+    assert.equal(looked.ok && looked.contact?.name, 'Picker Acme Ltd');
+    const journal = (await (await fetch(`${h.sandbox.url}/_sandbox/requests`)).json()) as { requests: Array<{ method: string; path: string }> };
+    const gets = journal.requests.filter((r) => r.method === 'GET' && /Contacts/i.test(r.path));
+    assert.equal(gets.length, 2, JSON.stringify(gets));
+  });
 });
