@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { fail, ingest, invoice, login, seedDemo, startRig, statusOf, TENANT, type Rig, type Seeded } from './helpers';
+import { ACCOUNT_FAILURE, fail, ingest, invoice, login, seedDemo, startRig, statusOf, TENANT, type Rig, type Seeded } from './helpers';
 
 describe('the bookkeeper polish', () => {
   let rig: Rig;
@@ -58,6 +58,19 @@ describe('the bookkeeper polish', () => {
     assert.equal(xero.trim(), 'SO-1006 Open in Xero');
     assert.match(await page.getAttribute('#documents-grid td[data-label=Xero] a', 'href') ?? '', /^https:\/\/go\.xero\.com\/AccountsReceivable\/View\.aspx\?InvoiceID=9b2f1a7e-/);
     assert.match(await page.textContent('#documents-grid td[data-label="Xero total"]') ?? '', /^45\.89/);
+
+    // A refused element of a batch Xero answered with 200 reads "refused by Xero", never "HTTP 200" beside "error".
+    const [refused] = data.failedAccount as [number];
+    await rig.rt.store.exports.startAttempt([refused], 'batch-1', 'idem-1');
+    await rig.rt.store.exports.finishAttempt(refused, 'batch-1', { outcome: 'error', httpStatus: 200, error: ACCOUNT_FAILURE.message, correlationId: 'corr-9' });
+    const row = await rig.rt.store.exports.get(TENANT.id, refused);
+    await page.goto(`/documents/${row?.document_id ?? 0}`);
+    const attempts = await page.textContent('#attempts-grid') ?? '';
+    assert.match(attempts, /refused by Xero/);
+    assert.doesNotMatch(attempts, /\b200\b|\berror\b/);
+
+    await page.goto('/settings');
+    assert.doesNotMatch(await page.textContent('#connection') ?? '', new RegExp(TENANT.id), 'no tenant GUIDs');
     await context.close();
   });
 
