@@ -7,6 +7,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from '../config/config';
 import { openStore, type Store } from '../db/store';
 import { attachConnectionLog } from '../engine/connection-log-writer';
+import { ContactDirectory } from '../engine/contact-directory';
 import { EventBus } from '../engine/events';
 import { DbGate, type DbGateLimits } from '../engine/db-gate';
 import { OpenGate, type CallGate } from '../engine/limiter';
@@ -78,7 +79,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   // The database-backed gate holds Xero's limits across every process sharing this database.
   const gate: CallGate = (options.noClientLimits ?? !config.clientLimits) ? new OpenGate() : new DbGate(store, { holdMs: config.xeroTimeoutMs + 30_000, ...options.gateLimits });
   const reference = new ReferenceService(store.reference, xero, bus, undefined, gate);
-  const settings = new SettingsService(store, reference, queue);
+  const settings = new SettingsService(store, reference, queue, new ContactDirectory(xero, gate));
   const workers = Array.from({ length: config.workers }, () =>
     new ExportWorker({ store, xero, bus, gate, reference, logger }, { pollMs: config.pollMs, leaseMs: config.leaseMs, batchSize: config.batchSize, ...options.workerOptions }));
   queue.onWork(() => workers.forEach((w) => w.poke()));

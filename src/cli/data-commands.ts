@@ -1,16 +1,28 @@
+import fs from 'node:fs';
 import type { Command } from 'commander';
 import { createRuntime, type Runtime } from '../app/runtime';
+import { plural } from '../domain/words';
 import { importFiles } from '../engine/import';
+import { exportView } from '../web/api/routes';
+import { findDatabase } from './database';
 import { configFromEnv } from './env';
+import { EXIT, localTime, printJson, printTable } from './output';
 
+/** Opens the database the command should read (never a new one), then the organisation. */
 async function withRuntime<T>(fn: (rt: Runtime, tenantId: string) => Promise<T>, tenantOpt?: string): Promise<T> {
-  const rt = await createRuntime(configFromEnv({ workers: 0, logLevel: 'warn' }));
+  const found = findDatabase(process.env.XPORT_DATABASE_URL);
+  if (!found.ok) {
+    console.error(found.message);
+    process.exit(EXIT.usage);
+  }
+  console.error(found.note);
+  const rt = await createRuntime(configFromEnv({ workers: 0, logLevel: 'warn' }, { XPORT_DATABASE_URL: found.url }));
   try {
     const tenants = await rt.store.tenants.list();
     const tenant = tenantOpt ? tenants.find((t) => t.id === tenantOpt || t.name === tenantOpt) : tenants[0];
     if (!tenant) {
-      console.error(tenantOpt ? `No organisation "${tenantOpt}"` : 'No Xero organisation is connected yet: run `xport serve` with a Xero app configured, or `xport demo`.');
-      process.exit(3);
+      console.error(tenantOpt ? `No organisation "${tenantOpt}" in this database` : 'No Xero organisation is connected in this database yet: run `xport serve` with a Xero app configured, or `xport demo`.');
+      process.exit(EXIT.noOrganisation);
     }
     return await fn(rt, tenant.id);
   } finally {
@@ -18,20 +30,25 @@ async function withRuntime<T>(fn: (rt: Runtime, tenantId: string) => Promise<T>,
   }
 }
 
-function printRows(rows: Array<Record<string, unknown>>, columns: string[], json: boolean): void {
-  if (json) {
-    console.log(JSON.stringify(rows, null, 2));
-    return;
-  }
-  if (rows.length === 0) {
-    console.log('(none)');
-    return;
-  }
-  console.log(columns.join('\t'));
-  for (const r of rows) console.log(columns.map((c) => String(r[c] ?? '')).join('\t'));
+function usage(message: string): never {
+  console.error(message);
+  process.exit(EXIT.usage);
+}
+
+/** An export id on the command line: a positive whole number, else exit 2 (a typo is not "nothing changed"). */
+function exportId(raw: string): number {
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || !Number.isSafeInteger(Number(raw))) usage(`"${raw}" is not an export id: give the number shown by \`xport failed\` or \`xport queue\``);
+  return Number(raw);
 }
 
 const actor = (): string => `cli:${process.env.USER ?? 'unknown'}`;
+
+/** The API's answer to the same action (POST /exports/{id}/retry, /skip, DELETE, retry-all, delete-all). */
+function jsonAnswer(name: 'retry' | 'skip' | 'delete', one: number | null, changed: number[]): Record<string, unknown> {
+  if (one === null) return name === 'retry' ? { retried: changed.length, ids: changed } : { deleted: changed.length, ids: changed };
+  if (changed.length === 0) return { error: { code: 'nothing_changed', message: `Export ${one} was not changed (no such export, or not in a state that allows ${name})` } };
+  return name === 'delete' ? { id: one, deleted: true } : { id: one, status: name === 'retry' ? 'queued' : 'skipped' };
+}
 
 export function registerDataCommands(program: Command): void {
   program
@@ -41,12 +58,14 @@ export function registerDataCommands(program: Command): void {
     .option('--tenant <id>', 'organisation (default: the first connected)')
     .option('--json', 'machine output')
     .action(async (files: string[], opts: { tenant?: string; json?: boolean }) => {
+      const missing = files.filter((f) => !fs.existsSync(f));
+      if (missing.length) usage(`No such file: ${missing.join(', ')}`);
       const code = await withRuntime(async (rt, tenantId) => {
         const summary = await importFiles(rt.queue, tenantId, files, opts.json ? undefined : process.stderr);
-        if (opts.json) console.log(JSON.stringify(summary, null, 2));
-        else console.log(`Imported ${summary.queued} new, ${summary.duplicates} already known, ${summary.invalid} invalid document(s) from ${files.length} file(s).`);
+        if (opts.json) printJson(summary);
+        else console.log(`Imported ${summary.queued} new, ${summary.duplicates} already known, ${plural(summary.invalid, 'invalid document')} from ${plural(files.length, 'file')}.`);
         for (const p of summary.problems.slice(0, 50)) console.error(`  ${p}`);
-        return summary.invalid > 0 ? 4 : 0;
+        return summary.invalid > 0 ? EXIT.invalid : EXIT.ok;
       }, opts.tenant);
       process.exitCode = code;
     });
@@ -60,10 +79,10 @@ export function registerDataCommands(program: Command): void {
       await withRuntime(async (rt, tenantId) => {
         const status = await rt.queue.status(tenantId);
         const rows = await rt.queue.list(tenantId, ['queued', 'waiting', 'exporting'], { limit: 500 });
-        if (opts.json) return console.log(JSON.stringify({ status, exports: rows }, null, 2));
-        console.log(`Xero Export Queue: ${status.queued} queued and ${status.failed} failed export(s)`);
-        for (const p of status.paused) console.log(`Paused${p.until ? ` until ${p.until}` : ''}: ${p.reason}`);
-        printRows(rows, ['id', 'kind', 'reference', 'status', 'wait_reason'], false);
+        if (opts.json) return printJson({ status, exports: rows.map(exportView) });
+        console.log(`Xero Export Queue: ${status.queued} in the queue and ${plural(status.failed, 'failed export')}`);
+        for (const p of status.paused) console.log(`Paused${p.until ? ` until ${localTime(p.until)}` : ''}: ${p.reason}`);
+        printTable(rows.map(exportView), ['id', 'kind', 'reference', 'status', 'reason', 'nextAttemptAt'], ['nextAttemptAt']);
       }, opts.tenant);
     });
 
@@ -75,7 +94,8 @@ export function registerDataCommands(program: Command): void {
     .action(async (opts: { tenant?: string; json?: boolean }) => {
       await withRuntime(async (rt, tenantId) => {
         const rows = await rt.queue.list(tenantId, ['failed'], { limit: 500 });
-        printRows(rows.map((r) => ({ id: r.id, kind: r.kind, item: r.reference, error: r.last_error, action: r.action_required, code: r.error_code })), ['id', 'kind', 'item', 'error', 'action'], Boolean(opts.json));
+        if (opts.json) return printJson({ exports: rows.map(exportView), nextCursor: null });
+        printTable(rows.map(exportView), ['id', 'kind', 'reference', 'error', 'actionRequired', 'updatedAt'], ['updatedAt']);
       }, opts.tenant);
     });
 
@@ -88,13 +108,12 @@ export function registerDataCommands(program: Command): void {
     .option('--tenant <id>', 'organisation')
     .option('--json', 'machine output')
     .action(async (opts: { level: string; search?: string; limit: string; tenant?: string; json?: boolean }) => {
-      if (!['all', 'info', 'error'].includes(opts.level)) {
-        console.error(`--level must be info, error or all, got "${opts.level}"`);
-        process.exit(2);
-      }
+      if (!['all', 'info', 'error'].includes(opts.level)) usage(`--level must be info, error or all, got "${opts.level}"`);
+      if (!/^\d+$/.test(opts.limit) || Number(opts.limit) < 1 || Number(opts.limit) > 500) usage(`--limit must be a number from 1 to 500, got "${opts.limit}"`);
       await withRuntime(async (rt, tenantId) => {
-        const res = await rt.store.log.search({ tenantId, level: opts.level as 'all', q: opts.search, limit: Number.parseInt(opts.limit, 10) || 50 });
-        printRows(res.entries.map((e) => ({ ...e })), ['at', 'level', 'message'], Boolean(opts.json));
+        const res = await rt.store.log.search({ tenantId, level: opts.level as 'all', q: opts.search, limit: Number(opts.limit) });
+        if (opts.json) return printJson({ entries: res.entries, nextCursor: res.nextCursor });
+        printTable(res.entries.map((e) => ({ ...e })), ['at', 'level', 'event', 'message'], ['at']);
       }, opts.tenant);
     });
 
@@ -102,19 +121,18 @@ export function registerDataCommands(program: Command): void {
     const cmd = program.command(name).description(description).argument('[id]', 'export id').option('--tenant <id>', 'organisation').option('--json', 'machine output');
     if (allowAll) cmd.option('--all', 'every failed export');
     cmd.action(async (id: string | undefined, opts: { all?: boolean; tenant?: string; json?: boolean }) => {
-      if (!id && !opts.all) {
-        console.error(`Give an export id${allowAll ? ' or --all' : ''}`);
-        process.exit(2);
-      }
+      if (!id && !opts.all) usage(`Give an export id${allowAll ? ' or --all' : ''}`);
+      if (id && opts.all) usage('Give an export id or --all, not both');
+      const one = id ? exportId(id) : null;
       const code = await withRuntime(async (rt, tenantId) => {
-        const target = opts.all ? 'all-failed' as const : [Number.parseInt(id ?? '', 10)];
+        const target = one === null ? 'all-failed' as const : [one];
         let changed: number[];
         if (name === 'skip') changed = (await rt.queue.skip(tenantId, (target as number[])[0] ?? -1, actor())) ? (target as number[]) : [];
         else if (name === 'retry') changed = await rt.queue.retry(tenantId, target, actor());
         else changed = await rt.queue.delete(tenantId, target, actor());
-        if (opts.json) console.log(JSON.stringify({ action: name, ids: changed }));
-        else console.log(changed.length ? `${name}: ${changed.length} export(s) (${changed.slice(0, 20).join(', ')})` : `${name}: nothing changed (not found, or not in a state that allows it)`);
-        return changed.length ? 0 : 5;
+        if (opts.json) printJson(jsonAnswer(name, one, changed));
+        else console.log(changed.length ? `${name}: ${plural(changed.length, 'export')} (${changed.slice(0, 20).join(', ')})` : `${name}: nothing changed (no such export, or not in a state that allows it)`);
+        return changed.length ? EXIT.ok : EXIT.nothingChanged;
       }, opts.tenant);
       process.exitCode = code;
     });

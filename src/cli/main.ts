@@ -4,8 +4,10 @@
  */
 import { Command } from 'commander';
 import { registerDataCommands } from './data-commands';
+import { quietOnClosedPipe } from './output';
 import { registerServerCommands } from './server-commands';
 
+quietOnClosedPipe();
 const program = new Command();
 program
   .name('xport')

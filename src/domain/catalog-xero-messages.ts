@@ -37,6 +37,14 @@ export const XERO_MESSAGE_ENTRIES: readonly CatalogEntry[] = [
     template: "Account code '{code}' ({source}) does not exist in Xero's chart of accounts.",
   },
   {
+    code: 'line_account_code_invalid', class: 'validation',
+    match: { messages: [], prevalidation: true, trigger: "a line names account code '999' itself, and Xero has no such account" },
+    title: 'A line names an account code Xero does not have',
+    cause: "The source document's {source} names account code '{code}' itself (not a role such as 'sales'), and Xero's chart of accounts has no active account '{code}'.",
+    action: `Either map account code '{code}' to a Xero account in Settings → Account mappings → Account codes named on lines, or send a new revision of the document whose line names a valid account code (or a role such as 'sales'); ${RETRY}.`,
+    template: "Account code '{code}' ({source}) is named on the line itself and does not exist in Xero's chart of accounts.",
+  },
+  {
     code: 'account_code_archived', class: 'validation',
     match: { messages: [/Account code '(?<code>[^']*)' has been archived, or has been deleted/i], prevalidation: true,
       trigger: "Account code '200' has been archived, or has been deleted. Each line item must reference a valid account." },

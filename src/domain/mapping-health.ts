@@ -32,6 +32,9 @@ export function mappingHealth(settings: OrgSettings, ref: ReferenceData): Mappin
   for (const [customer, v] of Object.entries(settings.customerSalesAccounts)) {
     check(`customerSalesAccounts[${JSON.stringify(customer)}]`, v, accountProblem(resolveRoleOrCode(v, settings).code, ref));
   }
+  for (const [lineCode, v] of Object.entries(settings.lineAccountCodes)) {
+    check(`lineAccountCodes[${JSON.stringify(lineCode)}]`, v, accountProblem(v, ref));
+  }
   for (const direction of ['sales', 'purchases'] as const) {
     for (const [code, taxType] of Object.entries(settings.taxMappings[direction])) {
       const rate = findTaxRate(ref, taxType);

@@ -12,7 +12,7 @@ export interface ResolvedAccount {
   /** The role the code came from, when it came from one (for messages: "the 'sales' mapping"). */
   role: AccountRole | null;
   /** Which rule gave the code. */
-  via: 'line' | 'product_group' | 'customer' | 'role';
+  via: 'line' | 'line_code' | 'product_group' | 'customer' | 'role';
 }
 
 /** A mapping value may itself be a role ("freight") or a code ("200"). */
@@ -26,7 +26,7 @@ export function resolveRoleOrCode(value: string, settings: OrgSettings): { code:
  */
 export function resolveLineAccount(doc: ItemDocument, line: ItemLine, settings: OrgSettings, direction: Direction): ResolvedAccount {
   const given = line.account ?? (direction === 'sales' ? 'sales' : 'purchases');
-  if (!isAccountRole(given)) return { code: given, role: null, via: 'line' };
+  if (!isAccountRole(given)) return lineCode(given, settings);
   if (given === 'sales') {
     const byGroup = line.productGroup !== undefined ? mapped(settings.productGroupSalesAccounts, line.productGroup) : undefined;
     if (byGroup !== undefined) return { ...resolveRoleOrCode(byGroup, settings), via: 'product_group' };
@@ -36,9 +36,15 @@ export function resolveLineAccount(doc: ItemDocument, line: ItemLine, settings: 
   return { code: settings.accounts[given], role: given, via: 'role' };
 }
 
+/** A code named on the line itself, through the line-code mapping of settings when it has one. */
+function lineCode(given: string, settings: OrgSettings): ResolvedAccount {
+  const mapped = settings.lineAccountCodes[given];
+  return mapped !== undefined ? { code: mapped, role: null, via: 'line_code' } : { code: given, role: null, via: 'line' };
+}
+
 export function resolveJournalAccount(line: JournalLine, settings: OrgSettings): ResolvedAccount {
   const r = resolveRoleOrCode(line.account, settings);
-  return { ...r, via: r.role === null ? 'line' : 'role' };
+  return r.role === null ? lineCode(line.account, settings) : { ...r, via: 'role' };
 }
 
 export type TaxResolution =

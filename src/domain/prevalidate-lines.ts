@@ -17,6 +17,7 @@ export interface LineCheckContext {
 function describeSource(resolved: ResolvedAccount, source: string): string {
   if (resolved.via === 'product_group') return `${source}, product group mapping`;
   if (resolved.via === 'customer') return `${source}, customer mapping`;
+  if (resolved.via === 'line_code') return `${source}, its code mapped in Settings`;
   return resolved.role ? `${source}, the '${resolved.role}' mapping` : source;
 }
 
@@ -25,7 +26,8 @@ export function checkAccount(resolved: ResolvedAccount, source: string, c: LineC
   const account = findAccount(c.reference, resolved.code);
   const params = { code: resolved.code, source: describeSource(resolved, source) };
   if (!account) {
-    c.out.push(prevalidationFailure('account_code_invalid', params));
+    // A code the line names itself is fixed by mapping that code or by a new revision, not by a role mapping.
+    c.out.push(prevalidationFailure(resolved.via === 'line' ? 'line_account_code_invalid' : 'account_code_invalid', params));
     return undefined;
   }
   if (account.Status !== 'ACTIVE') {

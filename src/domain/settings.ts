@@ -65,6 +65,8 @@ export const orgSettingsSchema = z.strictObject({
   productGroupSalesAccounts: sourceMap(code).prefault({}),
   /** Customer sourceId → sales account code (or role). After product group, before the default. */
   customerSalesAccounts: sourceMap(code).prefault({}),
+  /** Account code named on a source line (not a role) → the Xero account code to post it to. Empty by default. */
+  lineAccountCodes: sourceMap(code).prefault({}),
   /** Source tax code → Xero TaxType, one table per direction (Xero tax rates are sales- or purchase-side). */
   taxMappings: z.strictObject({
     sales: sourceMap(taxType).prefault({ ...DEFAULT_TAX_MAPPINGS.sales }),
@@ -119,7 +121,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Objects that are fixed-shape (accounts, xeroStatus, …) merge key by key; maps keyed by source values are replaced. */
-const REPLACED_MAPS = new Set(['productGroupSalesAccounts', 'customerSalesAccounts', 'sales', 'purchases', 'customer', 'supplier']);
+const REPLACED_MAPS = new Set(['productGroupSalesAccounts', 'customerSalesAccounts', 'lineAccountCodes', 'sales', 'purchases', 'customer', 'supplier']);
 
 function deepMerge(base: unknown, patch: Record<string, unknown>): Record<string, unknown> {
   // Own properties only, defined rather than assigned: a `__proto__` key stays a key.

@@ -10,6 +10,7 @@
 import type { ConnectionLogRepository, LogEntryInput } from '../db/repositories/connection-log';
 import type { EventBus } from './events';
 import { describeMovedDate } from '../domain/lock-dates';
+import { plural } from '../domain/words';
 
 /** Queues entries and writes them together; `flush()` writes what is queued now. */
 class BatchedLogWriter {
@@ -46,7 +47,7 @@ export function attachConnectionLog(bus: EventBus, repository: ConnectionLogRepo
   const durable = { append: (entries: LogEntryInput[]): Promise<void> => writer.append(entries) };
   bus.on('export.exported', (e) => log.append([{
     tenantId: e.tenantId, level: 'info', event: 'export.exported', exportId: e.exportId, documentRef: e.reference,
-    message: e.reconciled ? `${e.reference} was found already in Xero (${e.xeroId}); marked exported without sending it again` : `${e.reference} exported to Xero (${e.xeroId})`,
+    message: e.reconciled ? `${e.reference} was found already in Xero; marked exported without sending it again` : `${e.reference} exported to Xero`,
     details: { kind: e.kind, xeroId: e.xeroId, durationMs: e.durationMs, correlationId: e.correlationId, limits: e.limits },
   }]));
   bus.on('export.failed', (e) => log.append([{
@@ -67,7 +68,7 @@ export function attachConnectionLog(bus: EventBus, repository: ConnectionLogRepo
   }]));
   bus.on('export.lines_dropped', (e) => log.append([{
     tenantId: e.tenantId, level: 'info', event: 'export.lines_dropped', exportId: e.exportId, documentRef: e.reference,
-    message: `${e.reference}: ${e.lines.length} line(s) under 0.005 dropped by the rounding policy (${e.lines.map((l) => `line ${l.line + 1}: ${l.reason}`).join('; ')})`,
+    message: `${e.reference}: ${plural(e.lines.length, 'line')} under 0.005 dropped by the rounding policy (${e.lines.map((l) => `line ${l.line + 1}: ${l.reason}`).join('; ')})`,
   }]));
   bus.on('export.action', (e) => durable.append([{
     tenantId: e.tenantId, level: 'info', event: `export.${e.action}`, actor: e.actor,
@@ -81,11 +82,11 @@ export function attachConnectionLog(bus: EventBus, repository: ConnectionLogRepo
   bus.on('tenant.resumed', (e) => durable.append([{ tenantId: e.tenantId, level: 'info', event: 'tenant.resumed', message: `Exports resumed: ${e.reason}` }]));
   bus.on('batch.sent', (e) => log.append([{
     tenantId: e.tenantId, level: e.httpStatus !== null && e.httpStatus < 400 ? 'info' : 'error', event: 'xero.call',
-    message: `${e.endpoint}: ${e.size} element(s) sent, HTTP ${e.httpStatus ?? 'no response'} in ${e.durationMs} ms`,
+    message: `${e.endpoint}: ${plural(e.size, 'element')} sent, HTTP ${e.httpStatus ?? 'no response'} in ${e.durationMs} ms`,
     details: { endpoint: e.endpoint, size: e.size, httpStatus: e.httpStatus, durationMs: e.durationMs, correlationId: e.correlationId, limits: e.limits, idempotencyKey: e.idempotencyKey },
   }]));
   bus.on('documents.ingested', (e) => durable.append([{
-    tenantId: e.tenantId, level: 'info', event: 'documents.ingested', message: `${e.count} document(s) received (${e.duplicates} already known)`,
+    tenantId: e.tenantId, level: 'info', event: 'documents.ingested', message: `${plural(e.count, 'document')} received (${e.duplicates} already known)`,
   }]));
   bus.on('reference.refreshed', (e) => durable.append([{
     tenantId: e.tenantId, level: 'info', event: 'reference.refreshed',

@@ -21,10 +21,21 @@ export interface ImportSummary {
 const LINE_FIELDS = ['productCode', 'description', 'quantity', 'unitPrice', 'discountRate', 'taxCode', 'account', 'productGroup', 'amount'];
 const NUMERIC_HEADER = new Set(['revision']);
 
+/** The CSV line each document starts on, for messages that name it ("orders.csv line 7"). */
+const CSV_LINES = new WeakMap<object, { first: number; lines: number[] }>();
+
+/** The CSV line of a document, or of its line item when the issue's path names one (`lines[1]…`). */
+export function csvLineOf(doc: unknown, issuePath = ''): number | undefined {
+  const at = typeof doc === 'object' && doc !== null ? CSV_LINES.get(doc) : undefined;
+  if (!at) return undefined;
+  const item = /lines\[(\d+)\]/.exec(issuePath)?.[1];
+  return (item !== undefined ? at.lines[Number(item)] : undefined) ?? at.first;
+}
+
 export function csvToDocuments(text: string): unknown[] {
-  const rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true }) as Array<Record<string, string>>;
+  const records = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, info: true }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
   const docs = new Map<string, Record<string, unknown>>();
-  for (const row of rows) {
+  for (const { record: row, info } of records) {
     const key = `${row.kind}|${row.sourceId}|${row.revision ?? ''}`;
     let doc = docs.get(key);
     if (!doc) {
@@ -33,6 +44,7 @@ export function csvToDocuments(text: string): unknown[] {
         if (v === '' || LINE_FIELDS.includes(k)) continue;
         doc[k] = NUMERIC_HEADER.has(k) ? Number(v) : v;
       }
+      CSV_LINES.set(doc, { first: info.lines, lines: [] });
       docs.set(key, doc);
     }
     const line = Object.fromEntries(LINE_FIELDS.filter((f) => row[f] !== undefined && row[f] !== '').map((f) => [f, row[f]]));
@@ -40,6 +52,7 @@ export function csvToDocuments(text: string): unknown[] {
       const lines = (doc.lines ?? []) as unknown[];
       lines.push(line);
       doc.lines = lines;
+      CSV_LINES.get(doc)?.lines.push(info.lines);
     }
   }
   return [...docs.values()];
@@ -80,7 +93,10 @@ export async function importFiles(queue: QueueService, tenantId: string, files: 
       if (parsed.ok) valid.push(...parsed.documents);
       else {
         summary.invalid += 1;
-        summary.problems.push(...parsed.issues.map((p) => `${file} #${i + 1}${p.sourceId ? ` (${p.sourceId})` : ''}: ${p.message}`));
+        summary.problems.push(...parsed.issues.map((p) => {
+          const line = csvLineOf(doc, p.path);
+          return `${file} ${line !== undefined ? `line ${line}` : `#${i + 1}`}${p.sourceId ? ` (${p.sourceId})` : ''}: ${p.message}`;
+        }));
       }
     });
   }

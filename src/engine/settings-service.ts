@@ -5,6 +5,7 @@
 import type { Store } from '../db/store';
 import { mappingHealth, type MappingProblem } from '../domain/mapping-health';
 import { applySettingsPatch, orgSettingsSchema, type OrgSettings } from '../domain/settings';
+import { contactIdFrom, type ContactDirectory } from './contact-directory';
 import type { ReferenceService } from './reference';
 import type { QueueService } from './service';
 
@@ -13,6 +14,7 @@ export class SettingsService {
     private readonly store: Store,
     private readonly reference: ReferenceService,
     private readonly queue: QueueService,
+    readonly directory: ContactDirectory,
   ) {}
 
   async get(tenantId: string): Promise<OrgSettings> {
@@ -22,9 +24,38 @@ export class SettingsService {
 
   /** Applies a partial patch; nothing is saved when any value is invalid. */
   async update(tenantId: string, patch: unknown): Promise<{ ok: true; settings: OrgSettings } | { ok: false; issues: Array<{ path: string; message: string }> }> {
-    const res = applySettingsPatch(await this.get(tenantId), patch);
-    if (res.ok) await this.store.tenants.setSettings(tenantId, res.settings);
-    return res;
+    const before = await this.get(tenantId);
+    const res = applySettingsPatch(before, patch);
+    if (!res.ok) return res;
+    const checked = await this.checkContactLinks(tenantId, before, res.settings);
+    if (checked.ok) await this.store.tenants.setSettings(tenantId, checked.settings);
+    return checked;
+  }
+
+  /**
+   * Every contact link that changed must name a contact of this Xero organisation: a ContactID or the
+   * contact's URL in Xero (kept as the id), checked with Xero through the call gate. Unchanged links
+   * are not checked again.
+   */
+  async checkContactLinks(tenantId: string, before: OrgSettings, after: OrgSettings): Promise<{ ok: true; settings: OrgSettings } | { ok: false; issues: Array<{ path: string; message: string }> }> {
+    const issues: Array<{ path: string; message: string }> = [];
+    const links = { customer: { ...after.contactLinks.customer }, supplier: { ...after.contactLinks.supplier } };
+    for (const kind of ['customer', 'supplier'] as const) {
+      for (const [sourceId, value] of Object.entries(links[kind])) {
+        if (before.contactLinks[kind][sourceId] === value) continue;
+        const path = `contactLinks.${kind}.${sourceId}`;
+        const id = contactIdFrom(value);
+        if (!id) {
+          issues.push({ path, message: `"${value.slice(0, 80)}" is not a Xero contact: choose one by name, or paste its ContactID or the URL of its page in Xero` });
+          continue;
+        }
+        const found = await this.directory.lookup(tenantId, id);
+        if (!found.ok) issues.push({ path, message: `contact ${id} could not be checked with Xero (${found.reason}); nothing was saved, try again` });
+        else if (!found.contact) issues.push({ path, message: `${id} is not a contact in this Xero organisation` });
+        else links[kind][sourceId] = found.contact.id;
+      }
+    }
+    return issues.length ? { ok: false, issues } : { ok: true, settings: { ...after, contactLinks: links } };
   }
 
   async health(tenantId: string): Promise<{ ok: true; problems: MappingProblem[]; fetchedAt: string | null } | { ok: false; reason: string }> {

@@ -90,7 +90,7 @@ describe('the xport command', () => {
     assert.ok(a && b && c);
     for (const r of [a, b, c]) await store.exports.markFailed(r.id, { message: "Account code '999' is not a valid code for this document.", code: 'account_code_invalid', errorClass: 'validation', action: 'Fix the mapping' });
     const failed = await xport(['failed', '--json'], env);
-    assert.equal((JSON.parse(failed.stdout) as unknown[]).length, 3);
+    assert.equal((JSON.parse(failed.stdout) as { exports: unknown[] }).exports.length, 3);
     assert.equal((await xport(['retry', String(a.id)], env)).code, 0);
     assert.equal((await store.exports.get('tenant-cli', a.id))?.status, 'queued');
     assert.equal((await xport(['skip', String(b.id)], env)).code, 0);
@@ -99,7 +99,7 @@ describe('the xport command', () => {
     assert.equal(await store.exports.get('tenant-cli', c.id), null);
     assert.equal((await xport(['retry', '999999'], env)).code, 5);
     const log = await xport(['log', '--search', 'chose', '--json'], env);
-    const entries = JSON.parse(log.stdout) as Array<{ message: string; actor: string }>;
+    const entries = (JSON.parse(log.stdout) as { entries: Array<{ message: string; actor: string }> }).entries;
     assert.ok(entries.some((e) => /chose Skip/.test(e.message) && e.actor.startsWith('cli:')));
     assert.ok(entries.some((e) => /chose Delete/.test(e.message)));
   });

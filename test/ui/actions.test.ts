@@ -32,13 +32,13 @@ describe('web UI actions', () => {
     await fail(rig.rt, [id]);
     await rig.rt.bus.emit('export.failed', { tenantId: TENANT.id, exportId: id, kind: 'sales_invoice', reference: 'SO-1005', code: ACCOUNT_FAILURE.code, errorClass: 'validation', message: ACCOUNT_FAILURE.message, action: ACCOUNT_FAILURE.action, correlationId: null, httpStatus: 400 });
     await page.waitForSelector('#banner[data-failed="7"]', { timeout: 5000 });
-    assert.match(await page.textContent('#banner') ?? '', /Xero Export Queue: \d+ queued and 7 failed export\(s\)/);
+    assert.match(await page.textContent('#banner') ?? '', /Xero Export Queue: \d+ in the queue and 7 failed exports/);
 
     const until = new Date(Date.now() + 3600_000);
     await rig.rt.store.tenants.pause(TENANT.id, { until, reason: 'Xero daily limit reached', code: 'rate_limit_day' });
     await rig.rt.bus.emit('tenant.paused', { tenantId: TENANT.id, until: until.toISOString(), reason: 'Xero daily limit reached', code: 'rate_limit_day' });
     await page.waitForSelector('[data-testid=banner-pause]', { timeout: 5000 });
-    assert.match(await page.textContent('[data-testid=banner-pause]') ?? '', /Xero daily limit reached, resumes at \d{1,2}:\d{2}/);
+    assert.match(await page.textContent('[data-testid=banner-pause]') ?? '', /Xero daily limit reached, resumes at (\d+ \w+ \d{4}, )?\d{1,2}:\d{2} [ap]m, in 1 hour/);
     await rig.rt.store.tenants.resume(TENANT.id);
     await rig.rt.store.tenants.setStatus(TENANT.id, 'disconnected');
     await rig.rt.bus.emit('tenant.resumed', { tenantId: TENANT.id, reason: 'test' });
@@ -130,10 +130,10 @@ describe('web UI actions', () => {
     await page.goto('/queue');
     await Promise.all([page.waitForURL(/confirm\?action=retry-all/), page.click('a:has-text("Export All")')]);
     const failed = (await rig.rt.queue.status(TENANT.id)).failed;
-    assert.match(await page.textContent('.confirm') ?? '', new RegExp(`All ${failed} failed exports will be queued`));
-    await page.click('button:has-text("Yes, export all")');
+    assert.match(await page.textContent('.confirm') ?? '', new RegExp(`This queues all ${failed} failed exports`));
+    await page.click('button:has-text("Yes, export these")');
     await page.waitForSelector('#bulk-results');
-    assert.equal(await page.locator('#bulk-results tbody tr[data-result=ok]').count(), failed);
+    assert.equal(await page.locator('#bulk-results tbody tr[data-state=queued]').count(), failed);
     assert.equal((await rig.rt.queue.status(TENANT.id)).failed, 0);
 
     await fail(rig.rt, extra);
@@ -141,9 +141,9 @@ describe('web UI actions', () => {
     await page.click('a:has-text("Cancel")');
     assert.equal((await rig.rt.queue.status(TENANT.id)).failed, 3);
     await page.goto('/queue/confirm?action=delete-all');
-    await page.click('button:has-text("Yes, delete all")');
+    await page.click('button:has-text("Yes, delete these")');
     await page.waitForSelector('#bulk-results');
-    assert.equal(await page.locator('#bulk-results tbody tr[data-result=ok]').count(), 3);
+    assert.equal(await page.locator('#bulk-results tbody tr[data-state=deleted]').count(), 3);
     for (const id of extra) assert.equal(await statusOf(rig.rt, id), null);
     await page.goto('/queue');
     assert.match(await page.textContent('#failed') ?? '', /Failed Xero Exports\s*0/);

@@ -140,8 +140,8 @@ export async function seedDemo(rt: Runtime): Promise<Seeded> {
   await rt.store.exports.setWaiting(f, 'waiting for customer CUST-009 (not exported yet)', 'contact:customer:CUST-009');
   await rt.store.log.append([
     { tenantId: TENANT.id, level: 'error', event: 'export.failed', exportId: a, documentRef: 'SO-1001', message: `SO-1001: ${ACCOUNT_FAILURE.message}`, details: { code: 'account_code_invalid', correlationId: 'corr-123', httpStatus: 400, access_token: 'SECRET-TOKEN-VALUE' } },
-    { tenantId: TENANT.id, level: 'info', event: 'xero.call', message: 'Invoices: 50 element(s) sent, HTTP 200 in 812 ms', details: { endpoint: 'Invoices', durationMs: 812, correlationId: 'corr-456', limits: { dayRemaining: 4950, minuteRemaining: 58 } } },
-    { tenantId: TENANT.id, level: 'info', event: 'export.exported', exportId: g, documentRef: 'SO-1006', message: 'SO-1006 exported to Xero (9b2f1a7e)' },
+    { tenantId: TENANT.id, level: 'info', event: 'xero.call', message: 'Invoices: 50 elements sent, HTTP 200 in 812 ms', details: { endpoint: 'Invoices', durationMs: 812, correlationId: 'corr-456', limits: { dayRemaining: 4950, minuteRemaining: 58 } } },
+    { tenantId: TENANT.id, level: 'info', event: 'export.exported', exportId: g, documentRef: 'SO-1006', message: 'SO-1006 exported to Xero', details: { xeroId: '9b2f1a7e-0000-4000-8000-000000000001', limits: { dayRemaining: 4950, minuteRemaining: 58 } } },
   ]);
   return { customerIds: customerIds.slice(0, 1), failedAccount: [a, b, c, d], failedEmail, xss, queued: [e], exported: g };
 }

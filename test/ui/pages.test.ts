@@ -61,7 +61,7 @@ describe('web UI pages', () => {
         const res = await page.goto(url);
         assert.equal(res?.status(), 200, url);
         assert.match(await page.textContent('h1') ?? '', title);
-        assert.match(await page.textContent('#banner') ?? '', /Xero Export Queue: \d+ queued and 6 failed export\(s\)\s*View Failed Exports/);
+        assert.match(await page.textContent('#banner') ?? '', /Xero Export Queue: \d+ in the queue and 6 failed exports\s*View Failed Exports/);
         await page.screenshot({ path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
       }
       assert.deepEqual(errors, []);
@@ -152,7 +152,7 @@ describe('web UI pages', () => {
     await page.selectOption('#org-select', TENANT2.id); // submits itself (app.js)
     await page.waitForSelector('.subtitle:has-text("Second Shop Ltd")');
     assert.match(await page.textContent('.alert-ok') ?? '', /Now showing Second Shop Ltd/);
-    assert.match(await page.textContent('#banner') ?? '', /0 queued and 0 failed/);
+    assert.match(await page.textContent('#banner') ?? '', /0 in the queue and 0 failed/);
     await context.close();
   });
 });

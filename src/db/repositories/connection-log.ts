@@ -40,6 +40,8 @@ export interface LogQuery {
   q?: string;
   /** Entries with id below this (the cursor of the previous page). */
   beforeId?: number;
+  /** Entries with id above this, the page just newer than the one whose first entry it is ("Newer"). */
+  afterId?: number;
   exportId?: number;
   since?: Date;
   limit?: number;
@@ -69,7 +71,8 @@ export class ConnectionLogRepository {
       .execute();
   }
 
-  async search(query: LogQuery): Promise<{ entries: LogEntry[]; nextCursor: number | null }> {
+  /** Newest first. `newerCursor` is set when entries newer than this page exist (for `afterId`). */
+  async search(query: LogQuery): Promise<{ entries: LogEntry[]; nextCursor: number | null; newerCursor?: number | null }> {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
     let q = this.db.selectFrom('connection_log').selectAll();
     if (query.tenantId) q = q.where('tenant_id', '=', query.tenantId);
@@ -78,6 +81,11 @@ export class ConnectionLogRepository {
     if (query.exportId) q = q.where('export_id', '=', query.exportId);
     if (query.since) q = q.where('at', '>=', iso(query.since));
     if (query.q) q = q.where(this.adapter.logContains(query.q));
+    if (query.afterId) {
+      const rows = await q.where('id', '>', query.afterId).orderBy('id', 'asc').limit(limit + 1).execute();
+      const page = rows.slice(0, limit).reverse().map(toEntry);
+      return { entries: page, nextCursor: page[page.length - 1]?.id ?? null, newerCursor: rows.length > limit ? (page[0]?.id ?? null) : null };
+    }
     const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
     const page = rows.slice(0, limit).map(toEntry);
     return { entries: page, nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null };

@@ -21,4 +21,9 @@ export class KeyValueRepository {
     await this.db.insertInto('key_value').values({ key, value: make(), updated_at: iso() }).onConflict((oc) => oc.column('key').doNothing()).execute();
     return (await this.get(key)) ?? '';
   }
+
+  /** Removes the values under a key prefix not written since `before` (kept results of bulk actions). */
+  async deleteOlder(prefix: string, before: Date): Promise<void> {
+    await this.db.deleteFrom('key_value').where('key', 'like', `${prefix.replace(/[%_\\]/g, '')}%`).where('updated_at', '<', before.toISOString()).execute();
+  }
 }

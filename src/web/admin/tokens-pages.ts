@@ -17,8 +17,8 @@ async function tokensTable(rt: Runtime, ctx: PageContext): Promise<Html> {
   const names = new Map(ctx.tenants.map((t) => [t.id, t.name]));
   const rows = tokens.map((t) => html`<tr><td data-label="Name"><strong>${t.name}</strong></td><td data-label="Token" class="mono">${t.prefix}…</td>
 <td data-label="Organisation">${t.tenantId ? (names.get(t.tenantId) ?? t.tenantId) : html`<span class="muted">first organisation</span>`}</td><td data-label="Role">${t.role}</td>
-<td data-label="Created">${time(t.createdAt)}</td><td data-label="Last used">${t.lastUsedAt ? time(t.lastUsedAt) : html`<span class="muted">never</span>`}</td>
-<td data-label="">${t.revokedAt ? html`<span class="badge">revoked ${time(t.revokedAt)}</span>` : html`<form method="post" action="/settings/tokens/${t.id}/revoke" class="inline">${csrfField(ctx)}<button class="btn btn-small btn-danger">Revoke</button></form>`}</td></tr>`);
+<td data-label="Created">${time(t.createdAt, 'datetime', ctx.tz)}</td><td data-label="Last used">${t.lastUsedAt ? time(t.lastUsedAt, 'datetime', ctx.tz) : html`<span class="muted">never</span>`}</td>
+<td data-label="">${t.revokedAt ? html`<span class="badge">revoked ${time(t.revokedAt, 'datetime', ctx.tz)}</span>` : html`<form method="post" action="/settings/tokens/${t.id}/revoke" class="inline">${csrfField(ctx)}<button class="btn btn-small btn-danger">Revoke</button></form>`}</td></tr>`);
   return html`<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Name</th><th scope="col">Token</th><th scope="col">Organisation</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 

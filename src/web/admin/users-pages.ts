@@ -35,7 +35,7 @@ async function render(rt: Runtime, req: FastifyRequest, reply: FastifyReply): Pr
 <label class="sr-only" for="role-${u.id}">Role of ${u.username}</label><select id="role-${u.id}" name="role">
 <option value="admin" ${u.role === 'admin' ? html`selected` : ''}>admin</option><option value="viewer" ${u.role === 'viewer' ? html`selected` : ''}>viewer</option></select>
 <button class="btn btn-small">Change role</button></form></td>
-<td data-label="Added">${time(u.createdAt)}</td>
+<td data-label="Added">${time(u.createdAt, 'datetime', ctx.tz)}</td>
 <td data-label="">${u.id === me.id ? '' : html`<form method="post" action="/settings/users/${u.id}/delete" class="inline">${csrfField(ctx)}<button class="btn btn-small btn-danger">Remove</button></form>`}</td></tr>`);
   const body = html`<section class="card"><h2>People who can sign in</h2><p class="muted">Admins can do everything; viewers can look but not export, delete, skip or change settings.</p>
 <div class="table-wrap"><table class="grid"><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Added</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${rows}</tbody></table></div></section>

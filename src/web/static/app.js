@@ -1,23 +1,42 @@
 /* global document, window, EventSource */
-/* xport web UI: live banner (server-sent events), local times, small enhancements. No inline script (CSP). */
+/* xport web UI: live banner and export outcomes (server-sent events), small enhancements. No inline script (CSP). */
 (function () {
   'use strict';
 
-  function localTimes(root) {
-    (root || document).querySelectorAll('time[data-local]').forEach(function (el) {
-      var d = new Date(el.getAttribute('datetime'));
-      if (isNaN(d.getTime())) return;
-      var opts = el.getAttribute('data-local') === 'time'
-        ? { hour: '2-digit', minute: '2-digit' }
-        : { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' };
-      el.textContent = d.toLocaleString(undefined, opts);
-      el.title = d.toISOString();
+  var STATE_WORDS = { queued: 'queued again', exporting: 'exporting', waiting: 'waiting', exported: 'exported', failed: 'failed again', skipped: 'skipped', deleted: 'deleted', unchanged: 'unchanged' };
+
+  // The Export All result page: one line that counts the rows by their current outcome.
+  function summarise() {
+    var out = document.getElementById('bulk-summary');
+    if (!out) return;
+    var counts = {};
+    document.querySelectorAll('#bulk-results tr[data-state]').forEach(function (tr) {
+      var s = tr.getAttribute('data-state');
+      counts[s] = (counts[s] || 0) + 1;
     });
+    out.textContent = Object.keys(STATE_WORDS).filter(function (k) { return counts[k]; })
+      .map(function (k) { return counts[k] + ' ' + STATE_WORDS[k]; }).join(' · ');
+  }
+
+  function showOutcome(data) {
+    var cell = document.querySelector('[data-outcome-for="' + Number(data.id) + '"]');
+    if (!cell || typeof data.text !== 'string') return;
+    cell.textContent = data.text; // text, never HTML
+    var row = cell.closest('tr');
+    if (row && row.getAttribute('data-state') !== 'unchanged') {
+      row.setAttribute('data-state', String(data.state));
+      row.className = 'outcome-' + String(data.state);
+    }
+    summarise();
   }
 
   function liveBanner() {
     if (!window.EventSource || !document.getElementById('banner')) return;
-    var source = new EventSource('/events');
+    var followExports = Boolean(document.querySelector('[data-live-exports]'));
+    var source = new EventSource(followExports ? '/events?exports=1' : '/events');
+    source.addEventListener('export', function (e) {
+      try { showOutcome(JSON.parse(e.data)); } catch (_err) { /* a malformed update is ignored */ }
+    });
     source.addEventListener('open', function () { document.documentElement.setAttribute('data-live', '1'); });
     source.addEventListener('banner', function (e) {
       var current = document.getElementById('banner');
@@ -27,7 +46,6 @@
       var next = tpl.content.firstElementChild;
       if (next && next.id === 'banner') {
         current.replaceWith(next);
-        localTimes(next);
       }
     });
   }
@@ -47,11 +65,10 @@
         evt.detail.isError = false;
       }
     });
-    document.body.addEventListener('htmx:afterSwap', function (evt) { localTimes(evt.target); });
   }
 
   document.addEventListener('DOMContentLoaded', function () {
-    localTimes();
+    summarise();
     liveBanner();
     autosubmit();
     htmxErrors();

@@ -4,6 +4,7 @@
  */
 import type { Runtime } from '../../app/runtime';
 import type { ReferenceData, XeroAccount, XeroTaxRate, XeroTrackingCategory } from '../../domain/types';
+import { timeZoneOf } from '../../domain/words';
 
 export interface CachedReference {
   accounts: XeroAccount[];
@@ -35,4 +36,19 @@ export function asReferenceData(c: CachedReference): ReferenceData {
     accounts: c.accounts, taxRates: c.taxRates, trackingCategories: c.trackingCategories, currencies: [],
     organisation: { Name: c.organisationName ?? '', CountryCode: '', BaseCurrency: '' }, fetchedAt: c.fetchedAt ?? undefined,
   };
+}
+
+const zones = new Map<string, { zone: string; at: number }>();
+const ZONE_TTL_MS = 60_000;
+
+/** The organisation's time zone (Xero's Organisation.Timezone as an IANA name), cached a minute; UTC when unknown. */
+export async function timeZoneFor(rt: Runtime, tenantId: string | null | undefined): Promise<string> {
+  if (!tenantId) return 'UTC';
+  const hit = zones.get(tenantId);
+  if (hit && Date.now() - hit.at < ZONE_TTL_MS) return hit.zone;
+  const { data } = await rt.store.reference.getAll(tenantId);
+  const org = list<Record<string, unknown>>(data.organisation)[0];
+  const zone = timeZoneOf(typeof org?.Timezone === 'string' ? org.Timezone : null);
+  zones.set(tenantId, { zone, at: Date.now() });
+  return zone;
 }

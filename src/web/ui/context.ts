@@ -5,6 +5,8 @@ import type { Tenant } from '../../db/repositories/tenants';
 import type { User } from '../../db/repositories/users';
 import { currentUser, takeFlash } from '../auth/session';
 import { HttpError } from '../errors';
+import { timeZoneFor } from './cached-reference';
+import type { Html } from './html';
 
 export interface PageContext {
   rt: Runtime;
@@ -15,6 +17,10 @@ export interface PageContext {
   flash: { kind: 'ok' | 'error'; text: string } | null;
   path: string;
   canEdit: boolean;
+  /** The organisation's time zone (IANA): every time on the page is shown in it. */
+  tz: string;
+  /** A message shown inside one section of the page (where the person pressed Save) instead of at the top. */
+  note?: { section: string; html: Html };
 }
 
 /** The session's organisation if it still exists, else the first one. */
@@ -29,7 +35,7 @@ export async function pageContext(rt: Runtime, req: FastifyRequest, reply: Fasti
   const { tenants, tenant } = await currentTenant(rt, req);
   return {
     rt, user, tenants, tenant, csrf: reply.generateCsrf(), flash: takeFlash(req),
-    path: req.url.split('?')[0] ?? '/', canEdit: user.role === 'admin',
+    path: req.url.split('?')[0] ?? '/', canEdit: user.role === 'admin', tz: await timeZoneFor(rt, tenant?.id),
   };
 }
 

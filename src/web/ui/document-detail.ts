@@ -4,7 +4,7 @@ import { cachedReference, type CachedReference } from './cached-reference';
 import type { PageContext } from './context';
 import { expectedTotal } from './document-totals';
 import type { OrgSettings } from '../../domain/settings';
-import { isRealXero, kindLabel, statusBadge, time, xeroLink } from './format';
+import { isRealXero, kindLabel, money, statusBadge, time, xeroLink } from './format';
 import { settingsOf } from './group-hints';
 import { html, type Html } from './html';
 import { csrfField, emptyState } from './layout';
@@ -15,8 +15,8 @@ export function totalCell(row: DocumentListRow & { payload?: string }, settings:
   const expected = row.payload ? expectedTotal(row.payload, settings, ref) : null;
   const ours = row.total ?? expected?.total ?? null;
   const differs = ours !== null && row.xero_total !== null && Number(ours) !== Number(row.xero_total);
-  return html`<td data-label="Total" class="num">${ours ?? html`<span class="muted">—</span>`}${expected && !expected.exact && !row.total ? html`<span class="muted" title="a tax rate is not known yet"> ≈</span>` : ''}</td>
-<td data-label="Xero total" class="num ${differs ? 'mismatch' : ''}">${row.xero_total ?? html`<span class="muted">—</span>`}${differs ? html` <span class="badge badge-failed" title="Xero's total differs from the document's">differs</span>` : ''}</td>`;
+  return html`<td data-label="Total" class="num">${ours !== null ? money(ours) : html`<span class="muted">—</span>`}${expected && !expected.exact && !row.total ? html`<span class="muted" title="a tax rate is not known yet"> ≈</span>` : ''}</td>
+<td data-label="Xero total" class="num ${differs ? 'mismatch' : ''}">${row.xero_total !== null ? money(row.xero_total) : html`<span class="muted">—</span>`}${differs ? html` <span class="badge badge-failed" title="Xero's total differs from the document's">differs</span>` : ''}</td>`;
 }
 
 
@@ -33,19 +33,26 @@ function movedDate(row: { xero_date: string | null } | null): Html {
   return html`<dt>Date in Xero</dt><dd id="xero-date">${row.xero_date} <span class="muted small">moved by the lock-date policy (see the Connection Log below)</span></dd>`;
 }
 
+/** In words: a refused element of a batch Xero answered with 200 is "refused by Xero", not "HTTP 200". */
+function attemptOutcome(outcome: string | null, status: number | null): string {
+  if (outcome === null) return 'unfinished (the answer never came back)';
+  if (outcome === 'ok') return 'accepted by Xero';
+  if (status === null) return 'not sent: Xero could not be reached';
+  return status < 300 ? 'refused by Xero' : `refused by Xero (HTTP ${status})`;
+}
+
 async function attemptsTable(ctx: PageContext, exportId: number | null): Promise<Html> {
   const attempts = exportId ? await ctx.rt.store.exports.attempts(exportId) : [];
   if (attempts.length === 0) return emptyState('No attempts yet', 'Nothing has been sent to Xero for this document.');
-  return html`<div class="table-wrap"><table class="grid" id="attempts-grid"><thead><tr><th scope="col">#</th><th scope="col">Started</th><th scope="col">Outcome</th><th scope="col">HTTP</th><th scope="col">Error</th><th scope="col">Correlation id</th></tr></thead>
-<tbody>${attempts.map((a) => html`<tr><td data-label="#">${a.attempt_no}</td><td data-label="Started" class="nowrap">${time(a.started_at)}</td><td data-label="Outcome">${a.outcome ?? 'unfinished'}</td>
-<td data-label="HTTP">${a.http_status ?? '—'}</td><td data-label="Error" class="error-text">${a.error ?? ''}</td><td data-label="Correlation id" class="mono small">${a.correlation_id ?? ''}</td></tr>`)}</tbody></table></div>`;
+  return html`<div class="table-wrap"><table class="grid" id="attempts-grid"><thead><tr><th scope="col">#</th><th scope="col">Started</th><th scope="col">Outcome</th><th scope="col">Error</th><th scope="col">Correlation id</th></tr></thead>
+<tbody>${attempts.map((a) => html`<tr><td data-label="#">${a.attempt_no}</td><td data-label="Started" class="nowrap">${time(a.started_at, 'datetime', ctx.tz)}</td><td data-label="Outcome">${attemptOutcome(a.outcome, a.http_status)}</td><td data-label="Error" class="error-text">${a.error ?? ''}</td><td data-label="Correlation id" class="mono small">${a.correlation_id ?? ''}</td></tr>`)}</tbody></table></div>`;
 }
 
 async function logTable(ctx: PageContext, tenantId: string, exportId: number | null): Promise<Html> {
   const res = exportId ? await ctx.rt.store.log.search({ tenantId, exportId, limit: 100 }) : { entries: [] };
   if (res.entries.length === 0) return emptyState('No log entries', 'Log entries about this document appear here.');
   return html`<div class="table-wrap"><table class="grid" id="doc-log-grid"><thead><tr><th scope="col">Time</th><th scope="col">Level</th><th scope="col">Details</th></tr></thead>
-<tbody>${res.entries.map((e) => html`<tr><td data-label="Time" class="nowrap"><a href="/log/${e.id}">${time(e.at)}</a></td><td data-label="Level">${e.level === 'error' ? 'Error' : 'Info'}</td><td data-label="Details">${e.message}</td></tr>`)}</tbody></table></div>`;
+<tbody>${res.entries.map((e) => html`<tr><td data-label="Time" class="nowrap"><a href="/log/${e.id}">${time(e.at, 'datetime', ctx.tz)}</a></td><td data-label="Level">${e.level === 'error' ? 'Error' : 'Info'}</td><td data-label="Details">${e.message}</td></tr>`)}</tbody></table></div>`;
 }
 
 export async function documentDetail(ctx: PageContext, tenantId: string, doc: Doc, repo: DocumentsViewRepository): Promise<Html> {
@@ -61,12 +68,12 @@ ${exportRow.action_required ? html`<p><strong>Action Required</strong>: ${export
   return html`<section class="card"><div class="section-head"><h2>Export</h2>${actions(ctx, doc)}</div>${problem}
 ${exportRow?.status === 'waiting' ? html`<div class="alert alert-warn">Waiting: ${exportRow.wait_reason ?? ''}</div>` : ''}
 <dl class="facts"><dt>Kind</dt><dd>${kindLabel(doc.kind)}</dd><dt>Source id</dt><dd class="mono">${doc.source_id}</dd><dt>Revision</dt><dd>${doc.revision}</dd>
-<dt>Date</dt><dd>${doc.doc_date ?? '—'}</dd>${movedDate(exportRow)}<dt>Received</dt><dd>${time(doc.received_at)}</dd><dt>Status</dt><dd>${statusBadge(doc.status)}</dd>
-<dt>Attempts</dt><dd>${doc.attempts ?? 0}</dd><dt>In Xero</dt><dd>${xeroLink(doc.kind, doc.xero_id, doc.xero_number ?? doc.xero_id, isRealXero(ctx.rt.config.xero.apiUrl))}</dd>
-${exportRow?.exported_at ? html`<dt>Exported</dt><dd>${time(exportRow.exported_at)}</dd>` : ''}</dl>
+<dt>Date</dt><dd>${doc.doc_date ?? '—'}</dd>${movedDate(exportRow)}<dt>Received</dt><dd>${time(doc.received_at, 'datetime', ctx.tz)}</dd><dt>Status</dt><dd>${statusBadge(doc.status)}</dd>
+<dt>Attempts</dt><dd>${doc.attempts ?? 0}</dd><dt>In Xero</dt><dd>${xeroLink(doc.kind, doc.xero_id, doc.xero_number ?? doc.reference, isRealXero(ctx.rt.config.xero.apiUrl))}</dd>
+${exportRow?.exported_at ? html`<dt>Exported</dt><dd>${time(exportRow.exported_at, 'datetime', ctx.tz)}</dd>` : ''}</dl>
 <table class="grid totals"><thead><tr><th scope="col" class="num">Total</th><th scope="col" class="num">Xero's total</th></tr></thead><tbody><tr>${totalCell(doc, settingsOf(ctx.tenant?.settings), ref)}</tr></tbody></table></section>
 <section class="card"><h2>Attempts</h2>${await attemptsTable(ctx, doc.export_id)}</section>
 <section class="card"><h2>Connection Log</h2>${await logTable(ctx, tenantId, doc.export_id)}</section>
-${revisions.length > 1 ? html`<section class="card"><h2>Revisions</h2><ul>${revisions.map((r) => html`<li><a href="/documents/${r.id}">Revision ${r.revision}</a> received ${time(r.received_at)}${r.id === doc.id ? ' (this one)' : ''}</li>`)}</ul></section>` : ''}
+${revisions.length > 1 ? html`<section class="card"><h2>Revisions</h2><ul>${revisions.map((r) => html`<li><a href="/documents/${r.id}">Revision ${r.revision}</a> received ${time(r.received_at, 'datetime', ctx.tz)}${r.id === doc.id ? ' (this one)' : ''}</li>`)}</ul></section>` : ''}
 <section class="card"><details><summary>Document as received</summary><pre class="code">${pretty}</pre></details></section>`;
 }

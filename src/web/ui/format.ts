@@ -1,7 +1,10 @@
 /** Small presentation helpers shared by the pages: labels, times, numbers, links to Xero. */
 import { KIND_LABELS } from '../../domain/documents';
 import type { DocumentKind } from '../../domain/types';
+import { clockTime, dateTime, whenWords } from '../../domain/words';
 import { html, type Html } from './html';
+
+export { count, money, plural } from '../../domain/words';
 
 export function kindLabel(kind: string): string {
   return KIND_LABELS[kind as DocumentKind] ?? kind;
@@ -18,21 +21,16 @@ export function statusBadge(status: string | null): Html {
   return html`<span class="badge badge-${s}">${STATUS_LABELS[s] ?? s}</span>`;
 }
 
-/** A time rendered in UTC on the server; app.js rewrites it in the reader's time zone. */
-export function time(isoValue: string | null | undefined, style: 'datetime' | 'time' = 'datetime'): Html {
+/**
+ * A time in the organisation's time zone: "2 Dec 2026, 1:31 pm", "1:31 pm", or with words
+ * ("1:31 pm, in 2 hours"); the exact instant stays in the datetime attribute and the tooltip.
+ */
+export function time(isoValue: string | null | undefined, style: 'datetime' | 'time' | 'when' = 'datetime', tz = 'UTC', now = new Date()): Html {
   if (!isoValue) return html`<span class="muted">—</span>`;
   const d = new Date(isoValue);
   if (Number.isNaN(d.getTime())) return html`${isoValue}`;
-  const text = style === 'time' ? isoValue.slice(11, 16) : `${isoValue.slice(0, 10)} ${isoValue.slice(11, 16)}`;
-  return html`<time datetime="${isoValue}" data-local="${style}">${text} UTC</time>`;
-}
-
-export function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${count(n)} ${n === 1 ? one : many}`;
+  const text = style === 'time' ? clockTime(d, tz) : style === 'when' ? whenWords(isoValue, now, tz) : dateTime(d, tz);
+  return html`<time datetime="${d.toISOString()}" title="${d.toISOString()}">${text}</time>`;
 }
 
 const XERO_PATHS: Record<string, (id: string) => string> = {
@@ -45,13 +43,16 @@ const XERO_PATHS: Record<string, (id: string) => string> = {
   journal: (id) => `Journal/View.aspx?invoiceID=${id}`,
 };
 
-/** A link to the object in Xero's web app; against a sandbox there is no web app, so the id alone. */
+/**
+ * A Xero object by its name or number, never its GUID (kept in the tooltip), with an "Open in Xero"
+ * link to Xero's web app; against a sandbox there is no web app, so the name alone.
+ */
 export function xeroLink(kind: string, xeroId: string | null, label: string | null, realXero: boolean): Html {
   if (!xeroId) return html`<span class="muted">—</span>`;
   const path = XERO_PATHS[kind];
-  const text = label ?? `${xeroId.slice(0, 8)}…`;
-  if (!realXero || !path) return html`<span class="mono" title="${xeroId}">${text}</span>`;
-  return html`<a href="${`https://go.xero.com/${path(encodeURIComponent(xeroId))}`}" target="_blank" rel="noopener noreferrer" title="${xeroId}">${text}</a>`;
+  const text = html`<span title="${xeroId}">${label ?? 'in Xero'}</span>`;
+  if (!realXero || !path) return text;
+  return html`${text} <a class="small" href="${`https://go.xero.com/${path(encodeURIComponent(xeroId))}`}" target="_blank" rel="noopener noreferrer">Open in Xero</a>`;
 }
 
 export function isRealXero(apiUrl: string): boolean {

@@ -5,7 +5,7 @@
 import { ACCOUNT_ROLES, type AccountRole } from '../../domain/documents';
 import { orgSettingsSchema, type OrgSettings } from '../../domain/settings';
 
-export const ACCOUNT_CODES = ['account_code_invalid', 'account_code_archived', 'account_code_removed', 'account_code_missing', 'tax_type_not_allowed_for_account'];
+export const ACCOUNT_CODES = ['account_code_invalid', 'line_account_code_invalid', 'account_code_archived', 'account_code_removed', 'account_code_missing', 'tax_type_not_allowed_for_account'];
 export const TAX_CODES = ['tax_type_unknown', 'tax_type_not_allowed_for_account', 'tax_code_unmapped', 'tax_type_missing'];
 const CONTACT_CODES = ['contact_archived', 'contact_name_exists', 'name_not_unique', 'contact_account_number_exists', 'contact_number_exists'];
 const LOCK_CODES = ['period_lock_date', 'end_of_year_lock_date'];
@@ -31,6 +31,10 @@ function quoted(message: string, label: RegExp): string | null {
 
 export function hintFor(code: string | null, message: string | null, settings: OrgSettings): Hint | null {
   const msg = message ?? '';
+  if (code === 'line_account_code_invalid') {
+    const account = quoted(msg, /account code '([^']*)'/i) ?? '';
+    return { text: `map account code ${account}, or send a new revision`, href: `/settings?linecode=${encodeURIComponent(account)}#line-codes` };
+  }
   if (code && ACCOUNT_CODES.includes(code) && code !== 'tax_type_not_allowed_for_account') {
     const account = quoted(msg, /account code '([^']*)'/i);
     const roles = account ? ACCOUNT_ROLES.filter((r) => settings.accounts[r].toUpperCase() === account.toUpperCase()) : [];

@@ -27,6 +27,7 @@ function describe(setting: string): { mapping: string; family: Family; href: str
     return { mapping: `${ROLE_LABELS[role] ?? role} account`, family: 'account', href: '#accounts' };
   }
   if (setting.startsWith('productGroupSalesAccounts')) return { mapping: `Product group ${key} sales account`, family: 'account', href: '#accounts' };
+  if (setting.startsWith('lineAccountCodes')) return { mapping: `Line account code ${key}`, family: 'account', href: '#line-codes' };
   if (setting.startsWith('customerSalesAccounts')) return { mapping: `Customer ${key} sales account`, family: 'account', href: '#accounts' };
   if (setting.startsWith('taxMappings.')) return { mapping: `${setting.startsWith('taxMappings.sales') ? 'Sales' : 'Purchases'} tax ${key}`, family: 'tax', href: '#tax' };
   return { mapping: 'Tracking category', family: 'tracking', href: '#options' };

@@ -1,6 +1,6 @@
 /** Rows of the Failed Xero Exports grid with their actions, shared by the page and the htmx actions. */
 import type { ExportRow } from '../../db/schema';
-import { kindLabel } from './format';
+import { kindLabel, urlWith } from './format';
 import { html, type Html } from './html';
 
 export type FailedRow = ExportRow & { reference: string };
@@ -12,7 +12,28 @@ function actionButton(row: FailedRow, action: 'retry' | 'delete' | 'skip', label
 <input type="hidden" name="_csrf" value="${csrf}"><button class="btn btn-small ${action === 'retry' ? 'btn-primary' : action === 'delete' ? 'btn-danger' : ''}" aria-label="${label} ${row.reference}">${label}</button></form>`;
 }
 
-export function failedRow(row: FailedRow, o: { csrf: string; canEdit: boolean }): Html {
+/** Failures fixed by linking the contact to the right Xero contact (a duplicate name, a merged contact). */
+export const LINK_CODES = new Set(['contact_name_exists', 'name_not_unique', 'contact_archived']);
+
+/** Grid options; `contacts` holds, for failed documents, the contact their payload names (export id → code). */
+export interface GridOptions { csrf: string; canEdit: boolean; contacts?: Map<number, string> }
+
+function actionLink(row: FailedRow, contacts?: Map<number, string>): Html {
+  const contact = contacts?.get(row.id);
+  if (row.error_code && LINK_CODES.has(row.error_code) && contact) {
+    const kind = row.kind === 'purchase_bill' || row.kind === 'supplier_credit' ? 'supplier' : 'customer';
+    return html` <a class="fix-link" href="${urlWith('/settings/contacts/pick', { kind, sourceId: contact })}">Choose the Xero contact for ${contact} →</a>`;
+  }
+  if (row.error_code === 'line_account_code_invalid') {
+    const code = /account code '([^']*)'/i.exec(row.last_error ?? '')?.[1] ?? '';
+    return html` <a class="fix-link" href="${urlWith('/settings', { linecode: code })}#line-codes">Map account code ${code} →</a>`;
+  }
+  if (!row.error_code || !LINK_CODES.has(row.error_code) || (row.kind !== 'customer' && row.kind !== 'supplier')) return html``;
+  const href = urlWith('/settings/contacts/pick', { kind: row.kind, sourceId: row.source_id, q: row.reference });
+  return html` <a class="fix-link" href="${href}">Choose the Xero contact for ${row.source_id} →</a>`;
+}
+
+export function failedRow(row: FailedRow, o: GridOptions): Html {
   const ref = row.reference;
   const actions = o.canEdit
     ? html`<td data-label="Export">${actionButton(row, 'retry', 'Export', o.csrf)}</td>
@@ -23,7 +44,7 @@ export function failedRow(row: FailedRow, o: { csrf: string; canEdit: boolean })
 <td data-label="Failed Export">${kindLabel(row.kind)}</td>
 <td data-label="Exported Item"><a href="/documents/${row.document_id}">${ref}</a></td>
 <td data-label="Export Error" class="error-text">${row.last_error ?? ''}${row.attempts > 1 ? html` <span class="muted">(${row.attempts} attempts)</span>` : ''}</td>
-<td data-label="Action Required" class="action-text">${row.action_required ?? ''}</td>
+<td data-label="Action Required" class="action-text">${row.action_required ?? ''}${actionLink(row, o.contacts)}</td>
 ${actions}</tr>`;
 }
 
@@ -33,7 +54,7 @@ export function resultRow(id: number, reference: string, ok: boolean, text: stri
 <td colspan="7" role="status"><strong>${reference}</strong>: ${text}</td></tr>`;
 }
 
-export function failedTable(rows: FailedRow[], o: { csrf: string; canEdit: boolean }): Html {
+export function failedTable(rows: FailedRow[], o: GridOptions): Html {
   return html`<div class="table-wrap"><table class="grid grid-failed" id="failed-grid">
 <thead><tr>${FAILED_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
 <tbody>${rows.map((r) => failedRow(r, o))}</tbody></table></div>`;

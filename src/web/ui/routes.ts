@@ -23,6 +23,7 @@ import { documentRoutes } from './documents-pages';
 import { html } from './html';
 import { barePage } from './layout';
 import { logRoutes } from './log-pages';
+import { notFoundHandler } from './not-found';
 import { loginRoutes } from './login-pages';
 import { queueActionRoutes } from './queue-actions';
 import { queueRoutes } from './queue-pages';
@@ -50,6 +51,9 @@ async function staticAssets(app: FastifyInstance): Promise<void> {
   const htmxPath = createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js');
   const htmx = await readFile(htmxPath);
   app.get('/static/htmx.min.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(htmx));
+  const favicon = await readFile(path.join(STATIC_DIR, 'favicon.svg'));
+  // Browsers ask for /favicon.ico whatever the page says.
+  app.get('/favicon.ico', async (_req, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(favicon));
   await app.register(fastifyStatic, { root: STATIC_DIR, prefix: '/static/', decorateReply: false, maxAge: 3600_000 });
 }
 
@@ -59,6 +63,7 @@ export async function uiRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
     ui.setErrorHandler((err: FastifyError, req, reply) => errorPage(err, req, reply, rt));
     await staticAssets(ui);
     await registerSecurity(ui, rt);
+    ui.setNotFoundHandler(notFoundHandler(rt));
     loginRoutes(ui, rt);
     await ui.register(async (pages) => {
       pages.addHook('preHandler', requireUser(rt));

@@ -1,8 +1,12 @@
 /** The sections of /settings as forms: account and tax mappings, contact links and engine options. */
-import { ACCOUNT_ROLES } from '../../domain/documents';
+import { accountSuits, rateSuits, type Direction } from '../../domain/choices';
+import { ACCOUNT_ROLES, type AccountRole } from '../../domain/documents';
 import type { OrgSettings } from '../../domain/settings';
 import type { XeroAccount, XeroTaxRate } from '../../domain/types';
+import type { ContactLink } from '../../db/repositories/contact-links';
+import type { XeroContactSummary } from '../../engine/contact-directory';
 import type { CachedReference } from './cached-reference';
+import { contactName, pickerHref } from './contact-picker';
 import type { PageContext } from './context';
 import { ROLE_LABELS } from './group-hints';
 import { html, type Html } from './html';
@@ -14,22 +18,26 @@ function option(value: string, label: string, selected: boolean): Html {
   return html`<option value="${value}" ${selected ? html`selected` : ''}>${label}</option>`;
 }
 
-export function accountSelect(name: string, current: string, accounts: XeroAccount[], label: string, allowEmpty = false): Html {
+/** Only the accounts Xero accepts for the role (src/domain/choices.ts); a current value that is not one stays visible, marked. */
+export function accountSelect(name: string, current: string, accounts: XeroAccount[], label: string, role: AccountRole, allowEmpty = false): Html {
   if (accounts.length === 0) return html`<input name="${name}" value="${current}" aria-label="${label}" placeholder="Account code" maxlength="10">`;
-  const active = accounts.filter((a) => a.Status === 'ACTIVE' && a.Code);
+  const active = accounts.filter((a) => accountSuits(a, role));
   const known = active.some((a) => a.Code.toUpperCase() === current.toUpperCase());
   const classes = [...new Set(active.map((a) => a.Class))];
+  const exists = accounts.find((a) => a.Code.toUpperCase() === current.toUpperCase() && a.Status === 'ACTIVE');
   return html`<select name="${name}" aria-label="${label}">${allowEmpty ? option('', '—', current === '') : ''}
-${!known && current ? option(current, `${current} (not an active account in Xero)`, true) : ''}
+${!known && current ? option(current, exists ? `${current} — ${exists.Name} (not a ${ROLE_LABELS[role].toLowerCase()} account)` : `${current} (not an active account in Xero)`, true) : ''}
 ${classes.map((c) => html`<optgroup label="${c}">${active.filter((a) => a.Class === c).map((a) => option(a.Code, `${a.Code} — ${a.Name}`, a.Code.toUpperCase() === current.toUpperCase()))}</optgroup>`)}</select>`;
 }
 
-function taxSelect(name: string, current: string, rates: XeroTaxRate[], label: string): Html {
+/** Only the rates Xero lets apply in this direction (CanApplyToRevenue / CanApplyToExpenses). */
+function taxSelect(name: string, current: string, rates: XeroTaxRate[], label: string, direction: Direction): Html {
   if (rates.length === 0) return html`<input name="${name}" value="${current}" aria-label="${label}" placeholder="Xero tax type">`;
-  const active = rates.filter((r) => r.Status === 'ACTIVE');
+  const active = rates.filter((r) => rateSuits(r, direction));
   const known = active.some((r) => r.TaxType === current);
+  const exists = rates.some((r) => r.TaxType === current && r.Status === 'ACTIVE');
   return html`<select name="${name}" aria-label="${label}">${option('', '—', current === '')}
-${!known && current ? option(current, `${current} (not an active tax rate in Xero)`, true) : ''}
+${!known && current ? option(current, exists ? `${current} (not a ${direction === 'sales' ? 'sales' : 'purchase'} rate)` : `${current} (not an active tax rate in Xero)`, true) : ''}
 ${active.map((r) => option(r.TaxType, `${r.Name} (${r.TaxType}, ${Number(r.EffectiveRate)}%)`, r.TaxType === current))}</select>`;
 }
 
@@ -42,34 +50,43 @@ ${rows.map(([k, v], i) => html`<tr><td data-label="${keyLabel}"><input name="${p
 }
 
 function section(ctx: PageContext, id: string, title: string, intro: Html | string, fields: Html): Html {
-  return html`<section class="card" id="${id}" aria-labelledby="${id}-title"><h2 id="${id}-title">${title}</h2><p class="muted">${intro}</p>
+  return html`<section class="card" id="${id}" aria-labelledby="${id}-title"><h2 id="${id}-title">${title}</h2>${ctx.note?.section === id ? ctx.note.html : ''}<p class="muted">${intro}</p>
 <form method="post" action="/settings/${id}">${csrfField(ctx)}<fieldset ${ctx.canEdit ? '' : html`disabled`}>${fields}
 ${ctx.canEdit ? html`<div class="form-actions"><button class="btn btn-primary">Save ${title.toLowerCase()}</button></div>` : html`<p class="muted">Only an admin can change settings.</p>`}</fieldset></form></section>`;
 }
 
-export function accountsSection(ctx: PageContext, s: OrgSettings, ref: CachedReference): Html {
-  const roles = html`<div class="form-grid">${ACCOUNT_ROLES.map((r) => html`<label>${ROLE_LABELS[r]} ${accountSelect(`account_${r}`, s.accounts[r], ref.accounts, `${ROLE_LABELS[r]} account`)}</label>`)}</div>`;
-  const acc = (name: string, value: string, label: string) => accountSelect(name, value, ref.accounts, label, true);
+export function accountsSection(ctx: PageContext, s: OrgSettings, ref: CachedReference, lineCode = ''): Html {
+  const lineCodes = Object.entries(s.lineAccountCodes);
+  if (lineCode && !(lineCode in s.lineAccountCodes)) lineCodes.push([lineCode, '']);
+  const roles = html`<div class="form-grid">${ACCOUNT_ROLES.map((r) => html`<label>${ROLE_LABELS[r]} ${accountSelect(`account_${r}`, s.accounts[r], ref.accounts, `${ROLE_LABELS[r]} account`, r)}</label>`)}</div>`;
+  const acc = (name: string, value: string, label: string) => accountSelect(name, value, ref.accounts, label, 'sales', true);
   return section(ctx, 'accounts', 'Account mappings', 'Each account role of the source system posts to this Xero account. Sales account precedence: line, then product group, then customer, then the default above.',
     html`${roles}<h3>Sales account by product group</h3>${mapRows('pg', 'Product group', Object.entries(s.productGroupSalesAccounts), acc)}
-<h3>Sales account by customer</h3>${mapRows('cust', 'Customer code', Object.entries(s.customerSalesAccounts), acc)}`);
+<h3>Sales account by customer</h3>${mapRows('cust', 'Customer code', Object.entries(s.customerSalesAccounts), acc)}
+<h3 id="line-codes">Account codes named on lines</h3><p class="muted small">A source line may name an account code itself instead of a role; map such a code to the Xero account it stands for.</p>
+${mapRows('linecode', 'Code on the line', lineCodes, (name, value, label) => accountSelect(name, value, ref.accounts, label, 'freight', true))}`);
 }
 
 export function taxSection(ctx: PageContext, s: OrgSettings, ref: CachedReference): Html {
-  const tax = (name: string, value: string, label: string) => taxSelect(name, value, ref.taxRates, label);
-  return section(ctx, 'tax', 'Tax mappings', 'Xero tax rates are either sales or purchase rates, so every source tax code is mapped once per direction.',
-    html`<div class="two-col"><div><h3>Sales</h3>${mapRows('sales', 'Source tax code', Object.entries(s.taxMappings.sales), tax)}</div>
-<div><h3>Purchases</h3>${mapRows('purchases', 'Source tax code', Object.entries(s.taxMappings.purchases), tax)}</div></div>`);
+  const tax = (direction: Direction) => (name: string, value: string, label: string) => taxSelect(name, value, ref.taxRates, label, direction);
+  return section(ctx, 'tax', 'Tax mappings', 'Xero tax rates are either sales or purchase rates, so every source tax code is mapped once per direction; each list offers only the rates Xero accepts for it.',
+    html`<div class="two-col"><div><h3>Sales</h3>${mapRows('sales', 'Source tax code', Object.entries(s.taxMappings.sales), tax('sales'))}</div>
+<div><h3>Purchases</h3>${mapRows('purchases', 'Source tax code', Object.entries(s.taxMappings.purchases), tax('purchases'))}</div></div>`);
 }
 
-export function contactsSection(ctx: PageContext, s: OrgSettings, linked: Array<{ contactKind: string; sourceId: string; xeroContactId: string; archived: boolean }>): Html {
-  const idInput = (name: string, value: string, label: string) => html`<input name="${name}" value="${value}" aria-label="${label}" placeholder="Xero ContactID" class="mono">`;
-  const found = linked.length === 0 ? '' : html`<h3>Links made by exports</h3><div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Kind</th><th scope="col">Code</th><th scope="col">Xero ContactID</th><th scope="col">State</th></tr></thead>
-<tbody>${linked.slice(0, 200).map((l) => html`<tr><td data-label="Kind">${l.contactKind}</td><td data-label="Code">${l.sourceId}</td><td data-label="Xero ContactID" class="mono small">${l.xeroContactId}</td>
-<td data-label="State">${l.archived ? html`<span class="badge badge-failed">archived in Xero</span>` : 'linked'}</td></tr>`)}</tbody></table></div>`;
-  return section(ctx, 'contacts', 'Contact links', 'Link a source customer or supplier to an existing Xero contact (for example after contacts were merged in Xero). A link here wins over the one found by exporting.',
-    html`<div class="two-col"><div><h3>Customers</h3>${mapRows('customer', 'Customer code', Object.entries(s.contactLinks.customer), idInput)}</div>
-<div><h3>Suppliers</h3>${mapRows('supplier', 'Supplier code', Object.entries(s.contactLinks.supplier), idInput)}</div></div>${found}`);
+type Names = Map<string, XeroContactSummary>;
+
+export function contactsSection(ctx: PageContext, s: OrgSettings, linked: ContactLink[], names: Names): Html {
+  const idInput = (name: string, value: string, label: string) => html`<input name="${name}" value="${value}" aria-label="${label}" placeholder="Xero contact URL or ContactID" class="mono">
+${value ? html`<span class="small contact-name">${contactName(ctx.rt, names.get(value.toLowerCase()), value)}</span>` : ''}`;
+  const pick = (kind: 'customer' | 'supplier', entries: Array<[string, string]>) => html`${mapRows(kind, kind === 'customer' ? 'Customer code' : 'Supplier code', entries, idInput)}
+${entries.length ? html`<p class="small">${entries.slice(0, 20).map(([k]) => html`<a href="${pickerHref(kind, k)}">Choose the Xero contact for ${k}</a> `)}</p>` : ''}`;
+  const found = linked.length === 0 ? '' : html`<h3>Links made by exports</h3><div class="table-wrap"><table class="grid" id="export-links"><thead><tr><th scope="col">Kind</th><th scope="col">Code</th><th scope="col">Xero contact</th><th scope="col">State</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead>
+<tbody>${linked.slice(0, 200).map((l) => html`<tr><td data-label="Kind">${l.contactKind === 'supplier' ? 'Supplier' : 'Customer'}</td><td data-label="Code">${l.sourceId}</td><td data-label="Xero contact">${contactName(ctx.rt, names.get(l.xeroContactId.toLowerCase()), l.xeroContactId)}</td>
+<td data-label="State">${l.archived ? html`<span class="badge badge-failed">archived in Xero</span>` : 'linked'}</td><td data-label="">${ctx.canEdit ? html`<a class="btn btn-small" href="${pickerHref(l.contactKind, l.sourceId)}">Change</a>` : ''}</td></tr>`)}</tbody></table></div>`;
+  return section(ctx, 'contacts', 'Contact links', html`Link a source customer or supplier to an existing Xero contact (for example after contacts were merged in Xero): <a href="/settings/contacts/pick">search Xero's contacts by name, email or account number</a>, or paste the contact's URL from Xero below. A link here wins over the one found by exporting.`,
+    html`<div class="two-col"><div><h3>Customers</h3>${pick('customer', Object.entries(s.contactLinks.customer))}</div>
+<div><h3>Suppliers</h3>${pick('supplier', Object.entries(s.contactLinks.supplier))}</div></div>${found}`);
 }
 
 const STATUS_KINDS = [['sales_invoice', 'Sales invoices'], ['sales_credit', 'Sales credits'], ['purchase_bill', 'Purchase bills'], ['supplier_credit', 'Supplier credits']] as const;

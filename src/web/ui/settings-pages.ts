@@ -6,6 +6,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { syncConnections, type Runtime } from '../../app/runtime';
 import { orgSettingsSchema } from '../../domain/settings';
 import { requireAdmin, safeNext, setFlash } from '../auth/session';
+import type { XeroContactSummary } from '../../engine/contact-directory';
+import { contactPickerRoutes } from './contact-picker';
 import { cachedReference, type CachedReference } from './cached-reference';
 import { currentTenant, pageContext, tenantFor, type PageContext } from './context';
 import { plural, str, time } from './format';
@@ -14,7 +16,10 @@ import { html, type Html } from './html';
 import { csrfField, emptyState, page } from './layout';
 import { failuresCausedBy, mappingProblems } from './mapping-health';
 import { accountsSection, contactsSection, optionsSection, taxSection } from './settings-forms';
-import { saveSection, SECTIONS, type Problem, type Section } from './settings-save';
+import { afterSaveRoutes, changedValues, parseCaused, savedNote, savedUrl } from './settings-after-save';
+import { saveSection, SECTIONS, words, type Problem, type Section } from './settings-save';
+
+const NAMES_WAIT_MS = 3000;
 
 function connectionSection(ctx: PageContext, ref: CachedReference): Html {
   const app = ctx.rt.config.xero;
@@ -28,18 +33,20 @@ function connectionSection(ctx: PageContext, ref: CachedReference): Html {
     const paused = t.pausedUntil && t.pausedUntil > new Date().toISOString();
     const state = t.status === 'disconnected' ? html`<span class="badge badge-failed">disconnected</span>` : paused ? html`<span class="badge badge-waiting">paused</span>` : html`<span class="badge badge-exported">connected</span>`;
     const current = t.id === ctx.tenant?.id;
-    return html`<tr ${current ? html`aria-current="true" class="current"` : ''}><td data-label="Organisation"><strong>${t.name}</strong>${current ? html` <span class="pill">current</span>` : ''}<div class="muted small mono">${t.id}</div></td>
+    return html`<tr ${current ? html`aria-current="true" class="current"` : ''}><td data-label="Organisation"><strong title="Xero tenant ${t.id}">${t.name}</strong>${current ? html` <span class="pill">current</span>` : ''}</td>
 <td data-label="State">${state}${paused ? html`<div class="small">${t.pauseReason ?? ''}</div>` : ''}</td>
 <td data-label="">${current ? '' : html`<form method="post" action="/settings/organisation">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${t.id}"><input type="hidden" name="next" value="/settings"><button class="btn btn-small">Use this organisation</button></form>`}</td></tr>`;
   });
-  const admin = ctx.canEdit && ctx.tenant ? html`<div class="inline-actions">
-<form method="post" action="/settings/connection/sync">${csrfField(ctx)}<button class="btn" ${app.clientId ? '' : html`disabled`}>Reconnect and refresh organisations</button></form>
-${ctx.tenant.status === 'active' ? html`<form method="post" action="${oauth ? '/settings/xero/disconnect' : '/settings/connection/disconnect'}">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${ctx.tenant.id}"><button class="btn btn-danger">Disconnect ${ctx.tenant.name}</button></form>` : ''}
-${oauth ? html`<a class="btn btn-primary" href="/settings/xero/connect">Connect to Xero</a>` : ''}
-<a class="btn" href="/settings/users">Users</a> <a class="btn" href="/settings/tokens">API tokens</a></div>` : '';
+  const connect = oauth && ctx.canEdit ? html`<a class="btn btn-primary" href="/settings/xero/connect">Connect to Xero</a>` : '';
+  const admin = ctx.canEdit ? html`<div class="inline-actions">${connect}
+${oauth && ctx.tenants.length === 0 ? '' : html`<form method="post" action="/settings/connection/sync">${csrfField(ctx)}<button class="btn" ${app.clientId ? '' : html`disabled`}>${ctx.tenants.length ? 'Reconnect and refresh organisations' : 'Connect'}</button></form>`}
+${ctx.tenant?.status === 'active' ? html`<form method="post" action="${oauth ? '/settings/xero/disconnect' : '/settings/connection/disconnect'}">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${ctx.tenant.id}"><button class="btn btn-danger">Disconnect ${ctx.tenant.name}</button></form>` : ''}
+${ctx.tenant ? html`<a class="btn" href="/settings/users">Users</a> <a class="btn" href="/settings/tokens">API tokens</a>` : ''}</div>` : '';
+  const none = oauth ? 'Press Connect to Xero, sign in to Xero and choose the organisations xport may export to.'
+    : app.clientId ? 'Press Connect to read the organisation of this custom connection.' : 'Set XERO_CLIENT_ID and XERO_CLIENT_SECRET (and XERO_REDIRECT_URI for OAuth), restart xport, then connect here.';
   return html`<section class="card" id="connection" aria-labelledby="connection-title"><h2 id="connection-title">Xero connection</h2><p>${appState}</p>
-${ctx.tenants.length === 0 ? emptyState('No organisation connected', 'Configure a Xero app and press Reconnect.') : html`<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Organisation</th><th scope="col">State</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${rows}</tbody></table></div>`}
-${admin}<p class="muted small">Reference data (accounts, tax rates, tracking categories) ${ref.fetchedAt ? html`read from Xero ${time(ref.fetchedAt)}${ref.organisationName ? ` for ${ref.organisationName}` : ''}` : 'not read yet'}.</p>
+${ctx.tenants.length === 0 ? emptyState('No organisation connected', none) : html`<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Organisation</th><th scope="col">State</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${rows}</tbody></table></div>`}
+${admin}<p class="muted small">Reference data (accounts, tax rates, tracking categories) ${ref.fetchedAt ? html`read from Xero ${time(ref.fetchedAt, 'datetime', ctx.tz)}${ref.organisationName ? ` for ${ref.organisationName}` : ''}` : 'not read yet'}.</p>
 ${ctx.canEdit && ctx.tenant ? html`<form method="post" action="/settings/refresh">${csrfField(ctx)}<button class="btn">Refresh from Xero</button></form>` : ''}</section>`;
 }
 
@@ -66,11 +73,29 @@ async function renderSettings(rt: Runtime, req: FastifyRequest, reply: FastifyRe
   if (!ctx.tenant) return reply.type('text/html; charset=utf-8').send(await page(ctx, 'Settings', connectionSection(ctx, await emptyRef())));
   const ref = await cachedReference(rt, ctx.tenant.id);
   const s = settingsOf(ctx.tenant.settings);
+  const q = (req.query ?? {}) as Record<string, unknown>;
+  const saved = SECTIONS.find((x) => x === str(q.saved));
+  if (saved && ctx.flash && !errors) {
+    ctx.note = { section: saved, html: await savedNote(ctx, ctx.tenant.id, ctx.flash, parseCaused(q.caused)) };
+    ctx.flash = null;
+  }
+  const links = await rt.store.contacts.list(ctx.tenant.id);
   const body = html`${errors ? problemsAlert(errors.section, errors.problems) : ''}
 <nav class="toc" aria-label="Settings sections"><a href="#connection">Connection</a><a href="#health">Mapping health</a><a href="#accounts">Accounts</a><a href="#tax">Tax</a><a href="#contacts">Contacts</a><a href="#options">Options</a></nav>
-${connectionSection(ctx, ref)}${await healthSection(ctx, ctx.tenant.id, ref)}${accountsSection(ctx, s, ref)}${taxSection(ctx, s, ref)}
-${contactsSection(ctx, s, await rt.store.contacts.list(ctx.tenant.id))}${optionsSection(ctx, s, ref)}`;
+${connectionSection(ctx, ref)}${await healthSection(ctx, ctx.tenant.id, ref)}${accountsSection(ctx, s, ref, str(q.linecode).slice(0, 10))}${taxSection(ctx, s, ref)}
+${contactsSection(ctx, s, links, await contactNames(rt, ctx.tenant.id, [...Object.values(s.contactLinks.customer), ...Object.values(s.contactLinks.supplier), ...links.map((l) => l.xeroContactId)]))}${optionsSection(ctx, s, ref)}`;
   return reply.code(errors ? 422 : 200).type('text/html; charset=utf-8').send(await page(ctx, 'Settings', body, { subtitle: html`For <strong>${ctx.tenant.name}</strong>` }));
+}
+
+/** Xero names of linked contacts, from the directory's cache or Xero; the page does not wait long for Xero. */
+async function contactNames(rt: Runtime, tenantId: string, ids: string[]): Promise<Map<string, XeroContactSummary>> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Map<string, XeroContactSummary>>((resolve) => { timer = setTimeout(() => resolve(new Map()), NAMES_WAIT_MS); });
+  try {
+    return await Promise.race([rt.settings.directory.names(tenantId, ids.slice(0, 250)), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function emptyRef(): Promise<CachedReference> {
@@ -83,18 +108,23 @@ async function logAction(rt: Runtime, tenantId: string, actor: string, event: st
 
 export function settingsRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get('/settings', (req, reply) => renderSettings(rt, req, reply));
+  afterSaveRoutes(app, rt);
+  contactPickerRoutes(app, rt);
 
   for (const section of SECTIONS) {
     app.post(`/settings/${section}`, async (req, reply) => {
       const user = requireAdmin(req);
       const tenantId = await tenantFor(rt, req);
       const tenant = await rt.store.tenants.get(tenantId);
-      const result = saveSection(settingsOf(tenant?.settings), section, (req.body ?? {}) as Record<string, unknown>);
+      const before = settingsOf(tenant?.settings);
+      const result = saveSection(before, section, (req.body ?? {}) as Record<string, unknown>);
       if (!result.ok) return renderSettings(rt, req, reply, { section, problems: result.problems });
-      await rt.store.tenants.setSettings(tenantId, orgSettingsSchema.parse(result.settings));
+      const checked = await rt.settings.checkContactLinks(tenantId, before, result.settings);
+      if (!checked.ok) return renderSettings(rt, req, reply, { section, problems: checked.issues.map((i) => ({ field: words(i.path), message: i.message })) });
+      await rt.store.tenants.setSettings(tenantId, orgSettingsSchema.parse(checked.settings));
       await logAction(rt, tenantId, `web:${user.username}`, 'settings.changed', `web:${user.username} saved the ${section} settings`);
-      setFlash(req, 'ok', `Saved. Failed exports are not re-sent by themselves: use Export on the queue page or "Re-queue" in Mapping health.`);
-      return reply.redirect(`/settings#${section}`, 303);
+      setFlash(req, 'ok', 'Saved.');
+      return reply.redirect(savedUrl(section, changedValues(section, before, checked.settings)), 303);
     });
   }
 
@@ -140,7 +170,7 @@ export function settingsRoutes(app: FastifyInstance, rt: Runtime): void {
     const res = await syncConnections(rt);
     if (res.ok) for (const t of res.tenants) await rt.bus.emit('queue.changed', { tenantId: t.id });
     const tenantId = (await currentTenant(rt, req)).tenant?.id;
-    if (tenantId && res.ok) await logAction(rt, tenantId, `web:${user.username}`, 'connection.synced', `web:${user.username} reconnected: ${res.tenants.length} organisation(s) available`);
+    if (tenantId && res.ok) await logAction(rt, tenantId, `web:${user.username}`, 'connection.synced', `web:${user.username} reconnected: ${plural(res.tenants.length, 'organisation')} available`);
     setFlash(req, res.ok ? 'ok' : 'error', res.ok ? `Connected to ${plural(res.tenants.length, 'organisation')}: ${res.tenants.map((t) => t.name).join(', ')}.` : `Xero could not be reached: ${res.reason}`);
     return reply.redirect('/settings#connection', 303);
   });

@@ -40,6 +40,7 @@ function patchFor(section: Section, b: Body, problems: Problem[]): Record<string
         accounts: Object.fromEntries(ACCOUNT_ROLES.map((r) => [r, str(b[`account_${r}`])])),
         productGroupSalesAccounts: rows(b, 'pg', 'Sales account by product group', problems),
         customerSalesAccounts: rows(b, 'cust', 'Sales account by customer', problems),
+        lineAccountCodes: rows(b, 'linecode', 'Account codes named on lines', problems),
       };
     case 'tax':
       return { taxMappings: { sales: rows(b, 'sales', 'Tax mappings → Sales', problems), purchases: rows(b, 'purchases', 'Tax mappings → Purchases', problems) } };
@@ -57,13 +58,13 @@ function patchFor(section: Section, b: Body, problems: Problem[]): Record<string
 }
 
 const FIELD_WORDS: Record<string, string> = {
-  ...ROLE_LABELS, accounts: 'Account mappings', productGroupSalesAccounts: 'Sales account by product group', customerSalesAccounts: 'Sales account by customer',
+  ...ROLE_LABELS, accounts: 'Account mappings', productGroupSalesAccounts: 'Sales account by product group', customerSalesAccounts: 'Sales account by customer', lineAccountCodes: 'Account codes named on lines',
   taxMappings: 'Tax mappings', sales: 'Sales', purchases: 'Purchases', contactLinks: 'Contact links', customer: 'Customers', supplier: 'Suppliers',
   xeroStatus: 'Status in Xero', lockDatePolicy: 'Lock-date policy', roundingPolicy: 'Rounding policy', unitDecimalPlaces: 'Unit price decimals',
   tracking: 'Tracking categories', sendCustomerCodeAsAccountNumber: 'Send customer code as account number',
 };
 
-function words(path: string): string {
+export function words(path: string): string {
   return path.split('.').map((p) => (Object.hasOwn(FIELD_WORDS, p) ? FIELD_WORDS[p] : undefined) ?? (/^\d+$/.test(p) ? `row ${Number(p) + 1}` : p)).join(' → ');
 }
 

@@ -42,7 +42,7 @@ async function adopt(rt: Runtime, req: FastifyRequest, reply: FastifyReply, auth
   const first = res.value[0];
   if (first) req.session.tenantId = first.id;
   const released = res.value.reduce((n, t) => n + t.released, 0);
-  return done(req, reply, 'ok', `Connected to Xero: ${res.value.map((t) => t.name).join(', ')}.${released > 0 ? ` ${released} held export(s) resume now.` : ''}`);
+  return done(req, reply, 'ok', `Connected to Xero: ${res.value.map((t) => t.name).join(', ')}.${released > 0 ? ` ${released === 1 ? '1 held export resumes' : `${released} held exports resume`} now.` : ''}`);
 }
 
 export function xeroConnectRoutes(app: FastifyInstance, rt: Runtime): void {
