@@ -79,10 +79,24 @@ export class ExportWorker {
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming; the batches in hand finish. With a deadline, what is still in hand when it
+   * passes is handed back (queued, looked up in Xero before it is sent again, not before a lease
+   * span, by when no call of ours can still land). Returns how many exports were handed back.
+   */
+  async stop(deadlineMs?: number): Promise<number> {
     this.running = false;
     this.wake?.();
-    await this.loop;
+    if (deadlineMs === undefined) {
+      await this.loop;
+      return 0;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), deadlineMs); });
+    const finished = await Promise.race([(this.loop ?? Promise.resolve()).then(() => true), timedOut]);
+    clearTimeout(timer);
+    if (finished) return 0;
+    return this.deps.store.exports.handBack(this.id, new Date(this.now().getTime() + this.leaseSpanMs()));
   }
 
   isRunning(): boolean {
@@ -145,6 +159,7 @@ export class ExportWorker {
     let worked = false;
     for (const group of GROUPS) {
       for (let b = 0; b < this.options.batchesPerTenantRound; b += 1) {
+        if (!this.running) return worked; // stopping: claim nothing more
         const rows = await store.exports.claim({ tenantId, kinds: group.kinds, limit: this.options.batchSize, owner: this.id, leaseMs: this.leaseSpanMs(), now: this.now() });
         if (rows.length === 0) break;
         worked = true;
