@@ -3,6 +3,7 @@
  * functions and formats their result: thin shells.
  */
 import { Command } from 'commander';
+import { registerBackupCommands } from './backup-commands';
 import { registerDataCommands } from './data-commands';
 import { registerServerCommands } from './server-commands';
 
@@ -15,6 +16,7 @@ program
 
 registerServerCommands(program);
 registerDataCommands(program);
+registerBackupCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));
