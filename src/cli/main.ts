@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerBackupCommands } from './backup-commands';
 import { registerDataCommands } from './data-commands';
+import { registerDoctorCommand } from './doctor-command';
 import { registerServerCommands } from './server-commands';
 
 const program = new Command();
@@ -17,6 +18,7 @@ program
 registerServerCommands(program);
 registerDataCommands(program);
 registerBackupCommands(program);
+registerDoctorCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));

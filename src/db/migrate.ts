@@ -70,3 +70,11 @@ async function executedMigrationNames(db: Kysely<Database>): Promise<string[]> {
   const rows = await bookkeeping.selectFrom('kysely_migration').select('name').execute();
   return rows.map((r) => r.name);
 }
+
+/** What the database has applied against what this build knows (for `xport doctor`; changes nothing). */
+export async function schemaStatus(db: Kysely<Database>): Promise<{ executed: string[]; pending: string[]; unknown: string[]; latest: string | null }> {
+  const known = Object.keys(MIGRATIONS);
+  const executed = await executedMigrationNames(db);
+  const done = new Set(executed);
+  return { executed, pending: known.filter((n) => !done.has(n)), unknown: executed.filter((n) => !known.includes(n)), latest: known[known.length - 1] ?? null };
+}
