@@ -56,6 +56,9 @@ const envSchema = z.object({
   XPORT_NOTIFY_DIGEST_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 });
 
+/** Every variable xport reads (the compose file and .env.example are checked against it). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 export interface Config {
   databaseUrl: string;
   host: string;
