@@ -78,3 +78,10 @@ export async function schemaStatus(db: Kysely<Database>): Promise<{ executed: st
   const done = new Set(executed);
   return { executed, pending: known.filter((n) => !done.has(n)), unknown: executed.filter((n) => !known.includes(n)), latest: known[known.length - 1] ?? null };
 }
+
+/** Applies migrations up to and including `name` only (tests that start from an older release's schema). */
+export async function migrateUpTo(db: Kysely<Database>, adapter: DialectAdapter, name: string): Promise<void> {
+  if (!(name in MIGRATIONS)) throw new Error(`No migration ${name}`);
+  const { error } = await new Migrator({ db, provider: new InCodeProvider(adapter) }).migrateTo(name);
+  if (error) throw new Error(`Database migration failed: ${String(error instanceof Error ? error.message : error)}`, { cause: error });
+}
