@@ -62,6 +62,7 @@ export class ExportWorker {
   readonly id = `worker-${crypto.randomUUID().slice(0, 8)}`;
   private readonly options: WorkerOptions;
   private running = false;
+  private stopping = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
 
@@ -76,6 +77,7 @@ export class ExportWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.loop = this.run();
   }
 
@@ -86,6 +88,7 @@ export class ExportWorker {
    */
   async stop(deadlineMs?: number): Promise<number> {
     this.running = false;
+    this.stopping = true;
     this.wake?.();
     if (deadlineMs === undefined) {
       await this.loop;
@@ -159,7 +162,7 @@ export class ExportWorker {
     let worked = false;
     for (const group of GROUPS) {
       for (let b = 0; b < this.options.batchesPerTenantRound; b += 1) {
-        if (!this.running) return worked; // stopping: claim nothing more
+        if (this.stopping) return worked; // claim nothing more once asked to stop
         const rows = await store.exports.claim({ tenantId, kinds: group.kinds, limit: this.options.batchSize, owner: this.id, leaseMs: this.leaseSpanMs(), now: this.now() });
         if (rows.length === 0) break;
         worked = true;
