@@ -3,7 +3,7 @@
  * client and token source, reference data, the queue service and the export workers. The CLI's
  * serve, worker and demo commands and the tests all build their process from this.
  */
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { openStore, type Store } from '../db/store';
 import { attachConnectionLog } from '../engine/connection-log-writer';
@@ -23,6 +23,8 @@ import type { ConnectionManager } from '../xero/connections';
 import { attachConnectionEventsLog } from '../xero/connections-log';
 import { setupXeroAuth, startConnectionSchedules } from '../xero/connections-setup';
 import { attachNotifications } from '../notify/notifier';
+import { createLogger } from './logger';
+import { attachOperatorLog } from './operator-log';
 import { secureStorage } from '../security/file-modes';
 
 export interface Runtime {
@@ -41,7 +43,8 @@ export interface Runtime {
   startWorkers(): void;
   /** Log retention and scheduled reference refresh (serve only). */
   startSchedules(): void;
-  close(): Promise<void>;
+  /** Stops workers (handing back what they hold after `deadlineMs`), flushes the log, closes the database. */
+  close(deadlineMs?: number): Promise<void>;
 }
 
 export interface RuntimeOptions {
@@ -55,13 +58,15 @@ export interface RuntimeOptions {
 }
 
 export async function createRuntime(config: Readonly<Config>, options: RuntimeOptions = {}): Promise<Runtime> {
-  const logger = options.logger ?? pino({ level: config.logLevel, redact: ['*.authorization', '*.token', '*.access_token', '*.refresh_token', 'headers.authorization'] });
+  // Without a logger from the caller (the data commands, tests) lines go to stderr, so stdout keeps only the command's output.
+  const logger = options.logger ?? createLogger({ level: config.logLevel, destination: process.stderr });
   secureStorage(config, (message) => logger.warn(message));
   const store = await openStore(config.databaseUrl);
   const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
   const flushLog = attachConnectionLog(bus, store.log, (err) => logger.error({ err }, 'writing the connection log failed'));
   attachConnectionEventsLog(bus, store.log);
   const stopNotifications = attachNotifications(bus, { config, store, logger });
+  const stopOperatorLog = attachOperatorLog(bus, logger);
   // A refresh may show a moved lock date: exports held for it get another look.
   bus.on('reference.refreshed', async (e) => {
     await store.exports.releaseWaiting(e.tenantId, LOCK_DATE_WAIT);
@@ -92,11 +97,14 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       stopSchedules ??= startSchedules(store, reference, logger, { retentionDays: config.logRetentionDays });
       stopConnectionSchedules ??= startConnectionSchedules(auth.manager, (err) => logger.error({ err }, 'Xero connection upkeep failed'));
     },
-    async close() {
+    async close(deadlineMs?: number) {
       stopSchedules?.();
       stopConnectionSchedules?.();
       stopNotifications();
-      await Promise.all(workers.map((w) => w.stop()));
+      const handedBack = await Promise.all(workers.map((w) => w.stop(deadlineMs)));
+      const n = handedBack.reduce((a, b) => a + b, 0);
+      if (n > 0) logger.warn({ exports: n }, 'in-flight exports handed back: they are looked up in Xero before they are sent again');
+      stopOperatorLog();
       await flushLog();
       await store.close();
     },

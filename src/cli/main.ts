@@ -3,7 +3,9 @@
  * functions and formats their result: thin shells.
  */
 import { Command } from 'commander';
+import { registerBackupCommands } from './backup-commands';
 import { registerDataCommands } from './data-commands';
+import { registerDoctorCommand } from './doctor-command';
 import { quietOnClosedPipe } from './output';
 import { registerServerCommands } from './server-commands';
 
@@ -17,6 +19,8 @@ program
 
 registerServerCommands(program);
 registerDataCommands(program);
+registerBackupCommands(program);
+registerDoctorCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));

@@ -7,20 +7,7 @@ import { startDemo } from '../demo/demo';
 import { runSandboxCli } from '../sandbox/index';
 import { buildServer } from '../web/server';
 import { configFromEnv } from './env';
-
-function onShutdown(fn: () => Promise<void>): void {
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    fn().then(() => process.exit(0), (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-}
+import { onShutdown, processLogger } from './lifecycle';
 
 async function connect(rt: Runtime): Promise<void> {
   if (!rt.config.xero.clientId) return;
@@ -29,22 +16,30 @@ async function connect(rt: Runtime): Promise<void> {
   else rt.logger.info({ tenants: res.tenants.map((t) => t.name) }, 'Xero organisations connected');
 }
 
+/** Where the data is, without a PostgreSQL password. */
+function databaseLabel(url: string): string {
+  return url.startsWith('sqlite:') ? url : 'PostgreSQL';
+}
+
 export function registerServerCommands(program: Command): void {
   program
     .command('serve')
     .description('HTTP API + web UI + export workers, configured from the environment')
     .action(async () => {
       const config = configFromEnv();
-      const rt = await createRuntime(config);
+      const logger = processLogger(config);
+      const rt = await createRuntime(config, { logger });
       await connect(rt);
       const app = await buildServer(rt);
       await app.listen({ host: config.host, port: config.port });
       rt.startWorkers();
       rt.startSchedules();
-      console.log(`xport listening on http://${config.host}:${config.port} with ${config.workers} export worker(s)`);
-      onShutdown(async () => {
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      logger.info({ host: config.host, port, workers: config.workers, database: databaseLabel(config.databaseUrl) }, `xport listening on http://${config.host}:${port} with ${config.workers} export worker(s)`);
+      onShutdown(logger, config.shutdownMs, async (deadline) => {
         await app.close();
-        await rt.close();
+        await rt.close(deadline.remainingMs());
       });
     });
 
@@ -54,11 +49,12 @@ export function registerServerCommands(program: Command): void {
     .option('--concurrency <n>', 'worker loops in this process', '1')
     .action(async (opts: { concurrency: string }) => {
       const config = configFromEnv({ workers: Math.max(1, Number.parseInt(opts.concurrency, 10) || 1) });
-      const rt = await createRuntime(config);
+      const logger = processLogger(config);
+      const rt = await createRuntime(config, { logger });
       await connect(rt);
       rt.startWorkers();
-      console.log(`xport worker running (${config.workers} loop(s)) on ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'}`);
-      onShutdown(() => rt.close());
+      logger.info({ workers: config.workers, database: databaseLabel(config.databaseUrl) }, `xport worker running (${config.workers} loop(s))`);
+      onShutdown(logger, config.shutdownMs, (deadline) => rt.close(deadline.remainingMs()));
     });
 
   program
@@ -98,6 +94,6 @@ export function registerServerCommands(program: Command): void {
       const env = configFromEnv({ dataDir });
       const demo = await startDemo({ port: Number.parseInt(opts.port, 10), sandboxPort: Number.parseInt(opts.sandboxPort, 10), dataDir, base: env });
       console.log(demo.banner);
-      onShutdown(() => demo.close());
+      onShutdown(processLogger(env), env.shutdownMs, () => demo.close());
     });
 }

@@ -67,6 +67,7 @@ const envSchema = z.object({
   XPORT_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
   XPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(50).default(50),
   XPORT_CLIENT_LIMITS: z.enum(['on', 'off']).default('on'),
+  XPORT_SHUTDOWN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   XERO_CLIENT_ID: optionalText,
   XERO_CLIENT_SECRET: optionalText,
   XERO_REDIRECT_URI: httpUrl.optional(),
@@ -81,6 +82,9 @@ const envSchema = z.object({
   XPORT_NOTIFY_FROM: z.string().regex(/^[^\s@,]+@[^\s@,]+$/, 'must be one email address').default('xport@localhost'),
   XPORT_NOTIFY_DIGEST_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 });
+
+/** Every variable xport reads (the compose file and .env.example are checked against it). */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 export interface Config {
   databaseUrl: string;
@@ -110,6 +114,8 @@ export interface Config {
   batchSize: number;
   /** Keep Xero's limits on our side (off only for benchmarks against a sandbox with its limits off). */
   clientLimits: boolean;
+  /** How long SIGTERM/SIGINT waits for in-flight batches before handing them back. Default 10 s. */
+  shutdownMs: number;
   xero: {
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -166,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     leaseMs: e.XPORT_LEASE_MS,
     batchSize: e.XPORT_BATCH_SIZE,
     clientLimits: e.XPORT_CLIENT_LIMITS === 'on',
+    shutdownMs: e.XPORT_SHUTDOWN_MS,
     xero: {
       clientId: e.XERO_CLIENT_ID,
       clientSecret: e.XERO_CLIENT_SECRET,

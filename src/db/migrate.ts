@@ -74,3 +74,18 @@ async function executedMigrationNames(db: Kysely<Database>): Promise<string[]> {
   const rows = await bookkeeping.selectFrom('kysely_migration').select('name').execute();
   return rows.map((r) => r.name);
 }
+
+/** What the database has applied against what this build knows (for `xport doctor`; changes nothing). */
+export async function schemaStatus(db: Kysely<Database>): Promise<{ executed: string[]; pending: string[]; unknown: string[]; latest: string | null }> {
+  const known = Object.keys(MIGRATIONS);
+  const executed = await executedMigrationNames(db);
+  const done = new Set(executed);
+  return { executed, pending: known.filter((n) => !done.has(n)), unknown: executed.filter((n) => !known.includes(n)), latest: known[known.length - 1] ?? null };
+}
+
+/** Applies migrations up to and including `name` only (tests that start from an older release's schema). */
+export async function migrateUpTo(db: Kysely<Database>, adapter: DialectAdapter, name: string): Promise<void> {
+  if (!(name in MIGRATIONS)) throw new Error(`No migration ${name}`);
+  const { error } = await new Migrator({ db, provider: new InCodeProvider(adapter) }).migrateTo(name);
+  if (error) throw new Error(`Database migration failed: ${String(error instanceof Error ? error.message : error)}`, { cause: error });
+}

@@ -63,6 +63,7 @@ export class ExportWorker {
   readonly id = `worker-${crypto.randomUUID().slice(0, 8)}`;
   private readonly options: WorkerOptions;
   private running = false;
+  private stopping = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
 
@@ -77,13 +78,29 @@ export class ExportWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = false;
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming; the batches in hand finish. With a deadline, what is still in hand when it
+   * passes is handed back (queued, looked up in Xero before it is sent again, not before a lease
+   * span, by when no call of ours can still land). Returns how many exports were handed back.
+   */
+  async stop(deadlineMs?: number): Promise<number> {
     this.running = false;
+    this.stopping = true;
     this.wake?.();
-    await this.loop;
+    if (deadlineMs === undefined) {
+      await this.loop;
+      return 0;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), deadlineMs); });
+    const finished = await Promise.race([(this.loop ?? Promise.resolve()).then(() => true), timedOut]);
+    clearTimeout(timer);
+    if (finished) return 0;
+    return this.deps.store.exports.handBack(this.id, new Date(this.now().getTime() + this.leaseSpanMs()));
   }
 
   isRunning(): boolean {
@@ -148,6 +165,7 @@ export class ExportWorker {
     let worked = false;
     for (const group of GROUPS) {
       for (let b = 0; b < this.options.batchesPerTenantRound; b += 1) {
+        if (this.stopping) return worked; // claim nothing more once asked to stop
         const rows = await store.exports.claim({ tenantId, kinds: group.kinds, limit: this.options.batchSize, owner: this.id, leaseMs: this.leaseSpanMs(), now: this.now() });
         if (rows.length === 0) break;
         worked = true;

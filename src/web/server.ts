@@ -11,6 +11,7 @@ import { acceptEmptyJsonBodies } from './json-body';
 import { createMetrics } from './metrics';
 import { metricsRoutes } from './metrics-routes';
 import { noStore } from './no-store';
+import { logRequests } from './request-log';
 import { uiRoutes } from './ui/routes';
 import { issue6Routes } from './xero/index';
 
@@ -29,6 +30,7 @@ export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
     if (req.protocol === 'https') reply.header('strict-transport-security', `max-age=${HSTS_MAX_AGE_S}`);
   });
   acceptEmptyJsonBodies(app);
+  logRequests(app, rt.logger);
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.details));
     const e = err as { statusCode?: number; code?: string; message: string; validation?: unknown };

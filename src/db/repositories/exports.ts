@@ -112,6 +112,18 @@ export class ExportsRepository {
     return rows.length;
   }
 
+  /**
+   * A stopping worker gives back what it still holds: queued again, to be looked up in Xero first
+   * (a call may have gone out), not before `at`. Returns how many rows it gave back.
+   */
+  async handBack(owner: string, at: Date): Promise<number> {
+    const rows = await this.db.updateTable('exports')
+      .set({ status: 'queued', lease_owner: null, lease_until: null, needs_reconcile: 1, next_attempt_at: iso(at), updated_at: iso() })
+      .where('lease_owner', '=', owner).where('status', '=', 'exporting')
+      .returning('id').execute();
+    return rows.length;
+  }
+
   /** Extends the lease on the rows this owner still holds; returns how many it still holds. */
   async renewLease(ids: number[], owner: string, until: Date): Promise<number> {
     if (ids.length === 0) return 0;
