@@ -6,7 +6,7 @@
 import { Decimal } from 'decimal.js';
 import { KIND_LABELS, directionOf, type ContactDocument, type ItemDocument, type ItemLine, type JournalDocument } from './documents.ts';
 import { effectiveTaxType, findAccount, resolveJournalAccount, resolveLineAccount, resolveTaxType } from './mapping.ts';
-import { journalSums, roundHalfUp, xeroLineValues } from './money.ts';
+import { journalSums, roundHalfUp, xeroAppliesDiscount, xeroLineValues } from './money.ts';
 import { xeroTrackingCategoryName } from './prevalidate-lines.ts';
 import type { OrgSettings } from './settings.ts';
 import type { ReferenceData } from './types.ts';
@@ -32,7 +32,7 @@ export type XeroLineItem = {
 };
 export type XeroContactPayload = {
   ContactID?: string; Name: string; ContactNumber: string; AccountNumber?: string; FirstName?: string; LastName?: string;
-  EmailAddress?: string; TaxNumber?: string; DefaultCurrency?: string; Website?: string;
+  EmailAddress?: string; TaxNumber?: string; DefaultCurrency?: string;
   Addresses?: Array<Record<string, string>>; Phones?: Array<{ PhoneType: string; PhoneNumber: string }>;
 };
 export type XeroInvoicePayload = {
@@ -73,7 +73,8 @@ export function toXeroContact(doc: ContactDocument, ctx: PayloadContext): XeroCo
     AccountNumber: ctx.settings.sendCustomerCodeAsAccountNumber ? (doc.accountNumber ?? doc.code ?? doc.sourceId) : undefined,
     FirstName: doc.firstName, LastName: doc.lastName,
     EmailAddress: doc.email === '' ? undefined : doc.email, TaxNumber: doc.taxNumber === '' ? undefined : doc.taxNumber,
-    DefaultCurrency: doc.currency, Website: doc.website,
+    // Website is read-only in Xero's API (it is set in Xero itself): it is not sent.
+    DefaultCurrency: doc.currency,
     Addresses: addresses, Phones: phones.length > 0 ? phones : undefined,
   });
 }
@@ -95,7 +96,7 @@ function tracking(entries: ItemLine['tracking'], ctx: PayloadContext): XeroTrack
 
 function lineItems(doc: ItemDocument, ctx: PayloadContext): XeroLineItem[] {
   const direction = directionOf(doc);
-  const discounts = doc.kind === 'sales_invoice' || doc.kind === 'sales_credit';
+  const discounts = xeroAppliesDiscount(doc.kind);
   const skip = new Set((ctx.dropped ?? []).map((d) => d.line));
   const items: XeroLineItem[] = [];
   doc.lines.forEach((line, i) => {

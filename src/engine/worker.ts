@@ -203,7 +203,7 @@ export class ExportWorker {
       } else {
         const t = expectedTotals(p.doc, { settings: ctx.settings, reference: ctx.reference, dropped: p.dropped });
         if (t) totals.push({ documentId: p.row.document_id, total: t.total });
-        (mayBeInXero(p.row) ? toLookUp : toSend).push(p);
+        (await this.mayBeInXero(p.row) ? toLookUp : toSend).push(p);
       }
     }
     await store.exports.setDocumentTotals(totals);
@@ -250,6 +250,19 @@ export class ExportWorker {
     return send;
   }
 
+  /**
+   * Whether an earlier attempt may have reached Xero: a lease that ran out (a worker died mid-call), a
+   * timeout or dropped connection (both flag the row), or a sent attempt whose answer was not a
+   * verdict: none at all, or a 5xx, which can come after the write. A 429 or 401 is Xero refusing
+   * before it processes anything, and a per-element error is a verdict: those need no look-up.
+   */
+  private async mayBeInXero(row: ExportRow): Promise<boolean> {
+    if (row.needs_reconcile === 1) return true;
+    if (row.attempts === 0) return false;
+    const history = await this.deps.store.exports.attempts(row.id);
+    return history.some((a) => a.outcome === null || a.outcome === 'unknown' || a.outcome === 'transient');
+  }
+
   private batchDeps(): BatchDeps {
     return { store: this.deps.store, xero: this.deps.xero, bus: this.deps.bus, gate: this.deps.gate, now: () => this.now(), random: this.deps.random ?? Math.random, owner: this.id };
   }
@@ -257,15 +270,6 @@ export class ExportWorker {
 
 /** How long an export waits after a failed look-up before it is looked up again. */
 const RECHECK_AFTER_MS = 5_000;
-
-/**
- * Whether an earlier attempt may have reached Xero: a lease that ran out (a worker died mid-call), a
- * timeout or dropped connection, or any sent attempt whose answer was not a per-element verdict
- * (a 5xx or 429 can come after the write). Such an export is looked up before it is sent again.
- */
-function mayBeInXero(row: ExportRow): boolean {
-  return row.needs_reconcile === 1 || row.attempts > 0;
-}
 
 function parseStored(payload: string | undefined): SourceDocument {
   const parsed = parseDocumentsRequest(JSON.parse(payload ?? 'null') as unknown);
