@@ -184,7 +184,12 @@ export function approxJsonBytes(payload: unknown): number {
   return encoder.encode(JSON.stringify(payload)).length;
 }
 
-/** Xero's request cap (XERO.md §1.3) and recommended elements per call. */
+/** UTF-8 size of the request body that would carry these payloads to `endpoint`. */
+export function requestBytes(endpoint: string, payloads: readonly unknown[]): number {
+  return approxJsonBytes({ [endpoint]: payloads });
+}
+
+/** Xero's request cap (3.5 MB; docs/sandbox.md) and recommended elements per call. */
 export const MAX_REQUEST_BYTES = 3_500_000;
 export const MAX_BATCH_ELEMENTS = 50;
 

@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import type { Store } from '../db/store';
 import type { ExportRow } from '../db/schema';
 import { parseDocumentsRequest, requiredContact, type SourceDocument } from '../domain/documents';
-import { approxJsonBytes } from '../domain/xero-payloads';
+import { MAX_REQUEST_BYTES, approxJsonBytes, requestBytes } from '../domain/xero-payloads';
+import { prevalidationFailure, type Classified } from '../domain/catalog';
 import { orgSettingsSchema, type OrgSettings } from '../domain/settings';
 import { expectedTotals } from '../domain/totals';
 import { decideNext } from '../domain/retry';
@@ -198,8 +199,10 @@ export class ExportWorker {
         await store.exports.setWaiting(p.row.id, p.reason, p.waitingFor);
         await bus.emit('export.waiting', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, reason: p.reason });
       } else if (p.kind === 'fail') {
-        await store.exports.markFailed(p.row.id, { message: p.failure.message, code: p.failure.code, errorClass: p.failure.class, action: p.failure.action }, this.now());
-        await bus.emit('export.failed', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, code: p.failure.code, errorClass: p.failure.class, message: p.failure.message, action: p.failure.action, correlationId: null, httpStatus: null });
+        await this.failBeforeSending(tenantId, p, p.failure);
+      } else if (requestBytes(endpoint, [p.payload]) > MAX_REQUEST_BYTES) {
+        // No batch split can help a document that alone is over Xero's limit: fail it now.
+        await this.failBeforeSending(tenantId, p, prevalidationFailure('document_too_large', { size: String(requestBytes(endpoint, [p.payload])), limit: String(MAX_REQUEST_BYTES) }));
       } else {
         const t = expectedTotals(p.doc, { settings: ctx.settings, reference: ctx.reference, dropped: p.dropped });
         if (t) totals.push({ documentId: p.row.document_id, total: t.total });
@@ -210,6 +213,14 @@ export class ExportWorker {
     toSend.push(...(await this.reconcile(tenantId, endpoint, toLookUp)));
     toSend.sort((a, b) => a.row.id - b.row.id);
     for (const chunk of chunkBatch(toSend, this.options.batchSize, this.options.maxBatchBytes)) await sendBatch(this.batchDeps(), tenantId, endpoint, chunk);
+  }
+
+  private async failBeforeSending(tenantId: string, p: { row: ExportRow; reference: string }, failure: Classified): Promise<void> {
+    await this.deps.store.exports.markFailed(p.row.id, { message: failure.message, code: failure.code, errorClass: failure.class, action: failure.action }, this.now());
+    await this.deps.bus.emit('export.failed', {
+      tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, code: failure.code, errorClass: failure.class,
+      message: failure.message, action: failure.action, correlationId: null, httpStatus: null,
+    });
   }
 
   /** Reference data is needed to pre-validate: without it the organisation waits, as long as the failure says. */
