@@ -62,6 +62,8 @@ export interface ExportsTable {
   exported_at: string | null;
   /** What Xero later reported about the exported document (VOIDED, DELETED), from webhooks (0003). */
   xero_status: Generated<string | null>;
+  /** When the export last started waiting (0008): a contact that never arrives fails it after a while. */
+  waiting_since: Generated<string | null>;
 }
 
 export interface ExportAttemptsTable {

@@ -53,6 +53,8 @@ export class QueueService {
       reference: documentReference(d), docDate: documentDate(d), total: null,
     }));
     const results = await this.store.exports.ingest(tenantId, rows);
+    // A contact that arrives after its documents gave up waiting for it: they go back in the queue.
+    for (const d of docs) if (d.kind === 'customer' || d.kind === 'supplier') await this.store.exports.requeueGaveUp(tenantId, `${d.kind}:${d.sourceId}`);
     const duplicates = results.filter((r) => r.duplicate).length;
     await this.bus.emit('documents.ingested', { tenantId, count: results.length, duplicates });
     if (duplicates < results.length) await this.changed(tenantId);

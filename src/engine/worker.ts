@@ -17,6 +17,7 @@ import type { ReferenceData, XeroEndpoint } from '../domain/types';
 import type { XeroClient } from '../xero/client';
 import type { EventBus } from './events';
 import { throughGate, type CallGate } from './limiter';
+import { failStaleContactWaits } from './contact-waits';
 import { prepareExport } from './prepare';
 import { findManyInXero, ID_FIELD } from './reconcile';
 import type { ReferenceFailure, ReferenceService } from './reference';
@@ -35,10 +36,12 @@ export interface WorkerOptions {
   batchesPerTenantRound: number;
   /** Organisations worked on in parallel by one worker. Default 4. */
   tenantParallelism: number;
+  /** How long a document waits for a contact xport never receives before it fails. Default 6 h. */
+  contactWaitMs: number;
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
-  batchSize: 50, maxBatchBytes: 3_400_000, leaseMs: 120_000, pollMs: 500, batchesPerTenantRound: 2, tenantParallelism: 4,
+  batchSize: 50, maxBatchBytes: 3_400_000, leaseMs: 120_000, pollMs: 500, batchesPerTenantRound: 2, tenantParallelism: 4, contactWaitMs: 6 * 3_600_000,
 };
 
 export interface WorkerDeps {
@@ -65,6 +68,7 @@ export class ExportWorker {
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private lastWaitSweep = 0;
 
   constructor(private readonly deps: WorkerDeps, options: Partial<WorkerOptions> = {}) {
     this.options = { ...DEFAULT_WORKER_OPTIONS, ...options };
@@ -115,6 +119,11 @@ export class ExportWorker {
     const { store, bus } = this.deps;
     const now = this.now();
     await store.exports.recoverExpiredLeases(now);
+    // At most once a minute (and once the shortest wait could be over): a look at every waiting export.
+    if (now.getTime() - this.lastWaitSweep >= Math.min(60_000, this.options.contactWaitMs)) {
+      this.lastWaitSweep = now.getTime();
+      await failStaleContactWaits(store, bus, this.options.contactWaitMs, now);
+    }
     for (const tenantId of await store.tenants.clearExpiredPauses(now)) {
       await bus.emit('tenant.resumed', { tenantId, reason: 'the pause ended' });
     }
