@@ -9,19 +9,17 @@
  */
 import type { XeroEndpoint } from '../domain/types';
 import { parseJson, type XeroClient } from '../xero/client';
+import { KEY_FIELD, planLookups, type LookupKey } from './lookup-plan';
 
 export type LookupResult = { found: true; xeroId: string; number: string | null; total: string | null } | { found: false } | { error: string };
 
-/** Keys per lookup call: one GET answers a whole batch while keeping the URL short. */
-export const LOOKUP_CHUNK = 25;
+/** Pages one look-up call may read before it gives up (and the export is looked up again later). */
+export const LOOKUP_MAX_PAGES = 10;
 
-const quote = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 export const ID_FIELD: Record<XeroEndpoint, string> = { Contacts: 'ContactID', Invoices: 'InvoiceID', CreditNotes: 'CreditNoteID', ManualJournals: 'ManualJournalID' };
 const NUMBER_FIELD: Record<XeroEndpoint, string | null> = { Contacts: null, Invoices: 'InvoiceNumber', CreditNotes: 'CreditNoteNumber', ManualJournals: null };
-/** The field each endpoint is looked up by. */
-const KEY_FIELD: Record<XeroEndpoint, string> = { Contacts: 'ContactNumber', Invoices: 'InvoiceNumber', CreditNotes: 'CreditNoteNumber', ManualJournals: 'Narration' };
 
 /** The natural key of a payload, or null when it cannot (or need not) be looked up. */
 export function naturalKey(endpoint: XeroEndpoint, payload: Record<string, unknown>): string | null {
@@ -29,12 +27,7 @@ export function naturalKey(endpoint: XeroEndpoint, payload: Record<string, unkno
   return str(payload[KEY_FIELD[endpoint]]);
 }
 
-function lookupQuery(endpoint: XeroEndpoint, keys: string[]): Record<string, string> {
-  if (endpoint === 'Invoices') return { InvoiceNumbers: keys.join(','), page: '1', pageSize: '1000' };
-  const where = keys.map((k) => `${KEY_FIELD[endpoint]}==${quote(k)}`).join(' OR ');
-  return { where, page: '1', pageSize: '1000', ...(endpoint === 'Contacts' ? { includeArchived: 'true' } : {}) };
-}
-
+/** Exactly the document looked for: the same key (string equality), type and contact; never a deleted one. */
 function matches(endpoint: XeroEndpoint, x: Record<string, unknown>, payload: Record<string, unknown>): boolean {
   if (x.Status === 'DELETED' || x[KEY_FIELD[endpoint]] !== payload[KEY_FIELD[endpoint]]) return false;
   if (endpoint === 'Invoices' || endpoint === 'CreditNotes') {
@@ -56,33 +49,44 @@ function resultOf(endpoint: XeroEndpoint, match: Record<string, unknown>): Looku
   };
 }
 
+type Around = <T>(call: () => Promise<T>) => Promise<T>;
+
+/** Every page of one look-up call, or the reason it could not be read. */
+async function fetchAll(xero: XeroClient, tenantId: string, endpoint: XeroEndpoint, query: Record<string, string>, around: Around): Promise<{ list: Array<Record<string, unknown>> } | { error: string }> {
+  const list: Array<Record<string, unknown>> = [];
+  for (let page = 1; ; page += 1) {
+    const res = await around(() => xero.call({ method: 'GET', path: `/${endpoint}`, tenantId, query: { ...query, page: String(page) } }));
+    if (res.kind !== 'response') return { error: res.kind === 'network' ? res.detail : res.reason };
+    if (res.status !== 200) return { error: `lookup answered HTTP ${res.status}` };
+    const body = parseJson(res.bodyText) as Record<string, unknown> | null;
+    list.push(...((body?.[endpoint] ?? []) as Array<Record<string, unknown>>));
+    const pages = (body?.pagination as { pageCount?: number } | undefined)?.pageCount ?? 1;
+    if (page >= pages) return { list };
+    if (page >= LOOKUP_MAX_PAGES) return { error: `lookup matched more than ${LOOKUP_MAX_PAGES} pages of ${endpoint}` };
+  }
+}
+
 /**
- * Looks every payload up, one GET per LOOKUP_CHUNK keys. `around` wraps each call (the call gate).
- * Results are in the order of `payloads`.
+ * Looks every payload up in as few GETs as fit the URL limit (lookup-plan.ts). `around` wraps
+ * each call (the call gate). Results are in the order of `payloads`.
  */
 export async function findManyInXero(
   xero: XeroClient, tenantId: string, endpoint: XeroEndpoint, payloads: Array<Record<string, unknown>>,
-  around: <T>(call: () => Promise<T>) => Promise<T> = (call) => call(),
+  around: Around = (call) => call(),
 ): Promise<LookupResult[]> {
   const results: LookupResult[] = payloads.map(() => ({ found: false }));
-  const keyed = payloads.map((p, i) => ({ i, p, key: naturalKey(endpoint, p) })).filter((k): k is { i: number; p: Record<string, unknown>; key: string } => k.key !== null);
-  for (let c = 0; c < keyed.length; c += LOOKUP_CHUNK) {
-    const chunk = keyed.slice(c, c + LOOKUP_CHUNK);
-    const query = lookupQuery(endpoint, [...new Set(chunk.map((k) => k.key))]);
-    const res = await around(() => xero.call({ method: 'GET', path: `/${endpoint}`, tenantId, query }));
-    let error: string | null = null;
-    let list: Array<Record<string, unknown>> = [];
-    if (res.kind !== 'response') error = res.kind === 'network' ? res.detail : res.reason;
-    else if (res.status !== 200) error = `lookup answered HTTP ${res.status}`;
-    else {
-      const body = parseJson(res.bodyText) as Record<string, unknown> | null;
-      list = (body?.[endpoint] ?? []) as Array<Record<string, unknown>>;
-      const pages = (body?.pagination as { pageCount?: number } | undefined)?.pageCount ?? 1;
-      if (pages > 1) error = `lookup matched more than one page of ${endpoint}`;
-    }
-    for (const k of chunk) {
-      if (error) { results[k.i] = { error }; continue; }
-      const match = list.find((x) => matches(endpoint, x, k.p));
+  const keys: LookupKey[] = [];
+  payloads.forEach((p, i) => {
+    const key = naturalKey(endpoint, p);
+    if (key === null) return;
+    keys.push({ i, key, type: str(p.Type) ?? undefined, contactId: str((p.Contact as { ContactID?: unknown } | undefined)?.ContactID) ?? undefined });
+  });
+  for (const call of planLookups(endpoint, keys)) {
+    const got = await fetchAll(xero, tenantId, endpoint, call.query, around);
+    for (const k of call.items) {
+      const payload = payloads[k.i] ?? {};
+      if ('error' in got) { results[k.i] = { error: got.error }; continue; }
+      const match = got.list.find((x) => matches(endpoint, x, payload));
       results[k.i] = match ? resultOf(endpoint, match) : { found: false };
     }
   }

@@ -243,7 +243,7 @@ export class ExportWorker {
   }
 
   /**
-   * Looks up, one GET per chunk of keys, the items that may already be in Xero. Returns those that
+   * Looks up, in as few GETs as the URL limit allows, the items that may already be in Xero. Returns those that
    * must still be sent; the found ones are recorded as exported, and on a failed lookup the items
    * wait and are looked up again.
    */
