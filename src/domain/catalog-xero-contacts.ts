@@ -161,8 +161,8 @@ export const XERO_CONTACT_AND_STATE_ENTRIES: readonly CatalogEntry[] = [
   {
     code: 'contact_never_received', class: 'validation', match: { prevalidation: true, trigger: 'a document waited longer than XPORT_CONTACT_WAIT_HOURS for its contact' },
     title: 'Contact never received',
-    cause: 'The document waited {hours} hours for the {contactKind} {contact}, which xport has not received and which is not linked to a Xero contact.',
+    cause: 'The document waited {wait} for the {contactKind} {contact}, which xport has not received and which is not linked to a Xero contact.',
     action: '{contact} was never received: post it, or link it to a Xero contact in Settings → Contacts; the document then exports by itself.',
-    template: 'The {contactKind} {contact} was not received within {hours} hours of this document.',
+    template: 'The {contactKind} {contact} was not received within {wait} of this document.',
   },
 ];

@@ -9,7 +9,7 @@ import type { EventBus } from './events';
 
 export async function failStaleContactWaits(store: Store, bus: EventBus, waitMs: number, now: Date): Promise<void> {
   const { exports } = store;
-  const hours = String(Math.round((waitMs / 3_600_000) * 100) / 100);
+  const wait = duration(waitMs);
   for (const row of await exports.staleContactWaits(new Date(now.getTime() - waitMs))) {
     const [contactKind = 'contact', ...rest] = (row.waiting_for ?? '').split(':');
     const contact = rest.join(':');
@@ -18,7 +18,7 @@ export async function failStaleContactWaits(store: Store, bus: EventBus, waitMs:
       await exports.restartWait(row.id, now);
       continue;
     }
-    const failure = prevalidationFailure('contact_never_received', { contact, contactKind, hours });
+    const failure = prevalidationFailure('contact_never_received', { contact, contactKind, wait });
     const info = { message: failure.message, code: failure.code, errorClass: failure.class, action: failure.action };
     if (!(await exports.failContactWait(row.id, info, now))) continue;
     await bus.emit('export.failed', {
@@ -26,4 +26,12 @@ export async function failStaleContactWaits(store: Store, bus: EventBus, waitMs:
       message: failure.message, action: failure.action, correlationId: null, httpStatus: null,
     });
   }
+}
+
+/** "6 hours", "90 minutes", "2 seconds": the configured wait as a bookkeeper reads it. */
+export function duration(ms: number): string {
+  const unit = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return unit(ms / 3_600_000, 'hour');
+  if (ms >= 60_000) return unit(Math.round(ms / 60_000), 'minute');
+  return unit(Math.max(1, Math.round(ms / 1000)), 'second');
 }
