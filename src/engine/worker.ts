@@ -273,11 +273,14 @@ export class ExportWorker {
   /**
    * Whether an earlier attempt may have reached Xero: a lease that ran out (a worker died mid-call), a
    * timeout or dropped connection (both flag the row), or a sent attempt whose answer was not a
-   * verdict: none at all, or a 5xx, which can come after the write. A 429 or 401 is Xero refusing
+   * verdict: none at all, or a 5xx, which can come after the write (also on an earlier revision that
+   * this one superseded while it waited for its retry). A 429 or 401 is Xero refusing
    * before it processes anything, and a per-element error is a verdict: those need no look-up.
    */
   private async mayBeInXero(row: ExportRow): Promise<boolean> {
     if (row.needs_reconcile === 1) return true;
+    // A new revision of a document whose earlier revision was sent with no verdict: that one may be in Xero.
+    if (row.revision > 1 && !row.xero_id && (await this.deps.store.exports.earlierRevisionMayBeInXero(row))) return true;
     if (row.attempts === 0) return false;
     const history = await this.deps.store.exports.attempts(row.id);
     return history.some((a) => a.outcome === null || a.outcome === 'unknown' || a.outcome === 'transient');

@@ -302,6 +302,19 @@ export class ExportsRepository {
       .orderBy('id').limit(limit).execute();
   }
 
+  /**
+   * Whether an earlier revision of this export's document was sent without a known outcome (and
+   * without a Xero id): superseded while queued for a retry, it may still have reached Xero.
+   */
+  async earlierRevisionMayBeInXero(row: Pick<ExportRow, 'tenant_id' | 'kind' | 'source_id' | 'revision'>): Promise<boolean> {
+    const hit = await this.db.selectFrom('exports').select('id')
+      .where('tenant_id', '=', row.tenant_id).where('kind', '=', row.kind).where('source_id', '=', row.source_id)
+      .where('revision', '<', row.revision).where('xero_id', 'is', null)
+      .where((eb) => eb.or([eb('attempts', '>', 0), eb('needs_reconcile', '=', 1)]))
+      .limit(1).executeTakeFirst();
+    return hit !== undefined;
+  }
+
   /** Starts an export's wait afresh (its contact was received after all, and is on its way). */
   async restartWait(id: number, now = new Date()): Promise<void> {
     await this.db.updateTable('exports').set({ waiting_since: iso(now) }).where('id', '=', id).where('status', '=', 'waiting').execute();
