@@ -27,9 +27,13 @@ export function naturalKey(endpoint: XeroEndpoint, payload: Record<string, unkno
   return str(payload[KEY_FIELD[endpoint]]);
 }
 
-/** Exactly the document looked for: the same key (string equality), type and contact; never a deleted one. */
-function matches(endpoint: XeroEndpoint, x: Record<string, unknown>, payload: Record<string, unknown>): boolean {
-  if (x.Status === 'DELETED' || x[KEY_FIELD[endpoint]] !== payload[KEY_FIELD[endpoint]]) return false;
+/**
+ * Exactly the document looked for: the same key (string equality) — or one an earlier revision of
+ * it had — the same type and contact; never a deleted one.
+ */
+function matches(endpoint: XeroEndpoint, x: Record<string, unknown>, payload: Record<string, unknown>, keys: ReadonlySet<string>): boolean {
+  const key = x[KEY_FIELD[endpoint]];
+  if (x.Status === 'DELETED' || typeof key !== 'string' || !keys.has(key)) return false;
   if (endpoint === 'Invoices' || endpoint === 'CreditNotes') {
     if (payload.Type !== undefined && x.Type !== payload.Type) return false;
     // ACCPAY numbers are not unique in Xero: the contact must match as well.
@@ -68,29 +72,41 @@ async function fetchAll(xero: XeroClient, tenantId: string, endpoint: XeroEndpoi
 
 /**
  * Looks every payload up in as few GETs as fit the URL limit (lookup-plan.ts). `around` wraps
- * each call (the call gate). Results are in the order of `payloads`.
+ * each call (the call gate). `earlierKeys[i]` are keys earlier revisions of payload i were sent
+ * with (a journal's narration changes with its content). Results are in the order of `payloads`.
  */
 export async function findManyInXero(
   xero: XeroClient, tenantId: string, endpoint: XeroEndpoint, payloads: Array<Record<string, unknown>>,
-  around: Around = (call) => call(),
+  around: Around = (call) => call(), earlierKeys: ReadonlyArray<readonly string[]> = [],
 ): Promise<LookupResult[]> {
-  const results: LookupResult[] = payloads.map(() => ({ found: false }));
+  const keySets = payloads.map((p, i) => {
+    const key = naturalKey(endpoint, p);
+    return new Set(key === null ? [] : [key, ...(earlierKeys[i] ?? [])]);
+  });
   const keys: LookupKey[] = [];
   payloads.forEach((p, i) => {
-    const key = naturalKey(endpoint, p);
-    if (key === null) return;
-    keys.push({ i, key, type: str(p.Type) ?? undefined, contactId: str((p.Contact as { ContactID?: unknown } | undefined)?.ContactID) ?? undefined });
+    const contactId = str((p.Contact as { ContactID?: unknown } | undefined)?.ContactID) ?? undefined;
+    for (const key of keySets[i] ?? []) keys.push({ i, key, type: str(p.Type) ?? undefined, contactId });
   });
+  const seen = payloads.map((): Array<Record<string, unknown>> => []);
+  const errors = new Map<number, string>();
   for (const call of planLookups(endpoint, keys)) {
     const got = await fetchAll(xero, tenantId, endpoint, call.query, around);
     for (const k of call.items) {
-      const payload = payloads[k.i] ?? {};
-      if ('error' in got) { results[k.i] = { error: got.error }; continue; }
-      const match = got.list.find((x) => matches(endpoint, x, payload));
-      results[k.i] = match ? resultOf(endpoint, match) : { found: false };
+      if ('error' in got) errors.set(k.i, got.error);
+      else seen[k.i]?.push(...got.list);
     }
   }
-  return results;
+  return payloads.map((p, i): LookupResult => {
+    const error = errors.get(i);
+    if (error !== undefined) return { error };
+    const keySet = keySets[i] ?? new Set<string>();
+    const main = naturalKey(endpoint, p);
+    const candidates = (seen[i] ?? []).filter((x) => matches(endpoint, x, p, keySet));
+    // This revision's own record first; else one an earlier revision created.
+    const match = candidates.find((x) => x[KEY_FIELD[endpoint]] === main) ?? candidates[0];
+    return match ? resultOf(endpoint, match) : { found: false };
+  });
 }
 
 export async function findInXero(

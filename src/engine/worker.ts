@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../db/store';
 import type { ExportRow } from '../db/schema';
 import { parseDocumentsRequest, requiredContact, type SourceDocument } from '../domain/documents';
-import { MAX_REQUEST_BYTES, approxJsonBytes, requestBytes } from '../domain/xero-payloads';
+import { MAX_REQUEST_BYTES, approxJsonBytes, journalNarration, requestBytes } from '../domain/xero-payloads';
 import { prevalidationFailure, type Classified } from '../domain/catalog';
 import { orgSettingsSchema, type OrgSettings } from '../domain/settings';
 import { expectedTotals } from '../domain/totals';
@@ -250,7 +250,8 @@ export class ExportWorker {
   private async reconcile(tenantId: string, endpoint: XeroEndpoint, items: SendItem[]): Promise<SendItem[]> {
     if (items.length === 0) return [];
     const { gate, store } = this.deps;
-    const found = await findManyInXero(this.deps.xero, tenantId, endpoint, items.map((i) => i.payload), throughGate(gate, tenantId));
+    const earlier = endpoint === 'ManualJournals' ? await Promise.all(items.map((i) => this.earlierNarrations(i.row))) : [];
+    const found = await findManyInXero(this.deps.xero, tenantId, endpoint, items.map((i) => i.payload), throughGate(gate, tenantId), earlier);
     const send: SendItem[] = [];
     const retryLater: SendItem[] = [];
     let lastError = '';
@@ -261,13 +262,22 @@ export class ExportWorker {
         lastError = r.error;
       } else if (!r.found) send.push(item);
       else if (item.row.revision > 1 && !item.row.xero_id) {
-        // A later revision found by its number: Xero may hold an earlier one, so send this one as an update.
+        // A later revision found by its number: Xero may hold an earlier one, so send this one as an update
+        // (and keep the id: should the update fail, xport still knows which Xero object is this document's).
         item.payload[ID_FIELD[endpoint]] = r.xeroId;
+        await store.exports.setXeroId(item.row.id, r.xeroId);
         send.push(item);
       } else await recordExported(this.batchDeps(), tenantId, endpoint, item, 'reconcile', { xeroId: r.xeroId, number: r.number, total: r.total }, null, true);
     }
     await store.exports.requeue(retryLater.map((i) => i.row.id), { at: new Date(this.now().getTime() + RECHECK_AFTER_MS), waitReason: `checking Xero before re-sending: ${lastError}`, needsReconcile: true });
     return send;
+  }
+
+  /** A journal's narration holds its content: earlier revisions may be in Xero under theirs. */
+  private async earlierNarrations(row: ExportRow): Promise<string[]> {
+    if (row.revision <= 1) return [];
+    const docs = (await this.deps.store.exports.earlierRevisionDocuments(row)).map(parseStored);
+    return docs.flatMap((d) => (d.kind === 'journal' ? [journalNarration(d)] : []));
   }
 
   /**

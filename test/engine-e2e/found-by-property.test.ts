@@ -7,7 +7,16 @@ import { after, before, describe, test } from 'node:test';
 import { databaseKinds } from '../helpers/databases';
 import { startHarness, type Harness } from '../helpers/harness';
 import { armFault, settle } from '../property/engine-world';
-import { assertExported, control, exportOf, invoiceLine, post, purchaseBill, supplier, xeroList } from './helpers';
+import { assertExported, control, exportOf, invoiceLine, post, purchaseBill, setLockDates, supplier, xeroList } from './helpers';
+
+const journal = (revision: number, narration: string | undefined, amount: string) => ({
+  kind: 'journal', sourceId: 'JN-REV', revision, journalType: 'stock_adjustment_in', date: '2026-11-10', narration,
+  lines: [{ account: 'stock_on_hand', amount }, { account: 'cogs', amount: `-${amount}` }],
+});
+
+async function journalsOf(h: Harness, sourceId: string): Promise<Array<Record<string, unknown>>> {
+  return (await xeroList(h, '/ManualJournals')).filter((j) => String(j.Narration).endsWith(`[${sourceId}]`));
+}
 
 for (const kind of databaseKinds()) {
   describe(`whole-engine counterexamples (${kind})`, () => {
@@ -30,6 +39,33 @@ for (const kind of databaseKinds()) {
       const bills = await xeroList(h, '/Invoices?InvoiceNumbers=PB-REV');
       assert.equal(bills.length, 1, 'one bill in Xero');
       assert.equal((bills[0]?.LineItems as Array<{ Quantity: number }>)[0]?.Quantity, 5, 'with the second revision');
+    });
+
+    test('a journal whose narration changed in a new revision is found under its old one: updated, not created again', async () => {
+      await armFault(h, 'unavailable503');
+      await post(h, journal(1, undefined, '10.00'));
+      await h.drain();
+      await control(h, 'DELETE', '/faults');
+      const [id = 0] = await post(h, journal(2, 'Recount', '12.00'));
+      await settle(h);
+      assertExported(await exportOf(h, id));
+      const held = await journalsOf(h, 'JN-REV');
+      assert.deepEqual(held.map((j) => j.Narration), ['Recount [JN-REV]'], 'one journal, with the new narration');
+    });
+
+    test('an update refused after such a look-up still knows which Xero object is the document', async () => {
+      await armFault(h, 'unavailable503');
+      await post(h, { ...journal(1, 'First', '7.00'), sourceId: 'JN-LOCK' });
+      await h.drain();
+      await control(h, 'DELETE', '/faults');
+      await setLockDates(h, { PeriodLockDate: '2026-11-15' });
+      const [id = 0] = await post(h, { ...journal(2, 'Second', '8.00'), sourceId: 'JN-LOCK' });
+      await settle(h);
+      await setLockDates(h, { PeriodLockDate: null });
+      const e = await exportOf(h, id);
+      const [held] = await journalsOf(h, 'JN-LOCK');
+      assert.ok(held, 'the first revision is in Xero');
+      assert.equal(e.xeroId, held.ManualJournalID, `the export (${e.status}) records the Xero journal it updates`);
     });
   });
 }

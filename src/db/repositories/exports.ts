@@ -315,6 +315,19 @@ export class ExportsRepository {
     return hit !== undefined;
   }
 
+  /** Records the Xero object an export updates (found by a look-up) before the update is sent. */
+  async setXeroId(id: number, xeroId: string): Promise<void> {
+    await this.db.updateTable('exports').set({ xero_id: xeroId }).where('id', '=', id).execute();
+  }
+
+  /** The stored documents of the earlier revisions of this export's document, oldest first. */
+  async earlierRevisionDocuments(row: Pick<ExportRow, 'tenant_id' | 'kind' | 'source_id' | 'revision'>): Promise<string[]> {
+    const rows = await this.db.selectFrom('documents').select('payload')
+      .where('tenant_id', '=', row.tenant_id).where('kind', '=', row.kind).where('source_id', '=', row.source_id)
+      .where('revision', '<', row.revision).orderBy('revision').execute();
+    return rows.map((r) => r.payload);
+  }
+
   /** Starts an export's wait afresh (its contact was received after all, and is on its way). */
   async restartWait(id: number, now = new Date()): Promise<void> {
     await this.db.updateTable('exports').set({ waiting_since: iso(now) }).where('id', '=', id).where('status', '=', 'waiting').execute();
