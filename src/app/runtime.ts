@@ -63,6 +63,9 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   bus.on('reference.refreshed', async (e) => {
     await store.exports.releaseWaiting(e.tenantId, LOCK_DATE_WAIT);
   });
+  bus.on('reference.lock_dates', async (e) => {
+    await store.exports.releaseWaiting(e.tenantId, LOCK_DATE_WAIT);
+  });
   const auth = await setupXeroAuth(config, store, bus, tokenSourceFor(config)).catch(async (err: unknown) => {
     await store.close();
     throw err;

@@ -12,6 +12,7 @@ import * as m0003 from './migrations/0003_oauth_connections';
 import * as m0004 from './migrations/0004_ui_indexes';
 import * as m0005 from './migrations/0005_log_search';
 import * as m0006 from './migrations/0006_export_counts';
+import * as m0007 from './migrations/0007_revision_content';
 import * as m0008 from './migrations/0008_contact_wait';
 
 type Step = { up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> };
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, Step> = {
   '0004_ui_indexes': m0004,
   '0005_log_search': m0005,
   '0006_export_counts': m0006,
+  '0007_revision_content': m0007,
   '0008_contact_wait': m0008,
 };
 

@@ -31,6 +31,8 @@ export interface DocumentsTable {
   doc_date: string | null;
   total: string | null;
   received_at: string;
+  /** sha256 of the document's canonical content without its revision (0007); null on older rows. */
+  content_hash: Generated<string | null>;
 }
 
 export interface ExportsTable {
@@ -62,6 +64,8 @@ export interface ExportsTable {
   exported_at: string | null;
   /** What Xero later reported about the exported document (VOIDED, DELETED), from webhooks (0003). */
   xero_status: Generated<string | null>;
+  /** The date sent to Xero when the lock-date policy moved it; null when the source date was sent (0007). */
+  xero_date: Generated<string | null>;
   /** When the export last started waiting (0008): a contact that never arrives fails it after a while. */
   waiting_since: Generated<string | null>;
 }

@@ -39,7 +39,8 @@ const MAX_LINES = 1000;
 const revision = z.number({ error: (iss) => `must be a whole number of 1 or more, got ${describeInput(iss.input)}` })
   .int({ error: 'must be a whole number of 1 or more' })
   .min(1, { error: 'must be a whole number of 1 or more' })
-  .default(1);
+  // Left out, xport numbers revisions itself from the content (see content.ts and the exports repository).
+  .optional();
 
 /** A role name or a Xero account code (Xero codes are up to 10 characters). */
 const accountField = z.string().trim().min(1, { error: 'must not be empty' })

@@ -29,3 +29,27 @@ export function firstOpenDay(org: XeroOrganisation): string | null {
   if (locks.length === 0) return null;
   return nextDay(locks.sort().at(-1) as string);
 }
+
+/**
+ * The lock that sets the first open day: the later of the two (the end-of-year lock on a tie, as it
+ * binds everyone). Null when no lock date is set.
+ */
+export function governingLock(org: XeroOrganisation): { kind: LockKind; lockDate: string } | null {
+  const eoy = org.EndOfYearLockDate || undefined;
+  const period = org.PeriodLockDate || undefined;
+  if (eoy && (!period || eoy >= period)) return { kind: 'end_of_year', lockDate: eoy };
+  return period ? { kind: 'period', lockDate: period } : null;
+}
+
+/** A document date the policy moved: from the source date to the first open day, because of `lock`. */
+export interface MovedDate {
+  from: string;
+  to: string;
+  lockKind: LockKind;
+  lockDate: string;
+}
+
+/** "dated 2026-01-01 in Xero instead of 2025-06-01: the period lock date is 2025-12-31" */
+export function describeMovedDate(m: MovedDate): string {
+  return `dated ${m.to} in Xero instead of ${m.from}: the ${m.lockKind === 'period' ? 'period' : 'end-of-year'} lock date is ${m.lockDate}`;
+}

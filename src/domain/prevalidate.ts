@@ -8,7 +8,7 @@ import { checkEmail, checkTaxNumber } from './contact-rules.ts';
 import {
   directionOf, isContactDocument, type ContactDocument, type ItemDocument, type JournalDocument, type SourceDocument,
 } from './documents.ts';
-import { blockingLock, firstOpenDay } from './lock-dates.ts';
+import { blockingLock, firstOpenDay, governingLock, type LockKind, type MovedDate } from './lock-dates.ts';
 import { checkAccount, checkTax, checkTracking, type LineCheckContext } from './prevalidate-lines.ts';
 import { exactLineValue, isBelowHalfCent, journalSums, lineAmount, xeroAppliesDiscount, xeroLineValues } from './money.ts';
 import { Decimal } from 'decimal.js';
@@ -30,7 +30,7 @@ export interface DroppedLine {
 }
 
 export type PrevalidateResult =
-  | { ok: true; dropped: DroppedLine[]; date: string }
+  | { ok: true; dropped: DroppedLine[]; date: string; moved?: MovedDate }
   | { ok: false; failures: Classified[] }
   | { ok: 'hold'; reason: string };
 
@@ -44,6 +44,7 @@ export function prevalidate(doc: SourceDocument, ctx: PrevalidateContext): Preva
   const lines = doc.kind === 'journal' ? checkJournal(doc, ctx) : checkItemLines(doc, ctx);
   failures.push(...lines.failures);
   if (failures.length > 0) return { ok: false, failures };
+  if (dated.kind === 'ok' && dated.moved) return { ok: true, dropped: lines.dropped, date: dated.date, moved: dated.moved };
   return { ok: true, dropped: lines.dropped, date: dated.kind === 'ok' ? dated.date : doc.date };
 }
 
@@ -63,22 +64,30 @@ function prevalidateContact(doc: ContactDocument, ctx: PrevalidateContext): Prev
   return failures.length > 0 ? { ok: false, failures } : { ok: true, dropped: [], date: ctx.today };
 }
 
-type LockOutcome = { kind: 'ok'; date: string } | { kind: 'fail'; failure: Classified } | { kind: 'hold'; reason: string };
+type LockOutcome = { kind: 'ok'; date: string; moved?: MovedDate } | { kind: 'fail'; failure: Classified } | { kind: 'hold'; reason: string };
 
 function checkLockDates(date: string, ctx: PrevalidateContext): LockOutcome {
   const org = ctx.reference.organisation;
   const lock = blockingLock(date, org);
   if (!lock) return { kind: 'ok', date };
   const code = lock.kind === 'period' ? 'period_lock_date' : 'end_of_year_lock_date';
-  const what = lock.kind === 'period' ? 'period lock date' : 'end of year lock date';
   switch (ctx.settings.lockDatePolicy) {
     case 'fail':
       return { kind: 'fail', failure: prevalidationFailure(code, { date, lockDate: lock.lockDate }) };
-    case 'move_to_first_open_day':
-      return { kind: 'ok', date: firstOpenDay(org) ?? date };
+    case 'move_to_first_open_day': {
+      const to = firstOpenDay(org) ?? date;
+      const governing = governingLock(org) ?? lock;
+      return { kind: 'ok', date: to, moved: { from: date, to, lockKind: governing.kind, lockDate: governing.lockDate } };
+    }
     case 'hold':
-      return { kind: 'hold', reason: `held: the document date ${date} is on or before the ${what} ${lock.lockDate} in Xero; it exports by itself when the lock date moves` };
+      return { kind: 'hold', reason: lockHoldReason(date, lock) };
   }
+}
+
+/** Why an export is held by the "hold" lock-date policy. */
+export function lockHoldReason(date: string, lock: { kind: LockKind; lockDate: string }): string {
+  const what = lock.kind === 'period' ? 'period lock date' : 'end of year lock date';
+  return `held: the document date ${date} is on or before the ${what} ${lock.lockDate} in Xero; it exports by itself when the lock date moves`;
 }
 
 function checkCurrency(currency: string | undefined, ref: ReferenceData): Classified | null {

@@ -9,6 +9,7 @@
  */
 import type { ConnectionLogRepository, LogEntryInput } from '../db/repositories/connection-log';
 import type { EventBus } from './events';
+import { describeMovedDate } from '../domain/lock-dates';
 
 /** Queues entries and writes them together; `flush()` writes what is queued now. */
 class BatchedLogWriter {
@@ -60,6 +61,10 @@ export function attachConnectionLog(bus: EventBus, repository: ConnectionLogRepo
   bus.on('export.waiting', (e) => log.append([{
     tenantId: e.tenantId, level: 'info', event: 'export.waiting', exportId: e.exportId, documentRef: e.reference, message: `${e.reference}: ${e.reason}`,
   }]));
+  bus.on('export.redated', (e) => log.append([{
+    tenantId: e.tenantId, level: 'info', event: 'export.redated', exportId: e.exportId, documentRef: e.reference,
+    message: `${e.reference}: ${describeMovedDate(e.moved)}`, details: { ...e.moved },
+  }]));
   bus.on('export.lines_dropped', (e) => log.append([{
     tenantId: e.tenantId, level: 'info', event: 'export.lines_dropped', exportId: e.exportId, documentRef: e.reference,
     message: `${e.reference}: ${e.lines.length} line(s) under 0.005 dropped by the rounding policy (${e.lines.map((l) => `line ${l.line + 1}: ${l.reason}`).join('; ')})`,
@@ -85,6 +90,10 @@ export function attachConnectionLog(bus: EventBus, repository: ConnectionLogRepo
   bus.on('reference.refreshed', (e) => durable.append([{
     tenantId: e.tenantId, level: 'info', event: 'reference.refreshed',
     message: `Reference data read from Xero: ${Object.entries(e.counts).map(([k, n]) => `${n} ${k}`).join(', ')}`,
+  }]));
+  bus.on('reference.lock_dates', (e) => durable.append([{
+    tenantId: e.tenantId, level: 'info', event: 'reference.lock_dates',
+    message: `Xero refused a document for a lock date, so its lock dates were read again: period lock date ${e.periodLockDate ?? 'none'}, end-of-year lock date ${e.endOfYearLockDate ?? 'none'}`,
   }]));
   bus.on('reference.failed', (e) => durable.append([{ tenantId: e.tenantId, level: 'error', event: 'reference.failed', message: `Reading reference data from Xero failed: ${e.message}` }]));
   return () => writer.flush();

@@ -3,11 +3,15 @@
  * UI updates and notifications listen to what the engine emits. A listener's failure is reported
  * to `onListenerError` and never stops an export.
  */
+import type { MovedDate } from '../domain/lock-dates';
+
 export interface EngineEvents {
   'export.exported': { tenantId: string; exportId: number; kind: string; reference: string; xeroId: string; durationMs: number; correlationId: string | null; limits: unknown; reconciled?: boolean };
   'export.failed': { tenantId: string; exportId: number; kind: string; reference: string; code: string; errorClass: string; message: string; action: string; correlationId: string | null; httpStatus: number | null };
   'export.retry_scheduled': { tenantId: string; exportId: number; kind: string; reference: string; at: string; attempts: number; message: string; code: string };
   'export.waiting': { tenantId: string; exportId: number; kind: string; reference: string; reason: string };
+  /** The lock-date policy sent the document with another date than the source's. */
+  'export.redated': { tenantId: string; exportId: number; reference: string; moved: MovedDate };
   'export.lines_dropped': { tenantId: string; exportId: number; reference: string; lines: Array<{ line: number; reason: string }> };
   'export.action': { tenantId: string; exportIds: number[]; action: 'retry' | 'skip' | 'delete'; actor: string; references: string[] };
   'tenant.paused': { tenantId: string; until: string | null; reason: string; code: string };
@@ -15,6 +19,8 @@ export interface EngineEvents {
   'batch.sent': { tenantId: string; endpoint: string; size: number; httpStatus: number | null; durationMs: number; correlationId: string | null; limits: unknown; idempotencyKey: string };
   'documents.ingested': { tenantId: string; count: number; duplicates: number };
   'reference.refreshed': { tenantId: string; counts: Record<string, number> };
+  /** The lock dates were read again because Xero refused a document for one. */
+  'reference.lock_dates': { tenantId: string; periodLockDate: string | null; endOfYearLockDate: string | null };
   'reference.failed': { tenantId: string; message: string };
   'queue.changed': { tenantId: string };
   /** The organisation's Xero connection stopped working (invalid_grant, revoked, 401 after a refresh): its queue waits. */

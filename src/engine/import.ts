@@ -86,8 +86,17 @@ export async function importFiles(queue: QueueService, tenantId: string, files: 
   }
   progress(out, 0, valid.length);
   for (let i = 0; i < valid.length; i += 500) {
-    const res = await queue.ingestParsed(tenantId, valid.slice(i, i + 500));
-    for (const d of res.documents) {
+    let chunk = valid.slice(i, i + 500);
+    let res = await queue.ingestParsed(tenantId, chunk);
+    // A revision received before with other content is reported and left out; the rest is queued.
+    while (!res.ok && chunk.length > 0) {
+      const refused = new Set(res.issues.map((p) => p.index));
+      summary.invalid += refused.size;
+      summary.problems.push(...res.issues.map((p) => `${p.sourceId ?? ''}: ${p.message}`));
+      chunk = chunk.filter((_d, k) => !refused.has(k));
+      res = await queue.ingestParsed(tenantId, chunk);
+    }
+    for (const d of res.ok ? res.documents : []) {
       if (d.duplicate) summary.duplicates += 1;
       else summary.queued += 1;
     }

@@ -8,12 +8,17 @@ import type { ExportRow } from '../db/schema';
 import { prevalidationFailure, type Classified } from '../domain/catalog';
 import { documentReference, requiredContact, type SourceDocument } from '../domain/documents';
 import { prevalidate } from '../domain/prevalidate';
+import type { MovedDate } from '../domain/lock-dates';
 import type { OrgSettings } from '../domain/settings';
 import type { ReferenceData, XeroEndpoint } from '../domain/types';
 import { toXeroContact, toXeroCreditNote, toXeroInvoice, toXeroManualJournal } from '../domain/xero-payloads';
 
 export type Prepared =
-  | { kind: 'send'; row: ExportRow; doc: SourceDocument; reference: string; payload: Record<string, unknown>; dropped: Array<{ line: number; reason: string }> }
+  | {
+    kind: 'send'; row: ExportRow; doc: SourceDocument; reference: string; payload: Record<string, unknown>; dropped: Array<{ line: number; reason: string }>;
+    /** The date sent to Xero (null for contacts), and how the lock-date policy moved it, if it did. */
+    date: string | null; moved: MovedDate | null;
+  }
   | { kind: 'wait'; row: ExportRow; reference: string; reason: string; waitingFor: string }
   | { kind: 'fail'; row: ExportRow; reference: string; failure: Classified };
 
@@ -50,7 +55,8 @@ export async function prepareExport(row: ExportRow, doc: SourceDocument, ctx: Pr
     existingXeroId: row.xero_id ?? undefined, date: date ?? undefined, dropped,
   };
   const payload = buildPayload(doc, payloadCtx);
-  return { kind: 'send', row, doc, reference, payload, dropped };
+  const moved = checked.ok === true ? checked.moved ?? null : null;
+  return { kind: 'send', row, doc, reference, payload, dropped, date: doc.kind === 'customer' || doc.kind === 'supplier' ? null : date, moved };
 }
 
 function buildPayload(doc: SourceDocument, ctx: Parameters<typeof toXeroInvoice>[1]): Record<string, unknown> {

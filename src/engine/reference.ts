@@ -82,6 +82,25 @@ export class ReferenceService {
     });
     return { ok: true, data: result };
   }
+
+  /**
+   * Reads only the organisation (its lock dates) again, through the gate: Xero refused a document for
+   * a lock date the cache did not know. Null when Xero could not be read.
+   */
+  async refreshOrganisation(tenantId: string, now = new Date()): Promise<XeroOrganisation | null> {
+    const res = await throughGate(this.gate, tenantId)(() => this.xero.call({ method: 'GET', path: KINDS.organisation, tenantId }));
+    if (res.kind !== 'response' || res.status !== 200) {
+      const reason = res.kind === 'response' ? `GET ${KINDS.organisation} answered HTTP ${res.status}` : res.kind === 'network' ? `GET ${KINDS.organisation}: ${res.detail}` : res.reason;
+      await this.bus.emit('reference.failed', { tenantId, message: reason });
+      return null;
+    }
+    const body = parseJson(res.bodyText) as Record<string, unknown> | null;
+    const data = body?.[RESPONSE_KEYS.organisation] ?? [];
+    await this.cache.put(tenantId, 'organisation', data, now);
+    const organisation = toReferenceData({ organisation: data }, null).organisation;
+    await this.bus.emit('reference.lock_dates', { tenantId, periodLockDate: organisation.PeriodLockDate ?? null, endOfYearLockDate: organisation.EndOfYearLockDate ?? null });
+    return organisation;
+  }
 }
 
 function toReferenceData(raw: Record<string, unknown>, fetchedAt: string | null): ReferenceData {

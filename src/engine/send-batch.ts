@@ -16,6 +16,7 @@ import { throughGate, type CallGate } from './limiter';
 import { contactWaitKey, type Prepared } from './prepare';
 import { findInXero, xeroIdOf } from './reconcile';
 import { classifyNoToken } from './reference';
+import { handleLockRefusal, type LockDateRefresh } from './lock-refusal';
 
 export type SendItem = Extract<Prepared, { kind: 'send' }>;
 
@@ -28,6 +29,8 @@ export interface BatchDeps {
   random: () => number;
   /** The worker's lease owner id: only rows it still holds are sent. */
   owner?: string;
+  /** Lock dates read again when Xero refuses an element for one (lock-refusal.ts). */
+  lockDates?: LockDateRefresh;
 }
 
 const failureInfo = (c: Classified) => ({ message: c.message, code: c.code, errorClass: c.class, action: c.action });
@@ -123,6 +126,7 @@ async function applyElements(deps: BatchDeps, tenantId: string, endpoint: XeroEn
     const messages = ((element.ValidationErrors ?? []) as Array<{ Message?: string }>).map((v) => v.Message ?? '').filter(Boolean);
     const classified = classifyElementErrors(messages.length ? messages : ['Xero did not accept this element and gave no reason']);
     if (await alreadyInXero(deps, tenantId, endpoint, item, key, classified, res)) continue;
+    if (await handleLockRefusal(deps, tenantId, item, key, classified, { httpStatus: res.status, correlationId: res.correlationId })) continue;
     await applyDecision(deps, tenantId, item, key, classified, { headers: res.headers, httpStatus: res.status, correlationId: res.correlationId, outcomeUnknown: false });
   }
 }
@@ -155,6 +159,7 @@ async function markExported(
     await store.contacts.set(tenantId, { contactKind: item.row.kind, sourceId: item.row.source_id, xeroContactId: x.xeroId, linkedBy: 'export' });
     await store.exports.releaseWaiting(tenantId, contactWaitKey(item.row.kind, item.row.source_id));
   }
+  if (item.moved) await deps.bus.emit('export.redated', { tenantId, exportId: item.row.id, reference: item.reference, moved: item.moved });
   if (item.dropped.length > 0) await deps.bus.emit('export.lines_dropped', { tenantId, exportId: item.row.id, reference: item.reference, lines: item.dropped });
   await deps.bus.emit('export.exported', {
     tenantId, exportId: item.row.id, kind: item.row.kind, reference: item.reference, xeroId: x.xeroId,

@@ -3,13 +3,22 @@
  * functions that the HTTP API, the web UI and the CLI all call (thin shells, STYLE.md §11).
  */
 import type { Store } from '../db/store';
-import type { ExportStatus } from '../db/repositories/exports';
+import type { ExportStatus, IngestResult, RevisionConflict } from '../db/repositories/exports';
+import { contentHash } from '../domain/content';
 import { documentDate, documentReference, parseDocumentsRequest, type DocumentIssue, type SourceDocument } from '../domain/documents';
 import type { EventBus } from './events';
 
 export interface IngestOutcome {
   ok: true;
-  documents: Array<{ sourceId: string; kind: string; revision: number; exportId: number; status: string; duplicate: boolean }>;
+  documents: IngestResult[];
+}
+
+/** Nothing stored: a document is invalid, or a revision was already received with other content. */
+export interface IngestRefusal {
+  ok: false;
+  code: 'invalid_document' | 'revision_conflict';
+  issues: DocumentIssue[];
+  conflicts?: RevisionConflict[];
 }
 
 export interface StatusSummary {
@@ -41,18 +50,20 @@ export class QueueService {
     return this.bus.emit('queue.changed', { tenantId });
   }
 
-  async ingest(tenantId: string, body: unknown): Promise<IngestOutcome | { ok: false; issues: DocumentIssue[] }> {
+  async ingest(tenantId: string, body: unknown): Promise<IngestOutcome | IngestRefusal> {
     const parsed = parseDocumentsRequest(body);
-    if (!parsed.ok) return parsed;
+    if (!parsed.ok) return { ok: false, code: 'invalid_document', issues: parsed.issues };
     return this.ingestParsed(tenantId, parsed.documents);
   }
 
-  async ingestParsed(tenantId: string, docs: SourceDocument[]): Promise<IngestOutcome> {
+  async ingestParsed(tenantId: string, docs: SourceDocument[]): Promise<IngestOutcome | IngestRefusal> {
     const rows = docs.map((d) => ({
-      kind: d.kind, sourceId: d.sourceId, revision: d.revision, payload: JSON.stringify(d),
+      kind: d.kind, sourceId: d.sourceId, revision: d.revision ?? null, payload: JSON.stringify(d), contentHash: contentHash(d),
       reference: documentReference(d), docDate: documentDate(d), total: null,
     }));
-    const results = await this.store.exports.ingest(tenantId, rows);
+    const out = await this.store.exports.ingest(tenantId, rows, { hashStored: hashStoredPayload });
+    if (!out.ok) return { ok: false, code: 'revision_conflict', issues: out.conflicts.map(conflictIssue), conflicts: out.conflicts };
+    const results = out.results;
     // A contact that arrives after its documents gave up waiting for it: they go back in the queue.
     for (const d of docs) if (d.kind === 'customer' || d.kind === 'supplier') await this.store.exports.requeueGaveUp(tenantId, `${d.kind}:${d.sourceId}`);
     const duplicates = results.filter((r) => r.duplicate).length;
@@ -118,4 +129,21 @@ export class QueueService {
     }
     return out;
   }
+}
+
+/** The content hash of a payload stored before hashes were recorded (it parses as it did when received). */
+function hashStoredPayload(payload: string): string {
+  const parsed = parseDocumentsRequest(JSON.parse(payload) as unknown);
+  const doc = parsed.ok ? parsed.documents[0] : undefined;
+  // A payload that no longer parses cannot equal a valid document: give it a hash nothing matches.
+  return doc ? contentHash(doc) : `unparsable:${payload.length}`;
+}
+
+/** What a 409 says about one conflicting document. */
+export function conflictIssue(c: RevisionConflict): DocumentIssue {
+  return {
+    index: c.index, sourceId: c.sourceId, kind: c.kind, path: 'revision',
+    message: `revision ${c.revision} of ${c.kind} ${c.sourceId} was already received (at ${c.receivedAt}) with different content; ` +
+      `send the change as revision ${c.nextRevision}, or leave revision out and xport numbers it`,
+  };
 }

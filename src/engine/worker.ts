@@ -14,6 +14,7 @@ import { orgSettingsSchema, type OrgSettings } from '../domain/settings';
 import { expectedTotals } from '../domain/totals';
 import { decideNext } from '../domain/retry';
 import type { ReferenceData, XeroEndpoint } from '../domain/types';
+import { lockDateRefresh } from './lock-refusal';
 import type { XeroClient } from '../xero/client';
 import type { EventBus } from './events';
 import { throughGate, type CallGate } from './limiter';
@@ -152,6 +153,8 @@ export class ExportWorker {
       return false;
     }
     const settings = orgSettingsSchema.parse(tenant.settings ?? {});
+    // One context for the round: lock dates read again after a refusal serve the batches that follow.
+    const ctx = { settings, reference: ref.data };
     let worked = false;
     for (const group of GROUPS) {
       for (let b = 0; b < this.options.batchesPerTenantRound; b += 1) {
@@ -160,7 +163,7 @@ export class ExportWorker {
         worked = true;
         const stopRenewing = this.keepLeases(rows.map((r) => r.id));
         try {
-          await this.processClaimed(tenantId, group.endpoint, rows, { settings, reference: ref.data });
+          await this.processClaimed(tenantId, group.endpoint, rows, ctx);
         } finally {
           stopRenewing();
         }
@@ -219,9 +222,12 @@ export class ExportWorker {
       }
     }
     await store.exports.setDocumentTotals(totals);
+    await store.exports.setXeroDates(toSend.concat(toLookUp).filter((p) => p.moved || p.row.xero_date)
+      .map((p) => ({ id: p.row.id, date: p.moved?.to ?? null })));
     toSend.push(...(await this.reconcile(tenantId, endpoint, toLookUp)));
     toSend.sort((a, b) => a.row.id - b.row.id);
-    for (const chunk of chunkBatch(toSend, this.options.batchSize, this.options.maxBatchBytes)) await sendBatch(this.batchDeps(), tenantId, endpoint, chunk);
+    const deps = { ...this.batchDeps(), lockDates: lockDateRefresh(this.deps.reference, tenantId, ctx, this.now()) };
+    for (const chunk of chunkBatch(toSend, this.options.batchSize, this.options.maxBatchBytes)) await sendBatch(deps, tenantId, endpoint, chunk);
   }
 
   private async failBeforeSending(tenantId: string, p: { row: ExportRow; reference: string }, failure: Classified): Promise<void> {

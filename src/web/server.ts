@@ -7,12 +7,14 @@ import swagger from '@fastify/swagger';
 import type { Runtime } from '../app/runtime';
 import { apiRoutes } from './api/routes';
 import { HttpError, errorBody } from './errors';
+import { acceptEmptyJsonBodies } from './json-body';
 import { createMetrics } from './metrics';
 import { uiRoutes } from './ui/routes';
 import { issue6Routes } from './xero/index';
 
 export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, trustProxy: false });
+  acceptEmptyJsonBodies(app);
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.details));
     const e = err as { statusCode?: number; code?: string; message: string; validation?: unknown };

@@ -19,8 +19,15 @@ import { databaseKinds, makeDatabase, type TestDatabase } from '../helpers/datab
 const A = 'tenant-count-a';
 const B = 'tenant-count-b';
 const doc = (sourceId: string, revision = 1, kind = 'sales_invoice') => ({
-  kind, sourceId, revision, payload: '{}', reference: sourceId, docDate: '2026-11-20', total: '10.00',
+  kind, sourceId, revision, payload: '{}', reference: sourceId, docDate: '2026-11-20', total: '10.00', contentHash: `${kind}:${sourceId}`,
 });
+
+/** Ingests through the repository; these documents never conflict. */
+async function ingest(store: Store, tenantId: string, docs: Array<ReturnType<typeof doc>>) {
+  const out = await store.exports.ingest(tenantId, docs, { hashStored: (p) => p });
+  if (!out.ok) throw new Error(`unexpected revision conflict: ${JSON.stringify(out.conflicts)}`);
+  return out.results;
+}
 const failure = { message: 'Account code is not valid', code: 'account_code_invalid', errorClass: 'validation', action: 'Fix the mapping' };
 
 for (const kind of databaseKinds()) {
@@ -52,13 +59,13 @@ for (const kind of databaseKinds()) {
 
     test('through every status change', async () => {
       await assertCounts('empty');
-      await store.exports.ingest(A, Array.from({ length: 12 }, (_, i) => doc(`A-${i}`)));
-      await store.exports.ingest(B, [doc('B-1'), doc('B-2', 1, 'customer')]);
-      await store.exports.ingest(A, [doc('A-0')]); // duplicate
+      await ingest(store, A, Array.from({ length: 12 }, (_, i) => doc(`A-${i}`)));
+      await ingest(store, B, [doc('B-1'), doc('B-2', 1, 'customer')]);
+      await ingest(store, A, [doc('A-0')]); // duplicate
       await assertCounts('ingest');
-      await store.exports.ingest(A, [doc('A-1', 2)]); // supersedes revision 1
-      await store.exports.ingest(A, [doc('A-1', 1)]); // already known
-      await store.exports.ingest(A, [doc('A-2', 3), doc('A-2', 2)]); // older revision after a newer one
+      await ingest(store, A, [doc('A-1', 2)]); // supersedes revision 1
+      await ingest(store, A, [doc('A-1', 1)]); // already known
+      await ingest(store, A, [doc('A-2', 3), doc('A-2', 2)]); // older revision after a newer one
       await assertCounts('supersede');
       const claimed = await store.exports.claim({ tenantId: A, kinds: ['sales_invoice'], limit: 8, owner: 'w1', leaseMs: 60_000 });
       assert.equal(claimed.length, 8);
@@ -94,7 +101,7 @@ for (const kind of databaseKinds()) {
     });
 
     test('with concurrent claims and ingests, and after folding', async () => {
-      await store.exports.ingest(B, Array.from({ length: 200 }, (_, i) => doc(`C-${i}`)));
+      await ingest(store, B, Array.from({ length: 200 }, (_, i) => doc(`C-${i}`)));
       await Promise.all([
         ...Array.from({ length: 6 }, (_, w) => (async () => {
           for (let i = 0; i < 5; i++) {
@@ -102,7 +109,7 @@ for (const kind of databaseKinds()) {
             for (const r of rows) await (r.id % 2 ? store.exports.markExported(r.id, { xeroId: `x${r.id}`, xeroNumber: null, xeroTotal: null }) : store.exports.markFailed(r.id, failure));
           }
         })()),
-        ...Array.from({ length: 3 }, (_, k) => store.exports.ingest(B, Array.from({ length: 20 }, (_, i) => doc(`D-${k}-${i}`)))),
+        ...Array.from({ length: 3 }, (_, k) => ingest(store, B, Array.from({ length: 20 }, (_, i) => doc(`D-${k}-${i}`)))),
       ]);
       await assertCounts('concurrent');
       await store.exports.foldCounts(null);
@@ -120,10 +127,17 @@ for (const kind of databaseKinds()) {
         assert.equal((await new Migrator({ db: opened.db, provider }).migrateToLatest()).error, undefined);
         const s = createStore(opened);
         await s.tenants.upsert({ id: A, name: 'Org A' });
-        await s.exports.ingest(A, [doc('M-1'), doc('M-2'), doc('M-3')]);
+        // Rows as the schema before 0006 held them (the repository's ingest writes later columns).
+        for (const sourceId of ['M-1', 'M-2', 'M-3']) {
+          const t = new Date().toISOString();
+          const { id } = await s.db.insertInto('documents').values({ tenant_id: A, kind: 'sales_invoice', source_id: sourceId, revision: 1, payload: '{}', reference: sourceId, doc_date: null, total: null, received_at: t })
+            .returning('id').executeTakeFirstOrThrow();
+          await s.db.insertInto('exports').values({ tenant_id: A, document_id: id, kind: 'sales_invoice', source_id: sourceId, revision: 1, status: 'queued', wait_reason: null, attempts: 0,
+            next_attempt_at: t, xero_id: null, needs_reconcile: 0, created_at: t, updated_at: t }).execute();
+        }
         await s.exports.claim({ tenantId: A, kinds: ['sales_invoice'], limit: 1, owner: 'w', leaseMs: 60_000 });
         await migrateToLatest(opened.db, opened.adapter);
-        await s.exports.ingest(A, [doc('M-4')]);
+        await ingest(s, A, [doc('M-4')]);
         assert.deepEqual(await s.exports.countByStatus(A), { queued: 3, waiting: 0, exporting: 1, exported: 0, failed: 0, skipped: 0 });
       } finally {
         await opened.close();

@@ -7,8 +7,15 @@ import { openStore, type Store } from '../../src/db/store';
 import { databaseKinds, makeDatabase, type TestDatabase } from '../helpers/databases';
 
 const doc = (sourceId: string, revision = 1, kind = 'sales_invoice') => ({
-  kind, sourceId, revision, payload: JSON.stringify({ kind, sourceId, revision }), reference: sourceId, docDate: '2026-11-20', total: '10.00',
+  kind, sourceId, revision, payload: JSON.stringify({ kind, sourceId, revision }), reference: sourceId, docDate: '2026-11-20', total: '10.00', contentHash: `${kind}:${sourceId}`,
 });
+
+/** Ingests through the repository; these documents never conflict. */
+async function ingest(store: Store, tenantId: string, docs: Array<ReturnType<typeof doc>>) {
+  const out = await store.exports.ingest(tenantId, docs, { hashStored: (p) => p });
+  if (!out.ok) throw new Error(`unexpected revision conflict: ${JSON.stringify(out.conflicts)}`);
+  return out.results;
+}
 
 for (const kind of databaseKinds()) {
   describe(`storage on ${kind}`, () => {
@@ -47,9 +54,9 @@ for (const kind of databaseKinds()) {
     });
 
     test('ingest queues each sourceId+revision once', async () => {
-      const first = await store.exports.ingest(tenant, [doc('SO-1'), doc('SO-2')]);
+      const first = await ingest(store, tenant, [doc('SO-1'), doc('SO-2')]);
       assert.deepEqual(first.map((r) => [r.sourceId, r.status, r.duplicate]), [['SO-1', 'queued', false], ['SO-2', 'queued', false]]);
-      const again = await store.exports.ingest(tenant, [doc('SO-1')]);
+      const again = await ingest(store, tenant, [doc('SO-1')]);
       assert.equal(again[0]?.duplicate, true);
       assert.equal(again[0]?.exportId, first[0]?.exportId);
       const counts = await store.exports.countByStatus(tenant);
@@ -57,23 +64,23 @@ for (const kind of databaseKinds()) {
     });
 
     test('a newer revision supersedes an unexported older one', async () => {
-      const [r1] = await store.exports.ingest(tenant, [doc('SO-REV', 1)]);
-      const [r2] = await store.exports.ingest(tenant, [doc('SO-REV', 2)]);
+      const [r1] = await ingest(store, tenant, [doc('SO-REV', 1)]);
+      const [r2] = await ingest(store, tenant, [doc('SO-REV', 2)]);
       assert.ok(r1 && r2);
-      assert.equal((await store.exports.get(tenant, r1.exportId))?.status, 'skipped');
-      assert.match((await store.exports.get(tenant, r1.exportId))?.wait_reason ?? '', /superseded by revision 2/);
-      assert.equal((await store.exports.get(tenant, r2.exportId))?.status, 'queued');
+      assert.equal((await store.exports.get(tenant, r1.exportId ?? 0))?.status, 'skipped');
+      assert.match((await store.exports.get(tenant, r1.exportId ?? 0))?.wait_reason ?? '', /superseded by revision 2/);
+      assert.equal((await store.exports.get(tenant, r2.exportId ?? 0))?.status, 'queued');
     });
 
     test('ingest is all or nothing', async () => {
       const before = await store.exports.countByStatus(tenant);
       const bad = { ...doc('SO-BAD'), tenant: 'x', payload: null as unknown as string };
-      await assert.rejects(store.exports.ingest(tenant, [doc('SO-OK-BUT-ROLLED-BACK'), bad]));
+      await assert.rejects(ingest(store, tenant, [doc('SO-OK-BUT-ROLLED-BACK'), bad]));
       assert.deepEqual(await store.exports.countByStatus(tenant), before);
     });
 
     test('claims never hand one export to two workers', async () => {
-      await store.exports.ingest('tenant-b', Array.from({ length: 40 }, (_, i) => doc(`CL-${i}`)));
+      await ingest(store, 'tenant-b', Array.from({ length: 40 }, (_, i) => doc(`CL-${i}`)));
       const claims = await Promise.all(Array.from({ length: 4 }, (_, i) =>
         store.exports.claim({ tenantId: 'tenant-b', kinds: ['sales_invoice'], limit: 15, owner: `w${i}`, leaseMs: 60_000 })));
       const ids = claims.flat().map((r) => r.id);
@@ -82,7 +89,7 @@ for (const kind of databaseKinds()) {
     });
 
     test('expired leases return to the queue marked for reconciliation', async () => {
-      await store.exports.ingest(tenant, [doc('LEASE-1')]);
+      await ingest(store, tenant, [doc('LEASE-1')]);
       const [claimed] = await store.exports.claim({ tenantId: tenant, kinds: ['sales_invoice'], limit: 1, owner: 'dead', leaseMs: -1000 });
       assert.ok(claimed);
       assert.equal(await store.exports.recoverExpiredLeases(), 1);
@@ -92,7 +99,7 @@ for (const kind of databaseKinds()) {
     });
 
     test('a worker that lost its lease cannot start an attempt on rows another worker took over', async () => {
-      await store.exports.ingest(tenant, [doc('STALL-1')]);
+      await ingest(store, tenant, [doc('STALL-1')]);
       const [mine] = await store.exports.claim({ tenantId: tenant, kinds: ['sales_invoice'], limit: 1, owner: 'stalled', leaseMs: -1000 });
       assert.ok(mine);
       await store.exports.recoverExpiredLeases();
@@ -104,9 +111,9 @@ for (const kind of databaseKinds()) {
     });
 
     test('organisation A cannot read organisation B exports', async () => {
-      const [b] = await store.exports.ingest('tenant-b', [doc('B-ONLY')]);
+      const [b] = await ingest(store, 'tenant-b', [doc('B-ONLY')]);
       assert.ok(b);
-      assert.equal(await store.exports.get(tenant, b.exportId), null);
+      assert.equal(await store.exports.get(tenant, b.exportId ?? 0), null);
       assert.equal((await store.exports.list({ tenantId: tenant, search: 'B-ONLY' })).length, 0);
     });
 

@@ -22,18 +22,18 @@ test("CONTRACT.md's examples parse, money normalised to canonical decimal string
   if (!r.ok) assert.fail(JSON.stringify(r.issues));
   assert.ok(r.ok);
   const [c, i, j] = r.documents;
-  assert.equal(c?.revision, 1);
+  assert.equal(c?.revision, undefined, 'left out: numbered from the content at ingest');
   assert.ok(i?.kind === 'sales_invoice');
   assert.deepEqual(i.lines[0], { productCode: 'WIDGET', description: 'Widget', quantity: '2', unitPrice: '19.95', discountRate: '0', taxCode: 'G.S.T.', account: 'sales' });
   assert.ok(j?.kind === 'journal');
   assert.deepEqual(j.lines.map((l) => l.amount), ['120', '-120']);
 });
 
-test('every kind parses with defaults (revision 1, amountsAre exclusive, quantity 1)', () => {
+test('every kind parses with defaults (no revision: numbered at ingest; amountsAre exclusive, quantity 1)', () => {
   for (const kind of ['sales_credit', 'purchase_bill', 'supplier_credit'] as const) {
     const d = doc({ kind, sourceId: 'X-1', date: '2026-01-31', contact: 'C', lines: [{ description: 'd', unitPrice: 1 }] });
     assert.ok(d.kind === kind);
-    assert.equal(d.revision, 1);
+    assert.equal(d.revision, undefined);
     assert.equal(d.amountsAre, 'exclusive');
     assert.equal(d.lines[0]?.quantity, '1');
   }

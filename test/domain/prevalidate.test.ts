@@ -27,7 +27,8 @@ test('lock dates: fail, move to the first open day, or hold', () => {
   assert.ok(failed.ok === false && failed.failures[0]?.message === 'The document date 2026-11-20 is on or before the period lock date 2026-11-30 set in Xero.');
   assert.match(failed.ok === false ? failed.failures[0]?.action ?? '' : '', /lock-date policy/);
   const moved = prevalidate(inv, { settings: settings({ lockDatePolicy: 'move_to_first_open_day' }), reference, today });
-  assert.deepEqual(moved, { ok: true, dropped: [], date: '2026-12-01' });
+  // The period lock (2026-11-30) is the later one, so it is the one that sets the first open day.
+  assert.deepEqual(moved, { ok: true, dropped: [], date: '2026-12-01', moved: { from: '2026-11-20', to: '2026-12-01', lockKind: 'period', lockDate: '2026-11-30' } });
   const held = prevalidate(inv, { settings: settings({ lockDatePolicy: 'hold' }), reference, today });
   assert.equal(held.ok, 'hold');
   assert.ok(held.ok === 'hold' && /period lock date 2026-11-30/.test(held.reason));

@@ -98,7 +98,7 @@ export function invoice(sourceId: string, contact: string, o: { kind?: string; d
 export async function ingest(rt: Runtime, tenantId: string, docs: unknown[]): Promise<number[]> {
   const res = await rt.queue.ingest(tenantId, { documents: docs });
   if (!res.ok) throw new Error(JSON.stringify(res.issues));
-  return res.documents.map((d) => d.exportId);
+  return res.documents.map((d) => d.exportId ?? 0);
 }
 
 export const ACCOUNT_FAILURE = {

@@ -4,33 +4,17 @@
  * failed / waiting / skipped; attempts are kept in export_attempts with the Idempotency-Key that
  * was stored *before* the call went out.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DialectAdapter } from '../dialect';
 import type { Database, ExportRow } from '../schema';
 import { iso } from '../clock';
+import { ingestDocuments, type IngestOptions, type IngestOutcome, type PreparedDocument } from './ingest';
+
+export type { IngestOptions, IngestOutcome, IngestResult, PreparedDocument, RevisionConflict } from './ingest';
 
 export type ExportStatus = 'queued' | 'waiting' | 'exporting' | 'exported' | 'failed' | 'skipped';
 /** Delta rows (beyond one per tenant and status) above which countByStatus folds them. */
 const FOLD_AFTER = 64;
-
-export interface PreparedDocument {
-  kind: string;
-  sourceId: string;
-  revision: number;
-  payload: string;
-  reference: string;
-  docDate: string | null;
-  total: string | null;
-}
-
-export interface IngestResult {
-  sourceId: string;
-  kind: string;
-  revision: number;
-  exportId: number;
-  status: string;
-  duplicate: boolean;
-}
 
 export interface FailureInfo {
   message: string;
@@ -60,63 +44,9 @@ export class ExportsRepository {
     private readonly adapter: DialectAdapter,
   ) {}
 
-  /** Stores documents and queues their exports in one transaction: all or nothing. */
-  async ingest(tenantId: string, docs: PreparedDocument[], now = new Date()): Promise<IngestResult[]> {
-    return this.db.transaction().execute(async (trx) => {
-      const results: IngestResult[] = [];
-      for (const doc of docs) results.push(await this.ingestOne(trx, tenantId, doc, now));
-      return results;
-    });
-  }
-
-  private async ingestOne(trx: Transaction<Database>, tenantId: string, doc: PreparedDocument, now: Date): Promise<IngestResult> {
-    const base = { sourceId: doc.sourceId, kind: doc.kind, revision: doc.revision };
-    const existing = await trx
-      .selectFrom('documents')
-      .innerJoin('exports', 'exports.document_id', 'documents.id')
-      .select(['exports.id', 'exports.status'])
-      .where('documents.tenant_id', '=', tenantId)
-      .where('documents.kind', '=', doc.kind)
-      .where('documents.source_id', '=', doc.sourceId)
-      .where('documents.revision', '=', doc.revision)
-      .orderBy('exports.id', 'desc')
-      .executeTakeFirst();
-    if (existing) return { ...base, exportId: existing.id, status: existing.status, duplicate: true };
-
-    const t = iso(now);
-    const { id: documentId } = await trx
-      .insertInto('documents')
-      .values({ tenant_id: tenantId, kind: doc.kind, source_id: doc.sourceId, revision: doc.revision, payload: doc.payload, reference: doc.reference, doc_date: doc.docDate, total: doc.total, received_at: t })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const siblings = await trx
-      .selectFrom('exports')
-      .select(['id', 'revision', 'status', 'xero_id'])
-      .where('tenant_id', '=', tenantId)
-      .where('kind', '=', doc.kind)
-      .where('source_id', '=', doc.sourceId)
-      .execute();
-    const newer = siblings.find((s) => s.revision > doc.revision && s.status !== 'skipped');
-    const xeroId = siblings.filter((s) => s.xero_id).sort((a, b) => b.revision - a.revision)[0]?.xero_id ?? null;
-    const supersededIds = siblings.filter((s) => s.revision < doc.revision && ['queued', 'waiting', 'failed'].includes(s.status)).map((s) => s.id);
-    if (supersededIds.length > 0) {
-      await trx
-        .updateTable('exports')
-        .set({ status: 'skipped', wait_reason: `superseded by revision ${doc.revision}`, updated_at: t })
-        .where('id', 'in', supersededIds)
-        .execute();
-    }
-    const status: ExportStatus = newer ? 'skipped' : 'queued';
-    const { id } = await trx
-      .insertInto('exports')
-      .values({
-        tenant_id: tenantId, document_id: documentId, kind: doc.kind, source_id: doc.sourceId, revision: doc.revision,
-        status, wait_reason: newer ? `superseded by revision ${newer.revision}` : null, attempts: 0,
-        next_attempt_at: t, xero_id: xeroId, needs_reconcile: 0, created_at: t, updated_at: t,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return { ...base, exportId: id, status, duplicate: false };
+  /** Stores documents and queues their exports in one transaction: all or nothing (see ingest.ts). */
+  async ingest(tenantId: string, docs: PreparedDocument[], o: IngestOptions): Promise<IngestOutcome> {
+    return ingestDocuments(this.db, this.adapter, tenantId, docs, o);
   }
 
   /**
@@ -361,6 +291,11 @@ export class ExportsRepository {
       .where('status', '!=', 'skipped')
       .orderBy('revision', 'desc').orderBy('id', 'desc').executeTakeFirst();
     return row ?? null;
+  }
+
+  /** Records the date sent to Xero where the lock-date policy moved it (null: the source date was sent). */
+  async setXeroDates(updates: Array<{ id: number; date: string | null }>): Promise<void> {
+    for (const u of updates) await this.db.updateTable('exports').set({ xero_date: u.date }).where('id', '=', u.id).execute();
   }
 
   /** The total xport expects Xero to compute, shown beside Xero's own total. */

@@ -31,10 +31,26 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return r.data;
 }
 
+/** The API description of POST /documents: what revisions mean (also in the README). */
+const DOCUMENTS_DESCRIPTION = [
+  'Validates every document and stores them all or none. A document is identified by kind + sourceId + revision.',
+  'With `revision`: the same revision posted again with the same content is a duplicate (`"duplicate":true`, queued once);',
+  'with different content it is refused with 409 `{"error":{"code":"revision_conflict","message":…,"details":[{"index","kind","sourceId","revision","receivedAt","nextRevision"}]}}`',
+  'and nothing of the request is stored: send the change as `nextRevision`, or leave `revision` out.',
+  'Without `revision`: xport numbers revisions from the content. The same content as the latest revision is a duplicate;',
+  'changed content becomes the next revision, which supersedes a queued, waiting or failed export of the older one, or updates',
+  'the Xero object an exported one created. "The same content" is the validated document: field order, the spelling of numbers',
+  '(19.95, "19.950", 19.950), spaces around text and default values do not matter; line order, a field given or left out,',
+  'and any changed value do.',
+].join(' ');
+
 export function exportView(row: ExportRow & { reference?: string; doc_date?: string | null; total?: string | null }) {
   return {
     id: row.id, status: row.status, kind: row.kind, sourceId: row.source_id, revision: row.revision, reference: row.reference ?? null,
-    date: row.doc_date ?? null, total: row.total ?? null, error: row.last_error, errorCode: row.error_code, errorClass: row.error_class,
+    date: row.doc_date ?? null,
+    // The date sent to Xero: another than `date` when the lock-date policy moved it.
+    xeroDate: row.xero_date ?? (row.status === 'exported' ? row.doc_date ?? null : null), dateMoved: row.xero_date !== null && row.xero_date !== row.doc_date,
+    total: row.total ?? null, error: row.last_error, errorCode: row.error_code, errorClass: row.error_class,
     actionRequired: row.action_required, reason: row.wait_reason, xeroId: row.xero_id, xeroNumber: row.xero_number, xeroTotal: row.xero_total,
     attempts: row.attempts, nextAttemptAt: row.status === 'queued' ? row.next_attempt_at : null, createdAt: row.created_at,
     updatedAt: row.updated_at, exportedAt: row.exported_at,
@@ -45,9 +61,14 @@ export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void
   app.addHook('preHandler', bearerAuth(rt));
   await settingsRoutes(app, rt);
 
-  app.post('/documents', { schema: { summary: 'Queue one document or {"documents":[…]}', tags: ['documents'] }, bodyLimit: 10 * 1024 * 1024 }, async (req, reply) => {
+  app.post('/documents', { schema: { summary: 'Queue one document or {"documents":[…]}', description: DOCUMENTS_DESCRIPTION, tags: ['documents'] }, bodyLimit: 10 * 1024 * 1024 }, async (req, reply) => {
     const { tenantId } = requireAdmin(req);
     const result = await rt.queue.ingest(tenantId, req.body);
+    if (!result.ok && result.code === 'revision_conflict') {
+      const [first] = result.issues;
+      const message = `${result.issues.length === 1 && first ? first.message : `${result.issues.length} revisions were already received with different content`}; nothing was stored`;
+      return reply.code(409).send(errorBody('revision_conflict', message, result.conflicts));
+    }
     if (!result.ok) {
       return reply.code(400).send(errorBody('invalid_document', `${result.issues.length} problem(s) in the request; nothing was stored`, result.issues));
     }

@@ -27,6 +27,12 @@ function actions(ctx: PageContext, doc: Doc): Html {
   return html`<div class="inline-actions">${doc.status === 'failed' ? form('retry', 'Export again', 'btn-primary') : ''}${form('skip', 'Skip', '')}${doc.status === 'failed' ? form('delete', 'Delete from queue', 'btn-danger') : ''}</div>`;
 }
 
+/** The date Xero got, beside the source date, when the lock-date policy moved it. */
+function movedDate(row: { xero_date: string | null } | null): Html {
+  if (!row?.xero_date) return html``;
+  return html`<dt>Date in Xero</dt><dd id="xero-date">${row.xero_date} <span class="muted small">moved by the lock-date policy (see the Connection Log below)</span></dd>`;
+}
+
 async function attemptsTable(ctx: PageContext, exportId: number | null): Promise<Html> {
   const attempts = exportId ? await ctx.rt.store.exports.attempts(exportId) : [];
   if (attempts.length === 0) return emptyState('No attempts yet', 'Nothing has been sent to Xero for this document.');
@@ -55,7 +61,7 @@ ${exportRow.action_required ? html`<p><strong>Action Required</strong>: ${export
   return html`<section class="card"><div class="section-head"><h2>Export</h2>${actions(ctx, doc)}</div>${problem}
 ${exportRow?.status === 'waiting' ? html`<div class="alert alert-warn">Waiting: ${exportRow.wait_reason ?? ''}</div>` : ''}
 <dl class="facts"><dt>Kind</dt><dd>${kindLabel(doc.kind)}</dd><dt>Source id</dt><dd class="mono">${doc.source_id}</dd><dt>Revision</dt><dd>${doc.revision}</dd>
-<dt>Date</dt><dd>${doc.doc_date ?? '—'}</dd><dt>Received</dt><dd>${time(doc.received_at)}</dd><dt>Status</dt><dd>${statusBadge(doc.status)}</dd>
+<dt>Date</dt><dd>${doc.doc_date ?? '—'}</dd>${movedDate(exportRow)}<dt>Received</dt><dd>${time(doc.received_at)}</dd><dt>Status</dt><dd>${statusBadge(doc.status)}</dd>
 <dt>Attempts</dt><dd>${doc.attempts ?? 0}</dd><dt>In Xero</dt><dd>${xeroLink(doc.kind, doc.xero_id, doc.xero_number ?? doc.xero_id, isRealXero(ctx.rt.config.xero.apiUrl))}</dd>
 ${exportRow?.exported_at ? html`<dt>Exported</dt><dd>${time(exportRow.exported_at)}</dd>` : ''}</dl>
 <table class="grid totals"><thead><tr><th scope="col" class="num">Total</th><th scope="col" class="num">Xero's total</th></tr></thead><tbody><tr>${totalCell(doc, settingsOf(ctx.tenant?.settings), ref)}</tr></tbody></table></section>

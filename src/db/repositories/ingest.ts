@@ -1,0 +1,165 @@
+/**
+ * Ingest: documents in, exports queued, in one transaction (all or nothing). Revisions:
+ * - given and already received with the same content: a duplicate (queued once);
+ * - given and already received with other content: a conflict, and nothing of the request is stored;
+ * - left out: the same content as the latest revision is a duplicate, other content becomes the next
+ *   revision.
+ * A new revision supersedes a queued, waiting or failed older one, and carries the Xero id of an
+ * exported one so that it is sent as an update of that Xero object.
+ *
+ * Two requests for the same source document at once: PostgreSQL serialises them on an advisory lock
+ * per (organisation, kind, sourceId), taken in a fixed order so that two requests cannot deadlock;
+ * SQLite has one writer. The unique (tenant, kind, source_id, revision) key is the last guard: a
+ * request that still loses a race (another process on the same SQLite file) is run again, once the
+ * other has committed, and then sees its revision.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { DialectAdapter } from '../dialect';
+import type { Database } from '../schema';
+import { iso } from '../clock';
+
+export interface PreparedDocument {
+  kind: string;
+  sourceId: string;
+  /** null: left out by the sender, numbered from the content. */
+  revision: number | null;
+  payload: string;
+  /** Hash of the canonical content without the revision (domain/content.ts). */
+  contentHash: string;
+  reference: string;
+  docDate: string | null;
+  total: string | null;
+}
+
+export interface IngestResult {
+  sourceId: string;
+  kind: string;
+  revision: number;
+  /** null when this revision was received before and its export has since been deleted. */
+  exportId: number | null;
+  status: string;
+  duplicate: boolean;
+}
+
+export interface RevisionConflict {
+  /** Position of the document in the request. */
+  index: number;
+  kind: string;
+  sourceId: string;
+  /** The revision posted, already received with other content. */
+  revision: number;
+  receivedAt: string;
+  /** What to send the change as instead (or leave `revision` out). */
+  nextRevision: number;
+}
+
+export type IngestOutcome = { ok: true; results: IngestResult[] } | { ok: false; conflicts: RevisionConflict[] };
+
+export interface IngestOptions {
+  /** Content hash of a stored payload that has none recorded (rows from before migration 0007). */
+  hashStored: (payload: string) => string;
+  now?: Date;
+}
+
+class ConflictRollback extends Error {
+  constructor(readonly conflicts: RevisionConflict[]) {
+    super('revision conflict');
+  }
+}
+
+const ATTEMPTS = 3;
+
+export async function ingestDocuments(db: Kysely<Database>, adapter: DialectAdapter, tenantId: string, docs: PreparedDocument[], o: IngestOptions): Promise<IngestOutcome> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      const results = await db.transaction().execute((trx) => ingestInTransaction(trx, adapter, tenantId, docs, o));
+      return { ok: true, results };
+    } catch (err) {
+      if (err instanceof ConflictRollback) return { ok: false, conflicts: err.conflicts };
+      if (attempt >= ATTEMPTS || !lostRace(err)) throw err;
+    }
+  }
+}
+
+/** A unique-key violation (PostgreSQL 23505, SQLite CONSTRAINT_UNIQUE) or a stale SQLite snapshot. */
+function lostRace(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_BUSY';
+}
+
+async function ingestInTransaction(trx: Transaction<Database>, adapter: DialectAdapter, tenantId: string, docs: PreparedDocument[], o: IngestOptions): Promise<IngestResult[]> {
+  const keys = [...new Set(docs.map((d) => JSON.stringify(['ingest', tenantId, d.kind, d.sourceId])))].sort();
+  for (const key of keys) await adapter.lockKeyInTransaction(trx, key);
+  const now = o.now ?? new Date();
+  const results: IngestResult[] = [];
+  const conflicts: RevisionConflict[] = [];
+  for (const [index, doc] of docs.entries()) {
+    const r = await ingestOne(trx, tenantId, doc, o.hashStored, now);
+    if ('conflict' in r) conflicts.push({ index, ...r.conflict });
+    else results.push(r);
+  }
+  if (conflicts.length > 0) throw new ConflictRollback(conflicts);
+  return results;
+}
+
+type OneOutcome = IngestResult | { conflict: Omit<RevisionConflict, 'index'> };
+
+async function ingestOne(trx: Transaction<Database>, tenantId: string, doc: PreparedDocument, hashStored: (p: string) => string, now: Date): Promise<OneOutcome> {
+  let q = trx.selectFrom('documents').select(['id', 'revision', 'content_hash', 'payload', 'received_at'])
+    .where('tenant_id', '=', tenantId).where('kind', '=', doc.kind).where('source_id', '=', doc.sourceId);
+  q = doc.revision === null ? q.orderBy('revision', 'desc').limit(1) : q.where('revision', '=', doc.revision);
+  const known = await q.executeTakeFirst();
+  if (!known) return insertRevision(trx, tenantId, doc, doc.revision ?? 1, now);
+  const same = (known.content_hash ?? hashStored(known.payload)) === doc.contentHash;
+  if (same) return duplicateOf(trx, doc, known);
+  if (doc.revision === null) return insertRevision(trx, tenantId, doc, known.revision + 1, now);
+  const latest = await trx.selectFrom('documents').select('revision')
+    .where('tenant_id', '=', tenantId).where('kind', '=', doc.kind).where('source_id', '=', doc.sourceId)
+    .orderBy('revision', 'desc').limit(1).executeTakeFirstOrThrow();
+  return { conflict: { kind: doc.kind, sourceId: doc.sourceId, revision: doc.revision, receivedAt: known.received_at, nextRevision: latest.revision + 1 } };
+}
+
+async function duplicateOf(trx: Transaction<Database>, doc: PreparedDocument, known: { id: number; revision: number }): Promise<IngestResult> {
+  const exp = await trx.selectFrom('exports').select(['id', 'status']).where('document_id', '=', known.id).orderBy('id', 'desc').executeTakeFirst();
+  return { sourceId: doc.sourceId, kind: doc.kind, revision: known.revision, exportId: exp?.id ?? null, status: exp?.status ?? 'deleted', duplicate: true };
+}
+
+async function insertRevision(trx: Transaction<Database>, tenantId: string, doc: PreparedDocument, revision: number, now: Date): Promise<IngestResult> {
+  const t = iso(now);
+  const { id: documentId } = await trx
+    .insertInto('documents')
+    .values({ tenant_id: tenantId, kind: doc.kind, source_id: doc.sourceId, revision, payload: doc.payload, content_hash: doc.contentHash, reference: doc.reference, doc_date: doc.docDate, total: doc.total, received_at: t })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const siblings = await trx
+    .selectFrom('exports')
+    .select(['id', 'revision', 'status', 'xero_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', doc.kind)
+    .where('source_id', '=', doc.sourceId)
+    .execute();
+  const newer = siblings.find((s) => s.revision > revision && s.status !== 'skipped');
+  const xeroId = siblings.filter((s) => s.xero_id).sort((a, b) => b.revision - a.revision)[0]?.xero_id ?? null;
+  const supersededIds = siblings.filter((s) => s.revision < revision && ['queued', 'waiting', 'failed'].includes(s.status)).map((s) => s.id);
+  // An older revision in flight may be creating the Xero object right now: look it up before sending
+  // this one, so that it is sent as an update of that object rather than as a second one.
+  const inFlight = siblings.some((s) => s.revision < revision && s.status === 'exporting');
+  if (supersededIds.length > 0) {
+    await trx
+      .updateTable('exports')
+      .set({ status: 'skipped', wait_reason: `superseded by revision ${revision}`, updated_at: t })
+      .where('id', 'in', supersededIds)
+      .execute();
+  }
+  const status = newer ? 'skipped' : 'queued';
+  const { id } = await trx
+    .insertInto('exports')
+    .values({
+      tenant_id: tenantId, document_id: documentId, kind: doc.kind, source_id: doc.sourceId, revision,
+      status, wait_reason: newer ? `superseded by revision ${newer.revision}` : null, attempts: 0,
+      next_attempt_at: t, xero_id: xeroId, needs_reconcile: inFlight ? 1 : 0, created_at: t, updated_at: t,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { sourceId: doc.sourceId, kind: doc.kind, revision, exportId: id, status, duplicate: false };
+}
