@@ -56,6 +56,16 @@ function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+/**
+ * An optional text field. On an update (the object is in Xero already) a field the new revision
+ * no longer has is sent empty: Xero keeps what an update leaves out, so leaving it out would keep
+ * the old value in silence.
+ */
+function cleared(v: string | undefined, updating: string | undefined): string | undefined {
+  if (v !== undefined && v !== '') return v;
+  return updating ? '' : undefined;
+}
+
 export function toXeroContact(doc: ContactDocument, ctx: PayloadContext): XeroContactPayload {
   const link = ctx.existingXeroId ?? ctx.settings.contactLinks[doc.kind][doc.sourceId];
   const phones = [
@@ -71,8 +81,8 @@ export function toXeroContact(doc: ContactDocument, ctx: PayloadContext): XeroCo
     // ContactNumber is API-only in Xero: it lets xport find this contact again after an unknown outcome.
     ContactNumber: doc.sourceId,
     AccountNumber: ctx.settings.sendCustomerCodeAsAccountNumber ? (doc.accountNumber ?? doc.code ?? doc.sourceId) : undefined,
-    FirstName: doc.firstName, LastName: doc.lastName,
-    EmailAddress: doc.email === '' ? undefined : doc.email, TaxNumber: doc.taxNumber === '' ? undefined : doc.taxNumber,
+    FirstName: cleared(doc.firstName, ctx.existingXeroId), LastName: cleared(doc.lastName, ctx.existingXeroId),
+    EmailAddress: cleared(doc.email, ctx.existingXeroId), TaxNumber: cleared(doc.taxNumber, ctx.existingXeroId),
     // Website is read-only in Xero's API (it is set in Xero itself): it is not sent.
     DefaultCurrency: doc.currency,
     Addresses: addresses, Phones: phones.length > 0 ? phones : undefined,
@@ -125,7 +135,7 @@ export function toXeroInvoice(doc: Extract<ItemDocument, { kind: 'sales_invoice'
   return defined({
     Type: accrec ? 'ACCREC' : 'ACCPAY', InvoiceID: ctx.existingXeroId,
     // ACCPAY has no Reference field in Xero: the bill number is the source id, so it can be looked up.
-    InvoiceNumber: doc.sourceId, Reference: accrec ? doc.reference : undefined,
+    InvoiceNumber: doc.sourceId, Reference: accrec ? cleared(doc.reference, ctx.existingXeroId) : undefined,
     Contact: contactOf(doc, ctx), Date: date,
     DueDate: doc.dueDate === undefined ? undefined : doc.dueDate < date ? date : doc.dueDate,
     LineAmountTypes: LINE_AMOUNT_TYPES[doc.amountsAre], Status: ctx.settings.xeroStatus[doc.kind],
@@ -136,7 +146,7 @@ export function toXeroInvoice(doc: Extract<ItemDocument, { kind: 'sales_invoice'
 export function toXeroCreditNote(doc: Extract<ItemDocument, { kind: 'sales_credit' | 'supplier_credit' }>, ctx: PayloadContext): XeroCreditNotePayload {
   return defined({
     Type: doc.kind === 'sales_credit' ? 'ACCRECCREDIT' : 'ACCPAYCREDIT', CreditNoteID: ctx.existingXeroId,
-    CreditNoteNumber: doc.sourceId, Reference: doc.reference, Contact: contactOf(doc, ctx), Date: ctx.date ?? doc.date,
+    CreditNoteNumber: doc.sourceId, Reference: cleared(doc.reference, ctx.existingXeroId), Contact: contactOf(doc, ctx), Date: ctx.date ?? doc.date,
     LineAmountTypes: LINE_AMOUNT_TYPES[doc.amountsAre], Status: ctx.settings.xeroStatus[doc.kind],
     CurrencyCode: doc.currency, LineItems: lineItems(doc, ctx),
   } satisfies XeroCreditNotePayload);

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { databaseKinds } from '../helpers/databases';
 import { startHarness, type Harness } from '../helpers/harness';
 import { armFault, settle } from '../property/engine-world';
-import { assertExported, control, exportOf, invoiceLine, post, purchaseBill, setLockDates, supplier, xeroList } from './helpers';
+import { assertExported, control, customer, exportOf, invoiceLine, post, purchaseBill, salesInvoice, setLockDates, supplier, xeroList } from './helpers';
 
 const journal = (revision: number, narration: string | undefined, amount: string) => ({
   kind: 'journal', sourceId: 'JN-REV', revision, journalType: 'stock_adjustment_in', date: '2026-11-10', narration,
@@ -66,6 +66,17 @@ for (const kind of databaseKinds()) {
       const [held] = await journalsOf(h, 'JN-LOCK');
       assert.ok(held, 'the first revision is in Xero');
       assert.equal(e.xeroId, held.ManualJournalID, `the export (${e.status}) records the Xero journal it updates`);
+    });
+
+    test('a revision without the reference clears it in Xero, instead of keeping the old one in silence', async () => {
+      await post(h, customer('CUST-P', 'Property Customer'), { ...salesInvoice('SI-REF', 'CUST-P', { reference: 'PO 77' }), revision: 1 });
+      await settle(h);
+      const [id = 0] = await post(h, { ...salesInvoice('SI-REF', 'CUST-P', { lines: [invoiceLine({ quantity: 4 })] }), revision: 2 });
+      await settle(h);
+      assertExported(await exportOf(h, id));
+      const [held] = await xeroList(h, '/Invoices?InvoiceNumbers=SI-REF');
+      assert.equal(held?.Reference || undefined, undefined, 'no reference left in Xero');
+      assert.equal((held?.LineItems as Array<{ Quantity: number }>)[0]?.Quantity, 4);
     });
   });
 }

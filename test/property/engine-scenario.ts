@@ -15,6 +15,8 @@ export interface Scenario {
   /** A period lock date set in Xero after xport read the organisation (null: none). */
   lockDate: string | null;
   lockDatePolicy: 'fail' | 'move_to_first_open_day';
+  /** false: the source system has no revision numbers (xport derives them from the content). */
+  numbered: boolean;
 }
 
 const FAULTS: Fault[] = ['none', 'error500', 'unavailable503', 'drop', 'hang', 'rate429', 'crash'];
@@ -27,13 +29,16 @@ function sourceId(max: number, marker: string): fc.Arbitrary<string> {
 
 const asDoc = (d: unknown, revision: number): Doc => ({ ...(d as Doc), revision });
 
-type Plan = { kind: ItemKind | 'journal'; contact: number; date: string; revise: boolean };
+type Plan = { kind: ItemKind | 'journal'; contact: number; date: string; revise: 'no' | 'change' | 'same'; moveContact: boolean };
 
 const plan = fc.record({
   kind: fc.constantFrom<ItemKind | 'journal'>(...ITEM_KINDS, 'journal'),
   contact: fc.nat({ max: 1 }),
   date: fc.constantFrom(...DATES),
-  revise: fc.boolean(),
+  // 'same': the same content posted again (a duplicate, nothing changes).
+  revise: fc.constantFrom<Plan['revise']>('no', 'change', 'same'),
+  // The changed revision is for another customer or supplier.
+  moveContact: fc.boolean(),
 });
 
 function docOf(p: Plan, id: string, contacts: { customer: string[]; supplier: string[] }): fc.Arbitrary<Record<string, unknown>> {
@@ -51,6 +56,7 @@ export function scenario(): fc.Arbitrary<Scenario> {
     lockDate: fc.option(fc.constantFrom('2026-11-15', '2026-11-26'), { nil: null }),
     lockDatePolicy: fc.constantFrom<'fail' | 'move_to_first_open_day'>('fail', 'move_to_first_open_day'),
     reviseContact: fc.boolean(),
+    numbered: fc.boolean(),
   }).chain((r) => {
     const customer = r.customers.filter((c): c is string => c !== undefined);
     const supplier = r.suppliers.filter((c): c is string => c !== undefined);
@@ -61,15 +67,16 @@ export function scenario(): fc.Arbitrary<Scenario> {
       renamed: contactDocument('customer', customer[0] ?? ''),
     }).chain(({ contacts, sourceIds, renamed }) => {
       const firsts = r.plans.map((p, i) => docOf(p, sourceIds[i] ?? '', { customer, supplier }));
-      const seconds = r.plans.map((p, i) => docOf(p, sourceIds[i] ?? '', { customer, supplier }));
+      const seconds = r.plans.map((p, i) => docOf({ ...p, contact: p.moveContact ? p.contact + 1 : p.contact }, sourceIds[i] ?? '', { customer, supplier }));
+      const rev = (d: unknown, n: number) => (r.numbered ? asDoc(d, n) : (d as Doc));
       return fc.tuple(fc.tuple(...firsts), fc.tuple(...seconds)).map(([first, second]) => ({
-        contacts: contacts.map((c) => asDoc(c, 1)),
-        documents: first.map((d) => asDoc(d, 1)),
+        contacts: contacts.map((c) => rev(c, 1)),
+        documents: first.map((d) => rev(d, 1)),
         revisions: [
-          ...second.filter((_d, i) => r.plans[i]?.revise).map((d) => asDoc(d, 2)),
-          ...(r.reviseContact ? [asDoc(renamed, 2)] : []),
+          ...r.plans.flatMap((p, i) => (p.revise === 'change' ? [rev(second[i], 2)] : p.revise === 'same' ? [rev(first[i], 1)] : [])),
+          ...(r.reviseContact ? [rev(renamed, 2)] : []),
         ],
-        faults: r.faults, lockDate: r.lockDate, lockDatePolicy: r.lockDatePolicy,
+        faults: r.faults, lockDate: r.lockDate, lockDatePolicy: r.lockDatePolicy, numbered: r.numbered,
       }));
     });
   });
