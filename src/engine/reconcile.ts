@@ -10,8 +10,9 @@
 import type { XeroEndpoint } from '../domain/types';
 import { parseJson, type XeroClient } from '../xero/client';
 import { KEY_FIELD, planLookups, type LookupKey } from './lookup-plan';
+import { xeroDateToIso } from './reference';
 
-export type LookupResult = { found: true; xeroId: string; number: string | null; total: string | null } | { found: false } | { error: string };
+export type LookupResult = { found: true; xeroId: string; number: string | null; total: string | null; date: string | null } | { found: false } | { error: string };
 
 /** Pages one look-up call may read before it gives up (and the export is looked up again later). */
 export const LOOKUP_MAX_PAGES = 10;
@@ -50,6 +51,7 @@ function resultOf(endpoint: XeroEndpoint, match: Record<string, unknown>): Looku
     xeroId: String(match[ID_FIELD[endpoint]]),
     number: numberField ? String(match[numberField] ?? '') || null : null,
     total: match.Total === undefined ? null : String(match.Total),
+    date: xeroDateToIso(match.Date) ?? null,
   };
 }
 

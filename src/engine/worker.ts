@@ -273,7 +273,13 @@ export class ExportWorker {
         item.payload[ID_FIELD[endpoint]] = r.xeroId;
         await store.exports.setXeroId(item.row.id, r.xeroId);
         send.push(item);
-      } else await recordExported(this.batchDeps(), tenantId, endpoint, item, 'reconcile', { xeroId: r.xeroId, number: r.number, total: r.total }, null, true);
+      } else {
+        // Found as an earlier attempt sent it: the date it has in Xero is the one to show (the
+        // policy may have moved this attempt's date since).
+        const sourceDate = 'date' in item.doc ? item.doc.date : null;
+        await store.exports.setXeroDates([{ id: item.row.id, date: r.date !== null && r.date !== sourceDate ? r.date : null }]);
+        await recordExported(this.batchDeps(), tenantId, endpoint, item, 'reconcile', { xeroId: r.xeroId, number: r.number, total: r.total }, null, true);
+      }
     }
     await store.exports.requeue(retryLater.map((i) => i.row.id), { at: new Date(this.now().getTime() + RECHECK_AFTER_MS), waitReason: `checking Xero before re-sending: ${lastError}`, needsReconcile: true });
     return send;
