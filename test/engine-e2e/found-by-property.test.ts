@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { databaseKinds } from '../helpers/databases';
 import { startHarness, type Harness } from '../helpers/harness';
 import { armFault, settle } from '../property/engine-world';
-import { assertExported, control, customer, exportOf, invoiceLine, post, purchaseBill, salesInvoice, setLockDates, supplier, xeroList } from './helpers';
+import { assertExported, control, customer, exportOf, invoiceLine, patchSettings, post, purchaseBill, refreshReference, salesInvoice, setLockDates, supplier, xeroList } from './helpers';
 
 const journal = (revision: number, narration: string | undefined, amount: string) => ({
   kind: 'journal', sourceId: 'JN-REV', revision, journalType: 'stock_adjustment_in', date: '2026-11-10', narration,
@@ -77,6 +77,25 @@ for (const kind of databaseKinds()) {
       const [held] = await xeroList(h, '/Invoices?InvoiceNumbers=SI-REF');
       assert.equal(held?.Reference || undefined, undefined, 'no reference left in Xero');
       assert.equal((held?.LineItems as Array<{ Quantity: number }>)[0]?.Quantity, 4);
+    });
+
+    test('a document found by its look-up shows the date Xero holds, not one the policy moved it to since', async () => {
+      await patchSettings(h, { lockDatePolicy: 'move_to_first_open_day' });
+      await armFault(h, 'unavailable503');
+      const [id = 0] = await post(h, { ...journal(1, 'Dated', '3.00'), sourceId: 'JN-DATE', date: '2026-11-24' });
+      await h.drain();
+      await control(h, 'DELETE', '/faults');
+      await setLockDates(h, { PeriodLockDate: '2026-11-26' });
+      await refreshReference(h);
+      await settle(h);
+      await setLockDates(h, { PeriodLockDate: null });
+      await refreshReference(h);
+      await patchSettings(h, { lockDatePolicy: 'fail' });
+      const e = await exportOf(h, id);
+      assertExported(e);
+      const [held] = await journalsOf(h, 'JN-DATE');
+      assert.match(String(held?.Date), /\/Date\(1795478400000/, 'Xero holds the journal dated 2026-11-24, as first sent');
+      assert.equal((e as unknown as { xeroDate: string | null }).xeroDate, '2026-11-24', 'and xport says so');
     });
   });
 }
