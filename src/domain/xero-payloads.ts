@@ -66,6 +66,23 @@ function cleared(v: string | undefined, updating: string | undefined): string | 
   return updating ? '' : undefined;
 }
 
+const CLEARED_ON_UPDATE: Record<string, readonly string[]> = {
+  Contacts: ['FirstName', 'LastName', 'EmailAddress', 'TaxNumber'], Invoices: ['Reference'], CreditNotes: ['Reference'], ManualJournals: [],
+};
+
+/**
+ * Turns a create payload into an update of the Xero object `id` (a look-up found an earlier revision
+ * there): the optional text fields it leaves out are sent empty, as `cleared` does.
+ */
+export function asUpdate(endpoint: string, idField: string, id: string, payload: Record<string, unknown>): void {
+  payload[idField] = id;
+  for (const field of CLEARED_ON_UPDATE[endpoint] ?? []) {
+    // ACCPAY has no Reference in Xero.
+    if (field === 'Reference' && payload.Type === 'ACCPAY') continue;
+    if (payload[field] === undefined) payload[field] = '';
+  }
+}
+
 export function toXeroContact(doc: ContactDocument, ctx: PayloadContext): XeroContactPayload {
   const link = ctx.existingXeroId ?? ctx.settings.contactLinks[doc.kind][doc.sourceId];
   const phones = [

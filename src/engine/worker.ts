@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../db/store';
 import type { ExportRow } from '../db/schema';
 import { parseDocumentsRequest, requiredContact, type SourceDocument } from '../domain/documents';
-import { MAX_REQUEST_BYTES, approxJsonBytes, journalNarration, requestBytes } from '../domain/xero-payloads';
+import { MAX_REQUEST_BYTES, approxJsonBytes, asUpdate, journalNarration, requestBytes } from '../domain/xero-payloads';
 import { prevalidationFailure, type Classified } from '../domain/catalog';
 import { orgSettingsSchema, type OrgSettings } from '../domain/settings';
 import { expectedTotals } from '../domain/totals';
@@ -270,7 +270,7 @@ export class ExportWorker {
       else if (item.row.revision > 1 && !item.row.xero_id) {
         // A later revision found by its number: Xero may hold an earlier one, so send this one as an update
         // (and keep the id: should the update fail, xport still knows which Xero object is this document's).
-        item.payload[ID_FIELD[endpoint]] = r.xeroId;
+        asUpdate(endpoint, ID_FIELD[endpoint], r.xeroId, item.payload);
         await store.exports.setXeroId(item.row.id, r.xeroId);
         send.push(item);
       } else {
