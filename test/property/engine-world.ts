@@ -42,18 +42,25 @@ export async function crashingRound(h: Harness): Promise<void> {
   await h.rt.store.db.updateTable('exports').set({ lease_until: new Date(0).toISOString() }).where('status', '=', 'exporting').execute();
 }
 
-/** Runs the engine until nothing is due, bringing retries and pauses forward (backoff has its own tests). */
-export async function settle(h: Harness, rounds = 60): Promise<void> {
-  for (let i = 0; i < rounds; i += 1) {
+/**
+ * Runs the engine until nothing is due, bringing retries and pauses forward (backoff has its own
+ * tests) — but only once a retry has waited 2 s (the Xero timeout here is 1.5 s): a write whose answer timed out may still be landing
+ * in the sandbox (as in Xero), and xport's backoff, not this test, decides how long it waits.
+ */
+export async function settle(h: Harness, budgetMs = 90_000): Promise<void> {
+  const end = Date.now() + budgetMs;
+  while (Date.now() < end) {
     await h.drain();
     const db = h.rt.store.db;
-    await db.updateTable('exports').set({ next_attempt_at: new Date(0).toISOString() }).where('status', '=', 'queued').execute();
+    const settledBefore = new Date(Date.now() - 2000).toISOString();
+    await db.updateTable('exports').set({ next_attempt_at: new Date(0).toISOString() }).where('status', '=', 'queued').where('updated_at', '<', settledBefore).execute();
     await db.updateTable('tenants').set({ paused_until: null }).execute();
     const c = await h.rt.store.exports.countByStatus(h.tenantId);
     if (c.queued + c.exporting === 0) {
       await h.drain();
       return;
     }
+    await new Promise((r) => setTimeout(r, 100));
   }
   const open = await h.rt.store.db.selectFrom('exports').select(['kind', 'source_id', 'status', 'wait_reason', 'last_error']).where('status', 'in', ['queued', 'exporting']).execute();
   assert.fail(`the engine did not settle: ${JSON.stringify(open).slice(0, 2000)}`);

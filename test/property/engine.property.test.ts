@@ -6,7 +6,7 @@
  * - each (kind, sourceId) is in the sandbox exactly once, with its latest revision's content and the
  *   total xport computed, or failed/skipped with a reason;
  * - nothing is in the sandbox that xport does not know of.
- * Runs: XPORT_PROPERTY_RUNS (default 20 on SQLite, 6 on PostgreSQL); `npm run test:soak -- --runs N`.
+ * Runs: XPORT_PROPERTY_RUNS (default 12 on SQLite, 4 on PostgreSQL); `npm run test:soak -- --runs N`.
  * XPORT_PROPERTY_SEED repeats a run.
  */
 import { after, before, describe, test } from 'node:test';
@@ -62,7 +62,7 @@ for (const kind of databaseKinds()) {
     after(async () => sandbox.close());
 
     test('generated document sequences with lost answers, 429s and dying workers', { timeout: 600_000 }, async () => {
-      const numRuns = RUNS ?? (kind === 'sqlite' ? 20 : 6);
+      const numRuns = RUNS ?? (kind === 'sqlite' ? 12 : 4);
       const out = await fc.check(fc.asyncProperty(scenario(), async (s) => runScenario(sandbox, kind, s)), { numRuns, seed: SEED, endOnFailure: true });
       if (out.failed) {
         const error = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
