@@ -86,7 +86,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const reference = new ReferenceService(store.reference, xero, bus, undefined, gate);
   const settings = new SettingsService(store, reference, queue, new ContactDirectory(xero, gate));
   const workers = Array.from({ length: config.workers }, () =>
-    new ExportWorker({ store, xero, bus, gate, reference, logger }, { pollMs: config.pollMs, leaseMs: config.leaseMs, batchSize: config.batchSize, ...options.workerOptions }));
+    new ExportWorker({ store, xero, bus, gate, reference, logger }, { pollMs: config.pollMs, leaseMs: config.leaseMs, batchSize: config.batchSize, contactWaitMs: config.contactWaitMs, ...options.workerOptions }));
   queue.onWork(() => workers.forEach((w) => w.poke()));
   let stopSchedules: (() => void) | null = null;
   let stopConnectionSchedules: (() => void) | null = null;

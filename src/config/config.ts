@@ -66,6 +66,7 @@ const envSchema = z.object({
   XPORT_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
   XPORT_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
   XPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(50).default(50),
+  XPORT_CONTACT_WAIT_HOURS: z.coerce.number().positive().max(8760).default(6),
   XPORT_CLIENT_LIMITS: z.enum(['on', 'off']).default('on'),
   XPORT_SHUTDOWN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   XERO_CLIENT_ID: optionalText,
@@ -112,6 +113,8 @@ export interface Config {
   leaseMs: number;
   /** Elements per Xero call (at most 50). */
   batchSize: number;
+  /** How long a document waits for a contact that xport never receives before it fails (ms). */
+  contactWaitMs: number;
   /** Keep Xero's limits on our side (off only for benchmarks against a sandbox with its limits off). */
   clientLimits: boolean;
   /** How long SIGTERM/SIGINT waits for in-flight batches before handing them back. Default 10 s. */
@@ -171,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     pollMs: e.XPORT_POLL_MS,
     leaseMs: e.XPORT_LEASE_MS,
     batchSize: e.XPORT_BATCH_SIZE,
+    contactWaitMs: Math.round(e.XPORT_CONTACT_WAIT_HOURS * 3_600_000),
     clientLimits: e.XPORT_CLIENT_LIMITS === 'on',
     shutdownMs: e.XPORT_SHUTDOWN_MS,
     xero: {

@@ -66,6 +66,8 @@ export interface ExportsTable {
   xero_status: Generated<string | null>;
   /** The date sent to Xero when the lock-date policy moved it; null when the source date was sent (0007). */
   xero_date: Generated<string | null>;
+  /** When the export last started waiting (0008): a contact that never arrives fails it after a while. */
+  waiting_since: Generated<string | null>;
 }
 
 export interface ExportAttemptsTable {

@@ -143,7 +143,16 @@ export const HTTP_ENTRIES: readonly CatalogEntry[] = [
     code: 'payload_too_large', class: 'transient',
     match: { status: [413], trigger: 'HTTP 413' },
     title: 'Request too large', cause: 'The batch sent to Xero was larger than Xero accepts (3.5 MB).',
-    action: `${AUTO} sends smaller batches by itself.`, template: 'Xero refused the request as too large (HTTP 413).',
+    action: `${AUTO} sends the batch again in halves; a single document that is still too large fails as document_too_large.`,
+    template: 'Xero refused the request as too large (HTTP 413).',
+  },
+  {
+    code: 'document_too_large', class: 'validation',
+    match: { prevalidation: true, trigger: 'one document over 3.5 MB as a request (found before sending, or HTTP 413 for it alone)' },
+    title: 'Document too large for Xero',
+    cause: 'This document alone makes a request of {size} bytes to Xero, over its limit of {limit} bytes per request; no retry can change that.',
+    action: 'Split the document into smaller ones in your inventory system (fewer lines or shorter descriptions), send those, and press Skip on this row.',
+    template: 'The document makes a request of {size} bytes, over Xero\'s limit of {limit} bytes.',
   },
   {
     code: 'organisation_offline', class: 'transient',

@@ -158,4 +158,11 @@ export const XERO_CONTACT_AND_STATE_ENTRIES: readonly CatalogEntry[] = [
     action: `Create the option in Xero (Accounting → Tracking categories) and press Refresh reference data, or fix the tracking mapping in Settings → Tracking in xport; ${RETRY}.`,
     template: 'Tracking {category} = {option} does not match an active Xero tracking category and option.',
   },
+  {
+    code: 'contact_never_received', class: 'validation', match: { prevalidation: true, trigger: 'a document waited longer than XPORT_CONTACT_WAIT_HOURS for its contact' },
+    title: 'Contact never received',
+    cause: 'The document waited {wait} for the {contactKind} {contact}, which xport has not received and which is not linked to a Xero contact.',
+    action: '{contact} was never received: post it, or link it to a Xero contact in Settings → Contacts; the document then exports by itself.',
+    template: 'The {contactKind} {contact} was not received within {wait} of this document.',
+  },
 ];

@@ -21,9 +21,18 @@ export function money(v: DecimalLike): string {
 }
 
 /**
+ * Whether Xero applies a line's DiscountRate for this kind. It does on sales invoices (ACCREC) only:
+ * bills and both kinds of credit note ignore it (docs/sandbox.md, money rules), so there the discount
+ * is folded into the unit amount instead.
+ */
+export function xeroAppliesDiscount(kind: ItemDocument['kind']): boolean {
+  return kind === 'sales_invoice';
+}
+
+/**
  * The values a line is sent to Xero with. Xero rejects negative quantities, so a negative quantity is
- * sent as a positive one with the unit price negated (same line amount). ACCPAY documents do not support
- * discounts, so for purchases the discount is folded into the unit amount.
+ * sent as a positive one with the unit price negated (same line amount). Where Xero ignores discounts
+ * the discount is folded into the unit amount (see foldedUnit).
  */
 export interface XeroLineValues {
   quantity: string;
@@ -39,12 +48,32 @@ export function xeroLineValues(line: ItemLine, discounts: boolean, unitdp: 2 | 4
     unit = unit.negated();
   }
   const rate = new Decimal(line.discountRate ?? 0);
-  if (!discounts && !rate.isZero()) unit = unit.times(new Decimal(100).minus(rate)).dividedBy(100);
+  const folded = !discounts && !rate.isZero();
   return {
     quantity: qty.toFixed(),
-    unitAmount: roundHalfUp(unit, unitdp).toFixed(),
+    unitAmount: folded ? foldedUnit(qty, unit, rate, unitdp).toFixed() : roundHalfUp(unit, unitdp).toFixed(),
     discountRate: discounts && !rate.isZero() ? rate.toFixed() : null,
   };
+}
+
+/**
+ * A unit amount (at `unitdp` places) that carries the discount: of the amounts nearest to
+ * unit × (1 − rate/100), the one whose quantity × unit rounds to the same line amount as the
+ * discounted line would (Xero rounds unit amounts first, so the plainly rounded unit can be a cent
+ * out on the line). When no nearby amount gets there (large quantities at 2 dp), the nearest one.
+ */
+function foldedUnit(qty: Decimal, unit: Decimal, rate: Decimal, unitdp: 2 | 4): Decimal {
+  const exactUnit = unit.times(new Decimal(100).minus(rate)).dividedBy(100);
+  const nearest = roundHalfUp(exactUnit, unitdp);
+  // What Xero makes of the same line with DiscountRate on a sales invoice.
+  const target = roundHalfUp(qty.times(roundHalfUp(unit, unitdp)).times(new Decimal(100).minus(rate)).dividedBy(100), 2);
+  const step = new Decimal(10).pow(-unitdp);
+  for (let k = 0; k <= 5; k += 1) {
+    for (const candidate of k === 0 ? [nearest] : [nearest.plus(step.times(k)), nearest.minus(step.times(k))]) {
+      if (roundHalfUp(qty.times(candidate), 2).equals(target)) return candidate;
+    }
+  }
+  return nearest;
 }
 
 /** Exact (unrounded) line value: what the source meant, used to spot values below 0.005. */
@@ -99,7 +128,7 @@ export interface TotalsOptions {
  * of a line (after tax mapping); it is not called for `no_tax` documents.
  */
 export function documentTotals(doc: ItemDocument, taxRateOf: (line: ItemLine, index: number) => DecimalLike, opts: TotalsOptions = {}): Totals {
-  const discounts = doc.kind === 'sales_invoice' || doc.kind === 'sales_credit';
+  const discounts = xeroAppliesDiscount(doc.kind);
   const lines: LineMoney[] = [];
   doc.lines.forEach((line, i) => {
     if (opts.skip?.has(i)) return;

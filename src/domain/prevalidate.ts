@@ -10,7 +10,7 @@ import {
 } from './documents.ts';
 import { blockingLock, firstOpenDay, governingLock, type LockKind, type MovedDate } from './lock-dates.ts';
 import { checkAccount, checkTax, checkTracking, type LineCheckContext } from './prevalidate-lines.ts';
-import { exactLineValue, isBelowHalfCent, journalSums, lineAmount, xeroLineValues } from './money.ts';
+import { exactLineValue, isBelowHalfCent, journalSums, lineAmount, xeroAppliesDiscount, xeroLineValues } from './money.ts';
 import { Decimal } from 'decimal.js';
 import { resolveJournalAccount, resolveLineAccount } from './mapping.ts';
 import type { OrgSettings } from './settings.ts';
@@ -113,7 +113,7 @@ function checkItemLines(doc: ItemDocument, ctx: PrevalidateContext): LinesOutcom
   const out: LinesOutcome = { failures: [], dropped: [] };
   const direction = directionOf(doc);
   const lc: LineCheckContext = { ...ctx, direction, out: out.failures };
-  const discounts = doc.kind === 'sales_invoice' || doc.kind === 'sales_credit';
+  const discounts = xeroAppliesDiscount(doc.kind);
   doc.lines.forEach((line, i) => {
     const source = `line ${i + 1}`;
     const resolved = resolveLineAccount(doc, line, ctx.settings, direction);

@@ -6,7 +6,7 @@
 import { Decimal } from 'decimal.js';
 import { KIND_LABELS, directionOf, type ContactDocument, type ItemDocument, type ItemLine, type JournalDocument } from './documents.ts';
 import { effectiveTaxType, findAccount, resolveJournalAccount, resolveLineAccount, resolveTaxType } from './mapping.ts';
-import { journalSums, roundHalfUp, xeroLineValues } from './money.ts';
+import { journalSums, roundHalfUp, xeroAppliesDiscount, xeroLineValues } from './money.ts';
 import { xeroTrackingCategoryName } from './prevalidate-lines.ts';
 import { mapped, type OrgSettings } from './settings.ts';
 import type { ReferenceData } from './types.ts';
@@ -32,7 +32,7 @@ export type XeroLineItem = {
 };
 export type XeroContactPayload = {
   ContactID?: string; Name: string; ContactNumber: string; AccountNumber?: string; FirstName?: string; LastName?: string;
-  EmailAddress?: string; TaxNumber?: string; DefaultCurrency?: string; Website?: string;
+  EmailAddress?: string; TaxNumber?: string; DefaultCurrency?: string;
   Addresses?: Array<Record<string, string>>; Phones?: Array<{ PhoneType: string; PhoneNumber: string }>;
 };
 export type XeroInvoicePayload = {
@@ -56,6 +56,33 @@ function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+/**
+ * An optional text field. On an update (the object is in Xero already) a field the new revision
+ * no longer has is sent empty: Xero keeps what an update leaves out, so leaving it out would keep
+ * the old value in silence.
+ */
+function cleared(v: string | undefined, updating: string | undefined): string | undefined {
+  if (v !== undefined && v !== '') return v;
+  return updating ? '' : undefined;
+}
+
+const CLEARED_ON_UPDATE: Record<string, readonly string[]> = {
+  Contacts: ['FirstName', 'LastName', 'EmailAddress', 'TaxNumber'], Invoices: ['Reference'], CreditNotes: ['Reference'], ManualJournals: [],
+};
+
+/**
+ * Turns a create payload into an update of the Xero object `id` (a look-up found an earlier revision
+ * there): the optional text fields it leaves out are sent empty, as `cleared` does.
+ */
+export function asUpdate(endpoint: string, idField: string, id: string, payload: Record<string, unknown>): void {
+  payload[idField] = id;
+  for (const field of CLEARED_ON_UPDATE[endpoint] ?? []) {
+    // ACCPAY has no Reference in Xero.
+    if (field === 'Reference' && payload.Type === 'ACCPAY') continue;
+    if (payload[field] === undefined) payload[field] = '';
+  }
+}
+
 export function toXeroContact(doc: ContactDocument, ctx: PayloadContext): XeroContactPayload {
   const link = ctx.existingXeroId ?? mapped(ctx.settings.contactLinks[doc.kind], doc.sourceId);
   const phones = [
@@ -71,9 +98,10 @@ export function toXeroContact(doc: ContactDocument, ctx: PayloadContext): XeroCo
     // ContactNumber is API-only in Xero: it lets xport find this contact again after an unknown outcome.
     ContactNumber: doc.sourceId,
     AccountNumber: ctx.settings.sendCustomerCodeAsAccountNumber ? (doc.accountNumber ?? doc.code ?? doc.sourceId) : undefined,
-    FirstName: doc.firstName, LastName: doc.lastName,
-    EmailAddress: doc.email === '' ? undefined : doc.email, TaxNumber: doc.taxNumber === '' ? undefined : doc.taxNumber,
-    DefaultCurrency: doc.currency, Website: doc.website,
+    FirstName: cleared(doc.firstName, ctx.existingXeroId), LastName: cleared(doc.lastName, ctx.existingXeroId),
+    EmailAddress: cleared(doc.email, ctx.existingXeroId), TaxNumber: cleared(doc.taxNumber, ctx.existingXeroId),
+    // Website is read-only in Xero's API (it is set in Xero itself): it is not sent.
+    DefaultCurrency: doc.currency,
     Addresses: addresses, Phones: phones.length > 0 ? phones : undefined,
   });
 }
@@ -95,7 +123,7 @@ function tracking(entries: ItemLine['tracking'], ctx: PayloadContext): XeroTrack
 
 function lineItems(doc: ItemDocument, ctx: PayloadContext): XeroLineItem[] {
   const direction = directionOf(doc);
-  const discounts = doc.kind === 'sales_invoice' || doc.kind === 'sales_credit';
+  const discounts = xeroAppliesDiscount(doc.kind);
   const skip = new Set((ctx.dropped ?? []).map((d) => d.line));
   const items: XeroLineItem[] = [];
   doc.lines.forEach((line, i) => {
@@ -124,7 +152,7 @@ export function toXeroInvoice(doc: Extract<ItemDocument, { kind: 'sales_invoice'
   return defined({
     Type: accrec ? 'ACCREC' : 'ACCPAY', InvoiceID: ctx.existingXeroId,
     // ACCPAY has no Reference field in Xero: the bill number is the source id, so it can be looked up.
-    InvoiceNumber: doc.sourceId, Reference: accrec ? doc.reference : undefined,
+    InvoiceNumber: doc.sourceId, Reference: accrec ? cleared(doc.reference, ctx.existingXeroId) : undefined,
     Contact: contactOf(doc, ctx), Date: date,
     DueDate: doc.dueDate === undefined ? undefined : doc.dueDate < date ? date : doc.dueDate,
     LineAmountTypes: LINE_AMOUNT_TYPES[doc.amountsAre], Status: ctx.settings.xeroStatus[doc.kind],
@@ -135,7 +163,7 @@ export function toXeroInvoice(doc: Extract<ItemDocument, { kind: 'sales_invoice'
 export function toXeroCreditNote(doc: Extract<ItemDocument, { kind: 'sales_credit' | 'supplier_credit' }>, ctx: PayloadContext): XeroCreditNotePayload {
   return defined({
     Type: doc.kind === 'sales_credit' ? 'ACCRECCREDIT' : 'ACCPAYCREDIT', CreditNoteID: ctx.existingXeroId,
-    CreditNoteNumber: doc.sourceId, Reference: doc.reference, Contact: contactOf(doc, ctx), Date: ctx.date ?? doc.date,
+    CreditNoteNumber: doc.sourceId, Reference: cleared(doc.reference, ctx.existingXeroId), Contact: contactOf(doc, ctx), Date: ctx.date ?? doc.date,
     LineAmountTypes: LINE_AMOUNT_TYPES[doc.amountsAre], Status: ctx.settings.xeroStatus[doc.kind],
     CurrencyCode: doc.currency, LineItems: lineItems(doc, ctx),
   } satisfies XeroCreditNotePayload);
@@ -183,7 +211,12 @@ export function approxJsonBytes(payload: unknown): number {
   return encoder.encode(JSON.stringify(payload)).length;
 }
 
-/** Xero's request cap (XERO.md §1.3) and recommended elements per call. */
+/** UTF-8 size of the request body that would carry these payloads to `endpoint`. */
+export function requestBytes(endpoint: string, payloads: readonly unknown[]): number {
+  return approxJsonBytes({ [endpoint]: payloads });
+}
+
+/** Xero's request cap (3.5 MB; docs/sandbox.md) and recommended elements per call. */
 export const MAX_REQUEST_BYTES = 3_500_000;
 export const MAX_BATCH_ELEMENTS = 50;
 

@@ -9,19 +9,18 @@
  */
 import type { XeroEndpoint } from '../domain/types';
 import { parseJson, type XeroClient } from '../xero/client';
+import { KEY_FIELD, planLookups, type LookupKey } from './lookup-plan';
+import { xeroDateToIso } from './reference';
 
-export type LookupResult = { found: true; xeroId: string; number: string | null; total: string | null } | { found: false } | { error: string };
+export type LookupResult = { found: true; xeroId: string; number: string | null; total: string | null; date: string | null } | { found: false } | { error: string };
 
-/** Keys per lookup call: one GET answers a whole batch while keeping the URL short. */
-export const LOOKUP_CHUNK = 25;
+/** Pages one look-up call may read before it gives up (and the export is looked up again later). */
+export const LOOKUP_MAX_PAGES = 10;
 
-const quote = (s: string): string => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 export const ID_FIELD: Record<XeroEndpoint, string> = { Contacts: 'ContactID', Invoices: 'InvoiceID', CreditNotes: 'CreditNoteID', ManualJournals: 'ManualJournalID' };
 const NUMBER_FIELD: Record<XeroEndpoint, string | null> = { Contacts: null, Invoices: 'InvoiceNumber', CreditNotes: 'CreditNoteNumber', ManualJournals: null };
-/** The field each endpoint is looked up by. */
-const KEY_FIELD: Record<XeroEndpoint, string> = { Contacts: 'ContactNumber', Invoices: 'InvoiceNumber', CreditNotes: 'CreditNoteNumber', ManualJournals: 'Narration' };
 
 /** The natural key of a payload, or null when it cannot (or need not) be looked up. */
 export function naturalKey(endpoint: XeroEndpoint, payload: Record<string, unknown>): string | null {
@@ -29,14 +28,13 @@ export function naturalKey(endpoint: XeroEndpoint, payload: Record<string, unkno
   return str(payload[KEY_FIELD[endpoint]]);
 }
 
-function lookupQuery(endpoint: XeroEndpoint, keys: string[]): Record<string, string> {
-  if (endpoint === 'Invoices') return { InvoiceNumbers: keys.join(','), page: '1', pageSize: '1000' };
-  const where = keys.map((k) => `${KEY_FIELD[endpoint]}==${quote(k)}`).join(' OR ');
-  return { where, page: '1', pageSize: '1000', ...(endpoint === 'Contacts' ? { includeArchived: 'true' } : {}) };
-}
-
-function matches(endpoint: XeroEndpoint, x: Record<string, unknown>, payload: Record<string, unknown>): boolean {
-  if (x.Status === 'DELETED' || x[KEY_FIELD[endpoint]] !== payload[KEY_FIELD[endpoint]]) return false;
+/**
+ * Exactly the document looked for: the same key (string equality) — or one an earlier revision of
+ * it had — the same type and contact; never a deleted one.
+ */
+function matches(endpoint: XeroEndpoint, x: Record<string, unknown>, payload: Record<string, unknown>, keys: ReadonlySet<string>): boolean {
+  const key = x[KEY_FIELD[endpoint]];
+  if (x.Status === 'DELETED' || typeof key !== 'string' || !keys.has(key)) return false;
   if (endpoint === 'Invoices' || endpoint === 'CreditNotes') {
     if (payload.Type !== undefined && x.Type !== payload.Type) return false;
     // ACCPAY numbers are not unique in Xero: the contact must match as well.
@@ -53,40 +51,64 @@ function resultOf(endpoint: XeroEndpoint, match: Record<string, unknown>): Looku
     xeroId: String(match[ID_FIELD[endpoint]]),
     number: numberField ? String(match[numberField] ?? '') || null : null,
     total: match.Total === undefined ? null : String(match.Total),
+    date: xeroDateToIso(match.Date) ?? null,
   };
 }
 
+type Around = <T>(call: () => Promise<T>) => Promise<T>;
+
+/** Every page of one look-up call, or the reason it could not be read. */
+async function fetchAll(xero: XeroClient, tenantId: string, endpoint: XeroEndpoint, query: Record<string, string>, around: Around): Promise<{ list: Array<Record<string, unknown>> } | { error: string }> {
+  const list: Array<Record<string, unknown>> = [];
+  for (let page = 1; ; page += 1) {
+    const res = await around(() => xero.call({ method: 'GET', path: `/${endpoint}`, tenantId, query: { ...query, page: String(page) } }));
+    if (res.kind !== 'response') return { error: res.kind === 'network' ? res.detail : res.reason };
+    if (res.status !== 200) return { error: `lookup answered HTTP ${res.status}` };
+    const body = parseJson(res.bodyText) as Record<string, unknown> | null;
+    list.push(...((body?.[endpoint] ?? []) as Array<Record<string, unknown>>));
+    const pages = (body?.pagination as { pageCount?: number } | undefined)?.pageCount ?? 1;
+    if (page >= pages) return { list };
+    if (page >= LOOKUP_MAX_PAGES) return { error: `lookup matched more than ${LOOKUP_MAX_PAGES} pages of ${endpoint}` };
+  }
+}
+
 /**
- * Looks every payload up, one GET per LOOKUP_CHUNK keys. `around` wraps each call (the call gate).
- * Results are in the order of `payloads`.
+ * Looks every payload up in as few GETs as fit the URL limit (lookup-plan.ts). `around` wraps
+ * each call (the call gate). `earlierKeys[i]` are keys earlier revisions of payload i were sent
+ * with (a journal's narration changes with its content). Results are in the order of `payloads`.
  */
 export async function findManyInXero(
   xero: XeroClient, tenantId: string, endpoint: XeroEndpoint, payloads: Array<Record<string, unknown>>,
-  around: <T>(call: () => Promise<T>) => Promise<T> = (call) => call(),
+  around: Around = (call) => call(), earlierKeys: ReadonlyArray<readonly string[]> = [],
 ): Promise<LookupResult[]> {
-  const results: LookupResult[] = payloads.map(() => ({ found: false }));
-  const keyed = payloads.map((p, i) => ({ i, p, key: naturalKey(endpoint, p) })).filter((k): k is { i: number; p: Record<string, unknown>; key: string } => k.key !== null);
-  for (let c = 0; c < keyed.length; c += LOOKUP_CHUNK) {
-    const chunk = keyed.slice(c, c + LOOKUP_CHUNK);
-    const query = lookupQuery(endpoint, [...new Set(chunk.map((k) => k.key))]);
-    const res = await around(() => xero.call({ method: 'GET', path: `/${endpoint}`, tenantId, query }));
-    let error: string | null = null;
-    let list: Array<Record<string, unknown>> = [];
-    if (res.kind !== 'response') error = res.kind === 'network' ? res.detail : res.reason;
-    else if (res.status !== 200) error = `lookup answered HTTP ${res.status}`;
-    else {
-      const body = parseJson(res.bodyText) as Record<string, unknown> | null;
-      list = (body?.[endpoint] ?? []) as Array<Record<string, unknown>>;
-      const pages = (body?.pagination as { pageCount?: number } | undefined)?.pageCount ?? 1;
-      if (pages > 1) error = `lookup matched more than one page of ${endpoint}`;
-    }
-    for (const k of chunk) {
-      if (error) { results[k.i] = { error }; continue; }
-      const match = list.find((x) => matches(endpoint, x, k.p));
-      results[k.i] = match ? resultOf(endpoint, match) : { found: false };
+  const keySets = payloads.map((p, i) => {
+    const key = naturalKey(endpoint, p);
+    return new Set(key === null ? [] : [key, ...(earlierKeys[i] ?? [])]);
+  });
+  const keys: LookupKey[] = [];
+  payloads.forEach((p, i) => {
+    const contactId = str((p.Contact as { ContactID?: unknown } | undefined)?.ContactID) ?? undefined;
+    for (const key of keySets[i] ?? []) keys.push({ i, key, type: str(p.Type) ?? undefined, contactId });
+  });
+  const seen = payloads.map((): Array<Record<string, unknown>> => []);
+  const errors = new Map<number, string>();
+  for (const call of planLookups(endpoint, keys)) {
+    const got = await fetchAll(xero, tenantId, endpoint, call.query, around);
+    for (const k of call.items) {
+      if ('error' in got) errors.set(k.i, got.error);
+      else seen[k.i]?.push(...got.list);
     }
   }
-  return results;
+  return payloads.map((p, i): LookupResult => {
+    const error = errors.get(i);
+    if (error !== undefined) return { error };
+    const keySet = keySets[i] ?? new Set<string>();
+    const main = naturalKey(endpoint, p);
+    const candidates = (seen[i] ?? []).filter((x) => matches(endpoint, x, p, keySet));
+    // This revision's own record first; else one an earlier revision created.
+    const match = candidates.find((x) => x[KEY_FIELD[endpoint]] === main) ?? candidates[0];
+    return match ? resultOf(endpoint, match) : { found: false };
+  });
 }
 
 export async function findInXero(

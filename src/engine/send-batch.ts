@@ -6,7 +6,8 @@
  */
 import crypto from 'node:crypto';
 import type { Store } from '../db/store';
-import { classifyElementErrors, classifyHttpResponse, classifyNetworkFailure, retriesExhausted, type Classified } from '../domain/catalog';
+import { classifyElementErrors, classifyHttpResponse, classifyNetworkFailure, prevalidationFailure, retriesExhausted, type Classified } from '../domain/catalog';
+import { MAX_REQUEST_BYTES, requestBytes } from '../domain/xero-payloads';
 import { decideNext } from '../domain/retry';
 import type { XeroEndpoint } from '../domain/types';
 import { parseJson, type XeroCallOutcome, type XeroClient } from '../xero/client';
@@ -66,6 +67,10 @@ export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: Xer
     await applyElements(deps, tenantId, endpoint, items, key, res);
     return;
   }
+  if (res.kind === 'response' && res.status === 413) {
+    await splitTooLarge(deps, tenantId, endpoint, items, key, res);
+    return;
+  }
   const classified = res.kind === 'response'
     ? classifyHttpResponse({ status: res.status, headers: res.headers, bodyText: res.bodyText })
     : res.kind === 'network'
@@ -78,6 +83,26 @@ export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: Xer
     correlationId: res.kind === 'response' ? res.correlationId : null,
     outcomeUnknown,
   });
+}
+
+/**
+ * HTTP 413: Xero refused the whole request before processing it. Several elements: send each half
+ * again (each in turn splits further if it must). One element: no split can help, so it fails now
+ * with its size, the limit and what to do.
+ */
+async function splitTooLarge(deps: BatchDeps, tenantId: string, endpoint: XeroEndpoint, items: SendItem[], key: string, res: Extract<XeroCallOutcome, { kind: 'response' }>): Promise<void> {
+  for (const item of items) {
+    await deps.store.exports.finishAttempt(item.row.id, key, { outcome: 'refused', httpStatus: 413, error: 'Xero refused the request as too large (HTTP 413).', correlationId: res.correlationId });
+  }
+  const [only] = items;
+  if (items.length === 1 && only) {
+    const c = prevalidationFailure('document_too_large', { size: String(requestBytes(endpoint, [only.payload])), limit: String(MAX_REQUEST_BYTES) });
+    await applyDecision(deps, tenantId, only, key, c, { headers: res.headers, httpStatus: 413, correlationId: res.correlationId, outcomeUnknown: false });
+    return;
+  }
+  const half = Math.ceil(items.length / 2);
+  await sendBatch(deps, tenantId, endpoint, items.slice(0, half));
+  await sendBatch(deps, tenantId, endpoint, items.slice(half));
 }
 
 async function applyElements(deps: BatchDeps, tenantId: string, endpoint: XeroEndpoint, items: SendItem[], key: string, res: Extract<XeroCallOutcome, { kind: 'response' }>): Promise<void> {

@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import type { Store } from '../db/store';
 import type { ExportRow } from '../db/schema';
 import { parseDocumentsRequest, requiredContact, type SourceDocument } from '../domain/documents';
-import { approxJsonBytes } from '../domain/xero-payloads';
+import { MAX_REQUEST_BYTES, approxJsonBytes, asUpdate, journalNarration, requestBytes } from '../domain/xero-payloads';
+import { prevalidationFailure, type Classified } from '../domain/catalog';
 import { orgSettingsSchema, type OrgSettings } from '../domain/settings';
 import { expectedTotals } from '../domain/totals';
 import { decideNext } from '../domain/retry';
@@ -17,6 +18,7 @@ import { lockDateRefresh } from './lock-refusal';
 import type { XeroClient } from '../xero/client';
 import type { EventBus } from './events';
 import { throughGate, type CallGate } from './limiter';
+import { failStaleContactWaits } from './contact-waits';
 import { prepareExport } from './prepare';
 import { findManyInXero, ID_FIELD } from './reconcile';
 import type { ReferenceFailure, ReferenceService } from './reference';
@@ -35,10 +37,12 @@ export interface WorkerOptions {
   batchesPerTenantRound: number;
   /** Organisations worked on in parallel by one worker. Default 4. */
   tenantParallelism: number;
+  /** How long a document waits for a contact xport never receives before it fails. Default 6 h. */
+  contactWaitMs: number;
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
-  batchSize: 50, maxBatchBytes: 3_400_000, leaseMs: 120_000, pollMs: 500, batchesPerTenantRound: 2, tenantParallelism: 4,
+  batchSize: 50, maxBatchBytes: 3_400_000, leaseMs: 120_000, pollMs: 500, batchesPerTenantRound: 2, tenantParallelism: 4, contactWaitMs: 6 * 3_600_000,
 };
 
 export interface WorkerDeps {
@@ -66,6 +70,7 @@ export class ExportWorker {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private lastWaitSweep = 0;
 
   constructor(private readonly deps: WorkerDeps, options: Partial<WorkerOptions> = {}) {
     this.options = { ...DEFAULT_WORKER_OPTIONS, ...options };
@@ -132,6 +137,11 @@ export class ExportWorker {
     const { store, bus } = this.deps;
     const now = this.now();
     await store.exports.recoverExpiredLeases(now);
+    // At most once a minute (and once the shortest wait could be over): a look at every waiting export.
+    if (now.getTime() - this.lastWaitSweep >= Math.min(60_000, this.options.contactWaitMs)) {
+      this.lastWaitSweep = now.getTime();
+      await failStaleContactWaits(store, bus, this.options.contactWaitMs, now);
+    }
     for (const tenantId of await store.tenants.clearExpiredPauses(now)) {
       await bus.emit('tenant.resumed', { tenantId, reason: 'the pause ended' });
     }
@@ -219,12 +229,14 @@ export class ExportWorker {
         await store.exports.setWaiting(p.row.id, p.reason, p.waitingFor);
         await bus.emit('export.waiting', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, reason: p.reason });
       } else if (p.kind === 'fail') {
-        await store.exports.markFailed(p.row.id, { message: p.failure.message, code: p.failure.code, errorClass: p.failure.class, action: p.failure.action }, this.now());
-        await bus.emit('export.failed', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, code: p.failure.code, errorClass: p.failure.class, message: p.failure.message, action: p.failure.action, correlationId: null, httpStatus: null });
+        await this.failBeforeSending(tenantId, p, p.failure);
+      } else if (requestBytes(endpoint, [p.payload]) > MAX_REQUEST_BYTES) {
+        // No batch split can help a document that alone is over Xero's limit: fail it now.
+        await this.failBeforeSending(tenantId, p, prevalidationFailure('document_too_large', { size: String(requestBytes(endpoint, [p.payload])), limit: String(MAX_REQUEST_BYTES) }));
       } else {
         const t = expectedTotals(p.doc, { settings: ctx.settings, reference: ctx.reference, dropped: p.dropped });
         if (t) totals.push({ documentId: p.row.document_id, total: t.total });
-        (mayBeInXero(p.row) ? toLookUp : toSend).push(p);
+        (await this.mayBeInXero(p.row) ? toLookUp : toSend).push(p);
       }
     }
     await store.exports.setDocumentTotals(totals);
@@ -234,6 +246,14 @@ export class ExportWorker {
     toSend.sort((a, b) => a.row.id - b.row.id);
     const deps = { ...this.batchDeps(), lockDates: lockDateRefresh(this.deps.reference, tenantId, ctx, this.now()) };
     for (const chunk of chunkBatch(toSend, this.options.batchSize, this.options.maxBatchBytes)) await sendBatch(deps, tenantId, endpoint, chunk);
+  }
+
+  private async failBeforeSending(tenantId: string, p: { row: ExportRow; reference: string }, failure: Classified): Promise<void> {
+    await this.deps.store.exports.markFailed(p.row.id, { message: failure.message, code: failure.code, errorClass: failure.class, action: failure.action }, this.now());
+    await this.deps.bus.emit('export.failed', {
+      tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, code: failure.code, errorClass: failure.class,
+      message: failure.message, action: failure.action, correlationId: null, httpStatus: null,
+    });
   }
 
   /** Reference data is needed to pre-validate: without it the organisation waits, as long as the failure says. */
@@ -247,14 +267,15 @@ export class ExportWorker {
   }
 
   /**
-   * Looks up, one GET per chunk of keys, the items that may already be in Xero. Returns those that
+   * Looks up, in as few GETs as the URL limit allows, the items that may already be in Xero. Returns those that
    * must still be sent; the found ones are recorded as exported, and on a failed lookup the items
    * wait and are looked up again.
    */
   private async reconcile(tenantId: string, endpoint: XeroEndpoint, items: SendItem[]): Promise<SendItem[]> {
     if (items.length === 0) return [];
     const { gate, store } = this.deps;
-    const found = await findManyInXero(this.deps.xero, tenantId, endpoint, items.map((i) => i.payload), throughGate(gate, tenantId));
+    const earlier = endpoint === 'ManualJournals' ? await Promise.all(items.map((i) => this.earlierNarrations(i.row))) : [];
+    const found = await findManyInXero(this.deps.xero, tenantId, endpoint, items.map((i) => i.payload), throughGate(gate, tenantId), earlier);
     const send: SendItem[] = [];
     const retryLater: SendItem[] = [];
     let lastError = '';
@@ -265,13 +286,44 @@ export class ExportWorker {
         lastError = r.error;
       } else if (!r.found) send.push(item);
       else if (item.row.revision > 1 && !item.row.xero_id) {
-        // A later revision found by its number: Xero may hold an earlier one, so send this one as an update.
-        item.payload[ID_FIELD[endpoint]] = r.xeroId;
+        // A later revision found by its number: Xero may hold an earlier one, so send this one as an update
+        // (and keep the id: should the update fail, xport still knows which Xero object is this document's).
+        asUpdate(endpoint, ID_FIELD[endpoint], r.xeroId, item.payload);
+        await store.exports.setXeroId(item.row.id, r.xeroId);
         send.push(item);
-      } else await recordExported(this.batchDeps(), tenantId, endpoint, item, 'reconcile', { xeroId: r.xeroId, number: r.number, total: r.total }, null, true);
+      } else {
+        // Found as an earlier attempt sent it: the date it has in Xero is the one to show (the
+        // policy may have moved this attempt's date since).
+        const sourceDate = 'date' in item.doc ? item.doc.date : null;
+        await store.exports.setXeroDates([{ id: item.row.id, date: r.date !== null && r.date !== sourceDate ? r.date : null }]);
+        await recordExported(this.batchDeps(), tenantId, endpoint, item, 'reconcile', { xeroId: r.xeroId, number: r.number, total: r.total }, null, true);
+      }
     }
     await store.exports.requeue(retryLater.map((i) => i.row.id), { at: new Date(this.now().getTime() + RECHECK_AFTER_MS), waitReason: `checking Xero before re-sending: ${lastError}`, needsReconcile: true });
     return send;
+  }
+
+  /** A journal's narration holds its content: earlier revisions may be in Xero under theirs. */
+  private async earlierNarrations(row: ExportRow): Promise<string[]> {
+    if (row.revision <= 1) return [];
+    const docs = (await this.deps.store.exports.earlierRevisionDocuments(row)).map(parseStored);
+    return docs.flatMap((d) => (d.kind === 'journal' ? [journalNarration(d)] : []));
+  }
+
+  /**
+   * Whether an earlier attempt may have reached Xero: a lease that ran out (a worker died mid-call), a
+   * timeout or dropped connection (both flag the row), or a sent attempt whose answer was not a
+   * verdict: none at all, or a 5xx, which can come after the write (also on an earlier revision that
+   * this one superseded while it waited for its retry). A 429 or 401 is Xero refusing
+   * before it processes anything, and a per-element error is a verdict: those need no look-up.
+   */
+  private async mayBeInXero(row: ExportRow): Promise<boolean> {
+    if (row.needs_reconcile === 1) return true;
+    // A new revision of a document whose earlier revision was sent with no verdict: that one may be in Xero.
+    if (row.revision > 1 && !row.xero_id && (await this.deps.store.exports.earlierRevisionMayBeInXero(row))) return true;
+    if (row.attempts === 0) return false;
+    const history = await this.deps.store.exports.attempts(row.id);
+    return history.some((a) => a.outcome === null || a.outcome === 'unknown' || a.outcome === 'transient');
   }
 
   private batchDeps(): BatchDeps {
@@ -281,15 +333,6 @@ export class ExportWorker {
 
 /** How long an export waits after a failed look-up before it is looked up again. */
 const RECHECK_AFTER_MS = 5_000;
-
-/**
- * Whether an earlier attempt may have reached Xero: a lease that ran out (a worker died mid-call), a
- * timeout or dropped connection, or any sent attempt whose answer was not a per-element verdict
- * (a 5xx or 429 can come after the write). Such an export is looked up before it is sent again.
- */
-function mayBeInXero(row: ExportRow): boolean {
-  return row.needs_reconcile === 1 || row.attempts > 0;
-}
 
 function parseStored(payload: string | undefined): SourceDocument {
   const parsed = parseDocumentsRequest(JSON.parse(payload ?? 'null') as unknown);

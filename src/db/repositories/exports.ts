@@ -35,6 +35,9 @@ export interface ExportFilter {
   limit?: number;
 }
 
+/** The catalog code of an export that gave up waiting for its contact (it keeps waiting_for). */
+export const CONTACT_NEVER_RECEIVED = 'contact_never_received';
+
 export class ExportsRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -201,7 +204,7 @@ export class ExportsRepository {
   async setWaiting(id: number, reason: string, waitingFor: string): Promise<void> {
     const row = await this.db
       .updateTable('exports')
-      .set({ status: 'waiting', wait_reason: reason, waiting_for: waitingFor, lease_owner: null, lease_until: null, updated_at: iso() })
+      .set({ status: 'waiting', wait_reason: reason, waiting_for: waitingFor, waiting_since: iso(), lease_owner: null, lease_until: null, updated_at: iso() })
       .where('id', '=', id)
       .returning('tenant_id')
       .executeTakeFirst();
@@ -214,16 +217,74 @@ export class ExportsRepository {
     if (link) await this.releaseWaiting(row.tenant_id, waitingFor);
   }
 
+  /** Back to the queue: what `waitingFor` names is there now (also the exports that gave up waiting for it). */
   async releaseWaiting(tenantId: string, waitingFor: string): Promise<number> {
-    const rows = await this.db
-      .updateTable('exports')
-      .set({ status: 'queued', wait_reason: null, waiting_for: null, next_attempt_at: iso(), updated_at: iso() })
-      .where('tenant_id', '=', tenantId)
-      .where('status', '=', 'waiting')
-      .where('waiting_for', '=', waitingFor)
-      .returning('id')
-      .execute();
+    const rows = await this.db.updateTable('exports')
+      .set({ status: 'queued', wait_reason: null, waiting_for: null, waiting_since: null, next_attempt_at: iso(), updated_at: iso() })
+      .where('tenant_id', '=', tenantId).where('status', '=', 'waiting').where('waiting_for', '=', waitingFor)
+      .returning('id').execute();
+    return rows.length + (await this.requeueGaveUp(tenantId, waitingFor));
+  }
+
+  /** Exports failed for waiting too long for `waitingFor` (a contact) back to the queue: it has arrived. */
+  async requeueGaveUp(tenantId: string, waitingFor: string): Promise<number> {
+    const rows = await this.db.updateTable('exports')
+      .set({ status: 'queued', wait_reason: null, waiting_for: null, waiting_since: null, next_attempt_at: iso(), updated_at: iso(),
+        last_error: null, error_code: null, error_class: null, action_required: null })
+      .where('tenant_id', '=', tenantId).where('status', '=', 'failed').where('error_code', '=', CONTACT_NEVER_RECEIVED).where('waiting_for', '=', waitingFor)
+      .returning('id').execute();
     return rows.length;
+  }
+
+  /** Exports that have waited for a contact since before `cutoff` (lock-date holds are not counted). */
+  async staleContactWaits(cutoff: Date, limit = 500): Promise<Array<Pick<ExportRow, 'id' | 'tenant_id' | 'kind' | 'source_id' | 'waiting_for'>>> {
+    return this.db.selectFrom('exports').select(['id', 'tenant_id', 'kind', 'source_id', 'waiting_for'])
+      .where('status', '=', 'waiting').where('waiting_since', '<', iso(cutoff))
+      .where((eb) => eb.or([eb('waiting_for', 'like', 'customer:%'), eb('waiting_for', 'like', 'supplier:%')]))
+      .orderBy('id').limit(limit).execute();
+  }
+
+  /**
+   * Whether an earlier revision of this export's document was sent without a known outcome (and
+   * without a Xero id): superseded while queued for a retry, it may still have reached Xero.
+   */
+  async earlierRevisionMayBeInXero(row: Pick<ExportRow, 'tenant_id' | 'kind' | 'source_id' | 'revision'>): Promise<boolean> {
+    const hit = await this.db.selectFrom('exports').select('id')
+      .where('tenant_id', '=', row.tenant_id).where('kind', '=', row.kind).where('source_id', '=', row.source_id)
+      .where('revision', '<', row.revision).where('xero_id', 'is', null)
+      .where((eb) => eb.or([eb('attempts', '>', 0), eb('needs_reconcile', '=', 1)]))
+      .limit(1).executeTakeFirst();
+    return hit !== undefined;
+  }
+
+  /** Records the Xero object an export updates (found by a look-up) before the update is sent. */
+  async setXeroId(id: number, xeroId: string): Promise<void> {
+    await this.db.updateTable('exports').set({ xero_id: xeroId }).where('id', '=', id).execute();
+  }
+
+  /** The stored documents of the earlier revisions of this export's document, oldest first. */
+  async earlierRevisionDocuments(row: Pick<ExportRow, 'tenant_id' | 'kind' | 'source_id' | 'revision'>): Promise<string[]> {
+    const rows = await this.db.selectFrom('documents').select('payload')
+      .where('tenant_id', '=', row.tenant_id).where('kind', '=', row.kind).where('source_id', '=', row.source_id)
+      .where('revision', '<', row.revision).orderBy('revision').execute();
+    return rows.map((r) => r.payload);
+  }
+
+  /** Starts an export's wait afresh (its contact was received after all, and is on its way). */
+  async restartWait(id: number, now = new Date()): Promise<void> {
+    await this.db.updateTable('exports').set({ waiting_since: iso(now) }).where('id', '=', id).where('status', '=', 'waiting').execute();
+  }
+
+  /**
+   * Fails an export that waited too long for its contact, keeping what it waits for: the contact
+   * arriving (or being linked) later puts it back in the queue. Only if it is still waiting.
+   */
+  async failContactWait(id: number, f: FailureInfo, now = new Date()): Promise<boolean> {
+    const rows = await this.db.updateTable('exports')
+      .set({ status: 'failed', last_error: f.message, error_code: f.code, error_class: f.errorClass, action_required: f.action, wait_reason: null, updated_at: iso(now) })
+      .where('id', '=', id).where('status', '=', 'waiting')
+      .returning('id').execute();
+    return rows.length > 0;
   }
 
   async updateWaitReason(tenantId: string, waitingFor: string, reason: string): Promise<void> {

@@ -23,9 +23,12 @@ function fieldsOf(input: Dict): ContactFields {
   return f;
 }
 
+/** Read-only on Contacts in Xero's API (beside UpdatedDateUTC, which the sandbox sets): ignored on input, as Xero does. */
+export const READ_ONLY_CONTACT_FIELDS = ['Website', 'Discount'];
+
 function extraOf(input: Dict, base: Dict): Dict {
   const extra: Dict = { ...base };
-  for (const [k, v] of Object.entries(input)) if (!OWN_FIELDS.includes(k)) extra[k] = v;
+  for (const [k, v] of Object.entries(input)) if (!OWN_FIELDS.includes(k) && !READ_ONLY_CONTACT_FIELDS.includes(k)) extra[k] = v;
   return extra;
 }
 

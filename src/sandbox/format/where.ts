@@ -2,13 +2,16 @@
  * Xero's `where` filter, the common subset: comparisons (== != > >= < <=) of a field path with a
  * string, number, boolean, null, DateTime(y,m,d[,h,m,s]) or Guid("…"); the string methods Contains,
  * StartsWith and EndsWith; AND/OR/NOT (also && || !) and parentheses. String comparison ignores case.
+ *
+ * A string literal runs from one double quote to the next: Xero has no escape in it (`\"` is its
+ * "Syntax error"), so a backslash is an ordinary character and a value holding `"` cannot be written.
  */
 import { parseInstant } from './dates';
 
 type Tok = { t: 'id' | 'str' | 'num' | 'op' | 'punct'; v: string };
 export type Predicate = (row: Record<string, unknown>) => boolean;
 
-const TOKEN_RE = /\s*(?:("(?:[^"\\]|\\.)*")|(-?\d+(?:\.\d+)?)|(==|!=|>=|<=|&&|\|\||[<>!=])|([A-Za-z_][A-Za-z0-9_]*)|([().,]))/y;
+const TOKEN_RE = /\s*(?:("[^"]*")|(-?\d+(?:\.\d+)?)|(==|!=|>=|<=|&&|\|\||[<>!=])|([A-Za-z_][A-Za-z0-9_]*)|([().,]))/y;
 
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
@@ -20,7 +23,7 @@ function tokenize(src: string): Tok[] {
     const m = TOKEN_RE.exec(src);
     if (!m) throw new Error(`unexpected character at position ${pos}`);
     pos = TOKEN_RE.lastIndex;
-    if (m[1]) out.push({ t: 'str', v: JSON.parse(m[1]) as string });
+    if (m[1]) out.push({ t: 'str', v: m[1].slice(1, -1) });
     else if (m[2]) out.push({ t: 'num', v: m[2] });
     else if (m[3]) out.push({ t: 'op', v: m[3] });
     else if (m[4]) out.push({ t: 'id', v: m[4] });
@@ -30,6 +33,9 @@ function tokenize(src: string): Tok[] {
 }
 
 type Value = string | number | boolean | null;
+
+/** Case folding for comparisons: upper case, because lower-casing depends on context (Greek final sigma). */
+const fold = (s: string): string => s.toUpperCase();
 
 class Parser {
   private i = 0;
@@ -85,14 +91,14 @@ class Parser {
 
   private method(path: string[], name: string): Predicate {
     this.expect('(');
-    const arg = String(this.value() ?? '').toLowerCase();
+    const arg = fold(String(this.value() ?? ''));
     this.expect(')');
     const fn = name.toLowerCase();
     if (!['contains', 'startswith', 'endswith'].includes(fn)) throw new Error(`unknown method ${name}`);
     return (row) => {
       const v = get(row, path);
       if (typeof v !== 'string') return false;
-      const s = v.toLowerCase();
+      const s = fold(v);
       return fn === 'contains' ? s.includes(arg) : fn === 'startswith' ? s.startsWith(arg) : s.endsWith(arg);
     };
   }
@@ -111,7 +117,7 @@ class Parser {
     const w = t.v.toLowerCase();
     if (w === 'true' || w === 'false') return w === 'true';
     if (w === 'null') return null;
-    if (w === 'guid') { this.expect('('); const g = this.value(); this.expect(')'); return String(g).toLowerCase(); }
+    if (w === 'guid') { this.expect('('); const g = this.value(); this.expect(')'); return fold(String(g)); }
     if (w === 'datetime') return this.dateTime();
     throw new Error(`unexpected '${t.v}'`);
   }
@@ -145,14 +151,14 @@ function get(row: Record<string, unknown>, path: string[]): unknown {
 
 function normalise(v: unknown, against: Value): Value {
   if (typeof v === 'string' && typeof against === 'number' && /^\/Date\(/.test(v)) return parseInstant(v);
-  if (typeof v === 'string') return v.toLowerCase();
+  if (typeof v === 'string') return fold(v);
   if (typeof v === 'number' || typeof v === 'boolean') return v;
   return null;
 }
 
 function compare(raw: unknown, op: string, value: Value): boolean {
   const a = normalise(raw, value);
-  const b = typeof value === 'string' ? value.toLowerCase() : value;
+  const b = typeof value === 'string' ? fold(value) : value;
   switch (op) {
     case '==': case '=': return a === b;
     case '!=': return a !== b;

@@ -6,8 +6,11 @@
  */
 import { z } from 'zod';
 
-export const FAULT_KINDS = ['error500', 'offline503', 'unavailable503', 'maintenance503', 'latency', 'hang', 'drop', 'rate429'] as const;
+export const FAULT_KINDS = ['error500', 'offline503', 'unavailable503', 'maintenance503', 'latency', 'hang', 'drop', 'rate429', 'tooLarge413'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Xero refuses these before it processes anything, so they never come after a write. */
+const BEFORE_ONLY: readonly FaultKind[] = ['rate429', 'tooLarge413'];
 
 export const faultRuleSchema = z.object({
   kind: z.enum(FAULT_KINDS),
@@ -22,7 +25,7 @@ export const faultRuleSchema = z.object({
     path: z.string().optional(),
     tenantId: z.string().optional(),
   }).strict().default({}),
-}).strict();
+}).strict().transform((r) => (BEFORE_ONLY.includes(r.kind) ? { ...r, phase: 'before' as const } : r));
 
 export type FaultRule = z.infer<typeof faultRuleSchema>;
 
