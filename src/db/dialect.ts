@@ -165,10 +165,23 @@ const postgresAdapter: DialectAdapter = {
   },
 };
 
+export interface OpenOptions {
+  poolSize?: number;
+  /**
+   * PostgreSQL: the server ends a statement after this long (0: never; migrations use 0). Default
+   * 30 s, so that a lock or a sick server answers a request with an error instead of a hang.
+   */
+  statementTimeoutMs?: number;
+  /** PostgreSQL: longest wait for a connection, from the pool or the server. Default 5 s. */
+  connectTimeoutMs?: number;
+  /** Told of every error a pooled connection raises outside a query (a terminated backend, a restart). */
+  onConnectionError?: (err: Error) => void;
+}
+
 /** Opens `sqlite:PATH` (WAL, foreign keys on) or `postgres://…`. */
-export function openDatabase(url: string, options: { poolSize?: number } = {}): OpenedDatabase {
+export function openDatabase(url: string, options: OpenOptions = {}): OpenedDatabase {
   if (url.startsWith('sqlite:')) return openSqlite(url);
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options.poolSize ?? 10);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options);
   throw new Error(`Unsupported database URL "${url}": use sqlite:PATH or postgres://…`);
 }
 
@@ -184,13 +197,21 @@ function openSqlite(url: string): OpenedDatabase {
   return { db, adapter: sqliteAdapter, url, close: () => db.destroy() };
 }
 
-function openPostgres(url: string, poolSize: number): OpenedDatabase {
+function openPostgres(url: string, o: OpenOptions): OpenedDatabase {
   // int8 (count(*), sums) as JS numbers: our counts stay far below 2^53.
   pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client whose server connection ends (a restart, a dropped database) must not crash the
-  // process: the pool replaces it on the next query.
-  pool.on('error', () => {});
+  const statementTimeoutMs = o.statementTimeoutMs ?? 30_000;
+  const pool = new pg.Pool({
+    connectionString: url, max: o.poolSize ?? 10, connectionTimeoutMillis: o.connectTimeoutMs ?? 5_000, keepAlive: true,
+    // The client gives up a little after the server would: a server that stops answering without closing the socket.
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + 5_000 } : {}),
+  });
+  // A connection that ends (pg_terminate_backend, a restart, a failover: 57P01, ECONNRESET) emits
+  // `error` on its client, idle or checked out between two queries of a transaction. Unhandled, that
+  // event ends the process; handled, the client is dropped by the pool and the next query reconnects.
+  const onError = (err: Error): void => o.onConnectionError?.(err);
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, adapter: postgresAdapter, url, close: () => db.destroy() };
 }

@@ -12,6 +12,7 @@ import * as m0003 from './migrations/0003_oauth_connections';
 import * as m0004 from './migrations/0004_ui_indexes';
 import * as m0005 from './migrations/0005_log_search';
 import * as m0006 from './migrations/0006_export_counts';
+import * as m0009 from './migrations/0009_worker_heartbeats';
 
 type Step = { up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> };
 
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Step> = {
   '0004_ui_indexes': m0004,
   '0005_log_search': m0005,
   '0006_export_counts': m0006,
+  '0009_worker_heartbeats': m0009,
 };
 
 export class SchemaTooNewError extends Error {}

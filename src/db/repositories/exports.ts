@@ -182,6 +182,21 @@ export class ExportsRepository {
     return rows.length;
   }
 
+  /**
+   * Hands back every row `owner` still holds (its round failed, nothing of it is in flight): queued
+   * again at once and looked up in Xero before any re-send, instead of waiting for the lease to run out.
+   */
+  async releaseClaims(owner: string, now = new Date()): Promise<number> {
+    const rows = await this.db
+      .updateTable('exports')
+      .set({ status: 'queued', lease_owner: null, lease_until: null, needs_reconcile: 1, next_attempt_at: iso(now), updated_at: iso(now) })
+      .where('status', '=', 'exporting')
+      .where('lease_owner', '=', owner)
+      .returning('id')
+      .execute();
+    return rows.length;
+  }
+
   /** Extends the lease on the rows this owner still holds; returns how many it still holds. */
   async renewLease(ids: number[], owner: string, until: Date): Promise<number> {
     if (ids.length === 0) return 0;
