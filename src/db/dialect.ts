@@ -61,6 +61,14 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
+/**
+ * Stored text never holds NUL (requests with one are refused, the Connection Log writer replaces it),
+ * so a needle with a NUL matches nothing; passing it on would make FTS5 fail ("unterminated string")
+ * and PostgreSQL refuse the parameter.
+ */
+const NOTHING = sql<SqlBool>`1 = 0`;
+const hasNul = (s: string): boolean => s.includes('\u0000');
+
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
@@ -85,6 +93,7 @@ const SQLITE_LOG_FTS = [
 
 /** Trigrams need three characters; a shorter needle cannot use the index and falls back to LIKE. */
 function sqliteLogContains(needle: string): Expression<SqlBool> {
+  if (hasNul(needle)) return NOTHING;
   if ([...needle].length < 3) {
     const like = '%' + escapeLike(needle) + '%';
     return sql<SqlBool>`(connection_log.message like ${like} escape '\\' or connection_log.document_ref like ${like} escape '\\')`;
@@ -132,7 +141,7 @@ const sqliteAdapter: DialectAdapter = {
   idColumn: (c) => c.primaryKey().autoIncrement(),
   // SQLite serialises writers; a claim is one UPDATE … RETURNING statement, so no row locks are needed.
   lockForClaim: (qb) => qb,
-  containsText: (column, needle) => sql<SqlBool>`${column} like ${'%' + escapeLike(needle) + '%'} escape '\\'`,
+  containsText: (column, needle) => hasNul(needle) ? NOTHING : sql<SqlBool>`${column} like ${'%' + escapeLike(needle) + '%'} escape '\\'`,
   textSearchIndexes: () => [],
   logSearchIndexes: () => SQLITE_LOG_FTS,
   logContains: sqliteLogContains,
@@ -142,6 +151,7 @@ const sqliteAdapter: DialectAdapter = {
 };
 
 function postgresContains(column: Expression<string | null>, needle: string): Expression<SqlBool> {
+  if (hasNul(needle)) return NOTHING;
   return sql<SqlBool>`${column} ilike ${'%' + escapeLike(needle) + '%'}`;
 }
 

@@ -52,6 +52,9 @@ function toEntry(r: LogRow): LogEntry {
   };
 }
 
+/** PostgreSQL cannot store NUL, and search treats it as matching nothing: a message Xero sent with one keeps U+FFFD. */
+const noNul = (s: string): string => s.replaceAll('\u0000', '\ufffd');
+
 export class ConnectionLogRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -63,8 +66,8 @@ export class ConnectionLogRepository {
     await this.db
       .insertInto('connection_log')
       .values(entries.map((e) => ({
-        tenant_id: e.tenantId, at: iso(e.at ?? new Date()), level: e.level, event: e.event, message: e.message,
-        export_id: e.exportId ?? null, document_ref: e.documentRef ?? null, details: e.details ? JSON.stringify(e.details) : null, actor: e.actor ?? null,
+        tenant_id: e.tenantId, at: iso(e.at ?? new Date()), level: e.level, event: e.event, message: noNul(e.message),
+        export_id: e.exportId ?? null, document_ref: e.documentRef == null ? null : noNul(e.documentRef), details: e.details ? JSON.stringify(e.details) : null, actor: e.actor ?? null,
       })))
       .execute();
   }
