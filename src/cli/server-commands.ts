@@ -22,6 +22,15 @@ function onShutdown(fn: () => Promise<void>): void {
   process.on('SIGTERM', stop);
 }
 
+/**
+ * The last line of defence of a long-running process: a promise rejected with no handler (a database
+ * call in some fire-and-forget path failing during an outage) is logged, not allowed to end
+ * the process. Every known path handles its errors; this one is for the path nobody knew about.
+ */
+function keepRunningOnStrayRejections(rt: Runtime): void {
+  process.on('unhandledRejection', (err) => rt.logger.error({ err }, 'unhandled promise rejection (the process keeps running)'));
+}
+
 async function connect(rt: Runtime): Promise<void> {
   if (!rt.config.xero.clientId) return;
   const res = await syncConnections(rt);
@@ -36,6 +45,7 @@ export function registerServerCommands(program: Command): void {
     .action(async () => {
       const config = configFromEnv();
       const rt = await createRuntime(config);
+      keepRunningOnStrayRejections(rt);
       await connect(rt);
       const app = await buildServer(rt);
       await app.listen({ host: config.host, port: config.port });
@@ -55,6 +65,7 @@ export function registerServerCommands(program: Command): void {
     .action(async (opts: { concurrency: string }) => {
       const config = configFromEnv({ workers: Math.max(1, Number.parseInt(opts.concurrency, 10) || 1) });
       const rt = await createRuntime(config);
+      keepRunningOnStrayRejections(rt);
       await connect(rt);
       rt.startWorkers();
       console.log(`xport worker running (${config.workers} loop(s)) on ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'}`);

@@ -28,6 +28,9 @@ function sqliteFault(code: string, message: string): DatabaseFault | null {
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return { kind: 'busy', message: `the SQLite database is locked by another writer (${message})` };
   if (code === 'SQLITE_FULL' || code === 'ENOSPC') return { kind: 'disk_full', message: `the disk holding the database is full (${message})` };
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES') return { kind: 'read_only', message: `the database file cannot be written (${message})` };
+  // SQLite rolls a transaction back by itself after a full disk, an I/O error or a busy lock; the rollback
+  // that follows then fails with this, hiding the first error.
+  if (/cannot rollback - no transaction is active/.test(message)) return { kind: 'io', message: `a database transaction was rolled back by SQLite (${message})` };
   if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code === 'EFBIG') return { kind: 'io', message: `the database file could not be read or written (${message})` };
   return null;
 }

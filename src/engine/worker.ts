@@ -118,13 +118,14 @@ export class ExportWorker {
         worked = await this.runOnce();
         this.health.roundSucceeded(this.now());
       } catch (err) {
+        // The claims go back first thing in the next round, after a short pause: trying at once would
+        // only double the wait when the database is what failed (an SQLite busy wait holds this thread).
         this.health.roundFailed(err, this.now());
         this.mustRelease = true;
-        await this.releaseClaims().catch((e: unknown) => this.health.logOnce('release', e, 'handing back claimed exports failed; tried again before the next round'));
         worked = false;
         pauseMs = this.health.backoffMs();
       }
-      await this.health.report(this.deps.store, this.now());
+      if (!this.mustRelease) await this.health.report(this.deps.store, this.now());
       if (!worked && this.running) await this.pause(pauseMs);
     }
     this.health.stopped();
