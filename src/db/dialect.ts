@@ -39,6 +39,12 @@ export interface DialectAdapter {
    * indexes on message and document_ref (textSearchIndexes) already serve ILIKE '%…%'.
    */
   logSearchIndexes(): string[];
+  /**
+   * Statements around Connection Log pruning, run between its small delete batches: on SQLite the
+   * FTS5 index's automatic merges (which a delete may set off, for seconds, on the event-loop thread)
+   * are switched off for the prune and replaced by a bounded merge step after each batch. Nothing on PostgreSQL.
+   */
+  readonly logPrune: { begin: string[]; step: string[]; end: string[] };
   /** "message or document_ref contains `needle`" (case-insensitive) on connection_log, through that index. */
   logContains(needle: string): Expression<SqlBool>;
   /**
@@ -145,6 +151,12 @@ const sqliteAdapter: DialectAdapter = {
   textSearchIndexes: () => [],
   logSearchIndexes: () => SQLITE_LOG_FTS,
   logContains: sqliteLogContains,
+  logPrune: {
+    begin: ["insert into connection_log_fts (connection_log_fts, rank) values ('automerge', 0)", "insert into connection_log_fts (connection_log_fts, rank) values ('crisismerge', 64)"],
+    // A few pages of merge work per batch: the index stays compact without one long merge.
+    step: ["insert into connection_log_fts (connection_log_fts, rank) values ('merge', 40)"],
+    end: ["insert into connection_log_fts (connection_log_fts, rank) values ('automerge', 4)", "insert into connection_log_fts (connection_log_fts, rank) values ('crisismerge', 16)"],
+  },
   exportCountTriggers: () => SQLITE_EXPORT_COUNTS,
   notIndexed: <T>(column: Expression<T>) => sql<T>`+${column}`,
   lockKeyInTransaction: async () => {},
@@ -167,6 +179,7 @@ const postgresAdapter: DialectAdapter = {
     'create index if not exists connection_log_ref_trgm on connection_log using gin (document_ref gin_trgm_ops)',
   ],
   logSearchIndexes: () => [],
+  logPrune: { begin: [], step: [], end: [] },
   exportCountTriggers: () => POSTGRES_EXPORT_COUNTS,
   notIndexed: (column) => column,
   logContains: (needle) => sql<SqlBool>`(${postgresContains(sql.ref('connection_log.message'), needle)} or ${postgresContains(sql.ref('connection_log.document_ref'), needle)})`,
