@@ -8,6 +8,7 @@
  *   node --import tsx bench/log-search.ts [--rows N] [--db sqlite|postgres|both] [--runs N]
  * Prints median / p95 / max in ms per case (target: p95 under 50 ms).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../src/db/store';
 import type { LogQuery } from '../src/db/repositories/connection-log';
@@ -104,16 +105,20 @@ async function pruneWhileAppending(store: Store, databaseUrl: string, cutoff: Da
       latencies.push(performance.now() - due);
     }
   })();
+  // The longest the event loop was held at once (resolution 10 ms): what a request waits at worst.
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const t0 = performance.now();
   const deleted = await store.log.prune(cutoff);
   const took = performance.now() - t0;
+  loop.disable();
   running = false;
   await appender;
   await writer.close();
   const left = await store.db.selectFrom('connection_log').select(sql<number>`count(*)`.as('n')).where('event', '=', 'bench.append').executeTakeFirstOrThrow();
   const a = summarise(latencies);
   console.log(`\npruned ${deleted} entries in ${Math.round(took)} ms (${Math.round(deleted / (took / 1000))}/s); ` +
-    `${latencies.length} concurrent appends: median ${a.median} ms, p95 ${a.p95} ms, max ${a.max} ms; ${Number(left.n)} appended entries kept`);
+    `${latencies.length} concurrent appends: median ${a.median} ms, p95 ${a.p95} ms, max ${a.max} ms; ${Number(left.n)} appended entries kept; event loop held at most ${Math.round(loop.max / 1e6)} ms at a time`);
 }
 
 async function benchOne(kind: 'sqlite' | 'postgres'): Promise<void> {

@@ -7,9 +7,15 @@
  *   npx tsx scripts/chaos.ts --mode ci                      # one cycle, ~1-2 minutes
  *   npx tsx scripts/chaos.ts --mode long --minutes 240      # cycles of 2,000 documents for 4 hours
  *   options: --docs N (per cycle) --kills K (per cycle) --db sqlite|postgres --seed S --lease-ms MS
+ *            --json FILE (the report as JSON too)
+ *
+ * The long mode arms 503 "The Organisation is offline" as well. Each cycle's worker is killed and
+ * awaited before the next starts, and a worker left running on the run's database fails the run.
  *
  * PostgreSQL: XPORT_TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
  */
+import fs from 'node:fs';
+
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
@@ -36,6 +42,7 @@ async function main(): Promise<number> {
     docs: intArg('docs', long ? 2000 : 1000),
     kills: intArg('kills', long ? 10 : 6),
     minutes: intArg('minutes', long ? 60 : 0),
+    offline: long,
     // "The Organisation is offline" waits 5 minutes (Xero's advice) in the long mode's soak.
     settleMs: long ? 8 * 60_000 : 120_000,
     leaseMs: intArg('lease-ms', 3000),
@@ -43,6 +50,8 @@ async function main(): Promise<number> {
     log: (line) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}`),
   });
   console.log(formatReport(report));
+  const json = arg('json');
+  if (json) fs.writeFileSync(json, `${JSON.stringify({ mode, db, ...report }, null, 2)}\n`);
   return report.verdict.ok && report.verdict.unexpectedFailures.length === 0 ? 0 : 1;
 }
 

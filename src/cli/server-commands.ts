@@ -9,6 +9,15 @@ import { buildServer } from '../web/server';
 import { configFromEnv } from './env';
 import { onShutdown, processLogger } from './lifecycle';
 
+/**
+ * The last line of defence of a long-running process: a promise rejected with no handler (a database
+ * call in some fire-and-forget path failing during an outage) is logged, not allowed to end
+ * the process. Every known path handles its errors; this one is for the path nobody knew about.
+ */
+function keepRunningOnStrayRejections(rt: Runtime): void {
+  process.on('unhandledRejection', (err) => rt.logger.error({ err }, 'unhandled promise rejection (the process keeps running)'));
+}
+
 async function connect(rt: Runtime): Promise<void> {
   if (!rt.config.xero.clientId) return;
   const res = await syncConnections(rt);
@@ -29,6 +38,7 @@ export function registerServerCommands(program: Command): void {
       const config = configFromEnv();
       const logger = processLogger(config);
       const rt = await createRuntime(config, { logger });
+      keepRunningOnStrayRejections(rt);
       await connect(rt);
       const app = await buildServer(rt);
       await app.listen({ host: config.host, port: config.port });
@@ -51,6 +61,7 @@ export function registerServerCommands(program: Command): void {
       const config = configFromEnv({ workers: Math.max(1, Number.parseInt(opts.concurrency, 10) || 1) });
       const logger = processLogger(config);
       const rt = await createRuntime(config, { logger });
+      keepRunningOnStrayRejections(rt);
       await connect(rt);
       rt.startWorkers();
       logger.info({ workers: config.workers, database: databaseLabel(config.databaseUrl) }, `xport worker running (${config.workers} loop(s))`);

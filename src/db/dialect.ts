@@ -40,6 +40,12 @@ export interface DialectAdapter {
    * indexes on message and document_ref (textSearchIndexes) already serve ILIKE '%…%'.
    */
   logSearchIndexes(): string[];
+  /**
+   * Statements around Connection Log pruning, run between its small delete batches: on SQLite the
+   * FTS5 index's automatic merges (which a delete may set off, for seconds, on the event-loop thread)
+   * are switched off for the prune and replaced by a bounded merge step after each batch. Nothing on PostgreSQL.
+   */
+  readonly logPrune: { begin: string[]; step: string[]; end: string[] };
   /** "message or document_ref contains `needle`" (case-insensitive) on connection_log, through that index. */
   logContains(needle: string): Expression<SqlBool>;
   /**
@@ -61,6 +67,14 @@ export interface OpenedDatabase {
   url: string;
   close(): Promise<void>;
 }
+
+/**
+ * Stored text never holds NUL (requests with one are refused, the Connection Log writer replaces it),
+ * so a needle with a NUL matches nothing; passing it on would make FTS5 fail ("unterminated string")
+ * and PostgreSQL refuse the parameter.
+ */
+const NOTHING = sql<SqlBool>`1 = 0`;
+const hasNul = (s: string): boolean => s.includes('\u0000');
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -86,6 +100,7 @@ const SQLITE_LOG_FTS = [
 
 /** Trigrams need three characters; a shorter needle cannot use the index and falls back to LIKE. */
 function sqliteLogContains(needle: string): Expression<SqlBool> {
+  if (hasNul(needle)) return NOTHING;
   if ([...needle].length < 3) {
     const like = '%' + escapeLike(needle) + '%';
     return sql<SqlBool>`(connection_log.message like ${like} escape '\\' or connection_log.document_ref like ${like} escape '\\')`;
@@ -133,16 +148,23 @@ const sqliteAdapter: DialectAdapter = {
   idColumn: (c) => c.primaryKey().autoIncrement(),
   // SQLite serialises writers; a claim is one UPDATE … RETURNING statement, so no row locks are needed.
   lockForClaim: (qb) => qb,
-  containsText: (column, needle) => sql<SqlBool>`${column} like ${'%' + escapeLike(needle) + '%'} escape '\\'`,
+  containsText: (column, needle) => hasNul(needle) ? NOTHING : sql<SqlBool>`${column} like ${'%' + escapeLike(needle) + '%'} escape '\\'`,
   textSearchIndexes: () => [],
   logSearchIndexes: () => SQLITE_LOG_FTS,
   logContains: sqliteLogContains,
+  logPrune: {
+    begin: ["insert into connection_log_fts (connection_log_fts, rank) values ('automerge', 0)", "insert into connection_log_fts (connection_log_fts, rank) values ('crisismerge', 64)"],
+    // A few pages of merge work per batch: the index stays compact without one long merge.
+    step: ["insert into connection_log_fts (connection_log_fts, rank) values ('merge', 40)"],
+    end: ["insert into connection_log_fts (connection_log_fts, rank) values ('automerge', 4)", "insert into connection_log_fts (connection_log_fts, rank) values ('crisismerge', 16)"],
+  },
   exportCountTriggers: () => SQLITE_EXPORT_COUNTS,
   notIndexed: <T>(column: Expression<T>) => sql<T>`+${column}`,
   lockKeyInTransaction: async () => {},
 };
 
 function postgresContains(column: Expression<string | null>, needle: string): Expression<SqlBool> {
+  if (hasNul(needle)) return NOTHING;
   return sql<SqlBool>`${column} ilike ${'%' + escapeLike(needle) + '%'}`;
 }
 
@@ -158,6 +180,7 @@ const postgresAdapter: DialectAdapter = {
     'create index if not exists connection_log_ref_trgm on connection_log using gin (document_ref gin_trgm_ops)',
   ],
   logSearchIndexes: () => [],
+  logPrune: { begin: [], step: [], end: [] },
   exportCountTriggers: () => POSTGRES_EXPORT_COUNTS,
   notIndexed: (column) => column,
   logContains: (needle) => sql<SqlBool>`(${postgresContains(sql.ref('connection_log.message'), needle)} or ${postgresContains(sql.ref('connection_log.document_ref'), needle)})`,
@@ -166,10 +189,23 @@ const postgresAdapter: DialectAdapter = {
   },
 };
 
+export interface OpenOptions {
+  poolSize?: number;
+  /**
+   * PostgreSQL: the server ends a statement after this long (0: never; migrations use 0). Default
+   * 30 s, so that a lock or a sick server answers a request with an error instead of a hang.
+   */
+  statementTimeoutMs?: number;
+  /** PostgreSQL: longest wait for a connection, from the pool or the server. Default 5 s. */
+  connectTimeoutMs?: number;
+  /** Told of every error a pooled connection raises outside a query (a terminated backend, a restart). */
+  onConnectionError?: (err: Error) => void;
+}
+
 /** Opens `sqlite:PATH` (WAL, foreign keys on) or `postgres://…`. */
-export function openDatabase(url: string, options: { poolSize?: number } = {}): OpenedDatabase {
+export function openDatabase(url: string, options: OpenOptions = {}): OpenedDatabase {
   if (url.startsWith('sqlite:')) return openSqlite(url);
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options.poolSize ?? 10);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options);
   throw new Error(`Unsupported database URL "${url}": use sqlite:PATH or postgres://…`);
 }
 
@@ -189,13 +225,21 @@ function openSqlite(url: string): OpenedDatabase {
   return { db, adapter: sqliteAdapter, url, close: () => db.destroy() };
 }
 
-function openPostgres(url: string, poolSize: number): OpenedDatabase {
+function openPostgres(url: string, o: OpenOptions): OpenedDatabase {
   // int8 (count(*), sums) as JS numbers: our counts stay far below 2^53.
   pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  // An idle client whose server connection ends (a restart, a dropped database) must not crash the
-  // process: the pool replaces it on the next query.
-  pool.on('error', () => {});
+  const statementTimeoutMs = o.statementTimeoutMs ?? 30_000;
+  const pool = new pg.Pool({
+    connectionString: url, max: o.poolSize ?? 10, connectionTimeoutMillis: o.connectTimeoutMs ?? 5_000, keepAlive: true,
+    // The client gives up a little after the server would: a server that stops answering without closing the socket.
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + 5_000 } : {}),
+  });
+  // A connection that ends (pg_terminate_backend, a restart, a failover: 57P01, ECONNRESET) emits
+  // `error` on its client, idle or checked out between two queries of a transaction. Unhandled, that
+  // event ends the process; handled, the client is dropped by the pool and the next query reconnects.
+  const onError = (err: Error): void => o.onConnectionError?.(err);
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, adapter: postgresAdapter, url, close: () => db.destroy() };
 }

@@ -14,6 +14,7 @@ import * as m0005 from './migrations/0005_log_search';
 import * as m0006 from './migrations/0006_export_counts';
 import * as m0007 from './migrations/0007_revision_content';
 import * as m0008 from './migrations/0008_contact_wait';
+import * as m0009 from './migrations/0009_worker_heartbeats';
 import * as m0010 from './migrations/0010_security';
 
 type Step = { up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> };
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Step> = {
   '0006_export_counts': m0006,
   '0007_revision_content': m0007,
   '0008_contact_wait': m0008,
+  '0009_worker_heartbeats': m0009,
   '0010_security': m0010,
 };
 

@@ -189,6 +189,22 @@ export interface XeroWebhookEventsTable {
   received_at: string;
 }
 
+/** One row per export worker (0009): its state as it last wrote it. */
+export interface WorkerHeartbeatsTable {
+  worker_id: string;
+  host: string;
+  pid: number;
+  /** running (last round fine), failing (rounds fail, backing off), stopped. */
+  state: string;
+  started_at: string;
+  last_round_at: string | null;
+  last_success_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+  consecutive_failures: Generated<number>;
+  updated_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   documents: DocumentsTable;
@@ -205,6 +221,7 @@ export interface Database {
   export_counts: ExportCountsTable;
   web_sessions: WebSessionsTable;
   xero_webhook_events: XeroWebhookEventsTable;
+  worker_heartbeats: WorkerHeartbeatsTable;
 }
 
 export type ExportRow = Selectable<ExportsTable>;

@@ -32,7 +32,9 @@ export class DbGate implements CallGate {
     for (;;) {
       signal?.throwIfAborted();
       const r = await this.tryAcquire(tenantId);
-      if ('id' in r) return () => void this.release(r.id);
+      // A release that fails (the database went away mid-call) must not become an unhandled rejection,
+      // which ends the process: the slot expires by itself after holdMs.
+      if ('id' in r) return () => void this.release(r.id).catch(() => {});
       await abortableSleep(r.waitMs, signal);
     }
   }

@@ -22,6 +22,7 @@ export function startSchedules(store: Store, reference: ReferenceService, logger
     const cutoff = new Date(Date.now() - o.retentionDays * 86_400_000);
     const n = await store.log.prune(cutoff);
     await DbGate.prune(store);
+    await store.workers.prune(86_400_000);
     if (n > 0) logger.info({ deleted: n }, 'connection log pruned');
   };
   const refresh = async (): Promise<void> => {

@@ -5,7 +5,7 @@
  * organisation (rate limit, lost connection), or fail with the catalog's Action Required.
  */
 import crypto from 'node:crypto';
-import type { Store } from '../db/store';
+import { createStore, type Store } from '../db/store';
 import { classifyElementErrors, classifyHttpResponse, classifyNetworkFailure, prevalidationFailure, retriesExhausted, type Classified } from '../domain/catalog';
 import { MAX_REQUEST_BYTES, requestBytes } from '../domain/xero-payloads';
 import { decideNext } from '../domain/retry';
@@ -152,13 +152,17 @@ async function markExported(
   deps: BatchDeps, tenantId: string, endpoint: XeroEndpoint, item: SendItem, key: string,
   x: { xeroId: string; number: string | null; total: string | null }, res: Extract<XeroCallOutcome, { kind: 'response' }> | null, reconciled = false,
 ): Promise<void> {
-  const { store } = deps;
-  await store.exports.markExported(item.row.id, { xeroId: x.xeroId, xeroNumber: x.number, xeroTotal: x.total }, deps.now());
-  await store.exports.finishAttempt(item.row.id, key, { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null });
-  if (endpoint === 'Contacts' && (item.row.kind === 'customer' || item.row.kind === 'supplier')) {
-    await store.contacts.set(tenantId, { contactKind: item.row.kind, sourceId: item.row.source_id, xeroContactId: x.xeroId, linkedBy: 'export' });
-    await store.exports.releaseWaiting(tenantId, contactWaitKey(item.row.kind, item.row.source_id));
-  }
+  // One transaction: a crash between "exported" and releasing the documents waiting for this contact
+  // left them waiting for good (found by the long chaos run on PostgreSQL).
+  await deps.store.db.transaction().execute(async (trx) => {
+    const store = createStore({ ...deps.store, db: trx });
+    await store.exports.markExported(item.row.id, { xeroId: x.xeroId, xeroNumber: x.number, xeroTotal: x.total }, deps.now());
+    await store.exports.finishAttempt(item.row.id, key, { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null });
+    if (endpoint === 'Contacts' && (item.row.kind === 'customer' || item.row.kind === 'supplier')) {
+      await store.contacts.set(tenantId, { contactKind: item.row.kind, sourceId: item.row.source_id, xeroContactId: x.xeroId, linkedBy: 'export' });
+      await store.exports.releaseWaiting(tenantId, contactWaitKey(item.row.kind, item.row.source_id));
+    }
+  });
   if (item.moved) await deps.bus.emit('export.redated', { tenantId, exportId: item.row.id, reference: item.reference, moved: item.moved });
   if (item.dropped.length > 0) await deps.bus.emit('export.lines_dropped', { tenantId, exportId: item.row.id, reference: item.reference, lines: item.dropped });
   await deps.bus.emit('export.exported', {

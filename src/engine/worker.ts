@@ -23,6 +23,7 @@ import { prepareExport } from './prepare';
 import { findManyInXero, ID_FIELD } from './reconcile';
 import type { ReferenceFailure, ReferenceService } from './reference';
 import { recordExported, sendBatch, type BatchDeps, type SendItem } from './send-batch';
+import { WorkerHealth, type WorkerState } from './worker-health';
 
 export interface WorkerOptions {
   /** Elements per Xero call (Xero recommends ≤ 50). Default 50. */
@@ -71,9 +72,18 @@ export class ExportWorker {
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private lastWaitSweep = 0;
+  private readonly health: WorkerHealth;
+  /** Set when a round failed: the claims it left must be handed back before the next round. */
+  private mustRelease = false;
 
   constructor(private readonly deps: WorkerDeps, options: Partial<WorkerOptions> = {}) {
     this.options = { ...DEFAULT_WORKER_OPTIONS, ...options };
+    this.health = new WorkerHealth(this.id, deps.logger, deps.random);
+  }
+
+  /** Last round, last error, consecutive failures (this process's view; other processes' are in the database). */
+  state(): WorkerState {
+    return this.health.snapshot();
   }
 
   private now(): Date {
@@ -117,19 +127,47 @@ export class ExportWorker {
     this.wake?.();
   }
 
+  /**
+   * Rounds until stopped. A round that fails (the database is down, full, locked or read-only) never
+   * ends the loop: its claims are handed back at once (or as soon as the database answers), the
+   * worker backs off with jitter and tries again, so work moves within seconds of recovery.
+   */
   private async run(): Promise<void> {
     while (this.running) {
       let worked = false;
+      let pauseMs = this.options.pollMs;
       try {
+        if (this.mustRelease) await this.releaseClaims();
         worked = await this.runOnce();
+        this.health.roundSucceeded(this.now());
       } catch (err) {
-        this.deps.logger.error({ err }, 'export round failed');
+        // The claims go back first thing in the next round, after a short pause: trying at once would
+        // only double the wait when the database is what failed (an SQLite busy wait holds this thread).
+        this.health.roundFailed(err, this.now());
+        this.mustRelease = true;
+        worked = false;
+        pauseMs = this.health.backoffMs();
       }
-      if (!worked && this.running) await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, this.options.pollMs);
-        this.wake = () => { clearTimeout(t); resolve(); };
-      });
+      if (!this.mustRelease) await this.health.report(this.deps.store, this.now());
+      if (!worked && this.running) await this.pause(pauseMs);
     }
+    // Stopping after a failed round: give its claims back now if the database answers (else their leases run out).
+    if (this.mustRelease) await this.releaseClaims().catch(() => undefined);
+    this.health.stopped();
+    await this.health.report(this.deps.store, this.now()).catch((err: unknown) => this.deps.logger.warn({ err, worker: this.id }, 'could not record that the worker stopped'));
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, ms);
+      this.wake = () => { clearTimeout(t); resolve(); };
+    });
+  }
+
+  private async releaseClaims(): Promise<void> {
+    const n = await this.deps.store.exports.releaseClaims(this.id, this.now());
+    this.mustRelease = false;
+    if (n > 0) this.deps.logger.info({ worker: this.id, exports: n }, 'claimed exports handed back after a failed round; they are looked up in Xero before any re-send');
   }
 
   /** One round over every organisation with due work. Returns whether anything was done. */
@@ -149,8 +187,12 @@ export class ExportWorker {
     let worked = false;
     for (let i = 0; i < tenants.length; i += this.options.tenantParallelism) {
       const slice = tenants.slice(i, i + this.options.tenantParallelism);
-      const done = await Promise.all(slice.map((t) => this.processTenant(t)));
-      worked ||= done.some(Boolean);
+      // Settled, not Promise.all: a failure is raised only once no other organisation's call is in flight,
+      // so the claims handed back after it are not being sent at that moment.
+      const done = await Promise.allSettled(slice.map((t) => this.processTenant(t)));
+      const failure = done.find((d) => d.status === 'rejected');
+      if (failure) throw failure.reason;
+      worked ||= done.some((d) => d.status === 'fulfilled' && d.value);
     }
     return worked;
   }
@@ -209,7 +251,7 @@ export class ExportWorker {
   private keepLeases(ids: number[]): () => void {
     const timer = setInterval(() => {
       const until = new Date(this.now().getTime() + this.leaseSpanMs());
-      this.deps.store.exports.renewLease(ids, this.id, until).catch((err: unknown) => this.deps.logger.error({ err }, 'renewing export leases failed'));
+      this.deps.store.exports.renewLease(ids, this.id, until).catch((err: unknown) => this.health.logOnce('renew', err, 'renewing export leases failed (logged once until rounds succeed again)'));
     }, this.renewEveryMs());
     return () => clearInterval(timer);
   }

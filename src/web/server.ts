@@ -6,11 +6,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Runtime } from '../app/runtime';
 import { apiRoutes } from './api/routes';
-import { HttpError, errorBody } from './errors';
-import { acceptEmptyJsonBodies } from './json-body';
+import { HttpError, databaseHttpError, errorBody } from './errors';
+import { healthRoutes } from './health';
 import { createMetrics } from './metrics';
 import { metricsRoutes } from './metrics-routes';
 import { noStore } from './no-store';
+import { registerBodyParsers, registerHeaderGuard } from './request-guards';
 import { logRequests } from './request-log';
 import { uiRoutes } from './ui/routes';
 import { issue6Routes } from './xero/index';
@@ -29,10 +30,16 @@ export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
   app.addHook('onSend', async (req, reply) => {
     if (req.protocol === 'https') reply.header('strict-transport-security', `max-age=${HSTS_MAX_AGE_S}`);
   });
-  acceptEmptyJsonBodies(app);
+  registerBodyParsers(app);
+  registerHeaderGuard(app, rt.logger);
   logRequests(app, rt.logger);
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof HttpError) return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.details));
+    const db = databaseHttpError(err);
+    if (db) {
+      if (db.statusCode === 503) reply.header('retry-after', '5');
+      return reply.code(db.statusCode).send(errorBody(db.code, db.message, db.details));
+    }
     const e = err as { statusCode?: number; code?: string; message: string; validation?: unknown };
     if (e.statusCode && e.statusCode < 500) {
       return reply.code(e.statusCode).send(errorBody(e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'invalid_json' : (e.code ?? 'bad_request').toLowerCase(), e.message));
@@ -49,15 +56,7 @@ export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
     },
   });
 
-  app.get('/healthz', async (_req, reply) => {
-    try {
-      await rt.store.tenants.list();
-      return { ok: true };
-    } catch (err) {
-      rt.logger.error({ err }, 'health check failed');
-      return reply.code(503).send({ ok: false });
-    }
-  });
+  healthRoutes(app, rt);
 
   metricsRoutes(app, rt, createMetrics(rt));
 

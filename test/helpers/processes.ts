@@ -3,6 +3,7 @@
  * SIGKILL at random moments, restarted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const BIN = path.resolve('bin/xport.js');
@@ -14,9 +15,11 @@ export interface WorkerProcess {
 }
 
 export function spawnWorker(env: Record<string, string>, args: string[] = []): WorkerProcess {
+  // Its own process group, so that a kill reaches anything it started too.
   const child = spawn(process.execPath, [BIN, 'worker', ...args], {
     env: { ...process.env, XPORT_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-20_000); });
@@ -27,9 +30,40 @@ export function spawnWorker(env: Record<string, string>, args: string[] = []): W
     kill: (signal = 'SIGKILL') => new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
-      child.kill(signal);
+      killGroup(child, signal);
     }),
   };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+/**
+ * Ids of the live `xport worker` processes whose XPORT_DATABASE_URL is `databaseUrl`, read from /proc
+ * (Linux): the check that a harness left no worker of an earlier cycle running. Elsewhere: null.
+ */
+export function workersOn(databaseUrl: string): number[] | null {
+  if (!fs.existsSync('/proc/self/environ')) return null;
+  const wanted = `XPORT_DATABASE_URL=${databaseUrl}`;
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (!cmd.includes('worker') || !cmd.some((a) => a.endsWith('xport.js'))) continue;
+      const state = /^State:\s+(\w)/m.exec(fs.readFileSync(`/proc/${name}/status`, 'utf8'))?.[1];
+      if (state === 'Z') continue;
+      if (fs.readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(wanted)) out.push(Number(name));
+    } catch {
+      // Gone while we looked, or not ours to read.
+    }
+  }
+  return out;
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -2,7 +2,7 @@
  * The Connection Log: every sync event, newest first, filterable by level and free text. Entries
  * never carry a token: details are built by the engine from known-safe fields only.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DialectAdapter } from '../dialect';
 import type { Database, LogRow } from '../schema';
 import { iso } from '../clock';
@@ -54,6 +54,9 @@ function toEntry(r: LogRow): LogEntry {
   };
 }
 
+/** PostgreSQL cannot store NUL, and search treats it as matching nothing: a message Xero sent with one keeps U+FFFD. */
+const noNul = (s: string): string => s.replaceAll('\u0000', '\ufffd');
+
 export class ConnectionLogRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -65,8 +68,8 @@ export class ConnectionLogRepository {
     await this.db
       .insertInto('connection_log')
       .values(entries.map((e) => ({
-        tenant_id: e.tenantId, at: iso(e.at ?? new Date()), level: e.level, event: e.event, message: e.message,
-        export_id: e.exportId ?? null, document_ref: e.documentRef ?? null, details: e.details ? JSON.stringify(e.details) : null, actor: e.actor ?? null,
+        tenant_id: e.tenantId, at: iso(e.at ?? new Date()), level: e.level, event: e.event, message: noNul(e.message),
+        export_id: e.exportId ?? null, document_ref: e.documentRef == null ? null : noNul(e.documentRef), details: e.details ? JSON.stringify(e.details) : null, actor: e.actor ?? null,
       })))
       .execute();
   }
@@ -96,17 +99,28 @@ export class ConnectionLogRepository {
     return row ? toEntry(row) : null;
   }
 
-  /** Deletes entries older than the retention in small batches, so no long lock is held. */
-  async prune(olderThan: Date, batchSize = 1000): Promise<number> {
+  /**
+   * Deletes entries older than the retention in small batches, yielding between them, so no long lock
+   * is held and (on SQLite, which runs on this thread) requests and appends run in between. The
+   * dialect's prune statements keep SQLite's FTS5 merges to a bounded step per batch.
+   */
+  async prune(olderThan: Date, batchSize = 250): Promise<number> {
+    const { begin, step, end } = this.adapter.logPrune;
     let total = 0;
-    for (;;) {
-      const ids = this.db.selectFrom('connection_log').select('id').where('at', '<', iso(olderThan)).orderBy('id').limit(batchSize);
-      const res = await this.db.deleteFrom('connection_log').where('id', 'in', ids).executeTakeFirst();
-      const n = Number(res.numDeletedRows);
-      total += n;
-      if (n < batchSize) return total;
-      // SQLite runs on this thread: let requests and appends in between batches, not after the last.
-      await new Promise((resolve) => setImmediate(resolve));
+    for (const s of begin) await sql.raw(s).execute(this.db);
+    try {
+      for (;;) {
+        const ids = this.db.selectFrom('connection_log').select('id').where('at', '<', iso(olderThan)).orderBy('id').limit(batchSize);
+        const res = await this.db.deleteFrom('connection_log').where('id', 'in', ids).executeTakeFirst();
+        const n = Number(res.numDeletedRows);
+        total += n;
+        if (n < batchSize) return total;
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const s of step) await sql.raw(s).execute(this.db);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      for (const s of end) await sql.raw(s).execute(this.db);
     }
   }
 }

@@ -116,15 +116,23 @@ export class ExportsRepository {
   }
 
   /**
-   * A stopping worker gives back what it still holds: queued again, to be looked up in Xero first
-   * (a call may have gone out), not before `at`. Returns how many rows it gave back.
+   * Hands back every row `owner` still holds (its round failed, nothing of it is in flight): queued
+   * again at once and looked up in Xero before any re-send, instead of waiting for the lease to run out.
    */
-  async handBack(owner: string, at: Date): Promise<number> {
-    const rows = await this.db.updateTable('exports')
-      .set({ status: 'queued', lease_owner: null, lease_until: null, needs_reconcile: 1, next_attempt_at: iso(at), updated_at: iso() })
-      .where('lease_owner', '=', owner).where('status', '=', 'exporting')
-      .returning('id').execute();
+  async releaseClaims(owner: string, now = new Date()): Promise<number> {
+    const rows = await this.db
+      .updateTable('exports')
+      .set({ status: 'queued', lease_owner: null, lease_until: null, needs_reconcile: 1, next_attempt_at: iso(now), updated_at: iso(now) })
+      .where('status', '=', 'exporting')
+      .where('lease_owner', '=', owner)
+      .returning('id')
+      .execute();
     return rows.length;
+  }
+
+  /** A stopping worker gives back what it still holds, the same way (a call may have gone out). */
+  async handBack(owner: string, at: Date): Promise<number> {
+    return this.releaseClaims(owner, at);
   }
 
   /** Extends the lease on the rows this owner still holds; returns how many it still holds. */

@@ -9,6 +9,7 @@ import type { ExportRow } from '../../db/schema';
 import { HttpError, errorBody } from '../errors';
 import { bearerAuth, caller, requireAdmin } from './auth';
 import { settingsRoutes } from './settings-routes';
+import { workerStates } from '../worker-states';
 
 const STATUSES = ['queued', 'waiting', 'exporting', 'exported', 'failed', 'skipped'] as const;
 const idParam = z.object({ id: z.coerce.number().int().positive() });
@@ -78,7 +79,7 @@ export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void
   app.get('/status', { schema: { summary: 'What the banner shows', tags: ['queue'] } }, async (req) => {
     const { tenantId } = caller(req);
     const s = await rt.queue.status(tenantId);
-    return s;
+    return { ...s, workers: await workerStates(rt) };
   });
 
   app.get('/exports', { schema: { summary: 'List exports by status', tags: ['exports'] } }, async (req) => {

@@ -40,17 +40,33 @@ declare module 'fastify' {
   }
 }
 
-function sessionStore(repo: WebSessionsRepository) {
+/**
+ * The session plugin goes on writing the response inside these callbacks. Called from a promise's
+ * handler, anything they throw became an unhandled rejection and ended the process: they are called
+ * outside the promise, and what they throw is logged instead.
+ */
+function settle<T>(p: Promise<T>, onDone: (err: unknown, value?: T) => void, logger: Runtime['logger']): void {
+  const call = (err: unknown, value?: T): void => {
+    try {
+      onDone(err, value);
+    } catch (thrown) {
+      logger.error({ err: thrown }, 'writing a web response failed after the session was saved');
+    }
+  };
+  p.then((value) => call(null, value), (err: unknown) => call(err ?? new Error('session store failed')));
+}
+
+function sessionStore(repo: WebSessionsRepository, logger: Runtime['logger']) {
   return {
     set(id: string, data: Session, cb: (err?: unknown) => void) {
       const plain = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
-      repo.set(id, plain, new Date(Date.now() + SESSION_MAX_AGE_MS), data.userId ?? null).then(() => cb(), cb);
+      settle(repo.set(id, plain, new Date(Date.now() + SESSION_MAX_AGE_MS), data.userId ?? null), (err) => (err ? cb(err) : cb()), logger);
     },
     get(id: string, cb: (err: unknown, result?: Session | null) => void) {
-      repo.get(id).then((d) => cb(null, d as Session | null), (err: unknown) => cb(err));
+      settle(repo.get(id), (err, d) => (err ? cb(err) : cb(null, (d ?? null) as Session | null)), logger);
     },
     destroy(id: string, cb: (err?: unknown) => void) {
-      repo.destroy(id).then(() => cb(), cb);
+      settle(repo.destroy(id), (err) => (err ? cb(err) : cb()), logger);
     },
   };
 }
@@ -92,7 +108,7 @@ export async function registerSecurity(app: FastifyInstance, rt: Runtime): Promi
   await app.register(session, {
     secret: sessionSecret, cookieName: 'xport_session', saveUninitialized: false, rolling: true,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_MAX_AGE_MS, path: '/' },
-    store: sessionStore(sessions),
+    store: sessionStore(sessions, rt.logger),
   });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie', cookieKey: CSRF_COOKIE,
@@ -146,7 +162,13 @@ export function takeFlash(req: FastifyRequest): { kind: 'ok' | 'error'; text: st
   return f;
 }
 
-/** Only local paths are followed after login (no open redirect). */
+/**
+ * Only local paths are followed after login (no open redirect), and only ones a Location header can
+ * carry: visible ASCII, no control characters (browsers drop a tab or newline, so "/\t/evil.example"
+ * would become "//evil.example"), nothing beyond Latin-1, and no second slash or backslash after the first.
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/queue';
+  if (typeof next !== 'string' || next.length > 2000 || !/^\/[\x21-\x7e]*$/.test(next)) return '/queue';
+  if (next.startsWith('//') || next.startsWith('/\\')) return '/queue';
+  return new URL(next, 'http://xport.invalid').origin === 'http://xport.invalid' ? next : '/queue';
 }

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../app/runtime';
+import { databaseHttpError } from '../errors';
 import { registerSecurity, requireUser } from '../auth/session';
 import { noStore } from '../no-store';
 import { ensureConfiguredAdmin } from '../auth/users';
@@ -32,18 +33,21 @@ import { settingsRoutes } from './settings-pages';
 const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'static');
 
 function errorPage(err: FastifyError, req: FastifyRequest, reply: FastifyReply, rt: Runtime) {
+  const db = databaseHttpError(err);
+  if (db) err = Object.assign(new Error(db.message), { statusCode: db.statusCode, code: db.code }) as FastifyError;
+  if (db?.statusCode === 503) reply.header('retry-after', '5');
   const status = err.statusCode ?? 500;
   const csrf = typeof err.code === 'string' && err.code.startsWith('FST_CSRF');
-  if (status >= 500) rt.logger.error({ err, url: req.url }, 'web request failed');
+  if (status >= 500 && !db) rt.logger.error({ err, url: req.url }, 'web request failed');
   const message = csrf ? 'This form has expired or did not come from xport (its security token is missing or wrong). Reload the page and try again.'
-    : status >= 500 ? 'Something went wrong on our side; the details are in the server log.' : err.message;
+    : db ? db.message : status >= 500 ? 'Something went wrong on our side; the details are in the server log.' : err.message;
   if (status === 401 && req.method === 'GET' && !req.headers['hx-request']) return reply.redirect('/login');
   reply.code(status).header('cache-control', 'no-store');
   if (req.headers['hx-request']) {
     return reply.header('HX-Retarget', '#toast').header('HX-Reswap', 'innerHTML').type('text/html; charset=utf-8')
       .send(html`<div class="alert alert-error" role="alert">${message}</div>`.value);
   }
-  const title = status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status === 401 ? 'Signed out' : 'Something went wrong';
+  const title = status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status === 401 ? 'Signed out' : status === 503 ? 'Database unavailable' : 'Something went wrong';
   return reply.type('text/html; charset=utf-8').send(barePage(title, html`<h1>${title}</h1><div class="alert alert-error" role="alert">${message}</div><p><a href="/queue">Back to xport</a></p>`));
 }
 

@@ -10,7 +10,7 @@ import { createRuntime, syncConnections, type Runtime } from '../../../src/app/r
 import { parseDocumentsRequest } from '../../../src/domain/documents';
 import { startSandbox, type FaultRule, type JournalEntry, type Sandbox } from '../../../src/sandbox/index';
 import { makeDatabase, type TestDatabase } from '../../helpers/databases';
-import { sleep, spawnWorker, waitUntil, type WorkerProcess } from '../../helpers/processes';
+import { sleep, spawnWorker, waitUntil, workersOn, type WorkerProcess } from '../../helpers/processes';
 import { mixedBacklog } from './documents';
 import { sandboxApi, summariseJournal, verifyExactlyOnce, type JournalSummary, type Verdict } from './verify';
 
@@ -24,6 +24,8 @@ export interface ChaosOptions {
   faults: 'crash' | 'soak';
   /** Cycles keep starting until this many minutes have passed (long mode); at least one cycle runs. */
   minutes?: number;
+  /** Arm 503 "The Organisation is offline" too (retried after 5 minutes, so for long runs). Default: minutes > 10. */
+  offline?: boolean;
   /** Longest wait for the backlog to finish after the last kill of a cycle. Default 120 s. */
   settleMs?: number;
   seed?: number;
@@ -39,6 +41,8 @@ export interface ChaosReport {
   /** Kills that landed while a write call was in flight in the sandbox. */
   killsMidCall: number;
   seconds: number;
+  /** Most `xport worker` processes seen on the run's database at one time before a start (must be 0). */
+  strayWorkers: number;
   verdict: Verdict;
   journal: JournalSummary;
 }
@@ -70,7 +74,7 @@ function crashFaults(): FaultRule[] {
 }
 
 /** The fault soak: 500s, 503s, hangs (timeouts), dropped connections and 429 bursts, before and after the write. */
-function soakFaults(random: () => number, long: boolean): FaultRule[] {
+function soakFaults(random: () => number, offline: boolean): FaultRule[] {
   const phase = (): 'before' | 'after' => (random() < 0.5 ? 'before' : 'after');
   const base = { latencyMs: 0, problem: 'minute' as const, match: {} };
   return [
@@ -78,7 +82,7 @@ function soakFaults(random: () => number, long: boolean): FaultRule[] {
     { ...base, kind: 'error500', rate: 0.1, count: 4, phase: phase() },
     { ...base, kind: 'unavailable503', count: 1, phase: phase() },
     // "The Organisation is offline" is retried after 5 minutes as Xero advises: only the long run can wait for it.
-    ...(long ? [{ ...base, kind: 'offline503' as const, count: 1, phase: phase() }] : []),
+    ...(offline ? [{ ...base, kind: 'offline503' as const, count: 1, phase: phase() }] : []),
     { ...base, kind: 'hang', count: 1, phase: phase(), match: WRITE },
     { ...base, kind: 'drop', rate: 0.05, count: 2, phase: phase() },
     { ...base, kind: 'rate429', count: 3, retryAfter: 1, phase: phase() },
@@ -86,7 +90,7 @@ function soakFaults(random: () => number, long: boolean): FaultRule[] {
 }
 
 interface Context {
-  o: Required<Omit<ChaosOptions, 'minutes' | 'log' | 'seed'>> & { minutes: number };
+  o: Required<Omit<ChaosOptions, 'log' | 'seed'>>;
   log: (line: string) => void;
   random: () => number;
   sandbox: Sandbox;
@@ -96,6 +100,7 @@ interface Context {
   worker: WorkerProcess | null;
   kills: number;
   killsMidCall: number;
+  strayWorkers: number;
 }
 
 /** Adds rules; rules that have not fired yet stay armed across restarts. */
@@ -115,7 +120,18 @@ async function ingest(c: Context, docs: unknown[]): Promise<void> {
   for (let i = 0; i < parsed.documents.length; i += 500) await c.rt.queue.ingestParsed(c.tenantId, parsed.documents.slice(i, i + 500));
 }
 
-function startWorker(c: Context): void {
+/**
+ * The previous worker is killed and awaited (its whole process group) before the next one starts, and
+ * the check that no worker is left on this database fails the run otherwise.
+ */
+async function startWorker(c: Context): Promise<void> {
+  await c.worker?.kill('SIGKILL');
+  c.worker = null;
+  const url = c.env.XPORT_DATABASE_URL ?? '';
+  let left = workersOn(url) ?? [];
+  if (left.length > 0) await waitUntil(async () => (left = workersOn(url) ?? []).length === 0, 2_000, 50);
+  c.strayWorkers = Math.max(c.strayWorkers, left.length);
+  if (left.length > 0) throw new Error(`stray xport worker process(es) still running on the run's database: ${left.join(', ')}`);
   c.worker = spawnWorker(c.env);
 }
 
@@ -144,8 +160,8 @@ async function runCycle(c: Context, prefix: string): Promise<Set<string>> {
   await ingest(c, backlog.documents.slice(0, half));
   await armFaults(c, [slowWrites(c.o.leaseMs * 2 / 3)]);
   for (let k = 0; k < c.o.kills; k += 1) {
-    await armFaults(c, c.o.faults === 'soak' ? soakFaults(c.random, c.o.minutes > 10) : crashFaults());
-    startWorker(c);
+    await armFaults(c, c.o.faults === 'soak' ? soakFaults(c.random, c.o.offline) : crashFaults());
+    await startWorker(c);
     await killOnce(c, k);
     c.worker = null;
     if (k === 1) await ingest(c, backlog.documents.slice(half, half + quarter));
@@ -153,7 +169,7 @@ async function runCycle(c: Context, prefix: string): Promise<Set<string>> {
   }
   if (c.o.kills < 4) await ingest(c, backlog.documents.slice(half + (c.o.kills < 2 ? 0 : quarter)));
   // Armed faults stay until they have fired: the last worker meets them too.
-  startWorker(c);
+  await startWorker(c);
   const settled = await waitUntil(async () => (await openStatuses(c)) === 0, c.o.settleMs, 250);
   c.log(settled ? 'backlog settled' : `backlog did not settle in ${c.o.settleMs} ms: ${await openStatuses(c)} open`);
   return backlog.mustFail;
@@ -162,7 +178,7 @@ async function runCycle(c: Context, prefix: string): Promise<Set<string>> {
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const log = options.log ?? (() => {});
-  const o = { settleMs: 120_000, leaseMs: 3000, minutes: 0, ...options };
+  const o = { settleMs: 120_000, leaseMs: 3000, minutes: 0, offline: (options.minutes ?? 0) > 10, ...options };
   const timeoutMs = Math.floor((o.leaseMs * 2) / 3);
   const started = Date.now();
   let db: TestDatabase | null = null;
@@ -186,8 +202,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     // the run is about exports; a refresh that fails later falls back to the cached data.
     const ref = await rt.reference.refresh(tenantId);
     if (!ref.ok) throw new Error(`reference data could not be read: ${ref.reason}`);
-    c = { o: { ...o, settleMs: o.settleMs, leaseMs: o.leaseMs, minutes: o.minutes }, log, random: prng(seed), sandbox, rt, tenantId, env, worker: null, kills: 0, killsMidCall: 0 };
-    log(`seed ${seed}, ${o.db}, ${o.docs} documents per cycle, ${o.kills} kills per cycle, faults: ${o.faults}`);
+    c = { o, log, random: prng(seed), sandbox, rt, tenantId, env, worker: null, kills: 0, killsMidCall: 0, strayWorkers: 0 };
+    log(`seed ${seed}, ${o.db}, ${o.docs} documents per cycle, ${o.kills} kills per cycle, faults: ${o.faults}${o.offline ? ' + offline503' : ''}`);
     const mustFail = new Set<string>();
     const prefixes: string[] = [];
     let cycles = 0;
@@ -199,10 +215,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       log(`cycle ${cycles} done after ${Math.round((Date.now() - started) / 1000)} s`);
     } while (Date.now() - started < o.minutes * 60_000);
     await c.worker?.kill('SIGTERM');
+    c.worker = null;
+    const left = workersOn(db.url) ?? [];
+    if (left.length > 0) throw new Error(`xport worker process(es) still running after the run: ${left.join(', ')}`);
     const api = await sandboxApi(sandbox.url, sandbox.clientId, sandbox.clientSecret, tenantId);
     const verdict = await verifyExactlyOnce(rt.store, tenantId, api, mustFail, prefixes);
     const journal = summariseJournal(await api.journal());
-    return { seed, cycles, kills: c.kills, killsMidCall: c.killsMidCall, seconds: Math.round((Date.now() - started) / 1000), verdict, journal };
+    return { seed, cycles, kills: c.kills, killsMidCall: c.killsMidCall, seconds: Math.round((Date.now() - started) / 1000), strayWorkers: c.strayWorkers, verdict, journal };
   } catch (err) {
     if (c?.worker) log(`worker output:\n${c.worker.output()}`);
     throw err;
@@ -219,7 +238,7 @@ export function formatReport(r: ChaosReport): string {
   const v = r.verdict;
   const list = (name: string, xs: string[]) => (xs.length ? [`  ${name} (${xs.length}): ${xs.slice(0, 10).join('; ')}${xs.length > 10 ? ' …' : ''}`] : []);
   return [
-    `${v.ok ? 'PASS' : 'FAIL'}: ${v.documents} documents, ${v.exactlyOnce} in Xero exactly once, ${v.failed} failed with a reason; ${r.kills} SIGKILLs (${r.killsMidCall} mid-call), ${r.cycles} cycle(s), ${r.seconds} s, seed ${r.seed}`,
+    `${v.ok ? 'PASS' : 'FAIL'}: ${v.documents} documents, ${v.exactlyOnce} in Xero exactly once, ${v.failed} failed with a reason; ${r.kills} SIGKILLs (${r.killsMidCall} mid-call), ${r.cycles} cycle(s), ${r.seconds} s, seed ${r.seed}, stray workers ${r.strayWorkers}`,
     `  Xero calls ${r.journal.calls} (${r.journal.writes} writes carrying ${r.journal.elementsSent} elements, ${r.journal.lookups} look-ups, ${r.journal.replayed} idempotent replays, ${r.journal.unanswered} unanswered); faults ${JSON.stringify(r.journal.faults)}`,
     ...Object.entries(v.failureReasons).map(([reason, n]) => `  failed ×${n}: ${reason}`),
     ...list('duplicates', v.duplicates), ...list('missing', v.missing), ...list('failed badly', v.badFailures),

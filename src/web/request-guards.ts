@@ -1,0 +1,85 @@
+/**
+ * What no request may do to the server: send bytes the database cannot store, a body type xport does
+ * not read, or a value that reaches a response header and makes Node throw while the response is
+ * written (which, inside a plugin's callback, used to end the process).
+ *  - JSON bodies must be valid UTF-8 (400 `invalid_utf8`) without NUL characters (400 `invalid_text`:
+ *    PostgreSQL cannot store them); an empty JSON body is an empty body (bodiless POST actions).
+ *  - Only JSON and (in the web UI) form bodies are read: anything else, text/plain included, is 415.
+ *  - Every header value is checked just before the response is written: a value Node would refuse
+ *    (control characters, characters beyond Latin-1) is encoded (Location) or dropped, and logged.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { HttpError } from './errors';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The path of the first string (or key) holding a NUL character, or null. */
+export function findNul(value: unknown, path = 'body', depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value === null || typeof value !== 'object' || depth > 64) return null;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.includes('\u0000')) return `${path} (a key)`;
+    const found = findNul(v, Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}`, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+export function registerBodyParsers(app: FastifyInstance): void {
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const bytes = body as Buffer;
+    if (bytes.length === 0) return done(null, undefined);
+    let text: string;
+    try {
+      text = strictUtf8.decode(bytes);
+    } catch {
+      return done(new HttpError(400, 'invalid_utf8', 'The request body is not valid UTF-8'), undefined);
+    }
+    json(req, text, (err, value) => {
+      if (err) return done(err, undefined);
+      const nul = findNul(value);
+      if (nul) return done(new HttpError(400, 'invalid_text', `${nul} holds a NUL character, which cannot be stored`), undefined);
+      done(null, value);
+    });
+  });
+}
+
+// What Node's http module accepts in a header value: tab, visible ASCII, space and Latin-1 (no CR, LF, NUL).
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+export function isSafeHeaderValue(value: string): boolean {
+  return HEADER_VALUE.test(value);
+}
+
+/** Percent-encodes what a Location may not carry, so a redirect to a path with odd characters still works. */
+export function encodeLocation(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp >= 0x21 && cp <= 0x7e) out += ch;
+    else if (cp >= 0xd800 && cp <= 0xdfff) out += '%EF%BF%BD'; // a lone surrogate: U+FFFD
+    else out += encodeURIComponent(ch);
+  }
+  return out;
+}
+
+function checkHeaders(req: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+  for (const [name, raw] of Object.entries(reply.getHeaders())) {
+    const values = Array.isArray(raw) ? raw.map(String) : raw === undefined ? [] : [String(raw)];
+    if (values.every(isSafeHeaderValue)) continue;
+    if (name === 'location' && values.length === 1) reply.header('location', encodeLocation(values[0] ?? '/'));
+    else reply.removeHeader(name);
+    logger.warn({ header: name, url: req.url.slice(0, 200) }, 'a response header held characters HTTP cannot carry: encoded or dropped');
+  }
+}
+
+/** Registered on the root instance, so its onSend runs before any plugin's (sessions save in theirs). */
+export function registerHeaderGuard(app: FastifyInstance, logger: Logger): void {
+  app.addHook('onSend', async (req, reply, payload) => {
+    checkHeaders(req, reply, logger);
+    return payload;
+  });
+}
