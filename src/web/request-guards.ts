@@ -4,7 +4,8 @@
  * written (which, inside a plugin's callback, used to end the process).
  *  - JSON bodies must be valid UTF-8 (400 `invalid_utf8`) without NUL characters (400 `invalid_text`:
  *    PostgreSQL cannot store them); an empty JSON body is an empty body (bodiless POST actions).
- *  - Only JSON and (in the web UI) form bodies are read: anything else, text/plain included, is 415.
+ *  - Only JSON and (in the web UI) form bodies are read: any other non-empty body, text/plain included, is
+ *    415; an empty body of any type is no body.
  *  - Every header value is checked just before the response is written: a value Node would refuse
  *    (control characters, characters beyond Latin-1) is encoded (Location) or dropped, and logged.
  */
@@ -44,6 +45,12 @@ export function registerBodyParsers(app: FastifyInstance): void {
       if (nul) return done(new HttpError(400, 'invalid_text', `${nul} holds a NUL character, which cannot be stored`), undefined);
       done(null, value);
     });
+  });
+  // Any other type: an empty body is no body (fetch and some clients label an empty body text/plain);
+  // a body xport would have to read is 415. Form bodies of the web UI have their own parser.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {
+    if ((body as Buffer).length === 0) return done(null, undefined);
+    done(new HttpError(415, 'unsupported_media_type', `xport reads JSON bodies (application/json), not ${req.headers['content-type'] ?? 'a body without a content type'}`), undefined);
   });
 }
 
