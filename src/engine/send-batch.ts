@@ -5,6 +5,7 @@
  * organisation (rate limit, lost connection), or fail with the catalog's Action Required.
  */
 import crypto from 'node:crypto';
+import { contactWaitLockKey } from '../db/repositories/exports';
 import { createStore, type Store } from '../db/store';
 import { classifyElementErrors, classifyHttpResponse, classifyNetworkFailure, prevalidationFailure, retriesExhausted, type Classified } from '../domain/catalog';
 import { MAX_REQUEST_BYTES, requestBytes } from '../domain/xero-payloads';
@@ -159,8 +160,10 @@ async function markExported(
     await store.exports.markExported(item.row.id, { xeroId: x.xeroId, xeroNumber: x.number, xeroTotal: x.total }, deps.now());
     await store.exports.finishAttempt(item.row.id, key, { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null });
     if (endpoint === 'Contacts' && (item.row.kind === 'customer' || item.row.kind === 'supplier')) {
+      const waitKey = contactWaitKey(item.row.kind, item.row.source_id);
+      await deps.store.adapter.lockKeyInTransaction(trx, contactWaitLockKey(tenantId, waitKey));
       await store.contacts.set(tenantId, { contactKind: item.row.kind, sourceId: item.row.source_id, xeroContactId: x.xeroId, linkedBy: 'export' });
-      await store.exports.releaseWaiting(tenantId, contactWaitKey(item.row.kind, item.row.source_id));
+      await store.exports.releaseWaiting(tenantId, waitKey);
     }
   });
   if (item.moved) await deps.bus.emit('export.redated', { tenantId, exportId: item.row.id, reference: item.reference, moved: item.moved });

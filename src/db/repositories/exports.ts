@@ -38,6 +38,14 @@ export interface ExportFilter {
 /** The catalog code of an export that gave up waiting for its contact (it keeps waiting_for). */
 export const CONTACT_NEVER_RECEIVED = 'contact_never_received';
 
+/**
+ * The lock that a contact's export (link + release of its waiters) and an export starting to wait for
+ * that contact both take, so that one always sees the other.
+ */
+export function contactWaitLockKey(tenantId: string, waitingFor: string): string {
+  return `contact-wait:${tenantId}:${waitingFor}`;
+}
+
 export class ExportsRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -210,19 +218,23 @@ export class ExportsRepository {
 
   /** Parks an export until something else happens (its contact is exported, a lock date moves). */
   async setWaiting(id: number, reason: string, waitingFor: string): Promise<void> {
-    const row = await this.db
-      .updateTable('exports')
-      .set({ status: 'waiting', wait_reason: reason, waiting_for: waitingFor, waiting_since: iso(), lease_owner: null, lease_until: null, updated_at: iso() })
-      .where('id', '=', id)
-      .returning('tenant_id')
-      .executeTakeFirst();
-    // Another worker may have exported the contact (and released its waiters) between our look at the
-    // link and this update: look again, so that no export waits for a contact that is already in Xero.
-    const [kind, ...rest] = waitingFor.split(':');
-    if (!row || (kind !== 'customer' && kind !== 'supplier')) return;
-    const link = await this.db.selectFrom('contact_links').select('xero_contact_id')
-      .where('tenant_id', '=', row.tenant_id).where('contact_kind', '=', kind).where('source_id', '=', rest.join(':')).executeTakeFirst();
-    if (link) await this.releaseWaiting(row.tenant_id, waitingFor);
+    // Another worker may export the contact (and release its waiters) between our look at the link and
+    // this update. Both sides take the same lock (PostgreSQL; SQLite writes are serialised anyway), and
+    // this side looks at the link again under it: no export waits for a contact that is already in Xero.
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('exports').select('tenant_id').where('id', '=', id).executeTakeFirst();
+      if (!row) return;
+      const [kind, ...rest] = waitingFor.split(':');
+      const isContact = kind === 'customer' || kind === 'supplier';
+      if (isContact) await this.adapter.lockKeyInTransaction(trx, contactWaitLockKey(row.tenant_id, waitingFor));
+      await trx.updateTable('exports')
+        .set({ status: 'waiting', wait_reason: reason, waiting_for: waitingFor, waiting_since: iso(), lease_owner: null, lease_until: null, updated_at: iso() })
+        .where('id', '=', id).execute();
+      if (!isContact) return;
+      const link = await trx.selectFrom('contact_links').select('xero_contact_id')
+        .where('tenant_id', '=', row.tenant_id).where('contact_kind', '=', kind).where('source_id', '=', rest.join(':')).executeTakeFirst();
+      if (link) await new ExportsRepository(trx, this.adapter).releaseWaiting(row.tenant_id, waitingFor);
+    });
   }
 
   /** Back to the queue: what `waitingFor` names is there now (also the exports that gave up waiting for it). */

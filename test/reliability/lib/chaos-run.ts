@@ -138,7 +138,9 @@ async function startWorker(c: Context): Promise<void> {
 /** Kills the worker: half the time after a random delay, half the time as soon as a write is in flight. */
 async function killOnce(c: Context, n: number): Promise<void> {
   const midCall = n % 2 === 1;
-  if (midCall) await waitUntil(async () => (await inFlightWrites(c)).length > 0, 5_000, 15);
+  // A restarted worker first starts up and looks up what its predecessor left unanswered (reads, not
+  // writes): on a loaded machine its first write can take longer than a few seconds to come.
+  if (midCall) await waitUntil(async () => (await inFlightWrites(c)).length > 0, 20_000, 15);
   else await sleep(1_500 + Math.floor(c.random() * 2_500));
   const flying = (await inFlightWrites(c)).length;
   await c.worker?.kill('SIGKILL');
