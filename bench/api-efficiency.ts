@@ -1,5 +1,5 @@
 /**
- * API efficiency (issue 4 item 12): a mixed backlog (default 10,000 documents: customers, suppliers,
+ * API efficiency: a mixed backlog (default 10,000 documents: customers, suppliers,
  * sales invoices, bills, sales and supplier credits, stock journals) with 2% bad documents — half
  * caught by pre-validation (no API call), half refused by Xero inside a batch — exported to the
  * sandbox with Xero's real limits on (60 calls a minute, 5 in progress, 5,000 a day), twice in the same

@@ -1,5 +1,5 @@
 /**
- * A backlog of N queued documents (default 1,000,000) on SQLite and PostgreSQL (issue 8 item 3):
+ * A backlog of N queued documents (default 1,000,000) on SQLite and PostgreSQL:
  * with `serve` running as its own process, times /queue, /api/v1/status and the banner's status
  * (median / p95, target under 200 ms) and samples the server's memory under sustained requests
  * (target: flat, under 300 MB RSS); then times the worker's queries over the backlog (claim of 50,

@@ -1,5 +1,5 @@
 /**
- * Connection Log at scale (issue 8 item 2, issue 7 item 4): fills N entries (default 1,000,000) over
+ * Connection Log at scale: fills N entries (default 1,000,000) over
  * the last 7 days across five organisations on SQLite and on PostgreSQL, then times
  *   (a) level filter + free-text search through the repository,
  *   (b) the first page of /log over real HTTP, signed in (plain and filtered),

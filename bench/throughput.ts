@@ -1,5 +1,5 @@
 /**
- * Throughput end to end (issue 8 item 1): N mixed documents posted over HTTP to xport's API, exported
+ * Throughput end to end: N mixed documents posted over HTTP to xport's API, exported
  * by one worker loop to the sandbox with every limit off (the sandbox's and xport's own call gate,
  * `noClientLimits`), until each is recorded as exported or failed. Measured on SQLite and PostgreSQL,
  * for the batching exporter (50 per call) and a one-document-per-call exporter on the same data in

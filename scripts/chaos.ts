@@ -1,5 +1,5 @@
 /**
- * The chaos run (issue 8 item 4): a real `xport worker` process killed with SIGKILL at random
+ * The chaos run: a real `xport worker` process killed with SIGKILL at random
  * moments and restarted, while the sandbox injects 500s, 503s, hangs (timeouts), dropped
  * connections and 429 bursts, before and after the write. It ends with the check that every
  * document is in Xero exactly once or failed with a reason, prints a summary and exits 1 otherwise.

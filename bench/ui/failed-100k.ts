@@ -1,5 +1,5 @@
 /**
- * How fast the web UI is with 100,000 failed exports (issue 5): fills a temp SQLite database with
+ * How fast the web UI is with 100,000 failed exports: fills a temp SQLite database with
  * 100k failed exports (seven kinds, six errors), signs in over real HTTP and times the pages.
  *   node --import tsx bench/ui/failed-100k.ts [rows]
  * Prints the median and the slowest of 7 requests per page, in milliseconds.

@@ -34,7 +34,7 @@ export interface Runtime {
   logger: Logger;
   xero: XeroClient;
   tokens: TokenSource;
-  /** OAuth connections: consent, organisations, lost and restored connections (issue 6). */
+  /** OAuth connections: consent, organisations, lost and restored connections. */
   connections: ConnectionManager;
   reference: ReferenceService;
   queue: QueueService;

@@ -1,5 +1,5 @@
 /**
- * The `xport` command (CONTRACT.md). Each command parses the environment once, then calls library
+ * The `xport` command (README, "The CLI"). Each command parses the environment once, then calls library
  * functions and formats their result: thin shells.
  */
 import { Command } from 'commander';

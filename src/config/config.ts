@@ -1,6 +1,6 @@
 /**
  * Configuration, parsed once from the environment at the entry points (CLI) and passed inward
- * frozen. Nothing below src/cli reads process.env (STYLE.md §6; eslint enforces it).
+ * frozen. Nothing below src/cli reads process.env (eslint enforces it).
  */
 import net from 'node:net';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { z } from 'zod';
 const XERO_API_URL = 'https://api.xero.com';
 const XERO_IDENTITY_URL = 'https://identity.xero.com';
 const XERO_LOGIN_URL = 'https://login.xero.com';
-/** Granular scopes are the default for Xero apps created since March 2026 (XERO.md §4.4). */
+/** Granular scopes are the default for Xero apps created since March 2026 (docs/xero.md#scopes). */
 export const DEFAULT_XERO_SCOPES =
   'openid profile email offline_access accounting.invoices accounting.manualjournals accounting.contacts accounting.settings.read';
 

@@ -2,7 +2,3 @@
 export function iso(date: Date = new Date()): string {
   return date.toISOString();
 }
-
-export function addMs(date: Date, ms: number): Date {
-  return new Date(date.getTime() + ms);
-}

@@ -1,5 +1,5 @@
 /**
- * The one place where SQLite and PostgreSQL differ (STYLE.md §2). Everything else in src/db is
+ * The one place where SQLite and PostgreSQL differ. Everything else in src/db is
  * written once against Kysely and asks the adapter for the few things the engines do differently:
  * row locking for claims, auto-increment ids, case-insensitive text search and its index.
  */

@@ -1,5 +1,5 @@
 /**
- * Numbered, append-only migrations (STYLE.md §4), applied under Kysely's migration lock so that
+ * Numbered, append-only migrations, applied under Kysely's migration lock so that
  * several processes starting at once apply each migration exactly once. A database that has
  * migrations this build does not know was written by a newer xport: refuse to run on it.
  */

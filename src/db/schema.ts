@@ -3,7 +3,7 @@
  * databases: they sort as text, compare as text, and need no per-dialect conversion.
  * JSON is stored as text for the same reason.
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export interface TenantsTable {
   id: string; // Xero tenant id
@@ -225,8 +225,5 @@ export interface Database {
 }
 
 export type ExportRow = Selectable<ExportsTable>;
-export type NewExport = Insertable<ExportsTable>;
-export type ExportUpdate = Updateable<ExportsTable>;
-export type DocumentRow = Selectable<DocumentsTable>;
 export type LogRow = Selectable<ConnectionLogTable>;
 export type TenantRow = Selectable<TenantsTable>;

@@ -1,5 +1,5 @@
 /**
- * Catalog entries for contacts and for the state of documents already in Xero (XERO.md §2.5 and the
+ * Catalog entries for contacts and for the state of documents already in Xero (docs/xero.md#validation-messages and the
  * seed's table). Duplicates and state clashes are `conflict`: the data is fine, Xero's records disagree.
  */
 import type { CatalogEntry } from './catalog-types.ts';

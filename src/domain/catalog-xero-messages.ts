@@ -1,5 +1,5 @@
 /**
- * Catalog entries for Xero's validation messages (XERO.md §2.5) and the seed's error table. The regexes
+ * Catalog entries for Xero's validation messages (docs/xero.md#validation-messages) and the seed's error table. The regexes
  * use Xero's exact strings with the variable parts captured. Where xport can detect the same failure
  * before sending, the entry is also a pre-validation (`prevalidation: true`, with a `template`), so a
  * failure has one code whether xport or Xero found it.

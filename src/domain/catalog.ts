@@ -1,7 +1,7 @@
 /**
  * The error catalog: every failure xport can meet, recognised from Xero's answer (status, message,
  * headers), from the network, or from pre-validation, and turned into a class, a stable code, a cause
- * and an *Action Required*. Callers never string-match Xero's text themselves (STYLE.md §7).
+ * and an *Action Required*. Callers never string-match Xero's text themselves.
  */
 import type { CatalogEntry, NetworkFailureKind } from './catalog-types.ts';
 import { HTTP_ENTRIES } from './catalog-http.ts';

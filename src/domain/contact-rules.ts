@@ -9,7 +9,7 @@
  * - AU, ABN: 11 digits (spaces allowed) passing the ATO checksum (subtract 1 from the first digit,
  *   weights 10,1,3,5,…,19, sum divisible by 89).
  * - GB, VAT registration number: optional "GB" then 9 or 12 digits (spaces allowed).
- * - Any other country: not checked (Xero's rules there are unknown to us; XERO.md §9).
+ * - Any other country: not checked (Xero's rules there are unknown to us; docs/xero.md#what-is-not-known).
  */
 
 export type RuleCheck = { ok: true } | { ok: false; reason: string };

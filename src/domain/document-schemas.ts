@@ -1,5 +1,5 @@
 /**
- * Source documents: the zod schemas of every kind in CONTRACT.md and their output types.
+ * Source documents: the zod schemas of every kind the API accepts (README, "The API") and their output types.
  *
  * Decisions:
  * - Objects are strict: an unknown field is an error (`unknown field "colour"`), because a misspelt

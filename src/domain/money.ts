@@ -1,5 +1,5 @@
 /**
- * Money the way Xero computes it (XERO.md §3.3), with decimal.js and never floats:
+ * Money the way Xero computes it (docs/xero.md#money-and-rounding), with decimal.js and never floats:
  * unit amounts rounded to 2 dp (4 with unitdp=4) and quantities to 4 dp first; line amount =
  * quantity × unit × (1 − discount/100) rounded to 2 dp; tax per line rounded half-up to 2 dp, then summed.
  */

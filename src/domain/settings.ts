@@ -98,7 +98,6 @@ export const orgSettingsSchema = z.strictObject({
 });
 
 export type OrgSettings = z.output<typeof orgSettingsSchema>;
-export type OrgSettingsInput = z.input<typeof orgSettingsSchema>;
 
 export function defaultSettings(): OrgSettings {
   return orgSettingsSchema.parse({});

@@ -113,19 +113,3 @@ export interface ReferenceData {
   /** ISO timestamp of the fetch. */
   fetchedAt?: string;
 }
-
-export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
-
-export function ok<T>(value: T): { ok: true; value: T } {
-  return { ok: true, value };
-}
-
-export function err<E>(error: E): { ok: false; error: E } {
-  return { ok: false, error };
-}
-
-/** Unwraps a Result; a failure here is a programming error, so it throws. */
-export function unwrap<T, E>(r: Result<T, E>): T {
-  if (r.ok) return r.value;
-  throw new Error('unwrap of a failed Result', { cause: r.error });
-}

@@ -216,7 +216,7 @@ export function requestBytes(endpoint: string, payloads: readonly unknown[]): nu
   return approxJsonBytes({ [endpoint]: payloads });
 }
 
-/** Xero's request cap (3.5 MB; docs/sandbox.md) and recommended elements per call. */
+/** Xero's request cap (3.5 MB) and recommended elements per call (docs/xero.md#request-size). */
 export const MAX_REQUEST_BYTES = 3_500_000;
 export const MAX_BATCH_ELEMENTS = 50;
 

@@ -1,5 +1,5 @@
 /**
- * Xero's limits across every process on one database (issue 7): each call takes a row in
+ * Xero's limits across every process on one database: each call takes a row in
  * xero_calls under a per-organisation lock; the row is rolled back when the organisation already
  * has 5 calls in flight or 60 started in the last minute, or the app 10,000. Rows expire, so a
  * process killed mid-call frees its slot. A rolling minute never allows more than Xero's fixed one.

@@ -1,5 +1,5 @@
 /**
- * Events at the core, subscribers at the edges (STYLE.md §10): the connection log, metrics, live
+ * Events at the core, subscribers at the edges: the connection log, metrics, live
  * UI updates and notifications listen to what the engine emits. A listener's failure is reported
  * to `onListenerError` and never stops an export.
  */

@@ -10,7 +10,7 @@ import { documentReference, requiredContact, type SourceDocument } from '../doma
 import { prevalidate } from '../domain/prevalidate';
 import type { MovedDate } from '../domain/lock-dates';
 import { mapped, type OrgSettings } from '../domain/settings';
-import type { ReferenceData, XeroEndpoint } from '../domain/types';
+import type { ReferenceData } from '../domain/types';
 import { toXeroContact, toXeroCreditNote, toXeroInvoice, toXeroManualJournal } from '../domain/xero-payloads';
 
 export type Prepared =
@@ -97,11 +97,4 @@ async function resolveContact(doc: SourceDocument, ctx: PrepareContext): Promise
     return { kind: 'wait', waitingFor, reason: `waiting for ${need.sourceId}, whose export failed: ${contactExport.last_error ?? 'see Failed Exports'}` };
   }
   return { kind: 'wait', waitingFor, reason: `waiting for ${need.sourceId}` };
-}
-
-export function endpointOfKind(kind: string): XeroEndpoint {
-  if (kind === 'customer' || kind === 'supplier') return 'Contacts';
-  if (kind === 'sales_invoice' || kind === 'purchase_bill') return 'Invoices';
-  if (kind === 'sales_credit' || kind === 'supplier_credit') return 'CreditNotes';
-  return 'ManualJournals';
 }

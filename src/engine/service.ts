@@ -1,6 +1,6 @@
 /**
  * What people and integrators do with the queue — ingest, retry, skip, delete, status — as library
- * functions that the HTTP API, the web UI and the CLI all call (thin shells, STYLE.md §11).
+ * functions that the HTTP API, the web UI and the CLI all call (thin shells).
  */
 import type { Store } from '../db/store';
 import type { ExportStatus, IngestResult, RevisionConflict } from '../db/repositories/exports';

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../db/store';
 import type { ExportRow } from '../db/schema';
 import { parseDocumentsRequest, requiredContact, type SourceDocument } from '../domain/documents';
-import { MAX_REQUEST_BYTES, approxJsonBytes, asUpdate, journalNarration, requestBytes } from '../domain/xero-payloads';
+import { MAX_BATCH_ELEMENTS, MAX_REQUEST_BYTES, approxJsonBytes, asUpdate, journalNarration, requestBytes } from '../domain/xero-payloads';
 import { prevalidationFailure, type Classified } from '../domain/catalog';
 import { orgSettingsSchema, type OrgSettings } from '../domain/settings';
 import { expectedTotals } from '../domain/totals';
@@ -43,7 +43,7 @@ export interface WorkerOptions {
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
-  batchSize: 50, maxBatchBytes: 3_400_000, leaseMs: 120_000, pollMs: 500, batchesPerTenantRound: 2, tenantParallelism: 4, contactWaitMs: 6 * 3_600_000,
+  batchSize: MAX_BATCH_ELEMENTS, maxBatchBytes: 3_400_000, leaseMs: 120_000, pollMs: 500, batchesPerTenantRound: 2, tenantParallelism: 4, contactWaitMs: 6 * 3_600_000,
 };
 
 export interface WorkerDeps {

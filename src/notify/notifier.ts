@@ -1,5 +1,5 @@
 /**
- * Notifications, a subscriber of the engine's events (STYLE.md §10): new failures go out as a
+ * Notifications, a subscriber of the engine's events: new failures go out as a
  * digest, at most one per `digestMinutes` (across processes, through key_value), and a lost
  * connection goes out at once. Channels: an outgoing webhook (JSON POST) and email over SMTP, each
  * when configured. A channel that fails is logged (without its URL, which may hold a password) and

@@ -1,5 +1,5 @@
 /**
- * Options of a sandbox instance and its rate limits, with Xero's published defaults (XERO.md §1.1).
+ * Options of a sandbox instance and its rate limits, with Xero's published defaults (docs/xero.md#rate-limits).
  */
 import { z } from 'zod';
 

@@ -1,6 +1,6 @@
 import { databaseFault } from '../db/faults';
 
-/** The one HTTP error shape: {"error":{"code","message","details"}} (STYLE.md §9). */
+/** The one HTTP error shape, with a stable code: {"error":{"code","message","details"}}. */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,

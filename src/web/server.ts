@@ -14,7 +14,7 @@ import { noStore } from './no-store';
 import { registerBodyParsers, registerHeaderGuard } from './request-guards';
 import { logRequests } from './request-log';
 import { uiRoutes } from './ui/routes';
-import { issue6Routes } from './xero/index';
+import { xeroRoutes } from './xero/index';
 
 /** One year: what HSTS preload lists ask for. */
 const HSTS_MAX_AGE_S = 365 * 24 * 3600;
@@ -66,7 +66,7 @@ export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
   }, { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', async () => app.swagger());
   await uiRoutes(app, rt);
-  // Xero connection, webhooks, users and API tokens (issue 6).
-  await issue6Routes(app, rt);
+  // Xero connection, webhooks, users and API tokens.
+  await xeroRoutes(app, rt);
   return app;
 }

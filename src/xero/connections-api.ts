@@ -1,5 +1,5 @@
 /**
- * Xero's /connections endpoint (XERO.md §4.5): which organisations a token reaches, and removing
+ * Xero's /connections endpoint (docs/xero.md#connections-and-tenants): which organisations a token reaches, and removing
  * one. Called with a given access token, because right after consent the token is not stored yet.
  */
 import { sendHttp } from './http';

@@ -4,7 +4,7 @@
  * the token source the engine uses, and the connection manager the web routes and schedules use.
  *
  * Without XERO_REDIRECT_URI, xport runs as a custom connection (client credentials, one organisation,
- * XERO.md §4.6) through `customConnection`; with it, organisations without an OAuth grant are "not connected".
+ * docs/xero.md#custom-connections) through `customConnection`; with it, organisations without an OAuth grant are "not connected".
  */
 import type { Config } from '../config/config';
 import { XeroConnectionsRepository } from '../db/repositories/xero-connections';

@@ -6,7 +6,7 @@
  * the lock (another process may have refreshed meanwhile), marks the refresh as started, calls
  * Xero, and stores the rotated token set before anyone uses it. Processes that find the lock taken
  * wait for the holder's result instead of refreshing with a token that is about to be replaced —
- * the race that makes Xero answer invalid_grant (XERO.md §4.3).
+ * the race that makes Xero answer invalid_grant (docs/xero.md#tokens).
  *
  * Organisations without an OAuth grant use the fallback (a custom connection's client credentials,
  * or "not connected").

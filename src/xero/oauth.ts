@@ -3,7 +3,7 @@
  * refresh-token rotation, client credentials (custom connections) and revocation.
  *
  * The endpoints come from the configuration rather than discovery, so that the three Xero hosts can
- * each point at a sandbox (XERO.md §4.1: the authorize page is on login.xero.com, the token,
+ * each point at a sandbox (docs/xero.md#oauth: the authorize page is on login.xero.com, the token,
  * revocation and JWKS endpoints on identity.xero.com). Expected failures are values: `invalid_grant`
  * (the connection is gone) is told apart from the identity server being unreachable (try again).
  */
@@ -54,7 +54,7 @@ export class OAuthClient {
       jwks_uri: `${o.identityUrl}/.well-known/openid-configuration/jwks`,
     };
     this.client = { client_id: o.clientId };
-    // A PKCE-only app has no secret (XERO.md §4.2); a web app authenticates with Basic.
+    // A PKCE-only app has no secret (docs/xero.md#oauth); a web app authenticates with Basic.
     this.auth = o.clientSecret ? oauth.ClientSecretBasic(o.clientSecret) : oauth.None();
   }
 
@@ -95,7 +95,7 @@ export class OAuthClient {
     );
   }
 
-  /** A custom connection's token (XERO.md §4.6): no user, no refresh token. */
+  /** A custom connection's token (docs/xero.md#custom-connections): no user, no refresh token. */
   async clientCredentials(): Promise<OAuthResult<TokenSet>> {
     return this.tokenCall(
       () => oauth.clientCredentialsGrantRequest(this.as, this.client, this.auth, {}, this.httpOptions()),
@@ -156,7 +156,7 @@ export class OAuthClient {
   }
 }
 
-/** Xero's access tokens are JWTs carrying `authentication_event_id` (XERO.md §4.3): it filters /connections. */
+/** Xero's access tokens are JWTs carrying `authentication_event_id` (docs/xero.md#tokens): it filters /connections. */
 function authEventIdOf(accessToken: string): string | undefined {
   const id = claimsOf(accessToken).authentication_event_id;
   return typeof id === 'string' ? id : undefined;

@@ -39,7 +39,7 @@ describe('the xport command', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('--help lists every command of CONTRACT.md', async () => {
+  test('--help lists every documented command (README, "The CLI")', async () => {
     const r = await xport(['--help'], env);
     for (const c of ['demo', 'serve', 'worker', 'sandbox', 'migrate', 'import', 'queue', 'failed', 'log', 'retry', 'skip', 'delete']) {
       assert.match(r.stdout, new RegExp(`\\b${c}\\b`), `missing ${c}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, DEFAULT_XERO_SCOPES, loadConfig } from '../../src/config/config';
 
-test('defaults match CONTRACT.md', () => {
+test('defaults match the documented configuration (README, "Configuration")', () => {
   const c = loadConfig({});
   assert.equal(c.databaseUrl, 'sqlite:./data/xport.db');
   assert.equal(c.host, '127.0.0.1');

@@ -56,7 +56,7 @@ test('seed row: the daily limit is a pause-class rate limit, not a failure', () 
   assert.match(c.action, /pauses .* resumes by itself/);
 });
 
-// XERO.md §2.5, exact strings.
+// Xero's exact strings (docs/xero.md#validation-messages).
 const SECTION_2_5: Array<[string, string]> = [
   ['The document date cannot be before the period lock date, currently set at 30-Nov-2018', 'period_lock_date'],
   ['The document date cannot be before the end of year lock date, currently set at 30-Nov-2018', 'end_of_year_lock_date'],

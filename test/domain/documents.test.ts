@@ -12,7 +12,7 @@ const invoice = {
   lines: [{ productCode: 'WIDGET', description: 'Widget', quantity: 2, unitPrice: '19.95', discountRate: 0, taxCode: 'G.S.T.', account: 'sales' }],
 };
 
-test("CONTRACT.md's examples parse, money normalised to canonical decimal strings", () => {
+test("the API's documented examples parse, money normalised to canonical decimal strings", () => {
   const r = parseDocumentsRequest({ documents: [
     { kind: 'customer', sourceId: 'CUST-001', name: 'Acme Ltd', email: 'ap@acme.test', taxNumber: '12-345-678', firstName: 'Ann', lastName: 'Lee', currency: 'NZD' },
     invoice,

@@ -2,7 +2,7 @@
  * Every payload kind xport builds, over generated documents (hostile text, discounts, tax modes,
  * decimals, updates), validates against the official OpenAPI schemas, read-only properties
  * included: a payload that carries a property Xero marks readOnly (such as a contact's Website)
- * fails. The OpenAPI file is read from ../shared/xero-openapi at test time.
+ * fails. The OpenAPI file is read at test time from the xero-openapi folder beside the repository.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * Rig for issue 6's tests: xport configured for OAuth (XERO_REDIRECT_URI set) against the real
+ * Rig for the OAuth tests: xport configured for OAuth (XERO_REDIRECT_URI set) against the real
  * sandbox over HTTP, on a real database, plus a small browser stand-in (cookies, manual redirects,
  * CSRF tokens scraped from forms) that walks the consent flow the way a person would.
  */

@@ -1,5 +1,5 @@
 /**
- * CI runs the chaos script's ci mode at a small size (issue 8 item 4): SIGKILLs plus the fault soak
+ * CI runs the chaos script's ci mode at a small size: SIGKILLs plus the fault soak
  * (500s, 503s, hangs, dropped connections, 429 bursts, before and after the write), then the
  * exactly-once check. `npx tsx scripts/chaos.ts --mode ci` is the same run at full size.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 4 item 11's crash test: a real `xport worker` process exporting 2,000 documents (contacts,
+ * The crash test: a real `xport worker` process exporting 2,000 documents (contacts,
  * sales invoices, bills, credit notes, journals) to the sandbox is killed with SIGKILL 10 times at
  * random moments (half of them while a write is in flight, slowed by latency faults; answers lost
  * after the write with `phase: "after"`), restarted each time. At the end every document is in Xero

@@ -29,7 +29,7 @@ export async function sdk(s: Sandbox): Promise<XeroClient> {
 
 export interface SdkError { response: { statusCode: number; body: unknown; headers: Record<string, string> } }
 
-/** xero-node rejects with a JSON string (XERO.md §6.4); this returns it parsed, or throws if the call succeeded. */
+/** xero-node rejects with a JSON string (docs/xero.md#xero-node); this returns it parsed, or throws if the call succeeded. */
 export async function sdkError(p: Promise<unknown>): Promise<SdkError> {
   try {
     await p;

@@ -1,4 +1,4 @@
-/** Money as Xero does it (XERO.md §3.3): per-line half-up tax, unitdp, Inclusive/NoTax, overrides, discounts. */
+/** Money as Xero does it (docs/xero.md#money-and-rounding): per-line half-up tax, unitdp, Inclusive/NoTax, overrides, discounts. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { call, clientToken, withSandbox } from './helpers';

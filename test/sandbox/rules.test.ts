@@ -1,4 +1,4 @@
-/** Business rules with Xero's exact messages, driven through xero-node over HTTP (XERO.md §2.5). */
+/** Business rules with Xero's exact messages, driven through xero-node over HTTP (docs/xero.md#validation-messages). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Invoice, type XeroClient } from 'xero-node';

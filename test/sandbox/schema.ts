@@ -1,4 +1,4 @@
-/** Validates sandbox answers against the official OpenAPI file (read from ../shared/xero-openapi, never copied). */
+/** Validates sandbox answers against the official OpenAPI file (read at test time from the xero-openapi folder beside the repository, never copied). */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

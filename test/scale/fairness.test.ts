@@ -1,5 +1,5 @@
 /**
- * Fairness (issue 7): an organisation with a large backlog does not starve the others. Organisation
+ * Fairness: an organisation with a large backlog does not starve the others. Organisation
  * A has 3,000 queued invoices, organisation B 40; B must be fully exported while most of A is
  * still waiting.
  */

@@ -1,5 +1,5 @@
 /**
- * Scale-out on the real PostgreSQL (issue 7): 4 `xport worker` processes, 50 organisations, 20,000
+ * Scale-out on the real PostgreSQL: 4 `xport worker` processes, 50 organisations, 20,000
  * documents, the sandbox with Xero's real limits on. Every document reaches Xero exactly once, no
  * organisation's limits are exceeded (read from the sandbox's request journal), and a worker killed
  * with SIGKILL mid-run loses nothing.

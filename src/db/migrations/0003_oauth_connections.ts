@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DialectAdapter } from '../dialect';
 
 /**
- * OAuth connections (issue 6). One authorisation (a token set in xero_connections) can reach several
+ * OAuth connections. One authorisation (a token set in xero_connections) can reach several
  * organisations, so each tenant names the authorisation that carries its calls (`auth_id`);
  * `tenants.connection_id` stays Xero's own per-organisation connection id (DELETE /connections/{id}).
  * `exports.xero_status` records what Xero's webhooks reported about an exported document later

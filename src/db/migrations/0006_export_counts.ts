@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DialectAdapter } from '../dialect';
 
 /**
- * Export counts per organisation and status without counting a million rows (issue 8): the banner,
+ * Export counts per organisation and status without counting a million rows: the banner,
  * /queue and /api/v1/status read export_counts, which triggers on `exports` keep in step (so every
  * writer is counted, whichever code path it takes). Filled from the exports already there, in the
  * same transaction as the triggers are created.

@@ -1,5 +1,5 @@
 /**
- * Batch semantics of PUT/POST (XERO.md §2.2, §2.3): elements are processed in order and each valid
+ * Batch semantics of PUT/POST (docs/xero.md#batches-and-summarizeerrors): elements are processed in order and each valid
  * one is saved. With summarizeErrors absent or true, any invalid element turns the answer into a 400
  * ValidationException listing only the invalid ones (the valid ones stay created); with
  * summarizeErrors=false the answer is 200 and every element carries StatusAttributeString.

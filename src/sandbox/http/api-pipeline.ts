@@ -111,7 +111,3 @@ async function respond(call: Call, r: Routed, body: { ok: true; value: unknown }
   if (after && (after.kind === 'hang' || after.kind === 'drop')) return abandon(after, req, call.reply);
   return finish(call, stored);
 }
-
-export function isApiPath(url: string): boolean {
-  return url.toLowerCase().startsWith(API_PREFIX);
-}

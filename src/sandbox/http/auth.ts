@@ -1,5 +1,5 @@
 /**
- * Bearer token and tenant checks with the API gateway's exact answers (XERO.md §2.4): 401
+ * Bearer token and tenant checks with the API gateway's exact answers (docs/xero.md#errors): 401
  * TokenExpired / AuthenticationUnsuccessful, 403 AuthenticationUnsuccessful for a tenant the token is
  * not connected to, 401 AuthorizationUnsuccessful for a missing scope.
  */

@@ -1,4 +1,4 @@
-/** What each injected fault does to the answer (plain-text bodies as Xero sends them, XERO.md §2.1). */
+/** What each injected fault does to the answer (plain-text bodies as Xero sends them, docs/xero.md#errors). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultRule } from './faults';
 import type { StoredReply } from './idempotency';

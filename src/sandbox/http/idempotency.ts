@@ -1,5 +1,5 @@
 /**
- * Idempotency-Key (XERO.md §3.1): an answer, errors included, is remembered 6 minutes from the first
+ * Idempotency-Key (docs/xero.md#idempotency): an answer, errors included, is remembered 6 minutes from the first
  * call per app and key; the same key with another method, URL, tenant or body is refused. A duplicate
  * that arrives while the first is still being processed waits for it and gets the same answer.
  */

@@ -30,7 +30,3 @@ export function countElements(body: unknown): number | null {
   return 1;
 }
 
-export function bool(v: string | undefined): boolean | undefined {
-  if (v === undefined) return undefined;
-  return v.toLowerCase() === 'true';
-}

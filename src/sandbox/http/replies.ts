@@ -39,10 +39,6 @@ export function queryParseError(message: string): ApiReply {
   return { status: 400, body: { ErrorNumber: 16, Type: 'QueryParseException', Message: message } };
 }
 
-export function notImplemented(): ApiReply {
-  return { status: 501, body: { ErrorNumber: 20, Type: 'ApiMethodNotImplementedException', Message: 'The Api Method called is not implemented' } };
-}
-
 /** The API gateway's problem JSON (PascalCase) for 401 and 403, with Instance = correlation id. */
 export function gatewayProblem(status: 401 | 403, detail: string, correlationId: string): ApiReply {
   const title = status === 401 ? 'Unauthorized' : 'Forbidden';

@@ -7,7 +7,7 @@ import { registerIdentity } from '../identity/routes';
 import { API_PREFIX, handleApi } from './api-pipeline';
 import { TOO_LARGE_TEXT } from './fault-replies';
 
-/** Xero's documented maximum POST size (XERO.md §1.3). */
+/** Xero's documented maximum POST size (docs/xero.md#request-size). */
 export const MAX_BODY_BYTES = 3.5 * 1024 * 1024;
 
 export function buildServer(ctx: SandboxContext, logger: boolean): FastifyInstance {

@@ -1,6 +1,7 @@
 /**
- * Authorization codes of the code flow: single use, 5 minutes (XERO.md §4.2 leaves the lifetime
- * unknown; 5 minutes is the longer of the two reports), bound to client, redirect URI and PKCE challenge.
+ * Authorization codes of the code flow: single use, 5 minutes (Xero does not publish the lifetime,
+ * docs/xero.md#oauth; 5 minutes is the longer of the two reports), bound to client, redirect URI and
+ * PKCE challenge.
  */
 import { createHash, randomBytes } from 'node:crypto';
 

@@ -1,5 +1,5 @@
 /**
- * Xero's rate limits (XERO.md §1.1, §1.2): per tenant 5 in progress, 60 a minute and 5,000 (or 1,000)
+ * Xero's rate limits (docs/xero.md#rate-limits): per tenant 5 in progress, 60 a minute and 5,000 (or 1,000)
  * a day; per app 10,000 a minute. Windows are fixed and, as Xero documents, "reset at different times
  * for each tenant": each tenant's windows are shifted by an offset derived from its id.
  */

@@ -1,4 +1,4 @@
-/** Decimal arithmetic with Xero's rounding: half-up ("2.165 rounded up to 2.17", XERO.md §3.3). */
+/** Decimal arithmetic with Xero's rounding: half-up ("2.165 rounded up to 2.17", docs/xero.md#money-and-rounding). */
 import Decimal from 'decimal.js';
 
 export const Dec = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP });

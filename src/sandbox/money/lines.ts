@@ -1,5 +1,5 @@
 /**
- * Line and document arithmetic as Xero does it (XERO.md §3.3): unit amounts at 2 dp unless unitdp=4,
+ * Line and document arithmetic as Xero does it (docs/xero.md#money-and-rounding): unit amounts at 2 dp unless unitdp=4,
  * quantities at 4 dp, tax per line rounded half-up to 2 dp and summed, Exclusive / Inclusive / NoTax,
  * TaxAmount overrides, discounts only where the document allows them.
  */

@@ -1,6 +1,6 @@
 /**
  * Which account and tax type a line may use: unknown, archived and missing account codes; tax types
- * unknown or not allowed for the document's direction or the account's class (XERO.md §2.5).
+ * unknown or not allowed for the document's direction or the account's class (docs/xero.md#validation-messages).
  */
 import { Dec } from '../money/decimal';
 import type { AccountRec, OrgState, TaxRateRec } from '../state/types';

@@ -2,7 +2,7 @@
  * Contact rules: unique active names, unique account and contact numbers (archived contacts keep
  * theirs), one valid e-mail address, and a tax number in the organisation country's format.
  *
- * Tax-number formats are the sandbox's own choice (Xero's rule and wording are unknown, XERO.md §9):
+ * Tax-number formats are the sandbox's own choice (Xero's rule and wording are unknown, docs/xero.md#what-is-not-known):
  * NZ GST number 8 or 9 digits; AU ABN 11 digits with the ATO check digit; UK VAT "GB" + 9 or 12 digits.
  */
 import type { ContactRec, OrgState } from '../state/types';

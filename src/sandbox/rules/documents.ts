@@ -1,6 +1,6 @@
 /**
  * Invoices and credit notes: validation with Xero's messages and the record that results.
- * Status rules (XERO.md §2.5): documents are created as DRAFT, SUBMITTED or AUTHORISED; PAID, VOIDED
+ * Status rules (docs/xero.md#validation-messages): documents are created as DRAFT, SUBMITTED or AUTHORISED; PAID, VOIDED
  * and DELETED documents cannot be modified; an AUTHORISED document can only be edited or voided, and
  * not at all once a payment is allocated. Lock dates bind everything but drafts.
  */

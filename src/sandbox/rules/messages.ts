@@ -1,5 +1,5 @@
 /**
- * Xero's validation messages, verbatim (XERO.md §2.5). Messages marked "sandbox's own" have no known
+ * Xero's validation messages, verbatim (docs/xero.md#validation-messages). Messages marked "sandbox's own" have no known
  * Xero wording; docs/sandbox.md lists them.
  */
 import { dayForMessage } from '../format/dates';

@@ -1,5 +1,5 @@
 /**
- * Webhooks (XERO.md §4.7): one URL and signing key per app, set through PUT /_sandbox/webhooks.
+ * Webhooks (docs/xero.md#webhooks): one URL and signing key per app, set through PUT /_sandbox/webhooks.
  * Setting them runs the intent-to-receive handshake (a correctly signed empty payload must get 200,
  * a wrongly signed one 401); only then are events delivered. CONTACT, INVOICE and CREDITNOTE events
  * are batched briefly, signed (`x-xero-signature` = base64 HMAC-SHA256 of the raw body) and retried

@@ -1,5 +1,5 @@
 /**
- * The JSON API under /api/v1 (CONTRACT.md): documents in, exports and their actions, status,
+ * The JSON API under /api/v1 (README, "The API"): documents in, exports and their actions, status,
  * the connection log and reference-data refresh. Handlers are thin: they call the queue service.
  */
 import type { FastifyInstance } from 'fastify';

@@ -1,6 +1,6 @@
 /**
  * Who may use the web UI. An admin user exists from start-up when XPORT_ADMIN_PASSWORD is set;
- * otherwise the first visitor sets the admin password (/setup). Issue 6 adds user management.
+ * otherwise the first visitor sets the admin password (/setup); admins manage the others on /settings/users.
  */
 import type { Runtime } from '../../app/runtime';
 import { UsersRepository, type User, type UserRole } from '../../db/repositories/users';
@@ -31,7 +31,7 @@ export async function authenticate(rt: Runtime, username: string, password: stri
   return { id: user.id, username: user.username, role: user.role, createdAt: user.createdAt };
 }
 
-/** For tests and issue 6's user management: create or update a user with a password. */
+/** For tests and the user-management pages: create or update a user with a password. */
 export async function setUser(rt: Runtime, p: { username: string; password: string; role: UserRole }): Promise<void> {
   await usersOf(rt).upsert({ username: p.username, passwordHash: await hashPassword(p.password), role: p.role });
 }

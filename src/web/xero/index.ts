@@ -1,5 +1,5 @@
 /**
- * Registers issue 6's web surface: the Xero webhook (its own context: raw body, no session) and the
+ * Registers the Xero connection's web surface: the Xero webhook (its own context: raw body, no session) and the
  * settings pages for the Xero connection, users and API tokens (their own context with the UI's
  * sessions, CSRF and security headers from src/web/auth, and a signed-in user required).
  */
@@ -33,7 +33,7 @@ function errorPage(rt: Runtime, err: FastifyError, req: FastifyRequest, reply: F
     .send(barePage(title, html`<h1>${title}</h1><div class="alert alert-error" role="alert">${message}</div><p><a href="/settings">Back to Settings</a></p>`));
 }
 
-export async function issue6Routes(app: FastifyInstance, rt: Runtime): Promise<void> {
+export async function xeroRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   await app.register(async (hooks) => {
     webhooksOf.set(rt, await xeroWebhookRoutes(hooks, rt));
   });

@@ -1,5 +1,5 @@
 /**
- * Acting on Xero's webhook events (XERO.md §4.7). CONTACT and INVOICE events carry no status, so
+ * Acting on Xero's webhook events (docs/xero.md#webhooks). CONTACT and INVOICE events carry no status, so
  * xport reads the contact or invoice from Xero to see what changed:
  *  - a contact ARCHIVED in Xero marks its contact link archived: documents for it are then held with
  *    the catalog's action (restore it in Xero, or link another contact) instead of failing in Xero;

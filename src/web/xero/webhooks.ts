@@ -1,5 +1,5 @@
 /**
- * POST /webhooks/xero (XERO.md §4.7): the signature `x-xero-signature` must be the base64
+ * POST /webhooks/xero (docs/xero.md#webhooks): the signature `x-xero-signature` must be the base64
  * HMAC-SHA256 of the raw body with the app's webhook key (XERO_WEBHOOK_KEY). Correctly signed:
  * 200 with no body, at once (Xero waits 5 seconds at most), and the events are handled after the
  * reply. Wrong or missing signature, or no key configured: 401. The intent-to-receive handshake is
