@@ -1,0 +1,78 @@
+/**
+ * Documents left waiting for a contact that is already in Xero (a database written before the
+ * contact's export and the release of its documents shared one transaction, and a crash fell between
+ * them) are released by the worker's repair at start: the link is recorded, each invoice reaches Xero
+ * exactly once, one Connection Log entry says what was repaired. The state is built by hand through
+ * the repositories, the way the old code left it. A contact whose export failed is not repaired.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { databaseKinds } from '../helpers/databases';
+import { startHarness, type Harness } from '../helpers/harness';
+import { waitUntil } from '../helpers/processes';
+import { assertExported, countInvoices, customer, exportOf, logMessages, post, salesInvoice, xeroSend } from './helpers';
+
+const WAIT = (id: string) => `waiting for ${id}`;
+
+/** A contact made in Xero, its export marked exported the old way: no link, nothing released. */
+async function exportedWithoutLink(h: Harness, sourceId: string, name: string): Promise<string> {
+  const made = await xeroSend(h, 'PUT', '/Contacts', { Contacts: [{ Name: name }] });
+  const xeroId = String((made.Contacts as Array<{ ContactID: string }>)[0]?.ContactID);
+  const [contactExport = 0] = await post(h, customer(sourceId, name));
+  await h.rt.store.exports.markExported(contactExport, { xeroId, xeroNumber: null, xeroTotal: null });
+  return xeroId;
+}
+
+for (const kind of databaseKinds()) {
+  describe(`documents stuck waiting for a contact already in Xero (${kind})`, () => {
+    let h: Harness;
+    before(async () => {
+      h = await startHarness(kind, { sandbox: { limits: { enabled: false } } });
+    });
+    after(async () => h.close());
+
+    test('a starting worker links the contact and exports the waiting invoices once, and logs it once', { timeout: 60_000 }, async () => {
+      const { store } = h.rt;
+      const xeroId = await exportedWithoutLink(h, 'CUST-9', 'Stuck Customer');
+      const [si1 = 0, si2 = 0, si3 = 0] = await post(h, salesInvoice('SI-ST1', 'CUST-9'), salesInvoice('SI-ST2', 'CUST-9'), salesInvoice('SI-ST3', 'CUST-9'));
+      for (const id of [si1, si2, si3]) await store.exports.setWaiting(id, WAIT('CUST-9'), 'customer:CUST-9');
+      // One of them had given up waiting (Failed Exports, contact never received), keeping its wait key.
+      assert.ok(await store.exports.failContactWait(si3, { message: 'never received', code: 'contact_never_received', errorClass: 'validation', action: 'post it' }));
+      // Linked by a person, never exported by xport: also released, and the person's link is kept.
+      const linkedXeroId = String(((await xeroSend(h, 'PUT', '/Contacts', { Contacts: [{ Name: 'Linked Customer' }] })).Contacts as Array<{ ContactID: string }>)[0]?.ContactID);
+      const [si4 = 0] = await post(h, salesInvoice('SI-ST4', 'CUST-12'));
+      await store.exports.setWaiting(si4, WAIT('CUST-12'), 'customer:CUST-12');
+      // (set after it waits: setWaiting itself releases a document whose contact is linked)
+      await store.contacts.set(h.tenantId, { contactKind: 'customer', sourceId: 'CUST-12', xeroContactId: linkedXeroId, linkedBy: 'user' });
+      // Control: the contact's export failed, so its document keeps waiting (the contact-wait rules are unchanged).
+      const [badContact = 0, si5 = 0] = await post(h, customer('CUST-13', 'Failed Customer'), salesInvoice('SI-ST5', 'CUST-13'));
+      await store.exports.markFailed(badContact, { message: 'bad email', code: 'validation', errorClass: 'validation', action: 'fix it' });
+      await store.exports.setWaiting(si5, WAIT('CUST-13'), 'customer:CUST-13');
+      for (const id of [si1, si2, si4, si5]) assert.equal((await exportOf(h, id)).status, 'waiting');
+
+      const worker = h.rt.workers[0];
+      assert.ok(worker);
+      worker.start();
+      try {
+        const done = await waitUntil(async () => (await Promise.all([si1, si2, si3, si4].map((id) => exportOf(h, id)))).every((e) => e.status === 'exported'), 30_000);
+        assert.ok(done, 'the stuck invoices were exported');
+      } finally {
+        await worker.stop();
+      }
+      for (const id of [si1, si2, si3, si4]) assertExported(await exportOf(h, id));
+      for (const n of ['SI-ST1', 'SI-ST2', 'SI-ST3', 'SI-ST4']) assert.equal(await countInvoices(h, n), 1, `${n} is in Xero exactly once`);
+      const invoice = (await h.xeroGet('/Invoices?InvoiceNumbers=SI-ST1')).Invoices as Array<{ Contact: { ContactID: string } }>;
+      assert.equal(invoice[0]?.Contact.ContactID, xeroId, 'sent to the contact the export recorded');
+      assert.deepEqual(await store.contacts.get(h.tenantId, 'customer', 'CUST-9'), { contactKind: 'customer', sourceId: 'CUST-9', xeroContactId: xeroId, linkedBy: 'export', archived: false });
+      assert.equal((await store.contacts.get(h.tenantId, 'customer', 'CUST-12'))?.linkedBy, 'user');
+      assert.equal((await exportOf(h, si5)).status, 'waiting');
+      assert.equal(await countInvoices(h, 'SI-ST5'), 0);
+
+      // Once per contact, and not again on later sweeps (nothing is stuck any more).
+      assert.deepEqual((await logMessages(h, 'which was already in Xero', 'info')).sort(), [
+        'released 1 document waiting for CUST-12, which was already in Xero',
+        'released 3 documents waiting for CUST-9, which was already in Xero',
+      ]);
+    });
+  });
+}
