@@ -2,7 +2,8 @@
  * Documents left waiting for a contact that is already in Xero. Exporting a contact, linking it and
  * releasing the documents waiting for it happen in one transaction now, but a database written by an
  * earlier version (a crash between those steps) may still hold such rows: they would wait for good.
- * Set-based: per contact kind one INSERT, one SELECT and an UPDATE per 1,000 documents; the wait keys are `kind:sourceId` (contactWaitKey).
+ * Set-based, per contact kind: one query finds the stuck wait keys (`kind:sourceId`, contactWaitKey),
+ * and only when there are some, one INSERT of the missing links and one UPDATE per 500 keys release them.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema';
@@ -10,54 +11,79 @@ import { iso } from '../clock';
 import { CONTACT_NEVER_RECEIVED } from './exports';
 
 const KINDS = ['customer', 'supplier'] as const;
+type ContactKind = (typeof KINDS)[number];
 
 export interface ReleasedWait {
   tenantId: string;
-  contactKind: 'customer' | 'supplier';
+  contactKind: ContactKind;
   sourceId: string;
   exportIds: number[];
   /** The contact link was missing and has been recorded from the contact's exported export. */
   linkRecorded: boolean;
 }
 
+interface StuckKey { tenant_id: string; waiting_for: string; source_id: string; linked: boolean; xero_id: string | null }
+
 /** Run inside a transaction: the links recorded and the documents released commit together. */
 export async function releaseStuckContactWaits(db: Kysely<Database>, now: Date): Promise<ReleasedWait[]> {
   const out: ReleasedWait[] = [];
-  for (const kind of KINDS) out.push(...(await releaseKind(db, kind, now)));
+  for (const kind of KINDS) {
+    const stuck = await stuckKeys(db, kind);
+    if (stuck.length === 0) continue;
+    const missing = stuck.filter((k) => !k.linked && k.xero_id !== null);
+    for (let i = 0; i < missing.length; i += 500) {
+      await db.insertInto('contact_links')
+        .values(missing.slice(i, i + 500).map((k) => ({ tenant_id: k.tenant_id, contact_kind: kind, source_id: k.source_id, xero_contact_id: k.xero_id ?? '', linked_by: 'export', archived: 0, updated_at: iso(now) })))
+        .onConflict((oc) => oc.doNothing()).execute();
+    }
+    const recorded = new Set(missing.map((k) => k.waiting_for + '\u0000' + k.tenant_id));
+    for (const [tenantId, keys] of byTenant(stuck)) {
+      for (let i = 0; i < keys.length; i += 500) {
+        const rows = await release(db, tenantId, keys.slice(i, i + 500).map((k) => k.waiting_for), now);
+        out.push(...group(rows, tenantId, kind, recorded));
+      }
+    }
+  }
   return out;
 }
 
-async function releaseKind(db: Kysely<Database>, kind: 'customer' | 'supplier', now: Date): Promise<ReleasedWait[]> {
+/**
+ * The distinct wait keys of `kind` that documents wait (or gave up waiting) for, whose contact is linked
+ * or has an exported export with a Xero id (the latest one's, for the link). Driven by the waiting rows,
+ * read per organisation from the partial index of waits (0014); each key probes its link and its
+ * contact's exports by primary key and (tenant, kind, source id).
+ */
+async function stuckKeys(db: Kysely<Database>, kind: ContactKind): Promise<StuckKey[]> {
   const prefix = `${kind}:`;
-  // The source id of a wait key; substr and length count characters on both databases.
-  const waitedId = sql<string>`substr(exports.waiting_for, ${prefix.length + 1})`;
-  const linked = await recordMissingLinks(db, kind, now);
-  // Read first: RETURNING sees the new row (waiting_for cleared), and SQLite's may not name other tables.
-  const stuck = await db.selectFrom('exports').select(['id', 'tenant_id', waitedId.as('source_id')])
-    .where('status', 'in', ['waiting', 'failed'])
-    .where((eb) => eb.or([eb('status', '=', 'waiting'), eb('error_code', '=', CONTACT_NEVER_RECEIVED)]))
-    .where(sql<boolean>`substr(exports.waiting_for, 1, ${prefix.length}) = ${prefix}`)
-    .where((eb) => eb.exists(eb.selectFrom('contact_links as l').select(sql`1`.as('one'))
-      .whereRef('l.tenant_id', '=', 'exports.tenant_id').where('l.contact_kind', '=', kind).where('l.source_id', '=', waitedId)))
+  const isKind = sql<boolean>`substr(waiting_for, 1, ${prefix.length}) = ${prefix}`;
+  const tenants = db.selectFrom('tenants').select('tenants.id');
+  // "is not null" lets both planners use the partial index exports_contact_waits (migration 0014).
+  const waits = (status: string) => db.selectFrom('exports').select(['tenant_id', 'waiting_for'])
+    .where('tenant_id', 'in', tenants).where('status', '=', status).where('waiting_for', 'is not', null).where(isKind);
+  const waiting = waits('waiting');
+  const gaveUp = waits('failed').where('error_code', '=', CONTACT_NEVER_RECEIVED);
+  const sourceId = sql<string>`substr(k.waiting_for, ${prefix.length + 1})`;
+  const rows = await db.selectFrom(waiting.union(gaveUp).as('k'))
+    .select((eb) => [
+      'k.tenant_id', 'k.waiting_for', sourceId.as('source_id'),
+      eb.exists(eb.selectFrom('contact_links as l').select(sql`1`.as('one'))
+        .whereRef('l.tenant_id', '=', 'k.tenant_id').where('l.contact_kind', '=', kind).where('l.source_id', '=', sourceId)).as('linked'),
+      eb.selectFrom('exports as c').select('c.xero_id')
+        .whereRef('c.tenant_id', '=', 'k.tenant_id').where('c.kind', '=', kind).where('c.source_id', '=', sourceId)
+        .where('c.status', '=', 'exported').where('c.xero_id', 'is not', null).orderBy('c.id', 'desc').limit(1).as('xero_id'),
+    ])
     .execute();
-  const released = new Set<number>();
-  for (let i = 0; i < stuck.length; i += 1000) {
-    for (const id of await release(db, stuck.slice(i, i + 1000).map((r) => r.id), now)) released.add(id);
-  }
-  const groups = new Map<string, ReleasedWait>();
-  for (const r of stuck) {
-    if (!released.has(r.id)) continue;
-    const key = JSON.stringify([r.tenant_id, r.source_id]);
-    const g = groups.get(key) ?? { tenantId: r.tenant_id, contactKind: kind, sourceId: r.source_id, exportIds: [], linkRecorded: linked.has(key) };
-    g.exportIds.push(r.id);
-    groups.set(key, g);
-  }
-  return [...groups.values()].map((g) => ({ ...g, exportIds: g.exportIds.sort((a, b) => a - b) }));
+  // SQLite answers EXISTS with 0/1, PostgreSQL with a boolean.
+  return rows.flatMap((r) => (r.waiting_for !== null && (Boolean(r.linked) || r.xero_id !== null)
+    ? [{ tenant_id: r.tenant_id, waiting_for: r.waiting_for, source_id: r.source_id, linked: Boolean(r.linked), xero_id: r.xero_id }] : []));
 }
 
-/** Back to the queue, those still waiting (or failed for the wait) only: another worker may have got there first. */
-async function release(db: Kysely<Database>, ids: number[], now: Date): Promise<number[]> {
-  const rows = await db.updateTable('exports')
+/** Back to the queue: what still waits (or gave up waiting) for these keys. */
+async function release(db: Kysely<Database>, tenantId: string, keys: string[], now: Date): Promise<Array<{ id: number; waiting_for: string }>> {
+  // RETURNING sees the new row (waiting_for cleared), so the key of each released row is read first.
+  const rows = await db.selectFrom('exports').select(['id', 'waiting_for'])
+    .where('tenant_id', '=', tenantId).where('waiting_for', 'in', keys).where('status', 'in', ['waiting', 'failed']).execute();
+  const ids = await db.updateTable('exports')
     .set({
       status: 'queued', wait_reason: null, waiting_for: null, waiting_since: null, next_attempt_at: iso(now), updated_at: iso(now),
       // Those that gave up waiting lose that failure, as requeueGaveUp does; a waiting row keeps what it had.
@@ -66,38 +92,25 @@ async function release(db: Kysely<Database>, ids: number[], now: Date): Promise<
       error_class: sql`case when status = 'failed' then null else error_class end`,
       action_required: sql`case when status = 'failed' then null else action_required end`,
     })
-    .where('id', 'in', ids)
-    .where('status', 'in', ['waiting', 'failed'])
-    .where((eb) => eb.or([eb('status', '=', 'waiting'), eb('error_code', '=', CONTACT_NEVER_RECEIVED)]))
-    .where('waiting_for', 'is not', null)
-    .returning('id')
-    .execute();
-  return rows.map((r) => r.id);
+    .where('tenant_id', '=', tenantId).where('waiting_for', 'in', keys)
+    .where((eb) => eb.or([eb('status', '=', 'waiting'), eb.and([eb('status', '=', 'failed'), eb('error_code', '=', CONTACT_NEVER_RECEIVED)])]))
+    .returning('id').execute();
+  const released = new Set(ids.map((r) => r.id));
+  return rows.filter((r) => released.has(r.id)).map((r) => ({ id: r.id, waiting_for: r.waiting_for ?? '' }));
 }
 
-/**
- * For every contact of `kind` that documents wait (or gave up waiting) for, that has no link but an
- * exported export with a Xero id: the link, from its latest such export. Returns `[tenant, sourceId]` keys.
- */
-async function recordMissingLinks(db: Kysely<Database>, kind: 'customer' | 'supplier', now: Date): Promise<Set<string>> {
-  const prefix = `${kind}:`;
-  const rows = await db.insertInto('contact_links')
-    .columns(['tenant_id', 'contact_kind', 'source_id', 'xero_contact_id', 'linked_by', 'archived', 'updated_at'])
-    .expression((eb) => eb.selectFrom('exports as c')
-      .select(['c.tenant_id', 'c.kind', 'c.source_id', sql<string>`c.xero_id`.as('xero_contact_id'), sql<string>`${'export'}`.as('linked_by'), sql<number>`0`.as('archived'), sql<string>`${iso(now)}`.as('updated_at')])
-      // Driven by the waiting rows (few), each finding its contact's latest exported export by index.
-      .where('c.id', 'in', (w) => w.selectFrom('exports as w')
-        .select((s) => s.selectFrom('exports as c2').select((m) => m.fn.max('c2.id').as('id'))
-          .whereRef('c2.tenant_id', '=', 'w.tenant_id').where('c2.kind', '=', kind)
-          .where('c2.source_id', '=', sql<string>`substr(w.waiting_for, ${prefix.length + 1})`)
-          .where('c2.status', '=', 'exported').where('c2.xero_id', 'is not', null).as('id'))
-        .where('w.status', 'in', ['waiting', 'failed'])
-        .where((x) => x.or([x('w.status', '=', 'waiting'), x('w.error_code', '=', CONTACT_NEVER_RECEIVED)]))
-        .where(sql<boolean>`substr(w.waiting_for, 1, ${prefix.length}) = ${prefix}`))
-      .where((x) => x.not(x.exists(x.selectFrom('contact_links as l').select(sql`1`.as('one'))
-        .whereRef('l.tenant_id', '=', 'c.tenant_id').whereRef('l.contact_kind', '=', 'c.kind').whereRef('l.source_id', '=', 'c.source_id')))))
-    .onConflict((oc) => oc.doNothing())
-    .returning(['tenant_id', 'source_id'])
-    .execute();
-  return new Set(rows.map((r) => JSON.stringify([r.tenant_id, r.source_id])));
+function byTenant(keys: StuckKey[]): Map<string, StuckKey[]> {
+  const m = new Map<string, StuckKey[]>();
+  for (const k of keys) m.set(k.tenant_id, [...(m.get(k.tenant_id) ?? []), k]);
+  return m;
+}
+
+function group(rows: Array<{ id: number; waiting_for: string }>, tenantId: string, kind: ContactKind, recorded: Set<string>): ReleasedWait[] {
+  const groups = new Map<string, ReleasedWait>();
+  for (const r of rows.sort((a, b) => a.id - b.id)) {
+    const g = groups.get(r.waiting_for) ?? { tenantId, contactKind: kind, sourceId: r.waiting_for.slice(kind.length + 1), exportIds: [], linkRecorded: recorded.has(r.waiting_for + '\u0000' + tenantId) };
+    g.exportIds.push(r.id);
+    groups.set(r.waiting_for, g);
+  }
+  return [...groups.values()];
 }
