@@ -10,15 +10,16 @@ import { after, before, describe, test } from 'node:test';
 import { databaseKinds } from '../helpers/databases';
 import { startHarness, type Harness } from '../helpers/harness';
 import { waitUntil } from '../helpers/processes';
-import { assertExported, countInvoices, customer, exportOf, logMessages, post, salesInvoice, xeroSend } from './helpers';
+import { repairStuckContactWaits } from '../../src/engine/stuck-waits';
+import { assertExported, countInvoices, customer, exportOf, logMessages, post, purchaseBill, salesInvoice, supplier, xeroSend } from './helpers';
 
 const WAIT = (id: string) => `waiting for ${id}`;
 
 /** A contact made in Xero, its export marked exported the old way: no link, nothing released. */
-async function exportedWithoutLink(h: Harness, sourceId: string, name: string): Promise<string> {
+async function exportedWithoutLink(h: Harness, sourceId: string, name: string, doc = customer(sourceId, name)): Promise<string> {
   const made = await xeroSend(h, 'PUT', '/Contacts', { Contacts: [{ Name: name }] });
   const xeroId = String((made.Contacts as Array<{ ContactID: string }>)[0]?.ContactID);
-  const [contactExport = 0] = await post(h, customer(sourceId, name));
+  const [contactExport = 0] = await post(h, doc);
   await h.rt.store.exports.markExported(contactExport, { xeroId, xeroNumber: null, xeroTotal: null });
   return xeroId;
 }
@@ -48,19 +49,23 @@ for (const kind of databaseKinds()) {
       const [badContact = 0, si5 = 0] = await post(h, customer('CUST-13', 'Failed Customer'), salesInvoice('SI-ST5', 'CUST-13'));
       await store.exports.markFailed(badContact, { message: 'bad email', code: 'validation', errorClass: 'validation', action: 'fix it' });
       await store.exports.setWaiting(si5, WAIT('CUST-13'), 'customer:CUST-13');
-      for (const id of [si1, si2, si4, si5]) assert.equal((await exportOf(h, id)).status, 'waiting');
+      // A supplier too (its own wait key prefix).
+      await exportedWithoutLink(h, 'SUP-9', 'Stuck Supplier', supplier('SUP-9', 'Stuck Supplier'));
+      const [bill = 0] = await post(h, purchaseBill('BILL-ST1', 'SUP-9'));
+      await store.exports.setWaiting(bill, WAIT('SUP-9'), 'supplier:SUP-9');
+      for (const id of [si1, si2, si4, si5, bill]) assert.equal((await exportOf(h, id)).status, 'waiting');
 
       const worker = h.rt.workers[0];
       assert.ok(worker);
       worker.start();
       try {
-        const done = await waitUntil(async () => (await Promise.all([si1, si2, si3, si4].map((id) => exportOf(h, id)))).every((e) => e.status === 'exported'), 30_000);
+        const done = await waitUntil(async () => (await Promise.all([si1, si2, si3, si4, bill].map((id) => exportOf(h, id)))).every((e) => e.status === 'exported'), 30_000);
         assert.ok(done, 'the stuck invoices were exported');
       } finally {
         await worker.stop();
       }
-      for (const id of [si1, si2, si3, si4]) assertExported(await exportOf(h, id));
-      for (const n of ['SI-ST1', 'SI-ST2', 'SI-ST3', 'SI-ST4']) assert.equal(await countInvoices(h, n), 1, `${n} is in Xero exactly once`);
+      for (const id of [si1, si2, si3, si4, bill]) assertExported(await exportOf(h, id));
+      for (const n of ['SI-ST1', 'SI-ST2', 'SI-ST3', 'SI-ST4', 'BILL-ST1']) assert.equal(await countInvoices(h, n), 1, `${n} is in Xero exactly once`);
       const invoice = (await h.xeroGet('/Invoices?InvoiceNumbers=SI-ST1')).Invoices as Array<{ Contact: { ContactID: string } }>;
       assert.equal(invoice[0]?.Contact.ContactID, xeroId, 'sent to the contact the export recorded');
       assert.deepEqual(await store.contacts.get(h.tenantId, 'customer', 'CUST-9'), { contactKind: 'customer', sourceId: 'CUST-9', xeroContactId: xeroId, linkedBy: 'export', archived: false });
@@ -71,8 +76,11 @@ for (const kind of databaseKinds()) {
       // Once per contact, and not again on later sweeps (nothing is stuck any more).
       assert.deepEqual((await logMessages(h, 'which was already in Xero', 'info')).sort(), [
         'released 1 document waiting for CUST-12, which was already in Xero',
+        'released 1 document waiting for SUP-9, which was already in Xero',
         'released 3 documents waiting for CUST-9, which was already in Xero',
       ]);
+      assert.equal((await store.contacts.get(h.tenantId, 'supplier', 'SUP-9'))?.linkedBy, 'export');
+      assert.equal(await repairStuckContactWaits(store, h.rt.bus, new Date()), 0, 'a later sweep finds nothing more to repair');
     });
   });
 }
