@@ -82,5 +82,16 @@ for (const kind of databaseKinds()) {
       assert.equal((await store.contacts.get(h.tenantId, 'supplier', 'SUP-9'))?.linkedBy, 'export');
       assert.equal(await repairStuckContactWaits(store, h.rt.bus, new Date()), 0, 'a later sweep finds nothing more to repair');
     });
+
+    test('two repairs at once (two workers) release each document once and log it once', async () => {
+      const { store } = h.rt;
+      await exportedWithoutLink(h, 'CUST-20', 'Twice Repaired');
+      const ids = await post(h, ...['SI-TW1', 'SI-TW2', 'SI-TW3', 'SI-TW4'].map((n) => salesInvoice(n, 'CUST-20')));
+      for (const id of ids) await store.exports.setWaiting(id, WAIT('CUST-20'), 'customer:CUST-20');
+      const counts = await Promise.all([repairStuckContactWaits(store, h.rt.bus, new Date()), repairStuckContactWaits(store, h.rt.bus, new Date())]);
+      assert.equal(counts[0] + counts[1], 4, `released ${counts.join(' + ')}`);
+      for (const id of ids) assert.equal((await exportOf(h, id)).status, 'queued');
+      assert.deepEqual(await logMessages(h, 'waiting for CUST-20', 'info'), ['released 4 documents waiting for CUST-20, which was already in Xero']);
+    });
   });
 }

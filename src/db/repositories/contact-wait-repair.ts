@@ -72,6 +72,8 @@ async function stuckKeys(db: Kysely<Database>, kind: ContactKind): Promise<Stuck
         .whereRef('c.tenant_id', '=', 'k.tenant_id').where('c.kind', '=', kind).where('c.source_id', '=', sourceId)
         .where('c.status', '=', 'exported').where('c.xero_id', 'is not', null).orderBy('c.id', 'desc').limit(1).as('xero_id'),
     ])
+    // One order for every worker: two repairs at once on PostgreSQL take the link rows' locks alike, never crosswise.
+    .orderBy('k.tenant_id').orderBy('k.waiting_for')
     .execute();
   // SQLite answers EXISTS with 0/1, PostgreSQL with a boolean.
   return rows.flatMap((r) => (r.waiting_for !== null && (Boolean(r.linked) || r.xero_id !== null)
