@@ -16,6 +16,7 @@ import * as m0007 from './migrations/0007_revision_content';
 import * as m0008 from './migrations/0008_contact_wait';
 import * as m0009 from './migrations/0009_worker_heartbeats';
 import * as m0010 from './migrations/0010_security';
+import * as m0014 from './migrations/0014_contact_wait_index';
 
 type Step = { up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> };
 
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Step> = {
   '0008_contact_wait': m0008,
   '0009_worker_heartbeats': m0009,
   '0010_security': m0010,
+  '0014_contact_wait_index': m0014,
 };
 
 export class SchemaTooNewError extends Error {}

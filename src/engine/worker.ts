@@ -19,6 +19,7 @@ import type { XeroClient } from '../xero/client';
 import type { EventBus } from './events';
 import { throughGate, type CallGate } from './limiter';
 import { failStaleContactWaits } from './contact-waits';
+import { repairStuckContactWaits } from './stuck-waits';
 import { prepareExport } from './prepare';
 import { findManyInXero, ID_FIELD } from './reconcile';
 import type { ReferenceFailure, ReferenceService } from './reference';
@@ -178,6 +179,7 @@ export class ExportWorker {
     // At most once a minute (and once the shortest wait could be over): a look at every waiting export.
     if (now.getTime() - this.lastWaitSweep >= Math.min(60_000, this.options.contactWaitMs)) {
       this.lastWaitSweep = now.getTime();
+      await repairStuckContactWaits(store, bus, now);
       await failStaleContactWaits(store, bus, this.options.contactWaitMs, now);
     }
     for (const tenantId of await store.tenants.clearExpiredPauses(now)) {

@@ -107,7 +107,9 @@ for (const kind of databaseKinds()) {
       await sql`drop index users_username_lower`.execute(store.db);
       await store.db.schema.dropTable('web_sessions').execute();
       await store.db.schema.dropTable('xero_webhook_events').execute();
-      await sql`delete from kysely_migration where name = '0010_security'`.execute(store.db);
+      // (and before the later migrations, which must come after it)
+      await sql`drop index exports_contact_waits`.execute(store.db);
+      await sql`delete from kysely_migration where name >= '0010_security'`.execute(store.db);
       const now = new Date().toISOString();
       await store.db.insertInto('key_value').values([
         { key: 'web.session_secret', value: 'an-old-secret', updated_at: now },
