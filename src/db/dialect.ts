@@ -143,7 +143,7 @@ const POSTGRES_EXPORT_COUNTS = [
 ];
 
 /** Page cache (KiB) of the connection while it prunes the Connection Log, and SQLite's default. */
-const PRUNE_CACHE_KIB = 131_072;
+const PRUNE_CACHE_KIB = 262_144;
 const SQLITE_DEFAULT_CACHE_KIB = 2_000;
 
 const sqliteAdapter: DialectAdapter = {
@@ -163,7 +163,7 @@ const sqliteAdapter: DialectAdapter = {
       // A contentless_delete FTS5 table records each delete in its segment's tombstone pages, and
       // rewrites all of them when they fill up: with SQLite's default 2 MB page cache those pages
       // are read back from the file on every rebuild (deletes of 250 rows took up to ~200 ms). With
-      // 128 MB for the prune's duration they stay in memory (bench/log-search.ts --prune-only).
+      // 256 MB for the prune's duration they stay in memory (bench/log-search.ts --prune-only).
       `pragma cache_size = -${PRUNE_CACHE_KIB}`,
     ],
     // A few pages of merge work per batch: the index stays compact without one long merge.

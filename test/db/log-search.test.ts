@@ -91,7 +91,7 @@ for (const kind of databaseKinds()) {
       assert.equal(await store.log.prune(cutoff, 7), entries.length - kept.length);
       assert.deepEqual((await store.log.search({ tenantId: T, q: 'walrus', limit: 1000 })).entries.map((e) => e.message).sort(), kept);
       if (kind === 'sqlite') {
-        // The prune's 128 MB cache is per connection: it must not stay after the prune.
+        // The prune's 256 MB cache is per connection: it must not stay after the prune.
         const [row] = await sql<{ cache_size: number }>`pragma cache_size`.execute(store.db).then((r) => r.rows);
         assert.equal(row?.cache_size, -2000);
       }
