@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Migrator, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
 import { openDatabase } from '../../src/db/dialect';
 import { migrateToLatest } from '../../src/db/migrate';
 import * as m0001 from '../../src/db/migrations/0001_initial';
@@ -78,6 +78,23 @@ for (const kind of databaseKinds()) {
       await store.db.updateTable('connection_log').set({ message: 'renamed entry okapi' }).where('message', '=', 'fresh entry giraffe').execute();
       assert.deepEqual(await search('giraffe'), []);
       assert.deepEqual(await search('okapi'), ['renamed entry okapi']);
+    });
+
+    test('a prune over many batches removes exactly the old entries, search follows, and the page cache is given back', async () => {
+      const old = new Date(Date.now() - 30 * 86_400_000);
+      const cutoff = new Date(Date.now() - 7 * 86_400_000);
+      const entries = Array.from({ length: 400 }, (_, i) => ({
+        tenantId: T, level: 'info' as const, event: 'e', message: `walrus ${i}`, at: i % 3 === 0 ? new Date(cutoff.getTime() + 60_000) : old,
+      }));
+      await store.log.append(entries);
+      const kept = entries.filter((e) => e.at > cutoff).map((e) => e.message).sort();
+      assert.equal(await store.log.prune(cutoff, 7), entries.length - kept.length);
+      assert.deepEqual((await store.log.search({ tenantId: T, q: 'walrus', limit: 1000 })).entries.map((e) => e.message).sort(), kept);
+      if (kind === 'sqlite') {
+        // The prune's 256 MB cache is per connection: it must not stay after the prune.
+        const [row] = await sql<{ cache_size: number }>`pragma cache_size`.execute(store.db).then((r) => r.rows);
+        assert.equal(row?.cache_size, -2000);
+      }
     });
 
     test('the index is filled from entries written before migration 0005', async () => {
