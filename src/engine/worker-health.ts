@@ -7,21 +7,13 @@
  */
 import os from 'node:os';
 import type { Logger } from 'pino';
+import type { HeartbeatInput } from '../db/repositories/worker-heartbeats';
 import type { Store } from '../db/store';
 import { databaseFault } from '../db/faults';
 
-export type WorkerStateName = 'running' | 'failing' | 'stopped';
-
-export interface WorkerState {
-  workerId: string;
-  state: WorkerStateName;
-  startedAt: Date;
-  lastRoundAt: Date | null;
-  lastSuccessAt: Date | null;
-  lastError: string | null;
-  lastErrorAt: Date | null;
-  consecutiveFailures: number;
-}
+/** What a worker reports of itself: the heartbeat row without where it runs. */
+export type WorkerState = Omit<HeartbeatInput, 'host' | 'pid'>;
+export type WorkerStateName = WorkerState['state'];
 
 export interface HealthOptions {
   /** Longest pause between two failed rounds. Default 5 s, so work resumes within seconds of recovery. */

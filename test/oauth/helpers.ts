@@ -3,7 +3,6 @@
  * sandbox over HTTP, on a real database, plus a small browser stand-in (cookies, manual redirects,
  * CSRF tokens scraped from forms) that walks the consent flow the way a person would.
  */
-import net from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { createRuntime, type Runtime } from '../../src/app/runtime';
 import { loadConfig } from '../../src/config/config';
@@ -11,20 +10,12 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { buildServer } from '../../src/web/server';
 import type { OAuthTokenSource } from '../../src/xero/oauth-token-source';
 import { makeDatabase, type TestDatabase } from '../helpers/databases';
+import { freePort } from '../helpers/processes';
 
 export const ADMIN_PASSWORD = 'admin-password-1';
 export const WEBHOOK_KEY = 'test-webhook-key-0123456789abcdef';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
+export { freePort };
 
 export interface Xport {
   rt: Runtime;

@@ -11,25 +11,17 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, test } from 'node:test';
 import { buildContext, mapPaths, parseDockerfile, runDockerfile } from './dockerfile';
+import { freePort } from '../helpers/processes';
 
 /** The user the processes run as (nobody: not root, owns nothing). */
 const NOBODY = 65534;
 const FULL = process.env.XPORT_IMAGE_TEST === 'full';
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 describe(`the Dockerfile's steps on a clean copy (${FULL ? 'full npm ci' : 'offline npm ci, prebuilt addon'})`, () => {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'xport-image-'));

@@ -4,24 +4,16 @@
  * anywhere; XPORT_LOG_LEVEL filters. The readable (terminal) form is checked on the formatter.
  */
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { createLogger, prettyLine } from '../../src/app/logger';
 import { waitFor } from '../helpers/processes';
 import { opsWorld, spawnXport, type OpsWorld, type XportProcess } from './harness';
+import { freePort } from '../helpers/processes';
 
 const API_TOKEN = 'tok_operatorlogtest_0123456789abcdef';
 const PASSWORD = 'pw-operator-log-test-9876';
 const QUERY_SECRET = 'qs-secret-5f5f5f5f5f';
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 async function startServe(w: OpsWorld, level: string): Promise<{ p: XportProcess; url: string }> {
   const port = await freePort();
