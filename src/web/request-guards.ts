@@ -27,9 +27,25 @@ export function findNul(value: unknown, path = 'body', depth = 0): string | null
   return null;
 }
 
-export function registerBodyParsers(app: FastifyInstance): void {
-  const json = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser(['application/json', 'text/plain']);
+type ParseText = (req: FastifyRequest, text: string, done: (err: Error | null, value?: unknown) => void) => void;
+
+/**
+ * JSON.parse as it is: a `__proto__` key becomes an ordinary own property. For the settings API, where
+ * `__proto__` is a source code like any other (fastify's parser refuses such a body as prototype
+ * poisoning); the settings schema copies maps into objects without a prototype (src/domain/settings.ts).
+ */
+const plainParse: ParseText = (_req, text, done) => {
+  try {
+    done(null, JSON.parse(text) as unknown);
+  } catch (err) {
+    done(Object.assign(new Error(`Body is not valid JSON: ${(err as Error).message}`), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }));
+  }
+};
+
+/** The JSON parser of this instance (and its children): strict UTF-8, no NUL, an empty body is no body. */
+export function registerJsonParser(app: FastifyInstance, o: { ordinaryProtoKeys?: boolean } = {}): void {
+  const parseText: ParseText = o.ordinaryProtoKeys ? plainParse : app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
     const bytes = body as Buffer;
     if (bytes.length === 0) return done(null, undefined);
@@ -39,13 +55,18 @@ export function registerBodyParsers(app: FastifyInstance): void {
     } catch {
       return done(new HttpError(400, 'invalid_utf8', 'The request body is not valid UTF-8'), undefined);
     }
-    json(req, text, (err, value) => {
+    parseText(req, text, (err, value) => {
       if (err) return done(err, undefined);
       const nul = findNul(value);
       if (nul) return done(new HttpError(400, 'invalid_text', `${nul} holds a NUL character, which cannot be stored`), undefined);
       done(null, value);
     });
   });
+}
+
+export function registerBodyParsers(app: FastifyInstance): void {
+  registerJsonParser(app);
+  app.removeContentTypeParser('text/plain');
   // Any other type: an empty body is no body (fetch and some clients label an empty body text/plain);
   // a body xport would have to read is 415. Form bodies of the web UI have their own parser.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {

@@ -73,6 +73,12 @@ for (const kind of databaseKinds()) {
       assert.equal(codeOf(key.json), 'invalid_text');
     });
 
+    it('the settings API, whose parser keeps `__proto__` as a key, refuses a NUL too', async () => {
+      const r = await call('PATCH', '/settings', '{"taxMappings":{"sales":{"G\\u0000":"OUTPUT2"}}}', 'application/json');
+      assert.equal(r.status, 400);
+      assert.equal(codeOf(r.json), 'invalid_text');
+    });
+
     it('text/plain and other body types xport does not read are 415', async () => {
       for (const type of ['text/plain', 'application/xml', 'text/plain; charset=utf-8']) {
         const r = await call('POST', '/documents', '{"kind":"customer","sourceId":"C-4","name":"x"}', type);

@@ -60,7 +60,7 @@ export function exportView(row: ExportRow & { reference?: string; doc_date?: str
 
 export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   app.addHook('preHandler', bearerAuth(rt));
-  await app.register(async (settings) => settingsRoutes(settings, rt)); // its own JSON parser: see plain-json.ts
+  await app.register(async (settings) => settingsRoutes(settings, rt)); // its own JSON parser: `__proto__` is an ordinary mapping key there
 
   app.post('/documents', { schema: { summary: 'Queue one document or {"documents":[…]}', description: DOCUMENTS_DESCRIPTION, tags: ['documents'] }, bodyLimit: 10 * 1024 * 1024 }, async (req, reply) => {
     const { tenantId } = requireAdmin(req);

@@ -7,14 +7,14 @@ import { z } from 'zod';
 import type { Runtime } from '../../app/runtime';
 import { HttpError } from '../errors';
 import { caller, requireAdmin } from './auth';
-import { usePlainJson } from './plain-json';
+import { registerJsonParser } from '../request-guards';
 
 const linkBody = z.strictObject({ xeroContactId: z.string().uuid({ message: 'must be a Xero ContactID (a UUID)' }) });
 const linkParams = z.object({ kind: z.enum(['customer', 'supplier']), sourceId: z.string().min(1).max(255) });
 const requeueBody = z.strictObject({ errorCodes: z.array(z.string().min(1)).min(1).max(20) });
 
 export async function settingsRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
-  usePlainJson(app);
+  registerJsonParser(app, { ordinaryProtoKeys: true });
   app.get('/settings', { schema: { summary: "The organisation's mappings and options", tags: ['settings'] } }, async (req) => rt.settings.get(caller(req).tenantId));
 
   app.patch('/settings', { schema: { summary: 'Change mappings and options (a partial object)', tags: ['settings'] } }, async (req) => {
