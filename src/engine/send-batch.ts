@@ -10,6 +10,7 @@ import { createStore, type Store } from '../db/store';
 import { classifyElementErrors, classifyHttpResponse, classifyNetworkFailure, prevalidationFailure, retriesExhausted, type Classified } from '../domain/catalog';
 import { MAX_REQUEST_BYTES, requestBytes } from '../domain/xero-payloads';
 import { decideNext } from '../domain/retry';
+import { isUncertain } from '../domain/in-xero';
 import type { XeroEndpoint } from '../domain/types';
 import { parseJson, type XeroCallOutcome, type XeroClient } from '../xero/client';
 import type { EventBus } from './events';
@@ -34,11 +35,33 @@ export interface BatchDeps {
   lockDates?: LockDateRefresh;
 }
 
+/** One Xero call's context: who sends, for which organisation and endpoint, under which Idempotency-Key. */
+export interface Batch {
+  deps: BatchDeps;
+  tenantId: string;
+  endpoint: XeroEndpoint;
+  /** The call's Idempotency-Key, which is also its attempts' batch id; null for a document found by a look-up outside any call. */
+  key: string | null;
+}
+
+/** What Xero (or the network) answered a call, as far as a failure decision needs it. */
+interface Answer {
+  headers: Record<string, string>;
+  httpStatus: number | null;
+  correlationId: string | null;
+  /** The request may have reached Xero and been processed: look the documents up before sending them again. */
+  outcomeUnknown: boolean;
+}
+
+type Response = Extract<XeroCallOutcome, { kind: 'response' }>;
+
 const failureInfo = (c: Classified) => ({ message: c.message, code: c.code, errorClass: c.class, action: c.action });
+const answerOf = (res: Response, outcomeUnknown = false): Answer => ({ headers: res.headers, httpStatus: res.status, correlationId: res.correlationId, outcomeUnknown });
 
 export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: XeroEndpoint, items: SendItem[]): Promise<void> {
   if (items.length === 0) return;
   const key = crypto.randomUUID();
+  const b: Batch = { deps, tenantId, endpoint, key };
   const release = await deps.gate.acquire(tenantId);
   let res: XeroCallOutcome;
   try {
@@ -64,26 +87,11 @@ export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: Xer
     limits: res.kind === 'response' ? res.limits : null,
   });
 
-  if (res.kind === 'response' && res.status === 200) {
-    await applyElements(deps, tenantId, endpoint, items, key, res);
-    return;
-  }
-  if (res.kind === 'response' && res.status === 413) {
-    await splitTooLarge(deps, tenantId, endpoint, items, key, res);
-    return;
-  }
-  const classified = res.kind === 'response'
-    ? classifyHttpResponse({ status: res.status, headers: res.headers, bodyText: res.bodyText })
-    : res.kind === 'network'
-      ? classifyNetworkFailure(res.failure, res.detail)
-      : classifyNoToken(res.code, res.reason);
-  const outcomeUnknown = res.kind === 'network' && res.mayHaveReachedServer;
-  await applyWholeFailure(deps, tenantId, items, key, classified, {
-    headers: res.kind === 'response' ? res.headers : {},
-    httpStatus: res.kind === 'response' ? res.status : null,
-    correlationId: res.kind === 'response' ? res.correlationId : null,
-    outcomeUnknown,
-  });
+  if (res.kind === 'response' && res.status === 200) return applyElements(b, items, res);
+  if (res.kind === 'response' && res.status === 413) return splitTooLarge(b, items, res);
+  if (res.kind === 'response') return applyWholeFailure(b, items, classifyHttpResponse({ status: res.status, headers: res.headers, bodyText: res.bodyText }), answerOf(res));
+  const classified = res.kind === 'network' ? classifyNetworkFailure(res.failure, res.detail) : classifyNoToken(res.code, res.reason);
+  await applyWholeFailure(b, items, classified, { headers: {}, httpStatus: null, correlationId: null, outcomeUnknown: res.kind === 'network' && res.mayHaveReachedServer });
 }
 
 /**
@@ -91,74 +99,79 @@ export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: Xer
  * again (each in turn splits further if it must). One element: no split can help, so it fails now
  * with its size, the limit and what to do.
  */
-async function splitTooLarge(deps: BatchDeps, tenantId: string, endpoint: XeroEndpoint, items: SendItem[], key: string, res: Extract<XeroCallOutcome, { kind: 'response' }>): Promise<void> {
-  for (const item of items) {
-    await deps.store.exports.finishAttempt(item.row.id, key, { outcome: 'refused', httpStatus: 413, error: 'Xero refused the request as too large (HTTP 413).', correlationId: res.correlationId });
-  }
+async function splitTooLarge(b: Batch, items: SendItem[], res: Response): Promise<void> {
+  for (const item of items) await finish(b, item, { outcome: 'refused', httpStatus: 413, error: 'Xero refused the request as too large (HTTP 413).', correlationId: res.correlationId });
   const [only] = items;
   if (items.length === 1 && only) {
-    const c = prevalidationFailure('document_too_large', { size: String(requestBytes(endpoint, [only.payload])), limit: String(MAX_REQUEST_BYTES) });
-    await applyDecision(deps, tenantId, only, key, c, { headers: res.headers, httpStatus: 413, correlationId: res.correlationId, outcomeUnknown: false });
+    const c = prevalidationFailure('document_too_large', { size: String(requestBytes(b.endpoint, [only.payload])), limit: String(MAX_REQUEST_BYTES) });
+    await applyDecision(b, only, c, answerOf(res));
     return;
   }
   const half = Math.ceil(items.length / 2);
-  await sendBatch(deps, tenantId, endpoint, items.slice(0, half));
-  await sendBatch(deps, tenantId, endpoint, items.slice(half));
+  await sendBatch(b.deps, b.tenantId, b.endpoint, items.slice(0, half));
+  await sendBatch(b.deps, b.tenantId, b.endpoint, items.slice(half));
 }
 
-async function applyElements(deps: BatchDeps, tenantId: string, endpoint: XeroEndpoint, items: SendItem[], key: string, res: Extract<XeroCallOutcome, { kind: 'response' }>): Promise<void> {
+/** Records the outcome of this call's attempt of one export. */
+async function finish(b: Batch, item: SendItem, r: { outcome: string; httpStatus: number | null; error: string | null; correlationId: string | null }, store = b.deps.store): Promise<void> {
+  if (b.key !== null) await store.exports.finishAttempt(item.row.id, b.key, r);
+}
+
+async function applyElements(b: Batch, items: SendItem[], res: Response): Promise<void> {
   const body = parseJson(res.bodyText) as Record<string, unknown> | null;
-  const elements = (body?.[endpoint] ?? []) as Array<Record<string, unknown>>;
+  const elements = (body?.[b.endpoint] ?? []) as Array<Record<string, unknown>>;
   for (const [index, item] of items.entries()) {
     const element = elements[index];
     if (!element) {
       // Xero answered 200 without this element: its fate is unknown, so reconcile before resending.
-      await scheduleRetry(deps, tenantId, item, key, classifyNetworkFailure('unknown', 'Xero answered without this element'), {}, true, res.status, res.correlationId);
+      await scheduleRetry(b, item, classifyNetworkFailure('unknown', 'Xero answered without this element'), { ...answerOf(res, true), headers: {} });
       continue;
     }
     const status = String(element.StatusAttributeString ?? 'OK');
     if (status === 'OK' || status === 'WARNING') {
-      const x = xeroIdOf(endpoint, element);
+      const x = xeroIdOf(b.endpoint, element);
       if (x.id) {
-        await markExported(deps, tenantId, endpoint, item, key, { xeroId: x.id, number: x.number, total: x.total }, res);
+        await markExported(b, item, { xeroId: x.id, number: x.number, total: x.total }, res);
         continue;
       }
     }
     const messages = ((element.ValidationErrors ?? []) as Array<{ Message?: string }>).map((v) => v.Message ?? '').filter(Boolean);
     const classified = classifyElementErrors(messages.length ? messages : ['Xero did not accept this element and gave no reason']);
-    if (await alreadyInXero(deps, tenantId, endpoint, item, key, classified, res)) continue;
-    if (await handleLockRefusal(deps, tenantId, item, key, classified, { httpStatus: res.status, correlationId: res.correlationId })) continue;
-    await applyDecision(deps, tenantId, item, key, classified, { headers: res.headers, httpStatus: res.status, correlationId: res.correlationId, outcomeUnknown: false });
+    if (await alreadyInXero(b, item, classified, res)) continue;
+    if (b.key !== null && await handleLockRefusal(b.deps, b.tenantId, item, b.key, classified, { httpStatus: res.status, correlationId: res.correlationId })) continue;
+    await applyDecision(b, item, classified, answerOf(res));
   }
 }
+
+/** The refusals that an earlier attempt of ours reaching Xero would cause: the number or name is taken. */
+const TAKEN_BY_AN_EARLIER_ATTEMPT: ReadonlySet<string> = new Set(['invoice_number_not_unique', 'contact_number_exists', 'contact_name_exists']);
 
 /**
  * "Invoice # must be unique" on a document we sent before means an earlier attempt did reach Xero:
  * find it and record it, instead of failing a document that is in fact exported.
  */
-async function alreadyInXero(deps: BatchDeps, tenantId: string, endpoint: XeroEndpoint, item: SendItem, key: string, c: Classified, res: Extract<XeroCallOutcome, { kind: 'response' }>): Promise<boolean> {
-  const duplicate = /must be unique|already assigned to another contact/i.test(c.message);
-  if (!duplicate || item.row.attempts < 1) return false;
+async function alreadyInXero(b: Batch, item: SendItem, c: Classified, res: Response): Promise<boolean> {
+  if (!TAKEN_BY_AN_EARLIER_ATTEMPT.has(c.code) || item.row.attempts < 1) return false;
   // Only an earlier attempt whose outcome is unknown can have created it. After a definite refusal
   // (a name that belongs to another contact), the same answer again is that refusal, not our record.
-  const previous = (await deps.store.exports.attempts(item.row.id)).filter((a) => a.batch_id !== key);
-  if (!previous.some((a) => a.outcome === null || a.outcome === 'unknown' || a.outcome === 'transient')) return false;
-  const found = await findInXero(deps.xero, tenantId, endpoint, item.payload, throughGate(deps.gate, tenantId));
+  const { deps, tenantId } = b;
+  const previous = (await deps.store.exports.attempts(item.row.id)).filter((a) => a.batch_id !== b.key);
+  if (!previous.some(isUncertain)) return false;
+  const found = await findInXero(deps.xero, tenantId, b.endpoint, item.payload, throughGate(deps.gate, tenantId));
   if (!('found' in found) || !found.found) return false;
-  await markExported(deps, tenantId, endpoint, item, key, { xeroId: found.xeroId, number: found.number, total: found.total }, res, true);
+  await markExported(b, item, { xeroId: found.xeroId, number: found.number, total: found.total }, res, true);
   return true;
 }
 
-async function markExported(
-  deps: BatchDeps, tenantId: string, endpoint: XeroEndpoint, item: SendItem, key: string,
-  x: { xeroId: string; number: string | null; total: string | null }, res: Extract<XeroCallOutcome, { kind: 'response' }> | null, reconciled = false,
-): Promise<void> {
+/** Records a document as in Xero under `x`: exported, its attempt ok, and (a contact) its link and waiters released. */
+export async function markExported(b: Batch, item: SendItem, x: { xeroId: string; number: string | null; total: string | null }, res: Response | null, reconciled = false): Promise<void> {
+  const { deps, tenantId, endpoint } = b;
   // One transaction: a crash between "exported" and releasing the documents waiting for this contact
   // left them waiting for good (found by the long chaos run on PostgreSQL).
   await deps.store.db.transaction().execute(async (trx) => {
     const store = createStore({ ...deps.store, db: trx });
     await store.exports.markExported(item.row.id, { xeroId: x.xeroId, xeroNumber: x.number, xeroTotal: x.total }, deps.now());
-    await store.exports.finishAttempt(item.row.id, key, { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null });
+    await finish(b, item, { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null }, store);
     if (endpoint === 'Contacts' && (item.row.kind === 'customer' || item.row.kind === 'supplier')) {
       const waitKey = contactWaitKey(item.row.kind, item.row.source_id);
       await deps.store.adapter.lockKeyInTransaction(trx, contactWaitLockKey(tenantId, waitKey));
@@ -174,31 +187,19 @@ async function markExported(
   });
 }
 
-interface FailureContext {
-  headers: Record<string, string>;
-  httpStatus: number | null;
-  correlationId: string | null;
-  outcomeUnknown: boolean;
+async function applyWholeFailure(b: Batch, items: SendItem[], c: Classified, f: Answer): Promise<void> {
+  const decision = decideNext(c, { attempts: 1, headers: f.headers, now: b.deps.now(), random: b.deps.random });
+  if (decision.kind === 'pause') return pauseTenant(b, items, c, decision, f);
+  for (const item of items) await applyDecision(b, item, c, f);
 }
 
-async function applyWholeFailure(deps: BatchDeps, tenantId: string, items: SendItem[], key: string, c: Classified, f: FailureContext): Promise<void> {
-  const decision = decideNext(c, { attempts: 1, headers: f.headers, now: deps.now(), random: deps.random });
-  if (decision.kind === 'pause') {
-    await pauseTenant(deps, tenantId, items, key, c, decision, f);
-    return;
-  }
-  for (const item of items) await applyDecision(deps, tenantId, item, key, c, f);
-}
-
-async function pauseTenant(deps: BatchDeps, tenantId: string, items: SendItem[], key: string, c: Classified, d: { until: Date; reason: string }, f: FailureContext): Promise<void> {
-  const { store } = deps;
-  await store.tenants.pause(tenantId, { until: d.until, reason: d.reason, code: c.code });
-  for (const item of items) {
-    await store.exports.finishAttempt(item.row.id, key, { outcome: c.class, httpStatus: f.httpStatus, error: c.message, correlationId: f.correlationId });
-  }
+async function pauseTenant(b: Batch, items: SendItem[], c: Classified, d: { until: Date; reason: string }, f: Answer): Promise<void> {
+  const { store, bus } = b.deps;
+  await store.tenants.pause(b.tenantId, { until: d.until, reason: d.reason, code: c.code });
+  for (const item of items) await finish(b, item, { outcome: c.class, httpStatus: f.httpStatus, error: c.message, correlationId: f.correlationId });
   // Paused work stays queued, never failed; the attempt does not count against its retries.
   await store.exports.requeue(items.map((i) => i.row.id), { at: d.until, waitReason: `paused: ${d.reason}`, needsReconcile: f.outcomeUnknown || undefined });
-  await deps.bus.emit('tenant.paused', { tenantId, until: d.until.toISOString(), reason: d.reason, code: c.code });
+  await bus.emit('tenant.paused', { tenantId: b.tenantId, until: d.until.toISOString(), reason: d.reason, code: c.code });
 }
 
 /**
@@ -216,42 +217,35 @@ export function countedAttempts(history: ReadonlyArray<{ batch_id: string; outco
   return n + 1;
 }
 
-async function applyDecision(deps: BatchDeps, tenantId: string, item: SendItem, key: string, c: Classified, f: FailureContext): Promise<void> {
-  const attempts = c.class === 'validation' || c.class === 'conflict' ? item.row.attempts + 1 : countedAttempts(await deps.store.exports.attempts(item.row.id), key);
+async function applyDecision(b: Batch, item: SendItem, c: Classified, f: Answer): Promise<void> {
+  const { deps } = b;
+  const attempts = c.class === 'validation' || c.class === 'conflict' ? item.row.attempts + 1 : countedAttempts(await deps.store.exports.attempts(item.row.id), b.key ?? '');
   const decision = decideNext(c, { attempts, headers: f.headers, now: deps.now(), random: deps.random });
-  if (decision.kind === 'fail') {
-    if (c.class === 'transient') c = retriesExhausted(c, attempts);
-    await deps.store.exports.markFailed(item.row.id, failureInfo(c), deps.now());
-    await deps.store.exports.finishAttempt(item.row.id, key, { outcome: 'error', httpStatus: f.httpStatus, error: c.message, correlationId: f.correlationId });
-    await onContactFailed(deps, tenantId, item, c);
-    await deps.bus.emit('export.failed', {
-      tenantId, exportId: item.row.id, kind: item.row.kind, reference: item.reference, code: c.code, errorClass: c.class,
-      message: c.message, action: c.action, correlationId: f.correlationId, httpStatus: f.httpStatus,
-    });
-    return;
-  }
-  const at = decision.kind === 'retry' ? decision.at : decision.until;
-  await scheduleRetry(deps, tenantId, item, key, c, f.headers, f.outcomeUnknown, f.httpStatus, f.correlationId, at, attempts);
-}
-
-async function scheduleRetry(
-  deps: BatchDeps, tenantId: string, item: SendItem, key: string, c: Classified, headers: Record<string, string>,
-  outcomeUnknown: boolean, httpStatus: number | null, correlationId: string | null, at?: Date, counted = item.row.attempts + 1,
-): Promise<void> {
-  const when = at ?? (() => {
-    const d = decideNext(c, { attempts: counted, headers, now: deps.now(), random: deps.random });
-    return d.kind === 'retry' ? d.at : d.kind === 'pause' ? d.until : new Date(deps.now().getTime() + 60_000);
-  })();
-  await deps.store.exports.finishAttempt(item.row.id, key, { outcome: outcomeUnknown ? 'unknown' : 'transient', httpStatus, error: c.message, correlationId });
-  await deps.store.exports.requeue([item.row.id], { at: when, failure: failureInfo(c), needsReconcile: outcomeUnknown || undefined, waitReason: `retrying: ${c.message}` });
-  await deps.bus.emit('export.retry_scheduled', {
-    tenantId, exportId: item.row.id, kind: item.row.kind, reference: item.reference, at: when.toISOString(), attempts: counted, message: c.message, code: c.code,
+  if (decision.kind !== 'fail') return scheduleRetry(b, item, c, f, decision.kind === 'retry' ? decision.at : decision.until, attempts);
+  if (c.class === 'transient') c = retriesExhausted(c, attempts);
+  await deps.store.exports.markFailed(item.row.id, failureInfo(c), deps.now());
+  await finish(b, item, { outcome: 'error', httpStatus: f.httpStatus, error: c.message, correlationId: f.correlationId });
+  await onContactFailed(b, item, c);
+  await deps.bus.emit('export.failed', {
+    tenantId: b.tenantId, exportId: item.row.id, kind: item.row.kind, reference: item.reference, code: c.code, errorClass: c.class,
+    message: c.message, action: c.action, correlationId: f.correlationId, httpStatus: f.httpStatus,
   });
 }
 
-async function onContactFailed(deps: BatchDeps, tenantId: string, item: SendItem, c: Classified): Promise<void> {
-  if (item.row.kind !== 'customer' && item.row.kind !== 'supplier') return;
-  await deps.store.exports.updateWaitReason(tenantId, contactWaitKey(item.row.kind, item.row.source_id), `waiting for ${item.row.source_id}, whose export failed: ${c.message}`);
+async function scheduleRetry(b: Batch, item: SendItem, c: Classified, f: Answer, at?: Date, counted = item.row.attempts + 1): Promise<void> {
+  const { deps } = b;
+  const when = at ?? (() => {
+    const d = decideNext(c, { attempts: counted, headers: f.headers, now: deps.now(), random: deps.random });
+    return d.kind === 'retry' ? d.at : d.kind === 'pause' ? d.until : new Date(deps.now().getTime() + 60_000);
+  })();
+  await finish(b, item, { outcome: f.outcomeUnknown ? 'unknown' : 'transient', httpStatus: f.httpStatus, error: c.message, correlationId: f.correlationId });
+  await deps.store.exports.requeue([item.row.id], { at: when, failure: failureInfo(c), needsReconcile: f.outcomeUnknown || undefined, waitReason: `retrying: ${c.message}` });
+  await deps.bus.emit('export.retry_scheduled', {
+    tenantId: b.tenantId, exportId: item.row.id, kind: item.row.kind, reference: item.reference, at: when.toISOString(), attempts: counted, message: c.message, code: c.code,
+  });
 }
 
-export { markExported as recordExported };
+async function onContactFailed(b: Batch, item: SendItem, c: Classified): Promise<void> {
+  if (item.row.kind !== 'customer' && item.row.kind !== 'supplier') return;
+  await b.deps.store.exports.updateWaitReason(b.tenantId, contactWaitKey(item.row.kind, item.row.source_id), `waiting for ${item.row.source_id}, whose export failed: ${c.message}`);
+}

@@ -13,6 +13,7 @@ import { prevalidationFailure, type Classified } from '../domain/catalog';
 import { orgSettingsSchema, type OrgSettings } from '../domain/settings';
 import { expectedTotals } from '../domain/totals';
 import { decideNext } from '../domain/retry';
+import { lookupNeed, type AttemptRecord, type EarlierRevisions, type LookupNeed } from '../domain/in-xero';
 import type { ReferenceData, XeroEndpoint } from '../domain/types';
 import { lockDateRefresh } from './lock-refusal';
 import type { XeroClient } from '../xero/client';
@@ -23,7 +24,7 @@ import { repairStuckContactWaits } from './stuck-waits';
 import { prepareExport } from './prepare';
 import { findManyInXero, ID_FIELD } from './reconcile';
 import type { ReferenceFailure, ReferenceService } from './reference';
-import { recordExported, sendBatch, type BatchDeps, type SendItem } from './send-batch';
+import { markExported, sendBatch, type BatchDeps, type SendItem } from './send-batch';
 import { WorkerHealth, type WorkerState } from './worker-health';
 
 export interface WorkerOptions {
@@ -264,8 +265,10 @@ export class ExportWorker {
     const docs = rows.map((row) => parseStored(payloads.get(row.document_id)));
     const contacts = await store.contacts.preloaded(tenantId, docs.map(requiredContact).filter((c) => c !== null));
     const today = this.now().toISOString().slice(0, 10);
+    const history = await store.exports.attemptsOf(rows.map((r) => r.id));
     const toSend: SendItem[] = [];
-    const toLookUp: SendItem[] = [];
+    const toLookUp: Array<{ item: SendItem; batchId: string | null }> = [];
+    const unsettled: Array<{ id: number; at: Date }> = [];
     const totals: Array<{ documentId: number; total: string }> = [];
     for (const [i, row] of rows.entries()) {
       const p = await prepareExport(row, docs[i] as SourceDocument, { tenantId, settings: ctx.settings, reference: ctx.reference, today, contacts, exports: store.exports });
@@ -278,13 +281,20 @@ export class ExportWorker {
         // No batch split can help a document that alone is over Xero's limit: fail it now.
         await this.failBeforeSending(tenantId, p, prevalidationFailure('document_too_large', { size: String(requestBytes(endpoint, [p.payload])), limit: String(MAX_REQUEST_BYTES) }));
       } else {
+        const need = await this.lookupNeed(p.row, history.get(p.row.id) ?? []);
+        if (need.kind === 'later') {
+          unsettled.push({ id: p.row.id, at: need.at });
+          continue;
+        }
         const t = expectedTotals(p.doc, { settings: ctx.settings, reference: ctx.reference, dropped: p.dropped });
         if (t) totals.push({ documentId: p.row.document_id, total: t.total });
-        (await this.mayBeInXero(p.row) ? toLookUp : toSend).push(p);
+        if (need.kind === 'none') toSend.push(p);
+        else toLookUp.push({ item: p, batchId: need.batchId });
       }
     }
+    for (const u of unsettled) await store.exports.requeue([u.id], { at: u.at, needsReconcile: true, waitReason: UNSETTLED_REASON });
     await store.exports.setDocumentTotals(totals);
-    await store.exports.setXeroDates(toSend.concat(toLookUp).filter((p) => p.moved || p.row.xero_date)
+    await store.exports.setXeroDates(toSend.concat(toLookUp.map((l) => l.item)).filter((p) => p.moved || p.row.xero_date)
       .map((p) => ({ id: p.row.id, date: p.moved?.to ?? null })));
     toSend.push(...(await this.reconcile(tenantId, endpoint, toLookUp)));
     toSend.sort((a, b) => a.row.id - b.row.id);
@@ -315,9 +325,10 @@ export class ExportWorker {
    * must still be sent; the found ones are recorded as exported, and on a failed lookup the items
    * wait and are looked up again.
    */
-  private async reconcile(tenantId: string, endpoint: XeroEndpoint, items: SendItem[]): Promise<SendItem[]> {
-    if (items.length === 0) return [];
+  private async reconcile(tenantId: string, endpoint: XeroEndpoint, lookups: Array<{ item: SendItem; batchId: string | null }>): Promise<SendItem[]> {
+    if (lookups.length === 0) return [];
     const { gate, store } = this.deps;
+    const items = lookups.map((l) => l.item);
     const earlier = endpoint === 'ManualJournals' ? await Promise.all(items.map((i) => this.earlierNarrations(i.row))) : [];
     const found = await findManyInXero(this.deps.xero, tenantId, endpoint, items.map((i) => i.payload), throughGate(gate, tenantId), earlier);
     const send: SendItem[] = [];
@@ -340,7 +351,8 @@ export class ExportWorker {
         // policy may have moved this attempt's date since).
         const sourceDate = 'date' in item.doc ? item.doc.date : null;
         await store.exports.setXeroDates([{ id: item.row.id, date: r.date !== null && r.date !== sourceDate ? r.date : null }]);
-        await recordExported(this.batchDeps(), tenantId, endpoint, item, 'reconcile', { xeroId: r.xeroId, number: r.number, total: r.total }, null, true);
+        // Recorded against the unanswered attempt that reached Xero (none: it was an earlier revision's).
+        await markExported({ deps: this.batchDeps(), tenantId, endpoint, key: lookups[i]?.batchId ?? null }, item, { xeroId: r.xeroId, number: r.number, total: r.total }, null, true);
       }
     }
     await store.exports.requeue(retryLater.map((i) => i.row.id), { at: new Date(this.now().getTime() + RECHECK_AFTER_MS), waitReason: `checking Xero before re-sending: ${lastError}`, needsReconcile: true });
@@ -354,26 +366,19 @@ export class ExportWorker {
     return docs.flatMap((d) => (d.kind === 'journal' ? [journalNarration(d)] : []));
   }
 
-  /**
-   * Whether an earlier attempt may have reached Xero: a lease that ran out (a worker died mid-call), a
-   * timeout or dropped connection (both flag the row), or a sent attempt whose answer was not a
-   * verdict: none at all, or a 5xx, which can come after the write (also on an earlier revision that
-   * this one superseded while it waited for its retry). A 429 or 401 is Xero refusing
-   * before it processes anything, and a per-element error is a verdict: those need no look-up.
-   */
-  private async mayBeInXero(row: ExportRow): Promise<boolean> {
-    if (row.needs_reconcile === 1) return true;
-    // A new revision of a document whose earlier revision was sent with no verdict: that one may be in Xero.
-    if (row.revision > 1 && !row.xero_id && (await this.deps.store.exports.earlierRevisionMayBeInXero(row))) return true;
-    if (row.attempts === 0) return false;
-    const history = await this.deps.store.exports.attempts(row.id);
-    return history.some((a) => a.outcome === null || a.outcome === 'unknown' || a.outcome === 'transient');
+  /** Whether this export must be looked up in Xero before it is sent, and from when (domain/in-xero.ts). */
+  private async lookupNeed(row: ExportRow, attempts: AttemptRecord[]): Promise<LookupNeed> {
+    const earlier = row.revision > 1 && !row.xero_id ? await this.deps.store.exports.earlierRevisions(row) : NO_EARLIER;
+    return lookupNeed({ needsReconcile: row.needs_reconcile === 1, attempts, earlier, now: this.now(), settleMs: this.leaseSpanMs() });
   }
 
   private batchDeps(): BatchDeps {
     return { store: this.deps.store, xero: this.deps.xero, bus: this.deps.bus, gate: this.deps.gate, now: () => this.now(), random: this.deps.random ?? Math.random, owner: this.id };
   }
 }
+
+const NO_EARLIER: EarlierRevisions = { uncertain: false, lastStartedAt: null };
+const UNSETTLED_REASON = 'waiting for an unanswered call to Xero to settle before looking the document up';
 
 /** How long an export waits after a failed look-up before it is looked up again. */
 const RECHECK_AFTER_MS = 5_000;

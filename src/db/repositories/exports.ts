@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DialectAdapter } from '../dialect';
 import type { Database, ExportRow } from '../schema';
 import { iso } from '../clock';
+import type { AttemptRecord, EarlierRevisions } from '../../domain/in-xero';
 import { ingestDocuments, type IngestOptions, type IngestOutcome, type PreparedDocument } from './ingest';
 
 export type { IngestOptions, IngestOutcome, IngestResult, PreparedDocument, RevisionConflict } from './ingest';
@@ -265,16 +266,31 @@ export class ExportsRepository {
   }
 
   /**
-   * Whether an earlier revision of this export's document was sent without a known outcome (and
-   * without a Xero id): superseded while queued for a retry, it may still have reached Xero.
+   * What is known of the earlier revisions of this export's document that have no Xero id: whether one
+   * was sent (or handed back) without a known outcome — superseded while queued for a retry, it may
+   * still have reached Xero — and when the latest of their attempts started.
    */
-  async earlierRevisionMayBeInXero(row: Pick<ExportRow, 'tenant_id' | 'kind' | 'source_id' | 'revision'>): Promise<boolean> {
-    const hit = await this.db.selectFrom('exports').select('id')
+  async earlierRevisions(row: Pick<ExportRow, 'tenant_id' | 'kind' | 'source_id' | 'revision'>): Promise<EarlierRevisions> {
+    const earlier = await this.db.selectFrom('exports').select(['id', 'attempts', 'needs_reconcile'])
       .where('tenant_id', '=', row.tenant_id).where('kind', '=', row.kind).where('source_id', '=', row.source_id)
       .where('revision', '<', row.revision).where('xero_id', 'is', null)
       .where((eb) => eb.or([eb('attempts', '>', 0), eb('needs_reconcile', '=', 1)]))
-      .limit(1).executeTakeFirst();
-    return hit !== undefined;
+      .execute();
+    if (earlier.length === 0) return { uncertain: false, lastStartedAt: null };
+    const last = await this.db.selectFrom('export_attempts').select((eb) => eb.fn.max('started_at').as('at'))
+      .where('export_id', 'in', earlier.map((e) => e.id)).executeTakeFirst();
+    return { uncertain: true, lastStartedAt: last?.at ?? null };
+  }
+
+  /** The attempts of many exports in one query, each export's in attempt order. */
+  async attemptsOf(exportIds: number[]): Promise<Map<number, AttemptRecord[]>> {
+    const out = new Map<number, AttemptRecord[]>(exportIds.map((id) => [id, []]));
+    for (let i = 0; i < exportIds.length; i += 500) {
+      const rows = await this.db.selectFrom('export_attempts').select(['export_id', 'batch_id', 'outcome', 'http_status', 'started_at'])
+        .where('export_id', 'in', exportIds.slice(i, i + 500)).orderBy('export_id').orderBy('attempt_no').execute();
+      for (const r of rows) out.get(r.export_id)?.push({ batchId: r.batch_id, outcome: r.outcome, httpStatus: r.http_status, startedAt: r.started_at });
+    }
+    return out;
   }
 
   /** Records the Xero object an export updates (found by a look-up) before the update is sent. */
