@@ -9,7 +9,7 @@ import {
   type ContactDocument, type ItemDocument, type JournalDocument, type SourceDocument,
 } from './document-schemas.ts';
 import { describeInput } from './fields.ts';
-import type { DocumentKind, XeroEndpoint } from './types.ts';
+import type { DocumentKind } from './types.ts';
 
 export * from './document-schemas.ts';
 
@@ -26,15 +26,6 @@ export function isAccountRole(s: string): s is AccountRole {
 /** Sales-side documents use the sales tax mapping and the sales account role by default. */
 export function directionOf(doc: ItemDocument | JournalDocument): 'sales' | 'purchases' {
   return doc.kind === 'purchase_bill' || doc.kind === 'supplier_credit' ? 'purchases' : 'sales';
-}
-
-export function endpointFor(kind: DocumentKind): XeroEndpoint {
-  switch (kind) {
-    case 'customer': case 'supplier': return 'Contacts';
-    case 'sales_invoice': case 'purchase_bill': return 'Invoices';
-    case 'sales_credit': case 'supplier_credit': return 'CreditNotes';
-    case 'journal': return 'ManualJournals';
-  }
 }
 
 /** What the "Exported Item" column shows: the contact's name, or the document number (+ reference). */

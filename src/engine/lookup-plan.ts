@@ -13,6 +13,7 @@
  * - Calls are split by the length of their query string (LOOKUP_QUERY_MAX), not by a count of keys.
  */
 import type { XeroEndpoint } from '../domain/types';
+import { ENDPOINTS } from '../domain/registry';
 
 /**
  * The longest query string a look-up sends, in characters as sent (percent-encoded). Xero does not
@@ -34,7 +35,6 @@ export interface LookupCall {
   items: LookupKey[];
 }
 
-export const KEY_FIELD: Record<XeroEndpoint, string> = { Contacts: 'ContactNumber', Invoices: 'InvoiceNumber', CreditNotes: 'CreditNoteNumber', ManualJournals: 'Narration' };
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/u;
@@ -65,7 +65,7 @@ export function safeSegment(v: string): string {
 const encodedLength = (query: Record<string, string>): number => new URLSearchParams(query).toString().length;
 
 function narrowing(endpoint: XeroEndpoint, k: LookupKey): string[] {
-  if (endpoint !== 'Invoices' && endpoint !== 'CreditNotes') return [];
+  if (!ENDPOINTS[endpoint].narrowByTypeAndContact) return [];
   const parts: string[] = [];
   if (k.type && /^[A-Z]+$/.test(k.type)) parts.push(`Type=="${k.type}"`);
   if (k.contactId && GUID.test(k.contactId)) parts.push(`Contact.ContactID==Guid("${k.contactId}")`);
@@ -74,7 +74,7 @@ function narrowing(endpoint: XeroEndpoint, k: LookupKey): string[] {
 
 /** The where condition that finds one key: exact where it can be, otherwise a Contains narrowed down. */
 export function keyCondition(endpoint: XeroEndpoint, k: LookupKey, budget = LOOKUP_QUERY_MAX): string | null {
-  const field = KEY_FIELD[endpoint];
+  const field = ENDPOINTS[endpoint].keyField;
   const exact = `${field}=="${k.key}"`;
   if (whereSafe(k.key) && encodedLength({ where: exact }) <= budget) return exact;
   const narrow = narrowing(endpoint, k);
@@ -90,7 +90,7 @@ export function keyCondition(endpoint: XeroEndpoint, k: LookupKey, budget = LOOK
 }
 
 function baseQuery(endpoint: XeroEndpoint): Record<string, string> {
-  return { page: '1', pageSize: '1000', ...(endpoint === 'Contacts' ? { includeArchived: 'true' } : {}) };
+  return { page: '1', pageSize: '1000', ...ENDPOINTS[endpoint].lookupQuery };
 }
 
 /** Packs keys into as few calls as fit LOOKUP_QUERY_MAX; `param` joins values, `where` ORs conditions. */
@@ -111,9 +111,10 @@ function pack(keys: LookupKey[], render: (group: LookupKey[]) => Record<string, 
 /** The calls that look every key up; each key is in exactly one call. */
 export function planLookups(endpoint: XeroEndpoint, keys: LookupKey[]): LookupCall[] {
   const base = baseQuery(endpoint);
-  const listed = endpoint === 'Invoices' ? keys.filter((k) => listSafe(k.key) && encodedLength({ InvoiceNumbers: k.key, ...base }) <= LOOKUP_QUERY_MAX) : [];
+  const param = ENDPOINTS[endpoint].listParam;
+  const listed = param ? keys.filter((k) => listSafe(k.key) && encodedLength({ [param]: k.key, ...base }) <= LOOKUP_QUERY_MAX) : [];
   const rest = keys.filter((k) => !listed.includes(k));
-  const calls = pack(listed, (g) => ({ InvoiceNumbers: [...new Set(g.map((k) => k.key))].join(','), ...base }));
+  const calls = param ? pack(listed, (g) => ({ [param]: [...new Set(g.map((k) => k.key))].join(','), ...base })) : [];
   const budget = LOOKUP_QUERY_MAX - encodedLength(base) - 1;
   const conditioned = rest.map((k) => ({ k, c: keyCondition(endpoint, k, budget) }));
   // No condition at all (a value made only of quotes and backslashes, no type or contact): every record, paged.

@@ -11,7 +11,7 @@ import { prevalidate } from '../domain/prevalidate';
 import type { MovedDate } from '../domain/lock-dates';
 import { mapped, type OrgSettings } from '../domain/settings';
 import type { ReferenceData } from '../domain/types';
-import { toXeroContact, toXeroCreditNote, toXeroInvoice, toXeroManualJournal } from '../domain/xero-payloads';
+import { buildPayload } from '../domain/registry';
 
 export type Prepared =
   | {
@@ -59,14 +59,6 @@ export async function prepareExport(row: ExportRow, doc: SourceDocument, ctx: Pr
   return { kind: 'send', row, doc, reference, payload, dropped, date: doc.kind === 'customer' || doc.kind === 'supplier' ? null : date, moved };
 }
 
-function buildPayload(doc: SourceDocument, ctx: Parameters<typeof toXeroInvoice>[1]): Record<string, unknown> {
-  switch (doc.kind) {
-    case 'customer': case 'supplier': return toXeroContact(doc, ctx) as Record<string, unknown>;
-    case 'sales_invoice': case 'purchase_bill': return toXeroInvoice(doc, ctx) as Record<string, unknown>;
-    case 'sales_credit': case 'supplier_credit': return toXeroCreditNote(doc, ctx) as Record<string, unknown>;
-    case 'journal': return toXeroManualJournal(doc, ctx) as Record<string, unknown>;
-  }
-}
 
 /** Several pre-validation failures on one document become one row with every reason. */
 function mergeFailures(failures: Classified[]): Classified {

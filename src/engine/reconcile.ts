@@ -9,7 +9,8 @@
  */
 import type { XeroEndpoint } from '../domain/types';
 import { parseJson, type XeroClient } from '../xero/client';
-import { KEY_FIELD, planLookups, type LookupKey } from './lookup-plan';
+import { ENDPOINTS } from '../domain/registry';
+import { planLookups, type LookupKey } from './lookup-plan';
 import { xeroDateToIso } from './reference';
 
 export type LookupResult = { found: true; xeroId: string; number: string | null; total: string | null; date: string | null } | { found: false } | { error: string };
@@ -19,13 +20,11 @@ export const LOOKUP_MAX_PAGES = 10;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
-export const ID_FIELD: Record<XeroEndpoint, string> = { Contacts: 'ContactID', Invoices: 'InvoiceID', CreditNotes: 'CreditNoteID', ManualJournals: 'ManualJournalID' };
-const NUMBER_FIELD: Record<XeroEndpoint, string | null> = { Contacts: null, Invoices: 'InvoiceNumber', CreditNotes: 'CreditNoteNumber', ManualJournals: null };
 
 /** The natural key of a payload, or null when it cannot (or need not) be looked up. */
 export function naturalKey(endpoint: XeroEndpoint, payload: Record<string, unknown>): string | null {
-  if (str(payload[ID_FIELD[endpoint]])) return null;
-  return str(payload[KEY_FIELD[endpoint]]);
+  if (str(payload[ENDPOINTS[endpoint].idField])) return null;
+  return str(payload[ENDPOINTS[endpoint].keyField]);
 }
 
 /**
@@ -33,7 +32,7 @@ export function naturalKey(endpoint: XeroEndpoint, payload: Record<string, unkno
  * it had — the same type and contact; never a deleted one.
  */
 function matches(endpoint: XeroEndpoint, x: Record<string, unknown>, payload: Record<string, unknown>, keys: ReadonlySet<string>): boolean {
-  const key = x[KEY_FIELD[endpoint]];
+  const key = x[ENDPOINTS[endpoint].keyField];
   if (x.Status === 'DELETED' || typeof key !== 'string' || !keys.has(key)) return false;
   if (endpoint === 'Invoices' || endpoint === 'CreditNotes') {
     if (payload.Type !== undefined && x.Type !== payload.Type) return false;
@@ -45,10 +44,10 @@ function matches(endpoint: XeroEndpoint, x: Record<string, unknown>, payload: Re
 }
 
 function resultOf(endpoint: XeroEndpoint, match: Record<string, unknown>): LookupResult {
-  const numberField = NUMBER_FIELD[endpoint];
+  const numberField = ENDPOINTS[endpoint].numberField;
   return {
     found: true,
-    xeroId: String(match[ID_FIELD[endpoint]]),
+    xeroId: String(match[ENDPOINTS[endpoint].idField]),
     number: numberField ? String(match[numberField] ?? '') || null : null,
     total: match.Total === undefined ? null : String(match.Total),
     date: xeroDateToIso(match.Date) ?? null,
@@ -106,7 +105,7 @@ export async function findManyInXero(
     const main = naturalKey(endpoint, p);
     const candidates = (seen[i] ?? []).filter((x) => matches(endpoint, x, p, keySet));
     // This revision's own record first; else one an earlier revision created.
-    const match = candidates.find((x) => x[KEY_FIELD[endpoint]] === main) ?? candidates[0];
+    const match = candidates.find((x) => x[ENDPOINTS[endpoint].keyField] === main) ?? candidates[0];
     return match ? resultOf(endpoint, match) : { found: false };
   });
 }
@@ -120,8 +119,8 @@ export async function findInXero(
 }
 
 export function xeroIdOf(endpoint: XeroEndpoint, element: Record<string, unknown>): { id: string | null; number: string | null; total: string | null } {
-  const id = element[ID_FIELD[endpoint]];
-  const numberField = NUMBER_FIELD[endpoint];
+  const id = element[ENDPOINTS[endpoint].idField];
+  const numberField = ENDPOINTS[endpoint].numberField;
   const num = numberField ? element[numberField] : null;
   return {
     id: typeof id === 'string' && id !== '00000000-0000-0000-0000-000000000000' ? id : null,

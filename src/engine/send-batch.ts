@@ -8,7 +8,8 @@ import crypto from 'node:crypto';
 import { contactWaitLockKey } from '../db/repositories/exports';
 import { createStore, type Store } from '../db/store';
 import { classifyElementErrors, classifyHttpResponse, classifyNetworkFailure, prevalidationFailure, retriesExhausted, type Classified } from '../domain/catalog';
-import { MAX_REQUEST_BYTES, requestBytes } from '../domain/xero-payloads';
+import { requestBytes } from '../domain/xero-payloads';
+import { ENDPOINTS, XERO_LIMITS } from '../domain/registry';
 import { decideNext } from '../domain/retry';
 import { isUncertain } from '../domain/in-xero';
 import type { XeroEndpoint } from '../domain/types';
@@ -72,7 +73,7 @@ export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: Xer
     if (items.length === 0) return;
     res = await deps.xero.call({
       method: 'POST', path: `/${endpoint}`, tenantId, idempotencyKey: key,
-      query: { summarizeErrors: false, ...(endpoint === 'Invoices' || endpoint === 'CreditNotes' ? { unitdp: 4 } : {}) },
+      query: { summarizeErrors: false, ...(ENDPOINTS[endpoint].unitdp ? { unitdp: 4 } : {}) },
       body: { [endpoint]: items.map((i) => i.payload) },
     });
   } finally {
@@ -103,7 +104,7 @@ async function splitTooLarge(b: Batch, items: SendItem[], res: Response): Promis
   for (const item of items) await finish(b, item, { outcome: 'refused', httpStatus: 413, error: 'Xero refused the request as too large (HTTP 413).', correlationId: res.correlationId });
   const [only] = items;
   if (items.length === 1 && only) {
-    const c = prevalidationFailure('document_too_large', { size: String(requestBytes(b.endpoint, [only.payload])), limit: String(MAX_REQUEST_BYTES) });
+    const c = prevalidationFailure('document_too_large', { size: String(requestBytes(b.endpoint, [only.payload])), limit: String(XERO_LIMITS.maxRequestBytes) });
     await applyDecision(b, only, c, answerOf(res));
     return;
   }

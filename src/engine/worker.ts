@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import type { Store } from '../db/store';
 import type { ExportRow } from '../db/schema';
 import { parseDocumentsRequest, requiredContact, type SourceDocument } from '../domain/documents';
-import { MAX_BATCH_ELEMENTS, MAX_REQUEST_BYTES, approxJsonBytes, asUpdate, journalNarration, requestBytes } from '../domain/xero-payloads';
+import { approxJsonBytes, asUpdate, journalNarration, requestBytes } from '../domain/xero-payloads';
+import { ENDPOINTS, ENDPOINT_GROUPS, XERO_LIMITS } from '../domain/registry';
 import { prevalidationFailure, type Classified } from '../domain/catalog';
 import { orgSettingsSchema, type OrgSettings } from '../domain/settings';
 import { expectedTotals } from '../domain/totals';
@@ -22,7 +23,7 @@ import { throughGate, type CallGate } from './limiter';
 import { failStaleContactWaits } from './contact-waits';
 import { repairStuckContactWaits } from './stuck-waits';
 import { prepareExport } from './prepare';
-import { findManyInXero, ID_FIELD } from './reconcile';
+import { findManyInXero } from './reconcile';
 import type { ReferenceFailure, ReferenceService } from './reference';
 import { markExported, sendBatch, type BatchDeps, type SendItem } from './send-batch';
 import { WorkerHealth, type WorkerState } from './worker-health';
@@ -45,7 +46,7 @@ export interface WorkerOptions {
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
-  batchSize: MAX_BATCH_ELEMENTS, maxBatchBytes: 3_400_000, leaseMs: 120_000, pollMs: 500, batchesPerTenantRound: 2, tenantParallelism: 4, contactWaitMs: 6 * 3_600_000,
+  batchSize: XERO_LIMITS.maxElementsPerCall, maxBatchBytes: XERO_LIMITS.maxRequestBytes - 100_000, leaseMs: 120_000, pollMs: 500, batchesPerTenantRound: 2, tenantParallelism: 4, contactWaitMs: 6 * 3_600_000,
 };
 
 export interface WorkerDeps {
@@ -59,12 +60,6 @@ export interface WorkerDeps {
   random?: () => number;
 }
 
-const GROUPS: Array<{ endpoint: XeroEndpoint; kinds: string[] }> = [
-  { endpoint: 'Contacts', kinds: ['customer', 'supplier'] },
-  { endpoint: 'Invoices', kinds: ['sales_invoice', 'purchase_bill'] },
-  { endpoint: 'CreditNotes', kinds: ['sales_credit', 'supplier_credit'] },
-  { endpoint: 'ManualJournals', kinds: ['journal'] },
-];
 
 export class ExportWorker {
   readonly id = `worker-${crypto.randomUUID().slice(0, 8)}`;
@@ -218,7 +213,7 @@ export class ExportWorker {
     // One context for the round: lock dates read again after a refusal serve the batches that follow.
     const ctx = { settings, reference: ref.data };
     let worked = false;
-    for (const group of GROUPS) {
+    for (const group of ENDPOINT_GROUPS) {
       for (let b = 0; b < this.options.batchesPerTenantRound; b += 1) {
         if (this.stopping) return worked; // claim nothing more once asked to stop
         const rows = await store.exports.claim({ tenantId, kinds: group.kinds, limit: this.options.batchSize, owner: this.id, leaseMs: this.leaseSpanMs(), now: this.now() });
@@ -277,9 +272,9 @@ export class ExportWorker {
         await bus.emit('export.waiting', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, reason: p.reason });
       } else if (p.kind === 'fail') {
         await this.failBeforeSending(tenantId, p, p.failure);
-      } else if (requestBytes(endpoint, [p.payload]) > MAX_REQUEST_BYTES) {
+      } else if (requestBytes(endpoint, [p.payload]) > XERO_LIMITS.maxRequestBytes) {
         // No batch split can help a document that alone is over Xero's limit: fail it now.
-        await this.failBeforeSending(tenantId, p, prevalidationFailure('document_too_large', { size: String(requestBytes(endpoint, [p.payload])), limit: String(MAX_REQUEST_BYTES) }));
+        await this.failBeforeSending(tenantId, p, prevalidationFailure('document_too_large', { size: String(requestBytes(endpoint, [p.payload])), limit: String(XERO_LIMITS.maxRequestBytes) }));
       } else {
         const need = await this.lookupNeed(p.row, history.get(p.row.id) ?? []);
         if (need.kind === 'later') {
@@ -343,7 +338,7 @@ export class ExportWorker {
       else if (item.row.revision > 1 && !item.row.xero_id) {
         // A later revision found by its number: Xero may hold an earlier one, so send this one as an update
         // (and keep the id: should the update fail, xport still knows which Xero object is this document's).
-        asUpdate(endpoint, ID_FIELD[endpoint], r.xeroId, item.payload);
+        asUpdate(endpoint, ENDPOINTS[endpoint].idField, r.xeroId, item.payload);
         await store.exports.setXeroId(item.row.id, r.xeroId);
         send.push(item);
       } else {

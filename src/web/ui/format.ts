@@ -1,5 +1,6 @@
 /** Small presentation helpers shared by the pages: labels, times, numbers, links to Xero. */
 import { KIND_LABELS } from '../../domain/documents';
+import { KINDS } from '../../domain/registry';
 import type { DocumentKind } from '../../domain/types';
 import { clockTime, dateTime, whenWords } from '../../domain/words';
 import { html, type Html } from './html';
@@ -33,23 +34,13 @@ export function time(isoValue: string | null | undefined, style: 'datetime' | 't
   return html`<time datetime="${d.toISOString()}" title="${d.toISOString()}">${text}</time>`;
 }
 
-const XERO_PATHS: Record<string, (id: string) => string> = {
-  customer: (id) => `Contacts/View/${id}`,
-  supplier: (id) => `Contacts/View/${id}`,
-  sales_invoice: (id) => `AccountsReceivable/View.aspx?InvoiceID=${id}`,
-  purchase_bill: (id) => `AccountsPayable/View.aspx?InvoiceID=${id}`,
-  sales_credit: (id) => `AccountsReceivable/ViewCreditNote.aspx?creditNoteID=${id}`,
-  supplier_credit: (id) => `AccountsPayable/ViewCreditNote.aspx?creditNoteID=${id}`,
-  journal: (id) => `Journal/View.aspx?invoiceID=${id}`,
-};
-
 /**
  * A Xero object by its name or number, never its GUID (kept in the tooltip), with an "Open in Xero"
  * link to Xero's web app; against a sandbox there is no web app, so the name alone.
  */
 export function xeroLink(kind: string, xeroId: string | null, label: string | null, realXero: boolean): Html {
   if (!xeroId) return html`<span class="muted">—</span>`;
-  const path = XERO_PATHS[kind];
+  const path = kind in KINDS ? KINDS[kind as DocumentKind].xeroPath : undefined;
   const text = html`<span title="${xeroId}">${label ?? 'in Xero'}</span>`;
   if (!realXero || !path) return text;
   return html`${text} <a class="small" href="${`https://go.xero.com/${path(encodeURIComponent(xeroId))}`}" target="_blank" rel="noopener noreferrer">Open in Xero</a>`;

@@ -2,7 +2,8 @@
 import { accountSuits, rateSuits, type Direction } from '../../domain/choices';
 import { ACCOUNT_ROLES, type AccountRole } from '../../domain/documents';
 import type { OrgSettings } from '../../domain/settings';
-import type { XeroAccount, XeroTaxRate } from '../../domain/types';
+import type { DocumentKind, XeroAccount, XeroTaxRate } from '../../domain/types';
+import { KINDS, KINDS_WITH_STATUS, XERO_STATUS_WORDS } from '../../domain/registry';
 import type { ContactLink } from '../../db/repositories/contact-links';
 import type { XeroContactSummary } from '../../engine/contact-directory';
 import type { CachedReference } from './cached-reference';
@@ -89,14 +90,18 @@ ${entries.length ? html`<p class="small">${entries.slice(0, 20).map(([k]) => htm
 <div><h3>Suppliers</h3>${pick('supplier', Object.entries(s.contactLinks.supplier))}</div></div>${found}`);
 }
 
-const STATUS_KINDS = [['sales_invoice', 'Sales invoices'], ['sales_credit', 'Sales credits'], ['purchase_bill', 'Purchase bills'], ['supplier_credit', 'Supplier credits']] as const;
+
+function statusChoice(kind: DocumentKind, s: OrgSettings): Html {
+  const { plural, xeroStatuses } = KINDS[kind];
+  const current = (s.xeroStatus as Record<string, string>)[kind] ?? '';
+  return html`<label>${plural} ${selectOf(`status_${kind}`, current, xeroStatuses.map((v): [string, string] => [v, XERO_STATUS_WORDS[v] ?? v]), plural)}</label>`;
+}
 
 function selectOf(name: string, current: string, choices: Array<[string, string]>, label: string): Html {
   return html`<select name="${name}" aria-label="${label}">${choices.map(([v, l]) => option(v, l, v === current))}</select>`;
 }
 
 export function optionsSection(ctx: PageContext, s: OrgSettings, ref: CachedReference): Html {
-  const statuses: Array<[string, string]> = [['DRAFT', 'Draft'], ['SUBMITTED', 'Submitted for approval'], ['AUTHORISED', 'Authorised']];
   const cats = ref.trackingCategories.filter((c) => c.Status === 'ACTIVE');
   const tracking = [0, 1].map((i) => {
     const t = s.tracking[i];
@@ -107,8 +112,7 @@ export function optionsSection(ctx: PageContext, s: OrgSettings, ref: CachedRefe
   return section(ctx, 'options', 'Export options', 'How documents are created in Xero, and what happens with lock dates and tiny amounts.', html`
 <label class="check"><input type="checkbox" name="sendCustomerCodeAsAccountNumber" value="1" ${s.sendCustomerCodeAsAccountNumber ? html`checked` : ''}> Send the customer code as the Xero account number
 <span class="muted small">(turn off when Xero says "Account Number already exists")</span></label>
-<h3>Status in Xero</h3><div class="form-grid">${STATUS_KINDS.map(([k, l]) => html`<label>${l} ${selectOf(`status_${k}`, s.xeroStatus[k], statuses, l)}</label>`)}
-<label>Journals ${selectOf('status_journal', s.xeroStatus.journal, [['DRAFT', 'Draft'], ['POSTED', 'Posted']], 'Journals')}</label></div>
+<h3>Status in Xero</h3><div class="form-grid">${KINDS_WITH_STATUS.map((k) => statusChoice(k, s))}</div>
 <h3>Policies</h3><div class="form-grid">
 <label>Document dated in a locked period ${selectOf('lockDatePolicy', s.lockDatePolicy, [['fail', 'Fail it and say why'], ['move_to_first_open_day', 'Move it to the first open day'], ['hold', 'Hold it until the lock date moves']], 'Lock-date policy')}</label>
 <label>Lines under 0.005 ${selectOf('roundingPolicy', s.roundingPolicy, [['drop_zero_lines', 'Drop zero-value lines (logged)'], ['fail', 'Fail with a clear reason']], 'Rounding policy')}</label>

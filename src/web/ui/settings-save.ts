@@ -4,6 +4,7 @@
  * the words of the form ("Tax mappings → Sales → G.S.T.: …").
  */
 import { ACCOUNT_ROLES } from '../../domain/documents';
+import { KINDS_WITH_STATUS } from '../../domain/registry';
 import { applySettingsPatch, type OrgSettings } from '../../domain/settings';
 import { strs, str } from './format';
 import { ROLE_LABELS } from './group-hints';
@@ -50,7 +51,7 @@ function patchFor(section: Section, b: Body, problems: Problem[]): Record<string
       const tracking = Object.entries(rows(b, 'tracking', 'Tracking categories', problems)).map(([sourceCategory, xeroCategory]) => ({ sourceCategory, xeroCategory }));
       return {
         sendCustomerCodeAsAccountNumber: str(b.sendCustomerCodeAsAccountNumber) === '1',
-        xeroStatus: Object.fromEntries(['sales_invoice', 'sales_credit', 'purchase_bill', 'supplier_credit', 'journal'].map((k) => [k, str(b[`status_${k}`])])),
+        xeroStatus: Object.fromEntries(KINDS_WITH_STATUS.map((k) => [k, str(b[`status_${k}`])])),
         lockDatePolicy: str(b.lockDatePolicy), roundingPolicy: str(b.roundingPolicy), unitDecimalPlaces: Number(str(b.unitDecimalPlaces)), tracking,
       };
     }
