@@ -120,14 +120,13 @@ export class QueueService {
     return this.store.exports.list({ tenantId, statuses: status, ...options });
   }
 
+  /** One export with its document's reference, date and total, or null. */
+  async exportById(tenantId: string, id: number) {
+    return this.store.exports.one(tenantId, id);
+  }
+
   private async references(tenantId: string, ids: number[]): Promise<string[]> {
-    const out: string[] = [];
-    for (const id of ids.slice(0, 200)) {
-      const rows = await this.store.exports.list({ tenantId, limit: 1, beforeId: id + 1 });
-      const row = rows[0];
-      if (row && row.id === id) out.push(row.reference);
-    }
-    return out;
+    return (await this.store.exports.byIds(tenantId, ids.slice(0, 200))).map((r) => r.reference);
   }
 }
 

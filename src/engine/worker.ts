@@ -6,26 +6,17 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store } from '../db/store';
-import type { ExportRow } from '../db/schema';
-import { parseDocumentsRequest, requiredContact, type SourceDocument } from '../domain/documents';
-import { approxJsonBytes, asUpdate, journalNarration, requestBytes } from '../domain/xero-payloads';
-import { ENDPOINTS, ENDPOINT_GROUPS, XERO_LIMITS } from '../domain/registry';
-import { prevalidationFailure, type Classified } from '../domain/catalog';
-import { orgSettingsSchema, type OrgSettings } from '../domain/settings';
-import { expectedTotals } from '../domain/totals';
+import { ENDPOINT_GROUPS, XERO_LIMITS } from '../domain/registry';
+import { orgSettingsSchema } from '../domain/settings';
 import { decideNext } from '../domain/retry';
-import { lookupNeed, type AttemptRecord, type EarlierRevisions, type LookupNeed } from '../domain/in-xero';
-import type { ReferenceData, XeroEndpoint } from '../domain/types';
-import { lockDateRefresh } from './lock-refusal';
 import type { XeroClient } from '../xero/client';
-import type { EventBus } from './events';
-import { throughGate, type CallGate } from './limiter';
+import { handleClaim } from './claim';
 import { failStaleContactWaits } from './contact-waits';
-import { repairStuckContactWaits } from './stuck-waits';
-import { prepareExport } from './prepare';
-import { findManyInXero } from './reconcile';
+import type { EventBus } from './events';
+import type { CallGate } from './limiter';
 import type { ReferenceFailure, ReferenceService } from './reference';
-import { markExported, sendBatch, type BatchDeps, type SendItem } from './send-batch';
+import type { BatchDeps } from './send-batch';
+import { repairStuckContactWaits } from './stuck-waits';
 import { WorkerHealth, type WorkerState } from './worker-health';
 
 export interface WorkerOptions {
@@ -221,7 +212,7 @@ export class ExportWorker {
         worked = true;
         const stopRenewing = this.keepLeases(rows.map((r) => r.id));
         try {
-          await this.processClaimed(tenantId, group.endpoint, rows, ctx);
+          await handleClaim({ ...this.batchDeps(), reference: this.deps.reference, settleMs: this.leaseSpanMs(), batchSize: this.options.batchSize, maxBatchBytes: this.options.maxBatchBytes }, tenantId, group.endpoint, rows, ctx);
         } finally {
           stopRenewing();
         }
@@ -254,57 +245,6 @@ export class ExportWorker {
     return () => clearInterval(timer);
   }
 
-  private async processClaimed(tenantId: string, endpoint: XeroEndpoint, rows: ExportRow[], ctx: { settings: OrgSettings; reference: ReferenceData }): Promise<void> {
-    const { store, bus } = this.deps;
-    const payloads = await store.exports.documentPayloads(rows.map((r) => r.document_id));
-    const docs = rows.map((row) => parseStored(payloads.get(row.document_id)));
-    const contacts = await store.contacts.preloaded(tenantId, docs.map(requiredContact).filter((c) => c !== null));
-    const today = this.now().toISOString().slice(0, 10);
-    const history = await store.exports.attemptsOf(rows.map((r) => r.id));
-    const toSend: SendItem[] = [];
-    const toLookUp: Array<{ item: SendItem; batchId: string | null }> = [];
-    const unsettled: Array<{ id: number; at: Date }> = [];
-    const totals: Array<{ documentId: number; total: string }> = [];
-    for (const [i, row] of rows.entries()) {
-      const p = await prepareExport(row, docs[i] as SourceDocument, { tenantId, settings: ctx.settings, reference: ctx.reference, today, contacts, exports: store.exports });
-      if (p.kind === 'wait') {
-        await store.exports.setWaiting(p.row.id, p.reason, p.waitingFor);
-        await bus.emit('export.waiting', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, reason: p.reason });
-      } else if (p.kind === 'fail') {
-        await this.failBeforeSending(tenantId, p, p.failure);
-      } else if (requestBytes(endpoint, [p.payload]) > XERO_LIMITS.maxRequestBytes) {
-        // No batch split can help a document that alone is over Xero's limit: fail it now.
-        await this.failBeforeSending(tenantId, p, prevalidationFailure('document_too_large', { size: String(requestBytes(endpoint, [p.payload])), limit: String(XERO_LIMITS.maxRequestBytes) }));
-      } else {
-        const need = await this.lookupNeed(p.row, history.get(p.row.id) ?? []);
-        if (need.kind === 'later') {
-          unsettled.push({ id: p.row.id, at: need.at });
-          continue;
-        }
-        const t = expectedTotals(p.doc, { settings: ctx.settings, reference: ctx.reference, dropped: p.dropped });
-        if (t) totals.push({ documentId: p.row.document_id, total: t.total });
-        if (need.kind === 'none') toSend.push(p);
-        else toLookUp.push({ item: p, batchId: need.batchId });
-      }
-    }
-    for (const u of unsettled) await store.exports.requeue([u.id], { at: u.at, needsReconcile: true, waitReason: UNSETTLED_REASON });
-    await store.exports.setDocumentTotals(totals);
-    await store.exports.setXeroDates(toSend.concat(toLookUp.map((l) => l.item)).filter((p) => p.moved || p.row.xero_date)
-      .map((p) => ({ id: p.row.id, date: p.moved?.to ?? null })));
-    toSend.push(...(await this.reconcile(tenantId, endpoint, toLookUp)));
-    toSend.sort((a, b) => a.row.id - b.row.id);
-    const deps = { ...this.batchDeps(), lockDates: lockDateRefresh(this.deps.reference, tenantId, ctx, this.now()) };
-    for (const chunk of chunkBatch(toSend, this.options.batchSize, this.options.maxBatchBytes)) await sendBatch(deps, tenantId, endpoint, chunk);
-  }
-
-  private async failBeforeSending(tenantId: string, p: { row: ExportRow; reference: string }, failure: Classified): Promise<void> {
-    await this.deps.store.exports.markFailed(p.row.id, { message: failure.message, code: failure.code, errorClass: failure.class, action: failure.action }, this.now());
-    await this.deps.bus.emit('export.failed', {
-      tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, code: failure.code, errorClass: failure.class,
-      message: failure.message, action: failure.action, correlationId: null, httpStatus: null,
-    });
-  }
-
   /** Reference data is needed to pre-validate: without it the organisation waits, as long as the failure says. */
   private async pauseForReference(tenantId: string, ref: ReferenceFailure): Promise<void> {
     const now = this.now();
@@ -315,90 +255,8 @@ export class ExportWorker {
     await this.deps.bus.emit('tenant.paused', { tenantId, until: until.toISOString(), reason, code: ref.classified.code });
   }
 
-  /**
-   * Looks up, in as few GETs as the URL limit allows, the items that may already be in Xero. Returns those that
-   * must still be sent; the found ones are recorded as exported, and on a failed lookup the items
-   * wait and are looked up again.
-   */
-  private async reconcile(tenantId: string, endpoint: XeroEndpoint, lookups: Array<{ item: SendItem; batchId: string | null }>): Promise<SendItem[]> {
-    if (lookups.length === 0) return [];
-    const { gate, store } = this.deps;
-    const items = lookups.map((l) => l.item);
-    const earlier = endpoint === 'ManualJournals' ? await Promise.all(items.map((i) => this.earlierNarrations(i.row))) : [];
-    const found = await findManyInXero(this.deps.xero, tenantId, endpoint, items.map((i) => i.payload), throughGate(gate, tenantId), earlier);
-    const send: SendItem[] = [];
-    const retryLater: SendItem[] = [];
-    let lastError = '';
-    for (const [i, item] of items.entries()) {
-      const r = found[i] ?? { found: false };
-      if ('error' in r) {
-        retryLater.push(item);
-        lastError = r.error;
-      } else if (!r.found) send.push(item);
-      else if (item.row.revision > 1 && !item.row.xero_id) {
-        // A later revision found by its number: Xero may hold an earlier one, so send this one as an update
-        // (and keep the id: should the update fail, xport still knows which Xero object is this document's).
-        asUpdate(endpoint, ENDPOINTS[endpoint].idField, r.xeroId, item.payload);
-        await store.exports.setXeroId(item.row.id, r.xeroId);
-        send.push(item);
-      } else {
-        // Found as an earlier attempt sent it: the date it has in Xero is the one to show (the
-        // policy may have moved this attempt's date since).
-        const sourceDate = 'date' in item.doc ? item.doc.date : null;
-        await store.exports.setXeroDates([{ id: item.row.id, date: r.date !== null && r.date !== sourceDate ? r.date : null }]);
-        // Recorded against the unanswered attempt that reached Xero (none: it was an earlier revision's).
-        await markExported({ deps: this.batchDeps(), tenantId, endpoint, key: lookups[i]?.batchId ?? null }, item, { xeroId: r.xeroId, number: r.number, total: r.total }, null, true);
-      }
-    }
-    await store.exports.requeue(retryLater.map((i) => i.row.id), { at: new Date(this.now().getTime() + RECHECK_AFTER_MS), waitReason: `checking Xero before re-sending: ${lastError}`, needsReconcile: true });
-    return send;
-  }
-
-  /** A journal's narration holds its content: earlier revisions may be in Xero under theirs. */
-  private async earlierNarrations(row: ExportRow): Promise<string[]> {
-    if (row.revision <= 1) return [];
-    const docs = (await this.deps.store.exports.earlierRevisionDocuments(row)).map(parseStored);
-    return docs.flatMap((d) => (d.kind === 'journal' ? [journalNarration(d)] : []));
-  }
-
-  /** Whether this export must be looked up in Xero before it is sent, and from when (domain/in-xero.ts). */
-  private async lookupNeed(row: ExportRow, attempts: AttemptRecord[]): Promise<LookupNeed> {
-    const earlier = row.revision > 1 && !row.xero_id ? await this.deps.store.exports.earlierRevisions(row) : NO_EARLIER;
-    return lookupNeed({ needsReconcile: row.needs_reconcile === 1, attempts, earlier, now: this.now(), settleMs: this.leaseSpanMs() });
-  }
-
   private batchDeps(): BatchDeps {
     return { store: this.deps.store, xero: this.deps.xero, bus: this.deps.bus, gate: this.deps.gate, now: () => this.now(), random: this.deps.random ?? Math.random, owner: this.id };
   }
 }
 
-const NO_EARLIER: EarlierRevisions = { uncertain: false, lastStartedAt: null };
-const UNSETTLED_REASON = 'waiting for an unanswered call to Xero to settle before looking the document up';
-
-/** How long an export waits after a failed look-up before it is looked up again. */
-const RECHECK_AFTER_MS = 5_000;
-
-function parseStored(payload: string | undefined): SourceDocument {
-  const parsed = parseDocumentsRequest(JSON.parse(payload ?? 'null') as unknown);
-  if (!parsed.ok || !parsed.documents[0]) throw new Error(`A stored document no longer parses: ${parsed.ok ? 'empty' : parsed.issues.map((i) => i.message).join('; ')}`);
-  return parsed.documents[0];
-}
-
-/** Splits into calls of at most `size` elements and `maxBytes` of JSON. */
-export function chunkBatch<T extends { payload: unknown }>(items: T[], size: number, maxBytes: number): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    const b = approxJsonBytes(item.payload);
-    if (current.length > 0 && (current.length >= size || bytes + b > maxBytes)) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += b;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}

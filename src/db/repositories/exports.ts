@@ -4,55 +4,19 @@
  * failed / waiting / skipped; attempts are kept in export_attempts with the Idempotency-Key that
  * was stored *before* the call went out.
  */
-import { sql, type Kysely } from 'kysely';
-import type { DialectAdapter } from '../dialect';
-import type { Database, ExportRow } from '../schema';
+import type { ExportRow } from '../schema';
+import type { ExportStatus } from '../../domain/types';
 import { iso } from '../clock';
-import type { AttemptRecord, EarlierRevisions } from '../../domain/in-xero';
+import { ExportWaits, type FailureInfo } from './export-waits';
 import { ingestDocuments, type IngestOptions, type IngestOutcome, type PreparedDocument } from './ingest';
 
 export type { IngestOptions, IngestOutcome, IngestResult, PreparedDocument, RevisionConflict } from './ingest';
 
-export type ExportStatus = 'queued' | 'waiting' | 'exporting' | 'exported' | 'failed' | 'skipped';
-/** Delta rows (beyond one per tenant and status) above which countByStatus folds them. */
-const FOLD_AFTER = 64;
+export type { ExportStatus };
+export type { ExportFilter, ListedExport } from './export-reads';
+export { CONTACT_NEVER_RECEIVED, contactWaitLockKey, type FailureInfo } from './export-waits';
 
-export interface FailureInfo {
-  message: string;
-  code: string;
-  errorClass: string;
-  action: string;
-}
-
-export interface ExportFilter {
-  tenantId: string;
-  statuses?: ExportStatus[];
-  kinds?: string[];
-  errorCode?: string;
-  search?: string;
-  fromDate?: string;
-  toDate?: string;
-  beforeId?: number;
-  limit?: number;
-}
-
-/** The catalog code of an export that gave up waiting for its contact (it keeps waiting_for). */
-export const CONTACT_NEVER_RECEIVED = 'contact_never_received';
-
-/**
- * The lock that a contact's export (link + release of its waiters) and an export starting to wait for
- * that contact both take, so that one always sees the other.
- */
-export function contactWaitLockKey(tenantId: string, waitingFor: string): string {
-  return `contact-wait:${tenantId}:${waitingFor}`;
-}
-
-export class ExportsRepository {
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly adapter: DialectAdapter,
-  ) {}
-
+export class ExportsRepository extends ExportWaits {
   /** Stores documents and queues their exports in one transaction: all or nothing (see ingest.ts). */
   async ingest(tenantId: string, docs: PreparedDocument[], o: IngestOptions): Promise<IngestOutcome> {
     return ingestDocuments(this.db, this.adapter, tenantId, docs, o);
@@ -217,128 +181,9 @@ export class ExportsRepository {
       .execute();
   }
 
-  /** Parks an export until something else happens (its contact is exported, a lock date moves). */
-  async setWaiting(id: number, reason: string, waitingFor: string): Promise<void> {
-    // Another worker may export the contact (and release its waiters) between our look at the link and
-    // this update. Both sides take the same lock (PostgreSQL; SQLite writes are serialised anyway), and
-    // this side looks at the link again under it: no export waits for a contact that is already in Xero.
-    await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('exports').select('tenant_id').where('id', '=', id).executeTakeFirst();
-      if (!row) return;
-      const [kind, ...rest] = waitingFor.split(':');
-      const isContact = kind === 'customer' || kind === 'supplier';
-      if (isContact) await this.adapter.lockKeyInTransaction(trx, contactWaitLockKey(row.tenant_id, waitingFor));
-      await trx.updateTable('exports')
-        .set({ status: 'waiting', wait_reason: reason, waiting_for: waitingFor, waiting_since: iso(), lease_owner: null, lease_until: null, updated_at: iso() })
-        .where('id', '=', id).execute();
-      if (!isContact) return;
-      const link = await trx.selectFrom('contact_links').select('xero_contact_id')
-        .where('tenant_id', '=', row.tenant_id).where('contact_kind', '=', kind).where('source_id', '=', rest.join(':')).executeTakeFirst();
-      if (link) await new ExportsRepository(trx, this.adapter).releaseWaiting(row.tenant_id, waitingFor);
-    });
-  }
-
-  /** Back to the queue: what `waitingFor` names is there now (also the exports that gave up waiting for it). */
-  async releaseWaiting(tenantId: string, waitingFor: string): Promise<number> {
-    const rows = await this.db.updateTable('exports')
-      .set({ status: 'queued', wait_reason: null, waiting_for: null, waiting_since: null, next_attempt_at: iso(), updated_at: iso() })
-      .where('tenant_id', '=', tenantId).where('status', '=', 'waiting').where('waiting_for', '=', waitingFor)
-      .returning('id').execute();
-    return rows.length + (await this.requeueGaveUp(tenantId, waitingFor));
-  }
-
-  /** Exports failed for waiting too long for `waitingFor` (a contact) back to the queue: it has arrived. */
-  async requeueGaveUp(tenantId: string, waitingFor: string): Promise<number> {
-    const rows = await this.db.updateTable('exports')
-      .set({ status: 'queued', wait_reason: null, waiting_for: null, waiting_since: null, next_attempt_at: iso(), updated_at: iso(),
-        last_error: null, error_code: null, error_class: null, action_required: null })
-      .where('tenant_id', '=', tenantId).where('status', '=', 'failed').where('error_code', '=', CONTACT_NEVER_RECEIVED).where('waiting_for', '=', waitingFor)
-      .returning('id').execute();
-    return rows.length;
-  }
-
-  /** Exports that have waited for a contact since before `cutoff` (lock-date holds are not counted). */
-  async staleContactWaits(cutoff: Date, limit = 500): Promise<Array<Pick<ExportRow, 'id' | 'tenant_id' | 'kind' | 'source_id' | 'waiting_for'>>> {
-    return this.db.selectFrom('exports').select(['id', 'tenant_id', 'kind', 'source_id', 'waiting_for'])
-      .where('status', '=', 'waiting').where('waiting_since', '<', iso(cutoff))
-      .where((eb) => eb.or([eb('waiting_for', 'like', 'customer:%'), eb('waiting_for', 'like', 'supplier:%')]))
-      .orderBy('id').limit(limit).execute();
-  }
-
-  /**
-   * What is known of the earlier revisions of this export's document that have no Xero id: whether one
-   * was sent (or handed back) without a known outcome — superseded while queued for a retry, it may
-   * still have reached Xero — and when the latest of their attempts started.
-   */
-  async earlierRevisions(row: Pick<ExportRow, 'tenant_id' | 'kind' | 'source_id' | 'revision'>): Promise<EarlierRevisions> {
-    const earlier = await this.db.selectFrom('exports').select(['id', 'attempts', 'needs_reconcile'])
-      .where('tenant_id', '=', row.tenant_id).where('kind', '=', row.kind).where('source_id', '=', row.source_id)
-      .where('revision', '<', row.revision).where('xero_id', 'is', null)
-      .where((eb) => eb.or([eb('attempts', '>', 0), eb('needs_reconcile', '=', 1)]))
-      .execute();
-    if (earlier.length === 0) return { uncertain: false, lastStartedAt: null };
-    const last = await this.db.selectFrom('export_attempts').select((eb) => eb.fn.max('started_at').as('at'))
-      .where('export_id', 'in', earlier.map((e) => e.id)).executeTakeFirst();
-    return { uncertain: true, lastStartedAt: last?.at ?? null };
-  }
-
-  /** The attempts of many exports in one query, each export's in attempt order. */
-  async attemptsOf(exportIds: number[]): Promise<Map<number, AttemptRecord[]>> {
-    const out = new Map<number, AttemptRecord[]>(exportIds.map((id) => [id, []]));
-    for (let i = 0; i < exportIds.length; i += 500) {
-      const rows = await this.db.selectFrom('export_attempts').select(['export_id', 'batch_id', 'outcome', 'http_status', 'started_at'])
-        .where('export_id', 'in', exportIds.slice(i, i + 500)).orderBy('export_id').orderBy('attempt_no').execute();
-      for (const r of rows) out.get(r.export_id)?.push({ batchId: r.batch_id, outcome: r.outcome, httpStatus: r.http_status, startedAt: r.started_at });
-    }
-    return out;
-  }
-
   /** Records the Xero object an export updates (found by a look-up) before the update is sent. */
   async setXeroId(id: number, xeroId: string): Promise<void> {
     await this.db.updateTable('exports').set({ xero_id: xeroId }).where('id', '=', id).execute();
-  }
-
-  /** The stored documents of the earlier revisions of this export's document, oldest first. */
-  async earlierRevisionDocuments(row: Pick<ExportRow, 'tenant_id' | 'kind' | 'source_id' | 'revision'>): Promise<string[]> {
-    const rows = await this.db.selectFrom('documents').select('payload')
-      .where('tenant_id', '=', row.tenant_id).where('kind', '=', row.kind).where('source_id', '=', row.source_id)
-      .where('revision', '<', row.revision).orderBy('revision').execute();
-    return rows.map((r) => r.payload);
-  }
-
-  /** Starts an export's wait afresh (its contact was received after all, and is on its way). */
-  async restartWait(id: number, now = new Date()): Promise<void> {
-    await this.db.updateTable('exports').set({ waiting_since: iso(now) }).where('id', '=', id).where('status', '=', 'waiting').execute();
-  }
-
-  /**
-   * Fails an export that waited too long for its contact, keeping what it waits for: the contact
-   * arriving (or being linked) later puts it back in the queue. Only if it is still waiting.
-   */
-  async failContactWait(id: number, f: FailureInfo, now = new Date()): Promise<boolean> {
-    const rows = await this.db.updateTable('exports')
-      .set({ status: 'failed', last_error: f.message, error_code: f.code, error_class: f.errorClass, action_required: f.action, wait_reason: null, updated_at: iso(now) })
-      .where('id', '=', id).where('status', '=', 'waiting')
-      .returning('id').execute();
-    return rows.length > 0;
-  }
-
-  async updateWaitReason(tenantId: string, waitingFor: string, reason: string): Promise<void> {
-    await this.db.updateTable('exports').set({ wait_reason: reason, updated_at: iso() })
-      .where('tenant_id', '=', tenantId).where('status', '=', 'waiting').where('waiting_for', '=', waitingFor).execute();
-  }
-
-  async get(tenantId: string, id: number): Promise<ExportRow | null> {
-    const row = await this.db.selectFrom('exports').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
-    return row ?? null;
-  }
-
-  async latestForSource(tenantId: string, kind: string, sourceId: string): Promise<ExportRow | null> {
-    const row = await this.db.selectFrom('exports').selectAll()
-      .where('tenant_id', '=', tenantId).where('kind', '=', kind).where('source_id', '=', sourceId)
-      .where('status', '!=', 'skipped')
-      .orderBy('revision', 'desc').orderBy('id', 'desc').executeTakeFirst();
-    return row ?? null;
   }
 
   /** Records the date sent to Xero where the lock-date policy moved it (null: the source date was sent). */
@@ -359,91 +204,6 @@ export class ExportsRepository {
     await this.db.transaction().execute(async (trx) => {
       for (const t of totals) await trx.updateTable('documents').set({ total: t.total }).where('id', '=', t.documentId).execute();
     });
-  }
-
-  async documentPayload(documentId: number): Promise<string> {
-    const row = await this.db.selectFrom('documents').select('payload').where('id', '=', documentId).executeTakeFirstOrThrow();
-    return row.payload;
-  }
-
-  async documentPayloads(documentIds: number[]): Promise<Map<number, string>> {
-    if (documentIds.length === 0) return new Map();
-    const rows = await this.db.selectFrom('documents').select(['id', 'payload']).where('id', 'in', documentIds).execute();
-    return new Map(rows.map((r) => [r.id, r.payload]));
-  }
-
-  /**
-   * Exports per status, from export_counts (kept by triggers on `exports`, migration 0006) rather
-   * than counting the rows. Delta rows that PostgreSQL's triggers append are folded here once there
-   * are more than FOLD_AFTER of them (SQLite's triggers update one row in place).
-   */
-  async countByStatus(tenantId: string | null): Promise<Record<ExportStatus, number>> {
-    let q = this.db.selectFrom('export_counts')
-      .select(['status', sql<number>`sum(n)`.as('n'), sql<number>`count(*) - count(distinct tenant_id)`.as('extra')]).groupBy('status');
-    if (tenantId) q = q.where('tenant_id', '=', tenantId);
-    const rows = await q.execute();
-    const counts: Record<ExportStatus, number> = { queued: 0, waiting: 0, exporting: 0, exported: 0, failed: 0, skipped: 0 };
-    for (const r of rows) if (r.status in counts) counts[r.status as ExportStatus] = Number(r.n);
-    if (rows.reduce((sum, r) => sum + Number(r.extra), 0) > FOLD_AFTER) await this.foldCounts(tenantId);
-    return counts;
-  }
-
-  /**
-   * Replaces the count rows of one organisation (or all) by one row per tenant and status. Safe beside
-   * concurrent writers: it re-inserts the sum of exactly the rows its DELETE removed.
-   */
-  async foldCounts(tenantId: string | null): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      let del = trx.deleteFrom('export_counts');
-      if (tenantId) del = del.where('tenant_id', '=', tenantId);
-      const gone = await del.returning(['tenant_id', 'status', 'n']).execute();
-      const sums = new Map<string, { tenant_id: string; status: string; n: number }>();
-      for (const r of gone) {
-        const key = `${r.tenant_id}\u0000${r.status}`;
-        const s = sums.get(key) ?? { tenant_id: r.tenant_id, status: r.status, n: 0 };
-        s.n += Number(r.n);
-        sums.set(key, s);
-      }
-      const values = [...sums.values()].filter((s) => s.n !== 0);
-      for (let i = 0; i < values.length; i += 500) await trx.insertInto('export_counts').values(values.slice(i, i + 500)).execute();
-    });
-  }
-
-  async list(f: ExportFilter): Promise<Array<ExportRow & { reference: string; doc_date: string | null; total: string | null }>> {
-    let q = this.db
-      .selectFrom('exports')
-      .innerJoin('documents', 'documents.id', 'exports.document_id')
-      .selectAll('exports')
-      .select(['documents.reference', 'documents.doc_date', 'documents.total'])
-      .where('exports.tenant_id', '=', f.tenantId);
-    if (f.statuses?.length) q = q.where('exports.status', 'in', f.statuses);
-    if (f.kinds?.length) q = q.where('exports.kind', 'in', f.kinds);
-    if (f.errorCode) q = q.where('exports.error_code', '=', f.errorCode);
-    if (f.fromDate) q = q.where('documents.doc_date', '>=', f.fromDate);
-    if (f.toDate) q = q.where('documents.doc_date', '<=', f.toDate);
-    if (f.beforeId) q = q.where('exports.id', '<', f.beforeId);
-    if (f.search) {
-      const needle = f.search;
-      q = q.where((eb) => eb.or([this.adapter.containsText(eb.ref('documents.reference'), needle), this.adapter.containsText(eb.ref('exports.last_error'), needle)]));
-    }
-    return q.orderBy('exports.id', 'desc').limit(Math.min(f.limit ?? 50, 500)).execute();
-  }
-
-  /** Failed exports grouped by error code and message: the "12 items: …" view. */
-  async failureGroups(tenantId: string): Promise<Array<{ error_code: string | null; last_error: string | null; action_required: string | null; n: number }>> {
-    return this.db
-      .selectFrom('exports')
-      .select(['error_code', 'last_error', 'action_required', sql<number>`count(*)`.as('n')])
-      .where('tenant_id', '=', tenantId)
-      .where('status', '=', 'failed')
-      .groupBy(['error_code', 'last_error', 'action_required'])
-      .orderBy(sql`count(*)`, 'desc')
-      .limit(200)
-      .execute();
-  }
-
-  async attempts(exportId: number) {
-    return this.db.selectFrom('export_attempts').selectAll().where('export_id', '=', exportId).orderBy('attempt_no').execute();
   }
 
   /** failed → queued now (a person pressed Export). Returns the ids that changed. */
@@ -480,13 +240,5 @@ export class ExportsRepository {
       }
       return rows;
     });
-  }
-
-  /** Error codes of the failed exports with their counts (the error filter of the web UI). */
-  async failureCodes(tenantId: string): Promise<Array<{ code: string; n: number }>> {
-    const rows = await this.db.selectFrom('exports').select(['error_code', sql<number>`count(*)`.as('n')])
-      .where('tenant_id', '=', tenantId).where('status', '=', 'failed').where('error_code', 'is not', null)
-      .groupBy('error_code').orderBy('error_code').execute();
-    return rows.map((r) => ({ code: r.error_code ?? '', n: Number(r.n) }));
   }
 }

@@ -92,9 +92,8 @@ export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void
   app.get('/exports/:id', { schema: { summary: 'One export', tags: ['exports'] } }, async (req) => {
     const { tenantId } = caller(req);
     const { id } = parse(idParam, req.params, 'export id');
-    const rows = await rt.store.exports.list({ tenantId, beforeId: id + 1, limit: 1 });
-    const row = rows[0];
-    if (!row || row.id !== id) throw new HttpError(404, 'not_found', `Export ${id} does not exist (or was deleted)`);
+    const row = await rt.queue.exportById(tenantId, id);
+    if (!row) throw new HttpError(404, 'not_found', `Export ${id} does not exist (or was deleted)`);
     return { ...exportView(row), attemptsHistory: (await rt.store.exports.attempts(id)).map((a) => ({ attempt: a.attempt_no, startedAt: a.started_at, finishedAt: a.finished_at, outcome: a.outcome, httpStatus: a.http_status, error: a.error, idempotencyKey: a.idempotency_key, correlationId: a.correlation_id })) };
   });
 

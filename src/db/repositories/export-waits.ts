@@ -1,0 +1,98 @@
+/**
+ * Exports that wait: for their contact to be exported (or linked), or for a lock date to move. A
+ * contact's export and an export starting to wait for it take one lock, so that one always sees the
+ * other; a wait that lasts too long becomes a failed export that the contact's arrival still releases.
+ */
+import type { ExportRow } from '../schema';
+import { iso } from '../clock';
+import { ExportReads } from './export-reads';
+
+export interface FailureInfo {
+  message: string;
+  code: string;
+  errorClass: string;
+  action: string;
+}
+
+/** The catalog code of an export that gave up waiting for its contact (it keeps waiting_for). */
+export const CONTACT_NEVER_RECEIVED = 'contact_never_received';
+
+/**
+ * The lock that a contact's export (link + release of its waiters) and an export starting to wait for
+ * that contact both take, so that one always sees the other.
+ */
+export function contactWaitLockKey(tenantId: string, waitingFor: string): string {
+  return `contact-wait:${tenantId}:${waitingFor}`;
+}
+
+export class ExportWaits extends ExportReads {
+  /** Parks an export until something else happens (its contact is exported, a lock date moves). */
+  async setWaiting(id: number, reason: string, waitingFor: string): Promise<void> {
+    // Another worker may export the contact (and release its waiters) between our look at the link and
+    // this update. Both sides take the same lock (PostgreSQL; SQLite writes are serialised anyway), and
+    // this side looks at the link again under it: no export waits for a contact that is already in Xero.
+    await this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('exports').select('tenant_id').where('id', '=', id).executeTakeFirst();
+      if (!row) return;
+      const [kind, ...rest] = waitingFor.split(':');
+      const isContact = kind === 'customer' || kind === 'supplier';
+      if (isContact) await this.adapter.lockKeyInTransaction(trx, contactWaitLockKey(row.tenant_id, waitingFor));
+      await trx.updateTable('exports')
+        .set({ status: 'waiting', wait_reason: reason, waiting_for: waitingFor, waiting_since: iso(), lease_owner: null, lease_until: null, updated_at: iso() })
+        .where('id', '=', id).execute();
+      if (!isContact) return;
+      const link = await trx.selectFrom('contact_links').select('xero_contact_id')
+        .where('tenant_id', '=', row.tenant_id).where('contact_kind', '=', kind).where('source_id', '=', rest.join(':')).executeTakeFirst();
+      if (link) await new ExportWaits(trx, this.adapter).releaseWaiting(row.tenant_id, waitingFor);
+    });
+  }
+
+  /** Back to the queue: what `waitingFor` names is there now (also the exports that gave up waiting for it). */
+  async releaseWaiting(tenantId: string, waitingFor: string): Promise<number> {
+    const rows = await this.db.updateTable('exports')
+      .set({ status: 'queued', wait_reason: null, waiting_for: null, waiting_since: null, next_attempt_at: iso(), updated_at: iso() })
+      .where('tenant_id', '=', tenantId).where('status', '=', 'waiting').where('waiting_for', '=', waitingFor)
+      .returning('id').execute();
+    return rows.length + (await this.requeueGaveUp(tenantId, waitingFor));
+  }
+
+  /** Exports failed for waiting too long for `waitingFor` (a contact) back to the queue: it has arrived. */
+  async requeueGaveUp(tenantId: string, waitingFor: string): Promise<number> {
+    const rows = await this.db.updateTable('exports')
+      .set({ status: 'queued', wait_reason: null, waiting_for: null, waiting_since: null, next_attempt_at: iso(), updated_at: iso(),
+        last_error: null, error_code: null, error_class: null, action_required: null })
+      .where('tenant_id', '=', tenantId).where('status', '=', 'failed').where('error_code', '=', CONTACT_NEVER_RECEIVED).where('waiting_for', '=', waitingFor)
+      .returning('id').execute();
+    return rows.length;
+  }
+
+  /** Exports that have waited for a contact since before `cutoff` (lock-date holds are not counted). */
+  async staleContactWaits(cutoff: Date, limit = 500): Promise<Array<Pick<ExportRow, 'id' | 'tenant_id' | 'kind' | 'source_id' | 'waiting_for'>>> {
+    return this.db.selectFrom('exports').select(['id', 'tenant_id', 'kind', 'source_id', 'waiting_for'])
+      .where('status', '=', 'waiting').where('waiting_since', '<', iso(cutoff))
+      .where((eb) => eb.or([eb('waiting_for', 'like', 'customer:%'), eb('waiting_for', 'like', 'supplier:%')]))
+      .orderBy('id').limit(limit).execute();
+  }
+
+  /** Starts an export's wait afresh (its contact was received after all, and is on its way). */
+  async restartWait(id: number, now = new Date()): Promise<void> {
+    await this.db.updateTable('exports').set({ waiting_since: iso(now) }).where('id', '=', id).where('status', '=', 'waiting').execute();
+  }
+
+  /**
+   * Fails an export that waited too long for its contact, keeping what it waits for: the contact
+   * arriving (or being linked) later puts it back in the queue. Only if it is still waiting.
+   */
+  async failContactWait(id: number, f: FailureInfo, now = new Date()): Promise<boolean> {
+    const rows = await this.db.updateTable('exports')
+      .set({ status: 'failed', last_error: f.message, error_code: f.code, error_class: f.errorClass, action_required: f.action, wait_reason: null, updated_at: iso(now) })
+      .where('id', '=', id).where('status', '=', 'waiting')
+      .returning('id').execute();
+    return rows.length > 0;
+  }
+
+  async updateWaitReason(tenantId: string, waitingFor: string, reason: string): Promise<void> {
+    await this.db.updateTable('exports').set({ wait_reason: reason, updated_at: iso() })
+      .where('tenant_id', '=', tenantId).where('status', '=', 'waiting').where('waiting_for', '=', waitingFor).execute();
+  }
+}

@@ -1,0 +1,29 @@
+/** Small pieces of a claim's handling: reading a stored document back, and cutting a claim into calls. */
+import { parseDocumentsRequest, type SourceDocument } from '../domain/documents';
+import { approxJsonBytes } from '../domain/xero-payloads';
+
+/** A stored document, parsed as it was at ingest (it passed then; failing now is a programming error). */
+export function parseStored(payload: string | undefined): SourceDocument {
+  const parsed = parseDocumentsRequest(JSON.parse(payload ?? 'null') as unknown);
+  if (!parsed.ok || !parsed.documents[0]) throw new Error(`A stored document no longer parses: ${parsed.ok ? 'empty' : parsed.issues.map((i) => i.message).join('; ')}`);
+  return parsed.documents[0];
+}
+
+/** Splits into calls of at most `size` elements and `maxBytes` of JSON. */
+export function chunkBatch<T extends { payload: unknown }>(items: T[], size: number, maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const b = approxJsonBytes(item.payload);
+    if (current.length > 0 && (current.length >= size || bytes + b > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += b;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

@@ -1,0 +1,83 @@
+/**
+ * One claim of exports for one organisation and endpoint: each is prepared (or parked waiting, or
+ * failed before sending with its reason), those that may already be in Xero are looked up first
+ * (look-up-step.ts), and the rest are sent in calls within Xero's limits (send-batch.ts).
+ */
+import type { ExportRow } from '../db/schema';
+import { prevalidationFailure, type Classified } from '../domain/catalog';
+import { requiredContact, type SourceDocument } from '../domain/documents';
+import { XERO_LIMITS } from '../domain/registry';
+import type { OrgSettings } from '../domain/settings';
+import { expectedTotals } from '../domain/totals';
+import type { ReferenceData, XeroEndpoint } from '../domain/types';
+import { requestBytes } from '../domain/xero-payloads';
+import { chunkBatch, parseStored } from './batching';
+import { lockDateRefresh } from './lock-refusal';
+import { lookUpBeforeSending, lookupNeedOf, UNSETTLED_REASON, type LookUp } from './look-up-step';
+import { prepareExport } from './prepare';
+import type { ReferenceService } from './reference';
+import { sendBatch, type BatchDeps, type SendItem } from './send-batch';
+
+export interface ClaimDeps extends BatchDeps {
+  reference: ReferenceService;
+  /** How long after an unanswered call started a look-up of its documents is conclusive (the lease span). */
+  settleMs: number;
+  batchSize: number;
+  maxBatchBytes: number;
+}
+
+export interface RoundContext {
+  settings: OrgSettings;
+  reference: ReferenceData;
+}
+
+export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: XeroEndpoint, rows: ExportRow[], ctx: RoundContext): Promise<void> {
+  const { store, bus } = deps;
+  const payloads = await store.exports.documentPayloads(rows.map((r) => r.document_id));
+  const docs = rows.map((row) => parseStored(payloads.get(row.document_id)));
+  const contacts = await store.contacts.preloaded(tenantId, docs.map(requiredContact).filter((c) => c !== null));
+  const today = deps.now().toISOString().slice(0, 10);
+  const history = await store.exports.attemptsOf(rows.map((r) => r.id));
+  const toSend: SendItem[] = [];
+  const toLookUp: LookUp[] = [];
+  const unsettled: Array<{ id: number; at: Date }> = [];
+  const totals: Array<{ documentId: number; total: string }> = [];
+  for (const [i, row] of rows.entries()) {
+    const p = await prepareExport(row, docs[i] as SourceDocument, { tenantId, settings: ctx.settings, reference: ctx.reference, today, contacts, exports: store.exports });
+    if (p.kind === 'wait') {
+      await store.exports.setWaiting(p.row.id, p.reason, p.waitingFor);
+      await bus.emit('export.waiting', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, reason: p.reason });
+    } else if (p.kind === 'fail') {
+      await failBeforeSending(deps, tenantId, p, p.failure);
+    } else if (requestBytes(endpoint, [p.payload]) > XERO_LIMITS.maxRequestBytes) {
+      // No batch split can help a document that alone is over Xero's limit: fail it now.
+      await failBeforeSending(deps, tenantId, p, prevalidationFailure('document_too_large', { size: String(requestBytes(endpoint, [p.payload])), limit: String(XERO_LIMITS.maxRequestBytes) }));
+    } else {
+      const need = await lookupNeedOf(store, p.row, history.get(p.row.id) ?? [], deps.now(), deps.settleMs);
+      if (need.kind === 'later') {
+        unsettled.push({ id: p.row.id, at: need.at });
+        continue;
+      }
+      const t = expectedTotals(p.doc, { settings: ctx.settings, reference: ctx.reference, dropped: p.dropped });
+      if (t) totals.push({ documentId: p.row.document_id, total: t.total });
+      if (need.kind === 'none') toSend.push(p);
+      else toLookUp.push({ item: p, batchId: need.batchId });
+    }
+  }
+  for (const u of unsettled) await store.exports.requeue([u.id], { at: u.at, needsReconcile: true, waitReason: UNSETTLED_REASON });
+  await store.exports.setDocumentTotals(totals);
+  await store.exports.setXeroDates(toSend.concat(toLookUp.map((l) => l.item)).filter((p) => p.moved || p.row.xero_date)
+    .map((p) => ({ id: p.row.id, date: p.moved?.to ?? null })));
+  toSend.push(...(await lookUpBeforeSending(deps, tenantId, endpoint, toLookUp)));
+  toSend.sort((a, b) => a.row.id - b.row.id);
+  const sendDeps = { ...deps, lockDates: lockDateRefresh(deps.reference, tenantId, ctx, deps.now()) };
+  for (const chunk of chunkBatch(toSend, deps.batchSize, deps.maxBatchBytes)) await sendBatch(sendDeps, tenantId, endpoint, chunk);
+}
+
+async function failBeforeSending(deps: BatchDeps, tenantId: string, p: { row: ExportRow; reference: string }, failure: Classified): Promise<void> {
+  await deps.store.exports.markFailed(p.row.id, { message: failure.message, code: failure.code, errorClass: failure.class, action: failure.action }, deps.now());
+  await deps.bus.emit('export.failed', {
+    tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, code: failure.code, errorClass: failure.class,
+    message: failure.message, action: failure.action, correlationId: null, httpStatus: null,
+  });
+}
