@@ -7,7 +7,7 @@ import type { CatalogEntry } from './catalog-types.ts';
 
 const AUTO = 'Nothing to do: xport';
 
-export const HTTP_ENTRIES: readonly CatalogEntry[] = [
+export const HTTP_ENTRIES = [
   {
     code: 'rate_limit_day', class: 'rate_limited',
     match: { status: [429], header: { name: 'x-rate-limit-problem', pattern: /^day/i }, trigger: 'HTTP 429, X-Rate-Limit-Problem: day' },
@@ -230,4 +230,4 @@ export const HTTP_ENTRIES: readonly CatalogEntry[] = [
     action: `${AUTO} retries by itself; if it persists, send the message to your xport administrator.`,
     template: 'Unexpected answer from Xero (HTTP {status}).',
   },
-];
+] as const satisfies readonly CatalogEntry[];

@@ -5,7 +5,7 @@
  */
 import type { ReferenceCacheRepository } from '../db/repositories/reference-cache';
 import type { ReferenceData, XeroOrganisation } from '../domain/types';
-import { classifyHttpResponse, classifyNetworkFailure, xportFailure, type Classified } from '../domain/catalog';
+import { classifyHttpResponse, classifyNetworkFailure, isXportFailureCode, xportFailure, type CatalogCode, type Classified } from '../domain/catalog';
 import { parseJson, type XeroClient } from '../xero/client';
 import type { EventBus } from './events';
 import { OpenGate, throughGate, type CallGate } from './limiter';
@@ -127,10 +127,7 @@ function toReferenceData(raw: Record<string, unknown>, fetchedAt: string | null)
  * No access token could be had: classify by the token source's code (an unreachable identity server
  * is transient; a refused or missing connection is an auth failure that pauses the organisation).
  */
-export function classifyNoToken(code: string, reason: string): Classified {
-  try {
-    return xportFailure(code, { detail: reason });
-  } catch {
-    return { ...classifyHttpResponse({ status: 401, headers: {}, bodyText: reason }), message: reason };
-  }
+export function classifyNoToken(code: CatalogCode, reason: string): Classified {
+  if (isXportFailureCode(code)) return xportFailure(code, { detail: reason });
+  return { ...classifyHttpResponse({ status: 401, headers: {}, bodyText: reason }), message: reason };
 }

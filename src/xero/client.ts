@@ -3,6 +3,7 @@
  * strings and JSON. It decides nothing: the engine classifies outcomes with the error catalog.
  */
 import { sendHttp, type XeroHttpOutcome } from './http';
+import type { CatalogCode } from '../domain/catalog';
 import type { TokenSource } from './tokens';
 
 export interface XeroClientOptions {
@@ -22,7 +23,7 @@ export interface XeroCall {
   ifModifiedSince?: Date;
 }
 
-export type XeroCallOutcome = XeroHttpOutcome | { kind: 'no_token'; reason: string; code: string };
+export type XeroCallOutcome = XeroHttpOutcome | { kind: 'no_token'; reason: string; code: CatalogCode };
 
 export class XeroClient {
   constructor(private readonly o: XeroClientOptions) {}
