@@ -1,7 +1,9 @@
 /**
  * Catalog entries for whole-response failures (401, 403, 404, 429, 5xx, token errors), network
- * failures, and the fall-backs for anything unrecognised. Order matters: the first match wins, so the
- * specific entries come before the status-only ones.
+ * failures, and the fall-backs for anything unrecognised. The order is the one docs/errors.md lists;
+ * it does not decide a match: an entry with a header or message condition wins over a status-only
+ * one (catalog.ts `statusMatches`), and test/domain/catalog-precedence.test.ts fails on any overlap
+ * between entries of the same rank.
  */
 import type { CatalogEntry } from './catalog-types.ts';
 
