@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DialectAdapter } from '../dialect';
 import type { Database, ExportRow } from '../schema';
 import { iso } from '../clock';
+import type { CatalogCode } from '../../domain/catalog';
 import { ingestDocuments, type IngestOptions, type IngestOutcome, type PreparedDocument } from './ingest';
 
 export type { IngestOptions, IngestOutcome, IngestResult, PreparedDocument, RevisionConflict } from './ingest';
@@ -16,6 +17,7 @@ export type ExportStatus = 'queued' | 'waiting' | 'exporting' | 'exported' | 'fa
 /** Delta rows (beyond one per tenant and status) above which countByStatus folds them. */
 const FOLD_AFTER = 64;
 
+/** A failure as stored: `code` is a catalog code when written, but only a string when read back. */
 export interface FailureInfo {
   message: string;
   code: string;
@@ -36,7 +38,7 @@ export interface ExportFilter {
 }
 
 /** The catalog code of an export that gave up waiting for its contact (it keeps waiting_for). */
-export const CONTACT_NEVER_RECEIVED = 'contact_never_received';
+export const CONTACT_NEVER_RECEIVED = 'contact_never_received' satisfies CatalogCode;
 
 /**
  * The lock that a contact's export (link + release of its waiters) and an export starting to wait for
