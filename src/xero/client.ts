@@ -4,6 +4,7 @@
  */
 import { sendHttp, type XeroHttpOutcome } from './http';
 import type { CatalogCode } from '../domain/catalog';
+import type { Result } from '../domain/result';
 import type { TokenSource } from './tokens';
 
 export interface XeroClientOptions {
@@ -51,7 +52,7 @@ export class XeroClient {
   }
 
   /** The organisations this app may act for (GET /connections). */
-  async connections(): Promise<{ ok: true; tenants: Array<{ tenantId: string; tenantName: string; id: string }> } | { ok: false; reason: string }> {
+  async connections(): Promise<Result<{ tenants: Array<{ tenantId: string; tenantName: string; id: string }> }, { reason: string }>> {
     const token = await this.o.tokens.accessToken(null);
     if (!token.ok) return { ok: false, reason: token.reason };
     const res = await sendHttp({ method: 'GET', url: `${this.o.apiUrl}/connections`, timeoutMs: this.o.timeoutMs, headers: { authorization: `Bearer ${token.token}`, accept: 'application/json' } });
