@@ -6,6 +6,8 @@
  */
 import { sql, type Kysely } from 'kysely';
 
+const FTS5_SHADOW = /^CREATE TABLE '\w+_(data|idx|config|docsize|content)'/;
+
 export type SchemaDump = Record<string, Array<Record<string, unknown>>>;
 
 async function rows(db: Kysely<unknown>, query: string): Promise<Array<Record<string, unknown>>> {
@@ -14,7 +16,10 @@ async function rows(db: Kysely<unknown>, query: string): Promise<Array<Record<st
 
 export async function dumpSchema(db: Kysely<unknown>, dialect: 'sqlite' | 'postgres'): Promise<SchemaDump> {
   if (dialect === 'sqlite') {
-    return { sqlite_master: await rows(db, 'select type, name, tbl_name, sql from sqlite_master order by type, name') };
+    // Without FTS5's shadow tables (…_data, _idx, _config, _docsize, _content): SQLite writes those
+    // itself, in the layout of its version; the migration's own statement is the virtual table's.
+    const all = await rows(db, 'select type, name, tbl_name, sql from sqlite_master order by type, name');
+    return { sqlite_master: all.filter((r) => !FTS5_SHADOW.test(String(r.sql ?? ''))) };
   }
   return {
     columns: await rows(db, `select table_name, column_name, ordinal_position, data_type, column_default, is_nullable
