@@ -19,7 +19,7 @@ import { SettingsService } from '../engine/settings-service';
 import { ExportWorker, type WorkerOptions } from '../engine/worker';
 import { XeroClient } from '../xero/client';
 import { ClientCredentialsTokenSource, type TokenSource } from '../xero/tokens';
-import type { ConnectionManager } from '../xero/connections';
+import type { ConnectionManager, SyncResult } from '../xero/connections';
 import { attachConnectionEventsLog } from '../xero/connections-log';
 import { setupXeroAuth, startConnectionSchedules } from '../xero/connections-setup';
 import { attachNotifications } from '../notify/notifier';
@@ -126,7 +126,7 @@ function tokenSourceFor(config: Readonly<Config>): TokenSource {
  * Reads the organisations this app may act for and records them; makes sure the start-up API token
  * (XPORT_API_TOKEN) exists, bound to the first organisation.
  */
-export async function syncConnections(rt: Runtime): Promise<{ ok: true; tenants: Array<{ id: string; name: string }> } | { ok: false; reason: string }> {
+export async function syncConnections(rt: Runtime): Promise<SyncResult> {
   // OAuth: organisations come from each stored consent; a custom connection reads /connections.
   const res = rt.connections.oauthEnabled ? await rt.connections.syncAll() : await syncCustomConnection(rt);
   if (!res.ok) return res;
@@ -137,7 +137,7 @@ export async function syncConnections(rt: Runtime): Promise<{ ok: true; tenants:
   return res;
 }
 
-async function syncCustomConnection(rt: Runtime): Promise<{ ok: true; tenants: Array<{ id: string; name: string }> } | { ok: false; reason: string }> {
+async function syncCustomConnection(rt: Runtime): Promise<SyncResult> {
   const res = await rt.xero.connections();
   if (!res.ok) return res;
   for (const t of res.tenants) await rt.store.tenants.upsert({ id: t.tenantId, name: t.tenantName, connectionId: t.id });

@@ -1,7 +1,9 @@
 /**
- * The one place where SQLite and PostgreSQL differ. Everything else in src/db is
+ * The one place where SQLite and PostgreSQL differ at run time. Everything else in src/db is
  * written once against Kysely and asks the adapter for the few things the engines do differently:
- * row locking for claims, auto-increment ids, case-insensitive text search and its index.
+ * row locking for claims, case-insensitive text search, serialising on a key. The schema is not
+ * here: each migration holds its own SQL for both engines, so that nothing changed here rewrites
+ * a migration already applied.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,8 +13,6 @@ import {
   PostgresDialect,
   SqliteDialect,
   sql,
-  type ColumnDataType,
-  type ColumnDefinitionBuilder,
   type Expression,
   type SelectQueryBuilder,
   type SqlBool,
@@ -22,39 +22,25 @@ import pg from 'pg';
 import { ensurePrivateFile, PRIVATE_DIR_MODE } from '../security/file-modes';
 import type { Database } from './schema';
 
+export type DialectName = 'sqlite' | 'postgres';
+
 export interface DialectAdapter {
-  readonly name: 'sqlite' | 'postgres';
-  /** Column type of an auto-increment integer primary key. */
-  readonly autoIdType: ColumnDataType;
-  /** Marks the auto-increment primary key (SQLite's AUTOINCREMENT; PostgreSQL's serial needs nothing more). */
-  idColumn(c: ColumnDefinitionBuilder): ColumnDefinitionBuilder;
+  readonly name: DialectName;
   /** Lock the selected rows for a claim; other claimers skip them instead of waiting. */
   lockForClaim<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>): SelectQueryBuilder<DB, TB, O>;
   /** Case-insensitive "contains" on a text column. */
   containsText(column: Expression<string | null>, needle: string): Expression<SqlBool>;
-  /** Statements run once after the initial migration to make free-text search fast. */
-  textSearchIndexes(): string[];
-  /**
-   * Statements of migration 0005 that index the Connection Log's text for "contains" search:
-   * an FTS5 trigram table kept by triggers on SQLite; nothing on PostgreSQL, whose pg_trgm GIN
-   * indexes on message and document_ref (textSearchIndexes) already serve ILIKE '%…%'.
-   */
-  logSearchIndexes(): string[];
   /**
    * Statements around Connection Log pruning, run between its small delete batches: on SQLite the
    * FTS5 index's automatic merges (which a delete may set off, for seconds, on the event-loop thread)
    * are switched off for the prune and replaced by a bounded merge step after each batch. Nothing on PostgreSQL.
    */
   readonly logPrune: { begin: string[]; step: string[]; end: string[] };
-  /** "message or document_ref contains `needle`" (case-insensitive) on connection_log, through that index. */
-  logContains(needle: string): Expression<SqlBool>;
   /**
-   * Triggers of migration 0006 that keep export_counts in step with every insert, delete and status
-   * change of `exports`: per row on SQLite (one writer, so one row per tenant and status is updated in
-   * place); per statement on PostgreSQL, appending one delta row per tenant and status, so concurrent
-   * writers never wait on a shared counter row.
+   * "message or document_ref contains `needle`" (case-insensitive) on connection_log, through its
+   * search index: SQLite's FTS5 trigram table (migration 0005), PostgreSQL's pg_trgm indexes (0001).
    */
-  exportCountTriggers(): string[];
+  logContains(needle: string): Expression<SqlBool>;
   /** Keeps the planner from using an index for a condition on `column` (SQLite's unary +); PostgreSQL plans from statistics. */
   notIndexed<T>(column: Expression<T>): Expression<T>;
   /** Serialises transactions on `key` until the transaction ends (SQLite's single writer already does). */
@@ -80,24 +66,6 @@ function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/**
- * SQLite: an FTS5 table with the trigram tokenizer finds any substring of three characters or more
- * through its index (case-insensitive, like PostgreSQL's pg_trgm). It is contentless with
- * contentless_delete (SQLite 3.43+, bundled by better-sqlite3), so retention pruning deletes by
- * rowid without re-reading the text; triggers keep it in step with every insert, update and delete.
- */
-const SQLITE_LOG_FTS = [
-  "create virtual table connection_log_fts using fts5(message, document_ref, content='', contentless_delete=1, tokenize='trigram')",
-  `create trigger connection_log_fts_insert after insert on connection_log begin
-     insert into connection_log_fts (rowid, message, document_ref) values (new.id, new.message, new.document_ref); end`,
-  `create trigger connection_log_fts_delete after delete on connection_log begin
-     delete from connection_log_fts where rowid = old.id; end`,
-  `create trigger connection_log_fts_update after update of message, document_ref on connection_log begin
-     delete from connection_log_fts where rowid = old.id;
-     insert into connection_log_fts (rowid, message, document_ref) values (new.id, new.message, new.document_ref); end`,
-  'insert into connection_log_fts (rowid, message, document_ref) select id, message, document_ref from connection_log',
-];
-
 /** Trigrams need three characters; a shorter needle cannot use the index and falls back to LIKE. */
 function sqliteLogContains(needle: string): Expression<SqlBool> {
   if (hasNul(needle)) return NOTHING;
@@ -109,52 +77,15 @@ function sqliteLogContains(needle: string): Expression<SqlBool> {
   return sql<SqlBool>`connection_log.id in (select rowid from connection_log_fts where connection_log_fts match ${phrase})`;
 }
 
-const SQLITE_COUNT = (sign: '+' | '-', row: 'new' | 'old') => `
-     ${sign === '+' ? `insert into export_counts (tenant_id, status, n) select new.tenant_id, new.status, 0
-       where not exists (select 1 from export_counts where tenant_id = new.tenant_id and status = new.status);` : ''}
-     update export_counts set n = n ${sign} 1
-       where id = (select min(id) from export_counts where tenant_id = ${row}.tenant_id and status = ${row}.status);`;
-
-const SQLITE_EXPORT_COUNTS = [
-  `create trigger export_counts_insert after insert on exports begin ${SQLITE_COUNT('+', 'new')} end`,
-  `create trigger export_counts_delete after delete on exports begin ${SQLITE_COUNT('-', 'old')} end`,
-  `create trigger export_counts_update after update of status, tenant_id on exports
-     when old.status is not new.status or old.tenant_id is not new.tenant_id begin ${SQLITE_COUNT('-', 'old')} ${SQLITE_COUNT('+', 'new')} end`,
-];
-
-const POSTGRES_EXPORT_COUNTS = [
-  `create function export_counts_apply() returns trigger language plpgsql as $$
-   begin
-     if tg_op = 'INSERT' then
-       insert into export_counts (tenant_id, status, n) select tenant_id, status, count(*) from new_rows group by tenant_id, status;
-     elsif tg_op = 'DELETE' then
-       insert into export_counts (tenant_id, status, n) select tenant_id, status, -count(*) from old_rows group by tenant_id, status;
-     else
-       insert into export_counts (tenant_id, status, n)
-         select tenant_id, status, sum(d) from (
-           select tenant_id, status, -1 as d from old_rows union all select tenant_id, status, 1 from new_rows) changes
-         group by tenant_id, status having sum(d) <> 0;
-     end if;
-     return null;
-   end $$`,
-  'create trigger export_counts_insert after insert on exports referencing new table as new_rows for each statement execute function export_counts_apply()',
-  'create trigger export_counts_update after update on exports referencing old table as old_rows new table as new_rows for each statement execute function export_counts_apply()',
-  'create trigger export_counts_delete after delete on exports referencing old table as old_rows for each statement execute function export_counts_apply()',
-];
-
 /** Page cache (KiB) of the connection while it prunes the Connection Log, and SQLite's default. */
 const PRUNE_CACHE_KIB = 262_144;
 const SQLITE_DEFAULT_CACHE_KIB = 2_000;
 
 const sqliteAdapter: DialectAdapter = {
   name: 'sqlite',
-  autoIdType: 'integer',
-  idColumn: (c) => c.primaryKey().autoIncrement(),
   // SQLite serialises writers; a claim is one UPDATE … RETURNING statement, so no row locks are needed.
   lockForClaim: (qb) => qb,
   containsText: (column, needle) => hasNul(needle) ? NOTHING : sql<SqlBool>`${column} like ${'%' + escapeLike(needle) + '%'} escape '\\'`,
-  textSearchIndexes: () => [],
-  logSearchIndexes: () => SQLITE_LOG_FTS,
   logContains: sqliteLogContains,
   logPrune: {
     begin: [
@@ -175,7 +106,6 @@ const sqliteAdapter: DialectAdapter = {
       `pragma cache_size = -${SQLITE_DEFAULT_CACHE_KIB}`,
     ],
   },
-  exportCountTriggers: () => SQLITE_EXPORT_COUNTS,
   notIndexed: <T>(column: Expression<T>) => sql<T>`+${column}`,
   lockKeyInTransaction: async () => {},
 };
@@ -187,18 +117,9 @@ function postgresContains(column: Expression<string | null>, needle: string): Ex
 
 const postgresAdapter: DialectAdapter = {
   name: 'postgres',
-  autoIdType: 'serial',
-  idColumn: (c) => c.primaryKey(),
   lockForClaim: (qb) => qb.forUpdate().skipLocked(),
   containsText: (column, needle) => postgresContains(column, needle),
-  textSearchIndexes: () => [
-    'create extension if not exists pg_trgm',
-    'create index if not exists connection_log_message_trgm on connection_log using gin (message gin_trgm_ops)',
-    'create index if not exists connection_log_ref_trgm on connection_log using gin (document_ref gin_trgm_ops)',
-  ],
-  logSearchIndexes: () => [],
   logPrune: { begin: [], step: [], end: [] },
-  exportCountTriggers: () => POSTGRES_EXPORT_COUNTS,
   notIndexed: (column) => column,
   logContains: (needle) => sql<SqlBool>`(${postgresContains(sql.ref('connection_log.message'), needle)} or ${postgresContains(sql.ref('connection_log.document_ref'), needle)})`,
   async lockKeyInTransaction(trx, key) {

@@ -4,7 +4,7 @@
  * migrations this build does not know was written by a newer xport: refuse to run on it.
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
-import type { DialectAdapter } from './dialect';
+import type { DialectAdapter, DialectName } from './dialect';
 import type { Database } from './schema';
 import * as m0001 from './migrations/0001_initial';
 import * as m0002 from './migrations/0002_xero_calls';
@@ -18,7 +18,11 @@ import * as m0009 from './migrations/0009_worker_heartbeats';
 import * as m0010 from './migrations/0010_security';
 import * as m0014 from './migrations/0014_contact_wait_index';
 
-type Step = { up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> };
+/**
+ * A migration is told only which engine it runs on and holds its SQL for both: nothing outside it
+ * (the dialect adapter included) may change what an applied migration did.
+ */
+type Step = { up(db: Kysely<unknown>, dialect: DialectName): Promise<void> };
 
 /** Never edit or reorder: add a new numbered file instead. */
 const MIGRATIONS: Record<string, Step> = {
@@ -38,10 +42,10 @@ const MIGRATIONS: Record<string, Step> = {
 export class SchemaTooNewError extends Error {}
 
 class InCodeProvider implements MigrationProvider {
-  constructor(private readonly adapter: DialectAdapter) {}
+  constructor(private readonly dialect: DialectName) {}
   async getMigrations(): Promise<Record<string, Migration>> {
     return Object.fromEntries(
-      Object.entries(MIGRATIONS).map(([name, step]) => [name, { up: (db: Kysely<unknown>) => step.up(db, this.adapter) }]),
+      Object.entries(MIGRATIONS).map(([name, step]) => [name, { up: (db: Kysely<unknown>) => step.up(db, this.dialect) }]),
     );
   }
 }
@@ -52,7 +56,7 @@ export interface MigrationReport {
 }
 
 export async function migrateToLatest(db: Kysely<Database>, adapter: DialectAdapter): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider: new InCodeProvider(adapter) });
+  const migrator = new Migrator({ db, provider: new InCodeProvider(adapter.name) });
   await refuseNewerSchema(db);
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error(`Database migration failed: ${String(error instanceof Error ? error.message : error)}`, { cause: error });
@@ -92,6 +96,6 @@ export async function schemaStatus(db: Kysely<Database>): Promise<{ executed: st
 /** Applies migrations up to and including `name` only (tests that start from an older release's schema). */
 export async function migrateUpTo(db: Kysely<Database>, adapter: DialectAdapter, name: string): Promise<void> {
   if (!(name in MIGRATIONS)) throw new Error(`No migration ${name}`);
-  const { error } = await new Migrator({ db, provider: new InCodeProvider(adapter) }).migrateTo(name);
+  const { error } = await new Migrator({ db, provider: new InCodeProvider(adapter.name) }).migrateTo(name);
   if (error) throw new Error(`Database migration failed: ${String(error instanceof Error ? error.message : error)}`, { cause: error });
 }

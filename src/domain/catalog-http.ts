@@ -1,13 +1,15 @@
 /**
  * Catalog entries for whole-response failures (401, 403, 404, 429, 5xx, token errors), network
- * failures, and the fall-backs for anything unrecognised. Order matters: the first match wins, so the
- * specific entries come before the status-only ones.
+ * failures, and the fall-backs for anything unrecognised. The order is the one docs/errors.md lists;
+ * it does not decide a match: an entry with a header or message condition wins over a status-only
+ * one (catalog.ts `statusMatches`), and test/domain/catalog-precedence.test.ts fails on any overlap
+ * between entries of the same rank.
  */
 import type { CatalogEntry } from './catalog-types.ts';
 
 const AUTO = 'Nothing to do: xport';
 
-export const HTTP_ENTRIES: readonly CatalogEntry[] = [
+export const HTTP_ENTRIES = [
   {
     code: 'rate_limit_day', class: 'rate_limited',
     match: { status: [429], header: { name: 'x-rate-limit-problem', pattern: /^day/i }, trigger: 'HTTP 429, X-Rate-Limit-Problem: day' },
@@ -230,4 +232,4 @@ export const HTTP_ENTRIES: readonly CatalogEntry[] = [
     action: `${AUTO} retries by itself; if it persists, send the message to your xport administrator.`,
     template: 'Unexpected answer from Xero (HTTP {status}).',
   },
-];
+] as const satisfies readonly CatalogEntry[];

@@ -18,9 +18,10 @@ export interface CatalogMatch {
   trigger: string;
 }
 
-export interface CatalogEntry {
+/** `C`: the codes the entry may carry (catalog.ts narrows it to the codes the catalog defines). */
+export interface CatalogEntry<C extends string = string> {
   /** Stable snake_case code, shown in the API, the log and docs/errors.md. */
-  code: string;
+  code: C;
   class: ErrorClass;
   match: CatalogMatch;
   title: string;

@@ -6,7 +6,7 @@ import type { CatalogEntry } from './catalog-types.ts';
 
 const RETRY = 'then press Export on this row';
 
-export const XERO_CONTACT_AND_STATE_ENTRIES: readonly CatalogEntry[] = [
+export const XERO_CONTACT_AND_STATE_ENTRIES = [
   {
     code: 'contact_account_number_exists', class: 'conflict',
     match: { messages: [/The Account Number already exists\. Please enter a different Account Number/i],
@@ -165,4 +165,4 @@ export const XERO_CONTACT_AND_STATE_ENTRIES: readonly CatalogEntry[] = [
     action: '{contact} was never received: post it, or link it to a Xero contact in Settings → Contacts; the document then exports by itself.',
     template: 'The {contactKind} {contact} was not received within {wait} of this document.',
   },
-];
+] as const satisfies readonly CatalogEntry[];

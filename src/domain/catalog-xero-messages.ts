@@ -8,7 +8,7 @@ import type { CatalogEntry } from './catalog-types.ts';
 
 const RETRY = 'then press Export on this row (or Export All)';
 
-export const XERO_MESSAGE_ENTRIES: readonly CatalogEntry[] = [
+export const XERO_MESSAGE_ENTRIES = [
   {
     code: 'period_lock_date', class: 'validation',
     match: { messages: [/The document date cannot be before the period lock date, currently set at (?<lockDate>[^\s.,]+(?: [^\s.,]+)*?)(?:\.|,|\s+The document|$)/], prevalidation: true,
@@ -118,4 +118,4 @@ export const XERO_MESSAGE_ENTRIES: readonly CatalogEntry[] = [
     action: `Open Settings → Tax mappings in xport and map tax code {taxCode} in the {direction} column to a Xero tax rate; ${RETRY}. No support call needed.`,
     template: 'Tax code {taxCode} is not mapped to a Xero tax rate for {direction}.',
   },
-];
+] as const satisfies readonly CatalogEntry[];

@@ -11,8 +11,17 @@ import type { ErrorClass } from './types.ts';
 
 export type { CatalogEntry, CatalogMatch, NetworkFailureKind } from './catalog-types.ts';
 
+/** Every entry of the catalog, as written (literal codes, conditions and templates). */
+type Entry = (typeof XERO_MESSAGE_ENTRIES)[number] | (typeof XERO_CONTACT_AND_STATE_ENTRIES)[number] | (typeof HTTP_ENTRIES)[number];
+/** A code the catalog defines: an unknown one does not compile. */
+export type CatalogCode = Entry['code'];
+/** A code xport raises itself before sending a document (`prevalidation: true`, with a template). */
+export type PrevalidationCode = Extract<Entry, { match: { prevalidation: true }; template: string }>['code'];
+/** A code xport raises itself with a message of its own (any entry with a template). */
+export type XportFailureCode = Extract<Entry, { template: string }>['code'];
+
 export interface Classified {
-  code: string;
+  code: CatalogCode;
   class: ErrorClass;
   /** Xero's own text where there is one (verbatim), otherwise xport's. */
   message: string;
@@ -20,18 +29,22 @@ export interface Classified {
   action: string;
 }
 
-export const CATALOG: readonly CatalogEntry[] = [...XERO_MESSAGE_ENTRIES, ...XERO_CONTACT_AND_STATE_ENTRIES, ...HTTP_ENTRIES];
+/**
+ * All entries, in the order docs/errors.md lists them. The order does not decide which entry matches:
+ * see `mostSpecific`.
+ */
+export const CATALOG: readonly CatalogEntry<CatalogCode>[] = [...XERO_MESSAGE_ENTRIES, ...XERO_CONTACT_AND_STATE_ENTRIES, ...HTTP_ENTRIES];
 
-const BY_CODE = new Map(CATALOG.map((e) => [e.code, e]));
-const UNKNOWN_VALIDATION = 'xero_validation_error';
-const UNKNOWN_SERVER = 'xero_unexpected_error';
+const BY_CODE = new Map<string, CatalogEntry<CatalogCode>>(CATALOG.map((e) => [e.code, e]));
+const UNKNOWN_VALIDATION: CatalogCode = 'xero_validation_error';
+const UNKNOWN_SERVER: CatalogCode = 'xero_unexpected_error';
 /** Placeholders a Xero message may not carry; the wording then stays readable. */
 const DEFAULTS: Record<string, string> = {
   direction: 'sales or purchases', contact: 'this document needs', contactKind: 'contact', code: '(unknown)',
   lockDate: 'the lock date', source: 'a line', status: 'error', detail: 'no detail', problem: 'unknown',
 };
 
-export function catalogEntry(code: string): CatalogEntry {
+export function catalogEntry(code: CatalogCode): CatalogEntry<CatalogCode> {
   const e = BY_CODE.get(code);
   if (!e) throw new Error(`unknown catalog code "${code}"`);
   return e;
@@ -42,30 +55,61 @@ export function fillTemplate(text: string, params: Record<string, string>): stri
   return text.replace(/\{(\w+)\}/g, (_m, k: string) => params[k] ?? DEFAULTS[k] ?? '?');
 }
 
-function classified(e: CatalogEntry, message: string, params: Record<string, string>): Classified {
+/** Whether `code` is one the catalog defines (codes read back from the database or a request). */
+export function isCatalogCode(code: string): code is CatalogCode {
+  return BY_CODE.has(code);
+}
+
+/** Whether xport can raise `code` itself, with its own message (the entry has a template). */
+export function isXportFailureCode(code: CatalogCode): code is XportFailureCode {
+  return BY_CODE.get(code)?.template !== undefined;
+}
+
+function classified(e: CatalogEntry<CatalogCode>, message: string, params: Record<string, string>): Classified {
   return { code: e.code, class: e.class, message, cause: fillTemplate(e.cause, params), action: fillTemplate(e.action, params) };
 }
 
-function matchMessage(e: CatalogEntry, text: string): Record<string, string> | null {
+type Hit = { entry: CatalogEntry<CatalogCode>; params: Record<string, string>; length: number };
+
+/** The first of the entry's patterns that matches `text`: its named groups, and how much of the text it covered. */
+function matchMessage(e: CatalogEntry<CatalogCode>, text: string): Hit | null {
   for (const re of e.match.messages ?? []) {
     const m = re.exec(text);
-    if (m) return { ...(m.groups ?? {}) };
+    if (m) return { entry: e, params: { ...(m.groups ?? {}) }, length: m[0].length };
   }
   return null;
+}
+
+/**
+ * Of several entries that recognise the same answer, the one whose pattern covers more of the text,
+ * then the first code in alphabetical order: the choice never depends on the order of the catalog
+ * files. test/domain/catalog.test.ts checks that no known message needs the tie-break.
+ */
+function mostSpecific(hits: readonly Hit[]): Hit | null {
+  let best: Hit | null = null;
+  for (const h of hits) {
+    if (!best || h.length > best.length || (h.length === best.length && h.entry.code < best.entry.code)) best = h;
+  }
+  return best;
 }
 
 /** Entries that recognise element-level messages: no status restriction, or one that includes 400. */
 const ELEMENT_ENTRIES = CATALOG.filter((e) => e.match.messages && (!e.match.status || e.match.status.includes(400)));
 
-function bestElementMatch(messages: readonly string[]): { entry: CatalogEntry; params: Record<string, string> } | null {
-  let generic: { entry: CatalogEntry; params: Record<string, string> } | null = null;
+/** The entries that recognise `text` as one element's message, specific ones apart from generic ones. */
+export function elementMatches(text: string): { specific: Hit[]; generic: Hit[] } {
+  const hits = ELEMENT_ENTRIES.map((e) => matchMessage(e, text)).filter((h): h is Hit => h !== null);
+  return { specific: hits.filter((h) => !h.entry.generic), generic: hits.filter((h) => h.entry.generic) };
+}
+
+/** The first message (in Xero's order) with a specific match decides; a generic match only when none has one. */
+function bestElementMatch(messages: readonly string[]): Hit | null {
+  let generic: Hit | null = null;
   for (const text of messages) {
-    for (const entry of ELEMENT_ENTRIES) {
-      const params = matchMessage(entry, text);
-      if (!params) continue;
-      if (!entry.generic) return { entry, params };
-      generic ??= { entry, params };
-    }
+    const { specific, generic: vague } = elementMatches(text);
+    const hit = mostSpecific(specific);
+    if (hit) return hit;
+    generic ??= mostSpecific(vague);
   }
   return generic;
 }
@@ -110,15 +154,30 @@ function lowerKeys(h: Record<string, string | undefined>): Record<string, string
   return Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
 }
 
-function statusEntryFor(status: number, text: string, headers: Record<string, string | undefined>) {
+/**
+ * The entries that recognise a whole response: those whose status list holds it and whose header and
+ * message conditions hold. An entry with such a condition is more specific than a status-only one.
+ */
+export function statusMatches(status: number, text: string, headers: Record<string, string | undefined>): { conditional: Hit[]; statusOnly: Hit[] } {
+  const conditional: Hit[] = [];
+  const statusOnly: Hit[] = [];
   for (const entry of CATALOG) {
     const m = entry.match;
     if (!m.status?.includes(status)) continue;
     if (m.header && !m.header.pattern.test(headers[m.header.name] ?? '')) continue;
-    const params = m.messages ? matchMessage(entry, text) : {};
-    if (params) return { entry, params };
+    if (!m.header && !m.messages) {
+      statusOnly.push({ entry, params: {}, length: 0 });
+      continue;
+    }
+    const hit = m.messages ? matchMessage(entry, text) : { entry, params: {}, length: 0 };
+    if (hit) conditional.push(hit);
   }
-  return null;
+  return { conditional, statusOnly };
+}
+
+function statusEntryFor(status: number, text: string, headers: Record<string, string | undefined>): Hit | null {
+  const { conditional, statusOnly } = statusMatches(status, text, headers);
+  return mostSpecific(conditional) ?? mostSpecific(statusOnly);
 }
 
 /** A whole-response failure: 4xx/5xx (or a token-endpoint error) that is not one element's outcome. */
@@ -138,6 +197,7 @@ export function classifyHttpResponse(r: { status: number; headers: Record<string
 }
 
 export function classifyNetworkFailure(kind: NetworkFailureKind, detail: string): Classified {
+  // One entry per kind (test/domain/catalog.test.ts), so `find` is not an order-dependent choice.
   const entry = CATALOG.find((e) => e.match.network?.includes(kind));
   if (!entry) throw new Error(`no catalog entry for network failure "${kind}"`);
   const params = { detail: detail.trim() === '' ? kind : detail.trim() };
@@ -145,7 +205,7 @@ export function classifyNetworkFailure(kind: NetworkFailureKind, detail: string)
 }
 
 /** A failure xport found before sending. Unknown or non-pre-validation codes are programming errors. */
-export function prevalidationFailure(code: string, params: Record<string, string>): Classified {
+export function prevalidationFailure(code: PrevalidationCode, params: Record<string, string>): Classified {
   const entry = catalogEntry(code);
   if (!entry.match.prevalidation || entry.template === undefined) {
     throw new Error(`catalog code "${code}" is not a pre-validation failure`, { cause: entry });
@@ -157,14 +217,14 @@ export function prevalidationFailure(code: string, params: Record<string, string
  * A failure xport raises itself outside document pre-validation (no connection, reference data
  * unavailable, token trouble): any entry with a template. Unknown codes are programming errors.
  */
-export function xportFailure(code: string, params: Record<string, string>): Classified {
+export function xportFailure(code: XportFailureCode, params: Record<string, string>): Classified {
   const entry = catalogEntry(code);
   if (entry.template === undefined) throw new Error(`catalog code "${code}" has no message template`, { cause: entry });
   return classified(entry, fillTemplate(entry.template, params), params);
 }
 
 /** Codes of every pre-validation failure (for docs and tests). */
-export const PREVALIDATION_CODES: readonly string[] = CATALOG.filter((e) => e.match.prevalidation).map((e) => e.code);
+export const PREVALIDATION_CODES: readonly PrevalidationCode[] = CATALOG.filter((e): e is CatalogEntry<PrevalidationCode> => e.match.prevalidation === true).map((e) => e.code);
 
 /**
  * A transient failure that used up its retries: the catalog's action ("retries by itself") no longer

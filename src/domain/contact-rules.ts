@@ -11,8 +11,9 @@
  * - GB, VAT registration number: optional "GB" then 9 or 12 digits (spaces allowed).
  * - Any other country: not checked (Xero's rules there are unknown to us; docs/xero.md#what-is-not-known).
  */
+import type { Empty, Result } from './result.ts';
 
-export type RuleCheck = { ok: true } | { ok: false; reason: string };
+export type RuleCheck = Result<Empty, { reason: string }>;
 
 const EMAIL_RE = /^[^\s@,;<>()[\]"]+@[^\s@,;<>()[\]"]+\.[A-Za-z]{2,}$/;
 
@@ -49,7 +50,7 @@ export const TAX_NUMBER_FORMATS: Readonly<Record<string, TaxNumberFormat>> = {
 };
 
 /** Checks a tax number against the organisation country's format; unknown countries pass. */
-export function checkTaxNumber(taxNumber: string, countryCode: string): { ok: true } | { ok: false; label: string; format: string } {
+export function checkTaxNumber(taxNumber: string, countryCode: string): Result<Empty, { label: string; format: string }> {
   const fmt = TAX_NUMBER_FORMATS[countryCode.toUpperCase()];
   if (!fmt) return { ok: true };
   const compact = taxNumber.replace(/\s+/g, '');

@@ -9,6 +9,7 @@ import {
   type ContactDocument, type ItemDocument, type JournalDocument, type SourceDocument,
 } from './document-schemas.ts';
 import { describeInput } from './fields.ts';
+import type { Result } from './result.ts';
 import type { DocumentKind } from './types.ts';
 
 export * from './document-schemas.ts';
@@ -59,7 +60,7 @@ export interface DocumentIssue {
   message: string;
 }
 
-type ParseOutcome = { ok: true; documents: SourceDocument[] } | { ok: false; issues: DocumentIssue[] };
+type ParseOutcome = Result<{ documents: SourceDocument[] }, { issues: DocumentIssue[] }>;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -96,7 +97,7 @@ const errorMap: z.core.$ZodErrorMap = (iss) => {
   return undefined;
 };
 
-function parseOne(doc: unknown, index: number, prefix: string): { ok: true; doc: SourceDocument } | { ok: false; issues: DocumentIssue[] } {
+function parseOne(doc: unknown, index: number, prefix: string): Result<{ doc: SourceDocument }, { issues: DocumentIssue[] }> {
   if (!isRecord(doc)) return { ok: false, issues: [issue(index, doc, prefix, `must be a document object, got ${describeInput(doc)}`)] };
   const kind = doc.kind;
   if (typeof kind !== 'string' || !(DOCUMENT_KINDS as readonly string[]).includes(kind)) {

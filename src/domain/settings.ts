@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ACCOUNT_ROLES, type AccountRole } from './document-schemas.ts';
+import type { Result } from './result.ts';
 
 const code = z.string().trim().min(1).max(10);
 const sourceKey = z.string().trim().min(1).max(255);
@@ -99,13 +100,15 @@ export const orgSettingsSchema = z.strictObject({
 
 export type OrgSettings = z.output<typeof orgSettingsSchema>;
 
+/** Settings that passed validation, or every problem found (nothing is saved then). */
+export type SettingsResult = Result<{ settings: OrgSettings }, { issues: Array<{ path: string; message: string }> }>;
+
 export function defaultSettings(): OrgSettings {
   return orgSettingsSchema.parse({});
 }
 
 /** A deep partial patch applied over current settings; records and arrays are replaced, not merged. */
-export function applySettingsPatch(current: OrgSettings, patch: unknown):
-  { ok: true; settings: OrgSettings } | { ok: false; issues: Array<{ path: string; message: string }> } {
+export function applySettingsPatch(current: OrgSettings, patch: unknown): SettingsResult {
   const merged = isRecord(patch) ? deepMerge(current, patch) : patch;
   const r = orgSettingsSchema.safeParse(merged);
   if (r.success) return { ok: true, settings: r.data };

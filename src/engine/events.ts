@@ -3,12 +3,13 @@
  * UI updates and notifications listen to what the engine emits. A listener's failure is reported
  * to `onListenerError` and never stops an export.
  */
+import type { CatalogCode } from '../domain/catalog';
 import type { MovedDate } from '../domain/lock-dates';
 
 export interface EngineEvents {
   'export.exported': { tenantId: string; exportId: number; kind: string; reference: string; xeroId: string; durationMs: number; correlationId: string | null; limits: unknown; reconciled?: boolean };
-  'export.failed': { tenantId: string; exportId: number; kind: string; reference: string; code: string; errorClass: string; message: string; action: string; correlationId: string | null; httpStatus: number | null };
-  'export.retry_scheduled': { tenantId: string; exportId: number; kind: string; reference: string; at: string; attempts: number; message: string; code: string };
+  'export.failed': { tenantId: string; exportId: number; kind: string; reference: string; code: CatalogCode; errorClass: string; message: string; action: string; correlationId: string | null; httpStatus: number | null };
+  'export.retry_scheduled': { tenantId: string; exportId: number; kind: string; reference: string; at: string; attempts: number; message: string; code: CatalogCode };
   'export.waiting': { tenantId: string; exportId: number; kind: string; reference: string; reason: string };
   /** The lock-date policy sent the document with another date than the source's. */
   'export.redated': { tenantId: string; exportId: number; reference: string; moved: MovedDate };

@@ -8,7 +8,7 @@
  * - fail, or new lock dates that still do not block the date sent (nothing xport can do about it):
  *   the refusal stands and the export fails with Xero's message.
  */
-import type { Classified } from '../domain/catalog';
+import type { CatalogCode, Classified } from '../domain/catalog';
 import { blockingLock } from '../domain/lock-dates';
 import { lockHoldReason } from '../domain/prevalidate';
 import type { OrgSettings } from '../domain/settings';
@@ -38,7 +38,7 @@ export function lockDateRefresh(reference: ReferenceService, tenantId: string, c
   };
 }
 
-const LOCK_CODES = new Set(['period_lock_date', 'end_of_year_lock_date']);
+const LOCK_CODES = new Set<CatalogCode>(['period_lock_date', 'end_of_year_lock_date']);
 
 /** Returns true when the refusal was handled (re-queued or held); false: fail it as usual. */
 export async function handleLockRefusal(deps: BatchDeps, tenantId: string, item: SendItem, key: string, c: Classified, r: { httpStatus: number; correlationId: string | null }): Promise<boolean> {

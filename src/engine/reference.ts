@@ -4,8 +4,9 @@
  * and on demand (POST /api/v1/reference/refresh, "Refresh from Xero" in settings).
  */
 import type { ReferenceCacheRepository } from '../db/repositories/reference-cache';
+import type { Err, Result } from '../domain/result';
 import type { ReferenceData, XeroOrganisation } from '../domain/types';
-import { classifyHttpResponse, classifyNetworkFailure, xportFailure, type Classified } from '../domain/catalog';
+import { classifyHttpResponse, classifyNetworkFailure, isXportFailureCode, xportFailure, type CatalogCode, type Classified } from '../domain/catalog';
 import { parseJson, type XeroClient } from '../xero/client';
 import type { EventBus } from './events';
 import { OpenGate, throughGate, type CallGate } from './limiter';
@@ -30,12 +31,10 @@ export function xeroDateToIso(value: unknown): string | undefined {
 }
 
 /** Why reference data could not be read, classified like any other Xero answer. */
-export interface ReferenceFailure {
-  ok: false;
-  reason: string;
-  classified: Classified;
-  headers: Record<string, string>;
-}
+type FailureFields = { reason: string; classified: Classified; headers: Record<string, string> };
+export type ReferenceFailure = Err<FailureFields>;
+
+export type ReferenceResult = Result<{ data: ReferenceData }, FailureFields>;
 
 export class ReferenceService {
   constructor(
@@ -48,7 +47,7 @@ export class ReferenceService {
   ) {}
 
   /** The cached data, refreshed first when missing or stale. */
-  async get(tenantId: string, now = new Date()): Promise<{ ok: true; data: ReferenceData } | ReferenceFailure> {
+  async get(tenantId: string, now = new Date()): Promise<ReferenceResult> {
     const cached = await this.cache.getAll(tenantId);
     const fresh = cached.fetchedAt && now.getTime() - Date.parse(cached.fetchedAt) < this.maxAgeMs && Object.keys(cached.data).length === Object.keys(KINDS).length;
     if (fresh) return { ok: true, data: toReferenceData(cached.data, cached.fetchedAt) };
@@ -60,7 +59,7 @@ export class ReferenceService {
   }
 
   /** `now` is the caller's clock (a worker's injected one), so that `get` judges freshness on the same clock. */
-  async refresh(tenantId: string, now = new Date()): Promise<{ ok: true; data: ReferenceData } | ReferenceFailure> {
+  async refresh(tenantId: string, now = new Date()): Promise<ReferenceResult> {
     const fetched: Record<string, unknown> = {};
     for (const [kind, path] of Object.entries(KINDS) as Array<[keyof typeof KINDS, string]>) {
       const res = await throughGate(this.gate, tenantId)(() => this.xero.call({ method: 'GET', path, tenantId }));
@@ -127,10 +126,7 @@ function toReferenceData(raw: Record<string, unknown>, fetchedAt: string | null)
  * No access token could be had: classify by the token source's code (an unreachable identity server
  * is transient; a refused or missing connection is an auth failure that pauses the organisation).
  */
-export function classifyNoToken(code: string, reason: string): Classified {
-  try {
-    return xportFailure(code, { detail: reason });
-  } catch {
-    return { ...classifyHttpResponse({ status: 401, headers: {}, bodyText: reason }), message: reason };
-  }
+export function classifyNoToken(code: CatalogCode, reason: string): Classified {
+  if (isXportFailureCode(code)) return xportFailure(code, { detail: reason });
+  return { ...classifyHttpResponse({ status: 401, headers: {}, bodyText: reason }), message: reason };
 }

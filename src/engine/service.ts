@@ -6,20 +6,17 @@ import type { Store } from '../db/store';
 import type { ExportStatus, IngestResult, RevisionConflict } from '../db/repositories/exports';
 import { contentHash } from '../domain/content';
 import { documentDate, documentReference, parseDocumentsRequest, type DocumentIssue, type SourceDocument } from '../domain/documents';
+import type { Result } from '../domain/result';
 import type { EventBus } from './events';
 
-export interface IngestOutcome {
-  ok: true;
-  documents: IngestResult[];
-}
-
-/** Nothing stored: a document is invalid, or a revision was already received with other content. */
-export interface IngestRefusal {
-  ok: false;
-  code: 'invalid_document' | 'revision_conflict';
-  issues: DocumentIssue[];
-  conflicts?: RevisionConflict[];
-}
+/**
+ * The documents stored, or nothing stored: a document is invalid, or a revision was already received
+ * with other content (the code is the API error it is answered with).
+ */
+export type IngestAnswer = Result<
+  { documents: IngestResult[] },
+  { code: 'invalid_document' | 'revision_conflict'; issues: DocumentIssue[]; conflicts?: RevisionConflict[] }
+>;
 
 export interface StatusSummary {
   queued: number;
@@ -50,13 +47,13 @@ export class QueueService {
     return this.bus.emit('queue.changed', { tenantId });
   }
 
-  async ingest(tenantId: string, body: unknown): Promise<IngestOutcome | IngestRefusal> {
+  async ingest(tenantId: string, body: unknown): Promise<IngestAnswer> {
     const parsed = parseDocumentsRequest(body);
     if (!parsed.ok) return { ok: false, code: 'invalid_document', issues: parsed.issues };
     return this.ingestParsed(tenantId, parsed.documents);
   }
 
-  async ingestParsed(tenantId: string, docs: SourceDocument[]): Promise<IngestOutcome | IngestRefusal> {
+  async ingestParsed(tenantId: string, docs: SourceDocument[]): Promise<IngestAnswer> {
     const rows = docs.map((d) => ({
       kind: d.kind, sourceId: d.sourceId, revision: d.revision ?? null, payload: JSON.stringify(d), contentHash: contentHash(d),
       reference: documentReference(d), docDate: documentDate(d), total: null,

@@ -4,7 +4,7 @@
  */
 import type { Store } from '../db/store';
 import { mappingHealth, type MappingProblem } from '../domain/mapping-health';
-import { applySettingsPatch, orgSettingsSchema, type OrgSettings } from '../domain/settings';
+import { applySettingsPatch, orgSettingsSchema, type OrgSettings, type SettingsResult } from '../domain/settings';
 import { contactIdFrom, type ContactDirectory } from './contact-directory';
 import type { ReferenceService } from './reference';
 import type { QueueService } from './service';
@@ -23,7 +23,7 @@ export class SettingsService {
   }
 
   /** Applies a partial patch; nothing is saved when any value is invalid. */
-  async update(tenantId: string, patch: unknown): Promise<{ ok: true; settings: OrgSettings } | { ok: false; issues: Array<{ path: string; message: string }> }> {
+  async update(tenantId: string, patch: unknown): Promise<SettingsResult> {
     const before = await this.get(tenantId);
     const res = applySettingsPatch(before, patch);
     if (!res.ok) return res;
@@ -37,7 +37,7 @@ export class SettingsService {
    * contact's URL in Xero (kept as the id), checked with Xero through the call gate. Unchanged links
    * are not checked again.
    */
-  async checkContactLinks(tenantId: string, before: OrgSettings, after: OrgSettings): Promise<{ ok: true; settings: OrgSettings } | { ok: false; issues: Array<{ path: string; message: string }> }> {
+  async checkContactLinks(tenantId: string, before: OrgSettings, after: OrgSettings): Promise<SettingsResult> {
     const issues: Array<{ path: string; message: string }> = [];
     const links = { customer: { ...after.contactLinks.customer }, supplier: { ...after.contactLinks.supplier } };
     for (const kind of ['customer', 'supplier'] as const) {

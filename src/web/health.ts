@@ -8,11 +8,12 @@ import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../app/runtime';
 import { databaseFault } from '../db/faults';
+import type { Empty, Result } from '../domain/result';
 import { localWorkerStates, workerStates } from './worker-states';
 
 const READY_TIMEOUT_MS = 2_000;
 
-async function databaseAnswers(rt: Runtime): Promise<{ ok: true } | { ok: false; reason: string; message: string }> {
+async function databaseAnswers(rt: Runtime): Promise<Result<Empty, { reason: string; message: string }>> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_r, reject) => { timer = setTimeout(() => reject(Object.assign(new Error(`no answer in ${READY_TIMEOUT_MS} ms`), { code: 'ETIMEDOUT' })), READY_TIMEOUT_MS); });
   try {

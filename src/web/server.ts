@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Runtime } from '../app/runtime';
 import { apiRoutes } from './api/routes';
-import { HttpError, databaseHttpError, errorBody } from './errors';
+import { HttpError, databaseHttpError, errorBody, frameworkErrorCode } from './errors';
 import { healthRoutes } from './health';
 import { createMetrics } from './metrics';
 import { metricsRoutes } from './metrics-routes';
@@ -42,7 +42,7 @@ export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
     }
     const e = err as { statusCode?: number; code?: string; message: string; validation?: unknown };
     if (e.statusCode && e.statusCode < 500) {
-      return reply.code(e.statusCode).send(errorBody(e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'invalid_json' : (e.code ?? 'bad_request').toLowerCase(), e.message));
+      return reply.code(e.statusCode).send(errorBody(frameworkErrorCode(e.code), e.message));
     }
     rt.logger.error({ err, url: req.url }, 'request failed');
     return reply.code(500).send(errorBody('internal_error', 'Something went wrong on our side; the details are in the server log'));

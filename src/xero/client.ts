@@ -3,6 +3,8 @@
  * strings and JSON. It decides nothing: the engine classifies outcomes with the error catalog.
  */
 import { sendHttp, type XeroHttpOutcome } from './http';
+import type { CatalogCode } from '../domain/catalog';
+import type { Result } from '../domain/result';
 import type { TokenSource } from './tokens';
 
 export interface XeroClientOptions {
@@ -22,7 +24,7 @@ export interface XeroCall {
   ifModifiedSince?: Date;
 }
 
-export type XeroCallOutcome = XeroHttpOutcome | { kind: 'no_token'; reason: string; code: string };
+export type XeroCallOutcome = XeroHttpOutcome | { kind: 'no_token'; reason: string; code: CatalogCode };
 
 export class XeroClient {
   constructor(private readonly o: XeroClientOptions) {}
@@ -50,7 +52,7 @@ export class XeroClient {
   }
 
   /** The organisations this app may act for (GET /connections). */
-  async connections(): Promise<{ ok: true; tenants: Array<{ tenantId: string; tenantName: string; id: string }> } | { ok: false; reason: string }> {
+  async connections(): Promise<Result<{ tenants: Array<{ tenantId: string; tenantName: string; id: string }> }, { reason: string }>> {
     const token = await this.o.tokens.accessToken(null);
     if (!token.ok) return { ok: false, reason: token.reason };
     const res = await sendHttp({ method: 'GET', url: `${this.o.apiUrl}/connections`, timeoutMs: this.o.timeoutMs, headers: { authorization: `Bearer ${token.token}`, accept: 'application/json' } });

@@ -11,6 +11,7 @@
 import crypto from 'node:crypto';
 import type { XeroConnectionsRepository } from '../db/repositories/xero-connections';
 import type { Store } from '../db/store';
+import type { Result } from '../domain/result';
 import type { EventBus } from '../engine/events';
 import type { SecretBox } from '../security/secret-box';
 import { deleteConnection, listConnections, type XeroTenantConnection } from './connections-api';
@@ -32,7 +33,11 @@ export interface ConnectionManagerDeps {
   idleRefreshMs?: number;
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; code: OAuthFailureCode | 'not_configured' | 'no_organisations' | 'xero_error'; reason: string };
+/** What a connection step gives, or why it did not happen. */
+export type ConnectionResult<T> = Result<{ value: T }, { code: OAuthFailureCode | 'not_configured' | 'no_organisations' | 'xero_error'; reason: string }>;
+
+/** The organisations recorded after a sync, or why they could not be read. */
+export type SyncResult = Result<{ tenants: Array<{ id: string; name: string }> }, { reason: string }>;
 
 export class ConnectionManager {
   constructor(private readonly d: ConnectionManagerDeps) {}
@@ -51,7 +56,7 @@ export class ConnectionManager {
   }
 
   /** Exchanges the callback's code, stores the token set encrypted, and lists the organisations it reaches. */
-  async finishAuthorization(callbackUrl: URL, expected: { state: string; codeVerifier: string }): Promise<Result<{ authId: string; organisations: XeroTenantConnection[] }>> {
+  async finishAuthorization(callbackUrl: URL, expected: { state: string; codeVerifier: string }): Promise<ConnectionResult<{ authId: string; organisations: XeroTenantConnection[] }>> {
     const { oauth } = this.need();
     const tokens = await oauth.exchangeCode(callbackUrl, expected);
     if (!tokens.ok) return tokens;
@@ -69,7 +74,7 @@ export class ConnectionManager {
    * Uses the chosen organisations through this authorisation and removes the others' connections in
    * Xero. An organisation that was disconnected resumes: its held exports become due now.
    */
-  async adopt(authId: string, organisations: XeroTenantConnection[], chosen: string[], actor: string): Promise<Result<Array<{ id: string; name: string; released: number }>>> {
+  async adopt(authId: string, organisations: XeroTenantConnection[], chosen: string[], actor: string): Promise<ConnectionResult<Array<{ id: string; name: string; released: number }>>> {
     const picked = organisations.filter((o) => chosen.includes(o.tenantId));
     const token = await this.need().tokens.tokenFor(authId);
     if (!token.ok) return { ok: false, code: 'xero_error', reason: token.reason };
@@ -98,7 +103,7 @@ export class ConnectionManager {
   }
 
   /** Disconnects one organisation on purpose: removes its Xero connection and holds its queue. */
-  async disconnect(tenantId: string, actor: string): Promise<Result<{ name: string }>> {
+  async disconnect(tenantId: string, actor: string): Promise<ConnectionResult<{ name: string }>> {
     const { store, repo, bus } = this.d;
     const tenant = await store.tenants.get(tenantId);
     if (!tenant) return { ok: false, code: 'no_organisations', reason: 'That organisation is not connected' };
@@ -174,7 +179,7 @@ export class ConnectionManager {
   }
 
   /** Organisations reachable through every stored authorisation (the "refresh organisations" action). */
-  async syncAll(): Promise<{ ok: true; tenants: Array<{ id: string; name: string }> } | { ok: false; reason: string }> {
+  async syncAll(): Promise<SyncResult> {
     await this.maintain({ checkConnections: true });
     const tenants = (await this.d.store.tenants.list()).filter((t) => t.status === 'active');
     return { ok: true, tenants: tenants.map((t) => ({ id: t.id, name: t.name })) };

@@ -16,9 +16,7 @@ import type { XeroConnectionsRepository } from '../db/repositories/xero-connecti
 import type { SecretBox } from '../security/secret-box';
 import type { OAuthClient, OAuthResult, TokenSet } from './oauth';
 import { GRACE_MS, grantFromTokens, openGrant, sealGrant, type StoredGrant } from './oauth-grant';
-import type { TokenSource } from './tokens';
-
-type TokenResult = { ok: true; token: string } | { ok: false; reason: string; code: string };
+import type { TokenResult, TokenSource } from './tokens';
 
 export interface OAuthTokenSourceOptions {
   repo: XeroConnectionsRepository;

@@ -9,6 +9,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import type { Config } from '../config/config';
+import type { Result } from '../domain/result';
 
 /** What xport keeps of a token response (encrypted at rest; never logged). */
 export interface TokenSet {
@@ -21,7 +22,7 @@ export interface TokenSet {
 }
 
 export type OAuthFailureCode = 'invalid_grant' | 'invalid_client' | 'invalid_scope' | 'identity_unreachable' | 'invalid_response' | 'access_denied' | 'state_mismatch';
-export type OAuthResult<T> = { ok: true; value: T } | { ok: false; code: OAuthFailureCode; reason: string };
+export type OAuthResult<T> = Result<{ value: T }, { code: OAuthFailureCode; reason: string }>;
 
 export interface OAuthClientOptions {
   clientId: string;

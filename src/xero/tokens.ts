@@ -3,11 +3,16 @@
  * the client-credentials source serves custom connections and the sandbox demo. The OAuth source
  * (refresh-token rotation, encrypted at rest) plugs in behind the same interface.
  */
+import type { CatalogCode } from '../domain/catalog';
+import type { Result } from '../domain/result';
 import { sendHttp } from './http';
+
+/** A token, or why there is none, as a catalog code the engine classifies the failure by. */
+export type TokenResult = Result<{ token: string }, { reason: string; code: CatalogCode }>;
 
 export interface TokenSource {
   /** A valid access token for calls on behalf of this organisation, or an explanation why not. */
-  accessToken(tenantId: string | null): Promise<{ ok: true; token: string } | { ok: false; reason: string; code: string }>;
+  accessToken(tenantId: string | null): Promise<TokenResult>;
   /** The token was refused (401): forget it so the next call fetches a new one. `token` is the one refused. */
   invalidate(tenantId: string | null, token?: string): void;
 }
@@ -23,11 +28,11 @@ export interface ClientCredentialsOptions {
 
 export class ClientCredentialsTokenSource implements TokenSource {
   private cached: { token: string; expiresAt: number } | null = null;
-  private inflight: Promise<{ ok: true; token: string } | { ok: false; reason: string; code: string }> | null = null;
+  private inflight: Promise<TokenResult> | null = null;
 
   constructor(private readonly o: ClientCredentialsOptions) {}
 
-  async accessToken(): Promise<{ ok: true; token: string } | { ok: false; reason: string; code: string }> {
+  async accessToken(): Promise<TokenResult> {
     const now = this.o.now?.() ?? Date.now();
     if (this.cached && this.cached.expiresAt - 60_000 > now) return { ok: true, token: this.cached.token };
     // Single flight: concurrent callers share one token request.
@@ -41,7 +46,7 @@ export class ClientCredentialsTokenSource implements TokenSource {
     this.cached = null;
   }
 
-  private async fetchToken(): Promise<{ ok: true; token: string } | { ok: false; reason: string; code: string }> {
+  private async fetchToken(): Promise<TokenResult> {
     const basic = Buffer.from(`${this.o.clientId}:${this.o.clientSecret}`).toString('base64');
     const body = new URLSearchParams({ grant_type: 'client_credentials', ...(this.o.scopes ? { scope: this.o.scopes } : {}) });
     const res = await sendHttp({

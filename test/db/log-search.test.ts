@@ -102,7 +102,7 @@ for (const kind of databaseKinds()) {
       const opened = openDatabase(other.url);
       try {
         const earlier = { '0001_initial': m0001, '0002_xero_calls': m0002, '0003_oauth_connections': m0003, '0004_ui_indexes': m0004 };
-        const provider = { getMigrations: async () => Object.fromEntries(Object.entries(earlier).map(([n, m]) => [n, { up: (db: Kysely<unknown>) => m.up(db, opened.adapter) }])) };
+        const provider = { getMigrations: async () => Object.fromEntries(Object.entries(earlier).map(([n, m]) => [n, { up: (db: Kysely<unknown>) => m.up(db, opened.adapter.name) }])) };
         const { error } = await new Migrator({ db: opened.db, provider }).migrateToLatest();
         assert.equal(error, undefined);
         const s = createStore(opened);

@@ -102,7 +102,7 @@ export async function ingest(rt: Runtime, tenantId: string, docs: unknown[]): Pr
 }
 
 export const ACCOUNT_FAILURE = {
-  message: "Account code '425' is not a valid code for this document.", code: 'account_code_invalid', errorClass: 'validation',
+  message: "Account code '425' is not a valid code for this document.", code: 'account_code_invalid' as const, errorClass: 'validation',
   action: "Open Settings → Account mappings in xport and map the role that uses '425' to an active Xero account; then press Export on this row.",
 };
 export const EMAIL_FAILURE = { message: 'Email address must be valid.', code: 'email_invalid', errorClass: 'validation', action: 'Give the contact one valid email address.' };

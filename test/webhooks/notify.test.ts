@@ -79,7 +79,7 @@ describe('notifications', () => {
 
   it('sends new failures as one digest per window, by webhook and email', async () => {
     const n = new Notifier({ config: rt.config, store: rt.store, logger: rt.logger }, rt.bus, { settleMs: 50, digestMs: 60_000 });
-    const fail = (ref: string) => rt.bus.emit('export.failed', { tenantId: 't1', exportId: 1, kind: 'sales_invoice', reference: ref, code: 'x', errorClass: 'validation', message: `${ref} failed`, action: 'Fix it', correlationId: null, httpStatus: 400 });
+    const fail = (ref: string) => rt.bus.emit('export.failed', { tenantId: 't1', exportId: 1, kind: 'sales_invoice', reference: ref, code: 'xero_validation_error', errorClass: 'validation', message: `${ref} failed`, action: 'Fix it', correlationId: null, httpStatus: 400 });
     await fail('SO-1');
     await fail('SO-2');
     await new Promise((r) => setTimeout(r, 200));

@@ -1,9 +1,21 @@
-import { sql, type Kysely } from 'kysely';
-import type { DialectAdapter } from '../dialect';
+import { sql, type ColumnDataType, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import type { DialectName } from '../dialect';
+
+/**
+ * PostgreSQL's trigram indexes for "contains" search on the Connection Log (ILIKE '%…%'); SQLite
+ * gets its search index in 0005.
+ */
+const POSTGRES_TEXT_SEARCH = [
+  'create extension if not exists pg_trgm',
+  'create index if not exists connection_log_message_trgm on connection_log using gin (message gin_trgm_ops)',
+  'create index if not exists connection_log_ref_trgm on connection_log using gin (document_ref gin_trgm_ops)',
+] as const;
 
 /** The first schema: tenants, documents, the export queue, attempts, the connection log and auth. */
-export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> {
-  const id = adapter.autoIdType;
+export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+  // Auto-increment ids: SQLite's integer primary key with AUTOINCREMENT; PostgreSQL's serial.
+  const id: ColumnDataType = dialect === 'sqlite' ? 'integer' : 'serial';
+  const idColumn = (c: ColumnDefinitionBuilder): ColumnDefinitionBuilder => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey());
   await db.schema
     .createTable('tenants')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -20,7 +32,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
 
   await db.schema
     .createTable('documents')
-    .addColumn('id', id, (c) => adapter.idColumn(c))
+    .addColumn('id', id, idColumn)
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('source_id', 'text', (c) => c.notNull())
@@ -35,7 +47,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
 
   await db.schema
     .createTable('exports')
-    .addColumn('id', id, (c) => adapter.idColumn(c))
+    .addColumn('id', id, idColumn)
     .addColumn('tenant_id', 'text', (c) => c.notNull().references('tenants.id'))
     .addColumn('document_id', 'integer', (c) => c.notNull().references('documents.id'))
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -68,7 +80,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
 
   await db.schema
     .createTable('export_attempts')
-    .addColumn('id', id, (c) => adapter.idColumn(c))
+    .addColumn('id', id, idColumn)
     .addColumn('export_id', 'integer', (c) => c.notNull().references('exports.id').onDelete('cascade'))
     .addColumn('attempt_no', 'integer', (c) => c.notNull())
     .addColumn('batch_id', 'text', (c) => c.notNull())
@@ -84,7 +96,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
 
   await db.schema
     .createTable('connection_log')
-    .addColumn('id', id, (c) => adapter.idColumn(c))
+    .addColumn('id', id, idColumn)
     .addColumn('tenant_id', 'text')
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('level', 'text', (c) => c.notNull())
@@ -99,7 +111,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
   await db.schema.createIndex('connection_log_tenant_level_id').on('connection_log').columns(['tenant_id', 'level', 'id']).execute();
   await db.schema.createIndex('connection_log_at').on('connection_log').column('at').execute();
   await db.schema.createIndex('connection_log_export').on('connection_log').column('export_id').execute();
-  for (const statement of adapter.textSearchIndexes()) await sql.raw(statement).execute(db);
+  if (dialect === 'postgres') for (const statement of POSTGRES_TEXT_SEARCH) await sql.raw(statement).execute(db);
 
   await db.schema
     .createTable('contact_links')
@@ -115,7 +127,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
 
   await db.schema
     .createTable('api_tokens')
-    .addColumn('id', id, (c) => adapter.idColumn(c))
+    .addColumn('id', id, idColumn)
     .addColumn('tenant_id', 'text')
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
@@ -128,7 +140,7 @@ export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<
 
   await db.schema
     .createTable('users')
-    .addColumn('id', id, (c) => adapter.idColumn(c))
+    .addColumn('id', id, idColumn)
     .addColumn('username', 'text', (c) => c.notNull().unique())
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('role', 'text', (c) => c.notNull())

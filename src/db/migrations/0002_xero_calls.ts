@@ -1,15 +1,15 @@
 import type { Kysely } from 'kysely';
-import type { DialectAdapter } from '../dialect';
+import type { DialectName } from '../dialect';
 
 /**
  * Xero calls in flight and recently started, shared by every process on this database: the
  * cross-process gate counts them to keep each organisation under 5 concurrent and 60 per minute,
  * and the app under 10,000 per minute.
  */
-export async function up(db: Kysely<unknown>, adapter: DialectAdapter): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   await db.schema
     .createTable('xero_calls')
-    .addColumn('id', adapter.autoIdType, (c) => adapter.idColumn(c))
+    .addColumn('id', dialect === 'sqlite' ? 'integer' : 'serial', (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
     .addColumn('tenant_id', 'text', (c) => c.notNull())
     .addColumn('holder', 'text', (c) => c.notNull())
     .addColumn('started_at', 'text', (c) => c.notNull())

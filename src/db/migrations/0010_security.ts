@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import type { DialectAdapter } from '../dialect';
 
 /**
  * Security hardening (docs/security.md):
@@ -12,7 +11,7 @@ import type { DialectAdapter } from '../dialect';
  *  - xero_webhook_events: the identity of each Xero webhook event handled, so a replayed delivery is
  *    processed once.
  */
-export async function up(db: Kysely<unknown>, _adapter: DialectAdapter): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('web_sessions')
     .addColumn('id_hash', 'text', (c) => c.primaryKey())

@@ -5,8 +5,10 @@
  */
 import type { ExportRow } from '../schema';
 import { iso } from '../clock';
+import type { CatalogCode } from '../../domain/catalog';
 import { ExportReads } from './export-reads';
 
+/** A failure as stored: `code` is a catalog code when written, but only a string when read back. */
 export interface FailureInfo {
   message: string;
   code: string;
@@ -15,7 +17,7 @@ export interface FailureInfo {
 }
 
 /** The catalog code of an export that gave up waiting for its contact (it keeps waiting_for). */
-export const CONTACT_NEVER_RECEIVED = 'contact_never_received';
+export const CONTACT_NEVER_RECEIVED = 'contact_never_received' satisfies CatalogCode;
 
 /**
  * The lock that a contact's export (link + release of its waiters) and an export starting to wait for

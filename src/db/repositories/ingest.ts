@@ -14,6 +14,7 @@
  * other has committed, and then sees its revision.
  */
 import type { Kysely, Transaction } from 'kysely';
+import type { Result } from '../../domain/result';
 import type { DialectAdapter } from '../dialect';
 import type { Database } from '../schema';
 import { iso } from '../clock';
@@ -53,7 +54,7 @@ export interface RevisionConflict {
   nextRevision: number;
 }
 
-export type IngestOutcome = { ok: true; results: IngestResult[] } | { ok: false; conflicts: RevisionConflict[] };
+export type IngestOutcome = Result<{ results: IngestResult[] }, { conflicts: RevisionConflict[] }>;
 
 export interface IngestOptions {
   /** Content hash of a stored payload that has none recorded (rows from before migration 0007). */

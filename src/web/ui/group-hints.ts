@@ -2,13 +2,14 @@
  * From a group of identical failures to the fix: "Account code '200' is not a valid code → fix the
  * Sales mapping". Pure functions over the error code, the message and the organisation's settings.
  */
+import { isCatalogCode, type CatalogCode } from '../../domain/catalog';
 import { ACCOUNT_ROLES, type AccountRole } from '../../domain/documents';
 import { orgSettingsSchema, type OrgSettings } from '../../domain/settings';
 
-export const ACCOUNT_CODES = ['account_code_invalid', 'line_account_code_invalid', 'account_code_archived', 'account_code_removed', 'account_code_missing', 'tax_type_not_allowed_for_account'];
-export const TAX_CODES = ['tax_type_unknown', 'tax_type_not_allowed_for_account', 'tax_code_unmapped', 'tax_type_missing'];
-const CONTACT_CODES = ['contact_archived', 'contact_name_exists', 'name_not_unique', 'contact_account_number_exists', 'contact_number_exists'];
-const LOCK_CODES = ['period_lock_date', 'end_of_year_lock_date'];
+export const ACCOUNT_CODES: readonly CatalogCode[] = ['account_code_invalid', 'line_account_code_invalid', 'account_code_archived', 'account_code_removed', 'account_code_missing', 'tax_type_not_allowed_for_account'];
+export const TAX_CODES: readonly CatalogCode[] = ['tax_type_unknown', 'tax_type_not_allowed_for_account', 'tax_code_unmapped', 'tax_type_missing'];
+const CONTACT_CODES: readonly CatalogCode[] = ['contact_archived', 'contact_name_exists', 'name_not_unique', 'contact_account_number_exists', 'contact_number_exists'];
+const LOCK_CODES: readonly CatalogCode[] = ['period_lock_date', 'end_of_year_lock_date'];
 
 export const ROLE_LABELS: Record<AccountRole, string> = {
   sales: 'Sales', cogs: 'Cost of Goods Sold', stock_on_hand: 'Stock on Hand', purchases: 'Purchases', freight: 'Freight', rounding: 'Rounding',
@@ -29,7 +30,9 @@ function quoted(message: string, label: RegExp): string | null {
   return m?.[1] ?? null;
 }
 
-export function hintFor(code: string | null, message: string | null, settings: OrgSettings): Hint | null {
+/** `stored`: the failed row's error code as the database holds it (a code no longer in the catalog gets no hint). */
+export function hintFor(stored: string | null, message: string | null, settings: OrgSettings): Hint | null {
+  const code = stored !== null && isCatalogCode(stored) ? stored : null;
   const msg = message ?? '';
   if (code === 'line_account_code_invalid') {
     const account = quoted(msg, /account code '([^']*)'/i) ?? '';

@@ -1,4 +1,5 @@
 /** Rows of the Failed Xero Exports grid with their actions, shared by the page and the htmx actions. */
+import type { CatalogCode } from '../../domain/catalog';
 import type { ExportRow } from '../../db/schema';
 import { kindLabel, urlWith } from './format';
 import { html, type Html } from './html';
@@ -13,7 +14,7 @@ function actionButton(row: FailedRow, action: 'retry' | 'delete' | 'skip', label
 }
 
 /** Failures fixed by linking the contact to the right Xero contact (a duplicate name, a merged contact). */
-export const LINK_CODES = new Set(['contact_name_exists', 'name_not_unique', 'contact_archived']);
+export const LINK_CODES: ReadonlySet<string> = new Set<CatalogCode>(['contact_name_exists', 'name_not_unique', 'contact_archived']);
 
 /** Grid options; `contacts` holds, for failed documents, the contact their payload names (export id → code). */
 export interface GridOptions { csrf: string; canEdit: boolean; contacts?: Map<number, string> }
@@ -24,7 +25,7 @@ function actionLink(row: FailedRow, contacts?: Map<number, string>): Html {
     const kind = row.kind === 'purchase_bill' || row.kind === 'supplier_credit' ? 'supplier' : 'customer';
     return html` <a class="fix-link" href="${urlWith('/settings/contacts/pick', { kind, sourceId: contact })}">Choose the Xero contact for ${contact} →</a>`;
   }
-  if (row.error_code === 'line_account_code_invalid') {
+  if (row.error_code === ('line_account_code_invalid' satisfies CatalogCode)) {
     const code = /account code '([^']*)'/i.exec(row.last_error ?? '')?.[1] ?? '';
     return html` <a class="fix-link" href="${urlWith('/settings', { linecode: code })}#line-codes">Map account code ${code} →</a>`;
   }
