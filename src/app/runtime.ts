@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { openStore, type Store } from '../db/store';
 import { attachConnectionLog } from '../engine/connection-log-writer';
+import type { ConnectionManager } from '../engine/connections';
 import { ContactDirectory } from '../engine/contact-directory';
 import { EventBus } from '../engine/events';
 import { DbGate, type DbGateLimits } from '../engine/db-gate';
@@ -19,13 +20,14 @@ import { SettingsService } from '../engine/settings-service';
 import { ExportWorker, type WorkerOptions } from '../engine/worker';
 import { XeroClient } from '../xero/client';
 import { ClientCredentialsTokenSource, type TokenSource } from '../xero/tokens';
-import type { ConnectionManager } from '../xero/connections';
-import { attachConnectionEventsLog } from '../xero/connections-log';
-import { setupXeroAuth, startConnectionSchedules } from '../xero/connections-setup';
 import { attachNotifications } from '../notify/notifier';
+import { ApiTokensService } from './api-tokens-service';
 import { createLogger } from './logger';
+import { OrganisationsService } from './organisations-service';
+import { setupXeroAuth, startConnectionSchedules } from './xero-auth';
 import { attachOperatorLog } from './operator-log';
 import { secureStorage } from '../security/file-modes';
+import { UsersService } from './users-service';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -39,6 +41,10 @@ export interface Runtime {
   reference: ReferenceService;
   queue: QueueService;
   settings: SettingsService;
+  /** People who sign in to the web UI. */
+  users: UsersService;
+  organisations: OrganisationsService;
+  apiTokens: ApiTokensService;
   workers: ExportWorker[];
   startWorkers(): void;
   /** Log retention and scheduled reference refresh (serve only). */
@@ -64,7 +70,6 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const store = await openStore(config.databaseUrl);
   const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
   const flushLog = attachConnectionLog(bus, store.log, (err) => logger.error({ err }, 'writing the connection log failed'));
-  attachConnectionEventsLog(bus, store.log);
   const stopNotifications = attachNotifications(bus, { config, store, logger });
   const stopOperatorLog = attachOperatorLog(bus, logger);
   // A refresh may show a moved lock date: exports held for it get another look.
@@ -84,7 +89,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   // The database-backed gate holds Xero's limits across every process sharing this database.
   const gate: CallGate = (options.noClientLimits ?? !config.clientLimits) ? new OpenGate() : new DbGate(store, { holdMs: config.xeroTimeoutMs + 30_000, ...options.gateLimits });
   const reference = new ReferenceService(store.reference, xero, bus, undefined, gate);
-  const settings = new SettingsService(store, reference, queue, new ContactDirectory(xero, gate));
+  const settings = new SettingsService(store, bus, reference, queue, new ContactDirectory(xero, gate));
   const workers = Array.from({ length: config.workers }, () =>
     new ExportWorker({ store, xero, bus, gate, reference, logger }, { pollMs: config.pollMs, leaseMs: config.leaseMs, batchSize: config.batchSize, contactWaitMs: config.contactWaitMs, ...options.workerOptions }));
   queue.onWork(() => workers.forEach((w) => w.poke()));
@@ -92,6 +97,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   let stopConnectionSchedules: (() => void) | null = null;
   return {
     config, store, bus, logger, xero, tokens, connections: auth.manager, reference, queue, settings, workers,
+    users: new UsersService(store, bus), organisations: new OrganisationsService(store, bus), apiTokens: new ApiTokensService(store, bus),
     startWorkers: () => workers.forEach((w) => w.start()),
     startSchedules() {
       stopSchedules ??= startSchedules(store, reference, logger, { retentionDays: config.logRetentionDays });
