@@ -18,6 +18,7 @@ import { startSchedules } from '../engine/scheduler';
 import { QueueService } from '../engine/service';
 import { SettingsService } from '../engine/settings-service';
 import { ExportWorker, type WorkerOptions } from '../engine/worker';
+import { XeroWebhookHandler } from '../engine/xero-webhooks';
 import { XeroClient } from '../xero/client';
 import { ClientCredentialsTokenSource, type TokenSource } from '../xero/tokens';
 import { attachNotifications } from '../notify/notifier';
@@ -45,6 +46,8 @@ export interface Runtime {
   users: UsersService;
   organisations: OrganisationsService;
   apiTokens: ApiTokensService;
+  /** What Xero's webhook deliveries change (the web route only verifies them). */
+  webhooks: XeroWebhookHandler;
   workers: ExportWorker[];
   startWorkers(): void;
   /** Log retention and scheduled reference refresh (serve only). */
@@ -93,11 +96,12 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const workers = Array.from({ length: config.workers }, () =>
     new ExportWorker({ store, xero, bus, gate, reference, logger }, { pollMs: config.pollMs, leaseMs: config.leaseMs, batchSize: config.batchSize, contactWaitMs: config.contactWaitMs, ...options.workerOptions }));
   queue.onWork(() => workers.forEach((w) => w.poke()));
+  const webhooks = new XeroWebhookHandler({ store, xero, gate, bus, logger });
   let stopSchedules: (() => void) | null = null;
   let stopConnectionSchedules: (() => void) | null = null;
   return {
     config, store, bus, logger, xero, tokens, connections: auth.manager, reference, queue, settings, workers,
-    users: new UsersService(store, bus), organisations: new OrganisationsService(store, bus), apiTokens: new ApiTokensService(store, bus),
+    users: new UsersService(store, bus), organisations: new OrganisationsService(store, bus), apiTokens: new ApiTokensService(store, bus), webhooks,
     startWorkers: () => workers.forEach((w) => w.start()),
     startSchedules() {
       stopSchedules ??= startSchedules(store, reference, logger, { retentionDays: config.logRetentionDays });
@@ -110,6 +114,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       const handedBack = await Promise.all(workers.map((w) => w.stop(deadlineMs)));
       const n = handedBack.reduce((a, b) => a + b, 0);
       if (n > 0) logger.warn({ exports: n }, 'in-flight exports handed back: they are looked up in Xero before they are sent again');
+      await webhooks.idle();
       stopOperatorLog();
       await flushLog();
       await store.close();

@@ -6,8 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { XeroChangesRepository } from '../../src/db/repositories/xero-changes';
-import { webhooksIdle } from '../../src/web/xero/index';
-import { xeroSignature } from '../../src/web/xero/webhooks';
+import { webhooksIdle, xeroSignature } from '../../src/web/xero/webhooks';
 import { databaseKinds } from '../helpers/databases';
 import { startHarness, type Harness } from '../helpers/harness';
 import { waitFor } from '../helpers/processes';
