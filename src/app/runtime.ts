@@ -23,12 +23,16 @@ import { XeroClient } from '../xero/client';
 import { ClientCredentialsTokenSource, type TokenSource } from '../xero/tokens';
 import { attachNotifications } from '../notify/notifier';
 import { ApiTokensService } from './api-tokens-service';
+import { ConnectionLogReader } from './connection-log-reader';
+import { DocumentsService } from './documents-service';
 import { createLogger } from './logger';
 import { OrganisationsService } from './organisations-service';
 import { setupXeroAuth, startConnectionSchedules } from './xero-auth';
 import { attachOperatorLog } from './operator-log';
 import { secureStorage } from '../security/file-modes';
+import { SystemService } from './system-service';
 import { UsersService } from './users-service';
+import { BulkResultsService, WebSessionsService } from './web-state';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -48,6 +52,12 @@ export interface Runtime {
   apiTokens: ApiTokensService;
   /** What Xero's webhook deliveries change (the web route only verifies them). */
   webhooks: XeroWebhookHandler;
+  documents: DocumentsService;
+  /** Reading the Connection Log; entries are written by its subscriber, from events. */
+  connectionLog: ConnectionLogReader;
+  system: SystemService;
+  webSessions: WebSessionsService;
+  bulkResults: BulkResultsService;
   workers: ExportWorker[];
   startWorkers(): void;
   /** Log retention and scheduled reference refresh (serve only). */
@@ -102,6 +112,8 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   return {
     config, store, bus, logger, xero, tokens, connections: auth.manager, reference, queue, settings, workers,
     users: new UsersService(store, bus), organisations: new OrganisationsService(store, bus), apiTokens: new ApiTokensService(store, bus), webhooks,
+    documents: new DocumentsService(store), connectionLog: new ConnectionLogReader(store), system: new SystemService(store),
+    webSessions: new WebSessionsService(store), bulkResults: new BulkResultsService(store),
     startWorkers: () => workers.forEach((w) => w.start()),
     startSchedules() {
       stopSchedules ??= startSchedules(store, reference, logger, { retentionDays: config.logRetentionDays });
@@ -115,6 +127,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       const n = handedBack.reduce((a, b) => a + b, 0);
       if (n > 0) logger.warn({ exports: n }, 'in-flight exports handed back: they are looked up in Xero before they are sent again');
       await webhooks.idle();
+      await bus.settle();
       stopOperatorLog();
       await flushLog();
       await store.close();

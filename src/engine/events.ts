@@ -66,6 +66,7 @@ type Listener<K extends EventName> = (payload: BusEvents[K]) => void | Promise<v
 
 export class EventBus {
   private readonly listeners = new Map<EventName, Array<Listener<EventName>>>();
+  private readonly detached = new Set<Promise<void>>();
 
   constructor(private readonly onListenerError: (err: unknown, event: EventName) => void = () => {}) {}
 
@@ -79,7 +80,26 @@ export class EventBus {
     };
   }
 
-  /** Runs every listener; resolves when all have finished, whatever they did. */
+  /**
+   * For slow work the emitter must not wait for (database reads for live pages, network): the
+   * listener runs, but `emit` does not wait for it. `settle()` waits for the ones still running.
+   */
+  onDetached<K extends EventName>(event: K, listener: Listener<K>): () => void {
+    return this.on(event, (payload) => {
+      const p = Promise.resolve()
+        .then(() => listener(payload))
+        .catch((err: unknown) => this.onListenerError(err, event))
+        .finally(() => this.detached.delete(p));
+      this.detached.add(p);
+    });
+  }
+
+  /** Resolves once every detached listener started so far has finished (on close). */
+  async settle(): Promise<void> {
+    while (this.detached.size > 0) await Promise.all([...this.detached]);
+  }
+
+  /** Runs every listener; resolves when all have finished, whatever they did (detached ones only start). */
   async emit<K extends EventName>(event: K, payload: BusEvents[K]): Promise<void> {
     const list = this.listeners.get(event) ?? [];
     const results = await Promise.allSettled(list.map(async (l) => l(payload)));

@@ -1,4 +1,4 @@
-import { databaseFault } from '../db/faults';
+import { databaseFault } from '../app/system-service';
 
 /** The one HTTP error shape, with a stable code: {"error":{"code","message","details"}}. */
 export class HttpError extends Error {

@@ -20,8 +20,7 @@ const ACTIONS = {
 type Action = keyof typeof ACTIONS;
 
 async function rowById(rt: Runtime, tenantId: string, id: number): Promise<FailedRow | null> {
-  const row = (await rt.store.exports.list({ tenantId, beforeId: id + 1, limit: 1 }))[0];
-  return row && row.id === id ? row : null;
+  return rt.queue.find(tenantId, id);
 }
 
 async function act(rt: Runtime, tenantId: string, action: Action, id: number, actor: string): Promise<boolean> {

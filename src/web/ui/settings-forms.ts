@@ -3,7 +3,7 @@ import { accountSuits, rateSuits, type Direction } from '../../domain/choices';
 import { ACCOUNT_ROLES, type AccountRole } from '../../domain/documents';
 import type { OrgSettings } from '../../domain/settings';
 import type { XeroAccount, XeroTaxRate } from '../../domain/types';
-import type { ContactLink } from '../../db/repositories/contact-links';
+import type { ContactLink } from '../../engine/settings-service';
 import type { XeroContactSummary } from '../../engine/contact-directory';
 import type { CachedReference } from './cached-reference';
 import { contactName, pickerHref } from './contact-picker';
