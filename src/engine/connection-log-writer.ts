@@ -1,7 +1,7 @@
 /**
  * The one writer of the Connection Log: a subscriber that turns events (the engine's, and what
  * people did: src/engine/events.ts) into entries. Nothing else calls the log repository's append
- * (test/layers.test.ts holds that). Details are built from known fields only (never headers or
+ * (test/architecture/layers.test.ts holds that). Details are built from known fields only (never headers or
  * bodies wholesale), so no token can reach the log.
  *
  * Entries are written in batches: an event queues its entry and the queue is written with one
