@@ -6,7 +6,9 @@
  *   - src/xero is Xero's HTTP only: nothing from src/engine, src/app, src/web or src/db;
  *   - src/web calls services: nothing from src/db, and no `rt.store`;
  *   - the Connection Log has one writer: only src/engine/connection-log-writer.ts calls the log
- *     repository's append; everyone else emits an event.
+ *     repository's append; everyone else emits an event;
+ *   - pages register in one place: only src/web/ui/routes.ts sets up sessions and CSRF
+ *     (registerSecurity) and the HTML error page (the JSON one is src/web/server.ts's).
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const SRC = path.join(ROOT, 'src');
 const LOG_WRITER = 'src/engine/connection-log-writer.ts';
 const LOG_REPOSITORY = 'src/db/repositories/connection-log.ts';
+const PAGES = 'src/web/ui/routes.ts';
 
 interface SourceFile { file: string; text: string; imports: string[] }
 
@@ -60,6 +63,8 @@ function violations(files: SourceFile[]): string[] {
     }
     if (inside(file, 'src/web') && /\brt\.store\b/.test(text)) out.push(`${file} → rt.store (src/web calls services, never the store)`);
     if (file !== LOG_WRITER && /\blog\??\.append\(/.test(text)) out.push(`${file} → log.append (only ${LOG_WRITER} writes the Connection Log: emit an event)`);
+    if (inside(file, 'src/web') && file !== PAGES && /\bregisterSecurity\(\s*\w/.test(text) && !/export async function registerSecurity/.test(text)) out.push(`${file} → registerSecurity (pages register in ${PAGES} only)`);
+    if (inside(file, 'src/web') && file !== PAGES && file !== 'src/web/server.ts' && /\.setErrorHandler\(/.test(text)) out.push(`${file} → setErrorHandler (one HTML error page, in ${PAGES})`);
     if (file !== LOG_REPOSITORY && /insertInto\(\s*['"]connection_log['"]/.test(text)) out.push(`${file} → connection_log insert (only ${LOG_WRITER} writes the Connection Log)`);
   }
   return out;
@@ -85,6 +90,7 @@ describe('layers', () => {
       sample('src/xero/x.ts', "import type { Store } from '../db/store';\nexport { b } from '../app/runtime';"),
       sample('src/web/ui/x.ts', "const m = await import('../../db/faults');\nawait rt.store.tenants.list();"),
       sample('src/engine/x.ts', 'await store.log.append([]);'),
+      sample('src/web/xero/x.ts', 'await registerSecurity(web, rt);\nweb.setErrorHandler(() => {});'),
       sample('src/domain/ok.ts', "import { z } from 'zod';\nimport { c } from './money';"),
     ]);
     assert.deepEqual(found.map((v) => v.split(' (')[0]), [
@@ -94,6 +100,8 @@ describe('layers', () => {
       'src/web/ui/x.ts → src/db/faults',
       'src/web/ui/x.ts → rt.store',
       'src/engine/x.ts → log.append',
+      'src/web/xero/x.ts → registerSecurity',
+      'src/web/xero/x.ts → setErrorHandler',
     ]);
   });
 });
