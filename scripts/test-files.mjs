@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Lists the test files of one group, for `node --test` (Node 20 has no glob for it):
- *   unit         test/domain and test/config: no database, no network, no browser (seconds)
+ *   unit         test/domain, test/config, test/architecture: no database, no network, no browser (seconds)
  *   browser      every file that drives a headless Chromium (imports playwright-core)
  *   integration  everything else: real SQLite files, PostgreSQL, the sandbox over HTTP, child processes
  *   all          every test file
@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const UNIT_DIRS = ['test/domain', 'test/config'];
+const UNIT_DIRS = ['test/domain', 'test/config', 'test/architecture'];
 const group = process.argv[2] ?? 'all';
 if (!['unit', 'integration', 'browser', 'all'].includes(group)) {
   console.error(`usage: test-files.mjs unit|integration|browser|all (got ${group})`);

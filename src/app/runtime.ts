@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config';
 import { openStore, type Store } from '../db/store';
 import { attachConnectionLog } from '../engine/connection-log-writer';
+import type { ConnectionManager, SyncResult } from '../engine/connections';
 import { ContactDirectory } from '../engine/contact-directory';
 import { EventBus } from '../engine/events';
 import { DbGate, type DbGateLimits } from '../engine/db-gate';
@@ -17,15 +18,21 @@ import { startSchedules } from '../engine/scheduler';
 import { QueueService } from '../engine/service';
 import { SettingsService } from '../engine/settings-service';
 import { ExportWorker, type WorkerOptions } from '../engine/worker';
+import { XeroWebhookHandler } from '../engine/xero-webhooks';
 import { XeroClient } from '../xero/client';
 import { ClientCredentialsTokenSource, type TokenSource } from '../xero/tokens';
-import type { ConnectionManager, SyncResult } from '../xero/connections';
-import { attachConnectionEventsLog } from '../xero/connections-log';
-import { setupXeroAuth, startConnectionSchedules } from '../xero/connections-setup';
 import { attachNotifications } from '../notify/notifier';
+import { ApiTokensService } from './api-tokens-service';
+import { ConnectionLogReader } from './connection-log-reader';
+import { DocumentsService } from './documents-service';
 import { createLogger } from './logger';
+import { OrganisationsService } from './organisations-service';
+import { setupXeroAuth, startConnectionSchedules } from './xero-auth';
 import { attachOperatorLog } from './operator-log';
 import { secureStorage } from '../security/file-modes';
+import { SystemService } from './system-service';
+import { UsersService } from './users-service';
+import { BulkResultsService, WebSessionsService } from './web-state';
 
 export interface Runtime {
   config: Readonly<Config>;
@@ -39,6 +46,18 @@ export interface Runtime {
   reference: ReferenceService;
   queue: QueueService;
   settings: SettingsService;
+  /** People who sign in to the web UI. */
+  users: UsersService;
+  organisations: OrganisationsService;
+  apiTokens: ApiTokensService;
+  /** What Xero's webhook deliveries change (the web route only verifies them). */
+  webhooks: XeroWebhookHandler;
+  documents: DocumentsService;
+  /** Reading the Connection Log; entries are written by its subscriber, from events. */
+  connectionLog: ConnectionLogReader;
+  system: SystemService;
+  webSessions: WebSessionsService;
+  bulkResults: BulkResultsService;
   workers: ExportWorker[];
   startWorkers(): void;
   /** Log retention and scheduled reference refresh (serve only). */
@@ -64,7 +83,6 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const store = await openStore(config.databaseUrl);
   const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
   const flushLog = attachConnectionLog(bus, store.log, (err) => logger.error({ err }, 'writing the connection log failed'));
-  attachConnectionEventsLog(bus, store.log);
   const stopNotifications = attachNotifications(bus, { config, store, logger });
   const stopOperatorLog = attachOperatorLog(bus, logger);
   // A refresh may show a moved lock date: exports held for it get another look.
@@ -84,14 +102,18 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   // The database-backed gate holds Xero's limits across every process sharing this database.
   const gate: CallGate = (options.noClientLimits ?? !config.clientLimits) ? new OpenGate() : new DbGate(store, { holdMs: config.xeroTimeoutMs + 30_000, ...options.gateLimits });
   const reference = new ReferenceService(store.reference, xero, bus, undefined, gate);
-  const settings = new SettingsService(store, reference, queue, new ContactDirectory(xero, gate));
+  const settings = new SettingsService(store, bus, reference, queue, new ContactDirectory(xero, gate));
   const workers = Array.from({ length: config.workers }, () =>
     new ExportWorker({ store, xero, bus, gate, reference, logger }, { pollMs: config.pollMs, leaseMs: config.leaseMs, batchSize: config.batchSize, contactWaitMs: config.contactWaitMs, ...options.workerOptions }));
   queue.onWork(() => workers.forEach((w) => w.poke()));
+  const webhooks = new XeroWebhookHandler({ store, xero, gate, bus, logger });
   let stopSchedules: (() => void) | null = null;
   let stopConnectionSchedules: (() => void) | null = null;
   return {
     config, store, bus, logger, xero, tokens, connections: auth.manager, reference, queue, settings, workers,
+    users: new UsersService(store, bus), organisations: new OrganisationsService(store, bus), apiTokens: new ApiTokensService(store, bus), webhooks,
+    documents: new DocumentsService(store), connectionLog: new ConnectionLogReader(store), system: new SystemService(store),
+    webSessions: new WebSessionsService(store), bulkResults: new BulkResultsService(store),
     startWorkers: () => workers.forEach((w) => w.start()),
     startSchedules() {
       stopSchedules ??= startSchedules(store, reference, logger, { retentionDays: config.logRetentionDays });
@@ -104,6 +126,8 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       const handedBack = await Promise.all(workers.map((w) => w.stop(deadlineMs)));
       const n = handedBack.reduce((a, b) => a + b, 0);
       if (n > 0) logger.warn({ exports: n }, 'in-flight exports handed back: they are looked up in Xero before they are sent again');
+      await webhooks.idle();
+      await bus.settle();
       stopOperatorLog();
       await flushLog();
       await store.close();

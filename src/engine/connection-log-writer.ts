@@ -1,14 +1,19 @@
 /**
- * Subscriber that turns engine events into Connection Log entries. Details are built from known
- * fields only (never headers or bodies wholesale), so no token can reach the log.
+ * The one writer of the Connection Log: a subscriber that turns events (the engine's, and what
+ * people did: src/engine/events.ts) into entries. Nothing else calls the log repository's append
+ * (test/architecture/layers.test.ts holds that). Details are built from known fields only (never headers or
+ * bodies wholesale), so no token can reach the log.
  *
  * Entries are written in batches: an event queues its entry and the queue is written with one
- * INSERT once the engine yields (setImmediate), so a batch of 50 exports costs one insert, not 50.
- * The log is a record for people, not the export state: a process killed in between loses at most
- * the entries of the moment, never an export's status.
+ * INSERT once the engine yields (setImmediate), so a batch of 50 exports costs one insert, not 50,
+ * and the export path never waits for a log write. `flush()` (on close) writes what is queued and
+ * waits for the writes already under way, so a clean shutdown loses no entry. The log is a record
+ * for people, not the export state: a process killed in between loses at most the entries of that
+ * moment, never an export's status (the exports table is the source of truth).
  */
 import type { ConnectionLogRepository, LogEntryInput } from '../db/repositories/connection-log';
 import type { EventBus } from './events';
+import { attachActionEntries } from './connection-log-actions';
 import { describeMovedDate } from '../domain/lock-dates';
 import { plural } from '../domain/words';
 
@@ -16,6 +21,7 @@ import { plural } from '../domain/words';
 class BatchedLogWriter {
   private queue: LogEntryInput[] = [];
   private scheduled: Promise<void> | null = null;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly log: ConnectionLogRepository, private readonly onError: (err: unknown) => void) {}
 
@@ -28,10 +34,17 @@ class BatchedLogWriter {
     return this.scheduled;
   }
 
-  async flush(): Promise<void> {
+  /** Writes what is queued; resolves once it and every write started before it are done. */
+  flush(): Promise<void> {
     this.scheduled = null;
     const batch = this.queue;
     this.queue = [];
+    // One write at a time, in order: a flush on close cannot finish before a write already under way.
+    this.writing = this.writing.then(() => this.write(batch));
+    return this.writing;
+  }
+
+  private async write(batch: LogEntryInput[]): Promise<void> {
     for (let i = 0; i < batch.length; i += 500) {
       await this.log.append(batch.slice(i, i + 500)).catch(this.onError);
     }
@@ -41,8 +54,9 @@ class BatchedLogWriter {
 /** Returns a function that writes the entries still queued (call it before closing the store). */
 export function attachConnectionLog(bus: EventBus, repository: ConnectionLogRepository, onError: (err: unknown) => void = (err) => console.error('writing the connection log failed', err)): () => Promise<void> {
   const writer = new BatchedLogWriter(repository, onError);
-  // High-volume export events are not awaited, so a batch's entries share one INSERT. What a person did,
-  // pauses and connection events are awaited: they are on record before the action answers.
+  // High-volume export events are not awaited, so a batch's entries share one INSERT and the export path
+  // does not wait for the database. What a person did, pauses and connection events are awaited: they are
+  // on record before the action answers.
   const log = { append: (entries: LogEntryInput[]): void => void writer.append(entries) };
   const durable = { append: (entries: LogEntryInput[]): Promise<void> => writer.append(entries) };
   bus.on('export.exported', (e) => log.append([{
@@ -97,5 +111,12 @@ export function attachConnectionLog(bus: EventBus, repository: ConnectionLogRepo
     message: `Xero refused a document for a lock date, so its lock dates were read again: period lock date ${e.periodLockDate ?? 'none'}, end-of-year lock date ${e.endOfYearLockDate ?? 'none'}`,
   }]));
   bus.on('reference.failed', (e) => durable.append([{ tenantId: e.tenantId, level: 'error', event: 'reference.failed', message: `Reading reference data from Xero failed: ${e.message}` }]));
+  bus.on('export.wait_repaired', (e) => durable.append([{
+    tenantId: e.tenantId, level: 'info', event: 'export.wait_repaired', documentRef: e.sourceId, at: e.at,
+    exportId: e.exportIds.length === 1 ? (e.exportIds[0] ?? null) : null,
+    message: `released ${plural(e.exportIds.length, 'document')} waiting for ${e.sourceId}, which was already in Xero`,
+    details: { contactKind: e.contactKind, linkRecorded: e.linkRecorded, exportIds: e.exportIds.slice(0, 200) },
+  }]));
+  attachActionEntries(bus, durable.append);
   return () => writer.flush();
 }

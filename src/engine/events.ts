@@ -1,7 +1,8 @@
 /**
  * Events at the core, subscribers at the edges: the connection log, metrics, live
- * UI updates and notifications listen to what the engine emits. A listener's failure is reported
- * to `onListenerError` and never stops an export.
+ * UI updates and notifications listen to what the engine emits and to what people do (ActionEvents).
+ * The Connection Log has one writer, src/engine/connection-log-writer.ts: code that wants an entry
+ * emits an event. A listener's failure is reported to `onListenerError` and never stops an export.
  */
 import type { CatalogCode } from '../domain/catalog';
 import type { MovedDate } from '../domain/lock-dates';
@@ -34,13 +35,39 @@ export interface EngineEvents {
   'xero.contact_archived': { tenantId: string; xeroContactId: string; contacts: string[] };
   /** A Xero webhook said an exported invoice or credit note was voided or deleted in Xero. */
   'xero.document_voided': { tenantId: string; xeroId: string; status: string; references: string[] };
+  /** A Xero webhook said an archived linked contact is active again: its documents can be exported. */
+  'xero.contact_restored': { tenantId: string; xeroContactId: string; sourceIds: string[] };
+  /** Documents waiting for a contact already in Xero went back to the queue (src/engine/stuck-waits.ts). */
+  'export.wait_repaired': { tenantId: string; sourceId: string; contactKind: string; linkRecorded: boolean; exportIds: number[]; at: Date };
 }
 
-export type EventName = keyof EngineEvents;
-type Listener<K extends EventName> = (payload: EngineEvents[K]) => void | Promise<void>;
+/**
+ * What people (and API tokens) did. `actor` is `web:<username>` or `api:<token name>`. The emitter
+ * awaits the emit: the entry is on record before the action answers.
+ */
+export interface ActionEvents {
+  'user.added': { actor: string; username: string; role: string };
+  'user.role_changed': { actor: string; userId: number; role: string };
+  'user.removed': { actor: string; userId: number };
+  /** `tokenPrefix` is the token's first 8 characters: enough to recognise it, never the token. */
+  'api_token.created': { tenantId: string; actor: string; name: string; role: string; tokenPrefix: string };
+  'api_token.revoked': { actor: string; tokenId: number };
+  /** Settings saved: a section of the Settings page, or the fields an API PATCH sent. */
+  'settings.changed': { tenantId: string; actor: string; change: { section: string } | { fields: string[] } };
+  'contact.linked': { tenantId: string; actor: string; kind: string; sourceId: string; xeroContactId: string };
+  /** A custom connection held on purpose from Settings (an OAuth disconnect is `connection.removed`). */
+  'connection.disconnected': { tenantId: string; actor: string };
+  /** The organisations were read again from Xero on request. */
+  'connection.synced': { tenantId: string; actor: string; organisations: number };
+}
+
+export type BusEvents = EngineEvents & ActionEvents;
+export type EventName = keyof BusEvents;
+type Listener<K extends EventName> = (payload: BusEvents[K]) => void | Promise<void>;
 
 export class EventBus {
   private readonly listeners = new Map<EventName, Array<Listener<EventName>>>();
+  private readonly detached = new Set<Promise<void>>();
 
   constructor(private readonly onListenerError: (err: unknown, event: EventName) => void = () => {}) {}
 
@@ -54,8 +81,27 @@ export class EventBus {
     };
   }
 
-  /** Runs every listener; resolves when all have finished, whatever they did. */
-  async emit<K extends EventName>(event: K, payload: EngineEvents[K]): Promise<void> {
+  /**
+   * For slow work the emitter must not wait for (database reads for live pages, network): the
+   * listener runs, but `emit` does not wait for it. `settle()` waits for the ones still running.
+   */
+  onDetached<K extends EventName>(event: K, listener: Listener<K>): () => void {
+    return this.on(event, (payload) => {
+      const p = Promise.resolve()
+        .then(() => listener(payload))
+        .catch((err: unknown) => this.onListenerError(err, event))
+        .finally(() => this.detached.delete(p));
+      this.detached.add(p);
+    });
+  }
+
+  /** Resolves once every detached listener started so far has finished (on close). */
+  async settle(): Promise<void> {
+    while (this.detached.size > 0) await Promise.all([...this.detached]);
+  }
+
+  /** Runs every listener; resolves when all have finished, whatever they did (detached ones only start). */
+  async emit<K extends EventName>(event: K, payload: BusEvents[K]): Promise<void> {
     const list = this.listeners.get(event) ?? [];
     const results = await Promise.allSettled(list.map(async (l) => l(payload)));
     for (const r of results) if (r.status === 'rejected') this.onListenerError(r.reason, event);

@@ -46,6 +46,11 @@ export class ReferenceService {
     private readonly gate: CallGate = new OpenGate(),
   ) {}
 
+  /** What is cached now, as stored, without asking Xero (pages that must not wait for Xero). */
+  cached(tenantId: string): Promise<{ data: Record<string, unknown>; fetchedAt: string | null }> {
+    return this.cache.getAll(tenantId);
+  }
+
   /** The cached data, refreshed first when missing or stale. */
   async get(tenantId: string, now = new Date()): Promise<ReferenceResult> {
     const cached = await this.cache.getAll(tenantId);

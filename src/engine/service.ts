@@ -3,11 +3,14 @@
  * functions that the HTTP API, the web UI and the CLI all call (thin shells).
  */
 import type { Store } from '../db/store';
+import type { ExportRow } from '../db/schema';
 import type { ExportStatus, IngestResult, RevisionConflict } from '../db/repositories/exports';
 import { contentHash } from '../domain/content';
 import { documentDate, documentReference, parseDocumentsRequest, type DocumentIssue, type SourceDocument } from '../domain/documents';
 import type { Result } from '../domain/result';
 import type { EventBus } from './events';
+
+export type { ExportRow, ExportStatus };
 
 /**
  * The documents stored, or nothing stored: a document is invalid, or a revision was already received
@@ -28,6 +31,8 @@ export interface StatusSummary {
   paused: Array<{ tenantId: string; tenantName: string; until: string | null; reason: string; code: string | null }>;
   disconnected: Array<{ tenantId: string; tenantName: string }>;
 }
+
+export type ListedExport = Awaited<ReturnType<Store['exports']['list']>>[number];
 
 export class QueueService {
   private readonly onChange: Array<() => void> = [];
@@ -117,9 +122,37 @@ export class QueueService {
     return this.store.exports.list({ tenantId, statuses: status, ...options });
   }
 
-  /** One export with its document's reference, date and total, or null. */
-  async exportById(tenantId: string, id: number) {
+  /** One export of this organisation, or null. */
+  get(tenantId: string, id: number): Promise<ExportRow | null> {
+    return this.store.exports.get(tenantId, id);
+  }
+
+  /** One export with its document's reference, date and total, as lists show it; null when not this organisation's. */
+  async find(tenantId: string, id: number): Promise<ListedExport | null> {
     return this.store.exports.one(tenantId, id);
+  }
+
+  attempts(exportId: number) {
+    return this.store.exports.attempts(exportId);
+  }
+
+  /** The stored payload of each document (for totals in lists). */
+  documentPayloads(documentIds: number[]): Promise<Map<number, string>> {
+    return this.store.exports.documentPayloads(documentIds);
+  }
+
+  /** Failed exports grouped by what went wrong. */
+  failureGroups(tenantId: string) {
+    return this.store.exports.failureGroups(tenantId);
+  }
+
+  failureCodes(tenantId: string): Promise<Array<{ code: string; n: number }>> {
+    return this.store.exports.failureCodes(tenantId);
+  }
+
+  /** Exports by status over every organisation (metrics). */
+  countByStatus(): Promise<Record<ExportStatus, number>> {
+    return this.store.exports.countByStatus(null);
   }
 
   private async references(tenantId: string, ids: number[]): Promise<string[]> {

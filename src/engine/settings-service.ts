@@ -2,16 +2,21 @@
  * Per-organisation settings (mappings and engine options), mapping health and contact linking:
  * used by the API, the settings page and the CLI alike.
  */
+import type { ContactLink } from '../db/repositories/contact-links';
 import type { Store } from '../db/store';
 import { mappingHealth, type MappingProblem } from '../domain/mapping-health';
 import { applySettingsPatch, orgSettingsSchema, type OrgSettings, type SettingsResult } from '../domain/settings';
 import { contactIdFrom, type ContactDirectory } from './contact-directory';
+import type { EventBus } from './events';
 import type { ReferenceService } from './reference';
 import type { QueueService } from './service';
+
+export type { ContactLink };
 
 export class SettingsService {
   constructor(
     private readonly store: Store,
+    private readonly bus: EventBus,
     private readonly reference: ReferenceService,
     private readonly queue: QueueService,
     readonly directory: ContactDirectory,
@@ -22,14 +27,33 @@ export class SettingsService {
     return orgSettingsSchema.parse(tenant?.settings ?? {});
   }
 
-  /** Applies a partial patch; nothing is saved when any value is invalid. */
-  async update(tenantId: string, patch: unknown): Promise<SettingsResult> {
+  /**
+   * Applies a partial patch; nothing is saved when any value is invalid. With an `actor`, the change
+   * is recorded in the Connection Log with the fields the patch named.
+   */
+  async update(tenantId: string, patch: unknown, actor?: string): Promise<SettingsResult> {
     const before = await this.get(tenantId);
     const res = applySettingsPatch(before, patch);
     if (!res.ok) return res;
     const checked = await this.checkContactLinks(tenantId, before, res.settings);
     if (checked.ok) await this.store.tenants.setSettings(tenantId, checked.settings);
+    if (checked.ok && actor) await this.bus.emit('settings.changed', { tenantId, actor, change: { fields: Object.keys((patch ?? {}) as object) } });
     return checked;
+  }
+
+  /** Saves settings already checked (a section of the Settings page) and records who saved which section. */
+  async save(tenantId: string, settings: OrgSettings, actor: string, section: string): Promise<void> {
+    await this.store.tenants.setSettings(tenantId, orgSettingsSchema.parse(settings));
+    await this.bus.emit('settings.changed', { tenantId, actor, change: { section } });
+  }
+
+  /** Saves settings without an entry of their own (the contact picker: its link is the entry). */
+  async replace(tenantId: string, settings: OrgSettings): Promise<void> {
+    await this.store.tenants.setSettings(tenantId, settings);
+  }
+
+  contactLinks(tenantId: string): Promise<ContactLink[]> {
+    return this.store.contacts.list(tenantId);
   }
 
   /**
@@ -70,7 +94,7 @@ export class SettingsService {
    */
   async linkContact(tenantId: string, p: { kind: 'customer' | 'supplier'; sourceId: string; xeroContactId: string; actor: string }): Promise<{ requeued: number }> {
     await this.store.contacts.set(tenantId, { contactKind: p.kind, sourceId: p.sourceId, xeroContactId: p.xeroContactId, linkedBy: 'user' });
-    await this.store.log.append([{ tenantId, level: 'info', event: 'contact.linked', actor: p.actor, documentRef: p.sourceId, message: `${p.actor} linked ${p.kind} ${p.sourceId} to Xero contact ${p.xeroContactId}` }]);
+    await this.bus.emit('contact.linked', { tenantId, actor: p.actor, kind: p.kind, sourceId: p.sourceId, xeroContactId: p.xeroContactId });
     const contactExport = await this.store.exports.latestForSource(tenantId, p.kind, p.sourceId);
     const ids: number[] = [];
     if (contactExport && contactExport.status === 'failed') {

@@ -1,4 +1,4 @@
-import { databaseFault } from '../db/faults';
+import { databaseFault } from '../app/system-service';
 
 /**
  * Every code of the API's error envelope that xport raises itself, with the one HTTP status it is

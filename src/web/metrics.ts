@@ -16,7 +16,7 @@ export function createMetrics(rt: Runtime): Metrics {
   const depth = new client.Gauge({
     name: 'xport_queue_depth', help: 'Exports by status', labelNames: ['status'], registers: [registry],
     async collect() {
-      const counts = await rt.store.exports.countByStatus(null);
+      const counts = await rt.queue.countByStatus();
       for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
     },
   });

@@ -14,7 +14,7 @@ import { noStore } from './no-store';
 import { registerBodyParsers, registerHeaderGuard } from './request-guards';
 import { logRequests } from './request-log';
 import { uiRoutes } from './ui/routes';
-import { xeroRoutes } from './xero/index';
+import { xeroWebhookRoutes } from './xero/webhooks';
 
 /** One year: what HSTS preload lists ask for. */
 const HSTS_MAX_AGE_S = 365 * 24 * 3600;
@@ -65,8 +65,9 @@ export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
     await apiRoutes(api, rt);
   }, { prefix: '/api/v1' });
   app.get('/api/v1/openapi.json', async () => app.swagger());
+  // Every page, in one context with sessions and CSRF.
   await uiRoutes(app, rt);
-  // Xero connection, webhooks, users and API tokens.
-  await xeroRoutes(app, rt);
+  // Xero's webhook: its own context, for the raw body it is signed over.
+  await app.register(async (hooks) => xeroWebhookRoutes(hooks, rt));
   return app;
 }

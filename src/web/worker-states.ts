@@ -39,7 +39,7 @@ function localStates(rt: Runtime): WorkerStateView[] {
 export async function workerStates(rt: Runtime, now = new Date()): Promise<WorkerStateView[]> {
   const local = localStates(rt);
   const mine = new Set(local.map((w) => w.id));
-  const rows = await rt.store.workers.list();
+  const rows = await rt.system.workerHeartbeats();
   // Workers silent for ten minutes are history (a restarted process has a new id): left out.
   const recent = rows.filter((r) => !mine.has(r.worker_id) && now.getTime() - Date.parse(r.updated_at) < 10 * 60_000);
   const others = recent.map((r): WorkerStateView => ({

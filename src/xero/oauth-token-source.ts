@@ -2,7 +2,7 @@
  * Access tokens for organisations connected with OAuth, behind the engine's TokenSource interface.
  *
  * One refresh at a time per connection across every process on the database: the refresh runs
- * under the row lease of XeroConnectionsRepository.tryLock, re-reads the token set once it holds
+ * under the row lease of the grant store's tryLock, re-reads the token set once it holds
  * the lock (another process may have refreshed meanwhile), marks the refresh as started, calls
  * Xero, and stores the rotated token set before anyone uses it. Processes that find the lock taken
  * wait for the holder's result instead of refreshing with a token that is about to be replaced —
@@ -12,14 +12,25 @@
  * or "not connected").
  */
 import crypto from 'node:crypto';
-import type { XeroConnectionsRepository } from '../db/repositories/xero-connections';
 import type { SecretBox } from '../security/secret-box';
 import type { OAuthClient, OAuthResult, TokenSet } from './oauth';
 import { GRACE_MS, grantFromTokens, openGrant, sealGrant, type StoredGrant } from './oauth-grant';
 import type { TokenResult, TokenSource } from './tokens';
 
+/**
+ * Where sealed token sets are kept, with a row lease so one process refreshes at a time. The
+ * database's xero_connections repository is one; this layer only names what it needs.
+ */
+export interface GrantStore {
+  get(authId: string): Promise<{ ciphertext: string | null; status: 'active' | 'revoked' | 'disconnected' } | null>;
+  authIdOf(tenantId: string): Promise<string | null>;
+  tryLock(authId: string, owner: string, leaseMs: number, now?: Date): Promise<boolean>;
+  unlock(authId: string, owner: string): Promise<void>;
+  saveTokens(authId: string, owner: string | null, p: { ciphertext: string; accessExpiresAt: Date; refreshExpiresAt: Date }): Promise<boolean>;
+}
+
 export interface OAuthTokenSourceOptions {
-  repo: XeroConnectionsRepository;
+  repo: GrantStore;
   box: SecretBox;
   oauth: OAuthClient;
   /** For organisations without an OAuth grant (and for calls not tied to one). */

@@ -1,18 +1,31 @@
 /**
  * POST /webhooks/xero against the real sandbox's webhook sender, on every database: signatures
  * (good, bad, missing), the intent-to-receive handshake, a contact archived in Xero (its documents
- * are then held with the action), and an exported invoice voided in Xero (marked and logged).
+ * are then held with the action), an exported invoice voided in Xero (marked and logged), and the
+ * reads from Xero going through the call gate.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { XeroChangesRepository } from '../../src/db/repositories/xero-changes';
-import { webhooksIdle } from '../../src/web/xero/index';
-import { xeroSignature } from '../../src/web/xero/webhooks';
+import type { CallGate } from '../../src/engine/limiter';
+import { XeroWebhookHandler } from '../../src/engine/xero-webhooks';
+import { webhooksIdle, xeroSignature } from '../../src/web/xero/webhooks';
 import { databaseKinds } from '../helpers/databases';
 import { startHarness, type Harness } from '../helpers/harness';
 import { waitFor } from '../helpers/processes';
 
 const KEY = 'webhook-key-for-tests-0123456789';
+
+/** A gate that lets every call through and remembers who asked and whether the slot was given back. */
+class CountingGate implements CallGate {
+  readonly calls: Array<{ tenantId: string; released: boolean }> = [];
+  async acquire(tenantId: string): Promise<() => void> {
+    const call = { tenantId, released: false };
+    this.calls.push(call);
+    return () => { call.released = true; };
+  }
+  observe(): void {}
+}
 const customer = { kind: 'customer', sourceId: 'WH-CUST', name: 'Webhook Traders', email: 'ap@webhook.test', currency: 'NZD' };
 const invoice = (sourceId: string) => ({
   kind: 'sales_invoice', sourceId, revision: 1, date: '2026-11-20', dueDate: '2026-12-20', contact: 'WH-CUST', currency: 'NZD', amountsAre: 'exclusive',
@@ -76,6 +89,16 @@ for (const kind of databaseKinds()) {
       assert.equal(await waitFor(() => changes.xeroStatusOf(h.tenantId, row.id), 'the export to be marked voided'), 'VOIDED');
       const log = await h.api('GET', '/api/v1/log?level=error&q=WH-001');
       assert.ok((log.json as { entries: Array<{ message: string }> }).entries.some((e) => /voided in Xero/.test(e.message)));
+    });
+
+    it("reads what changed from Xero through the call gate, holding one of the organisation's slots", async () => {
+      const exported = await h.api('GET', '/api/v1/exports?status=exported&kind=sales_invoice');
+      const row = (exported.json as { exports: Array<{ sourceId: string; xeroId: string }> }).exports.find((e) => e.sourceId === 'WH-001');
+      assert.ok(row);
+      const gate = new CountingGate();
+      const handler = new XeroWebhookHandler({ store: h.rt.store, xero: h.rt.xero, gate, bus: h.rt.bus, logger: h.rt.logger });
+      await handler.process([{ resourceId: row.xeroId, eventCategory: 'INVOICE', eventType: 'UPDATE', tenantId: h.tenantId, eventDateUtc: '2026-12-02T07:00:00.000Z' }]);
+      assert.deepEqual(gate.calls, [{ tenantId: h.tenantId, released: true }]);
     });
   });
 }

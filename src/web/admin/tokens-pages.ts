@@ -12,7 +12,7 @@ import { html, type Html } from '../ui/html';
 import { csrfField, emptyState, page } from '../ui/layout';
 
 async function tokensTable(rt: Runtime, ctx: PageContext): Promise<Html> {
-  const tokens = await rt.store.tokens.list(null);
+  const tokens = await rt.apiTokens.list();
   if (tokens.length === 0) return emptyState('No API tokens yet', 'Create one below for the system that sends documents to xport.');
   const names = new Map(ctx.tenants.map((t) => [t.id, t.name]));
   const rows = tokens.map((t) => html`<tr><td data-label="Name"><strong>${t.name}</strong></td><td data-label="Token" class="mono">${t.prefix}…</td>
@@ -49,22 +49,20 @@ export function tokensRoutes(app: FastifyInstance, rt: Runtime): void {
     const me = requireAdmin(req);
     const b = (req.body ?? {}) as Record<string, unknown>;
     const name = str(b.name).trim().slice(0, 100);
-    const tenant = await rt.store.tenants.get(str(b.tenantId));
+    const tenant = await rt.organisations.get(str(b.tenantId));
     const role = b.role === 'viewer' ? 'viewer' : 'admin';
     if (!name || !tenant) {
       setFlash(req, 'error', !name ? 'Give the token a name.' : 'Choose a connected organisation.');
       return reply.redirect('/settings/tokens', 303);
     }
-    const { token } = await rt.store.tokens.create({ tenantId: tenant.id, name, role });
-    await rt.store.log.append([{ tenantId: tenant.id, level: 'info', event: 'api_token.created', actor: `web:${me.username}`, message: `web:${me.username} created the ${role} API token "${name}" (${token.slice(0, 8)}…)` }]);
+    const { token } = await rt.apiTokens.create(`web:${me.username}`, { tenantId: tenant.id, name, role });
     return render(rt, req, reply, { name, token });
   });
 
   app.post('/settings/tokens/:id/revoke', async (req, reply) => {
     const me = requireAdmin(req);
     const id = Number((req.params as { id: string }).id);
-    const done = Number.isInteger(id) && (await rt.store.tokens.revoke(id));
-    if (done) await rt.store.log.append([{ tenantId: null, level: 'info', event: 'api_token.revoked', actor: `web:${me.username}`, message: `web:${me.username} revoked API token ${id}` }]);
+    const done = Number.isInteger(id) && (await rt.apiTokens.revoke(`web:${me.username}`, id));
     setFlash(req, done ? 'ok' : 'error', done ? 'Token revoked: it no longer works.' : 'That token does not exist or was revoked already.');
     return reply.redirect('/settings/tokens', 303);
   });

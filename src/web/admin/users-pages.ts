@@ -5,8 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../app/runtime';
-import { UserAdminRepository } from '../../db/repositories/user-admin';
-import type { UserRole } from '../../db/repositories/users';
+import type { UserRole } from '../../app/users-service';
 import { hashPassword, passwordProblem } from '../auth/passwords';
 import { requireAdmin, setFlash } from '../auth/session';
 import { usersOf } from '../auth/users';
@@ -48,8 +47,6 @@ async function render(rt: Runtime, req: FastifyRequest, reply: FastifyReply): Pr
 }
 
 export function usersRoutes(app: FastifyInstance, rt: Runtime): void {
-  const admin = new UserAdminRepository(rt.store.db);
-
   app.get('/settings/users', (req, reply) => render(rt, req, reply));
 
   app.post('/settings/users', async (req, reply) => {
@@ -63,8 +60,7 @@ export function usersRoutes(app: FastifyInstance, rt: Runtime): void {
     const problem = passwordProblem(password);
     if (problem) return back(req, reply, 'error', problem);
     if (await usersOf(rt).findByName(username)) return back(req, reply, 'error', `A user named ${username} exists already.`);
-    await usersOf(rt).upsert({ username, passwordHash: await hashPassword(password), role: r });
-    await rt.store.log.append([{ tenantId: null, level: 'info', event: 'user.added', actor: `web:${me.username}`, message: `web:${me.username} added the ${r} ${username}` }]);
+    await rt.users.add(`web:${me.username}`, { username, passwordHash: await hashPassword(password), role: r });
     return back(req, reply, 'ok', `Added ${username} (${r}).`);
   });
 
@@ -73,8 +69,7 @@ export function usersRoutes(app: FastifyInstance, rt: Runtime): void {
     const id = Number((req.params as { id: string }).id);
     const r = role((req.body as Record<string, unknown> | null)?.role);
     if (!r) return back(req, reply, 'error', 'Choose the role admin or viewer.');
-    const res = await admin.setRole(id, r);
-    if (res.ok) await rt.store.log.append([{ tenantId: null, level: 'info', event: 'user.role', actor: `web:${me.username}`, message: `web:${me.username} made user ${id} ${r}` }]);
+    const res = await rt.users.setRole(`web:${me.username}`, id, r);
     return back(req, reply, res.ok ? 'ok' : 'error', res.ok ? `Role changed to ${r}.` : res.reason);
   });
 
@@ -82,8 +77,7 @@ export function usersRoutes(app: FastifyInstance, rt: Runtime): void {
     const me = requireAdmin(req);
     const id = Number((req.params as { id: string }).id);
     if (id === me.id) return back(req, reply, 'error', 'You cannot remove yourself; ask another admin.');
-    const res = await admin.remove(id);
-    if (res.ok) await rt.store.log.append([{ tenantId: null, level: 'info', event: 'user.removed', actor: `web:${me.username}`, message: `web:${me.username} removed user ${id}` }]);
+    const res = await rt.users.remove(`web:${me.username}`, id);
     return back(req, reply, res.ok ? 'ok' : 'error', res.ok ? 'User removed.' : res.reason);
   });
 }

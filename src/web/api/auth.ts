@@ -23,9 +23,9 @@ export function bearerAuth(rt: Runtime) {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw new HttpError(401, 'unauthorized', 'Send an API token as "Authorization: Bearer <token>"');
-    const token = await rt.store.tokens.verify(match[1]);
+    const token = await rt.apiTokens.verify(match[1]);
     if (!token) throw new HttpError(401, 'unauthorized', 'The API token is not valid or was revoked');
-    const tenantId = token.tenantId ?? (await rt.store.tenants.list())[0]?.id;
+    const tenantId = token.tenantId ?? (await rt.organisations.list())[0]?.id;
     if (!tenantId) throw new HttpError(409, 'no_organisation', 'No Xero organisation is connected yet: connect one in Settings');
     req.apiCaller = { tenantId, tokenName: token.name, role: token.role };
   };

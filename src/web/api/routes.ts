@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../app/runtime';
-import type { ExportRow } from '../../db/schema';
+import type { ExportRow } from '../../engine/service';
 import { HttpError, errorBody } from '../errors';
 import { bearerAuth, caller, requireAdmin } from './auth';
 import { settingsRoutes } from './settings-routes';
@@ -92,9 +92,9 @@ export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void
   app.get('/exports/:id', { schema: { summary: 'One export', tags: ['exports'] } }, async (req) => {
     const { tenantId } = caller(req);
     const { id } = parse(idParam, req.params, 'export id');
-    const row = await rt.queue.exportById(tenantId, id);
+    const row = await rt.queue.find(tenantId, id);
     if (!row) throw new HttpError(404, 'not_found', `Export ${id} does not exist (or was deleted)`);
-    return { ...exportView(row), attemptsHistory: (await rt.store.exports.attempts(id)).map((a) => ({ attempt: a.attempt_no, startedAt: a.started_at, finishedAt: a.finished_at, outcome: a.outcome, httpStatus: a.http_status, error: a.error, idempotencyKey: a.idempotency_key, correlationId: a.correlation_id })) };
+    return { ...exportView(row), attemptsHistory: (await rt.queue.attempts(id)).map((a) => ({ attempt: a.attempt_no, startedAt: a.started_at, finishedAt: a.finished_at, outcome: a.outcome, httpStatus: a.http_status, error: a.error, idempotencyKey: a.idempotency_key, correlationId: a.correlation_id })) };
   });
 
   app.post('/exports/:id/retry', { schema: { summary: 'Export a failed item again', tags: ['exports'] } }, async (req) => {
@@ -135,7 +135,7 @@ export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void
   app.get('/log', { schema: { summary: 'Connection log, newest first', tags: ['log'] } }, async (req) => {
     const { tenantId } = caller(req);
     const q = parse(logQuery, req.query, 'query');
-    const res = await rt.store.log.search({ tenantId, level: q.level, q: q.q, beforeId: q.cursor, limit: q.limit });
+    const res = await rt.connectionLog.search({ tenantId, level: q.level, q: q.q, beforeId: q.cursor, limit: q.limit });
     return { entries: res.entries, nextCursor: res.nextCursor };
   });
 

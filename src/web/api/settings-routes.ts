@@ -19,9 +19,8 @@ export async function settingsRoutes(app: FastifyInstance, rt: Runtime): Promise
 
   app.patch('/settings', { schema: { summary: 'Change mappings and options (a partial object)', tags: ['settings'] } }, async (req) => {
     const c = requireAdmin(req);
-    const res = await rt.settings.update(c.tenantId, req.body);
+    const res = await rt.settings.update(c.tenantId, req.body, `api:${c.tokenName}`);
     if (!res.ok) throw new HttpError(400, 'invalid_settings', 'The settings were not saved', res.issues);
-    await rt.store.log.append([{ tenantId: c.tenantId, level: 'info', event: 'settings.changed', actor: `api:${c.tokenName}`, message: `api:${c.tokenName} changed the settings (${Object.keys((req.body ?? {}) as object).join(', ')})` }]);
     return res.settings;
   });
 

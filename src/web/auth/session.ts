@@ -18,9 +18,9 @@ import rateLimit from '@fastify/rate-limit';
 import session from '@fastify/session';
 import type { FastifyInstance, FastifyReply, FastifyRequest, Session } from 'fastify';
 import type { Runtime } from '../../app/runtime';
-import { WebSessionsRepository } from '../../db/repositories/web-sessions';
 import { SecretBox } from '../../security/secret-box';
-import type { User } from '../../db/repositories/users';
+import type { User } from '../../app/users-service';
+import type { WebSessionsService } from '../../app/web-state';
 import { HttpError } from '../errors';
 import { usersOf } from './users';
 
@@ -56,7 +56,7 @@ function settle<T>(p: Promise<T>, onDone: (err: unknown, value?: T) => void, log
   p.then((value) => call(null, value), (err: unknown) => call(err ?? new Error('session store failed')));
 }
 
-function sessionStore(repo: WebSessionsRepository, logger: Runtime['logger']) {
+function sessionStore(repo: WebSessionsService, logger: Runtime['logger']) {
   return {
     set(id: string, data: Session, cb: (err?: unknown) => void) {
       const plain = JSON.parse(JSON.stringify(data)) as Record<string, unknown>;
@@ -74,7 +74,7 @@ function sessionStore(repo: WebSessionsRepository, logger: Runtime['logger']) {
 const pruning = new WeakMap<Runtime, () => void>();
 
 /** Prunes expired sessions now and every PRUNE_EVERY_MS, once per runtime, until the server closes. */
-async function startPruning(app: FastifyInstance, rt: Runtime, sessions: WebSessionsRepository): Promise<void> {
+async function startPruning(app: FastifyInstance, rt: Runtime, sessions: WebSessionsService): Promise<void> {
   if (pruning.has(rt)) return;
   const prune = () => sessions.prune().catch((err: unknown) => rt.logger.error({ err }, 'pruning expired web sessions failed'));
   await prune();
@@ -91,7 +91,7 @@ export async function registerSecurity(app: FastifyInstance, rt: Runtime): Promi
   const box = SecretBox.load(rt.config);
   const sessionSecret = box.derive('web-session-cookie').toString('base64url');
   const cookieSecret = box.derive('web-csrf-cookie').toString('base64url');
-  const sessions = new WebSessionsRepository(rt.store.db);
+  const sessions = rt.webSessions;
   await startPruning(app, rt, sessions);
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -3,13 +3,13 @@
  * otherwise the first visitor sets the admin password (/setup); admins manage the others on /settings/users.
  */
 import type { Runtime } from '../../app/runtime';
-import { UsersRepository, type User, type UserRole } from '../../db/repositories/users';
+import type { User, UserRole, UsersService } from '../../app/users-service';
 import { hashPassword, needsRehash, verifyAgainstDummy, verifyPassword } from './passwords';
 
 export const ADMIN_USERNAME = 'admin';
 
-export function usersOf(rt: Runtime): UsersRepository {
-  return new UsersRepository(rt.store.db);
+export function usersOf(rt: Runtime): UsersService {
+  return rt.users;
 }
 
 /** Sets the admin password from the configuration, if one is given (idempotent). */

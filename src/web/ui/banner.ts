@@ -57,8 +57,9 @@ export class BannerBroadcaster {
 
   constructor(private readonly rt: Runtime) {
     for (const e of EVENTS) this.unsubscribe.push(rt.bus.on(e, (p) => this.schedule(p.tenantId)));
-    for (const e of EXPORT_EVENTS) this.unsubscribe.push(rt.bus.on(e, (p) => this.pushOutcome(p.tenantId, p.exportId)));
-    this.unsubscribe.push(rt.bus.on('export.action', (p) => { for (const id of p.exportIds.slice(0, 500)) void this.pushOutcome(p.tenantId, id); }));
+    // Each outcome reads the export again: detached, so a worker never waits for live pages.
+    for (const e of EXPORT_EVENTS) this.unsubscribe.push(rt.bus.onDetached(e, (p) => this.pushOutcome(p.tenantId, p.exportId)));
+    this.unsubscribe.push(rt.bus.onDetached('export.action', async (p) => { await Promise.all(p.exportIds.slice(0, 500).map((id) => this.pushOutcome(p.tenantId, id))); }));
   }
 
   /** Streams banner updates to one page until it goes away. */
@@ -101,7 +102,7 @@ export class BannerBroadcaster {
     const targets = [...this.clients].filter((c) => c.exports && c.tenantId === tenantId);
     if (targets.length === 0) return;
     try {
-      const outcome = retryOutcome(await this.rt.store.exports.get(tenantId, exportId));
+      const outcome = retryOutcome(await this.rt.queue.get(tenantId, exportId));
       const data = JSON.stringify({ id: exportId, ...outcome });
       for (const c of targets) c.reply.raw.write(`event: export\ndata: ${data}\n\n`);
     } catch (err) {

@@ -82,12 +82,11 @@ async function run(rt: Runtime, action: BulkAction, req: FastifyRequest, reply: 
   for (const i of items) i.changed = changed.has(i.id);
   const result: BulkResult = { tenantId, action, at: new Date().toISOString(), filter: isFiltered(f) ? filterWords(f, items.length) : '', total: items.length, changed: changed.size, items: items.slice(0, LISTED) };
   const token = randomUUID();
-  await rt.store.kv.set(`bulk:${token}`, JSON.stringify(result));
-  await rt.store.kv.deleteOlder('bulk:', new Date(Date.now() - KEEP_RESULTS_MS));
+  await rt.bulkResults.save(token, JSON.stringify(result), KEEP_RESULTS_MS);
   return reply.redirect(`/queue/results/${token}`, 303);
 }
 
-function outcomeFor(r: BulkResult, item: Item, status: Awaited<ReturnType<Runtime['store']['exports']['get']>>): Outcome {
+function outcomeFor(r: BulkResult, item: Item, status: Awaited<ReturnType<Runtime['queue']['get']>>): Outcome {
   const kind = r.action === 'retry-all' ? 'retry' : 'delete';
   if (!item.changed) return UNCHANGED[kind];
   return kind === 'delete' ? DELETED : retryOutcome(status);
@@ -95,7 +94,7 @@ function outcomeFor(r: BulkResult, item: Item, status: Awaited<ReturnType<Runtim
 
 async function resultsBody(rt: Runtime, r: BulkResult, tz: string): Promise<Html> {
   const retry = r.action === 'retry-all';
-  const rows = await Promise.all(r.items.map(async (i) => ({ item: i, outcome: outcomeFor(r, i, retry && i.changed ? await rt.store.exports.get(r.tenantId, i.id) : null) })));
+  const rows = await Promise.all(r.items.map(async (i) => ({ item: i, outcome: outcomeFor(r, i, retry && i.changed ? await rt.queue.get(r.tenantId, i.id) : null) })));
   const what = r.filter ? `the ${r.filter} the filter showed` : 'every failed export';
   return html`<section class="card" ${retry ? html`data-live-exports` : ''}><h2>${retry ? 'Export All' : 'Delete All'}: ${plural(r.changed, 'export')} ${retry ? 'queued again' : 'deleted'}</h2>
 <p>Done ${time(r.at, 'datetime', tz)} for ${what}.${r.total > r.changed ? html` ${plural(r.total - r.changed, 'export')} had changed meanwhile and ${r.total - r.changed === 1 ? 'was' : 'were'} left alone.` : ''}
@@ -123,7 +122,7 @@ export function bulkActionRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get('/queue/results/:token', async (req, reply) => {
     const ctx = await pageContext(rt, req, reply);
     const token = str((req.params as Record<string, unknown>).token);
-    const raw = /^[0-9a-f-]{36}$/.test(token) ? await rt.store.kv.get(`bulk:${token}`) : null;
+    const raw = /^[0-9a-f-]{36}$/.test(token) ? await rt.bulkResults.load(token) : null;
     const result = raw ? (JSON.parse(raw) as BulkResult) : null;
     if (!result || result.tenantId !== ctx.tenant?.id) throw new HttpError(404, 'not_found', 'This result is no longer kept (results are kept for 7 days), or belongs to another organisation.');
     return reply.type('text/html; charset=utf-8').send(await page(ctx, 'Manage Xero Queue', await resultsBody(rt, result, ctx.tz)));

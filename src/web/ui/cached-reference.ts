@@ -19,7 +19,7 @@ function list<T>(v: unknown): T[] {
 }
 
 export async function cachedReference(rt: Runtime, tenantId: string): Promise<CachedReference> {
-  const { data, fetchedAt } = await rt.store.reference.getAll(tenantId);
+  const { data, fetchedAt } = await rt.reference.cached(tenantId);
   const org = list<Record<string, unknown>>(data.organisation)[0];
   return {
     accounts: list<XeroAccount>(data.accounts),
@@ -46,7 +46,7 @@ export async function timeZoneFor(rt: Runtime, tenantId: string | null | undefin
   if (!tenantId) return 'UTC';
   const hit = zones.get(tenantId);
   if (hit && Date.now() - hit.at < ZONE_TTL_MS) return hit.zone;
-  const { data } = await rt.store.reference.getAll(tenantId);
+  const { data } = await rt.reference.cached(tenantId);
   const org = list<Record<string, unknown>>(data.organisation)[0];
   const zone = timeZoneOf(typeof org?.Timezone === 'string' ? org.Timezone : null);
   zones.set(tenantId, { zone, at: Date.now() });

@@ -90,9 +90,9 @@ async function link(rt: Runtime, req: FastifyRequest, reply: FastifyReply) {
   const found = await rt.settings.directory.lookup(tenantId, id);
   if (!found.ok) return renderPicker(rt, req, reply, b, `The contact could not be checked with Xero (${found.reason}); nothing was linked. Try again.`);
   if (!found.contact) return renderPicker(rt, req, reply, b, `${id} is not a contact in this Xero organisation; nothing was linked.`);
-  const current = settingsOf((await rt.store.tenants.get(tenantId))?.settings);
+  const current = settingsOf((await rt.organisations.get(tenantId))?.settings);
   const patched = applySettingsPatch(current, { contactLinks: { ...current.contactLinks, [kind]: { ...current.contactLinks[kind], [sourceId]: found.contact.id } } });
-  if (patched.ok) await rt.store.tenants.setSettings(tenantId, patched.settings);
+  if (patched.ok) await rt.settings.replace(tenantId, patched.settings);
   const res = await rt.settings.linkContact(tenantId, { kind, sourceId, xeroContactId: found.contact.id, actor: `web:${user.username}` });
   setFlash(req, 'ok', `Linked ${kind} ${sourceId} to ${found.contact.name} in Xero.${res.requeued ? ` ${plural(res.requeued, 'failed export')} queued to export again.` : ''}`);
   return reply.redirect('/settings?saved=contacts#contacts', 303);

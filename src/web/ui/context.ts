@@ -1,8 +1,8 @@
 /** What every page needs: the signed-in user, the organisation they look at, the CSRF token, a flash. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../app/runtime';
-import type { Tenant } from '../../db/repositories/tenants';
-import type { User } from '../../db/repositories/users';
+import type { Tenant } from '../../app/organisations-service';
+import type { User } from '../../app/users-service';
 import { currentUser, takeFlash } from '../auth/session';
 import { HttpError } from '../errors';
 import { timeZoneFor } from './cached-reference';
@@ -25,7 +25,7 @@ export interface PageContext {
 
 /** The session's organisation if it still exists, else the first one. */
 export async function currentTenant(rt: Runtime, req: FastifyRequest): Promise<{ tenants: Tenant[]; tenant: Tenant | null }> {
-  const tenants = await rt.store.tenants.list();
+  const tenants = await rt.organisations.list();
   const tenant = tenants.find((t) => t.id === req.session.tenantId) ?? tenants[0] ?? null;
   return { tenants, tenant };
 }

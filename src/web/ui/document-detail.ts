@@ -1,5 +1,5 @@
 /** One document: its facts, its export's state and actions, every attempt, its log entries, its payload. */
-import type { DocumentsViewRepository, DocumentListRow } from '../../db/repositories/documents-view';
+import type { DocumentListRow } from '../../app/documents-service';
 import { cachedReference, type CachedReference } from './cached-reference';
 import type { PageContext } from './context';
 import { expectedTotal } from './document-totals';
@@ -42,23 +42,23 @@ function attemptOutcome(outcome: string | null, status: number | null): string {
 }
 
 async function attemptsTable(ctx: PageContext, exportId: number | null): Promise<Html> {
-  const attempts = exportId ? await ctx.rt.store.exports.attempts(exportId) : [];
+  const attempts = exportId ? await ctx.rt.queue.attempts(exportId) : [];
   if (attempts.length === 0) return emptyState('No attempts yet', 'Nothing has been sent to Xero for this document.');
   return html`<div class="table-wrap"><table class="grid" id="attempts-grid"><thead><tr><th scope="col">#</th><th scope="col">Started</th><th scope="col">Outcome</th><th scope="col">Error</th><th scope="col">Correlation id</th></tr></thead>
 <tbody>${attempts.map((a) => html`<tr><td data-label="#">${a.attempt_no}</td><td data-label="Started" class="nowrap">${time(a.started_at, 'datetime', ctx.tz)}</td><td data-label="Outcome">${attemptOutcome(a.outcome, a.http_status)}</td><td data-label="Error" class="error-text">${a.error ?? ''}</td><td data-label="Correlation id" class="mono small">${a.correlation_id ?? ''}</td></tr>`)}</tbody></table></div>`;
 }
 
 async function logTable(ctx: PageContext, tenantId: string, exportId: number | null): Promise<Html> {
-  const res = exportId ? await ctx.rt.store.log.search({ tenantId, exportId, limit: 100 }) : { entries: [] };
+  const res = exportId ? await ctx.rt.connectionLog.search({ tenantId, exportId, limit: 100 }) : { entries: [] };
   if (res.entries.length === 0) return emptyState('No log entries', 'Log entries about this document appear here.');
   return html`<div class="table-wrap"><table class="grid" id="doc-log-grid"><thead><tr><th scope="col">Time</th><th scope="col">Level</th><th scope="col">Details</th></tr></thead>
 <tbody>${res.entries.map((e) => html`<tr><td data-label="Time" class="nowrap"><a href="/log/${e.id}">${time(e.at, 'datetime', ctx.tz)}</a></td><td data-label="Level">${e.level === 'error' ? 'Error' : 'Info'}</td><td data-label="Details">${e.message}</td></tr>`)}</tbody></table></div>`;
 }
 
-export async function documentDetail(ctx: PageContext, tenantId: string, doc: Doc, repo: DocumentsViewRepository): Promise<Html> {
-  const exportRow = doc.export_id ? await ctx.rt.store.exports.get(tenantId, doc.export_id) : null;
+export async function documentDetail(ctx: PageContext, tenantId: string, doc: Doc): Promise<Html> {
+  const exportRow = doc.export_id ? await ctx.rt.queue.get(tenantId, doc.export_id) : null;
   const ref = await cachedReference(ctx.rt, tenantId);
-  const revisions = await repo.revisions(tenantId, doc.kind, doc.source_id);
+  const revisions = await ctx.rt.documents.revisions(tenantId, doc.kind, doc.source_id);
   let pretty = doc.payload;
   try {
     pretty = JSON.stringify(JSON.parse(doc.payload), null, 2);

@@ -1,7 +1,7 @@
 /** GET /documents: every document and its export; GET /documents/:id: one document's history. */
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../app/runtime';
-import { DocumentsViewRepository, type DocumentListFilter } from '../../db/repositories/documents-view';
+import type { DocumentListFilter } from '../../app/documents-service';
 import { cachedReference } from './cached-reference';
 import { pageContext, type PageContext } from './context';
 import { documentDetail, totalCell } from './document-detail';
@@ -45,12 +45,11 @@ function filterForm(f: Query): Html {
 }
 
 async function listBody(ctx: PageContext, tenantId: string, f: Query): Promise<Html> {
-  const repo = new DocumentsViewRepository(ctx.rt.store.db, ctx.rt.store.adapter);
   const filter: DocumentListFilter = { tenantId, kinds: f.kind ? [f.kind] : undefined, statuses: f.status ? [f.status] : undefined, problemsOnly: f.problems,
     fromDate: f.from, toDate: f.to, search: f.q, beforeId: f.before, limit: PAGE_SIZE };
-  const rows = await repo.list(filter);
+  const rows = await ctx.rt.documents.list(filter);
   if (rows.length === 0) return emptyState('No documents match', f.kind || f.status || f.from || f.to || f.q || f.problems ? html`<a href="/documents">Clear the filters</a>` : 'Documents posted to the API or imported appear here.');
-  const payloads = await ctx.rt.store.exports.documentPayloads(rows.map((r) => r.id));
+  const payloads = await ctx.rt.queue.documentPayloads(rows.map((r) => r.id));
   const settings = settingsOf(ctx.tenant?.settings);
   const ref = await cachedReference(ctx.rt, tenantId);
   const real = isRealXero(ctx.rt.config.xero.apiUrl);
@@ -76,10 +75,9 @@ export function documentRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get('/documents/:id', async (req, reply) => {
     const ctx = await pageContext(rt, req, reply);
     const id = positiveInt((req.params as Record<string, unknown>).id);
-    const repo = new DocumentsViewRepository(rt.store.db, rt.store.adapter);
-    const doc = id && ctx.tenant ? await repo.get(ctx.tenant.id, id) : null;
+    const doc = id && ctx.tenant ? await rt.documents.get(ctx.tenant.id, id) : null;
     if (!doc || !ctx.tenant) throw new HttpError(404, 'not_found', 'This document does not exist, or belongs to another organisation.');
-    const body = await documentDetail(ctx, ctx.tenant.id, doc, repo);
+    const body = await documentDetail(ctx, ctx.tenant.id, doc);
     return reply.type('text/html; charset=utf-8').send(await page(ctx, `${kindLabel(doc.kind)} ${doc.reference}`, body));
   });
 }

@@ -3,7 +3,7 @@
  * takes it, then "exported to Xero as INV-0042" or "failed again: …". Shared by the Export All result
  * page and the live updates pushed to it over the page's event stream.
  */
-import type { ExportRow } from '../../db/schema';
+import type { ExportRow } from '../../engine/service';
 
 export type OutcomeState = 'queued' | 'exporting' | 'waiting' | 'exported' | 'failed' | 'skipped' | 'deleted' | 'unchanged';
 

@@ -1,7 +1,7 @@
 /** GET /log: the Connection Log (last N days, newest first, level and free text) and one entry's detail. */
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../app/runtime';
-import type { LogEntry } from '../../db/repositories/connection-log';
+import type { LogEntry } from '../../app/connection-log-reader';
 import { HttpError } from '../errors';
 import { pageContext } from './context';
 import { eventWords, whenWords } from '../../domain/words';
@@ -60,7 +60,7 @@ const DETAIL_LABELS: Record<string, string> = {
 };
 
 async function detailPage(rt: Runtime, e: LogEntry, tz: string): Promise<Html> {
-  const doc = e.exportId ? await rt.store.exports.get(e.tenantId ?? '', e.exportId) : null;
+  const doc = e.exportId ? await rt.queue.get(e.tenantId ?? '', e.exportId) : null;
   const details = Object.entries(e.details ?? {});
   return html`<section class="card"><dl class="facts">
 <dt>Time</dt><dd>${time(e.at, 'datetime', tz)}</dd><dt>Level</dt><dd>${levelBadge(e.level)}</dd><dt>Event</dt><dd title="${e.event}">${eventWords(e.event)}</dd>
@@ -80,7 +80,7 @@ export function logRoutes(app: FastifyInstance, rt: Runtime): void {
     const q = str(qs.q).slice(0, 200);
     const days = rt.config.logRetentionDays;
     const since = new Date(Date.now() - days * 86_400_000);
-    const res = ctx.tenant ? await rt.store.log.search({ tenantId: ctx.tenant.id, level, q: q || undefined, beforeId: positiveInt(qs.before), afterId: positiveInt(qs.after), since, limit: PAGE_SIZE }) : { entries: [], nextCursor: null };
+    const res = ctx.tenant ? await rt.connectionLog.search({ tenantId: ctx.tenant.id, level, q: q || undefined, beforeId: positiveInt(qs.before), afterId: positiveInt(qs.after), since, limit: PAGE_SIZE }) : { entries: [], nextCursor: null };
     const table = res.entries.length === 0
       ? emptyState(level !== 'all' || q ? 'No log entries match' : 'The log is empty', level !== 'all' || q ? html`<a href="/log">Clear the filters</a>` : `Exports, contact syncs, connection events and pauses of the last ${days} days appear here.`)
       : html`<div class="table-wrap"><table class="grid" id="log-grid"><thead><tr><th scope="col">Time</th><th scope="col">Level</th><th scope="col">Event</th><th scope="col">Details</th></tr></thead>
@@ -97,7 +97,7 @@ ${older ? html`<a class="btn" rel="next" href="${urlWith('/log', { level, q, bef
   app.get('/log/:id', async (req, reply) => {
     const ctx = await pageContext(rt, req, reply);
     const id = positiveInt((req.params as Record<string, unknown>).id);
-    const entry = id ? await rt.store.log.get(id) : null;
+    const entry = id ? await rt.connectionLog.get(id) : null;
     if (!entry || (entry.tenantId !== null && entry.tenantId !== ctx.tenant?.id)) throw new HttpError(404, 'not_found', 'This log entry does not exist, or belongs to another organisation.');
     return reply.type('text/html; charset=utf-8').send(await page(ctx, 'Connection Log entry', await detailPage(rt, entry, ctx.tz)));
   });

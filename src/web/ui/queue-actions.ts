@@ -20,7 +20,7 @@ const ACTIONS = {
 type Action = keyof typeof ACTIONS;
 
 async function rowById(rt: Runtime, tenantId: string, id: number): Promise<FailedRow | null> {
-  return rt.queue.exportById(tenantId, id);
+  return rt.queue.find(tenantId, id);
 }
 
 async function act(rt: Runtime, tenantId: string, action: Action, id: number, actor: string): Promise<boolean> {

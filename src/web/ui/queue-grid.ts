@@ -1,6 +1,6 @@
 /** Rows of the Failed Xero Exports grid with their actions, shared by the page and the htmx actions. */
 import type { CatalogCode } from '../../domain/catalog';
-import type { ExportRow } from '../../db/schema';
+import type { ExportRow } from '../../engine/service';
 import { kindLabel, urlWith } from './format';
 import { html, type Html } from './html';
 

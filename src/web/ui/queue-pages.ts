@@ -1,8 +1,7 @@
 /** GET /queue: Manage Xero Queue (Current Xero Queue, Failed Xero Exports as a grid or grouped). */
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../app/runtime';
-import type { ExportRow } from '../../db/schema';
-import type { StatusSummary } from '../../engine/service';
+import type { ExportRow, StatusSummary } from '../../engine/service';
 import { pageContext, type PageContext } from './context';
 import { count, kindLabel, KIND_OPTIONS, plural, positiveInt, str, time, urlWith } from './format';
 import { codeWords } from '../../domain/words';
@@ -70,7 +69,7 @@ async function contactsOf(ctx: PageContext, rows: Array<ExportRow & { reference:
   const docs = rows.filter((r) => r.error_code && LINK_CODES.has(r.error_code) && r.kind !== 'customer' && r.kind !== 'supplier');
   const out = new Map<number, string>();
   if (docs.length === 0) return out;
-  const payloads = await ctx.rt.store.exports.documentPayloads(docs.map((r) => r.document_id));
+  const payloads = await ctx.rt.queue.documentPayloads(docs.map((r) => r.document_id));
   for (const r of docs) {
     try {
       const contact = (JSON.parse(payloads.get(r.document_id) ?? '{}') as { contact?: unknown }).contact;
@@ -82,7 +81,7 @@ async function contactsOf(ctx: PageContext, rows: Array<ExportRow & { reference:
   return out;
 }
 
-type Groups = Awaited<ReturnType<Runtime['store']['exports']['failureGroups']>>;
+type Groups = Awaited<ReturnType<Runtime['queue']['failureGroups']>>;
 
 function groupsView(ctx: PageContext, groups: Groups, settingsRaw: unknown): Html {
   if (groups.length === 0) return emptyState('No failed exports', 'Everything that failed has been dealt with.');
@@ -104,7 +103,7 @@ async function failedSection(ctx: PageContext, tenantId: string, f: FailedFilter
   const filtered = Boolean(filterParams.kind || filterParams.code || filterParams.q);
   const bulk = ctx.canEdit && failedTotal > 0 ? html`<div class="bulk"><a class="btn btn-primary" href="${urlWith('/queue/confirm', { action: 'retry-all', ...filterParams })}">Export All${filtered ? ' shown' : ''}</a> <a class="btn btn-danger" href="${urlWith('/queue/confirm', { action: 'delete-all', ...filterParams })}">Delete All${filtered ? ' shown' : ''}</a></div>` : '';
   let content: Html;
-  if (f.view === 'groups') content = groupsView(ctx, await ctx.rt.store.exports.failureGroups(tenantId), settingsRaw);
+  if (f.view === 'groups') content = groupsView(ctx, await ctx.rt.queue.failureGroups(tenantId), settingsRaw);
   else {
     const rows = await ctx.rt.queue.list(tenantId, ['failed'], { limit: PAGE_SIZE, beforeId: f.before, kinds: f.kind ? [f.kind] : undefined, errorCode: f.code, search: f.q });
     const last = rows[rows.length - 1];
@@ -115,7 +114,7 @@ ${rows.length === PAGE_SIZE && last ? html`<a class="btn" rel="next" href="${url
       : html`${failedTable(rows, { csrf: ctx.csrf, canEdit: ctx.canEdit, contacts: await contactsOf(ctx, rows) })}${pager}`;
   }
   return html`<section class="card" aria-labelledby="failed"><div class="section-head"><h2 id="failed">Failed Xero Exports <span class="pill">${count(failedTotal)}</span></h2>${bulk}</div>
-${tabs}${f.view === 'list' ? filterBar(f, await ctx.rt.store.exports.failureCodes(tenantId)) : ''}${content}</section>`;
+${tabs}${f.view === 'list' ? filterBar(f, await ctx.rt.queue.failureCodes(tenantId)) : ''}${content}</section>`;
 }
 
 export function queueRoutes(app: FastifyInstance, rt: Runtime): void {

@@ -1,11 +1,14 @@
 /**
- * The web UI: everything people see, registered in its own Fastify context (sessions, CSRF, CSP and
- * HTML error pages apply here only; the JSON API keeps its Bearer tokens and JSON errors).
+ * The web UI: every page people see is registered here, and only here, in one Fastify context
+ * (sessions, CSRF, CSP and the HTML error page apply here only; the JSON API keeps its Bearer tokens
+ * and JSON errors, the Xero webhook its raw body: src/web/server.ts).
  *   /login, /setup, /logout      signing in (src/web/auth)
  *   /queue                       Manage Xero Queue: Current Xero Queue, Failed Xero Exports, groups
  *   /log                         Connection Log
  *   /documents                   every document and its export
  *   /settings                    Xero connection, mappings, options, mapping health
+ *   /settings/xero/…             connecting organisations with OAuth (src/web/xero)
+ *   /settings/users, /tokens     users and API tokens (src/web/admin)
  *   /events                      server-sent banner updates
  */
 import { readFile } from 'node:fs/promises';
@@ -19,6 +22,9 @@ import { databaseHttpError } from '../errors';
 import { registerSecurity, requireUser } from '../auth/session';
 import { noStore } from '../no-store';
 import { ensureConfiguredAdmin } from '../auth/users';
+import { tokensRoutes } from '../admin/tokens-pages';
+import { usersRoutes } from '../admin/users-pages';
+import { xeroConnectRoutes } from '../xero/connect-routes';
 import { registerBannerEvents } from './banner';
 import { documentRoutes } from './documents-pages';
 import { html } from './html';
@@ -32,6 +38,7 @@ import { settingsRoutes } from './settings-pages';
 
 const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'static');
 
+/** The one HTML error page (an htmx request gets the message as a toast instead). */
 function errorPage(err: FastifyError, req: FastifyRequest, reply: FastifyReply, rt: Runtime) {
   const db = databaseHttpError(err);
   if (db) err = Object.assign(new Error(db.message), { statusCode: db.statusCode, code: db.code }) as FastifyError;
@@ -48,7 +55,8 @@ function errorPage(err: FastifyError, req: FastifyRequest, reply: FastifyReply, 
       .send(html`<div class="alert alert-error" role="alert">${message}</div>`.value);
   }
   const title = status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status === 401 ? 'Signed out' : status === 503 ? 'Database unavailable' : 'Something went wrong';
-  return reply.type('text/html; charset=utf-8').send(barePage(title, html`<h1>${title}</h1><div class="alert alert-error" role="alert">${message}</div><p><a href="/queue">Back to xport</a></p>`));
+  const back = req.url.startsWith('/settings') ? html`<a href="/settings">Back to Settings</a>` : html`<a href="/queue">Back to xport</a>`;
+  return reply.type('text/html; charset=utf-8').send(barePage(title, html`<h1>${title}</h1><div class="alert alert-error" role="alert">${message}</div><p>${back}</p>`));
 }
 
 async function staticAssets(app: FastifyInstance): Promise<void> {
@@ -79,6 +87,9 @@ export async function uiRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
       logRoutes(pages, rt);
       documentRoutes(pages, rt);
       settingsRoutes(pages, rt);
+      xeroConnectRoutes(pages, rt);
+      usersRoutes(pages, rt);
+      tokensRoutes(pages, rt);
     });
   });
 }

@@ -4,7 +4,7 @@ import { ACCOUNT_ROLES, type AccountRole } from '../../domain/documents';
 import type { OrgSettings } from '../../domain/settings';
 import type { DocumentKind, XeroAccount, XeroTaxRate } from '../../domain/types';
 import { KINDS, KINDS_WITH_STATUS, XERO_STATUS_WORDS } from '../../domain/registry';
-import type { ContactLink } from '../../db/repositories/contact-links';
+import type { ContactLink } from '../../engine/settings-service';
 import type { XeroContactSummary } from '../../engine/contact-directory';
 import type { CachedReference } from './cached-reference';
 import { contactName, pickerHref } from './contact-picker';

@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { syncConnections, type Runtime } from '../../app/runtime';
-import { orgSettingsSchema } from '../../domain/settings';
 import { requireAdmin, safeNext, setFlash } from '../auth/session';
 import type { XeroContactSummary } from '../../engine/contact-directory';
 import { contactPickerRoutes } from './contact-picker';
@@ -79,7 +78,7 @@ async function renderSettings(rt: Runtime, req: FastifyRequest, reply: FastifyRe
     ctx.note = { section: saved, html: await savedNote(ctx, ctx.tenant.id, ctx.flash, parseCaused(q.caused)) };
     ctx.flash = null;
   }
-  const links = await rt.store.contacts.list(ctx.tenant.id);
+  const links = await rt.settings.contactLinks(ctx.tenant.id);
   const body = html`${errors ? problemsAlert(errors.section, errors.problems) : ''}
 <nav class="toc" aria-label="Settings sections"><a href="#connection">Connection</a><a href="#health">Mapping health</a><a href="#accounts">Accounts</a><a href="#tax">Tax</a><a href="#contacts">Contacts</a><a href="#options">Options</a></nav>
 ${connectionSection(ctx, ref)}${await healthSection(ctx, ctx.tenant.id, ref)}${accountsSection(ctx, s, ref, str(q.linecode).slice(0, 10))}${taxSection(ctx, s, ref)}
@@ -102,10 +101,6 @@ async function emptyRef(): Promise<CachedReference> {
   return { accounts: [], taxRates: [], trackingCategories: [], organisationName: null, fetchedAt: null };
 }
 
-async function logAction(rt: Runtime, tenantId: string, actor: string, event: string, message: string): Promise<void> {
-  await rt.store.log.append([{ tenantId, level: 'info', event, message, actor }]);
-}
-
 export function settingsRoutes(app: FastifyInstance, rt: Runtime): void {
   app.get('/settings', (req, reply) => renderSettings(rt, req, reply));
   afterSaveRoutes(app, rt);
@@ -115,14 +110,13 @@ export function settingsRoutes(app: FastifyInstance, rt: Runtime): void {
     app.post(`/settings/${section}`, async (req, reply) => {
       const user = requireAdmin(req);
       const tenantId = await tenantFor(rt, req);
-      const tenant = await rt.store.tenants.get(tenantId);
+      const tenant = await rt.organisations.get(tenantId);
       const before = settingsOf(tenant?.settings);
       const result = saveSection(before, section, (req.body ?? {}) as Record<string, unknown>);
       if (!result.ok) return renderSettings(rt, req, reply, { section, problems: result.problems });
       const checked = await rt.settings.checkContactLinks(tenantId, before, result.settings);
       if (!checked.ok) return renderSettings(rt, req, reply, { section, problems: checked.issues.map((i) => ({ field: words(i.path), message: i.message })) });
-      await rt.store.tenants.setSettings(tenantId, orgSettingsSchema.parse(checked.settings));
-      await logAction(rt, tenantId, `web:${user.username}`, 'settings.changed', `web:${user.username} saved the ${section} settings`);
+      await rt.settings.save(tenantId, checked.settings, `web:${user.username}`, section);
       setFlash(req, 'ok', 'Saved.');
       return reply.redirect(savedUrl(section, changedValues(section, before, checked.settings)), 303);
     });
@@ -158,9 +152,7 @@ export function settingsRoutes(app: FastifyInstance, rt: Runtime): void {
   app.post('/settings/connection/disconnect', async (req, reply) => {
     const user = requireAdmin(req);
     const tenantId = await tenantFor(rt, req);
-    await rt.store.tenants.setStatus(tenantId, 'disconnected');
-    await logAction(rt, tenantId, `web:${user.username}`, 'connection.disconnected', `web:${user.username} disconnected xport from this organisation; exports wait until it is reconnected`);
-    await rt.bus.emit('queue.changed', { tenantId });
+    await rt.organisations.disconnect(tenantId, `web:${user.username}`);
     setFlash(req, 'ok', 'Disconnected: exports to this organisation wait until it is reconnected.');
     return reply.redirect('/settings#connection', 303);
   });
@@ -168,9 +160,7 @@ export function settingsRoutes(app: FastifyInstance, rt: Runtime): void {
   app.post('/settings/connection/sync', async (req, reply) => {
     const user = requireAdmin(req);
     const res = await syncConnections(rt);
-    if (res.ok) for (const t of res.tenants) await rt.bus.emit('queue.changed', { tenantId: t.id });
-    const tenantId = (await currentTenant(rt, req)).tenant?.id;
-    if (tenantId && res.ok) await logAction(rt, tenantId, `web:${user.username}`, 'connection.synced', `web:${user.username} reconnected: ${plural(res.tenants.length, 'organisation')} available`);
+    if (res.ok) await rt.organisations.synced(`web:${user.username}`, res.tenants, (await currentTenant(rt, req)).tenant?.id ?? null);
     setFlash(req, res.ok ? 'ok' : 'error', res.ok ? `Connected to ${plural(res.tenants.length, 'organisation')}: ${res.tenants.map((t) => t.name).join(', ')}.` : `Xero could not be reached: ${res.reason}`);
     return reply.redirect('/settings#connection', 303);
   });

@@ -6,12 +6,13 @@
  * a signed delivery with no events, so it needs nothing more.
  *
  * Registered in its own context: the raw bytes are kept (a re-serialised JSON would not verify),
- * and no session, cookie or CSRF applies.
+ * and no session, cookie or CSRF applies. What the events change is the engine's
+ * (src/engine/xero-webhooks.ts): this route only verifies and hands them over.
  */
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../app/runtime';
-import { eventsOf, processWebhookEvents } from './webhook-events';
+import { eventsOf } from '../../engine/xero-webhooks';
 
 export function xeroSignature(rawBody: Buffer | string, key: string): string {
   return crypto.createHmac('sha256', key).update(rawBody).digest('base64');
@@ -25,13 +26,12 @@ export function signatureMatches(rawBody: Buffer, received: string | undefined, 
   return expected.length === given.length && crypto.timingSafeEqual(expected, given);
 }
 
-export interface WebhookRoutes {
-  /** Resolves when every delivery received so far has been handled (tests, shutdown). */
-  idle(): Promise<void>;
+/** Waits until the webhook deliveries received so far are handled (tests). */
+export async function webhooksIdle(rt: Runtime): Promise<void> {
+  await rt.webhooks.idle();
 }
 
-export async function xeroWebhookRoutes(app: FastifyInstance, rt: Runtime): Promise<WebhookRoutes> {
-  const inflight = new Set<Promise<void>>();
+export async function xeroWebhookRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
 
@@ -48,19 +48,7 @@ export async function xeroWebhookRoutes(app: FastifyInstance, rt: Runtime): Prom
     } catch {
       payload = null;
     }
-    const events = eventsOf(payload);
-    if (events.length > 0) {
-      const p = processWebhookEvents(rt, events)
-        .catch((err: unknown) => rt.logger.error({ err }, 'Xero webhook delivery could not be handled'))
-        .finally(() => inflight.delete(p));
-      inflight.add(p);
-    }
+    rt.webhooks.accept(eventsOf(payload));
     return reply.code(200).send();
   });
-
-  return {
-    async idle() {
-      while (inflight.size > 0) await Promise.all([...inflight]);
-    },
-  };
 }

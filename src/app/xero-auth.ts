@@ -9,13 +9,13 @@
 import type { Config } from '../config/config';
 import { XeroConnectionsRepository } from '../db/repositories/xero-connections';
 import type { Store } from '../db/store';
+import { ConnectionManager } from '../engine/connections';
 import type { EventBus } from '../engine/events';
 import { verifySecretKey } from '../security/key-check';
 import { SecretBox } from '../security/secret-box';
-import { ConnectionManager } from './connections';
-import { OAuthClient, oauthOptionsFrom } from './oauth';
-import { OAuthTokenSource } from './oauth-token-source';
-import type { TokenSource } from './tokens';
+import { OAuthClient, oauthOptionsFrom } from '../xero/oauth';
+import { OAuthTokenSource } from '../xero/oauth-token-source';
+import type { TokenSource } from '../xero/tokens';
 
 export interface XeroAuth {
   box: SecretBox;

@@ -12,12 +12,12 @@ import crypto from 'node:crypto';
 import type { XeroConnectionsRepository } from '../db/repositories/xero-connections';
 import type { Store } from '../db/store';
 import type { Result } from '../domain/result';
-import type { EventBus } from '../engine/events';
 import type { SecretBox } from '../security/secret-box';
-import { deleteConnection, listConnections, type XeroTenantConnection } from './connections-api';
-import type { OAuthClient, OAuthFailureCode } from './oauth';
-import { grantFromTokens, openGrant, sealGrant } from './oauth-grant';
-import type { OAuthTokenSource } from './oauth-token-source';
+import { deleteConnection, listConnections, type XeroTenantConnection } from '../xero/connections-api';
+import type { OAuthClient, OAuthFailureCode } from '../xero/oauth';
+import { grantFromTokens, openGrant, sealGrant } from '../xero/oauth-grant';
+import type { OAuthTokenSource } from '../xero/oauth-token-source';
+import type { EventBus } from './events';
 
 export interface ConnectionManagerDeps {
   store: Store;

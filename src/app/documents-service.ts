@@ -1,0 +1,28 @@
+/**
+ * Every document received and the state of its export, read-only, as the /documents pages show
+ * them: a filtered list, one document, and its earlier revisions.
+ */
+import { DocumentsViewRepository, type DocumentListFilter, type DocumentListRow } from '../db/repositories/documents-view';
+import type { Store } from '../db/store';
+
+export type { DocumentListFilter, DocumentListRow };
+
+export class DocumentsService {
+  private readonly view: DocumentsViewRepository;
+
+  constructor(store: Store) {
+    this.view = new DocumentsViewRepository(store.db, store.adapter);
+  }
+
+  list(f: DocumentListFilter): Promise<DocumentListRow[]> {
+    return this.view.list(f);
+  }
+
+  get(tenantId: string, documentId: number): Promise<(DocumentListRow & { payload: string }) | null> {
+    return this.view.get(tenantId, documentId);
+  }
+
+  revisions(tenantId: string, kind: string, sourceId: string): Promise<Array<{ id: number; revision: number; received_at: string }>> {
+    return this.view.revisions(tenantId, kind, sourceId);
+  }
+}
