@@ -3,10 +3,12 @@
  * by one worker loop to the sandbox with every limit off (the sandbox's and xport's own call gate,
  * `noClientLimits`), until each is recorded as exported or failed. Measured on SQLite and PostgreSQL,
  * for the batching exporter (50 per call) and a one-document-per-call exporter on the same data in
- * the same run: documents per second, peak RSS of this process and the ratio.
- * The sandbox runs in a child process so that the RSS is xport's alone.
+ * the same run: documents per second, CPU time per document, peak RSS of this process and the ratio.
+ * The sandbox runs in a child process so that the RSS and CPU time are xport's alone (this process
+ * also posts the documents: JSON.stringify of requests of 500, a few percent of the figure).
+ * `ingest` posts the same documents with no worker running: ingest alone.
  *
- *   node --import tsx bench/throughput.ts [--docs 5000] [--db sqlite|postgres|both] [--only batched|single]
+ *   node --import tsx bench/throughput.ts [--docs 5000] [--db sqlite|postgres|both] [--only batched|single|ingest]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/throughput.ts --db sqlite --only batched
  * PostgreSQL: XPORT_BENCH_PG (default postgres://postgres@127.0.0.1:5432/postgres).
  */
@@ -30,7 +32,8 @@ const DBS = (arg('db') ?? 'both') === 'both' ? (['sqlite', 'postgres'] as const)
 const ONLY = arg('only');
 const TOKEN = 'bench-api-token-0123456789';
 
-interface Result { db: string; exporter: string; docs: number; exported: number; failed: number; seconds: number; perSecond: number; peakRssMb: number; calls: number }
+type Exporter = 'batched' | 'single' | 'ingest';
+interface Result { db: string; exporter: Exporter; docs: number; exported: number; failed: number; seconds: number; perSecond: number; cpuMsPerDoc: number; peakRssMb: number; calls: number }
 
 async function startSandboxChild(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [path.resolve('bin/xport.js'), 'sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -55,7 +58,7 @@ async function waitSettled(rt: Runtime, tenantId: string, total: number): Promis
   }
 }
 
-async function runOnce(kind: 'sqlite' | 'postgres', exporter: 'batched' | 'single', sandboxUrl: string): Promise<Result> {
+async function runOnce(kind: 'sqlite' | 'postgres', exporter: Exporter, sandboxUrl: string): Promise<Result> {
   await fetch(`${sandboxUrl}/_sandbox/reset`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   await fetch(`${sandboxUrl}/_sandbox/limits`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: false }) });
   const db = await benchDatabase(kind, 'throughput');
@@ -80,7 +83,8 @@ async function runOnce(kind: 'sqlite' | 'postgres', exporter: 'batched' | 'singl
     const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);
     const before = await (await fetch(`${sandboxUrl}/_sandbox/requests?method=POST`)).json() as { requests: unknown[] };
     const t0 = performance.now();
-    rt.startWorkers();
+    const cpu0 = process.cpuUsage();
+    if (exporter !== 'ingest') rt.startWorkers();
     for (let i = 0; i < documents.length; i += 500) {
       const res = await fetch(`${url}/api/v1/documents`, {
         method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
@@ -88,13 +92,14 @@ async function runOnce(kind: 'sqlite' | 'postgres', exporter: 'batched' | 'singl
       });
       if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
     }
-    const done = await waitSettled(rt, tenantId, documents.length);
+    const done = exporter === 'ingest' ? { exported: 0, failed: 0 } : await waitSettled(rt, tenantId, documents.length);
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
     const after = await (await fetch(`${sandboxUrl}/_sandbox/requests?method=POST`)).json() as { requests: unknown[] };
     return {
       db: kind, exporter, docs: documents.length, ...done, seconds: Math.round(seconds * 100) / 100,
-      perSecond: Math.round(documents.length / seconds), peakRssMb: mb(peak), calls: after.requests.length - before.requests.length,
+      perSecond: Math.round(documents.length / seconds), cpuMsPerDoc: Math.round(((cpu.user + cpu.system) / 1000 / documents.length) * 1000) / 1000, peakRssMb: mb(peak), calls: after.requests.length - before.requests.length,
     };
   } finally {
     await app.close();
@@ -108,20 +113,21 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   try {
     for (const kind of DBS) {
-      for (const exporter of ['batched', 'single'] as const) {
+      for (const exporter of ['ingest', 'batched', 'single'] as const) {
         if (ONLY && ONLY !== exporter) continue;
         const r = await runOnce(kind, exporter, url);
         results.push(r);
-        console.error(`${kind} ${exporter}: ${r.perSecond} documents/s (${r.seconds} s, ${r.calls} calls, peak RSS ${r.peakRssMb} MB)`);
+        console.error(`${kind} ${exporter}: ${r.perSecond} documents/s, ${r.cpuMsPerDoc} ms CPU per document (${r.seconds} s, ${r.calls} calls, peak RSS ${r.peakRssMb} MB)`);
       }
     }
   } finally {
     child.kill('SIGTERM');
   }
   console.log(`\nThroughput, ${DOCS} mixed documents, ingest over HTTP → export → recorded; sandbox limits off; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
-  console.log(row(['database', 'exporter', 'documents/s', 'seconds', 'Xero calls', 'exported', 'failed', 'peak RSS (MB)']));
-  console.log(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:']));
-  for (const r of results) console.log(row([r.db, r.exporter === 'batched' ? 'batched (50 per call)' : 'one per call', r.perSecond, r.seconds, r.calls, r.exported, r.failed, r.peakRssMb]));
+  console.log(row(['database', 'exporter', 'documents/s', 'CPU ms per document', 'seconds', 'Xero calls', 'exported', 'failed', 'peak RSS (MB)']));
+  console.log(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+  const label = { batched: 'batched (50 per call)', single: 'one per call', ingest: 'ingest only (no worker)' } as const;
+  for (const r of results) console.log(row([r.db, label[r.exporter], r.perSecond, r.cpuMsPerDoc, r.seconds, r.calls, r.exported, r.failed, r.peakRssMb]));
   for (const kind of DBS) {
     const b = results.find((r) => r.db === kind && r.exporter === 'batched');
     const s = results.find((r) => r.db === kind && r.exporter === 'single');

@@ -12,6 +12,7 @@ import {
   Kysely,
   PostgresDialect,
   SqliteDialect,
+  type SqliteDatabase,
   sql,
   type Expression,
   type SelectQueryBuilder,
@@ -45,6 +46,8 @@ export interface DialectAdapter {
   notIndexed<T>(column: Expression<T>): Expression<T>;
   /** Serialises transactions on `key` until the transaction ends (SQLite's single writer already does). */
   lockKeyInTransaction(trx: Transaction<Database>, key: string): Promise<void>;
+  /** lockKeyInTransaction for many keys in one round trip, taken in the order given. */
+  lockKeysInTransaction(trx: Transaction<Database>, keys: readonly string[]): Promise<void>;
 }
 
 export interface OpenedDatabase {
@@ -108,6 +111,7 @@ const sqliteAdapter: DialectAdapter = {
   },
   notIndexed: <T>(column: Expression<T>) => sql<T>`+${column}`,
   lockKeyInTransaction: async () => {},
+  lockKeysInTransaction: async () => {},
 };
 
 function postgresContains(column: Expression<string | null>, needle: string): Expression<SqlBool> {
@@ -125,6 +129,11 @@ const postgresAdapter: DialectAdapter = {
   async lockKeyInTransaction(trx, key) {
     await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
   },
+  async lockKeysInTransaction(trx, keys) {
+    if (keys.length === 0) return;
+    // From an ordered subquery, so that the locks are taken in the order given (two callers never cross).
+    await sql`select pg_advisory_xact_lock(hashtext(k)) from (select k from unnest(${[...keys]}::text[]) with ordinality as u(k, n) order by n) as ordered`.execute(trx);
+  },
 };
 
 export interface OpenOptions {
@@ -138,6 +147,33 @@ export interface OpenOptions {
   connectTimeoutMs?: number;
   /** Told of every error a pooled connection raises outside a query (a terminated backend, a restart). */
   onConnectionError?: (err: Error) => void;
+}
+
+/** Prepared statements kept per SQLite connection, least recently used dropped first. */
+export const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * Kysely's SQLite driver prepares every query afresh; preparing costs as much as running most of
+ * ours. The same SQL text (Kysely compiles the same query to the same text, values bound apart) reuses
+ * its statement. better-sqlite3 re-prepares a statement by itself when the schema changes, and
+ * nothing here iterates a statement, so a shared one is never busy.
+ */
+function withStatementCache(database: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (statement) {
+        cache.delete(text);
+      } else {
+        statement = database.prepare(text);
+        if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(text, statement);
+      return statement;
+    },
+  };
 }
 
 /** Opens `sqlite:PATH` (WAL, foreign keys on) or `postgres://…`. */
@@ -159,7 +195,7 @@ function openSqlite(url: string): OpenedDatabase {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   database.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { db, adapter: sqliteAdapter, url, close: () => db.destroy() };
 }
 

@@ -121,20 +121,22 @@ async function finish(b: Batch, item: SendItem, r: { outcome: string; httpStatus
 async function applyElements(b: Batch, items: SendItem[], res: Response): Promise<void> {
   const body = parseJson(res.bodyText) as Record<string, unknown> | null;
   const elements = (body?.[b.endpoint] ?? []) as Array<Record<string, unknown>>;
+  const accepted: Accepted[] = [];
+  const refused: Array<{ item: SendItem; element: Record<string, unknown> | undefined }> = [];
   for (const [index, item] of items.entries()) {
     const element = elements[index];
+    const status = String(element?.StatusAttributeString ?? 'OK');
+    const x = element && (status === 'OK' || status === 'WARNING') ? xeroIdOf(b.endpoint, element) : null;
+    if (x?.id) accepted.push({ item, x: { xeroId: x.id, number: x.number, total: x.total } });
+    else refused.push({ item, element });
+  }
+  // Every accepted element of the answer recorded in one transaction (one commit, not one each).
+  await markManyExported(b, accepted, res);
+  for (const { item, element } of refused) {
     if (!element) {
       // Xero answered 200 without this element: its fate is unknown, so reconcile before resending.
       await scheduleRetry(b, item, classifyNetworkFailure('unknown', 'Xero answered without this element'), { ...answerOf(res, true), headers: {} });
       continue;
-    }
-    const status = String(element.StatusAttributeString ?? 'OK');
-    if (status === 'OK' || status === 'WARNING') {
-      const x = xeroIdOf(b.endpoint, element);
-      if (x.id) {
-        await markExported(b, item, { xeroId: x.id, number: x.number, total: x.total }, res);
-        continue;
-      }
     }
     const messages = ((element.ValidationErrors ?? []) as Array<{ Message?: string }>).map((v) => v.Message ?? '').filter(Boolean);
     const classified = classifyElementErrors(messages.length ? messages : ['Xero did not accept this element and gave no reason']);
@@ -164,28 +166,42 @@ async function alreadyInXero(b: Batch, item: SendItem, c: Classified, res: Respo
   return true;
 }
 
+interface Accepted {
+  item: SendItem;
+  x: { xeroId: string; number: string | null; total: string | null };
+}
+
 /** Records a document as in Xero under `x`: exported, its attempt ok, and (a contact) its link and waiters released. */
-export async function markExported(b: Batch, item: SendItem, x: { xeroId: string; number: string | null; total: string | null }, res: Response | null, reconciled = false): Promise<void> {
+export async function markExported(b: Batch, item: SendItem, x: Accepted['x'], res: Response | null, reconciled = false): Promise<void> {
+  await markManyExported(b, [{ item, x }], res, reconciled);
+}
+
+async function markManyExported(b: Batch, accepted: Accepted[], res: Response | null, reconciled = false): Promise<void> {
+  if (accepted.length === 0) return;
   const { deps, tenantId, endpoint } = b;
   // One transaction: a crash between "exported" and releasing the documents waiting for this contact
   // left them waiting for good (found by the long chaos run on PostgreSQL).
   await deps.store.db.transaction().execute(async (trx) => {
     const store = createStore({ ...deps.store, db: trx });
-    await store.exports.markExported(item.row.id, { xeroId: x.xeroId, xeroNumber: x.number, xeroTotal: x.total }, deps.now());
-    await finish(b, item, { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null }, store);
-    if (endpoint === 'Contacts' && (item.row.kind === 'customer' || item.row.kind === 'supplier')) {
-      const waitKey = contactWaitKey(item.row.kind, item.row.source_id);
-      await deps.store.adapter.lockKeyInTransaction(trx, contactWaitLockKey(tenantId, waitKey));
-      await store.contacts.set(tenantId, { contactKind: item.row.kind, sourceId: item.row.source_id, xeroContactId: x.xeroId, linkedBy: 'export' });
-      await store.exports.releaseWaiting(tenantId, waitKey);
+    for (const { item, x } of accepted) {
+      await store.exports.markExported(item.row.id, { xeroId: x.xeroId, xeroNumber: x.number, xeroTotal: x.total }, deps.now());
+      await finish(b, item, { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null }, store);
+      if (endpoint === 'Contacts' && (item.row.kind === 'customer' || item.row.kind === 'supplier')) {
+        const waitKey = contactWaitKey(item.row.kind, item.row.source_id);
+        await deps.store.adapter.lockKeyInTransaction(trx, contactWaitLockKey(tenantId, waitKey));
+        await store.contacts.set(tenantId, { contactKind: item.row.kind, sourceId: item.row.source_id, xeroContactId: x.xeroId, linkedBy: 'export' });
+        await store.exports.releaseWaiting(tenantId, waitKey);
+      }
     }
   });
-  if (item.moved) await deps.bus.emit('export.redated', { tenantId, exportId: item.row.id, reference: item.reference, moved: item.moved });
-  if (item.dropped.length > 0) await deps.bus.emit('export.lines_dropped', { tenantId, exportId: item.row.id, reference: item.reference, lines: item.dropped });
-  await deps.bus.emit('export.exported', {
-    tenantId, exportId: item.row.id, kind: item.row.kind, reference: item.reference, xeroId: x.xeroId,
-    durationMs: res?.durationMs ?? 0, correlationId: res?.correlationId ?? null, limits: res?.limits ?? null, reconciled,
-  });
+  for (const { item, x } of accepted) {
+    if (item.moved) await deps.bus.emit('export.redated', { tenantId, exportId: item.row.id, reference: item.reference, moved: item.moved });
+    if (item.dropped.length > 0) await deps.bus.emit('export.lines_dropped', { tenantId, exportId: item.row.id, reference: item.reference, lines: item.dropped });
+    await deps.bus.emit('export.exported', {
+      tenantId, exportId: item.row.id, kind: item.row.kind, reference: item.reference, xeroId: x.xeroId,
+      durationMs: res?.durationMs ?? 0, correlationId: res?.correlationId ?? null, limits: res?.limits ?? null, reconciled,
+    });
+  }
 }
 
 async function applyWholeFailure(b: Batch, items: SendItem[], c: Classified, f: Answer): Promise<void> {

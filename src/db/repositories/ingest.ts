@@ -90,17 +90,70 @@ function lostRace(err: unknown): boolean {
 
 async function ingestInTransaction(trx: Transaction<Database>, adapter: DialectAdapter, tenantId: string, docs: PreparedDocument[], o: IngestOptions): Promise<IngestResult[]> {
   const keys = [...new Set(docs.map((d) => JSON.stringify(['ingest', tenantId, d.kind, d.sourceId])))].sort();
-  for (const key of keys) await adapter.lockKeyInTransaction(trx, key);
+  await adapter.lockKeysInTransaction(trx, keys);
   const now = o.now ?? new Date();
+  // Documents seen for the first time, once in the request (the common case), are inserted together;
+  // the rest one by one in request order (a revision, a duplicate, the same document twice).
+  const fresh = await freshIndexes(trx, tenantId, docs);
+  const inserted = await insertFresh(trx, tenantId, docs, fresh, now);
   const results: IngestResult[] = [];
   const conflicts: RevisionConflict[] = [];
   for (const [index, doc] of docs.entries()) {
-    const r = await ingestOne(trx, tenantId, doc, o.hashStored, now);
+    const r = inserted.get(index) ?? (await ingestOne(trx, tenantId, doc, o.hashStored, now));
     if ('conflict' in r) conflicts.push({ index, ...r.conflict });
     else results.push(r);
   }
   if (conflicts.length > 0) throw new ConflictRollback(conflicts);
   return results;
+}
+
+const keyOf = (kind: string, sourceId: string): string => `${kind}\u0000${sourceId}`;
+/** Rows per multi-row statement: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const CHUNK = 500;
+
+/** The positions of documents with no revision stored yet that appear once in the request. */
+async function freshIndexes(trx: Transaction<Database>, tenantId: string, docs: PreparedDocument[]): Promise<Set<number>> {
+  const seen = new Map<string, number>();
+  for (const d of docs) seen.set(keyOf(d.kind, d.sourceId), (seen.get(keyOf(d.kind, d.sourceId)) ?? 0) + 1);
+  const known = new Set<string>();
+  const kinds = [...new Set(docs.map((d) => d.kind))];
+  const ids = [...new Set(docs.map((d) => d.sourceId))];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await trx.selectFrom('documents').select(['kind', 'source_id']).distinct()
+      .where('tenant_id', '=', tenantId).where('kind', 'in', kinds).where('source_id', 'in', ids.slice(i, i + CHUNK)).execute();
+    for (const r of rows) known.add(keyOf(r.kind, r.source_id));
+  }
+  const out = new Set<number>();
+  docs.forEach((d, i) => {
+    const k = keyOf(d.kind, d.sourceId);
+    if (!known.has(k) && seen.get(k) === 1) out.add(i);
+  });
+  return out;
+}
+
+/** Inserts the fresh documents and their queued exports in a few multi-row statements. */
+async function insertFresh(trx: Transaction<Database>, tenantId: string, docs: PreparedDocument[], fresh: Set<number>, now: Date): Promise<Map<number, IngestResult>> {
+  const out = new Map<number, IngestResult>();
+  const t = iso(now);
+  const order = [...fresh];
+  for (let c = 0; c < order.length; c += CHUNK) {
+    const chunk = order.map((i) => ({ i, doc: docs[i] as PreparedDocument, revision: (docs[i] as PreparedDocument).revision ?? 1 })).slice(c, c + CHUNK);
+    const documentRows = await trx.insertInto('documents')
+      .values(chunk.map(({ doc, revision }) => ({ tenant_id: tenantId, kind: doc.kind, source_id: doc.sourceId, revision, payload: doc.payload, content_hash: doc.contentHash, reference: doc.reference, doc_date: doc.docDate, total: doc.total, received_at: t })))
+      .returning(['id', 'kind', 'source_id']).execute();
+    const documentIds = new Map(documentRows.map((r) => [keyOf(r.kind, r.source_id), r.id]));
+    const exportRows = await trx.insertInto('exports')
+      .values(chunk.map(({ doc, revision }) => ({
+        tenant_id: tenantId, document_id: documentIds.get(keyOf(doc.kind, doc.sourceId)) ?? -1, kind: doc.kind, source_id: doc.sourceId, revision,
+        status: 'queued', wait_reason: null, attempts: 0, next_attempt_at: t, xero_id: null, needs_reconcile: 0, created_at: t, updated_at: t,
+      })))
+      .returning(['id', 'kind', 'source_id']).execute();
+    const exportIds = new Map(exportRows.map((r) => [keyOf(r.kind, r.source_id), r.id]));
+    for (const { i, doc, revision } of chunk) {
+      out.set(i, { sourceId: doc.sourceId, kind: doc.kind, revision, exportId: exportIds.get(keyOf(doc.kind, doc.sourceId)) ?? null, status: 'queued', duplicate: false });
+    }
+  }
+  return out;
 }
 
 type OneOutcome = IngestResult | { conflict: Omit<RevisionConflict, 'index'> };
