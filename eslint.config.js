@@ -10,7 +10,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration in src/config only (STYLE.md §6).' }],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration in src/config only: the rest of the code gets it as arguments (README, Configuration).' }],
     },
   },
   {
