@@ -20,7 +20,9 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { ensurePrivateFile, PRIVATE_DIR_MODE } from '../security/file-modes';
+import { sqliteLogIndex, type LogIndex } from './log-index';
 import type { Database } from './schema';
+import { escapeLike, hasNul, NOTHING } from './text-match';
 
 export interface DialectAdapter {
   readonly name: 'sqlite' | 'postgres';
@@ -36,18 +38,17 @@ export interface DialectAdapter {
   textSearchIndexes(): string[];
   /**
    * Statements of migration 0005 that index the Connection Log's text for "contains" search:
-   * an FTS5 trigram table kept by triggers on SQLite; nothing on PostgreSQL, whose pg_trgm GIN
-   * indexes on message and document_ref (textSearchIndexes) already serve ILIKE '%…%'.
+   * an FTS5 trigram table kept by triggers on SQLite (replaced by one table per day in 0015); nothing
+   * on PostgreSQL, whose pg_trgm GIN indexes on message and document_ref (textSearchIndexes) already
+   * serve ILIKE '%…%'.
    */
   logSearchIndexes(): string[];
   /**
-   * Statements around Connection Log pruning, run between its small delete batches: on SQLite the
-   * FTS5 index's automatic merges (which a delete may set off, for seconds, on the event-loop thread)
-   * are switched off for the prune and replaced by a bounded merge step after each batch. Nothing on PostgreSQL.
+   * The Connection Log's "contains" search and what keeps it: on SQLite one FTS5 table per day, written
+   * by append and dropped by retention (src/db/log-index.ts, migration 0015); on PostgreSQL the GIN
+   * indexes, which need nothing from the writer.
    */
-  readonly logPrune: { begin: string[]; step: string[]; end: string[] };
-  /** "message or document_ref contains `needle`" (case-insensitive) on connection_log, through that index. */
-  logContains(needle: string): Expression<SqlBool>;
+  readonly logIndex: LogIndex;
   /**
    * Triggers of migration 0006 that keep export_counts in step with every insert, delete and status
    * change of `exports`: per row on SQLite (one writer, so one row per tenant and status is updated in
@@ -69,22 +70,9 @@ export interface OpenedDatabase {
 }
 
 /**
- * Stored text never holds NUL (requests with one are refused, the Connection Log writer replaces it),
- * so a needle with a NUL matches nothing; passing it on would make FTS5 fail ("unterminated string")
- * and PostgreSQL refuse the parameter.
- */
-const NOTHING = sql<SqlBool>`1 = 0`;
-const hasNul = (s: string): boolean => s.includes('\u0000');
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/**
- * SQLite: an FTS5 table with the trigram tokenizer finds any substring of three characters or more
- * through its index (case-insensitive, like PostgreSQL's pg_trgm). It is contentless with
- * contentless_delete (SQLite 3.43+, bundled by better-sqlite3), so retention pruning deletes by
- * rowid without re-reading the text; triggers keep it in step with every insert, update and delete.
+ * Migration 0005 on SQLite: an FTS5 table with the trigram tokenizer finds any substring of three
+ * characters or more through its index (case-insensitive, like PostgreSQL's pg_trgm), kept by
+ * triggers. Migration 0015 moves it into one table per day (src/db/log-index.ts).
  */
 const SQLITE_LOG_FTS = [
   "create virtual table connection_log_fts using fts5(message, document_ref, content='', contentless_delete=1, tokenize='trigram')",
@@ -97,17 +85,6 @@ const SQLITE_LOG_FTS = [
      insert into connection_log_fts (rowid, message, document_ref) values (new.id, new.message, new.document_ref); end`,
   'insert into connection_log_fts (rowid, message, document_ref) select id, message, document_ref from connection_log',
 ];
-
-/** Trigrams need three characters; a shorter needle cannot use the index and falls back to LIKE. */
-function sqliteLogContains(needle: string): Expression<SqlBool> {
-  if (hasNul(needle)) return NOTHING;
-  if ([...needle].length < 3) {
-    const like = '%' + escapeLike(needle) + '%';
-    return sql<SqlBool>`(connection_log.message like ${like} escape '\\' or connection_log.document_ref like ${like} escape '\\')`;
-  }
-  const phrase = `"${needle.replace(/"/g, '""')}"`;
-  return sql<SqlBool>`connection_log.id in (select rowid from connection_log_fts where connection_log_fts match ${phrase})`;
-}
 
 const SQLITE_COUNT = (sign: '+' | '-', row: 'new' | 'old') => `
      ${sign === '+' ? `insert into export_counts (tenant_id, status, n) select new.tenant_id, new.status, 0
@@ -142,10 +119,6 @@ const POSTGRES_EXPORT_COUNTS = [
   'create trigger export_counts_delete after delete on exports referencing old table as old_rows for each statement execute function export_counts_apply()',
 ];
 
-/** Page cache (KiB) of the connection while it prunes the Connection Log, and SQLite's default. */
-const PRUNE_CACHE_KIB = 262_144;
-const SQLITE_DEFAULT_CACHE_KIB = 2_000;
-
 const sqliteAdapter: DialectAdapter = {
   name: 'sqlite',
   autoIdType: 'integer',
@@ -155,26 +128,7 @@ const sqliteAdapter: DialectAdapter = {
   containsText: (column, needle) => hasNul(needle) ? NOTHING : sql<SqlBool>`${column} like ${'%' + escapeLike(needle) + '%'} escape '\\'`,
   textSearchIndexes: () => [],
   logSearchIndexes: () => SQLITE_LOG_FTS,
-  logContains: sqliteLogContains,
-  logPrune: {
-    begin: [
-      "insert into connection_log_fts (connection_log_fts, rank) values ('automerge', 0)",
-      "insert into connection_log_fts (connection_log_fts, rank) values ('crisismerge', 64)",
-      // A contentless_delete FTS5 table records each delete in its segment's tombstone pages, and
-      // rewrites all of them when they fill up: with SQLite's default 2 MB page cache those pages
-      // are read back from the file on every rebuild (deletes of 250 rows took up to ~200 ms). With
-      // 256 MB for the prune's duration they stay in memory (bench/log-search.ts --prune-only).
-      `pragma cache_size = -${PRUNE_CACHE_KIB}`,
-    ],
-    // A few pages of merge work per batch: the index stays compact without one long merge.
-    step: ["insert into connection_log_fts (connection_log_fts, rank) values ('merge', 40)"],
-    end: [
-      "insert into connection_log_fts (connection_log_fts, rank) values ('automerge', 4)",
-      "insert into connection_log_fts (connection_log_fts, rank) values ('crisismerge', 16)",
-      // Back to SQLite's default (openSqlite sets none), which gives the memory back.
-      `pragma cache_size = -${SQLITE_DEFAULT_CACHE_KIB}`,
-    ],
-  },
+  logIndex: sqliteLogIndex,
   exportCountTriggers: () => SQLITE_EXPORT_COUNTS,
   notIndexed: <T>(column: Expression<T>) => sql<T>`+${column}`,
   lockKeyInTransaction: async () => {},
@@ -197,10 +151,14 @@ const postgresAdapter: DialectAdapter = {
     'create index if not exists connection_log_ref_trgm on connection_log using gin (document_ref gin_trgm_ops)',
   ],
   logSearchIndexes: () => [],
-  logPrune: { begin: [], step: [], end: [] },
   exportCountTriggers: () => POSTGRES_EXPORT_COUNTS,
   notIndexed: (column) => column,
-  logContains: (needle) => sql<SqlBool>`(${postgresContains(sql.ref('connection_log.message'), needle)} or ${postgresContains(sql.ref('connection_log.document_ref'), needle)})`,
+  logIndex: {
+    writtenByAppend: false,
+    add: async () => {},
+    contains: async (_db, needle) => sql<SqlBool>`(${postgresContains(sql.ref('connection_log.message'), needle)} or ${postgresContains(sql.ref('connection_log.document_ref'), needle)})`,
+    dropBefore: async () => 0,
+  },
   async lockKeyInTransaction(trx, key) {
     await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
   },
