@@ -1,7 +1,8 @@
 /**
  * The one place where SQLite and PostgreSQL differ. Everything else in src/db is
  * written once against Kysely and asks the adapter for the few things the engines do differently:
- * row locking for claims, auto-increment ids, case-insensitive text search and its index.
+ * row locking for claims, auto-increment ids, case-insensitive text search and its index (the
+ * Connection Log's, on SQLite one table per day, in src/db/log-index.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -87,7 +87,9 @@ export const sqliteLogIndex: LogIndex = {
     const byDay = new Map<string, LogIndexRow[]>();
     for (const r of rows) {
       const day = dayOf(r.at);
-      byDay.set(day, [...(byDay.get(day) ?? []), r]);
+      const list = byDay.get(day);
+      if (list) list.push(r);
+      else byDay.set(day, [r]);
     }
     for (const [day, list] of byDay) {
       for (const s of dayTableStatements(day)) await sql.raw(s).execute(db);
@@ -125,10 +127,11 @@ export const sqliteLogIndex: LogIndex = {
     for (const day of await indexedDays(db)) {
       if (day >= cutDay) break;
       const t = dayTable(day);
-      await db.transaction().execute(async (trx) => {
+      const drop = async (trx: Kysely<Database>): Promise<void> => {
         await sql.raw(`drop trigger if exists ${t}_update`).execute(trx);
         await sql.raw(`drop table if exists ${t}`).execute(trx);
-      });
+      };
+      await (db.isTransaction ? drop(db) : db.transaction().execute(drop));
       dropped++;
       await nextTurn();
     }
