@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/dialect';
 import { migrateToLatest, migrateUpTo } from '../../src/db/migrate';
@@ -117,6 +118,40 @@ describe('the index by day gives the same results as the single index before it 
       assert.equal((await dayTables(store.db)).length, n);
       assert.equal((await store.log.search({ tenantId: T1, q: 'takahe', limit: 500 })).entries.length, n);
       assert.deepEqual((await store.log.search({ tenantId: T1, q: 'takahe day 7', limit: 500 })).entries.map((e) => e.message).sort(), ['takahe day 7', ...Array.from({ length: 10 }, (_, k) => `takahe day ${70 + k}`)].sort());
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+
+  test('a search is not failed by another connection dropping a day table meanwhile (as another process\'s prune would)', { timeout: 60_000 }, async () => {
+    const db = await makeDatabase('sqlite');
+    const store = await openStore(db.url);
+    try {
+      await store.log.append([{ tenantId: T1, level: 'info', event: 'e', message: 'kereru today', at: new Date(DAY0) }]);
+      // Another thread, with its own connection, creates and drops an older day's table as fast as it can.
+      const worker = new Worker(`
+        const { workerData, parentPort } = require('node:worker_threads');
+        const db = new (require('better-sqlite3'))(workerData.file);
+        db.pragma('busy_timeout = 5000');
+        const stop = Date.now() + 1500;
+        let drops = 0;
+        while (Date.now() < stop) {
+          db.exec("create virtual table connection_log_fts_20201231 using fts5(message, document_ref, content='', contentless_delete=1, tokenize='trigram')");
+          db.exec('drop table connection_log_fts_20201231');
+          drops++;
+        }
+        parentPort.postMessage(drops);`, { eval: true, workerData: { file: db.url.slice('sqlite:'.length) } });
+      const drops = new Promise<number>((resolve, reject) => worker.once('message', resolve).once('error', reject));
+      let searches = 0;
+      let done = false;
+      void drops.then(() => { done = true; });
+      while (!done) {
+        assert.deepEqual((await store.log.search({ tenantId: T1, q: 'kereru' })).entries.map((e) => e.message), ['kereru today']);
+        searches++;
+        await new Promise((r) => setImmediate(r));
+      }
+      assert.ok((await drops) > 10 && searches > 10, `${await drops} drops, ${searches} searches`);
     } finally {
       await store.close();
       await db.drop();
