@@ -4,11 +4,13 @@
  *   (a) level filter + free-text search through the repository,
  *   (b) the first page of /log over real HTTP, signed in (plain and filtered),
  *   (c) GET /api/v1/log?level=error&q=… over real HTTP with an API token,
- *   (d) retention pruning of all N rows in batches while another connection keeps appending.
+ *   (d) retention pruning of all N rows in batches while another connection keeps appending (after
+ *       5 s of the appends alone, whose event-loop delays show what the machine's load alone costs).
  *   node --import tsx bench/log-search.ts [--rows N] [--db sqlite|postgres|both] [--runs N] [--prune-only]
  * (`--prune-only`: fill, then only (d), to iterate on pruning.)
  * Prints median / p95 / max in ms per case (target: p95 under 50 ms).
  */
+import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../src/db/store';
@@ -107,6 +109,12 @@ async function pruneWhileAppending(store: Store, databaseUrl: string, cutoff: Da
       latencies.push(performance.now() - due);
     }
   })();
+  // The same for 5 s of appends alone first: what the machine's load costs without any prune (on a
+  // shared machine, a process that waits for a core shows as a held event loop too).
+  const idle = monitorEventLoopDelay({ resolution: 10 });
+  idle.enable();
+  await new Promise((r) => setTimeout(r, 5_000));
+  idle.disable();
   // The longest the event loop was held at once (resolution 10 ms): what a request waits at worst.
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -120,7 +128,8 @@ async function pruneWhileAppending(store: Store, databaseUrl: string, cutoff: Da
   const left = await store.db.selectFrom('connection_log').select(sql<number>`count(*)`.as('n')).where('event', '=', 'bench.append').executeTakeFirstOrThrow();
   const a = summarise(latencies);
   console.log(`\npruned ${deleted} entries in ${Math.round(took)} ms (${Math.round(deleted / (took / 1000))}/s); ` +
-    `${latencies.length} concurrent appends: median ${a.median} ms, p95 ${a.p95} ms, max ${a.max} ms; ${Number(left.n)} appended entries kept; event loop held at most ${Math.round(loop.max / 1e6)} ms at a time (p99 of its delays ${Math.round(loop.percentile(99) / 1e6)} ms)`);
+    `${latencies.length} concurrent appends: median ${a.median} ms, p95 ${a.p95} ms, max ${a.max} ms; ${Number(left.n)} appended entries kept; event loop held at most ${Math.round(loop.max / 1e6)} ms at a time (p99 of its delays ${Math.round(loop.percentile(99) / 1e6)} ms); ` +
+    `with the appends alone before it, at most ${Math.round(idle.max / 1e6)} ms (p99 ${Math.round(idle.percentile(99) / 1e6)} ms); load average ${os.loadavg()[0]?.toFixed(1)}`);
 }
 
 async function benchOne(kind: 'sqlite' | 'postgres'): Promise<void> {

@@ -1,9 +1,10 @@
 /**
  * The one place where SQLite and PostgreSQL differ at run time. Everything else in src/db is
  * written once against Kysely and asks the adapter for the few things the engines do differently:
- * row locking for claims, case-insensitive text search, serialising on a key. The schema is not
- * here: each migration holds its own SQL for both engines, so that nothing changed here rewrites
- * a migration already applied.
+ * row locking for claims, case-insensitive text search and its index (the Connection Log's, on SQLite
+ * one table per day, in src/db/log-index.ts), serialising on a key. The schema is not here: each
+ * migration holds its own SQL for both engines, so that nothing changed here rewrites a migration
+ * already applied.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,7 +22,9 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { ensurePrivateFile, PRIVATE_DIR_MODE } from '../security/file-modes';
+import { sqliteLogIndex, type LogIndex } from './log-index';
 import type { Database } from './schema';
+import { escapeLike, hasNul, NOTHING } from './text-match';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -32,16 +35,11 @@ export interface DialectAdapter {
   /** Case-insensitive "contains" on a text column. */
   containsText(column: Expression<string | null>, needle: string): Expression<SqlBool>;
   /**
-   * Statements around Connection Log pruning, run between its small delete batches: on SQLite the
-   * FTS5 index's automatic merges (which a delete may set off, for seconds, on the event-loop thread)
-   * are switched off for the prune and replaced by a bounded merge step after each batch. Nothing on PostgreSQL.
+   * The Connection Log's "contains" search and what keeps it: on SQLite one FTS5 table per day, written
+   * by append and dropped by retention (src/db/log-index.ts, migration 0015); on PostgreSQL the GIN
+   * indexes, which need nothing from the writer.
    */
-  readonly logPrune: { begin: string[]; step: string[]; end: string[] };
-  /**
-   * "message or document_ref contains `needle`" (case-insensitive) on connection_log, through its
-   * search index: SQLite's FTS5 trigram table (migration 0005), PostgreSQL's pg_trgm indexes (0001).
-   */
-  logContains(needle: string): Expression<SqlBool>;
+  readonly logIndex: LogIndex;
   /** Keeps the planner from using an index for a condition on `column` (SQLite's unary +); PostgreSQL plans from statistics. */
   notIndexed<T>(column: Expression<T>): Expression<T>;
   /** Serialises transactions on `key` until the transaction ends (SQLite's single writer already does). */
@@ -57,58 +55,12 @@ export interface OpenedDatabase {
   close(): Promise<void>;
 }
 
-/**
- * Stored text never holds NUL (requests with one are refused, the Connection Log writer replaces it),
- * so a needle with a NUL matches nothing; passing it on would make FTS5 fail ("unterminated string")
- * and PostgreSQL refuse the parameter.
- */
-const NOTHING = sql<SqlBool>`1 = 0`;
-const hasNul = (s: string): boolean => s.includes('\u0000');
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/** Trigrams need three characters; a shorter needle cannot use the index and falls back to LIKE. */
-function sqliteLogContains(needle: string): Expression<SqlBool> {
-  if (hasNul(needle)) return NOTHING;
-  if ([...needle].length < 3) {
-    const like = '%' + escapeLike(needle) + '%';
-    return sql<SqlBool>`(connection_log.message like ${like} escape '\\' or connection_log.document_ref like ${like} escape '\\')`;
-  }
-  const phrase = `"${needle.replace(/"/g, '""')}"`;
-  return sql<SqlBool>`connection_log.id in (select rowid from connection_log_fts where connection_log_fts match ${phrase})`;
-}
-
-/** Page cache (KiB) of the connection while it prunes the Connection Log, and SQLite's default. */
-const PRUNE_CACHE_KIB = 262_144;
-const SQLITE_DEFAULT_CACHE_KIB = 2_000;
-
 const sqliteAdapter: DialectAdapter = {
   name: 'sqlite',
   // SQLite serialises writers; a claim is one UPDATE … RETURNING statement, so no row locks are needed.
   lockForClaim: (qb) => qb,
   containsText: (column, needle) => hasNul(needle) ? NOTHING : sql<SqlBool>`${column} like ${'%' + escapeLike(needle) + '%'} escape '\\'`,
-  logContains: sqliteLogContains,
-  logPrune: {
-    begin: [
-      "insert into connection_log_fts (connection_log_fts, rank) values ('automerge', 0)",
-      "insert into connection_log_fts (connection_log_fts, rank) values ('crisismerge', 64)",
-      // A contentless_delete FTS5 table records each delete in its segment's tombstone pages, and
-      // rewrites all of them when they fill up: with SQLite's default 2 MB page cache those pages
-      // are read back from the file on every rebuild (deletes of 250 rows took up to ~200 ms). With
-      // 256 MB for the prune's duration they stay in memory (bench/log-search.ts --prune-only).
-      `pragma cache_size = -${PRUNE_CACHE_KIB}`,
-    ],
-    // A few pages of merge work per batch: the index stays compact without one long merge.
-    step: ["insert into connection_log_fts (connection_log_fts, rank) values ('merge', 40)"],
-    end: [
-      "insert into connection_log_fts (connection_log_fts, rank) values ('automerge', 4)",
-      "insert into connection_log_fts (connection_log_fts, rank) values ('crisismerge', 16)",
-      // Back to SQLite's default (openSqlite sets none), which gives the memory back.
-      `pragma cache_size = -${SQLITE_DEFAULT_CACHE_KIB}`,
-    ],
-  },
+  logIndex: sqliteLogIndex,
   notIndexed: <T>(column: Expression<T>) => sql<T>`+${column}`,
   lockKeyInTransaction: async () => {},
   lockKeysInTransaction: async () => {},
@@ -123,9 +75,13 @@ const postgresAdapter: DialectAdapter = {
   name: 'postgres',
   lockForClaim: (qb) => qb.forUpdate().skipLocked(),
   containsText: (column, needle) => postgresContains(column, needle),
-  logPrune: { begin: [], step: [], end: [] },
   notIndexed: (column) => column,
-  logContains: (needle) => sql<SqlBool>`(${postgresContains(sql.ref('connection_log.message'), needle)} or ${postgresContains(sql.ref('connection_log.document_ref'), needle)})`,
+  logIndex: {
+    writtenByAppend: false,
+    add: async () => {},
+    contains: async (_db, needle) => sql<SqlBool>`(${postgresContains(sql.ref('connection_log.message'), needle)} or ${postgresContains(sql.ref('connection_log.document_ref'), needle)})`,
+    dropBefore: async () => 0,
+  },
   async lockKeyInTransaction(trx, key) {
     await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
   },

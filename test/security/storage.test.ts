@@ -17,6 +17,7 @@ import { loadConfig } from '../../src/config/config';
 import { openStore } from '../../src/db/store';
 import { sessionIdHash } from '../../src/db/repositories/web-sessions';
 import { databaseKinds, makeDatabase } from '../helpers/databases';
+import { stepBackLogIndex } from '../helpers/log-index';
 import { waitUntil } from '../helpers/processes';
 import { ADMIN_PASSWORD, freePort } from '../oauth/helpers';
 import { capturingLogger, queueWith, serve, signIn, type Served } from './helpers';
@@ -109,6 +110,7 @@ for (const kind of databaseKinds()) {
       await store.db.schema.dropTable('xero_webhook_events').execute();
       // (and before the later migrations, which must come after it)
       await sql`drop index exports_contact_waits`.execute(store.db);
+      if (kind === 'sqlite') await stepBackLogIndex(store.db);
       await sql`delete from kysely_migration where name >= '0010_security'`.execute(store.db);
       const now = new Date().toISOString();
       await store.db.insertInto('key_value').values([

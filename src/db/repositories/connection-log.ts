@@ -2,7 +2,7 @@
  * The Connection Log: every sync event, newest first, filterable by level and free text. Entries
  * never carry a token: details are built by the engine from known-safe fields only.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DialectAdapter } from '../dialect';
 import type { Database, LogRow } from '../schema';
 import { iso } from '../clock';
@@ -65,25 +65,39 @@ export class ConnectionLogRepository {
 
   async append(entries: LogEntryInput[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.db
-      .insertInto('connection_log')
-      .values(entries.map((e) => ({
-        tenant_id: e.tenantId, at: iso(e.at ?? new Date()), level: e.level, event: e.event, message: noNul(e.message),
-        export_id: e.exportId ?? null, document_ref: e.documentRef == null ? null : noNul(e.documentRef), details: e.details ? JSON.stringify(e.details) : null, actor: e.actor ?? null,
-      })))
-      .execute();
+    const values = entries.map((e) => ({
+      tenant_id: e.tenantId, at: iso(e.at ?? new Date()), level: e.level, event: e.event, message: noNul(e.message),
+      export_id: e.exportId ?? null, document_ref: e.documentRef == null ? null : noNul(e.documentRef), details: e.details ? JSON.stringify(e.details) : null, actor: e.actor ?? null,
+    }));
+    const index = this.adapter.logIndex;
+    if (!index.writtenByAppend) {
+      await this.db.insertInto('connection_log').values(values).execute();
+      return;
+    }
+    // The entries and their index rows commit together: no entry is ever unsearchable.
+    await inTransaction(this.db, async (db) => {
+      const rows = await db.insertInto('connection_log').values(values).returning(['id', 'at', 'message', 'document_ref']).execute();
+      await index.add(db, rows);
+    });
   }
 
   /** Newest first. `newerCursor` is set when entries newer than this page exist (for `afterId`). */
   async search(query: LogQuery): Promise<{ entries: LogEntry[]; nextCursor: number | null; newerCursor?: number | null }> {
+    // SQLite: the list of the index's day tables and the query that reads them see one snapshot, so a
+    // prune dropping a day table between the two cannot fail the search.
+    if (query.q && this.adapter.logIndex.writtenByAppend) return inTransaction(this.db, (db) => this.searchIn(db, query));
+    return this.searchIn(this.db, query);
+  }
+
+  private async searchIn(db: Kysely<Database>, query: LogQuery): Promise<{ entries: LogEntry[]; nextCursor: number | null; newerCursor?: number | null }> {
     const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
-    let q = this.db.selectFrom('connection_log').selectAll();
+    let q = db.selectFrom('connection_log').selectAll();
     if (query.tenantId) q = q.where('tenant_id', '=', query.tenantId);
     if (query.level && query.level !== 'all') q = q.where('level', '=', query.level);
     if (query.beforeId) q = q.where('id', '<', query.beforeId);
     if (query.exportId) q = q.where('export_id', '=', query.exportId);
     if (query.since) q = q.where('at', '>=', iso(query.since));
-    if (query.q) q = q.where(this.adapter.logContains(query.q));
+    if (query.q) q = q.where(await this.adapter.logIndex.contains(db, query.q, query.since ? iso(query.since) : undefined));
     if (query.afterId) {
       const rows = await q.where('id', '>', query.afterId).orderBy('id', 'asc').limit(limit + 1).execute();
       const page = rows.slice(0, limit).reverse().map(toEntry);
@@ -101,26 +115,27 @@ export class ConnectionLogRepository {
 
   /**
    * Deletes entries older than the retention in small batches, yielding between them, so no long lock
-   * is held and (on SQLite, which runs on this thread) requests and appends run in between. The
-   * dialect's prune statements keep SQLite's FTS5 merges to a bounded step per batch.
+   * is held and (on SQLite, which runs on this thread) requests and appends run in between; then
+   * drops the index of the days wholly before `olderThan` (on SQLite one table per day, dropped
+   * whole, one at a time: see src/db/log-index.ts).
    */
   async prune(olderThan: Date, batchSize = 250): Promise<number> {
-    const { begin, step, end } = this.adapter.logPrune;
+    const cutoff = iso(olderThan);
     let total = 0;
-    for (const s of begin) await sql.raw(s).execute(this.db);
-    try {
-      for (;;) {
-        const ids = this.db.selectFrom('connection_log').select('id').where('at', '<', iso(olderThan)).orderBy('id').limit(batchSize);
-        const res = await this.db.deleteFrom('connection_log').where('id', 'in', ids).executeTakeFirst();
-        const n = Number(res.numDeletedRows);
-        total += n;
-        if (n < batchSize) return total;
-        await new Promise((resolve) => setImmediate(resolve));
-        for (const s of step) await sql.raw(s).execute(this.db);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    } finally {
-      for (const s of end) await sql.raw(s).execute(this.db);
+    for (;;) {
+      const ids = this.db.selectFrom('connection_log').select('id').where('at', '<', cutoff).orderBy('id').limit(batchSize);
+      const res = await this.db.deleteFrom('connection_log').where('id', 'in', ids).executeTakeFirst();
+      const n = Number(res.numDeletedRows);
+      total += n;
+      if (n < batchSize) break;
+      await new Promise((resolve) => setImmediate(resolve));
     }
+    await this.adapter.logIndex.dropBefore(this.db, cutoff);
+    return total;
   }
+}
+
+/** Runs `fn` in a transaction, or in the caller's when `db` already is one. */
+function inTransaction<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
 }

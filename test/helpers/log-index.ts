@@ -1,0 +1,42 @@
+/**
+ * The Connection Log's index as it was before migration 0015 (SQLite): one FTS5 trigram table kept by
+ * triggers (migration 0005), and its search. Frozen here for the tests that start from that schema.
+ */
+import { sql, type Kysely } from 'kysely';
+
+export const BEFORE_0015 = [
+  "create virtual table connection_log_fts using fts5(message, document_ref, content='', contentless_delete=1, tokenize='trigram')",
+  `create trigger connection_log_fts_insert after insert on connection_log begin
+     insert into connection_log_fts (rowid, message, document_ref) values (new.id, new.message, new.document_ref); end`,
+  `create trigger connection_log_fts_delete after delete on connection_log begin
+     delete from connection_log_fts where rowid = old.id; end`,
+  `create trigger connection_log_fts_update after update of message, document_ref on connection_log begin
+     delete from connection_log_fts where rowid = old.id;
+     insert into connection_log_fts (rowid, message, document_ref) values (new.id, new.message, new.document_ref); end`,
+  'insert into connection_log_fts (rowid, message, document_ref) select id, message, document_ref from connection_log',
+];
+
+/** Names of the per-day index tables (0015 and later). */
+export async function dayTables<DB>(db: Kysely<DB>): Promise<string[]> {
+  const { rows } = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name glob ${'connection_log_fts_' + '[0-9]'.repeat(8)} order by name`.execute(db);
+  return rows.map((r) => r.name);
+}
+
+/** Back to the index of 0005 (SQLite): the day tables and their triggers go, the single table and its triggers return. */
+export async function stepBackLogIndex<DB>(db: Kysely<DB>): Promise<void> {
+  for (const t of await dayTables(db)) {
+    await sql.raw(`drop trigger if exists ${t}_update`).execute(db);
+    await sql.raw(`drop table ${t}`).execute(db);
+  }
+  for (const s of BEFORE_0015) await sql.raw(s).execute(db);
+}
+
+/** The search of 0005 to 0014 over that single table: ids of entries containing `needle`, newest first. */
+export async function searchBefore0015<DB>(db: Kysely<DB>, needle: string): Promise<number[]> {
+  const like = '%' + needle.replace(/[\\%_]/g, (c) => `\\${c}`) + '%';
+  const phrase = `"${needle.replace(/"/g, '""')}"`;
+  const { rows } = [...needle].length < 3
+    ? await sql<{ id: number }>`select id from connection_log where message like ${like} escape '\\' or document_ref like ${like} escape '\\' order by id desc`.execute(db)
+    : await sql<{ id: number }>`select id from connection_log where id in (select rowid from connection_log_fts where connection_log_fts match ${phrase}) order by id desc`.execute(db);
+  return rows.map((r) => r.id);
+}
