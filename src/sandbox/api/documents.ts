@@ -5,6 +5,7 @@ import { envelope, notFound, ok, validationMessage, type ApiReply } from '../htt
 import { buildDocument, indexInvoiceNumber } from '../rules/documents';
 import { isGuid } from '../state/ids';
 import type { Dict, DocKind, DocRec, OrgState } from '../state/types';
+import { documentEvent } from '../webhooks/events';
 import { runBatch, type ElementOutcome } from './batch';
 import { listReply } from './list';
 import { unitdpOf, type ApiRequest, type ApiRoute } from './types';
@@ -60,10 +61,7 @@ function saveOne(spec: DocSpec, req: ApiRequest, input: Dict): ElementOutcome {
   }
   if (spec.kind === 'invoice') indexInvoiceNumber(req.org, existing, built.doc);
   spec.map(req.org).set(built.doc.ID, built.doc);
-  req.events.push({
-    category: spec.category, type: existing ? 'UPDATE' : 'CREATE', resourceId: built.doc.ID, resource: spec.collection, tenantId: req.org.tenantId,
-    ...(spec.category === 'CREDITNOTE' ? { data: { Type: built.doc.Type, Status: built.doc.Status } } : {}),
-  });
+  req.events.push(documentEvent(built.doc, req.org.tenantId, existing ? 'UPDATE' : 'CREATE'));
   return { ok: true, rendered: spec.render(req.org, built.doc, unitdpOf(req)) };
 }
 
