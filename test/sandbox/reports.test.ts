@@ -126,3 +126,19 @@ test('balance sheet: Xero sections, Net Assets equals Total Equity, current year
     assert.equal(nextNet, '1807.00');
   });
 });
+
+test('balance sheet: accounts added through the API land in their sections and the report still balances', async () => {
+  await withSandbox(async (s) => {
+    const t = await clientToken(s);
+    await books(s, t);
+    await put(s, t, '/Accounts', { Code: '900', Name: 'Loan', Type: 'TERMLIAB', TaxType: 'NONE' });
+    await put(s, t, '/Accounts', { Code: '910', Name: 'PAYG Withholdings', Type: 'PAYG', TaxType: 'NONE' });
+    await put(s, t, '/ManualJournals', { Narration: 'loan', Date: '2026-03-07', Status: 'POSTED', JournalLines: [{ LineAmount: 500, AccountCode: '090' }, { LineAmount: -300, AccountCode: '900' }, { LineAmount: -200, AccountCode: '910' }] });
+    const r = ((await call(s, t, 'GET', '/Reports/BalanceSheet?date=2026-03-31')).json as { Reports: Report[] }).Reports[0] as Report;
+    const section = (title: string) => r.Rows.find((x) => x.Title === title)?.Rows?.map((x) => [x.Cells?.[0]?.Value, x.Cells?.[1]?.Value]);
+    assert.deepEqual(section('Non-current Liabilities'), [['Loan', '300.00'], ['Total Non-current Liabilities', '300.00']]);
+    assert.deepEqual(section('Current Liabilities')?.at(-1), ['Total Current Liabilities', '262.00'], 'a PAYG account is a current liability');
+    const values = new Map(r.Rows.flatMap((x) => x.Rows ?? []).map((x) => [x.Cells?.[0]?.Value, x.Cells?.[1]?.Value]));
+    assert.deepEqual([values.get('Total Assets'), values.get('Total Liabilities'), values.get('Net Assets'), values.get('Total Equity')], ['1592.00', '562.00', '1030.00', '1030.00']);
+  });
+});

@@ -19,16 +19,15 @@ interface DocSpec {
   numbersParam: string;
   map: (org: OrgState) => Map<string, DocRec>;
   render: (org: OrgState, d: DocRec, unitdp: 2 | 4, summary?: boolean) => Dict;
-  category: 'INVOICE' | 'CREDITNOTE';
 }
 
 const INVOICES: DocSpec = {
   kind: 'invoice', collection: 'Invoices', resource: 'invoices', idField: 'InvoiceID', numberField: 'InvoiceNumber', numbersParam: 'InvoiceNumbers',
-  map: (o) => o.invoices, render: renderInvoice, category: 'INVOICE',
+  map: (o) => o.invoices, render: renderInvoice,
 };
 const CREDIT_NOTES: DocSpec = {
   kind: 'creditnote', collection: 'CreditNotes', resource: 'creditnotes', idField: 'CreditNoteID', numberField: 'CreditNoteNumber', numbersParam: 'CreditNoteNumbers',
-  map: (o) => o.creditNotes, render: renderCreditNote, category: 'CREDITNOTE',
+  map: (o) => o.creditNotes, render: renderCreditNote,
 };
 
 export function findDoc(spec: { map: (o: OrgState) => Map<string, DocRec> }, org: OrgState, key: string): DocRec | undefined {

@@ -10,17 +10,18 @@ import { balancesAt, type Balances } from './ledger';
 import { financialYearStart, previousDay, reportDay, shortDay } from './dates';
 import { accountCell } from './trial-balance';
 
-interface Group { title: string; types: string[]; sign: 1 | -1 }
+/** A section of accounts of one class; `rest` also takes that class's accounts of types no other section names. */
+interface Group { title: string; cls: 'ASSET' | 'LIABILITY'; types: string[]; sign: 1 | -1; rest?: boolean }
 
 const ASSETS: Group[] = [
-  { title: 'Bank', types: ['BANK'], sign: 1 },
-  { title: 'Current Assets', types: ['CURRENT', 'INVENTORY', 'PREPAYMENT'], sign: 1 },
-  { title: 'Fixed Assets', types: ['FIXED'], sign: 1 },
-  { title: 'Non-current Assets', types: ['NONCURRENT'], sign: 1 },
+  { title: 'Bank', cls: 'ASSET', types: ['BANK'], sign: 1 },
+  { title: 'Current Assets', cls: 'ASSET', types: ['CURRENT', 'INVENTORY', 'PREPAYMENT'], sign: 1, rest: true },
+  { title: 'Fixed Assets', cls: 'ASSET', types: ['FIXED'], sign: 1 },
+  { title: 'Non-current Assets', cls: 'ASSET', types: ['NONCURRENT'], sign: 1 },
 ];
 const LIABILITIES: Group[] = [
-  { title: 'Current Liabilities', types: ['CURRLIAB', 'LIABILITY'], sign: -1 },
-  { title: 'Non-current Liabilities', types: ['TERMLIAB'], sign: -1 },
+  { title: 'Current Liabilities', cls: 'LIABILITY', types: ['CURRLIAB', 'LIABILITY'], sign: -1, rest: true },
+  { title: 'Non-current Liabilities', cls: 'LIABILITY', types: ['TERMLIAB'], sign: -1 },
 ];
 
 const money = (d: Dec) => d.toFixed(2);
@@ -29,8 +30,10 @@ const summary = (title: string, v: Dec): Dict => ({ RowType: 'SummaryRow', Cells
 function groupSections(org: OrgState, b: Balances, groups: Group[]): { sections: Dict[]; total: Dec } {
   let total = ZERO;
   const sections: Dict[] = [];
+  const named = groups.flatMap((g) => g.types);
   for (const g of groups) {
-    const accounts = org.accounts.filter((a) => g.types.includes(a.Type) && !(b.get(a.AccountID) ?? ZERO).isZero());
+    const inGroup = (a: AccountRec) => a.Class === g.cls && (g.types.includes(a.Type) || (g.rest === true && !named.includes(a.Type)));
+    const accounts = org.accounts.filter((a) => inGroup(a) && !(b.get(a.AccountID) ?? ZERO).isZero());
     if (!accounts.length) continue;
     let sum = ZERO;
     const rows = accounts.map((a) => {
