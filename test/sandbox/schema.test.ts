@@ -1,8 +1,8 @@
 /** Every endpoint's answers checked against the official OpenAPI schemas, fetched through xero-node and raw HTTP. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NZ, call, clientToken, sdk, withSandbox } from './helpers';
-import { schemaErrors } from './schema';
+import { NZ, call, clientToken, control, sdk, withSandbox } from './helpers';
+import { requestSchemaErrors, schemaErrors } from './schema';
 
 function valid(name: string, body: unknown): void {
   assert.equal(schemaErrors(name, body), null, `${name}: ${JSON.stringify(body).slice(0, 300)}`);
@@ -41,6 +41,43 @@ test('responses of every endpoint conform to xero_accounting.yaml', async () => 
   });
 });
 
+test('payments, reports and the document controls answer in the shapes of xero_accounting.yaml', async () => {
+  await withSandbox(async (s) => {
+    const t = await clientToken(s);
+    const inv = await call(s, t, 'PUT', '/Invoices', { body: { Type: 'ACCREC', Contact: { Name: 'Boom FM' }, Date: '2026-01-05', Status: 'AUTHORISED', LineItems: [{ Quantity: 1, UnitAmount: 50, AccountCode: '200' }] } });
+    const id = (inv.json as { Invoices: Array<{ InvoiceID: string }> }).Invoices[0]?.InvoiceID ?? '';
+    const cn = await call(s, t, 'PUT', '/CreditNotes', { body: { Type: 'ACCPAYCREDIT', Contact: { Name: 'PowerDirect' }, Date: '2026-01-05', Status: 'AUTHORISED', LineItems: [{ Quantity: 1, UnitAmount: 5, AccountCode: '300' }] } });
+    const cnId = (cn.json as { CreditNotes: Array<{ CreditNoteID: string }> }).CreditNotes[0]?.CreditNoteID ?? '';
+    const request = { Payments: [{ Invoice: { InvoiceID: id }, Account: { Code: '090' }, Date: '2026-01-10', Amount: 20, Reference: 'part' }, { CreditNote: { CreditNoteID: cnId }, Account: { Code: '090' }, Amount: 5.75 }] };
+    assert.equal(requestSchemaErrors('Payments', request), null, 'the request itself is what the file allows');
+    const put = await call(s, t, 'PUT', '/Payments?summarizeErrors=false', { body: { Payments: [...request.Payments, { Invoice: { InvoiceID: id }, Account: { Code: '090' }, Amount: 1000 }] } });
+    valid('Payments', put.json);
+    const pid = (put.json as { Payments: Array<{ PaymentID: string }> }).Payments[0]?.PaymentID ?? '';
+    const refused = await call(s, t, 'PUT', '/Payments', { body: { Invoice: { InvoiceID: id }, Account: { Code: '090' }, Amount: 1000 } });
+    assert.equal(refused.status, 400);
+    valid('Error', refused.json);
+    valid('Payments', (await call(s, t, 'GET', '/Payments?page=1')).json);
+    valid('Payments', (await call(s, t, 'GET', `/Payments/${pid}`)).json);
+    assert.equal(requestSchemaErrors('PaymentDelete', { Status: 'DELETED' }), null);
+    valid('Payments', (await call(s, t, 'POST', `/Payments/${pid}`, { body: { Status: 'DELETED' } })).json);
+    valid('Invoices', (await call(s, t, 'GET', `/Invoices/${id}`)).json);
+    valid('CreditNotes', (await call(s, t, 'GET', `/CreditNotes/${cnId}`)).json);
+    for (const report of ['TrialBalance', 'BalanceSheet']) {
+      const r = await call(s, t, 'GET', `/Reports/${report}?date=2026-01-31`);
+      assert.equal(r.status, 200);
+      valid('ReportWithRows', r.json);
+    }
+    for (const action of ['approve', 'edit', 'pay', 'void']) {
+      const draft = await call(s, t, 'PUT', '/Invoices', { body: { Type: 'ACCREC', Contact: { Name: 'Boom FM' }, Date: '2026-01-05', LineItems: [{ Quantity: 1, UnitAmount: 50, AccountCode: '200' }] } });
+      const did = (draft.json as { Invoices: Array<{ InvoiceID: string }> }).Invoices[0]?.InvoiceID ?? '';
+      if (action === 'pay') await control(s, 'POST', `/organisations/${NZ}/invoices/${did}/approve`);
+      const r = await control(s, 'POST', `/organisations/${NZ}/invoices/${did}/${action}`, action === 'edit' ? { Lines: [{ index: 0, LineAmount: 60 }] } : {});
+      assert.equal(r.status, 200, `${action}: ${JSON.stringify(r.json)}`);
+      valid('Invoice', r.json);
+    }
+  });
+});
+
 test('xero-node reads every list endpoint without losing data', async () => {
   await withSandbox(async (s) => {
     const xero = await sdk(s);
@@ -56,5 +93,6 @@ test('xero-node reads every list endpoint without losing data', async () => {
     assert.deepEqual((await api.getInvoices(NZ)).body.invoices, []);
     assert.deepEqual((await api.getCreditNotes(NZ)).body.creditNotes, []);
     assert.deepEqual((await api.getManualJournals(NZ)).body.manualJournals, []);
+    assert.deepEqual((await api.getPayments(NZ)).body.payments, []);
   });
 });

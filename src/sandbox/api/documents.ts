@@ -5,6 +5,7 @@ import { envelope, notFound, ok, validationMessage, type ApiReply } from '../htt
 import { buildDocument, indexInvoiceNumber } from '../rules/documents';
 import { isGuid } from '../state/ids';
 import type { Dict, DocKind, DocRec, OrgState } from '../state/types';
+import { documentEvent } from '../webhooks/events';
 import { runBatch, type ElementOutcome } from './batch';
 import { listReply } from './list';
 import { unitdpOf, type ApiRequest, type ApiRoute } from './types';
@@ -18,16 +19,15 @@ interface DocSpec {
   numbersParam: string;
   map: (org: OrgState) => Map<string, DocRec>;
   render: (org: OrgState, d: DocRec, unitdp: 2 | 4, summary?: boolean) => Dict;
-  category: 'INVOICE' | 'CREDITNOTE';
 }
 
 const INVOICES: DocSpec = {
   kind: 'invoice', collection: 'Invoices', resource: 'invoices', idField: 'InvoiceID', numberField: 'InvoiceNumber', numbersParam: 'InvoiceNumbers',
-  map: (o) => o.invoices, render: renderInvoice, category: 'INVOICE',
+  map: (o) => o.invoices, render: renderInvoice,
 };
 const CREDIT_NOTES: DocSpec = {
   kind: 'creditnote', collection: 'CreditNotes', resource: 'creditnotes', idField: 'CreditNoteID', numberField: 'CreditNoteNumber', numbersParam: 'CreditNoteNumbers',
-  map: (o) => o.creditNotes, render: renderCreditNote, category: 'CREDITNOTE',
+  map: (o) => o.creditNotes, render: renderCreditNote,
 };
 
 export function findDoc(spec: { map: (o: OrgState) => Map<string, DocRec> }, org: OrgState, key: string): DocRec | undefined {
@@ -60,10 +60,7 @@ function saveOne(spec: DocSpec, req: ApiRequest, input: Dict): ElementOutcome {
   }
   if (spec.kind === 'invoice') indexInvoiceNumber(req.org, existing, built.doc);
   spec.map(req.org).set(built.doc.ID, built.doc);
-  req.events.push({
-    category: spec.category, type: existing ? 'UPDATE' : 'CREATE', resourceId: built.doc.ID, resource: spec.collection, tenantId: req.org.tenantId,
-    ...(spec.category === 'CREDITNOTE' ? { data: { Type: built.doc.Type, Status: built.doc.Status } } : {}),
-  });
+  req.events.push(documentEvent(built.doc, req.org.tenantId, existing ? 'UPDATE' : 'CREATE'));
   return { ok: true, rendered: spec.render(req.org, built.doc, unitdpOf(req)) };
 }
 

@@ -8,7 +8,8 @@ import { stableId } from '../state/ids';
 import { DEMO_ORGS } from '../state/seed';
 import type { OrgState } from '../state/types';
 import { patchOrganisation } from './organisation';
-import { addPayment, archiveAccount, archiveContact, paymentSchema, voidDocument, type ControlResult } from './records';
+import { approveDocument, deleteDocument, editDocument, editSchema, payDocument, paymentSchema, voidDocument } from './documents';
+import { archiveAccount, archiveContact, type ControlResult } from './records';
 
 type Params = Record<string, string>;
 
@@ -78,10 +79,28 @@ function registerState(app: FastifyInstance, ctx: SandboxContext): void {
   app.patch('/_sandbox/organisations/:tenantId', withOrg(ctx, (org, req) => patchOrganisation(org, json(req))));
   app.post('/_sandbox/organisations/:tenantId/contacts/:id/archive', withOrg(ctx, (org, req) => archiveContact(ctx, org, (req.params as Params).id ?? '')));
   app.post('/_sandbox/organisations/:tenantId/accounts/:code/archive', withOrg(ctx, (org, req) => archiveAccount(ctx, org, (req.params as Params).code ?? '')));
-  app.post('/_sandbox/organisations/:tenantId/invoices/:id/void', withOrg(ctx, (org, req) => voidDocument(ctx, org, (req.params as Params).id ?? '')));
+  registerDocuments(app, ctx);
+}
+
+/** What a Xero user does to an invoice, bill or credit note (by id or number; "invoices" covers credit notes too). */
+function registerDocuments(app: FastifyInstance, ctx: SandboxContext): void {
+  const doc = '/_sandbox/organisations/:tenantId/invoices/:id';
+  const id = (req: FastifyRequest) => (req.params as Params).id ?? '';
+  const invalid = (issues: unknown): ControlResult => ({ status: 400, body: { error: 'invalid body', details: issues } });
+  app.post(`${doc}/void`, withOrg(ctx, (org, req) => voidDocument(ctx, org, id(req))));
+  app.post(`${doc}/delete`, withOrg(ctx, (org, req) => deleteDocument(ctx, org, id(req))));
+  app.post(`${doc}/approve`, withOrg(ctx, (org, req) => approveDocument(ctx, org, id(req))));
+  app.post(`${doc}/edit`, withOrg(ctx, (org, req) => {
+    const p = editSchema.safeParse(json(req));
+    return p.success ? editDocument(ctx, org, id(req), p.data) : invalid(p.error.issues);
+  }));
+  app.post(`${doc}/pay`, withOrg(ctx, (org, req) => {
+    const p = paymentSchema.safeParse(json(req));
+    return p.success ? payDocument(ctx, org, p.data, id(req)) : invalid(p.error.issues);
+  }));
   app.post('/_sandbox/organisations/:tenantId/payments', withOrg(ctx, (org, req) => {
     const p = paymentSchema.safeParse(json(req));
-    return p.success ? addPayment(ctx, org, p.data) : { status: 400, body: { error: 'invalid body', details: p.error.issues } };
+    return p.success ? payDocument(ctx, org, p.data) : invalid(p.error.issues);
   }));
 }
 

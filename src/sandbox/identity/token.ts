@@ -13,6 +13,7 @@ export const ALL_SCOPES = [
   'accounting.transactions', 'accounting.transactions.read', 'accounting.invoices', 'accounting.invoices.read', 'accounting.manualjournals', 'accounting.manualjournals.read',
   'accounting.contacts', 'accounting.contacts.read', 'accounting.settings', 'accounting.settings.read',
   'accounting.attachments', 'accounting.attachments.read', 'accounting.journals.read', 'accounting.reports.read',
+  'accounting.payments', 'accounting.payments.read', 'accounting.reports.trialbalance.read', 'accounting.reports.balancesheet.read',
 ];
 
 export interface TokenAnswer { status: number; body: Record<string, unknown> }

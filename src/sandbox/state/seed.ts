@@ -79,7 +79,7 @@ export function seedOrg(o: DemoOrgSpec, at: number): OrgState {
     taxRates: o.taxRates(),
     tracking: tracking(o.tenantId),
     currencies: o.currencies.map((c) => ({ ...c })),
-    contacts: new Map(), invoices: new Map(), creditNotes: new Map(), journals: new Map(),
+    contacts: new Map(), invoices: new Map(), creditNotes: new Map(), journals: new Map(), payments: new Map(),
     counters: { invoice: 0, creditNote: 0 }, invoiceNumbers: new Map(),
   };
 }

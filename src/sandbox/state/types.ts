@@ -83,7 +83,26 @@ export type DocKind = 'invoice' | 'creditnote';
 export type DocStatus = 'DRAFT' | 'SUBMITTED' | 'AUTHORISED' | 'PAID' | 'VOIDED' | 'DELETED';
 export type LineAmountTypes = 'Exclusive' | 'Inclusive' | 'NoTax';
 
-export interface PaymentRec { PaymentID: string; Date: string; Amount: string; AccountCode: string; Reference?: string; UpdatedDateUTC: number }
+/**
+ * A payment against one invoice, bill or credit note. The document's `Payments` list holds the live
+ * (AUTHORISED) ones; OrgState.payments keeps every payment, deleted ones included, for GET /Payments.
+ */
+export interface PaymentRec {
+  PaymentID: string;
+  Date: string;
+  Amount: string;
+  AccountCode: string;
+  AccountID: string;
+  Reference?: string;
+  CurrencyRate: string;
+  IsReconciled: boolean;
+  Status: 'AUTHORISED' | 'DELETED';
+  /** The paid document: its kind and id. */
+  docKind: DocKind;
+  docId: string;
+  UpdatedDateUTC: number;
+  createdBy: string;
+}
 
 export interface DocRec {
   kind: DocKind;
@@ -155,6 +174,7 @@ export interface OrgState {
   invoices: Map<string, DocRec>;
   creditNotes: Map<string, DocRec>;
   journals: Map<string, JournalRec>;
+  payments: Map<string, PaymentRec>;
   counters: { invoice: number; creditNote: number };
   /** Lower-case invoice number → invoice ids: keeps number checks O(1) for large batches. */
   invoiceNumbers: Map<string, Set<string>>;
