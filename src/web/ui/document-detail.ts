@@ -28,9 +28,9 @@ function actions(ctx: PageContext, doc: Doc): Html {
 }
 
 /** The date Xero got, beside the source date, when the lock-date policy moved it. */
-function movedDate(row: { xero_date: string | null } | null): Html {
-  if (!row?.xero_date) return html``;
-  return html`<dt>Date in Xero</dt><dd id="xero-date">${row.xero_date} <span class="muted small">moved by the lock-date policy (see the Connection Log below)</span></dd>`;
+function movedDate(row: { xeroDate: string | null } | null): Html {
+  if (!row?.xeroDate) return html``;
+  return html`<dt>Date in Xero</dt><dd id="xero-date">${row.xeroDate} <span class="muted small">moved by the lock-date policy (see the Connection Log below)</span></dd>`;
 }
 
 /** In words: a refused element of a batch Xero answered with 200 is "refused by Xero", not "HTTP 200". */
@@ -45,7 +45,7 @@ async function attemptsTable(ctx: PageContext, exportId: number | null): Promise
   const attempts = exportId ? await ctx.rt.queue.attempts(exportId) : [];
   if (attempts.length === 0) return emptyState('No attempts yet', 'Nothing has been sent to Xero for this document.');
   return html`<div class="table-wrap"><table class="grid" id="attempts-grid"><thead><tr><th scope="col">#</th><th scope="col">Started</th><th scope="col">Outcome</th><th scope="col">Error</th><th scope="col">Correlation id</th></tr></thead>
-<tbody>${attempts.map((a) => html`<tr><td data-label="#">${a.attempt_no}</td><td data-label="Started" class="nowrap">${time(a.started_at, 'datetime', ctx.tz)}</td><td data-label="Outcome">${attemptOutcome(a.outcome, a.http_status)}</td><td data-label="Error" class="error-text">${a.error ?? ''}</td><td data-label="Correlation id" class="mono small">${a.correlation_id ?? ''}</td></tr>`)}</tbody></table></div>`;
+<tbody>${attempts.map((a) => html`<tr><td data-label="#">${a.attemptNo}</td><td data-label="Started" class="nowrap">${time(a.startedAt, 'datetime', ctx.tz)}</td><td data-label="Outcome">${attemptOutcome(a.outcome, a.httpStatus)}</td><td data-label="Error" class="error-text">${a.error ?? ''}</td><td data-label="Correlation id" class="mono small">${a.correlationId ?? ''}</td></tr>`)}</tbody></table></div>`;
 }
 
 async function logTable(ctx: PageContext, tenantId: string, exportId: number | null): Promise<Html> {
@@ -63,14 +63,14 @@ export async function documentDetail(ctx: PageContext, tenantId: string, doc: Do
   try {
     pretty = JSON.stringify(JSON.parse(doc.payload), null, 2);
   } catch { /* shown as stored */ }
-  const problem = exportRow?.last_error ? html`<div class="alert ${exportRow.status === 'failed' ? 'alert-error' : 'alert-warn'}"><strong>Export Error</strong>: ${exportRow.last_error}
-${exportRow.action_required ? html`<p><strong>Action Required</strong>: ${exportRow.action_required}</p>` : ''}</div>` : '';
+  const problem = exportRow?.lastError ? html`<div class="alert ${exportRow.status === 'failed' ? 'alert-error' : 'alert-warn'}"><strong>Export Error</strong>: ${exportRow.lastError}
+${exportRow.actionRequired ? html`<p><strong>Action Required</strong>: ${exportRow.actionRequired}</p>` : ''}</div>` : '';
   return html`<section class="card"><div class="section-head"><h2>Export</h2>${actions(ctx, doc)}</div>${problem}
-${exportRow?.status === 'waiting' ? html`<div class="alert alert-warn">Waiting: ${exportRow.wait_reason ?? ''}</div>` : ''}
+${exportRow?.status === 'waiting' ? html`<div class="alert alert-warn">Waiting: ${exportRow.waitReason ?? ''}</div>` : ''}
 <dl class="facts"><dt>Kind</dt><dd>${kindLabel(doc.kind)}</dd><dt>Source id</dt><dd class="mono">${doc.source_id}</dd><dt>Revision</dt><dd>${doc.revision}</dd>
 <dt>Date</dt><dd>${doc.doc_date ?? '—'}</dd>${movedDate(exportRow)}<dt>Received</dt><dd>${time(doc.received_at, 'datetime', ctx.tz)}</dd><dt>Status</dt><dd>${statusBadge(doc.status)}</dd>
 <dt>Attempts</dt><dd>${doc.attempts ?? 0}</dd><dt>In Xero</dt><dd>${xeroLink(doc.kind, doc.xero_id, doc.xero_number ?? doc.reference, isRealXero(ctx.rt.config.xero.apiUrl))}</dd>
-${exportRow?.exported_at ? html`<dt>Exported</dt><dd>${time(exportRow.exported_at, 'datetime', ctx.tz)}</dd>` : ''}</dl>
+${exportRow?.exportedAt ? html`<dt>Exported</dt><dd>${time(exportRow.exportedAt, 'datetime', ctx.tz)}</dd>` : ''}</dl>
 <table class="grid totals"><thead><tr><th scope="col" class="num">Total</th><th scope="col" class="num">Xero's total</th></tr></thead><tbody><tr>${totalCell(doc, settingsOf(ctx.tenant?.settings), ref)}</tr></tbody></table></section>
 <section class="card"><h2>Attempts</h2>${await attemptsTable(ctx, doc.export_id)}</section>
 <section class="card"><h2>Connection Log</h2>${await logTable(ctx, tenantId, doc.export_id)}</section>
