@@ -74,3 +74,30 @@ export interface FailureGroup {
   actionRequired: string | null;
   n: number;
 }
+
+/** One received document with the state of its export (null export fields: its export was deleted). */
+export interface ListedDocument {
+  id: number;
+  kind: DocumentKind;
+  sourceId: string;
+  revision: number;
+  reference: string;
+  docDate: string | null;
+  total: string | null;
+  receivedAt: string;
+  exportId: number | null;
+  status: ExportStatus | null;
+  attempts: number | null;
+  xeroId: string | null;
+  xeroNumber: string | null;
+  xeroTotal: string | null;
+  lastError: string | null;
+  waitReason: string | null;
+}
+
+/** One revision of a source document, as the document page lists them. */
+export interface DocumentRevision {
+  id: number;
+  revision: number;
+  receivedAt: string;
+}
