@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema';
 import { iso } from '../clock';
+import type { Tenant } from './tenants';
 
 export type ConnectionStatus = 'active' | 'revoked' | 'disconnected';
 
@@ -100,9 +101,9 @@ export class XeroConnectionsRepository {
     return r?.auth_id ?? null;
   }
 
-  async tenantsOf(authId: string): Promise<Array<{ id: string; name: string; connectionId: string | null; status: string }>> {
+  async tenantsOf(authId: string): Promise<Array<Pick<Tenant, 'id' | 'name' | 'connectionId' | 'status'>>> {
     const rows = await this.db.selectFrom('tenants').select(['id', 'name', 'connection_id', 'status']).where('auth_id', '=', authId).orderBy('name').execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, connectionId: r.connection_id, status: r.status }));
+    return rows.map((r) => ({ id: r.id, name: r.name, connectionId: r.connection_id, status: r.status === 'disconnected' ? 'disconnected' : 'active' }));
   }
 
   async linkTenant(tenantId: string, authId: string | null): Promise<void> {
