@@ -179,7 +179,7 @@ export class ExportReads {
       .orderBy(sql`count(*)`, 'desc')
       .limit(200)
       .execute();
-    return rows.map((r) => ({ errorCode: r.error_code, lastError: r.last_error, actionRequired: r.action_required, n: r.n }));
+    return rows.map((r) => ({ errorCode: r.error_code, lastError: r.last_error, actionRequired: r.action_required, n: Number(r.n) }));
   }
 
   async attempts(exportId: number): Promise<ExportAttempt[]> {
