@@ -2,10 +2,11 @@
  * Every document received and the state of its export, read-only, as the /documents pages show
  * them: a filtered list, one document, and its earlier revisions.
  */
-import { DocumentsViewRepository, type DocumentListFilter, type DocumentListRow } from '../db/repositories/documents-view';
+import { DocumentsViewRepository, type DocumentListFilter } from '../db/repositories/documents-view';
+import type { DocumentRevision, ListedDocument } from '../domain/export';
 import type { Store } from '../db/store';
 
-export type { DocumentListFilter, DocumentListRow };
+export type { DocumentListFilter, DocumentRevision, ListedDocument };
 
 export class DocumentsService {
   private readonly view: DocumentsViewRepository;
@@ -14,15 +15,15 @@ export class DocumentsService {
     this.view = new DocumentsViewRepository(store.db, store.adapter);
   }
 
-  list(f: DocumentListFilter): Promise<DocumentListRow[]> {
+  list(f: DocumentListFilter): Promise<ListedDocument[]> {
     return this.view.list(f);
   }
 
-  get(tenantId: string, documentId: number): Promise<(DocumentListRow & { payload: string }) | null> {
+  get(tenantId: string, documentId: number): Promise<(ListedDocument & { payload: string }) | null> {
     return this.view.get(tenantId, documentId);
   }
 
-  revisions(tenantId: string, kind: string, sourceId: string): Promise<Array<{ id: number; revision: number; received_at: string }>> {
+  revisions(tenantId: string, kind: string, sourceId: string): Promise<DocumentRevision[]> {
     return this.view.revisions(tenantId, kind, sourceId);
   }
 }

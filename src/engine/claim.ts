@@ -3,7 +3,7 @@
  * failed before sending with its reason), those that may already be in Xero are looked up first
  * (look-up-step.ts), and the rest are sent in calls within Xero's limits (send-batch.ts).
  */
-import type { ExportRow } from '../db/schema';
+import type { Export } from '../domain/export';
 import { prevalidationFailure, type Classified } from '../domain/catalog';
 import { requiredContact, type SourceDocument } from '../domain/documents';
 import { XERO_LIMITS } from '../domain/registry';
@@ -31,10 +31,10 @@ export interface RoundContext {
   reference: ReferenceData;
 }
 
-export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: XeroEndpoint, rows: ExportRow[], ctx: RoundContext): Promise<void> {
+export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: XeroEndpoint, rows: Export[], ctx: RoundContext): Promise<void> {
   const { store, bus } = deps;
-  const payloads = await store.exports.documentPayloads(rows.map((r) => r.document_id));
-  const docs = rows.map((row) => parseStored(payloads.get(row.document_id)));
+  const payloads = await store.exports.documentPayloads(rows.map((r) => r.documentId));
+  const docs = rows.map((row) => parseStored(payloads.get(row.documentId)));
   const contacts = await store.contacts.preloaded(tenantId, docs.map(requiredContact).filter((c) => c !== null));
   const today = deps.now().toISOString().slice(0, 10);
   const history = await store.exports.attemptsOf(rows.map((r) => r.id));
@@ -59,14 +59,14 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
         continue;
       }
       const t = expectedTotals(p.doc, { settings: ctx.settings, reference: ctx.reference, dropped: p.dropped });
-      if (t) totals.push({ documentId: p.row.document_id, total: t.total });
+      if (t) totals.push({ documentId: p.row.documentId, total: t.total });
       if (need.kind === 'none') toSend.push(p);
       else toLookUp.push({ item: p, batchId: need.batchId });
     }
   }
   for (const u of unsettled) await store.exports.requeue([u.id], { at: u.at, needsReconcile: true, waitReason: UNSETTLED_REASON });
   await store.exports.setDocumentTotals(totals);
-  await store.exports.setXeroDates(toSend.concat(toLookUp.map((l) => l.item)).filter((p) => p.moved || p.row.xero_date)
+  await store.exports.setXeroDates(toSend.concat(toLookUp.map((l) => l.item)).filter((p) => p.moved || p.row.xeroDate)
     .map((p) => ({ id: p.row.id, date: p.moved?.to ?? null })));
   toSend.push(...(await lookUpBeforeSending(deps, tenantId, endpoint, toLookUp)));
   toSend.sort((a, b) => a.row.id - b.row.id);
@@ -74,7 +74,7 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
   for (const chunk of chunkBatch(toSend, deps.batchSize, deps.maxBatchBytes)) await sendBatch(sendDeps, tenantId, endpoint, chunk);
 }
 
-async function failBeforeSending(deps: BatchDeps, tenantId: string, p: { row: ExportRow; reference: string }, failure: Classified): Promise<void> {
+async function failBeforeSending(deps: BatchDeps, tenantId: string, p: { row: Export; reference: string }, failure: Classified): Promise<void> {
   await deps.store.exports.markFailed(p.row.id, { message: failure.message, code: failure.code, errorClass: failure.class, action: failure.action }, deps.now());
   await deps.bus.emit('export.failed', {
     tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, code: failure.code, errorClass: failure.class,

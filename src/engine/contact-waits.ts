@@ -11,10 +11,10 @@ export async function failStaleContactWaits(store: Store, bus: EventBus, waitMs:
   const { exports } = store;
   const wait = duration(waitMs);
   for (const row of await exports.staleContactWaits(new Date(now.getTime() - waitMs))) {
-    const [contactKind = 'contact', ...rest] = (row.waiting_for ?? '').split(':');
+    const [contactKind = 'contact', ...rest] = (row.waitingFor ?? '').split(':');
     const contact = rest.join(':');
     // Received but not (yet) in Xero: the contact's own row says what is wrong; this one waits on.
-    if (await exports.latestForSource(row.tenant_id, contactKind, contact)) {
+    if (await exports.latestForSource(row.tenantId, contactKind, contact)) {
       await exports.restartWait(row.id, now);
       continue;
     }
@@ -22,7 +22,7 @@ export async function failStaleContactWaits(store: Store, bus: EventBus, waitMs:
     const info = { message: failure.message, code: failure.code, errorClass: failure.class, action: failure.action };
     if (!(await exports.failContactWait(row.id, info, now))) continue;
     await bus.emit('export.failed', {
-      tenantId: row.tenant_id, exportId: row.id, kind: row.kind, reference: row.source_id, code: failure.code, errorClass: failure.class,
+      tenantId: row.tenantId, exportId: row.id, kind: row.kind, reference: row.sourceId, code: failure.code, errorClass: failure.class,
       message: failure.message, action: failure.action, correlationId: null, httpStatus: null,
     });
   }

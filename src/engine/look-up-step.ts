@@ -4,7 +4,7 @@
  * anything is sent. Found: recorded as exported. Not found: sent. A look-up that failed: looked up
  * again a little later, never sent blind.
  */
-import type { ExportRow } from '../db/schema';
+import type { Export } from '../domain/export';
 import type { Store } from '../db/store';
 import { lookupNeed, type AttemptRecord, type EarlierRevisions, type LookupNeed } from '../domain/in-xero';
 import { ENDPOINTS } from '../domain/registry';
@@ -29,9 +29,9 @@ export interface LookUp {
 }
 
 /** Whether this export must be looked up in Xero before it is sent, and from when. */
-export async function lookupNeedOf(store: Store, row: ExportRow, attempts: AttemptRecord[], now: Date, settleMs: number): Promise<LookupNeed> {
-  const earlier = row.revision > 1 && !row.xero_id ? await store.exports.earlierRevisions(row) : NO_EARLIER;
-  return lookupNeed({ needsReconcile: row.needs_reconcile === 1, attempts, earlier, now, settleMs });
+export async function lookupNeedOf(store: Store, row: Export, attempts: AttemptRecord[], now: Date, settleMs: number): Promise<LookupNeed> {
+  const earlier = row.revision > 1 && !row.xeroId ? await store.exports.earlierRevisions(row) : NO_EARLIER;
+  return lookupNeed({ needsReconcile: row.needsReconcile, attempts, earlier, now, settleMs });
 }
 
 /** Looks the exports up; returns those that must still be sent. */
@@ -50,7 +50,7 @@ export async function lookUpBeforeSending(deps: BatchDeps, tenantId: string, end
       retryLater.push(item);
       lastError = r.error;
     } else if (!r.found) send.push(item);
-    else if (item.row.revision > 1 && !item.row.xero_id) {
+    else if (item.row.revision > 1 && !item.row.xeroId) {
       // A later revision found by its number: Xero may hold an earlier one, so send this one as an update
       // (and keep the id: should the update fail, xport still knows which Xero object is this document's).
       asUpdate(endpoint, ENDPOINTS[endpoint].idField, r.xeroId, item.payload);
@@ -70,7 +70,7 @@ export async function lookUpBeforeSending(deps: BatchDeps, tenantId: string, end
 }
 
 /** A journal's narration holds its content: earlier revisions may be in Xero under theirs. */
-async function earlierNarrations(store: Store, row: ExportRow): Promise<string[]> {
+async function earlierNarrations(store: Store, row: Export): Promise<string[]> {
   if (row.revision <= 1) return [];
   const docs = (await store.exports.earlierRevisionDocuments(row)).map(parseStored);
   return docs.flatMap((d) => (d.kind === 'journal' ? [journalNarration(d)] : []));

@@ -4,7 +4,7 @@
  */
 import type { ContactLinksRepository } from '../db/repositories/contact-links';
 import type { ExportsRepository } from '../db/repositories/exports';
-import type { ExportRow } from '../db/schema';
+import type { Export } from '../domain/export';
 import { prevalidationFailure, type Classified } from '../domain/catalog';
 import { documentReference, requiredContact, type SourceDocument } from '../domain/documents';
 import { prevalidate } from '../domain/prevalidate';
@@ -15,12 +15,12 @@ import { buildPayload } from '../domain/registry';
 
 export type Prepared =
   | {
-    kind: 'send'; row: ExportRow; doc: SourceDocument; reference: string; payload: Record<string, unknown>; dropped: Array<{ line: number; reason: string }>;
+    kind: 'send'; row: Export; doc: SourceDocument; reference: string; payload: Record<string, unknown>; dropped: Array<{ line: number; reason: string }>;
     /** The date sent to Xero (null for contacts), and how the lock-date policy moved it, if it did. */
     date: string | null; moved: MovedDate | null;
   }
-  | { kind: 'wait'; row: ExportRow; reference: string; reason: string; waitingFor: string }
-  | { kind: 'fail'; row: ExportRow; reference: string; failure: Classified };
+  | { kind: 'wait'; row: Export; reference: string; reason: string; waitingFor: string }
+  | { kind: 'fail'; row: Export; reference: string; failure: Classified };
 
 export interface PrepareContext {
   tenantId: string;
@@ -35,7 +35,7 @@ export interface PrepareContext {
 export const LOCK_DATE_WAIT = 'lock-date';
 export const contactWaitKey = (kind: string, sourceId: string): string => `${kind}:${sourceId}`;
 
-export async function prepareExport(row: ExportRow, doc: SourceDocument, ctx: PrepareContext): Promise<Prepared> {
+export async function prepareExport(row: Export, doc: SourceDocument, ctx: PrepareContext): Promise<Prepared> {
   const reference = documentReference(doc);
   const contact = await resolveContact(doc, ctx);
   if (contact.kind === 'wait') return { kind: 'wait', row, reference, reason: contact.reason, waitingFor: contact.waitingFor };
@@ -52,7 +52,7 @@ export async function prepareExport(row: ExportRow, doc: SourceDocument, ctx: Pr
   const dropped = checked.ok === true ? checked.dropped : [];
   const payloadCtx = {
     settings: ctx.settings, reference: ctx.reference, contactXeroId: contact.xeroContactId ?? undefined,
-    existingXeroId: row.xero_id ?? undefined, date: date ?? undefined, dropped,
+    existingXeroId: row.xeroId ?? undefined, date: date ?? undefined, dropped,
   };
   const payload = buildPayload(doc, payloadCtx);
   const moved = checked.ok === true ? checked.moved ?? null : null;
@@ -86,7 +86,7 @@ async function resolveContact(doc: SourceDocument, ctx: PrepareContext): Promise
   const contactExport = await ctx.exports.latestForSource(ctx.tenantId, need.kind, need.sourceId);
   if (!contactExport) return { kind: 'wait', waitingFor, reason: `waiting for ${need.sourceId} (this ${need.kind} has not been received yet)` };
   if (contactExport.status === 'failed') {
-    return { kind: 'wait', waitingFor, reason: `waiting for ${need.sourceId}, whose export failed: ${contactExport.last_error ?? 'see Failed Exports'}` };
+    return { kind: 'wait', waitingFor, reason: `waiting for ${need.sourceId}, whose export failed: ${contactExport.lastError ?? 'see Failed Exports'}` };
   }
   return { kind: 'wait', waitingFor, reason: `waiting for ${need.sourceId}` };
 }

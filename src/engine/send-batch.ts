@@ -158,7 +158,7 @@ async function alreadyInXero(b: Batch, item: SendItem, c: Classified, res: Respo
   // Only an earlier attempt whose outcome is unknown can have created it. After a definite refusal
   // (a name that belongs to another contact), the same answer again is that refusal, not our record.
   const { deps, tenantId } = b;
-  const previous = (await deps.store.exports.attempts(item.row.id)).filter((a) => a.batch_id !== b.key);
+  const previous = (await deps.store.exports.attempts(item.row.id)).filter((a) => a.batchId !== b.key);
   if (!previous.some(isUncertain)) return false;
   const found = await findInXero(deps.xero, tenantId, b.endpoint, item.payload, throughGate(deps.gate, tenantId));
   if (!('found' in found) || !found.found) return false;
@@ -187,9 +187,9 @@ async function markManyExported(b: Batch, accepted: Accepted[], res: Response | 
       await store.exports.markExported(item.row.id, { xeroId: x.xeroId, xeroNumber: x.number, xeroTotal: x.total }, deps.now());
       await finish(b, item, { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null }, store);
       if (endpoint === 'Contacts' && (item.row.kind === 'customer' || item.row.kind === 'supplier')) {
-        const waitKey = contactWaitKey(item.row.kind, item.row.source_id);
+        const waitKey = contactWaitKey(item.row.kind, item.row.sourceId);
         await deps.store.adapter.lockKeyInTransaction(trx, contactWaitLockKey(tenantId, waitKey));
-        await store.contacts.set(tenantId, { contactKind: item.row.kind, sourceId: item.row.source_id, xeroContactId: x.xeroId, linkedBy: 'export' });
+        await store.contacts.set(tenantId, { contactKind: item.row.kind, sourceId: item.row.sourceId, xeroContactId: x.xeroId, linkedBy: 'export' });
         await store.exports.releaseWaiting(tenantId, waitKey);
       }
     }
@@ -224,10 +224,10 @@ async function pauseTenant(b: Batch, items: SendItem[], c: Classified, d: { unti
  * last definite answer (a person's Export after a failure starts afresh), without the ones a rate
  * limit or a lost connection refused (a pause is not the document's fault).
  */
-export function countedAttempts(history: ReadonlyArray<{ batch_id: string; outcome: string | null }>, currentKey: string): number {
+export function countedAttempts(history: ReadonlyArray<{ batchId: string; outcome: string | null }>, currentKey: string): number {
   let n = 0;
   for (const a of history) {
-    if (a.batch_id === currentKey) continue;
+    if (a.batchId === currentKey) continue;
     if (a.outcome === 'error' || a.outcome === 'ok') n = 0;
     else if (a.outcome === null || a.outcome === 'transient' || a.outcome === 'unknown') n += 1;
   }
@@ -264,5 +264,5 @@ async function scheduleRetry(b: Batch, item: SendItem, c: Classified, f: Answer,
 
 async function onContactFailed(b: Batch, item: SendItem, c: Classified): Promise<void> {
   if (item.row.kind !== 'customer' && item.row.kind !== 'supplier') return;
-  await b.deps.store.exports.updateWaitReason(b.tenantId, contactWaitKey(item.row.kind, item.row.source_id), `waiting for ${item.row.source_id}, whose export failed: ${c.message}`);
+  await b.deps.store.exports.updateWaitReason(b.tenantId, contactWaitKey(item.row.kind, item.row.sourceId), `waiting for ${item.row.sourceId}, whose export failed: ${c.message}`);
 }

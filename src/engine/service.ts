@@ -3,14 +3,14 @@
  * functions that the HTTP API, the web UI and the CLI all call (thin shells).
  */
 import type { Store } from '../db/store';
-import type { ExportRow } from '../db/schema';
+import type { Export, ListedExport } from '../domain/export';
 import type { ExportStatus, IngestResult, RevisionConflict } from '../db/repositories/exports';
 import { contentHash } from '../domain/content';
 import { documentDate, documentReference, parseDocumentsRequest, type DocumentIssue, type SourceDocument } from '../domain/documents';
 import type { Result } from '../domain/result';
 import type { EventBus } from './events';
 
-export type { ExportRow, ExportStatus };
+export type { Export, ExportStatus, ListedExport };
 
 /**
  * The documents stored, or nothing stored: a document is invalid, or a revision was already received
@@ -31,8 +31,6 @@ export interface StatusSummary {
   paused: Array<{ tenantId: string; tenantName: string; until: string | null; reason: string; code: string | null }>;
   disconnected: Array<{ tenantId: string; tenantName: string }>;
 }
-
-export type ListedExport = Awaited<ReturnType<Store['exports']['list']>>[number];
 
 export class QueueService {
   private readonly onChange: Array<() => void> = [];
@@ -111,7 +109,7 @@ export class QueueService {
     const refs = ids === 'all-failed' ? [] : await this.references(tenantId, ids);
     const deleted = await this.store.exports.delete(tenantId, ids);
     if (deleted.length > 0) {
-      const references = ids === 'all-failed' ? deleted.map((d) => d.source_id) : refs;
+      const references = ids === 'all-failed' ? deleted.map((d) => d.sourceId) : refs;
       await this.bus.emit('export.action', { tenantId, exportIds: deleted.map((d) => d.id), action: 'delete', actor, references });
       await this.changed(tenantId);
     }
@@ -123,7 +121,7 @@ export class QueueService {
   }
 
   /** One export of this organisation, or null. */
-  get(tenantId: string, id: number): Promise<ExportRow | null> {
+  get(tenantId: string, id: number): Promise<Export | null> {
     return this.store.exports.get(tenantId, id);
   }
 

@@ -41,12 +41,12 @@ export async function workerStates(rt: Runtime, now = new Date()): Promise<Worke
   const mine = new Set(local.map((w) => w.id));
   const rows = await rt.system.workerHeartbeats();
   // Workers silent for ten minutes are history (a restarted process has a new id): left out.
-  const recent = rows.filter((r) => !mine.has(r.worker_id) && now.getTime() - Date.parse(r.updated_at) < 10 * 60_000);
+  const recent = rows.filter((r) => !mine.has(r.workerId) && now.getTime() - Date.parse(r.updatedAt) < 10 * 60_000);
   const others = recent.map((r): WorkerStateView => ({
-    id: r.worker_id, host: r.host, pid: r.pid, local: false,
-    state: r.state !== 'stopped' && now.getTime() - Date.parse(r.updated_at) > STALE_MS ? 'gone' : (r.state as WorkerStateView['state']),
-    lastRoundAt: r.last_round_at, lastSuccessAt: r.last_success_at, lastError: r.last_error, lastErrorAt: r.last_error_at,
-    consecutiveFailures: Number(r.consecutive_failures), updatedAt: r.updated_at,
+    id: r.workerId, host: r.host, pid: r.pid, local: false,
+    state: r.state !== 'stopped' && now.getTime() - Date.parse(r.updatedAt) > STALE_MS ? 'gone' : r.state,
+    lastRoundAt: r.lastRoundAt, lastSuccessAt: r.lastSuccessAt, lastError: r.lastError, lastErrorAt: r.lastErrorAt,
+    consecutiveFailures: r.consecutiveFailures, updatedAt: r.updatedAt,
   }));
   return [...local, ...others];
 }

@@ -5,6 +5,8 @@
  *   - src/domain imports nothing of xport outside itself (libraries such as zod are fine);
  *   - src/xero is Xero's HTTP only: nothing from src/engine, src/app, src/web or src/db;
  *   - src/web calls services: nothing from src/db, and no `rt.store`;
+ *   - database rows stay in src/db: nothing outside it imports src/db/schema (type imports included);
+ *     repositories hand out domain types (src/domain/export.ts and the repositories' own);
  *   - the Connection Log has one writer: only src/engine/connection-log-writer.ts calls the log
  *     repository's append; everyone else emits an event;
  *   - pages register in one place: only src/web/ui/routes.ts sets up sessions and CSRF
@@ -22,6 +24,7 @@ const SRC = path.join(ROOT, 'src');
 const LOG_WRITER = 'src/engine/connection-log-writer.ts';
 const LOG_REPOSITORY = 'src/db/repositories/connection-log.ts';
 const PAGES = 'src/web/ui/routes.ts';
+const SCHEMA = 'src/db/schema';
 
 interface SourceFile { file: string; text: string; imports: string[] }
 
@@ -60,6 +63,7 @@ function violations(files: SourceFile[]): string[] {
         if (inside(file, 'src/xero') && inside(imp, layer)) out.push(`${file} → ${imp} (src/xero is Xero's HTTP only)`);
       }
       if (inside(file, 'src/web') && inside(imp, 'src/db')) out.push(`${file} → ${imp} (src/web calls services, never the database)`);
+      else if (!inside(file, 'src/db') && imp.replace(/\.[cm]?[jt]s$/, '') === SCHEMA) out.push(`${file} → ${imp} (rows stay in src/db: repositories return domain types)`);
     }
     if (inside(file, 'src/web') && /\brt\.store\b/.test(text)) out.push(`${file} → rt.store (src/web calls services, never the store)`);
     if (file !== LOG_WRITER && /\blog\??\.append\(/.test(text)) out.push(`${file} → log.append (only ${LOG_WRITER} writes the Connection Log: emit an event)`);
@@ -91,7 +95,10 @@ describe('layers', () => {
       sample('src/web/ui/x.ts', "const m = await import('../../db/faults');\nawait rt.store.tenants.list();"),
       sample('src/engine/x.ts', 'await store.log.append([]);'),
       sample('src/web/xero/x.ts', 'await registerSecurity(web, rt);\nweb.setErrorHandler(() => {});'),
+      sample('src/engine/y.ts', "import type { ExportRow } from '../db/schema';"),
+      sample('src/ops/y.ts', "export type { Database } from '../db/schema.ts';"),
       sample('src/domain/ok.ts', "import { z } from 'zod';\nimport { c } from './money';"),
+      sample('src/db/repositories/ok.ts', "import type { Database } from '../schema';"),
     ]);
     assert.deepEqual(found.map((v) => v.split(' (')[0]), [
       'src/domain/x.ts → src/engine/events',
@@ -102,6 +109,8 @@ describe('layers', () => {
       'src/engine/x.ts → log.append',
       'src/web/xero/x.ts → registerSecurity',
       'src/web/xero/x.ts → setErrorHandler',
+      'src/engine/y.ts → src/db/schema',
+      'src/ops/y.ts → src/db/schema.ts',
     ]);
   });
 });

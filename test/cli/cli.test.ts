@@ -77,8 +77,8 @@ describe('the xport command', () => {
     assert.match(r.stdout, /Imported 3 new, 0 already known, 1 invalid/);
     assert.match(r.stderr, /docs\.json #2 \(CUST-8\): name: is required/);
     const rows = await store.exports.list({ tenantId: 'tenant-cli', statuses: ['queued'] });
-    assert.deepEqual(rows.map((x) => x.source_id).sort(), ['CUST-7', 'SO-7001', 'SO-7002']);
-    const payload = JSON.parse(await store.exports.documentPayload(rows.find((x) => x.source_id === 'SO-7001')?.document_id ?? 0)) as { lines: unknown[] };
+    assert.deepEqual(rows.map((x) => x.sourceId).sort(), ['CUST-7', 'SO-7001', 'SO-7002']);
+    const payload = JSON.parse(await store.exports.documentPayload(rows.find((x) => x.sourceId === 'SO-7001')?.documentId ?? 0)) as { lines: unknown[] };
     assert.equal(payload.lines.length, 2, 'CSV rows of one document become its lines');
     const again = await xport(['import', csv, '--json'], env);
     assert.equal((JSON.parse(again.stdout) as { duplicates: number }).duplicates, 2);

@@ -68,7 +68,7 @@ for (const kind of databaseKinds()) {
       const [r2] = await ingest(store, tenant, [doc('SO-REV', 2)]);
       assert.ok(r1 && r2);
       assert.equal((await store.exports.get(tenant, r1.exportId ?? 0))?.status, 'skipped');
-      assert.match((await store.exports.get(tenant, r1.exportId ?? 0))?.wait_reason ?? '', /superseded by revision 2/);
+      assert.match((await store.exports.get(tenant, r1.exportId ?? 0))?.waitReason ?? '', /superseded by revision 2/);
       assert.equal((await store.exports.get(tenant, r2.exportId ?? 0))?.status, 'queued');
     });
 
@@ -95,7 +95,7 @@ for (const kind of databaseKinds()) {
       assert.equal(await store.exports.recoverExpiredLeases(), 1);
       const row = await store.exports.get(tenant, claimed.id);
       assert.equal(row?.status, 'queued');
-      assert.equal(row?.needs_reconcile, 1);
+      assert.equal(row?.needsReconcile, true);
     });
 
     test('a worker that lost its lease cannot start an attempt on rows another worker took over', async () => {

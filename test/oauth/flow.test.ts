@@ -59,7 +59,7 @@ for (const kind of databaseKinds()) {
       assert.equal(res.status, 202);
       await rig.x.rt.workers[0]?.drain();
       const rows = await rig.x.rt.store.exports.list({ tenantId: NZ, limit: 5 });
-      assert.equal(rows[0]?.status, 'exported', rows[0]?.last_error ?? '');
+      assert.equal(rows[0]?.status, 'exported', rows[0]?.lastError ?? '');
     });
 
     it('stores token sets encrypted: no token in clear text anywhere in the database', async () => {

@@ -190,7 +190,7 @@ for (const kind of databaseKinds()) {
       assert.equal((await rig.x.rt.store.tenants.get(NZ))?.status, 'active');
       await rig.x.rt.workers[0]?.drain();
       const exported = await rig.x.rt.store.exports.list({ tenantId: NZ, statuses: ['exported'], limit: 10 });
-      assert.ok(['BACKLOG-1', 'BACKLOG-2'].every((s) => exported.some((e) => e.source_id === s)), 'the backlog exported after reconnecting');
+      assert.ok(['BACKLOG-1', 'BACKLOG-2'].every((s) => exported.some((e) => e.sourceId === s)), 'the backlog exported after reconnecting');
     });
 
   });

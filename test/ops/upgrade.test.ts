@@ -83,7 +83,7 @@ for (const kind of databaseKinds()) {
           assert.equal(counts.exported, 1);
           assert.equal(counts.queued, 1);
           const old = await store.exports.latestForSource(tenant.id, 'customer', 'UP-C1');
-          assert.equal(old?.xero_id, 'previously-exported-id', 'the exported document keeps its Xero id');
+          assert.equal(old?.xeroId, 'previously-exported-id', 'the exported document keeps its Xero id');
           const worker = spawnXport(['worker'], env);
           const done = await waitUntil(async () => (await store.exports.latestForSource(tenant.id, 'customer', 'UP-C2'))?.status === 'exported', 60_000, 200);
           await worker.stop();

@@ -39,7 +39,7 @@ for (const kind of databaseKinds()) {
       await first.kill('SIGKILL');
       assert.ok(seen, `the contact was exported: ${first.output()}`);
       const atKill = await Promise.all(invoices.map((id) => h.rt.store.exports.get(h.tenantId, id)));
-      assert.deepEqual(atKill.filter((e) => e?.status === 'waiting').map((e) => e?.source_id), [], 'nothing waits for an exported contact');
+      assert.deepEqual(atKill.filter((e) => e?.status === 'waiting').map((e) => e?.sourceId), [], 'nothing waits for an exported contact');
       assert.equal((await h.rt.store.contacts.get(h.tenantId, 'customer', 'CUST-K'))?.linkedBy, 'export');
 
       await control(h, 'DELETE', '/faults');

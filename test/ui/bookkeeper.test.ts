@@ -64,7 +64,7 @@ describe('the bookkeeper polish', () => {
     await rig.rt.store.exports.startAttempt([refused], 'batch-1', 'idem-1');
     await rig.rt.store.exports.finishAttempt(refused, 'batch-1', { outcome: 'error', httpStatus: 200, error: ACCOUNT_FAILURE.message, correlationId: 'corr-9' });
     const row = await rig.rt.store.exports.get(TENANT.id, refused);
-    await page.goto(`/documents/${row?.document_id ?? 0}`);
+    await page.goto(`/documents/${row?.documentId ?? 0}`);
     const attempts = await page.textContent('#attempts-grid') ?? '';
     assert.match(attempts, /refused by Xero/);
     assert.doesNotMatch(attempts, /\b200\b|\berror\b/);

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { DialectAdapter } from '../dialect';
 import type { Database } from '../schema';
+import type { DocumentRevision, ListedDocument } from '../../domain/export';
+import type { DocumentKind, ExportStatus } from '../../domain/types';
 
-/** One received document with the state of its export (null fields: its export was deleted). */
-export interface DocumentListRow {
+/** A row of the documents ⟕ exports join that the list and the page read. */
+interface DocumentJoinRow {
   id: number;
   kind: string;
   source_id: string;
@@ -21,6 +23,17 @@ export interface DocumentListRow {
   last_error: string | null;
   wait_reason: string | null;
 }
+
+function toListedDocument(r: DocumentJoinRow): ListedDocument {
+  return {
+    // Only xport writes kind and status, from the domain's unions.
+    id: r.id, kind: r.kind as DocumentKind, sourceId: r.source_id, revision: r.revision, reference: r.reference, docDate: r.doc_date,
+    total: r.total, receivedAt: r.received_at, exportId: r.export_id, status: r.status as ExportStatus | null, attempts: r.attempts,
+    xeroId: r.xero_id, xeroNumber: r.xero_number, xeroTotal: r.xero_total, lastError: r.last_error, waitReason: r.wait_reason,
+  };
+}
+
+export type { DocumentRevision, ListedDocument };
 
 export interface DocumentListFilter {
   tenantId: string;
@@ -44,7 +57,7 @@ export class DocumentsViewRepository {
     private readonly adapter: DialectAdapter,
   ) {}
 
-  async list(f: DocumentListFilter): Promise<DocumentListRow[]> {
+  async list(f: DocumentListFilter): Promise<ListedDocument[]> {
     let q = this.db
       .selectFrom('documents')
       .leftJoin('exports', 'exports.document_id', 'documents.id')
@@ -73,10 +86,10 @@ export class DocumentsViewRepository {
       q = q.where((eb) => eb.or([this.adapter.containsText(eb.ref('documents.reference'), needle), this.adapter.containsText(eb.ref('documents.source_id'), needle)]));
     }
     const rows = await q.orderBy('documents.id', 'desc').limit(Math.min(f.limit ?? 50, 500)).execute();
-    return rows as DocumentListRow[];
+    return rows.map(toListedDocument);
   }
 
-  async get(tenantId: string, documentId: number): Promise<(DocumentListRow & { payload: string }) | null> {
+  async get(tenantId: string, documentId: number): Promise<(ListedDocument & { payload: string }) | null> {
     const row = await this.db
       .selectFrom('documents')
       .leftJoin('exports', 'exports.document_id', 'documents.id')
@@ -86,13 +99,14 @@ export class DocumentsViewRepository {
       .where('documents.tenant_id', '=', tenantId)
       .where('documents.id', '=', documentId)
       .executeTakeFirst();
-    return (row as (DocumentListRow & { payload: string }) | undefined) ?? null;
+    return row ? { ...toListedDocument(row), payload: row.payload } : null;
   }
 
   /** Other revisions of the same source document, newest first. */
-  async revisions(tenantId: string, kind: string, sourceId: string): Promise<Array<{ id: number; revision: number; received_at: string }>> {
-    return this.db.selectFrom('documents').select(['id', 'revision', 'received_at'])
+  async revisions(tenantId: string, kind: string, sourceId: string): Promise<DocumentRevision[]> {
+    const rows = await this.db.selectFrom('documents').select(['id', 'revision', 'received_at'])
       .where('tenant_id', '=', tenantId).where('kind', '=', kind).where('source_id', '=', sourceId)
       .orderBy('revision', 'desc').limit(50).execute();
+    return rows.map((r) => ({ id: r.id, revision: r.revision, receivedAt: r.received_at }));
   }
 }

@@ -5,12 +5,13 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { DialectAdapter } from '../dialect';
-import type { Database, ExportRow } from '../schema';
+import type { Database } from '../schema';
 import type { ExportStatus } from '../../domain/types';
+import type { Export, ExportAttempt, ExportSource, FailureGroup, ListedExport } from '../../domain/export';
 import type { AttemptRecord, EarlierRevisions } from '../../domain/in-xero';
+import { toExport, toExportAttempt, toListedExport } from './export-rows';
 
-/** An export as lists and pages show it: the row with its document's reference, date and total. */
-export type ListedExport = ExportRow & { reference: string; doc_date: string | null; total: string | null };
+export type { ListedExport };
 
 /** Delta rows (beyond one per tenant and status) above which countByStatus folds them. */
 const FOLD_AFTER = 64;
@@ -38,9 +39,9 @@ export class ExportReads {
    * was sent (or handed back) without a known outcome — superseded while queued for a retry, it may
    * still have reached Xero — and when the latest of their attempts started.
    */
-  async earlierRevisions(row: Pick<ExportRow, 'tenant_id' | 'kind' | 'source_id' | 'revision'>): Promise<EarlierRevisions> {
+  async earlierRevisions(row: ExportSource): Promise<EarlierRevisions> {
     const earlier = await this.db.selectFrom('exports').select(['id', 'attempts', 'needs_reconcile'])
-      .where('tenant_id', '=', row.tenant_id).where('kind', '=', row.kind).where('source_id', '=', row.source_id)
+      .where('tenant_id', '=', row.tenantId).where('kind', '=', row.kind).where('source_id', '=', row.sourceId)
       .where('revision', '<', row.revision).where('xero_id', 'is', null)
       .where((eb) => eb.or([eb('attempts', '>', 0), eb('needs_reconcile', '=', 1)]))
       .execute();
@@ -62,24 +63,24 @@ export class ExportReads {
   }
 
   /** The stored documents of the earlier revisions of this export's document, oldest first. */
-  async earlierRevisionDocuments(row: Pick<ExportRow, 'tenant_id' | 'kind' | 'source_id' | 'revision'>): Promise<string[]> {
+  async earlierRevisionDocuments(row: ExportSource): Promise<string[]> {
     const rows = await this.db.selectFrom('documents').select('payload')
-      .where('tenant_id', '=', row.tenant_id).where('kind', '=', row.kind).where('source_id', '=', row.source_id)
+      .where('tenant_id', '=', row.tenantId).where('kind', '=', row.kind).where('source_id', '=', row.sourceId)
       .where('revision', '<', row.revision).orderBy('revision').execute();
     return rows.map((r) => r.payload);
   }
 
-  async get(tenantId: string, id: number): Promise<ExportRow | null> {
+  async get(tenantId: string, id: number): Promise<Export | null> {
     const row = await this.db.selectFrom('exports').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
-    return row ?? null;
+    return row ? toExport(row) : null;
   }
 
-  async latestForSource(tenantId: string, kind: string, sourceId: string): Promise<ExportRow | null> {
+  async latestForSource(tenantId: string, kind: string, sourceId: string): Promise<Export | null> {
     const row = await this.db.selectFrom('exports').selectAll()
       .where('tenant_id', '=', tenantId).where('kind', '=', kind).where('source_id', '=', sourceId)
       .where('status', '!=', 'skipped')
       .orderBy('revision', 'desc').orderBy('id', 'desc').executeTakeFirst();
-    return row ?? null;
+    return row ? toExport(row) : null;
   }
 
   async documentPayload(documentId: number): Promise<string> {
@@ -142,7 +143,8 @@ export class ExportReads {
   /** Exports by id with their document's reference, date and total, in id order (at most 500 ids a call). */
   async byIds(tenantId: string, ids: number[]): Promise<ListedExport[]> {
     if (ids.length === 0) return [];
-    return this.listed(tenantId).where('exports.id', 'in', ids.slice(0, 500)).orderBy('exports.id').execute();
+    const rows = await this.listed(tenantId).where('exports.id', 'in', ids.slice(0, 500)).orderBy('exports.id').execute();
+    return rows.map(toListedExport);
   }
 
   /** One export as the lists show it, or null. */
@@ -162,12 +164,13 @@ export class ExportReads {
       const needle = f.search;
       q = q.where((eb) => eb.or([this.adapter.containsText(eb.ref('documents.reference'), needle), this.adapter.containsText(eb.ref('exports.last_error'), needle)]));
     }
-    return q.orderBy('exports.id', 'desc').limit(Math.min(f.limit ?? 50, 500)).execute();
+    const rows = await q.orderBy('exports.id', 'desc').limit(Math.min(f.limit ?? 50, 500)).execute();
+    return rows.map(toListedExport);
   }
 
   /** Failed exports grouped by error code and message: the "12 items: …" view. */
-  async failureGroups(tenantId: string): Promise<Array<{ error_code: string | null; last_error: string | null; action_required: string | null; n: number }>> {
-    return this.db
+  async failureGroups(tenantId: string): Promise<FailureGroup[]> {
+    const rows = await this.db
       .selectFrom('exports')
       .select(['error_code', 'last_error', 'action_required', sql<number>`count(*)`.as('n')])
       .where('tenant_id', '=', tenantId)
@@ -176,10 +179,12 @@ export class ExportReads {
       .orderBy(sql`count(*)`, 'desc')
       .limit(200)
       .execute();
+    return rows.map((r) => ({ errorCode: r.error_code, lastError: r.last_error, actionRequired: r.action_required, n: Number(r.n) }));
   }
 
-  async attempts(exportId: number) {
-    return this.db.selectFrom('export_attempts').selectAll().where('export_id', '=', exportId).orderBy('attempt_no').execute();
+  async attempts(exportId: number): Promise<ExportAttempt[]> {
+    const rows = await this.db.selectFrom('export_attempts').selectAll().where('export_id', '=', exportId).orderBy('attempt_no').execute();
+    return rows.map(toExportAttempt);
   }
 
   /** Error codes of the failed exports with their counts (the error filter of the web UI). */

@@ -3,9 +3,10 @@
  * contact's export and an export starting to wait for it take one lock, so that one always sees the
  * other; a wait that lasts too long becomes a failed export that the contact's arrival still releases.
  */
-import type { ExportRow } from '../schema';
 import { iso } from '../clock';
 import type { CatalogCode } from '../../domain/catalog';
+import type { Export } from '../../domain/export';
+import type { DocumentKind } from '../../domain/types';
 import { ExportReads } from './export-reads';
 
 /** A failure as stored: `code` is a catalog code when written, but only a string when read back. */
@@ -69,11 +70,13 @@ export class ExportWaits extends ExportReads {
   }
 
   /** Exports that have waited for a contact since before `cutoff` (lock-date holds are not counted). */
-  async staleContactWaits(cutoff: Date, limit = 500): Promise<Array<Pick<ExportRow, 'id' | 'tenant_id' | 'kind' | 'source_id' | 'waiting_for'>>> {
-    return this.db.selectFrom('exports').select(['id', 'tenant_id', 'kind', 'source_id', 'waiting_for'])
+  async staleContactWaits(cutoff: Date, limit = 500): Promise<Array<Pick<Export, 'id' | 'tenantId' | 'kind' | 'sourceId' | 'waitingFor'>>> {
+    const rows = await this.db.selectFrom('exports').select(['id', 'tenant_id', 'kind', 'source_id', 'waiting_for'])
       .where('status', '=', 'waiting').where('waiting_since', '<', iso(cutoff))
       .where((eb) => eb.or([eb('waiting_for', 'like', 'customer:%'), eb('waiting_for', 'like', 'supplier:%')]))
       .orderBy('id').limit(limit).execute();
+    // Only xport writes `kind`, from DocumentKind.
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, kind: r.kind as DocumentKind, sourceId: r.source_id, waitingFor: r.waiting_for }));
   }
 
   /** Starts an export's wait afresh (its contact was received after all, and is on its way). */

@@ -4,10 +4,11 @@
  * failed / waiting / skipped; attempts are kept in export_attempts with the Idempotency-Key that
  * was stored *before* the call went out.
  */
-import type { ExportRow } from '../schema';
 import type { ExportStatus } from '../../domain/types';
+import type { Export } from '../../domain/export';
 import { iso } from '../clock';
 import { ExportWaits, type FailureInfo } from './export-waits';
+import { toExport } from './export-rows';
 import { ingestDocuments, type IngestOptions, type IngestOutcome, type PreparedDocument } from './ingest';
 
 export type { IngestOptions, IngestOutcome, IngestResult, PreparedDocument, RevisionConflict } from './ingest';
@@ -27,7 +28,7 @@ export class ExportsRepository extends ExportWaits {
    * On PostgreSQL the candidate rows are locked with FOR UPDATE SKIP LOCKED, so two workers never
    * claim the same row; on SQLite the single UPDATE … RETURNING is atomic.
    */
-  async claim(p: { tenantId: string; kinds: string[]; limit: number; owner: string; leaseMs: number; now?: Date }): Promise<ExportRow[]> {
+  async claim(p: { tenantId: string; kinds: string[]; limit: number; owner: string; leaseMs: number; now?: Date }): Promise<Export[]> {
     const now = p.now ?? new Date();
     // A CTE, not "id IN (subquery … LIMIT n)": PostgreSQL may re-run such a subquery and update more than n rows.
     const rows = await this.db
@@ -50,7 +51,7 @@ export class ExportsRepository extends ExportWaits {
       .where('exports.status', '=', 'queued')
       .returningAll()
       .execute();
-    return (rows as ExportRow[]).sort((a, b) => a.id - b.id);
+    return rows.map(toExport).sort((a, b) => a.id - b.id);
   }
 
   /** Organisations with due work, oldest work first, so that one big backlog cannot starve the rest. */
@@ -227,7 +228,7 @@ export class ExportsRepository extends ExportWaits {
   }
 
   /** Removes failed exports from the queue (the document itself is kept for its history). */
-  async delete(tenantId: string, ids: number[] | 'all-failed'): Promise<Array<{ id: number; source_id: string; kind: string }>> {
+  async delete(tenantId: string, ids: number[] | 'all-failed'): Promise<Array<{ id: number; sourceId: string; kind: string }>> {
     return this.db.transaction().execute(async (trx) => {
       let q = trx.selectFrom('exports').select(['id', 'source_id', 'kind']).where('tenant_id', '=', tenantId);
       q = ids === 'all-failed' ? q.where('status', '=', 'failed') : q.where('id', 'in', ids.length ? ids : [-1]).where('status', '!=', 'exporting');
@@ -238,7 +239,7 @@ export class ExportsRepository extends ExportWaits {
         await trx.deleteFrom('export_attempts').where('export_id', 'in', chunk).execute();
         await trx.deleteFrom('exports').where('id', 'in', chunk).execute();
       }
-      return rows;
+      return rows.map((r) => ({ id: r.id, sourceId: r.source_id, kind: r.kind }));
     });
   }
 }

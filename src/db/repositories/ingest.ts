@@ -18,6 +18,7 @@ import type { Result } from '../../domain/result';
 import type { DialectAdapter } from '../dialect';
 import type { Database } from '../schema';
 import { iso } from '../clock';
+import type { ExportStatus } from '../../domain/types';
 
 export interface PreparedDocument {
   kind: string;
@@ -38,7 +39,8 @@ export interface IngestResult {
   revision: number;
   /** null when this revision was received before and its export has since been deleted. */
   exportId: number | null;
-  status: string;
+  /** `deleted`: this revision was received before and its export has since been deleted. */
+  status: ExportStatus | 'deleted';
   duplicate: boolean;
 }
 
@@ -175,7 +177,7 @@ async function ingestOne(trx: Transaction<Database>, tenantId: string, doc: Prep
 
 async function duplicateOf(trx: Transaction<Database>, doc: PreparedDocument, known: { id: number; revision: number }): Promise<IngestResult> {
   const exp = await trx.selectFrom('exports').select(['id', 'status']).where('document_id', '=', known.id).orderBy('id', 'desc').executeTakeFirst();
-  return { sourceId: doc.sourceId, kind: doc.kind, revision: known.revision, exportId: exp?.id ?? null, status: exp?.status ?? 'deleted', duplicate: true };
+  return { sourceId: doc.sourceId, kind: doc.kind, revision: known.revision, exportId: exp?.id ?? null, status: exp ? (exp.status as ExportStatus) : 'deleted', duplicate: true };
 }
 
 async function insertRevision(trx: Transaction<Database>, tenantId: string, doc: PreparedDocument, revision: number, now: Date): Promise<IngestResult> {

@@ -2,7 +2,31 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database, WorkerHeartbeatsTable } from '../schema';
 import { iso } from '../clock';
 
-export type WorkerHeartbeat = Selectable<WorkerHeartbeatsTable>;
+/** One export worker's state as it last wrote it (times ISO). */
+export interface WorkerHeartbeat {
+  workerId: string;
+  host: string;
+  pid: number;
+  /** running (last round fine), failing (rounds fail, backing off), stopped. */
+  state: 'running' | 'failing' | 'stopped';
+  startedAt: string;
+  lastRoundAt: string | null;
+  lastSuccessAt: string | null;
+  lastError: string | null;
+  lastErrorAt: string | null;
+  consecutiveFailures: number;
+  updatedAt: string;
+}
+
+function toHeartbeat(r: Selectable<WorkerHeartbeatsTable>): WorkerHeartbeat {
+  return {
+    workerId: r.worker_id, host: r.host, pid: r.pid,
+    // Only report() writes the state, from the same union.
+    state: r.state as WorkerHeartbeat['state'],
+    startedAt: r.started_at, lastRoundAt: r.last_round_at, lastSuccessAt: r.last_success_at, lastError: r.last_error,
+    lastErrorAt: r.last_error_at, consecutiveFailures: Number(r.consecutive_failures), updatedAt: r.updated_at,
+  };
+}
 
 export interface HeartbeatInput {
   workerId: string;
@@ -34,7 +58,8 @@ export class WorkerHeartbeatsRepository {
   }
 
   async list(): Promise<WorkerHeartbeat[]> {
-    return this.db.selectFrom('worker_heartbeats').selectAll().orderBy('started_at').execute();
+    const rows = await this.db.selectFrom('worker_heartbeats').selectAll().orderBy('started_at').execute();
+    return rows.map(toHeartbeat);
   }
 
   /** Forgets workers that have not reported for `olderThanMs` (processes long gone). */

@@ -4,13 +4,14 @@
  * (refresh_lock_until, refresh_lock_owner), taken with one conditional UPDATE that works the same on
  * SQLite and PostgreSQL; a holder that dies frees it when the lease runs out.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, XeroConnectionsTable } from '../schema';
 import { iso } from '../clock';
+import type { Tenant } from './tenants';
 
 export type ConnectionStatus = 'active' | 'revoked' | 'disconnected';
 
-export interface XeroConnectionRow {
+export interface XeroConnection {
   id: string;
   kind: 'oauth' | 'client_credentials';
   ciphertext: string | null;
@@ -26,17 +27,20 @@ function toStatus(s: string): ConnectionStatus {
   return s === 'revoked' || s === 'disconnected' ? s : 'active';
 }
 
+function toConnection(r: Selectable<XeroConnectionsTable>): XeroConnection {
+  return {
+    id: r.id, kind: r.kind === 'client_credentials' ? 'client_credentials' : 'oauth', ciphertext: r.token_ciphertext,
+    accessExpiresAt: r.access_expires_at, refreshExpiresAt: r.refresh_expires_at, status: toStatus(r.status),
+    lockUntil: r.refresh_lock_until, lockOwner: r.refresh_lock_owner, updatedAt: r.updated_at,
+  };
+}
+
 export class XeroConnectionsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async get(id: string): Promise<XeroConnectionRow | null> {
+  async get(id: string): Promise<XeroConnection | null> {
     const r = await this.db.selectFrom('xero_connections').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!r) return null;
-    return {
-      id: r.id, kind: r.kind === 'client_credentials' ? 'client_credentials' : 'oauth', ciphertext: r.token_ciphertext,
-      accessExpiresAt: r.access_expires_at, refreshExpiresAt: r.refresh_expires_at, status: toStatus(r.status),
-      lockUntil: r.refresh_lock_until, lockOwner: r.refresh_lock_owner, updatedAt: r.updated_at,
-    };
+    return r ? toConnection(r) : null;
   }
 
   async create(p: { id: string; ciphertext: string; accessExpiresAt: Date; refreshExpiresAt: Date }): Promise<void> {
@@ -83,14 +87,9 @@ export class XeroConnectionsRepository {
   }
 
   /** Active OAuth connections, for the idle refresh and the connection check. */
-  async listActive(): Promise<XeroConnectionRow[]> {
-    const rows = await this.db.selectFrom('xero_connections').select('id').where('kind', '=', 'oauth').where('status', '=', 'active').orderBy('created_at').execute();
-    const out: XeroConnectionRow[] = [];
-    for (const r of rows) {
-      const row = await this.get(r.id);
-      if (row) out.push(row);
-    }
-    return out;
+  async listActive(): Promise<XeroConnection[]> {
+    const rows = await this.db.selectFrom('xero_connections').selectAll().where('kind', '=', 'oauth').where('status', '=', 'active').orderBy('created_at').execute();
+    return rows.map(toConnection);
   }
 
   // --- the organisations an authorisation reaches -------------------------------------------
@@ -100,9 +99,9 @@ export class XeroConnectionsRepository {
     return r?.auth_id ?? null;
   }
 
-  async tenantsOf(authId: string): Promise<Array<{ id: string; name: string; connectionId: string | null; status: string }>> {
+  async tenantsOf(authId: string): Promise<Array<Pick<Tenant, 'id' | 'name' | 'connectionId' | 'status'>>> {
     const rows = await this.db.selectFrom('tenants').select(['id', 'name', 'connection_id', 'status']).where('auth_id', '=', authId).orderBy('name').execute();
-    return rows.map((r) => ({ id: r.id, name: r.name, connectionId: r.connection_id, status: r.status }));
+    return rows.map((r) => ({ id: r.id, name: r.name, connectionId: r.connection_id, status: r.status === 'disconnected' ? 'disconnected' : 'active' }));
   }
 
   async linkTenant(tenantId: string, authId: string | null): Promise<void> {

@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../app/runtime';
-import type { ExportRow } from '../../engine/service';
+import type { Export, ListedExport } from '../../engine/service';
 import { HttpError, errorBody } from '../errors';
 import { bearerAuth, caller, requireAdmin } from './auth';
 import { settingsRoutes } from './settings-routes';
@@ -45,16 +45,16 @@ const DOCUMENTS_DESCRIPTION = [
   'and any changed value do.',
 ].join(' ');
 
-export function exportView(row: ExportRow & { reference?: string; doc_date?: string | null; total?: string | null }) {
+export function exportView(row: Export & Partial<Pick<ListedExport, 'reference' | 'docDate' | 'total'>>) {
   return {
-    id: row.id, status: row.status, kind: row.kind, sourceId: row.source_id, revision: row.revision, reference: row.reference ?? null,
-    date: row.doc_date ?? null,
+    id: row.id, status: row.status, kind: row.kind, sourceId: row.sourceId, revision: row.revision, reference: row.reference ?? null,
+    date: row.docDate ?? null,
     // The date sent to Xero: another than `date` when the lock-date policy moved it.
-    xeroDate: row.xero_date ?? (row.status === 'exported' ? row.doc_date ?? null : null), dateMoved: row.xero_date !== null && row.xero_date !== row.doc_date,
-    total: row.total ?? null, error: row.last_error, errorCode: row.error_code, errorClass: row.error_class,
-    actionRequired: row.action_required, reason: row.wait_reason, xeroId: row.xero_id, xeroNumber: row.xero_number, xeroTotal: row.xero_total,
-    attempts: row.attempts, nextAttemptAt: row.status === 'queued' ? row.next_attempt_at : null, createdAt: row.created_at,
-    updatedAt: row.updated_at, exportedAt: row.exported_at,
+    xeroDate: row.xeroDate ?? (row.status === 'exported' ? row.docDate ?? null : null), dateMoved: row.xeroDate !== null && row.xeroDate !== row.docDate,
+    total: row.total ?? null, error: row.lastError, errorCode: row.errorCode, errorClass: row.errorClass,
+    actionRequired: row.actionRequired, reason: row.waitReason, xeroId: row.xeroId, xeroNumber: row.xeroNumber, xeroTotal: row.xeroTotal,
+    attempts: row.attempts, nextAttemptAt: row.status === 'queued' ? row.nextAttemptAt : null, createdAt: row.createdAt,
+    updatedAt: row.updatedAt, exportedAt: row.exportedAt,
   };
 }
 
@@ -94,7 +94,7 @@ export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void
     const { id } = parse(idParam, req.params, 'export id');
     const row = await rt.queue.find(tenantId, id);
     if (!row) throw new HttpError(404, 'not_found', `Export ${id} does not exist (or was deleted)`);
-    return { ...exportView(row), attemptsHistory: (await rt.queue.attempts(id)).map((a) => ({ attempt: a.attempt_no, startedAt: a.started_at, finishedAt: a.finished_at, outcome: a.outcome, httpStatus: a.http_status, error: a.error, idempotencyKey: a.idempotency_key, correlationId: a.correlation_id })) };
+    return { ...exportView(row), attemptsHistory: (await rt.queue.attempts(id)).map((a) => ({ attempt: a.attemptNo, startedAt: a.startedAt, finishedAt: a.finishedAt, outcome: a.outcome, httpStatus: a.httpStatus, error: a.error, idempotencyKey: a.idempotencyKey, correlationId: a.correlationId })) };
   });
 
   app.post('/exports/:id/retry', { schema: { summary: 'Export a failed item again', tags: ['exports'] } }, async (req) => {

@@ -43,7 +43,7 @@ async function matching(rt: Runtime, tenantId: string, f: FailedFilter): Promise
   const out: Item[] = [];
   for (let before: number | undefined; ;) {
     const rows = await rt.queue.list(tenantId, ['failed'], { limit: SCAN_PAGE, beforeId: before, kinds: f.kind ? [f.kind] : undefined, errorCode: f.code, search: f.q });
-    out.push(...rows.map((r) => ({ id: r.id, reference: r.reference, kind: r.kind, documentId: r.document_id, changed: false })));
+    out.push(...rows.map((r) => ({ id: r.id, reference: r.reference, kind: r.kind, documentId: r.documentId, changed: false })));
     if (rows.length < SCAN_PAGE) return out;
     before = rows[rows.length - 1]?.id;
   }

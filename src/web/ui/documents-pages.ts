@@ -57,8 +57,8 @@ async function listBody(ctx: PageContext, tenantId: string, f: Query): Promise<H
   return html`<div class="table-wrap"><table class="grid" id="documents-grid"><thead><tr><th scope="col">Kind</th><th scope="col">Reference</th><th scope="col">Date</th>
 <th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col">Xero</th><th scope="col" class="num">Total</th><th scope="col" class="num">Xero total</th></tr></thead>
 <tbody>${rows.map((r) => html`<tr><td data-label="Kind">${kindLabel(r.kind)}</td><td data-label="Reference"><a href="/documents/${r.id}">${r.reference}</a>${r.revision > 1 ? html` <span class="muted small">rev ${r.revision}</span>` : ''}</td>
-<td data-label="Date" class="nowrap">${r.doc_date ?? html`<span class="muted">—</span>`}</td><td data-label="Status">${statusBadge(r.status)}</td>
-<td data-label="Attempts" class="num">${r.attempts ?? 0}</td><td data-label="Xero">${xeroLink(r.kind, r.xero_id, r.xero_number ?? r.reference, real)}</td>
+<td data-label="Date" class="nowrap">${r.docDate ?? html`<span class="muted">—</span>`}</td><td data-label="Status">${statusBadge(r.status)}</td>
+<td data-label="Attempts" class="num">${r.attempts ?? 0}</td><td data-label="Xero">${xeroLink(r.kind, r.xeroId, r.xeroNumber ?? r.reference, real)}</td>
 ${totalCell({ ...r, payload: payloads.get(r.id) }, settings, ref)}</tr>`)}</tbody></table></div>
 <nav class="pager" aria-label="Pages">${f.before ? html`<a class="btn" href="${urlWith('/documents', { ...f, before: undefined, problems: f.problems ? 1 : undefined })}">← First page</a>` : ''}
 ${rows.length === PAGE_SIZE && last ? html`<a class="btn" rel="next" href="${urlWith('/documents', { ...f, before: last.id, problems: f.problems ? 1 : undefined })}">Next page →</a>` : ''}</nav>`;

@@ -3,7 +3,7 @@
  * takes it, then "exported to Xero as INV-0042" or "failed again: …". Shared by the Export All result
  * page and the live updates pushed to it over the page's event stream.
  */
-import type { ExportRow } from '../../engine/service';
+import type { Export } from '../../engine/service';
 
 export type OutcomeState = 'queued' | 'exporting' | 'waiting' | 'exported' | 'failed' | 'skipped' | 'deleted' | 'unchanged';
 
@@ -12,16 +12,16 @@ export interface Outcome {
   text: string;
 }
 
-type Row = Pick<ExportRow, 'status' | 'last_error' | 'wait_reason' | 'xero_number'>;
+type Row = Pick<Export, 'status' | 'lastError' | 'waitReason' | 'xeroNumber'>;
 
 export function retryOutcome(row: Row | null): Outcome {
   if (!row) return { state: 'deleted', text: 'deleted from the queue since' };
   switch (row.status) {
     case 'queued': return { state: 'queued', text: 'queued again: waiting for its turn' };
     case 'exporting': return { state: 'exporting', text: 'being sent to Xero now' };
-    case 'waiting': return { state: 'waiting', text: `waiting: ${(row.wait_reason ?? 'for another export').replace(/^waiting\s+/i, '')}` };
-    case 'exported': return { state: 'exported', text: row.xero_number ? `exported to Xero as ${row.xero_number}` : 'exported to Xero' };
-    case 'failed': return { state: 'failed', text: `failed again: ${row.last_error ?? 'see the queue'}` };
+    case 'waiting': return { state: 'waiting', text: `waiting: ${(row.waitReason ?? 'for another export').replace(/^waiting\s+/i, '')}` };
+    case 'exported': return { state: 'exported', text: row.xeroNumber ? `exported to Xero as ${row.xeroNumber}` : 'exported to Xero' };
+    case 'failed': return { state: 'failed', text: `failed again: ${row.lastError ?? 'see the queue'}` };
     default: return { state: 'skipped', text: 'skipped: marked done without exporting' };
   }
 }

@@ -65,10 +65,10 @@ async function detailPage(rt: Runtime, e: LogEntry, tz: string): Promise<Html> {
   return html`<section class="card"><dl class="facts">
 <dt>Time</dt><dd>${time(e.at, 'datetime', tz)}</dd><dt>Level</dt><dd>${levelBadge(e.level)}</dd><dt>Event</dt><dd title="${e.event}">${eventWords(e.event)}</dd>
 <dt>Message</dt><dd>${humanTimes(e.message, tz)}</dd>
-<dt>Document</dt><dd>${doc ? html`<a href="/documents/${doc.document_id}">${e.documentRef ?? doc.source_id}</a>` : e.documentRef ?? html`<span class="muted">—</span>`}</dd>
+<dt>Document</dt><dd>${doc ? html`<a href="/documents/${doc.documentId}">${e.documentRef ?? doc.sourceId}</a>` : e.documentRef ?? html`<span class="muted">—</span>`}</dd>
 ${e.actor ? html`<dt>By</dt><dd>${e.actor}</dd>` : ''}
 ${details.filter(([k]) => k !== 'xeroId' && k !== 'kind').map(([k, v]) => html`<dt>${DETAIL_LABELS[k] ?? k}</dt><dd>${detailValue(k, v, tz)}</dd>`)}
-${typeof e.details?.xeroId === 'string' && doc ? html`<dt>In Xero</dt><dd>${xeroLink(doc.kind, e.details.xeroId, doc.xero_number ?? doc.source_id, isRealXero(rt.config.xero.apiUrl))}</dd>` : ''}
+${typeof e.details?.xeroId === 'string' && doc ? html`<dt>In Xero</dt><dd>${xeroLink(doc.kind, e.details.xeroId, doc.xeroNumber ?? doc.sourceId, isRealXero(rt.config.xero.apiUrl))}</dd>` : ''}
 </dl><p><a href="/log">← Back to the Connection Log</a></p></section>`;
 }
 

@@ -45,7 +45,7 @@ export async function failuresCausedBy(rt: Runtime, tenantId: string, family: Fa
   for (const code of codes) {
     for (let before: number | undefined; ;) {
       const rows = await rt.queue.list(tenantId, ['failed'], { limit: 500, beforeId: before, errorCode: code, search: value });
-      ids.push(...rows.filter((r) => (r.last_error ?? '').includes(value)).map((r) => r.id));
+      ids.push(...rows.filter((r) => (r.lastError ?? '').includes(value)).map((r) => r.id));
       if (rows.length < 500) break;
       before = rows[rows.length - 1]?.id;
     }

@@ -53,7 +53,7 @@ async function retryGroup(rt: Runtime, req: FastifyRequest, reply: FastifyReply)
   const ids: number[] = [];
   for (let before: number | undefined; ;) {
     const rows = await rt.queue.list(tenantId, ['failed'], { limit: 500, beforeId: before, errorCode: code || undefined });
-    ids.push(...rows.filter((r) => (r.last_error ?? '') === message).map((r) => r.id));
+    ids.push(...rows.filter((r) => (r.lastError ?? '') === message).map((r) => r.id));
     if (rows.length < 500) break;
     before = rows[rows.length - 1]?.id;
   }

@@ -1,10 +1,10 @@
 /** Rows of the Failed Xero Exports grid with their actions, shared by the page and the htmx actions. */
 import type { CatalogCode } from '../../domain/catalog';
-import type { ExportRow } from '../../engine/service';
+import type { Export } from '../../engine/service';
 import { kindLabel, urlWith } from './format';
 import { html, type Html } from './html';
 
-export type FailedRow = ExportRow & { reference: string };
+export type FailedRow = Export & { reference: string };
 
 export const FAILED_COLUMNS = ['Failed Export', 'Exported Item', 'Export Error', 'Action Required', 'Export', 'Delete', 'Skip'];
 
@@ -21,17 +21,17 @@ export interface GridOptions { csrf: string; canEdit: boolean; contacts?: Map<nu
 
 function actionLink(row: FailedRow, contacts?: Map<number, string>): Html {
   const contact = contacts?.get(row.id);
-  if (row.error_code && LINK_CODES.has(row.error_code) && contact) {
+  if (row.errorCode && LINK_CODES.has(row.errorCode) && contact) {
     const kind = row.kind === 'purchase_bill' || row.kind === 'supplier_credit' ? 'supplier' : 'customer';
     return html` <a class="fix-link" href="${urlWith('/settings/contacts/pick', { kind, sourceId: contact })}">Choose the Xero contact for ${contact} →</a>`;
   }
-  if (row.error_code === ('line_account_code_invalid' satisfies CatalogCode)) {
-    const code = /account code '([^']*)'/i.exec(row.last_error ?? '')?.[1] ?? '';
+  if (row.errorCode === ('line_account_code_invalid' satisfies CatalogCode)) {
+    const code = /account code '([^']*)'/i.exec(row.lastError ?? '')?.[1] ?? '';
     return html` <a class="fix-link" href="${urlWith('/settings', { linecode: code })}#line-codes">Map account code ${code} →</a>`;
   }
-  if (!row.error_code || !LINK_CODES.has(row.error_code) || (row.kind !== 'customer' && row.kind !== 'supplier')) return html``;
-  const href = urlWith('/settings/contacts/pick', { kind: row.kind, sourceId: row.source_id, q: row.reference });
-  return html` <a class="fix-link" href="${href}">Choose the Xero contact for ${row.source_id} →</a>`;
+  if (!row.errorCode || !LINK_CODES.has(row.errorCode) || (row.kind !== 'customer' && row.kind !== 'supplier')) return html``;
+  const href = urlWith('/settings/contacts/pick', { kind: row.kind, sourceId: row.sourceId, q: row.reference });
+  return html` <a class="fix-link" href="${href}">Choose the Xero contact for ${row.sourceId} →</a>`;
 }
 
 export function failedRow(row: FailedRow, o: GridOptions): Html {
@@ -43,9 +43,9 @@ export function failedRow(row: FailedRow, o: GridOptions): Html {
     : html`<td colspan="3" class="muted" data-label="Actions">View only</td>`;
   return html`<tr id="export-${row.id}" data-export-id="${row.id}">
 <td data-label="Failed Export">${kindLabel(row.kind)}</td>
-<td data-label="Exported Item"><a href="/documents/${row.document_id}">${ref}</a></td>
-<td data-label="Export Error" class="error-text">${row.last_error ?? ''}${row.attempts > 1 ? html` <span class="muted">(${row.attempts} attempts)</span>` : ''}</td>
-<td data-label="Action Required" class="action-text">${row.action_required ?? ''}${actionLink(row, o.contacts)}</td>
+<td data-label="Exported Item"><a href="/documents/${row.documentId}">${ref}</a></td>
+<td data-label="Export Error" class="error-text">${row.lastError ?? ''}${row.attempts > 1 ? html` <span class="muted">(${row.attempts} attempts)</span>` : ''}</td>
+<td data-label="Action Required" class="action-text">${row.actionRequired ?? ''}${actionLink(row, o.contacts)}</td>
 ${actions}</tr>`;
 }
 

@@ -1,7 +1,7 @@
 /** GET /queue: Manage Xero Queue (Current Xero Queue, Failed Xero Exports as a grid or grouped). */
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../app/runtime';
-import type { ExportRow, StatusSummary } from '../../engine/service';
+import type { Export, StatusSummary } from '../../engine/service';
 import { pageContext, type PageContext } from './context';
 import { count, kindLabel, KIND_OPTIONS, plural, positiveInt, str, time, urlWith } from './format';
 import { codeWords } from '../../domain/words';
@@ -34,11 +34,11 @@ function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function currentRow(r: ExportRow & { reference: string }, tz: string): Html {
-  const detail = r.status === 'waiting' ? html`${capitalised(r.wait_reason ?? 'waiting for another export')}`
+function currentRow(r: Export & { reference: string }, tz: string): Html {
+  const detail = r.status === 'waiting' ? html`${capitalised(r.waitReason ?? 'waiting for another export')}`
     : r.status === 'exporting' ? html`Being sent to Xero now`
-    : r.last_error ? html`Retrying at ${time(r.next_attempt_at, 'when', tz)} after: ${r.last_error}` : html`Next in line`;
-  return html`<tr><td data-label="Item"><a href="/documents/${r.document_id}">${r.reference}</a></td><td data-label="Kind">${kindLabel(r.kind)}</td>
+    : r.lastError ? html`Retrying at ${time(r.nextAttemptAt, 'when', tz)} after: ${r.lastError}` : html`Next in line`;
+  return html`<tr><td data-label="Item"><a href="/documents/${r.documentId}">${r.reference}</a></td><td data-label="Kind">${kindLabel(r.kind)}</td>
 <td data-label="Status"><span class="badge badge-${r.status}">${r.status}</span></td><td data-label="Details">${detail}</td></tr>`;
 }
 
@@ -65,14 +65,14 @@ function filterBar(f: FailedFilter, codes: Array<{ code: string; n: number }>): 
 }
 
 /** The contact code each failed document names, for the rows whose fix is linking that contact. */
-async function contactsOf(ctx: PageContext, rows: Array<ExportRow & { reference: string }>): Promise<Map<number, string>> {
-  const docs = rows.filter((r) => r.error_code && LINK_CODES.has(r.error_code) && r.kind !== 'customer' && r.kind !== 'supplier');
+async function contactsOf(ctx: PageContext, rows: Array<Export & { reference: string }>): Promise<Map<number, string>> {
+  const docs = rows.filter((r) => r.errorCode && LINK_CODES.has(r.errorCode) && r.kind !== 'customer' && r.kind !== 'supplier');
   const out = new Map<number, string>();
   if (docs.length === 0) return out;
-  const payloads = await ctx.rt.queue.documentPayloads(docs.map((r) => r.document_id));
+  const payloads = await ctx.rt.queue.documentPayloads(docs.map((r) => r.documentId));
   for (const r of docs) {
     try {
-      const contact = (JSON.parse(payloads.get(r.document_id) ?? '{}') as { contact?: unknown }).contact;
+      const contact = (JSON.parse(payloads.get(r.documentId) ?? '{}') as { contact?: unknown }).contact;
       if (typeof contact === 'string') out.set(r.id, contact);
     } catch {
       // A payload that does not parse simply gets no link.
@@ -87,11 +87,11 @@ function groupsView(ctx: PageContext, groups: Groups, settingsRaw: unknown): Htm
   if (groups.length === 0) return emptyState('No failed exports', 'Everything that failed has been dealt with.');
   const settings = settingsOf(settingsRaw);
   return html`<ul class="groups" id="failure-groups">${groups.map((g) => {
-    const hint = hintFor(g.error_code, g.last_error, settings);
-    return html`<li class="group"><div class="group-head"><strong>${plural(Number(g.n), 'item')}</strong>: ${g.last_error ?? 'Unknown error'}${hint ? html` → <a href="${hint.href}">${hint.text}</a>` : ''}</div>
-<p class="action-text">${g.action_required ?? ''}</p>
-<div class="group-actions"><a class="btn btn-small" href="${urlWith('/queue', { code: g.error_code ?? undefined })}#failed">Show them</a>
-${ctx.canEdit ? html`<form method="post" action="/queue/groups/retry">${csrfField(ctx)}<input type="hidden" name="code" value="${g.error_code ?? ''}"><input type="hidden" name="message" value="${g.last_error ?? ''}">
+    const hint = hintFor(g.errorCode, g.lastError, settings);
+    return html`<li class="group"><div class="group-head"><strong>${plural(Number(g.n), 'item')}</strong>: ${g.lastError ?? 'Unknown error'}${hint ? html` → <a href="${hint.href}">${hint.text}</a>` : ''}</div>
+<p class="action-text">${g.actionRequired ?? ''}</p>
+<div class="group-actions"><a class="btn btn-small" href="${urlWith('/queue', { code: g.errorCode ?? undefined })}#failed">Show them</a>
+${ctx.canEdit ? html`<form method="post" action="/queue/groups/retry">${csrfField(ctx)}<input type="hidden" name="code" value="${g.errorCode ?? ''}"><input type="hidden" name="message" value="${g.lastError ?? ''}">
 <button class="btn btn-small btn-primary">${Number(g.n) === 1 ? 'Export it again' : `Export these ${count(Number(g.n))} again`}</button></form>` : ''}</div></li>`;
   })}</ul>`;
 }
