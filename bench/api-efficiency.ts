@@ -32,7 +32,14 @@ function day(offset: number): string {
   return new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 }
 
-const line = (i: number, account: string, taxCode = 'G.S.T.') => ({ productCode: `P${i % 40}`, description: `Product ${i % 40}`, quantity: (i % 7) + 1, unitPrice: ((i % 90) + 9.95).toFixed(2), taxCode, account });
+const line = (i: number, account: string, taxCode = 'G.S.T.') => ({
+  productCode: `P${i % 40}`,
+  description: `Product ${i % 40}`,
+  quantity: (i % 7) + 1,
+  unitPrice: ((i % 90) + 9.95).toFixed(2),
+  taxCode,
+  account,
+});
 
 /**
  * The backlog: 5% customers, 1% suppliers, 50% sales invoices, 20% bills, 6% sales credits, 4%
@@ -47,7 +54,13 @@ export function backlog(n: number): { docs: Doc[]; bad: number } {
   let bad = 0;
   for (let i = 0; i < customers; i += 1) docs.push({ kind: 'customer', sourceId: `C${i}`, name: `Customer ${i}`, email: `c${i}@example.test`, currency: 'NZD' });
   for (let i = 0; i < suppliers; i += 1) docs.push({ kind: 'supplier', sourceId: `S${i}`, name: `Supplier ${i}`, email: `s${i}@example.test`, currency: 'NZD' });
-  const shares: Array<[string, number]> = [['sales_invoice', 0.5], ['purchase_bill', 0.2], ['sales_credit', 0.06], ['supplier_credit', 0.04], ['journal', 0.14]];
+  const shares: Array<[string, number]> = [
+    ['sales_invoice', 0.5],
+    ['purchase_bill', 0.2],
+    ['sales_credit', 0.06],
+    ['supplier_credit', 0.04],
+    ['journal', 0.14],
+  ];
   const rest = n - docs.length;
   let k = 0;
   for (const [kind, share] of shares) {
@@ -60,9 +73,18 @@ export function backlog(n: number): { docs: Doc[]; bad: number } {
     const xeroSide = bad % 2 === 1;
     bad += 1;
     if (d.kind === 'customer' || d.kind === 'supplier') {
-      if (xeroSide) d.name = 'Boom FM'; else d.email = 'two@x.test, addresses@x.test';
+      if (xeroSide) d.name = 'Boom FM';
+      else d.email = 'two@x.test, addresses@x.test';
     } else if (d.kind === 'journal') {
-      d.lines = xeroSide ? [{ account: '260', amount: '10.00' }, { account: 'cogs', amount: '-10.00' }] : [{ account: 'cogs', amount: '10.00' }, { account: 'stock_on_hand', amount: '-9.00' }];
+      d.lines = xeroSide
+        ? [
+            { account: '260', amount: '10.00' },
+            { account: 'cogs', amount: '-10.00' },
+          ]
+        : [
+            { account: 'cogs', amount: '10.00' },
+            { account: 'stock_on_hand', amount: '-9.00' },
+          ];
     } else {
       d.lines = [line(i, xeroSide ? '260' : d.kind === 'sales_invoice' || d.kind === 'sales_credit' ? 'sales' : 'purchases', xeroSide ? 'G.S.T.' : 'VAT20')];
     }
@@ -75,7 +97,17 @@ function documentOf(kind: string, k: number, customers: number, suppliers: numbe
   const contact = sales ? `C${k % customers}` : `S${k % suppliers}`;
   if (kind === 'journal') {
     const amount = ((k % 500) + 1).toFixed(2);
-    return { kind, sourceId: `J${k}`, journalType: 'shipment_cogs', date: day(-(k % 20)), narration: 'Cost of goods shipped', lines: [{ account: 'cogs', amount }, { account: 'stock_on_hand', amount: `-${amount}` }] };
+    return {
+      kind,
+      sourceId: `J${k}`,
+      journalType: 'shipment_cogs',
+      date: day(-(k % 20)),
+      narration: 'Cost of goods shipped',
+      lines: [
+        { account: 'cogs', amount },
+        { account: 'stock_on_hand', amount: `-${amount}` },
+      ],
+    };
   }
   const account = sales ? 'sales' : 'stock_on_hand';
   return { kind, sourceId: `${kind.slice(0, 2).toUpperCase()}${k}`, date: day(-(k % 20)), dueDate: day(30), contact, currency: 'NZD', lines: [line(k, account), line(k + 1, account)] };
@@ -97,7 +129,11 @@ interface RunResult {
 }
 
 async function control(sandbox: Sandbox, method: string, p: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${sandbox.url}/_sandbox${p}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: body === undefined ? {} : { 'content-type': 'application/json' } });
+  const res = await fetch(`${sandbox.url}/_sandbox${p}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+  });
   if (!res.ok) throw new Error(`sandbox ${method} ${p}: ${res.status} ${await res.text()}`);
   return res.json();
 }
@@ -110,10 +146,19 @@ async function run(sandbox: Sandbox, docs: Doc[], label: string, batchSize: numb
   await control(sandbox, 'POST', '/reset', {});
   await control(sandbox, 'PUT', '/limits', { enabled: true, perMinute: 60, concurrent: 5, perDay: 5000 });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xport-bench-api-'));
-  const rt: Runtime = await createRuntime(loadConfig({
-    XPORT_DATABASE_URL: `sqlite:${path.join(dir, 'bench.db')}`, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '0',
-    XERO_CLIENT_ID: sandbox.clientId, XERO_CLIENT_SECRET: sandbox.clientSecret, XERO_API_URL: sandbox.url, XERO_IDENTITY_URL: sandbox.url, XERO_LOGIN_URL: sandbox.url,
-  }), { noClientLimits: true });
+  const rt: Runtime = await createRuntime(
+    loadConfig({
+      XPORT_DATABASE_URL: `sqlite:${path.join(dir, 'bench.db')}`,
+      XPORT_LOG_LEVEL: 'silent',
+      XPORT_WORKERS: '0',
+      XERO_CLIENT_ID: sandbox.clientId,
+      XERO_CLIENT_SECRET: sandbox.clientSecret,
+      XERO_API_URL: sandbox.url,
+      XERO_IDENTITY_URL: sandbox.url,
+      XERO_LOGIN_URL: sandbox.url,
+    }),
+    { noClientLimits: true },
+  );
   try {
     const synced = await syncConnections(rt);
     if (!synced.ok) throw new Error(synced.reason);
@@ -136,7 +181,11 @@ async function run(sandbox: Sandbox, docs: Doc[], label: string, batchSize: numb
       await worker.drain();
       const now = Date.now() + offsetMs;
       const tenant = await store.tenants.get(TENANT);
-      const due = await store.db.selectFrom('exports').select((eb) => eb.fn.min<string>('next_attempt_at').as('at')).where('status', '=', 'queued').executeTakeFirst();
+      const due = await store.db
+        .selectFrom('exports')
+        .select((eb) => eb.fn.min<string>('next_attempt_at').as('at'))
+        .where('status', '=', 'queued')
+        .executeTakeFirst();
       const pausedUntil = tenant?.pausedUntil ? Date.parse(tenant.pausedUntil) : 0;
       const next = Math.max(pausedUntil, due?.at ? Date.parse(due.at) : 0);
       if (!due?.at) break;
@@ -157,8 +206,18 @@ async function run(sandbox: Sandbox, docs: Doc[], label: string, batchSize: numb
     const reads = journal.requests.filter((r) => r.method === 'GET' && r.status !== 429).length;
     const refused = journal.requests.filter((r) => r.status === 429).length;
     return {
-      label, batchSize, exported: counts.exported, failed: counts.failed, other: counts.queued + counts.waiting + counts.exporting,
-      sends, elements, reads, refused, docsPerCall: counts.exported / Math.max(1, sends + reads), simulatedMs, realMs,
+      label,
+      batchSize,
+      exported: counts.exported,
+      failed: counts.failed,
+      other: counts.queued + counts.waiting + counts.exporting,
+      sends,
+      elements,
+      reads,
+      refused,
+      docsPerCall: counts.exported / Math.max(1, sends + reads),
+      simulatedMs,
+      realMs,
     };
   } finally {
     await rt.close();
@@ -178,16 +237,46 @@ async function main(): Promise<void> {
   try {
     console.log(`api-efficiency: ${docs.length} documents (${bad} bad), sandbox limits 60/min, 5 concurrent, 5,000/day, Node ${process.version}, ${os.cpus().length} CPUs`);
     const results: RunResult[] = [];
-    for (const [label, size] of [['xport (batches of 50)', 50], ['one document per call', 1]] as const) {
+    for (const [label, size] of [
+      ['xport (batches of 50)', 50],
+      ['one document per call', 1],
+    ] as const) {
       results.push(await run(sandbox, structuredClone(docs), label, size));
       process.stderr.write('\n');
     }
-    const header = ['exporter', 'exported', 'failed', 'waiting for a failed contact', 'writes', 'documents per write', 'reads', '429s', 'exported per call', 'drain time under Xero limits', 'wall time'];
-    const rows = results.map((r) => [r.label, r.exported, r.failed, r.other, r.sends, (r.elements / Math.max(1, r.sends)).toFixed(1), r.reads, r.refused, r.docsPerCall.toFixed(1), duration(r.simulatedMs), `${(r.realMs / 1000).toFixed(0)} s`].map(String));
+    const header = [
+      'exporter',
+      'exported',
+      'failed',
+      'waiting for a failed contact',
+      'writes',
+      'documents per write',
+      'reads',
+      '429s',
+      'exported per call',
+      'drain time under Xero limits',
+      'wall time',
+    ];
+    const rows = results.map((r) =>
+      [
+        r.label,
+        r.exported,
+        r.failed,
+        r.other,
+        r.sends,
+        (r.elements / Math.max(1, r.sends)).toFixed(1),
+        r.reads,
+        r.refused,
+        r.docsPerCall.toFixed(1),
+        duration(r.simulatedMs),
+        `${(r.realMs / 1000).toFixed(0)} s`,
+      ].map(String),
+    );
     console.log(`| ${header.join(' | ')} |\n|${header.map(() => ' --- ').join('|')}|`);
     for (const r of rows) console.log(`| ${r.join(' | ')} |`);
     const [a, b] = results;
-    if (a && b) console.log(`\nxport: ${(a.docsPerCall / b.docsPerCall).toFixed(0)}× the documents per call, drained in ${(100 * a.simulatedMs / b.simulatedMs).toFixed(1)}% of the one-per-call time.`);
+    if (a && b)
+      console.log(`\nxport: ${(a.docsPerCall / b.docsPerCall).toFixed(0)}× the documents per call, drained in ${((100 * a.simulatedMs) / b.simulatedMs).toFixed(1)}% of the one-per-call time.`);
   } finally {
     await sandbox.close();
   }

@@ -28,13 +28,19 @@ function line(what: string, t: Timing, target = 200): void {
   console.log(row([what, t.median, t.p95, t.max, t.p95 < target ? 'yes' : '**no**']));
 }
 
-interface Child { proc: ChildProcess; url: string; memory(): Promise<NodeJS.MemoryUsage>; stop(): Promise<void> }
+interface Child {
+  proc: ChildProcess;
+  url: string;
+  memory(): Promise<NodeJS.MemoryUsage>;
+  stop(): Promise<void>;
+}
 
 async function startChild(databaseUrl: string): Promise<Child> {
   const proc = fork(fileURLToPath(new URL('./lib/serve-child.ts', import.meta.url)), [databaseUrl], { execArgv: ['--import', 'tsx'] });
   const [first] = (await once(proc, 'message')) as [{ url: string }];
   return {
-    proc, url: first.url,
+    proc,
+    url: first.url,
     async memory() {
       proc.send('memory');
       for (;;) {
@@ -74,17 +80,18 @@ async function pages(store: Store, child: Child): Promise<void> {
   samples.push(await child.memory());
   const rss = samples.map((s) => s.rss);
   const heap = samples.map((s) => s.heapUsed);
-  console.log(`\nserver memory over ${SOAK_REQUESTS} more requests (/queue and /api/v1/status alternately, ${Math.round(soakMs / SOAK_REQUESTS)} ms each): ` +
-    `RSS ${mb(before.rss)} MB before → peak ${mb(Math.max(...rss))} MB → ${mb(rss[rss.length - 1] ?? 0)} MB after; ` +
-    `heap used ${mb(before.heapUsed)} MB before → peak ${mb(Math.max(...heap))} MB → ${mb(heap[heap.length - 1] ?? 0)} MB after`);
+  console.log(
+    `\nserver memory over ${SOAK_REQUESTS} more requests (/queue and /api/v1/status alternately, ${Math.round(soakMs / SOAK_REQUESTS)} ms each): ` +
+      `RSS ${mb(before.rss)} MB before → peak ${mb(Math.max(...rss))} MB → ${mb(rss[rss.length - 1] ?? 0)} MB after; ` +
+      `heap used ${mb(before.heapUsed)} MB before → peak ${mb(Math.max(...heap))} MB → ${mb(heap[heap.length - 1] ?? 0)} MB after`,
+  );
 }
 
 async function workerQueries(store: Store, databaseUrl: string): Promise<void> {
   console.log(`\n${row(['worker query', 'median ms', 'p95 ms', 'max ms', 'p95 < 200 ms'])}\n${row(['---', '---:', '---:', '---:', '---'])}`);
   const groups = [['sales_invoice', 'purchase_bill'], ['sales_credit', 'supplier_credit'], ['journal'], ['customer', 'supplier']];
   for (const kinds of groups) {
-    line(`claim 50 of ${kinds.join(' + ')}`, await timeRuns(Math.min(args.runs, 21), () =>
-      store.exports.claim({ tenantId: BIG, kinds, limit: 50, owner: 'bench', leaseMs: 3_600_000 })));
+    line(`claim 50 of ${kinds.join(' + ')}`, await timeRuns(Math.min(args.runs, 21), () => store.exports.claim({ tenantId: BIG, kinds, limit: 50, owner: 'bench', leaseMs: 3_600_000 })));
   }
   line('tenantsWithDueWork', await timeRuns(Math.min(args.runs, 21), () => store.exports.tenantsWithDueWork()));
   line('recoverExpiredLeases', await timeRuns(Math.min(args.runs, 21), () => store.exports.recoverExpiredLeases()));

@@ -50,7 +50,11 @@ async function stick(db: Parameters<typeof fillBacklog>[0]['db']): Promise<void>
   const contacts = await db.selectFrom('exports').select('source_id').where('tenant_id', '=', BIG).where('kind', '=', 'customer').where('status', '=', 'exported').execute();
   const invoices = await db.selectFrom('exports').select('id').where('tenant_id', '=', BIG).where('kind', '=', 'sales_invoice').where('status', '=', 'queued').orderBy('id').limit(1000).execute();
   for (const [i, inv] of invoices.entries()) {
-    await db.updateTable('exports').set({ status: 'waiting', waiting_for: `customer:${contacts[i % contacts.length]?.source_id ?? ''}` }).where('id', '=', inv.id).execute();
+    await db
+      .updateTable('exports')
+      .set({ status: 'waiting', waiting_for: `customer:${contacts[i % contacts.length]?.source_id ?? ''}` })
+      .where('id', '=', inv.id)
+      .execute();
   }
 }
 

@@ -30,7 +30,15 @@ for (let c = 0; c < clients; c++) {
   const ac = new AbortController();
   aborts.push(ac);
   const res = await fetch(`${url}/events?exports=1`, { headers: { cookie }, signal: ac.signal });
-  void (async () => { try { for await (const _ of res.body ?? []) { /* drain */ } } catch { /* aborted */ } })();
+  void (async () => {
+    try {
+      for await (const _ of res.body ?? []) {
+        /* drain */
+      }
+    } catch {
+      /* aborted */
+    }
+  })();
 }
 await new Promise((r) => setTimeout(r, 200));
 const N = 2000;
@@ -39,7 +47,7 @@ for (let i = 1; i <= N; i++) {
   await rt.bus.emit('export.exported', { tenantId: TENANT.id, exportId: i, kind: 'sales_invoice', reference: `INV-${i}`, xeroId: `x-${i}`, durationMs: 1, correlationId: null, limits: null });
 }
 const ms = performance.now() - t0;
-console.log(`${N} export.exported emits with ${clients} live pages following exports: ${ms.toFixed(0)} ms (${(ms * 1000 / N).toFixed(0)} µs per emit)`);
+console.log(`${N} export.exported emits with ${clients} live pages following exports: ${ms.toFixed(0)} ms (${((ms * 1000) / N).toFixed(0)} µs per emit)`);
 aborts.forEach((a) => a.abort());
 await app.close();
 await rt.close();

@@ -125,11 +125,17 @@ async function pruneWhileAppending(store: Store, databaseUrl: string, cutoff: Da
   running = false;
   await appender;
   await writer.close();
-  const left = await store.db.selectFrom('connection_log').select(sql<number>`count(*)`.as('n')).where('event', '=', 'bench.append').executeTakeFirstOrThrow();
+  const left = await store.db
+    .selectFrom('connection_log')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('event', '=', 'bench.append')
+    .executeTakeFirstOrThrow();
   const a = summarise(latencies);
-  console.log(`\npruned ${deleted} entries in ${Math.round(took)} ms (${Math.round(deleted / (took / 1000))}/s); ` +
-    `${latencies.length} concurrent appends: median ${a.median} ms, p95 ${a.p95} ms, max ${a.max} ms; ${Number(left.n)} appended entries kept; event loop held at most ${Math.round(loop.max / 1e6)} ms at a time (p99 of its delays ${Math.round(loop.percentile(99) / 1e6)} ms); ` +
-    `with the appends alone before it, at most ${Math.round(idle.max / 1e6)} ms (p99 ${Math.round(idle.percentile(99) / 1e6)} ms); load average ${os.loadavg()[0]?.toFixed(1)}`);
+  console.log(
+    `\npruned ${deleted} entries in ${Math.round(took)} ms (${Math.round(deleted / (took / 1000))}/s); ` +
+      `${latencies.length} concurrent appends: median ${a.median} ms, p95 ${a.p95} ms, max ${a.max} ms; ${Number(left.n)} appended entries kept; event loop held at most ${Math.round(loop.max / 1e6)} ms at a time (p99 of its delays ${Math.round(loop.percentile(99) / 1e6)} ms); ` +
+      `with the appends alone before it, at most ${Math.round(idle.max / 1e6)} ms (p99 ${Math.round(idle.percentile(99) / 1e6)} ms); load average ${os.loadavg()[0]?.toFixed(1)}`,
+  );
 }
 
 async function benchOne(kind: 'sqlite' | 'postgres'): Promise<void> {
@@ -141,7 +147,9 @@ async function benchOne(kind: 'sqlite' | 'postgres'): Promise<void> {
     const window = { total: args.rows, from: new Date(to.getTime() - 7 * 86_400_000 + 3_600_000), to };
     const ms = await fill(store, window);
     if (kind === 'postgres') await sql`vacuum analyze connection_log`.execute(store.db); // what autovacuum does after a bulk load
-    console.log(`\n### ${kind}: ${args.rows.toLocaleString('en')} entries filled in ${(ms / 1000).toFixed(1)} s (${Math.round(args.rows / (ms / 1000))}/s), database ${mb(await database.size())} MB\n`);
+    console.log(
+      `\n### ${kind}: ${args.rows.toLocaleString('en')} entries filled in ${(ms / 1000).toFixed(1)} s (${Math.round(args.rows / (ms / 1000))}/s), database ${mb(await database.size())} MB\n`,
+    );
     if (!PRUNE_ONLY) {
       console.log(row(['case', 'hits', 'median ms', 'p95 ms', 'max ms', 'p95 < 50 ms']));
       console.log(row(['---', '---:', '---:', '---:', '---:', '---']));

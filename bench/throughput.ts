@@ -35,7 +35,18 @@ const TOKEN = 'bench-api-token-0123456789';
 const WARM_UP = 200;
 
 type Exporter = 'batched' | 'single' | 'ingest';
-interface Result { db: string; exporter: Exporter; docs: number; exported: number; failed: number; seconds: number; perSecond: number; cpuMsPerDoc: number; peakRssMb: number; calls: number }
+interface Result {
+  db: string;
+  exporter: Exporter;
+  docs: number;
+  exported: number;
+  failed: number;
+  seconds: number;
+  perSecond: number;
+  cpuMsPerDoc: number;
+  peakRssMb: number;
+  calls: number;
+}
 
 async function startSandboxChild(): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [path.resolve('bin/xport.js'), 'sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -65,9 +76,18 @@ async function runOnce(kind: 'sqlite' | 'postgres', exporter: Exporter, sandboxU
   await fetch(`${sandboxUrl}/_sandbox/limits`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: false }) });
   const db = await benchDatabase(kind, 'throughput');
   const config = loadConfig({
-    XPORT_DATABASE_URL: db.url, XPORT_API_TOKEN: TOKEN, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '1', XPORT_POLL_MS: '20',
-    XPORT_BATCH_SIZE: exporter === 'batched' ? '50' : '1', XPORT_XERO_TIMEOUT_MS: '30000',
-    XERO_CLIENT_ID: 'xport-sandbox', XERO_CLIENT_SECRET: 'xport-sandbox-secret', XERO_API_URL: sandboxUrl, XERO_IDENTITY_URL: sandboxUrl, XERO_LOGIN_URL: sandboxUrl,
+    XPORT_DATABASE_URL: db.url,
+    XPORT_API_TOKEN: TOKEN,
+    XPORT_LOG_LEVEL: 'silent',
+    XPORT_WORKERS: '1',
+    XPORT_POLL_MS: '20',
+    XPORT_BATCH_SIZE: exporter === 'batched' ? '50' : '1',
+    XPORT_XERO_TIMEOUT_MS: '30000',
+    XERO_CLIENT_ID: 'xport-sandbox',
+    XERO_CLIENT_SECRET: 'xport-sandbox-secret',
+    XERO_API_URL: sandboxUrl,
+    XERO_IDENTITY_URL: sandboxUrl,
+    XERO_LOGIN_URL: sandboxUrl,
   });
   // One document per call gets the same rounds as the batcher gets batches: only the batch size differs.
   const rt = await createRuntime(config, { noClientLimits: true, workerOptions: exporter === 'single' ? { batchesPerTenantRound: 100 } : {} });
@@ -82,11 +102,14 @@ async function runOnce(kind: 'sqlite' | 'postgres', exporter: Exporter, sandboxU
     const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const { documents } = mixedBacklog(DOCS, 'T');
     let peak = process.memoryUsage().rss;
-    const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 25);
     const post = async (docs: unknown[]) => {
       for (let i = 0; i < docs.length; i += 500) {
         const res = await fetch(`${url}/api/v1/documents`, {
-          method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
           body: JSON.stringify({ documents: docs.slice(i, i + 500) }),
         });
         if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
@@ -100,7 +123,7 @@ async function runOnce(kind: 'sqlite' | 'postgres', exporter: Exporter, sandboxU
       rt.startWorkers();
       warmDone = await waitSettled(rt, tenantId, warm.length);
     }
-    const before = await (await fetch(`${sandboxUrl}/_sandbox/requests?method=POST`)).json() as { requests: unknown[] };
+    const before = (await (await fetch(`${sandboxUrl}/_sandbox/requests?method=POST`)).json()) as { requests: unknown[] };
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     await post(documents);
@@ -108,10 +131,18 @@ async function runOnce(kind: 'sqlite' | 'postgres', exporter: Exporter, sandboxU
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
-    const after = await (await fetch(`${sandboxUrl}/_sandbox/requests?method=POST`)).json() as { requests: unknown[] };
+    const after = (await (await fetch(`${sandboxUrl}/_sandbox/requests?method=POST`)).json()) as { requests: unknown[] };
     return {
-      db: kind, exporter, docs: documents.length, exported: done.exported - (exporter === 'ingest' ? 0 : warmDone.exported), failed: done.failed - (exporter === 'ingest' ? 0 : warmDone.failed), seconds: Math.round(seconds * 100) / 100,
-      perSecond: Math.round(documents.length / seconds), cpuMsPerDoc: Math.round(((cpu.user + cpu.system) / 1000 / documents.length) * 1000) / 1000, peakRssMb: mb(peak), calls: after.requests.length - before.requests.length,
+      db: kind,
+      exporter,
+      docs: documents.length,
+      exported: done.exported - (exporter === 'ingest' ? 0 : warmDone.exported),
+      failed: done.failed - (exporter === 'ingest' ? 0 : warmDone.failed),
+      seconds: Math.round(seconds * 100) / 100,
+      perSecond: Math.round(documents.length / seconds),
+      cpuMsPerDoc: Math.round(((cpu.user + cpu.system) / 1000 / documents.length) * 1000) / 1000,
+      peakRssMb: mb(peak),
+      calls: after.requests.length - before.requests.length,
     };
   } finally {
     await app.close();

@@ -38,7 +38,8 @@ async function main(): Promise<number> {
   const { formatReport, runChaos } = await import('../test/reliability/lib/chaos-run');
   const long = mode === 'long';
   const report = await runChaos({
-    db, faults: 'soak',
+    db,
+    faults: 'soak',
     docs: intArg('docs', long ? 2000 : 1000),
     kills: intArg('kills', long ? 10 : 6),
     minutes: intArg('minutes', long ? 60 : 0),
@@ -55,7 +56,10 @@ async function main(): Promise<number> {
   return report.verdict.ok && report.verdict.unexpectedFailures.length === 0 ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  console.error(err);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(2);
+  },
+);

@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] ?? fallback : fallback;
+  return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 };
 const port = arg('--port', '3200');
 const sandboxPort = arg('--sandbox-port', '3300');
@@ -31,7 +31,8 @@ async function main(): Promise<void> {
     let token = '';
     for (let i = 0; i < 120 && !token; i++) {
       await sleep(500);
-      if (fs.existsSync(path.join(dir, 'demo-api-token')) && (await failedCount(fs.readFileSync(path.join(dir, 'demo-api-token'), 'utf8').trim())) >= 0) token = fs.readFileSync(path.join(dir, 'demo-api-token'), 'utf8').trim();
+      if (fs.existsSync(path.join(dir, 'demo-api-token')) && (await failedCount(fs.readFileSync(path.join(dir, 'demo-api-token'), 'utf8').trim())) >= 0)
+        token = fs.readFileSync(path.join(dir, 'demo-api-token'), 'utf8').trim();
     }
     if (!token) throw new Error('the demo did not start');
     // Failures settle when the count stops moving for 10 seconds (at most 2 minutes).
@@ -49,7 +50,11 @@ async function main(): Promise<void> {
     await page.fill('input[name=username]', 'admin');
     await page.fill('input[name=password]', password);
     await Promise.all([page.waitForURL(/\/queue/), page.click('button:has-text("Sign in")')]);
-    for (const [target, name] of [['/queue', 'demo-queue'], ['/queue?view=groups', 'demo-queue-groups'], ['/log', 'demo-log']] as const) {
+    for (const [target, name] of [
+      ['/queue', 'demo-queue'],
+      ['/queue?view=groups', 'demo-queue-groups'],
+      ['/log', 'demo-log'],
+    ] as const) {
       await page.goto(target);
       await page.screenshot({ path: path.join('docs', 'screenshots', `${name}.png`), fullPage: true });
     }

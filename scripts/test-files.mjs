@@ -28,5 +28,7 @@ const groupOf = (file) => {
   return /from ['"]playwright-core['"]/.test(fs.readFileSync(file, 'utf8')) ? 'browser' : 'integration';
 };
 
-const files = walk('test').sort().filter((f) => group === 'all' || groupOf(f) === group);
+const files = walk('test')
+  .sort()
+  .filter((f) => group === 'all' || groupOf(f) === group);
 console.log(files.join('\n'));

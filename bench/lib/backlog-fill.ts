@@ -15,8 +15,13 @@ export const BACKLOG_TENANTS = [
 ] as const;
 
 const KINDS: Array<[string, string, number]> = [
-  ['sales_invoice', 'INV', 0.6], ['purchase_bill', 'BILL', 0.15], ['sales_credit', 'CN', 0.08], ['supplier_credit', 'SC', 0.04],
-  ['journal', 'MJ', 0.03], ['customer', 'CUS', 0.08], ['supplier', 'SUP', 0.02],
+  ['sales_invoice', 'INV', 0.6],
+  ['purchase_bill', 'BILL', 0.15],
+  ['sales_credit', 'CN', 0.08],
+  ['supplier_credit', 'SC', 0.04],
+  ['journal', 'MJ', 0.03],
+  ['customer', 'CUS', 0.08],
+  ['supplier', 'SUP', 0.02],
 ];
 
 function weighted<T extends { share: number } | [string, string, number]>(items: readonly T[], x: number): T {
@@ -30,9 +35,22 @@ function weighted<T extends { share: number } | [string, string, number]>(items:
 
 function payload(kind: string, sourceId: string, rand: () => number): string {
   const lines = Array.from({ length: 1 + Math.floor(rand() * 4) }, (_, i) => ({
-    description: `Item ${i + 1} of ${sourceId}`, quantity: 1 + Math.floor(rand() * 9), unitPrice: (rand() * 200).toFixed(2), taxCode: 'GST', accountRole: 'sales',
+    description: `Item ${i + 1} of ${sourceId}`,
+    quantity: 1 + Math.floor(rand() * 9),
+    unitPrice: (rand() * 200).toFixed(2),
+    taxCode: 'GST',
+    accountRole: 'sales',
   }));
-  return JSON.stringify({ kind, sourceId, revision: 1, date: '2026-11-20', dueDate: '2026-12-20', currency: 'NZD', contact: { sourceId: `CUS-${Math.floor(rand() * 5000)}`, name: 'Customer' }, lines });
+  return JSON.stringify({
+    kind,
+    sourceId,
+    revision: 1,
+    date: '2026-11-20',
+    dueDate: '2026-12-20',
+    currency: 'NZD',
+    contact: { sourceId: `CUS-${Math.floor(rand() * 5000)}`, name: 'Customer' },
+    lines,
+  });
 }
 
 /** Fills `total` queued exports (and `failed` failed ones in the big organisation); returns ms taken. */
@@ -51,17 +69,33 @@ export async function fillBacklog(store: Store, total: number, failed = 2000, ba
       return { tenant_id: tenant.id, kind, source_id: sourceId, revision: 1, payload: payload(kind, sourceId, rand), reference: sourceId, doc_date: '2026-11-20', total: null, received_at: at };
     });
     const ids = await store.db.insertInto('documents').values(docs).returning('id').execute();
-    await store.db.insertInto('exports').values(ids.map((d, i) => {
-      const doc = docs[i] ?? docs[0];
-      if (!doc) throw new Error('no document');
-      const isFailed = offset + i >= total;
-      return {
-        tenant_id: doc.tenant_id, document_id: d.id, kind: doc.kind, source_id: doc.source_id, revision: 1, status: isFailed ? 'failed' : 'queued',
-        attempts: isFailed ? 1 : 0, next_attempt_at: at, last_error: isFailed ? "Account code '200' is not a valid code for this document." : null,
-        error_code: isFailed ? 'account_code_invalid' : null, error_class: isFailed ? 'validation' : null, action_required: isFailed ? 'Fix the mapping in Settings, then press Export.' : null,
-        needs_reconcile: 0, created_at: at, updated_at: at,
-      };
-    })).execute();
+    await store.db
+      .insertInto('exports')
+      .values(
+        ids.map((d, i) => {
+          const doc = docs[i] ?? docs[0];
+          if (!doc) throw new Error('no document');
+          const isFailed = offset + i >= total;
+          return {
+            tenant_id: doc.tenant_id,
+            document_id: d.id,
+            kind: doc.kind,
+            source_id: doc.source_id,
+            revision: 1,
+            status: isFailed ? 'failed' : 'queued',
+            attempts: isFailed ? 1 : 0,
+            next_attempt_at: at,
+            last_error: isFailed ? "Account code '200' is not a valid code for this document." : null,
+            error_code: isFailed ? 'account_code_invalid' : null,
+            error_class: isFailed ? 'validation' : null,
+            action_required: isFailed ? 'Fix the mapping in Settings, then press Export.' : null,
+            needs_reconcile: 0,
+            created_at: at,
+            updated_at: at,
+          };
+        }),
+      )
+      .execute();
     if ((offset / batch) % 50 === 49) process.stderr.write(`  ${offset + n} exports…\r`);
   }
   return performance.now() - t0;

@@ -31,7 +31,8 @@ export async function benchDatabase(kind: 'sqlite' | 'postgres', label: string):
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return {
-    kind, url: url.toString(),
+    kind,
+    url: url.toString(),
     size: async () => Number((await admin(`select pg_database_size('${name}') as n`))[0]?.n ?? 0),
     drop: async () => void (await admin(`drop database if exists ${name} with (force)`)),
   };

@@ -34,7 +34,9 @@ export async function signIn(url: string): Promise<string> {
   const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
   const res = await fetch(`${url}/login`, {
-    method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: csrf, username: 'admin', password: ADMIN_PASSWORD }),
   });
   const session = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';

@@ -24,7 +24,13 @@ const XERO_ERRORS = [
   ['line_amount_mismatch', 'The line amounts do not add up to the document total.'],
 ] as const;
 
-const KINDS = [['sales_invoice', 'INV'], ['sales_credit', 'CN'], ['purchase_bill', 'BILL'], ['supplier_credit', 'SC'], ['journal', 'MJ']] as const;
+const KINDS = [
+  ['sales_invoice', 'INV'],
+  ['sales_credit', 'CN'],
+  ['purchase_bill', 'BILL'],
+  ['supplier_credit', 'SC'],
+  ['journal', 'MJ'],
+] as const;
 
 /** Small seeded PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -77,7 +83,14 @@ export function makeEntry(i: number, w: EntryWindow, rand: () => number): LogEnt
   if (x < 0.65) {
     const size = 1 + Math.floor(rand() * 50);
     const status = rand() < 0.97 ? 200 : pick(rand, [429, 500, 503]);
-    return { tenantId, at, level: status < 400 ? 'info' : 'error', event: 'xero.call', message: `PUT /Invoices: ${size} element(s) sent, HTTP ${status} in ${150 + Math.floor(rand() * 2000)} ms`, details: { endpoint: '/Invoices', size, httpStatus: status } };
+    return {
+      tenantId,
+      at,
+      level: status < 400 ? 'info' : 'error',
+      event: 'xero.call',
+      message: `PUT /Invoices: ${size} element(s) sent, HTTP ${status} in ${150 + Math.floor(rand() * 2000)} ms`,
+      details: { endpoint: '/Invoices', size, httpStatus: status },
+    };
   }
   if (x < 0.75) return { tenantId, at, level: 'info', event: 'documents.ingested', message: `${1 + Math.floor(rand() * 200)} document(s) received (0 already known)` };
   if (x < 0.85) {
@@ -90,11 +103,22 @@ export function makeEntry(i: number, w: EntryWindow, rand: () => number): LogEnt
   }
   if (x < 0.95) return { ...base, level: 'info', event: 'export.waiting', message: `${ref}: waiting for its contact to be exported first` };
   if (x < 0.97) return { tenantId, at, level: 'info', event: 'reference.refreshed', message: 'Reference data read from Xero: 84 accounts, 12 taxRates, 2 trackingCategories, 3 currencies' };
-  if (x < 0.985) return { tenantId, at, level: 'error', event: 'tenant.paused', message: `Exports paused until ${new Date(at.getTime() + 3_600_000).toISOString()}: Xero daily limit reached (5000 calls)`, details: { code: 'rate_limit_day' } };
+  if (x < 0.985)
+    return {
+      tenantId,
+      at,
+      level: 'error',
+      event: 'tenant.paused',
+      message: `Exports paused until ${new Date(at.getTime() + 3_600_000).toISOString()}: Xero daily limit reached (5000 calls)`,
+      details: { code: 'rate_limit_day' },
+    };
   return { tenantId, at, level: 'info', event: 'tenant.resumed', message: 'Exports resumed: the pause ended' };
 }
 
 function uuid(rand: () => number): string {
-  const hex = () => Math.floor(rand() * 0x10000).toString(16).padStart(4, '0');
+  const hex = () =>
+    Math.floor(rand() * 0x10000)
+      .toString(16)
+      .padStart(4, '0');
   return `${hex()}${hex()}-${hex()}-4${hex().slice(1)}-a${hex().slice(1)}-${hex()}${hex()}${hex()}`;
 }

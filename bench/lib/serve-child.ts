@@ -12,5 +12,9 @@ const server = await startServer(rt);
 process.send({ url: server.url });
 process.on('message', (m) => {
   if (m === 'memory') process.send?.({ memory: process.memoryUsage() });
-  if (m === 'stop') void server.close().then(() => rt.close()).then(() => process.exit(0));
+  if (m === 'stop')
+    void server
+      .close()
+      .then(() => rt.close())
+      .then(() => process.exit(0));
 });

@@ -10,13 +10,23 @@ const batch = Number(process.argv[3] ?? 50);
 
 const sandbox = await startSandbox({ port: 0, limits: { enabled: false } });
 const basic = Buffer.from(`${sandbox.clientId}:${sandbox.clientSecret}`).toString('base64');
-const token = ((await (await fetch(`${sandbox.url}/connect/token`, {
-  method: 'POST', body: 'grant_type=client_credentials', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
-})).json()) as { access_token: string }).access_token;
+const token = (
+  (await (
+    await fetch(`${sandbox.url}/connect/token`, {
+      method: 'POST',
+      body: 'grant_type=client_credentials',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    })
+  ).json()) as { access_token: string }
+).access_token;
 const tenantId = sandbox.tenants[0]?.tenantId ?? '';
 
 const invoices = Array.from({ length: batch }, (_, i) => ({
-  Type: 'ACCREC', Contact: { Name: 'Boom FM' }, Date: '2026-03-01', Status: 'AUTHORISED', Reference: `bench-${i}`,
+  Type: 'ACCREC',
+  Contact: { Name: 'Boom FM' },
+  Date: '2026-03-01',
+  Status: 'AUTHORISED',
+  Reference: `bench-${i}`,
   LineItems: [
     { Description: 'Widget', Quantity: 3, UnitAmount: 19.95, AccountCode: '200', TaxType: 'OUTPUT2' },
     { Description: 'Freight', Quantity: 1, UnitAmount: 12.5, AccountCode: '260', TaxType: 'OUTPUT2' },

@@ -14,7 +14,9 @@ import { parseDocumentsRequest } from '../../src/domain/documents';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { spawnWorker, waitUntil } from '../../test/helpers/processes';
 
-const { values } = parseArgs({ options: { docs: { type: 'string', default: '10000' }, db: { type: 'string', default: process.env.XPORT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' } } });
+const { values } = parseArgs({
+  options: { docs: { type: 'string', default: '10000' }, db: { type: 'string', default: process.env.XPORT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' } },
+});
 const DOCS = Number(values.docs);
 
 function docsFor(org: number, count: number): unknown[] {
@@ -22,8 +24,13 @@ function docsFor(org: number, count: number): unknown[] {
   const out: unknown[] = [];
   for (let c = 0; c < contacts; c += 1) out.push({ kind: 'customer', sourceId: `C${org}-${c}`, name: `Customer ${org}-${c}` });
   for (let i = 0; out.length < count; i += 1) {
-    out.push({ kind: 'sales_invoice', sourceId: `INV-${org}-${i}`, date: '2026-11-20', contact: `C${org}-${i % contacts}`,
-      lines: [{ description: 'Widget', quantity: 1 + (i % 5), unitPrice: '9.95', taxCode: 'G.S.T.', account: 'sales' }] });
+    out.push({
+      kind: 'sales_invoice',
+      sourceId: `INV-${org}-${i}`,
+      date: '2026-11-20',
+      contact: `C${org}-${i % contacts}`,
+      lines: [{ description: 'Widget', quantity: 1 + (i % 5), unitPrice: '9.95', taxCode: 'G.S.T.', account: 'sales' }],
+    });
   }
   return out;
 }
@@ -34,10 +41,16 @@ async function createDb(): Promise<{ url: string; drop: () => Promise<void> }> {
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = new URL(values.db ?? ''); url.pathname = `/${name}`;
+  const url = new URL(values.db ?? '');
+  url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    async drop() { const c = new pg.Client({ connectionString: values.db }); await c.connect(); await c.query(`drop database if exists ${name} with (force)`); await c.end(); },
+    async drop() {
+      const c = new pg.Client({ connectionString: values.db });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
   };
 }
 
@@ -49,8 +62,14 @@ async function run(p: { workers: number; orgs: number; limits: boolean }): Promi
       await fetch(`${sandbox.url}/_sandbox/organisations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: p.orgs - sandbox.tenants.length }) });
     }
     const env = {
-      XPORT_DATABASE_URL: db.url, XERO_CLIENT_ID: sandbox.clientId, XERO_CLIENT_SECRET: sandbox.clientSecret, XERO_API_URL: sandbox.url,
-      XERO_IDENTITY_URL: sandbox.url, XERO_LOGIN_URL: sandbox.url, XPORT_POLL_MS: '50', XPORT_CLIENT_LIMITS: p.limits ? 'on' : 'off',
+      XPORT_DATABASE_URL: db.url,
+      XERO_CLIENT_ID: sandbox.clientId,
+      XERO_CLIENT_SECRET: sandbox.clientSecret,
+      XERO_API_URL: sandbox.url,
+      XERO_IDENTITY_URL: sandbox.url,
+      XERO_LOGIN_URL: sandbox.url,
+      XPORT_POLL_MS: '50',
+      XPORT_CLIENT_LIMITS: p.limits ? 'on' : 'off',
     };
     const rt = await createRuntime(loadConfig({ ...env, XPORT_WORKERS: '0', XPORT_LOG_LEVEL: 'silent' }));
     const synced = await syncConnections(rt);
@@ -67,7 +86,14 @@ async function run(p: { workers: number; orgs: number; limits: boolean }): Promi
     const expected = (await rt.store.exports.countByStatus(null)).queued;
     const started = Date.now();
     const workers = Array.from({ length: p.workers }, () => spawnWorker(env));
-    await waitUntil(async () => { const c = await rt.store.exports.countByStatus(null); return c.exported + c.failed === expected; }, 1_800_000, 200);
+    await waitUntil(
+      async () => {
+        const c = await rt.store.exports.countByStatus(null);
+        return c.exported + c.failed === expected;
+      },
+      1_800_000,
+      200,
+    );
     const seconds = (Date.now() - started) / 1000;
     await Promise.all(workers.map((w) => w.kill('SIGTERM')));
     const journal = ((await (await fetch(`${sandbox.url}/_sandbox/requests?method=POST`)).json()) as { requests: unknown[] }).requests;

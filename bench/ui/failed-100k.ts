@@ -15,9 +15,12 @@ const ROWS = Number(process.argv[2] ?? 100_000);
 const TENANT = { id: 'bench-tenant', name: 'Bench Ltd' };
 const KINDS = ['sales_invoice', 'sales_credit', 'purchase_bill', 'supplier_credit', 'journal', 'customer', 'supplier'];
 const ERRORS = [
-  ['account_code_invalid', "Account code '200' is not a valid code for this document."], ['tax_code_unmapped', 'Tax code G.S.T. is not mapped to a Xero tax rate for sales.'],
-  ['email_invalid', 'Email address must be valid.'], ['contact_archived', 'The contact is archived in Xero.'],
-  ['period_lock_date', 'The document date cannot be before the period lock date.'], ['contact_name_exists', 'The contact name Acme is already assigned to another contact.'],
+  ['account_code_invalid', "Account code '200' is not a valid code for this document."],
+  ['tax_code_unmapped', 'Tax code G.S.T. is not mapped to a Xero tax rate for sales.'],
+  ['email_invalid', 'Email address must be valid.'],
+  ['contact_archived', 'The contact is archived in Xero.'],
+  ['period_lock_date', 'The document date cannot be before the period lock date.'],
+  ['contact_name_exists', 'The contact name Acme is already assigned to another contact.'],
 ] as const;
 
 async function fill(rt: Awaited<ReturnType<typeof createRuntime>>): Promise<void> {
@@ -27,14 +30,44 @@ async function fill(rt: Awaited<ReturnType<typeof createRuntime>>): Promise<void
     const n = Math.min(2000, ROWS - start);
     const docs = Array.from({ length: n }, (_, i) => {
       const k = start + i;
-      return { tenant_id: TENANT.id, kind: KINDS[k % KINDS.length] ?? 'sales_invoice', source_id: `SO-${String(k).padStart(6, '0')}`, revision: 1, payload: '{}', reference: `SO-${String(k).padStart(6, '0')}`, doc_date: '2026-11-20', total: '45.89', received_at: now };
+      return {
+        tenant_id: TENANT.id,
+        kind: KINDS[k % KINDS.length] ?? 'sales_invoice',
+        source_id: `SO-${String(k).padStart(6, '0')}`,
+        revision: 1,
+        payload: '{}',
+        reference: `SO-${String(k).padStart(6, '0')}`,
+        doc_date: '2026-11-20',
+        total: '45.89',
+        received_at: now,
+      };
     });
     const ids = await rt.store.db.insertInto('documents').values(docs).returning('id').execute();
-    await rt.store.db.insertInto('exports').values(ids.map((d, i) => {
-      const [code, message] = ERRORS[(start + i) % (start + i < ROWS - 50 ? 5 : ERRORS.length)] ?? ERRORS[0];
-      return { tenant_id: TENANT.id, document_id: d.id, kind: docs[i]?.kind ?? 'sales_invoice', source_id: docs[i]?.source_id ?? '', revision: 1, status: 'failed', attempts: 1, next_attempt_at: now,
-        last_error: message, error_code: code, error_class: 'validation', action_required: 'Fix it in Settings, then press Export.', needs_reconcile: 0, created_at: now, updated_at: now };
-    })).execute();
+    await rt.store.db
+      .insertInto('exports')
+      .values(
+        ids.map((d, i) => {
+          const [code, message] = ERRORS[(start + i) % (start + i < ROWS - 50 ? 5 : ERRORS.length)] ?? ERRORS[0];
+          return {
+            tenant_id: TENANT.id,
+            document_id: d.id,
+            kind: docs[i]?.kind ?? 'sales_invoice',
+            source_id: docs[i]?.source_id ?? '',
+            revision: 1,
+            status: 'failed',
+            attempts: 1,
+            next_attempt_at: now,
+            last_error: message,
+            error_code: code,
+            error_class: 'validation',
+            action_required: 'Fix it in Settings, then press Export.',
+            needs_reconcile: 0,
+            created_at: now,
+            updated_at: now,
+          };
+        }),
+      )
+      .execute();
   }
 }
 
@@ -42,7 +75,12 @@ async function signIn(url: string): Promise<string> {
   const page = await fetch(`${url}/login`);
   const cookie = (page.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  const res = await fetch(`${url}/login`, { method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: csrf, username: 'admin', password: 'bench-password' }) });
+  const res = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, username: 'admin', password: 'bench-password' }),
+  });
   return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? cookie;
 }
 
@@ -71,8 +109,19 @@ const address = app.server.address();
 const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 const cookie = await signIn(url);
 const middle = Math.floor(ROWS / 2);
-const pages = ['/queue', `/queue?before=${middle}`, '/queue?kind=customer', '/queue?code=contact_name_exists', '/queue?q=SO-099999', '/queue?view=groups',
-  '/documents', '/documents?problems=1&kind=journal', `/documents/${middle}`, '/log', '/settings'];
+const pages = [
+  '/queue',
+  `/queue?before=${middle}`,
+  '/queue?kind=customer',
+  '/queue?code=contact_name_exists',
+  '/queue?q=SO-099999',
+  '/queue?view=groups',
+  '/documents',
+  '/documents?problems=1&kind=journal',
+  `/documents/${middle}`,
+  '/log',
+  '/settings',
+];
 console.log('| page | median ms | slowest ms |\n| --- | ---: | ---: |');
 for (const p of pages) {
   const r = await time(`${url}${p}`, cookie);

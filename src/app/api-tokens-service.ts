@@ -10,7 +10,10 @@ import type { EventBus } from '../engine/events';
 export type { ApiToken };
 
 export class ApiTokensService {
-  constructor(private readonly store: Store, private readonly bus: EventBus) {}
+  constructor(
+    private readonly store: Store,
+    private readonly bus: EventBus,
+  ) {}
 
   verify(value: string): Promise<ApiToken | null> {
     return this.store.tokens.verify(value);

@@ -16,9 +16,23 @@ export interface LoggerOptions {
 }
 
 export const REDACT_PATHS = [
-  'authorization', '*.authorization', 'headers.authorization', 'headers.cookie', '*.cookie',
-  'token', '*.token', 'access_token', '*.access_token', 'refresh_token', '*.refresh_token',
-  'password', '*.password', 'secret', '*.secret', 'client_secret', '*.client_secret',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'headers.cookie',
+  '*.cookie',
+  'token',
+  '*.token',
+  'access_token',
+  '*.access_token',
+  'refresh_token',
+  '*.refresh_token',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'client_secret',
+  '*.client_secret',
 ];
 
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
@@ -34,7 +48,9 @@ export function prettyLine(json: string): string {
   }
   const time = typeof rec.time === 'number' ? new Date(rec.time).toISOString().slice(11, 23) : '';
   const level = (LEVELS[Number(rec.level)] ?? String(rec.level)).padEnd(5);
-  const rest = Object.entries(rec).filter(([k]) => !SKIP.has(k)).map(([k, v]) => `${k}=${formatValue(v)}`);
+  const rest = Object.entries(rec)
+    .filter(([k]) => !SKIP.has(k))
+    .map(([k, v]) => `${k}=${formatValue(v)}`);
   return [time, level, String(rec.msg ?? ''), ...rest].filter(Boolean).join(' ');
 }
 
@@ -62,10 +78,13 @@ function prettyStream(out: NodeJS.WritableStream): Writable {
 export function createLogger(options: LoggerOptions): Logger {
   const out = options.destination ?? process.stdout;
   const stream = options.pretty ? prettyStream(out) : out;
-  return pino({
-    level: options.level,
-    base: { pid: process.pid },
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    serializers: { err: pino.stdSerializers.err },
-  }, stream);
+  return pino(
+    {
+      level: options.level,
+      base: { pid: process.pid },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: pino.stdSerializers.err },
+    },
+    stream,
+  );
 }

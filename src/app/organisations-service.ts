@@ -10,7 +10,10 @@ import type { EventBus } from '../engine/events';
 export type { Tenant };
 
 export class OrganisationsService {
-  constructor(private readonly store: Store, private readonly bus: EventBus) {}
+  constructor(
+    private readonly store: Store,
+    private readonly bus: EventBus,
+  ) {}
 
   list(): Promise<Tenant[]> {
     return this.store.tenants.list();

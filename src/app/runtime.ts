@@ -103,17 +103,39 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const gate: CallGate = (options.noClientLimits ?? !config.clientLimits) ? new OpenGate() : new DbGate(store, { holdMs: config.xeroTimeoutMs + 30_000, ...options.gateLimits });
   const reference = new ReferenceService(store.reference, xero, bus, undefined, gate);
   const settings = new SettingsService(store, bus, reference, queue, new ContactDirectory(xero, gate));
-  const workers = Array.from({ length: config.workers }, () =>
-    new ExportWorker({ store, xero, bus, gate, reference, logger }, { pollMs: config.pollMs, leaseMs: config.leaseMs, batchSize: config.batchSize, contactWaitMs: config.contactWaitMs, ...options.workerOptions }));
+  const workers = Array.from(
+    { length: config.workers },
+    () =>
+      new ExportWorker(
+        { store, xero, bus, gate, reference, logger },
+        { pollMs: config.pollMs, leaseMs: config.leaseMs, batchSize: config.batchSize, contactWaitMs: config.contactWaitMs, ...options.workerOptions },
+      ),
+  );
   queue.onWork(() => workers.forEach((w) => w.poke()));
   const webhooks = new XeroWebhookHandler({ store, xero, gate, bus, logger });
   let stopSchedules: (() => void) | null = null;
   let stopConnectionSchedules: (() => void) | null = null;
   return {
-    config, store, bus, logger, xero, tokens, connections: auth.manager, reference, queue, settings, workers,
-    users: new UsersService(store, bus), organisations: new OrganisationsService(store, bus), apiTokens: new ApiTokensService(store, bus), webhooks,
-    documents: new DocumentsService(store), connectionLog: new ConnectionLogReader(store), system: new SystemService(store),
-    webSessions: new WebSessionsService(store), bulkResults: new BulkResultsService(store),
+    config,
+    store,
+    bus,
+    logger,
+    xero,
+    tokens,
+    connections: auth.manager,
+    reference,
+    queue,
+    settings,
+    workers,
+    users: new UsersService(store, bus),
+    organisations: new OrganisationsService(store, bus),
+    apiTokens: new ApiTokensService(store, bus),
+    webhooks,
+    documents: new DocumentsService(store),
+    connectionLog: new ConnectionLogReader(store),
+    system: new SystemService(store),
+    webSessions: new WebSessionsService(store),
+    bulkResults: new BulkResultsService(store),
     startWorkers: () => workers.forEach((w) => w.start()),
     startSchedules() {
       stopSchedules ??= startSchedules(store, reference, logger, { retentionDays: config.logRetentionDays });

@@ -22,7 +22,9 @@ export class SystemService {
   /** A trivial query, answered within `timeoutMs` or classified as a fault. */
   async ping(timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string; message: string }> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_r, reject) => { timer = setTimeout(() => reject(Object.assign(new Error(`no answer in ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs); });
+    const timeout = new Promise<never>((_r, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error(`no answer in ${timeoutMs} ms`), { code: 'ETIMEDOUT' })), timeoutMs);
+    });
     try {
       await Promise.race([sql`select 1`.execute(this.store.db), timeout]);
       return { ok: true };

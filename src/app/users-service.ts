@@ -14,7 +14,10 @@ export class UsersService {
   private readonly users: UsersRepository;
   private readonly admin: UserAdminRepository;
 
-  constructor(store: Store, private readonly bus: EventBus) {
+  constructor(
+    store: Store,
+    private readonly bus: EventBus,
+  ) {
     this.users = new UsersRepository(store.db);
     this.admin = new UserAdminRepository(store.db);
   }

@@ -35,9 +35,7 @@ export async function setupXeroAuth(config: Readonly<Config>, store: Store, bus:
   const options = oauthOptionsFrom(config);
   const oauth = options && config.xero.redirectUri ? new OAuthClient(options) : null;
   let manager: ConnectionManager | null = null;
-  const tokens = oauth
-    ? new OAuthTokenSource({ repo, box, oauth, fallback: NOT_CONNECTED, onLost: (authId, reason) => manager?.markLost(authId, reason) ?? Promise.resolve() })
-    : null;
+  const tokens = oauth ? new OAuthTokenSource({ repo, box, oauth, fallback: NOT_CONNECTED, onLost: (authId, reason) => manager?.markLost(authId, reason) ?? Promise.resolve() }) : null;
   manager = new ConnectionManager({ store, repo, box, bus, oauth, tokens, apiUrl: config.xero.apiUrl, timeoutMs: config.xeroTimeoutMs });
   return { box, tokens: tokens ?? customConnection, manager };
 }

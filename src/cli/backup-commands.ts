@@ -40,7 +40,7 @@ export function registerBackupCommands(program: Command): void {
     .description('put a backup back; exports not exported in it are looked up in Xero before they are sent')
     .argument('[file]', 'the backup to put back')
     .option('--force', 'restore even while a worker seems to be exporting on the database')
-    .option('--mark', 'only mark the current database\'s unfinished exports for a look-up (after pg_restore)')
+    .option('--mark', "only mark the current database's unfinished exports for a look-up (after pg_restore)")
     .action(async (file: string | undefined, opts: { force?: boolean; mark?: boolean }) => {
       const config = configFromEnv();
       if (opts.mark) return markOnly(config.databaseUrl);

@@ -21,7 +21,9 @@ async function withRuntime<T>(fn: (rt: Runtime, tenantId: string) => Promise<T>,
     const tenants = await rt.store.tenants.list();
     const tenant = tenantOpt ? tenants.find((t) => t.id === tenantOpt || t.name === tenantOpt) : tenants[0];
     if (!tenant) {
-      console.error(tenantOpt ? `No organisation "${tenantOpt}" in this database` : 'No Xero organisation is connected in this database yet: run `xport serve` with a Xero app configured, or `xport demo`.');
+      console.error(
+        tenantOpt ? `No organisation "${tenantOpt}" in this database` : 'No Xero organisation is connected in this database yet: run `xport serve` with a Xero app configured, or `xport demo`.',
+      );
       process.exit(EXIT.noOrganisation);
     }
     return await fn(rt, tenant.id);
@@ -113,7 +115,11 @@ export function registerDataCommands(program: Command): void {
       await withRuntime(async (rt, tenantId) => {
         const res = await rt.store.log.search({ tenantId, level: opts.level as 'all', q: opts.search, limit: Number(opts.limit) });
         if (opts.json) return printJson({ entries: res.entries, nextCursor: res.nextCursor });
-        printTable(res.entries.map((e) => ({ ...e })), ['at', 'level', 'event', 'message'], ['at']);
+        printTable(
+          res.entries.map((e) => ({ ...e })),
+          ['at', 'level', 'event', 'message'],
+          ['at'],
+        );
       }, opts.tenant);
     });
 
@@ -125,13 +131,16 @@ export function registerDataCommands(program: Command): void {
       if (id && opts.all) usage('Give an export id or --all, not both');
       const one = id ? exportId(id) : null;
       const code = await withRuntime(async (rt, tenantId) => {
-        const target = one === null ? 'all-failed' as const : [one];
+        const target = one === null ? ('all-failed' as const) : [one];
         let changed: number[];
         if (name === 'skip') changed = (await rt.queue.skip(tenantId, (target as number[])[0] ?? -1, actor())) ? (target as number[]) : [];
         else if (name === 'retry') changed = await rt.queue.retry(tenantId, target, actor());
         else changed = await rt.queue.delete(tenantId, target, actor());
         if (opts.json) printJson(jsonAnswer(name, one, changed));
-        else console.log(changed.length ? `${name}: ${plural(changed.length, 'export')} (${changed.slice(0, 20).join(', ')})` : `${name}: nothing changed (no such export, or not in a state that allows it)`);
+        else
+          console.log(
+            changed.length ? `${name}: ${plural(changed.length, 'export')} (${changed.slice(0, 20).join(', ')})` : `${name}: nothing changed (no such export, or not in a state that allows it)`,
+          );
         return changed.length ? EXIT.ok : EXIT.nothingChanged;
       }, opts.tenant);
       process.exitCode = code;

@@ -36,13 +36,16 @@ export function onShutdown(logger: Logger, shutdownMs: number, stop: (deadline: 
       logger.error({ shutdownMs }, 'stop took longer than its bound: exiting');
       process.exit(1);
     }, shutdownMs + 5_000).unref();
-    stop(deadline).then(() => {
-      logger.info({ durationMs: Date.now() - started }, 'stopped');
-      process.exit(0);
-    }, (err: unknown) => {
-      logger.error({ err }, 'stop failed');
-      process.exit(1);
-    });
+    stop(deadline).then(
+      () => {
+        logger.info({ durationMs: Date.now() - started }, 'stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);

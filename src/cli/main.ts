@@ -11,11 +11,7 @@ import { registerServerCommands } from './server-commands';
 
 quietOnClosedPipe();
 const program = new Command();
-program
-  .name('xport')
-  .description('Export an inventory system\'s documents into Xero, and see and fix every failure.')
-  .version('0.1.0')
-  .showHelpAfterError();
+program.name('xport').description("Export an inventory system's documents into Xero, and see and fix every failure.").version('0.1.0').showHelpAfterError();
 
 registerServerCommands(program);
 registerDataCommands(program);

@@ -46,7 +46,10 @@ export function registerServerCommands(program: Command): void {
       rt.startSchedules();
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
-      logger.info({ host: config.host, port, workers: config.workers, database: databaseLabel(config.databaseUrl) }, `xport listening on http://${config.host}:${port} with ${config.workers} export worker(s)`);
+      logger.info(
+        { host: config.host, port, workers: config.workers, database: databaseLabel(config.databaseUrl) },
+        `xport listening on http://${config.host}:${port} with ${config.workers} export worker(s)`,
+      );
       onShutdown(logger, config.shutdownMs, async (deadline) => {
         await app.close();
         await rt.close(deadline.remainingMs());
@@ -73,8 +76,8 @@ export function registerServerCommands(program: Command): void {
     .description('the Xero sandbox alone (default port 3100)')
     .option('--port <n>', 'port', '3100')
     .option('--host <host>', 'host', '127.0.0.1')
-    .option('--client-id <id>', 'the demo app\'s client id', 'xport-sandbox')
-    .option('--client-secret <secret>', 'the demo app\'s client secret', 'xport-sandbox-secret')
+    .option('--client-id <id>', "the demo app's client id", 'xport-sandbox')
+    .option('--client-secret <secret>', "the demo app's client secret", 'xport-sandbox-secret')
     .action(async (opts: { port: string; host: string; clientId: string; clientSecret: string }) => {
       await runSandboxCli({ port: Number.parseInt(opts.port, 10), host: opts.host, clientId: opts.clientId, clientSecret: opts.clientSecret });
     });

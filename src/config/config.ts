@@ -10,14 +10,11 @@ const XERO_API_URL = 'https://api.xero.com';
 const XERO_IDENTITY_URL = 'https://identity.xero.com';
 const XERO_LOGIN_URL = 'https://login.xero.com';
 /** Granular scopes are the default for Xero apps created since March 2026 (docs/xero.md#scopes). */
-export const DEFAULT_XERO_SCOPES =
-  'openid profile email offline_access accounting.invoices accounting.manualjournals accounting.contacts accounting.settings.read';
+export const DEFAULT_XERO_SCOPES = 'openid profile email offline_access accounting.invoices accounting.manualjournals accounting.contacts accounting.settings.read';
 
-const databaseUrl = z
-  .string()
-  .refine((v) => v.startsWith('sqlite:') || v.startsWith('postgres://') || v.startsWith('postgresql://'), {
-    message: 'must be sqlite:PATH or postgres://…',
-  });
+const databaseUrl = z.string().refine((v) => v.startsWith('sqlite:') || v.startsWith('postgres://') || v.startsWith('postgresql://'), {
+  message: 'must be sqlite:PATH or postgres://…',
+});
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).transform((v) => v.replace(/\/+$/, ''));
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalText = z.string().min(1).optional();
@@ -32,17 +29,23 @@ function isAddressOrCidr(v: string): boolean {
 }
 
 /** fastify's trustProxy: `true`/`false`, a hop count, or a comma list of addresses and CIDR ranges. */
-const trustProxy = z.string().trim().transform((v, ctx): boolean | number | string[] => {
-  if (v === 'true' || v === 'false') return v === 'true';
-  if (/^\d+$/.test(v)) return Number(v);
-  const list = v.split(',').map((a) => a.trim()).filter((a) => a !== '');
-  const bad = list.filter((a) => !isAddressOrCidr(a));
-  if (list.length === 0 || bad.length > 0) {
-    ctx.addIssue({ code: 'custom', message: `must be true, false, a hop count, or a comma list of IP addresses/CIDR ranges (not ${bad.join(', ') || 'empty'})` });
-    return z.NEVER;
-  }
-  return list;
-});
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((v, ctx): boolean | number | string[] => {
+    if (v === 'true' || v === 'false') return v === 'true';
+    if (/^\d+$/.test(v)) return Number(v);
+    const list = v
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
+    const bad = list.filter((a) => !isAddressOrCidr(a));
+    if (list.length === 0 || bad.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `must be true, false, a hop count, or a comma list of IP addresses/CIDR ranges (not ${bad.join(', ') || 'empty'})` });
+      return z.NEVER;
+    }
+    return list;
+  });
 
 const envSchema = z.object({
   XPORT_DATABASE_URL: databaseUrl.default('sqlite:./data/xport.db'),
@@ -78,9 +81,18 @@ const envSchema = z.object({
   XERO_LOGIN_URL: httpUrl.default(XERO_LOGIN_URL),
   XERO_WEBHOOK_KEY: optionalText,
   XPORT_NOTIFY_WEBHOOK_URL: httpUrl.optional(),
-  XPORT_SMTP_URL: z.string().regex(/^smtps?:\/\/[^/]+/, 'must be smtp://[user:pass@]host[:port] or smtps://…').optional(),
-  XPORT_NOTIFY_EMAIL: z.string().regex(/^[^\s@,]+@[^\s@,]+$/, 'must be one email address').optional(),
-  XPORT_NOTIFY_FROM: z.string().regex(/^[^\s@,]+@[^\s@,]+$/, 'must be one email address').default('xport@localhost'),
+  XPORT_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]+/, 'must be smtp://[user:pass@]host[:port] or smtps://…')
+    .optional(),
+  XPORT_NOTIFY_EMAIL: z
+    .string()
+    .regex(/^[^\s@,]+@[^\s@,]+$/, 'must be one email address')
+    .optional(),
+  XPORT_NOTIFY_FROM: z
+    .string()
+    .regex(/^[^\s@,]+@[^\s@,]+$/, 'must be one email address')
+    .default('xport@localhost'),
   XPORT_NOTIFY_DIGEST_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 });
 

@@ -9,17 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import {
-  Kysely,
-  PostgresDialect,
-  SqliteDialect,
-  type SqliteDatabase,
-  sql,
-  type Expression,
-  type SelectQueryBuilder,
-  type SqlBool,
-  type Transaction,
-} from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql, type Expression, type SelectQueryBuilder, type SqlBool, type Transaction } from 'kysely';
 import pg from 'pg';
 import { ensurePrivateFile, PRIVATE_DIR_MODE } from '../security/file-modes';
 import { sqliteLogIndex, type LogIndex } from './log-index';
@@ -59,7 +49,7 @@ const sqliteAdapter: DialectAdapter = {
   name: 'sqlite',
   // SQLite serialises writers; a claim is one UPDATE … RETURNING statement, so no row locks are needed.
   lockForClaim: (qb) => qb,
-  containsText: (column, needle) => hasNul(needle) ? NOTHING : sql<SqlBool>`${column} like ${'%' + escapeLike(needle) + '%'} escape '\\'`,
+  containsText: (column, needle) => (hasNul(needle) ? NOTHING : sql<SqlBool>`${column} like ${'%' + escapeLike(needle) + '%'} escape '\\'`),
   logIndex: sqliteLogIndex,
   notIndexed: <T>(column: Expression<T>) => sql<T>`+${column}`,
   lockKeyInTransaction: async () => {},
@@ -160,7 +150,10 @@ function openPostgres(url: string, o: OpenOptions): OpenedDatabase {
   pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
   const statementTimeoutMs = o.statementTimeoutMs ?? 30_000;
   const pool = new pg.Pool({
-    connectionString: url, max: o.poolSize ?? 10, connectionTimeoutMillis: o.connectTimeoutMs ?? 5_000, keepAlive: true,
+    connectionString: url,
+    max: o.poolSize ?? 10,
+    connectionTimeoutMillis: o.connectTimeoutMs ?? 5_000,
+    keepAlive: true,
     // The client gives up a little after the server would: a server that stops answering without closing the socket.
     ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + 5_000 } : {}),
   });

@@ -46,9 +46,7 @@ export class SchemaTooNewError extends Error {}
 class InCodeProvider implements MigrationProvider {
   constructor(private readonly dialect: DialectName) {}
   async getMigrations(): Promise<Record<string, Migration>> {
-    return Object.fromEntries(
-      Object.entries(MIGRATIONS).map(([name, step]) => [name, { up: (db: Kysely<unknown>) => step.up(db, this.dialect) }]),
-    );
+    return Object.fromEntries(Object.entries(MIGRATIONS).map(([name, step]) => [name, { up: (db: Kysely<unknown>) => step.up(db, this.dialect) }]));
   }
 }
 
@@ -72,10 +70,7 @@ async function refuseNewerSchema(db: Kysely<Database>): Promise<void> {
   const executed = await executedMigrationNames(db);
   const unknown = executed.filter((name) => !known.has(name));
   if (unknown.length > 0) {
-    throw new SchemaTooNewError(
-      `This database was migrated by a newer xport (unknown migrations: ${unknown.join(', ')}). ` +
-        'Upgrade xport before running it on this database.',
-    );
+    throw new SchemaTooNewError(`This database was migrated by a newer xport (unknown migrations: ${unknown.join(', ')}). ` + 'Upgrade xport before running it on this database.');
   }
 }
 

@@ -49,7 +49,12 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   const config: Config = {
     ...o.base,
     databaseUrl: o.base.databaseUrl === 'sqlite:./data/xport.db' ? `sqlite:${path.join(o.dataDir, 'xport.db')}` : o.base.databaseUrl,
-    host: '127.0.0.1', port: o.port, dataDir: o.dataDir, apiToken, adminPassword, workers: Math.max(1, o.base.workers),
+    host: '127.0.0.1',
+    port: o.port,
+    dataDir: o.dataDir,
+    apiToken,
+    adminPassword,
+    workers: Math.max(1, o.base.workers),
     xero: { ...o.base.xero, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, apiUrl: sandbox.url, identityUrl: sandbox.url, loginUrl: sandbox.url },
   };
   const runtime = await createRuntime(Object.freeze(config));
@@ -80,7 +85,12 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     `Try: curl -s ${url}/api/v1/status -H "authorization: Bearer ${apiToken}"`,
   ].join('\n');
   return {
-    url, sandbox, runtime, apiToken, adminPassword, banner,
+    url,
+    sandbox,
+    runtime,
+    apiToken,
+    adminPassword,
+    banner,
     async close() {
       await app.close();
       await runtime.close();
@@ -120,10 +130,17 @@ async function dailyLimitScenario(rt: Runtime, sandbox: Sandbox): Promise<void> 
   const second = (await rt.store.tenants.list())[1];
   if (!second) return;
   await fetch(`${sandbox.url}/_sandbox/faults`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ kind: 'rate429', problem: 'day', retryAfter: 3 * 3600, count: 1, match: { tenantId: second.id } }),
   });
-  await ingest(rt, second.id, everydayDocuments().filter((d) => d.kind === 'customer').slice(0, 3));
+  await ingest(
+    rt,
+    second.id,
+    everydayDocuments()
+      .filter((d) => d.kind === 'customer')
+      .slice(0, 3),
+  );
 }
 
 /** A new sales order every 20 seconds, so the queue visibly moves while someone watches. */

@@ -50,23 +50,62 @@ export function everydayDocuments(now = new Date()): Doc[] {
   for (let i = 1; i <= 24; i += 1) {
     const customer = CUSTOMERS[i % CUSTOMERS.length] ?? CUSTOMERS[0];
     docs.push({
-      kind: 'sales_invoice', sourceId: `SO-${String(1000 + i).padStart(5, '0')}`, date: isoDay(-(i % 20), now), dueDate: isoDay(30 - (i % 20), now),
-      contact: customer[0], currency: 'NZD', reference: `PO ${7700 + i}`, amountsAre: 'exclusive', lines: lines(i, (i % 3) + 1),
+      kind: 'sales_invoice',
+      sourceId: `SO-${String(1000 + i).padStart(5, '0')}`,
+      date: isoDay(-(i % 20), now),
+      dueDate: isoDay(30 - (i % 20), now),
+      contact: customer[0],
+      currency: 'NZD',
+      reference: `PO ${7700 + i}`,
+      amountsAre: 'exclusive',
+      lines: lines(i, (i % 3) + 1),
     });
   }
   docs.push({ kind: 'sales_credit', sourceId: 'SC-00001', date: isoDay(-2, now), contact: 'CUST-001', currency: 'NZD', reference: 'Damaged widgets', lines: lines(0, 1) });
   for (let i = 1; i <= 6; i += 1) {
     const supplier = SUPPLIERS[i % SUPPLIERS.length] ?? SUPPLIERS[0];
     docs.push({
-      kind: 'purchase_bill', sourceId: `PO-${String(500 + i).padStart(5, '0')}`, date: isoDay(-(i * 2), now), dueDate: isoDay(20, now), contact: supplier[0],
-      currency: 'NZD', reference: `Receipt ${i}`, lines: lines(i, 2).map((l) => ({ ...l, account: 'stock_on_hand' })),
+      kind: 'purchase_bill',
+      sourceId: `PO-${String(500 + i).padStart(5, '0')}`,
+      date: isoDay(-(i * 2), now),
+      dueDate: isoDay(20, now),
+      contact: supplier[0],
+      currency: 'NZD',
+      reference: `Receipt ${i}`,
+      lines: lines(i, 2).map((l) => ({ ...l, account: 'stock_on_hand' })),
     });
   }
-  docs.push({ kind: 'supplier_credit', sourceId: 'SR-00001', date: isoDay(-1, now), contact: 'SUP-002', currency: 'NZD', reference: 'Returned timber', lines: lines(2, 1).map((l) => ({ ...l, account: 'stock_on_hand' })) });
-  docs.push({ kind: 'journal', sourceId: 'SA-00007', journalType: 'stock_adjustment_in', date: isoDay(-1, now), narration: 'Stock take November',
-    lines: [{ account: 'stock_on_hand', amount: '120.00' }, { account: 'cogs', amount: '-120.00' }] });
-  docs.push({ kind: 'journal', sourceId: 'COGS-01010', journalType: 'shipment_cogs', date: isoDay(0, now), narration: 'Cost of goods shipped',
-    lines: [{ account: 'cogs', amount: '845.10' }, { account: 'stock_on_hand', amount: '-845.10' }] });
+  docs.push({
+    kind: 'supplier_credit',
+    sourceId: 'SR-00001',
+    date: isoDay(-1, now),
+    contact: 'SUP-002',
+    currency: 'NZD',
+    reference: 'Returned timber',
+    lines: lines(2, 1).map((l) => ({ ...l, account: 'stock_on_hand' })),
+  });
+  docs.push({
+    kind: 'journal',
+    sourceId: 'SA-00007',
+    journalType: 'stock_adjustment_in',
+    date: isoDay(-1, now),
+    narration: 'Stock take November',
+    lines: [
+      { account: 'stock_on_hand', amount: '120.00' },
+      { account: 'cogs', amount: '-120.00' },
+    ],
+  });
+  docs.push({
+    kind: 'journal',
+    sourceId: 'COGS-01010',
+    journalType: 'shipment_cogs',
+    date: isoDay(0, now),
+    narration: 'Cost of goods shipped',
+    lines: [
+      { account: 'cogs', amount: '845.10' },
+      { account: 'stock_on_hand', amount: '-845.10' },
+    ],
+  });
   return docs;
 }
 
@@ -81,13 +120,35 @@ export function seedFailureDocuments(p: { lockDate: string; takenName: string; t
     // Period lock date: the document is dated before the organisation's lock.
     { kind: 'sales_invoice', sourceId: 'SO-00901', date: before, contact: 'CUST-002', reference: 'Back-dated order', lines: lines(1, 1) },
     // Account code not valid: the line names an account that is not in the chart.
-    { kind: 'sales_invoice', sourceId: 'SO-00902', date: isoDay(0, now), contact: 'CUST-003', lines: [{ productCode: 'SVC', description: 'Installation', quantity: 1, unitPrice: '150.00', taxCode: 'G.S.T.', account: '999' }] },
+    {
+      kind: 'sales_invoice',
+      sourceId: 'SO-00902',
+      date: isoDay(0, now),
+      contact: 'CUST-003',
+      lines: [{ productCode: 'SVC', description: 'Installation', quantity: 1, unitPrice: '150.00', taxCode: 'G.S.T.', account: '999' }],
+    },
     // Values under 0.005: a journal whose only lines round to zero.
-    { kind: 'journal', sourceId: 'RC-00903', journalType: 'recost', date: isoDay(0, now), narration: 'Recost rounding', lines: [{ account: 'stock_on_hand', amount: '0.004' }, { account: 'cogs', amount: '-0.004' }] },
+    {
+      kind: 'journal',
+      sourceId: 'RC-00903',
+      journalType: 'recost',
+      date: isoDay(0, now),
+      narration: 'Recost rounding',
+      lines: [
+        { account: 'stock_on_hand', amount: '0.004' },
+        { account: 'cogs', amount: '-0.004' },
+      ],
+    },
     // Account Number already exists: the customer code is another Xero contact's account number.
     { kind: 'customer', sourceId: p.takenAccountNumber, name: 'Harbourview Holdings', email: 'accounts@harbourview.test' },
     // Tax code not mapped: the source system's VAT20 has no Xero tax type in the sales mapping.
-    { kind: 'sales_invoice', sourceId: 'SO-00904', date: isoDay(0, now), contact: 'CUST-004', lines: [{ productCode: 'WIDGET', description: 'Widget', quantity: 3, unitPrice: '19.95', taxCode: 'VAT20', account: 'sales' }] },
+    {
+      kind: 'sales_invoice',
+      sourceId: 'SO-00904',
+      date: isoDay(0, now),
+      contact: 'CUST-004',
+      lines: [{ productCode: 'WIDGET', description: 'Widget', quantity: 3, unitPrice: '19.95', taxCode: 'VAT20', account: 'sales' }],
+    },
     // GST number invalid for a New Zealand organisation.
     { kind: 'supplier', sourceId: 'SUP-090', name: 'Ironbark Imports', email: 'ar@ironbark.test', taxNumber: '12' },
     // Email address not valid: two addresses in one field.
@@ -100,5 +161,12 @@ export function seedFailureDocuments(p: { lockDate: string; takenName: string; t
 /** A bill for a supplier that is archived in Xero after its first export (seed row: archived contact). */
 export const ARCHIVED_SUPPLIER: Doc = { kind: 'supplier', sourceId: 'SUP-080', name: 'Old Mill Packaging', email: 'accounts@oldmill.test' };
 export function billForArchivedSupplier(now = new Date()): Doc {
-  return { kind: 'purchase_bill', sourceId: 'PO-00980', date: isoDay(0, now), contact: 'SUP-080', reference: 'Cartons', lines: [{ productCode: 'CARTON', description: 'Cartons', quantity: 100, unitPrice: '0.85', taxCode: 'G.S.T.', account: 'purchases' }] };
+  return {
+    kind: 'purchase_bill',
+    sourceId: 'PO-00980',
+    date: isoDay(0, now),
+    contact: 'SUP-080',
+    reference: 'Cartons',
+    lines: [{ productCode: 'CARTON', description: 'Cartons', quantity: 100, unitPrice: '0.85', taxCode: 'G.S.T.', account: 'purchases' }],
+  };
 }

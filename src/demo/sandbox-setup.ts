@@ -17,15 +17,29 @@ export interface PreparedSandbox {
 export async function prepareSandboxForDemo(rt: Runtime, sandbox: Sandbox, tenantId: string): Promise<PreparedSandbox> {
   const lockDate = `${new Date().getUTCFullYear() - 1}-12-31`;
   const res = await fetch(`${sandbox.url}/_sandbox/organisations/${tenantId}`, {
-    method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ PeriodLockDate: lockDate }),
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ PeriodLockDate: lockDate }),
   });
   if (!res.ok) throw new Error(`sandbox refused the lock date: ${res.status} ${await res.text()}`);
   const takenName = 'Ridgeway University';
   const takenAccountNumber = 'CUST-050';
-  await rt.xero.call({ method: 'PUT', path: '/Contacts', tenantId, body: { Contacts: [{ Name: takenName, EmailAddress: 'ap@ridgeway.test' }, { Name: 'Harbourview Trust', AccountNumber: takenAccountNumber }] } });
+  await rt.xero.call({
+    method: 'PUT',
+    path: '/Contacts',
+    tenantId,
+    body: {
+      Contacts: [
+        { Name: takenName, EmailAddress: 'ap@ridgeway.test' },
+        { Name: 'Harbourview Trust', AccountNumber: takenAccountNumber },
+      ],
+    },
+  });
   await rt.reference.refresh(tenantId);
   return {
-    lockDate, takenName, takenAccountNumber,
+    lockDate,
+    takenName,
+    takenAccountNumber,
     async archiveContact(name: string) {
       const found = await rt.xero.call({ method: 'GET', path: '/Contacts', tenantId, query: { where: `Name=="${name}"` } });
       if (found.kind !== 'response') return;

@@ -40,8 +40,15 @@ const UNKNOWN_VALIDATION: CatalogCode = 'xero_validation_error';
 const UNKNOWN_SERVER: CatalogCode = 'xero_unexpected_error';
 /** Placeholders a Xero message may not carry; the wording then stays readable. */
 const DEFAULTS: Record<string, string> = {
-  direction: 'sales or purchases', contact: 'this document needs', contactKind: 'contact', code: '(unknown)',
-  lockDate: 'the lock date', source: 'a line', status: 'error', detail: 'no detail', problem: 'unknown',
+  direction: 'sales or purchases',
+  contact: 'this document needs',
+  contactKind: 'contact',
+  code: '(unknown)',
+  lockDate: 'the lock date',
+  source: 'a line',
+  status: 'error',
+  detail: 'no detail',
+  problem: 'unknown',
 };
 
 export function catalogEntry(code: CatalogCode): CatalogEntry<CatalogCode> {
@@ -136,7 +143,10 @@ export function extractMessages(bodyText: string): { elements: string[]; text: s
   try {
     body = JSON.parse(bodyText);
   } catch {
-    const plain = bodyText.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+    const plain = bodyText
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
     return { elements: [], text: plain.length > 500 ? `${plain.slice(0, 497)}...` : plain };
   }
   if (!isRecord(body)) return { elements: [], text: typeof body === 'string' ? body : '' };
@@ -145,8 +155,7 @@ export function extractMessages(bodyText: string): { elements: string[]; text: s
     const errors: unknown[] = isRecord(el) && Array.isArray(el.ValidationErrors) ? el.ValidationErrors : [];
     for (const ve of errors) if (isRecord(ve) && typeof ve.Message === 'string') elements.push(ve.Message);
   }
-  const parts = [body.Detail, body.Message, body.error, body.error_description, body.detail, body.title]
-    .filter((p): p is string => typeof p === 'string' && p !== '');
+  const parts = [body.Detail, body.Message, body.error, body.error_description, body.detail, body.title].filter((p): p is string => typeof p === 'string' && p !== '');
   return { elements, text: parts[0] === undefined ? '' : parts.slice(0, body.error !== undefined ? 2 : 1).join(': ') };
 }
 
@@ -233,7 +242,8 @@ export const PREVALIDATION_CODES: readonly PrevalidationCode[] = CATALOG.filter(
 export function retriesExhausted(c: Classified, attempts: number): Classified {
   return {
     ...c,
-    action: `xport tried ${attempts} times, with increasing waits, and it failed every time: ${c.cause} `
-      + 'Check that Xero is working (status.xero.com) and that this organisation is still connected, then press Export on this row to try again; it gets a fresh set of retries.',
+    action:
+      `xport tried ${attempts} times, with increasing waits, and it failed every time: ${c.cause} ` +
+      'Check that Xero is working (status.xero.com) and that this organisation is still connected, then press Export on this row to try again; it gets a fresh set of retries.',
   };
 }

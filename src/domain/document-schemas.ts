@@ -13,12 +13,8 @@ import { z } from 'zod';
 import type { DocumentKind, JournalType } from './types.ts';
 import { currencyField, dateField, decimalField, describeInput, textField } from './fields.ts';
 
-export const DOCUMENT_KINDS: readonly DocumentKind[] = [
-  'customer', 'supplier', 'sales_invoice', 'sales_credit', 'purchase_bill', 'supplier_credit', 'journal',
-];
-export const JOURNAL_TYPES: readonly JournalType[] = [
-  'shipment_cogs', 'stock_adjustment_in', 'stock_adjustment_out', 'recost', 'assembly',
-];
+export const DOCUMENT_KINDS: readonly DocumentKind[] = ['customer', 'supplier', 'sales_invoice', 'sales_credit', 'purchase_bill', 'supplier_credit', 'journal'];
+export const JOURNAL_TYPES: readonly JournalType[] = ['shipment_cogs', 'stock_adjustment_in', 'stock_adjustment_out', 'recost', 'assembly'];
 export const ACCOUNT_ROLES = ['sales', 'cogs', 'stock_on_hand', 'purchases', 'freight', 'rounding'] as const;
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
@@ -36,20 +32,23 @@ export const KIND_LABELS: Record<DocumentKind, string> = {
 export const MAX_DOCUMENTS_PER_REQUEST = 1000;
 const MAX_LINES = 1000;
 
-const revision = z.number({ error: (iss) => `must be a whole number of 1 or more, got ${describeInput(iss.input)}` })
+const revision = z
+  .number({ error: (iss) => `must be a whole number of 1 or more, got ${describeInput(iss.input)}` })
   .int({ error: 'must be a whole number of 1 or more' })
   .min(1, { error: 'must be a whole number of 1 or more' })
   // Left out, xport numbers revisions itself from the content (see content.ts and the exports repository).
   .optional();
 
 /** A role name or a Xero account code (Xero codes are up to 10 characters). */
-const accountField = z.string().trim().min(1, { error: 'must not be empty' })
+const accountField = z
+  .string()
+  .trim()
+  .min(1, { error: 'must not be empty' })
   .refine((v) => (ACCOUNT_ROLES as readonly string[]).includes(v) || v.length <= 10, {
     error: (iss) => `must be an account role (${ACCOUNT_ROLES.join(', ')}) or a Xero account code of at most 10 characters, got ${describeInput(iss.input)}`,
   });
 
-const trackingField = z.array(z.strictObject({ category: textField(100), option: textField(100) }))
-  .max(2, { error: 'must have at most 2 tracking entries (Xero allows two tracking categories)' });
+const trackingField = z.array(z.strictObject({ category: textField(100), option: textField(100) })).max(2, { error: 'must have at most 2 tracking entries (Xero allows two tracking categories)' });
 
 const addressSchema = z.strictObject({
   type: z.enum(['postal', 'street']).default('postal'),
@@ -88,21 +87,23 @@ function contactSchema<K extends 'customer' | 'supplier'>(kind: K) {
   });
 }
 
-const itemLineSchema = z.strictObject({
-  productCode: textField(255).optional(),
-  description: textField(4000).optional(),
-  quantity: decimalField({ maxDp: 4 }).default('1'),
-  unitPrice: decimalField({ maxDp: 4 }),
-  discountRate: decimalField({ maxDp: 4, min: '0', max: '100', rangeMessage: 'must be a percentage from 0 to 100' }).optional(),
-  /** Source tax code; absent means the Xero account's default tax type. */
-  taxCode: textField(50).optional(),
-  /** Role or Xero code; absent means the direction's default role (sales or purchases). */
-  account: accountField.optional(),
-  productGroup: textField(255).optional(),
-  tracking: trackingField.optional(),
-}).refine((l) => l.productCode !== undefined || l.description !== undefined, {
-  error: 'must have a productCode or a description',
-});
+const itemLineSchema = z
+  .strictObject({
+    productCode: textField(255).optional(),
+    description: textField(4000).optional(),
+    quantity: decimalField({ maxDp: 4 }).default('1'),
+    unitPrice: decimalField({ maxDp: 4 }),
+    discountRate: decimalField({ maxDp: 4, min: '0', max: '100', rangeMessage: 'must be a percentage from 0 to 100' }).optional(),
+    /** Source tax code; absent means the Xero account's default tax type. */
+    taxCode: textField(50).optional(),
+    /** Role or Xero code; absent means the direction's default role (sales or purchases). */
+    account: accountField.optional(),
+    productGroup: textField(255).optional(),
+    tracking: trackingField.optional(),
+  })
+  .refine((l) => l.productCode !== undefined || l.description !== undefined, {
+    error: 'must have a productCode or a description',
+  });
 
 function itemDocumentSchema<K extends 'sales_invoice' | 'sales_credit' | 'purchase_bill' | 'supplier_credit'>(kind: K) {
   return z.strictObject({
@@ -116,7 +117,10 @@ function itemDocumentSchema<K extends 'sales_invoice' | 'sales_credit' | 'purcha
     currency: currencyField.optional(),
     reference: textField(255).optional(),
     amountsAre: z.enum(['exclusive', 'inclusive', 'no_tax']).default('exclusive'),
-    lines: z.array(itemLineSchema).min(1, { error: 'must have at least one line' }).max(MAX_LINES, { error: `must have at most ${MAX_LINES} lines` }),
+    lines: z
+      .array(itemLineSchema)
+      .min(1, { error: 'must have at least one line' })
+      .max(MAX_LINES, { error: `must have at most ${MAX_LINES} lines` }),
   });
 }
 
@@ -137,7 +141,9 @@ const journalSchema = z.strictObject({
   date: dateField,
   narration: textField(4000).optional(),
   currency: currencyField.optional(),
-  lines: z.array(journalLineSchema).min(2, { error: 'must have at least two lines (a debit and a credit)' })
+  lines: z
+    .array(journalLineSchema)
+    .min(2, { error: 'must have at least two lines (a debit and a credit)' })
     .max(MAX_LINES, { error: `must have at most ${MAX_LINES} lines` }),
 });
 
@@ -152,8 +158,13 @@ export const documentSchemas = {
 } as const;
 
 export const sourceDocumentSchema = z.discriminatedUnion('kind', [
-  documentSchemas.customer, documentSchemas.supplier, documentSchemas.sales_invoice, documentSchemas.sales_credit,
-  documentSchemas.purchase_bill, documentSchemas.supplier_credit, documentSchemas.journal,
+  documentSchemas.customer,
+  documentSchemas.supplier,
+  documentSchemas.sales_invoice,
+  documentSchemas.sales_credit,
+  documentSchemas.purchase_bill,
+  documentSchemas.supplier_credit,
+  documentSchemas.journal,
 ]);
 
 export type SourceDocument = z.output<typeof sourceDocumentSchema>;
@@ -163,4 +174,3 @@ export type JournalDocument = Extract<SourceDocument, { kind: 'journal' }>;
 export type ItemLine = ItemDocument['lines'][number];
 export type JournalLine = JournalDocument['lines'][number];
 export type SourceDocumentInput = z.input<typeof sourceDocumentSchema>;
-

@@ -5,8 +5,15 @@
  */
 import type { z } from 'zod';
 import {
-  ACCOUNT_ROLES, DOCUMENT_KINDS, MAX_DOCUMENTS_PER_REQUEST, documentSchemas, type AccountRole,
-  type ContactDocument, type ItemDocument, type JournalDocument, type SourceDocument,
+  ACCOUNT_ROLES,
+  DOCUMENT_KINDS,
+  MAX_DOCUMENTS_PER_REQUEST,
+  documentSchemas,
+  type AccountRole,
+  type ContactDocument,
+  type ItemDocument,
+  type JournalDocument,
+  type SourceDocument,
 } from './document-schemas.ts';
 import { describeInput } from './fields.ts';
 import type { Result } from './result.ts';
@@ -38,16 +45,20 @@ export function documentReference(doc: SourceDocument): string {
 
 export function requiredContact(doc: SourceDocument): { kind: 'customer' | 'supplier'; sourceId: string } | null {
   switch (doc.kind) {
-    case 'sales_invoice': case 'sales_credit': return { kind: 'customer', sourceId: doc.contact };
-    case 'purchase_bill': case 'supplier_credit': return { kind: 'supplier', sourceId: doc.contact };
-    default: return null;
+    case 'sales_invoice':
+    case 'sales_credit':
+      return { kind: 'customer', sourceId: doc.contact };
+    case 'purchase_bill':
+    case 'supplier_credit':
+      return { kind: 'supplier', sourceId: doc.contact };
+    default:
+      return null;
   }
 }
 
 export function documentDate(doc: SourceDocument): string | null {
   return isContactDocument(doc) ? null : doc.date;
 }
-
 
 export interface DocumentIssue {
   /** Position in `documents` (0 for a single-document body). */

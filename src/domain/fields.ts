@@ -57,21 +57,20 @@ export interface DecimalOptions {
 /** A decimal given as a JSON string or number, normalised to a canonical decimal string. */
 export function decimalField(o: DecimalOptions) {
   const expectation = `must be a decimal number with at most ${o.maxDp} decimal places`;
-  return z.union([z.string(), z.number()], { error: (iss) => `${expectation}, got ${describeInput(iss.input)}` })
-    .transform((v, ctx) => {
-      const parsed = parseDecimalInput(v, o.maxDp);
-      if (parsed === undefined) {
-        ctx.addIssue({ code: 'custom', message: `${expectation}, got ${describeInput(v)}`, input: v });
-        return z.NEVER;
-      }
-      const d = new Decimal(parsed);
-      if ((o.min !== undefined && d.lt(o.min)) || (o.max !== undefined && d.gt(o.max))) {
-        const range = o.rangeMessage ?? `must be between ${o.min ?? '-∞'} and ${o.max ?? '∞'}`;
-        ctx.addIssue({ code: 'custom', message: `${range}, got ${describeInput(v)}`, input: v });
-        return z.NEVER;
-      }
-      return parsed;
-    });
+  return z.union([z.string(), z.number()], { error: (iss) => `${expectation}, got ${describeInput(iss.input)}` }).transform((v, ctx) => {
+    const parsed = parseDecimalInput(v, o.maxDp);
+    if (parsed === undefined) {
+      ctx.addIssue({ code: 'custom', message: `${expectation}, got ${describeInput(v)}`, input: v });
+      return z.NEVER;
+    }
+    const d = new Decimal(parsed);
+    if ((o.min !== undefined && d.lt(o.min)) || (o.max !== undefined && d.gt(o.max))) {
+      const range = o.rangeMessage ?? `must be between ${o.min ?? '-∞'} and ${o.max ?? '∞'}`;
+      ctx.addIssue({ code: 'custom', message: `${range}, got ${describeInput(v)}`, input: v });
+      return z.NEVER;
+    }
+    return parsed;
+  });
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -86,13 +85,19 @@ export function isCalendarDate(s: string): boolean {
   return d <= days;
 }
 
-export const dateField = z.string({ error: (iss) => `must be a date as YYYY-MM-DD, got ${describeInput(iss.input)}` })
+export const dateField = z
+  .string({ error: (iss) => `must be a date as YYYY-MM-DD, got ${describeInput(iss.input)}` })
   .refine(isCalendarDate, { error: (iss) => `must be a real calendar date as YYYY-MM-DD, got ${describeInput(iss.input)}` });
 
-export const currencyField = z.string({ error: (iss) => `must be a 3-letter ISO currency code, got ${describeInput(iss.input)}` })
+export const currencyField = z
+  .string({ error: (iss) => `must be a 3-letter ISO currency code, got ${describeInput(iss.input)}` })
   .regex(/^[A-Z]{3}$/, { error: (iss) => `must be a 3-letter ISO currency code in capitals, got ${describeInput(iss.input)}` });
 
 /** Non-empty trimmed text up to `max` characters. */
 export function textField(max: number) {
-  return z.string().trim().min(1, { error: 'must not be empty' }).max(max, { error: `must be at most ${max} characters` });
+  return z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(max, { error: `must be at most ${max} characters` });
 }

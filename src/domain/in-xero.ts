@@ -55,13 +55,7 @@ export function mayStillLand(a: Pick<AttemptRecord, 'outcome' | 'httpStatus'>): 
   return a.outcome === null || a.outcome === 'unknown' || (a.outcome === 'transient' && (a.httpStatus === 502 || a.httpStatus === 504));
 }
 
-export function lookupNeed(p: {
-  needsReconcile: boolean;
-  attempts: readonly AttemptRecord[];
-  earlier: EarlierRevisions;
-  now: Date;
-  settleMs: number;
-}): LookupNeed {
+export function lookupNeed(p: { needsReconcile: boolean; attempts: readonly AttemptRecord[]; earlier: EarlierRevisions; now: Date; settleMs: number }): LookupNeed {
   const uncertain = p.attempts.filter(isUncertain);
   if (!p.needsReconcile && !p.earlier.uncertain && uncertain.length === 0) return { kind: 'none' };
   const starts = uncertain.filter(mayStillLand).map((a) => Date.parse(a.startedAt));

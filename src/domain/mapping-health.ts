@@ -24,7 +24,9 @@ function accountProblem(code: string, ref: ReferenceData): string | null {
 
 export function mappingHealth(settings: OrgSettings, ref: ReferenceData): MappingProblem[] {
   const out: MappingProblem[] = [];
-  const check = (setting: string, value: string, problem: string | null) => { if (problem) out.push({ setting, value, problem }); };
+  const check = (setting: string, value: string, problem: string | null) => {
+    if (problem) out.push({ setting, value, problem });
+  };
   for (const role of ACCOUNT_ROLES) check(`accounts.${role}`, settings.accounts[role], accountProblem(settings.accounts[role], ref));
   for (const [group, v] of Object.entries(settings.productGroupSalesAccounts)) {
     check(`productGroupSalesAccounts[${JSON.stringify(group)}]`, v, accountProblem(resolveRoleOrCode(v, settings).code, ref));
@@ -39,8 +41,8 @@ export function mappingHealth(settings: OrgSettings, ref: ReferenceData): Mappin
     for (const [code, taxType] of Object.entries(settings.taxMappings[direction])) {
       const rate = findTaxRate(ref, taxType);
       const usable = direction === 'sales' ? rate?.CanApplyToRevenue : rate?.CanApplyToExpenses;
-      const problem = !rate || rate.Status !== 'ACTIVE' ? `tax rate ${taxType} is not an active tax rate in Xero`
-        : !usable ? `tax rate ${taxType} (${rate.Name}) cannot be used for ${direction}` : null;
+      const problem =
+        !rate || rate.Status !== 'ACTIVE' ? `tax rate ${taxType} is not an active tax rate in Xero` : !usable ? `tax rate ${taxType} (${rate.Name}) cannot be used for ${direction}` : null;
       check(`taxMappings.${direction}[${JSON.stringify(code)}]`, taxType, problem);
     }
   }

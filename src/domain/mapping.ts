@@ -47,9 +47,7 @@ export function resolveJournalAccount(line: JournalLine, settings: OrgSettings):
   return r.role === null ? lineCode(line.account, settings) : { ...r, via: 'role' };
 }
 
-export type TaxResolution =
-  | { ok: true; taxType: string | null /* null: use the account's default tax type */ }
-  | { ok: false; taxCode: string };
+export type TaxResolution = { ok: true; taxType: string | null /* null: use the account's default tax type */ } | { ok: false; taxCode: string };
 
 /** Source tax code → Xero TaxType in the document's direction; a missing code uses the account default. */
 export function resolveTaxType(taxCode: string | undefined, direction: Direction, settings: OrgSettings): TaxResolution {
@@ -70,11 +68,16 @@ export function findTaxRate(ref: ReferenceData, taxType: string): XeroTaxRate | 
 /** Whether Xero lets this tax type be used on an account of this class (CanApplyTo… flags). */
 export function taxAppliesToAccount(rate: XeroTaxRate, account: XeroAccount): boolean {
   switch (account.Class) {
-    case 'REVENUE': return rate.CanApplyToRevenue;
-    case 'EXPENSE': return rate.CanApplyToExpenses;
-    case 'LIABILITY': return rate.CanApplyToLiabilities;
-    case 'ASSET': return rate.CanApplyToAssets;
-    case 'EQUITY': return rate.CanApplyToEquity;
+    case 'REVENUE':
+      return rate.CanApplyToRevenue;
+    case 'EXPENSE':
+      return rate.CanApplyToExpenses;
+    case 'LIABILITY':
+      return rate.CanApplyToLiabilities;
+    case 'ASSET':
+      return rate.CanApplyToAssets;
+    case 'EQUITY':
+      return rate.CanApplyToEquity;
   }
 }
 

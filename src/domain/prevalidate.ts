@@ -5,9 +5,7 @@
  */
 import { prevalidationFailure, type Classified } from './catalog.ts';
 import { checkEmail, checkTaxNumber } from './contact-rules.ts';
-import {
-  directionOf, isContactDocument, type ContactDocument, type ItemDocument, type JournalDocument, type SourceDocument,
-} from './documents.ts';
+import { directionOf, isContactDocument, type ContactDocument, type ItemDocument, type JournalDocument, type SourceDocument } from './documents.ts';
 import { blockingLock, firstOpenDay, governingLock, type LockKind, type MovedDate } from './lock-dates.ts';
 import { checkAccount, checkTax, checkTracking, type LineCheckContext } from './prevalidate-lines.ts';
 import { exactLineValue, isBelowHalfCent, journalSums, lineAmount, xeroAppliesDiscount, xeroLineValues } from './money.ts';
@@ -29,10 +27,7 @@ export interface DroppedLine {
   reason: string;
 }
 
-export type PrevalidateResult =
-  | { ok: true; dropped: DroppedLine[]; date: string; moved?: MovedDate }
-  | { ok: false; failures: Classified[] }
-  | { ok: 'hold'; reason: string };
+export type PrevalidateResult = { ok: true; dropped: DroppedLine[]; date: string; moved?: MovedDate } | { ok: false; failures: Classified[] } | { ok: 'hold'; reason: string };
 
 export function prevalidate(doc: SourceDocument, ctx: PrevalidateContext): PrevalidateResult {
   if (isContactDocument(doc)) return prevalidateContact(doc, ctx);

@@ -8,9 +8,7 @@
 import type { z } from 'zod';
 import { documentSchemas, KIND_LABELS, type SourceDocument } from './document-schemas.ts';
 import type { DocumentKind, XeroEndpoint } from './types.ts';
-import {
-  MAX_BATCH_ELEMENTS, MAX_REQUEST_BYTES, toXeroContact, toXeroCreditNote, toXeroInvoice, toXeroManualJournal, type PayloadContext,
-} from './xero-payloads.ts';
+import { MAX_BATCH_ELEMENTS, MAX_REQUEST_BYTES, toXeroContact, toXeroCreditNote, toXeroInvoice, toXeroManualJournal, type PayloadContext } from './xero-payloads.ts';
 
 /** What xport needs to know of one Xero endpoint it writes to. */
 export interface EndpointSpec {
@@ -65,13 +63,76 @@ const INVOICE_STATUSES = ['DRAFT', 'SUBMITTED', 'AUTHORISED'] as const;
 export const XERO_STATUS_WORDS: Readonly<Record<string, string>> = { DRAFT: 'Draft', SUBMITTED: 'Submitted for approval', AUTHORISED: 'Authorised', POSTED: 'Posted' };
 
 export const KINDS: { [K in DocumentKind]: KindSpec<K> } = {
-  customer: { label: KIND_LABELS.customer, plural: 'Customers', schema: documentSchemas.customer, endpoint: 'Contacts', needsContact: null, xeroStatuses: [], xeroPath: (id) => `Contacts/View/${id}`, payload: toXeroContact },
-  supplier: { label: KIND_LABELS.supplier, plural: 'Suppliers', schema: documentSchemas.supplier, endpoint: 'Contacts', needsContact: null, xeroStatuses: [], xeroPath: (id) => `Contacts/View/${id}`, payload: toXeroContact },
-  sales_invoice: { label: KIND_LABELS.sales_invoice, plural: 'Sales invoices', schema: documentSchemas.sales_invoice, endpoint: 'Invoices', needsContact: 'customer', xeroStatuses: INVOICE_STATUSES, xeroPath: (id) => `AccountsReceivable/View.aspx?InvoiceID=${id}`, payload: toXeroInvoice },
-  sales_credit: { label: KIND_LABELS.sales_credit, plural: 'Sales credits', schema: documentSchemas.sales_credit, endpoint: 'CreditNotes', needsContact: 'customer', xeroStatuses: INVOICE_STATUSES, xeroPath: (id) => `AccountsReceivable/ViewCreditNote.aspx?creditNoteID=${id}`, payload: toXeroCreditNote },
-  purchase_bill: { label: KIND_LABELS.purchase_bill, plural: 'Purchase bills', schema: documentSchemas.purchase_bill, endpoint: 'Invoices', needsContact: 'supplier', xeroStatuses: INVOICE_STATUSES, xeroPath: (id) => `AccountsPayable/View.aspx?InvoiceID=${id}`, payload: toXeroInvoice },
-  supplier_credit: { label: KIND_LABELS.supplier_credit, plural: 'Supplier credits', schema: documentSchemas.supplier_credit, endpoint: 'CreditNotes', needsContact: 'supplier', xeroStatuses: INVOICE_STATUSES, xeroPath: (id) => `AccountsPayable/ViewCreditNote.aspx?creditNoteID=${id}`, payload: toXeroCreditNote },
-  journal: { label: KIND_LABELS.journal, plural: 'Journals', schema: documentSchemas.journal, endpoint: 'ManualJournals', needsContact: null, xeroStatuses: ['DRAFT', 'POSTED'], xeroPath: (id) => `Journal/View.aspx?invoiceID=${id}`, payload: toXeroManualJournal },
+  customer: {
+    label: KIND_LABELS.customer,
+    plural: 'Customers',
+    schema: documentSchemas.customer,
+    endpoint: 'Contacts',
+    needsContact: null,
+    xeroStatuses: [],
+    xeroPath: (id) => `Contacts/View/${id}`,
+    payload: toXeroContact,
+  },
+  supplier: {
+    label: KIND_LABELS.supplier,
+    plural: 'Suppliers',
+    schema: documentSchemas.supplier,
+    endpoint: 'Contacts',
+    needsContact: null,
+    xeroStatuses: [],
+    xeroPath: (id) => `Contacts/View/${id}`,
+    payload: toXeroContact,
+  },
+  sales_invoice: {
+    label: KIND_LABELS.sales_invoice,
+    plural: 'Sales invoices',
+    schema: documentSchemas.sales_invoice,
+    endpoint: 'Invoices',
+    needsContact: 'customer',
+    xeroStatuses: INVOICE_STATUSES,
+    xeroPath: (id) => `AccountsReceivable/View.aspx?InvoiceID=${id}`,
+    payload: toXeroInvoice,
+  },
+  sales_credit: {
+    label: KIND_LABELS.sales_credit,
+    plural: 'Sales credits',
+    schema: documentSchemas.sales_credit,
+    endpoint: 'CreditNotes',
+    needsContact: 'customer',
+    xeroStatuses: INVOICE_STATUSES,
+    xeroPath: (id) => `AccountsReceivable/ViewCreditNote.aspx?creditNoteID=${id}`,
+    payload: toXeroCreditNote,
+  },
+  purchase_bill: {
+    label: KIND_LABELS.purchase_bill,
+    plural: 'Purchase bills',
+    schema: documentSchemas.purchase_bill,
+    endpoint: 'Invoices',
+    needsContact: 'supplier',
+    xeroStatuses: INVOICE_STATUSES,
+    xeroPath: (id) => `AccountsPayable/View.aspx?InvoiceID=${id}`,
+    payload: toXeroInvoice,
+  },
+  supplier_credit: {
+    label: KIND_LABELS.supplier_credit,
+    plural: 'Supplier credits',
+    schema: documentSchemas.supplier_credit,
+    endpoint: 'CreditNotes',
+    needsContact: 'supplier',
+    xeroStatuses: INVOICE_STATUSES,
+    xeroPath: (id) => `AccountsPayable/ViewCreditNote.aspx?creditNoteID=${id}`,
+    payload: toXeroCreditNote,
+  },
+  journal: {
+    label: KIND_LABELS.journal,
+    plural: 'Journals',
+    schema: documentSchemas.journal,
+    endpoint: 'ManualJournals',
+    needsContact: null,
+    xeroStatuses: ['DRAFT', 'POSTED'],
+    xeroPath: (id) => `Journal/View.aspx?invoiceID=${id}`,
+    payload: toXeroManualJournal,
+  },
 };
 
 export function kindSpec<K extends DocumentKind>(kind: K): KindSpec<K> {

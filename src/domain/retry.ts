@@ -36,10 +36,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   authPauseMs: 15 * 60_000,
 });
 
-export type RetryDecision =
-  | { kind: 'retry'; at: Date }
-  | { kind: 'pause'; until: Date; reason: string }
-  | { kind: 'fail' };
+export type RetryDecision = { kind: 'retry'; at: Date } | { kind: 'pause'; until: Date; reason: string } | { kind: 'fail' };
 
 export interface RetryContext {
   /** Attempts made so far, the failed one included (1 after the first failure). */
@@ -56,7 +53,9 @@ const MAX_RETRY_AFTER_MS = 25 * 3600_000;
 
 /** Retry-After as delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(headers: Record<string, string | undefined>, now: Date): number | undefined {
-  const raw = Object.entries(headers).find(([k]) => k.toLowerCase() === 'retry-after')?.[1]?.trim();
+  const raw = Object.entries(headers)
+    .find(([k]) => k.toLowerCase() === 'retry-after')?.[1]
+    ?.trim();
   if (raw === undefined || raw === '') return undefined;
   let ms: number;
   if (/^\d+(\.\d+)?$/.test(raw)) ms = Number(raw) * 1000;

@@ -53,9 +53,7 @@ export function mapped<V>(map: Readonly<Record<string, V>>, key: string): V | un
   return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
-const accountsSchema = z.object(
-  Object.fromEntries(ACCOUNT_ROLES.map((r) => [r, code.default(DEFAULT_ACCOUNT_CODES[r])])) as Record<AccountRole, z.ZodDefault<typeof code>>,
-).strict();
+const accountsSchema = z.object(Object.fromEntries(ACCOUNT_ROLES.map((r) => [r, code.default(DEFAULT_ACCOUNT_CODES[r])])) as Record<AccountRole, z.ZodDefault<typeof code>>).strict();
 
 const invoiceStatus = z.enum(['DRAFT', 'SUBMITTED', 'AUTHORISED']).default('AUTHORISED');
 
@@ -69,31 +67,40 @@ export const orgSettingsSchema = z.strictObject({
   /** Account code named on a source line (not a role) → the Xero account code to post it to. Empty by default. */
   lineAccountCodes: sourceMap(code).prefault({}),
   /** Source tax code → Xero TaxType, one table per direction (Xero tax rates are sales- or purchase-side). */
-  taxMappings: z.strictObject({
-    sales: sourceMap(taxType).prefault({ ...DEFAULT_TAX_MAPPINGS.sales }),
-    purchases: sourceMap(taxType).prefault({ ...DEFAULT_TAX_MAPPINGS.purchases }),
-  }).prefault({}),
+  taxMappings: z
+    .strictObject({
+      sales: sourceMap(taxType).prefault({ ...DEFAULT_TAX_MAPPINGS.sales }),
+      purchases: sourceMap(taxType).prefault({ ...DEFAULT_TAX_MAPPINGS.purchases }),
+    })
+    .prefault({}),
   /** Send the customer/supplier code as the Xero AccountNumber (default true; turn off on "Account Number already exists"). */
   sendCustomerCodeAsAccountNumber: z.boolean().default(true),
   /** Up to two: source tracking category → Xero TrackingCategory name. Options map by name. */
-  tracking: z.array(z.strictObject({ sourceCategory: sourceKey, xeroCategory: sourceKey })).max(2).default([]),
+  tracking: z
+    .array(z.strictObject({ sourceCategory: sourceKey, xeroCategory: sourceKey }))
+    .max(2)
+    .default([]),
   /** Xero status to create documents in, per kind. Default AUTHORISED. */
-  xeroStatus: z.strictObject({
-    sales_invoice: invoiceStatus,
-    sales_credit: invoiceStatus,
-    purchase_bill: invoiceStatus,
-    supplier_credit: invoiceStatus,
-    journal: z.enum(['DRAFT', 'POSTED']).default('POSTED'),
-  }).prefault({}),
+  xeroStatus: z
+    .strictObject({
+      sales_invoice: invoiceStatus,
+      sales_credit: invoiceStatus,
+      purchase_bill: invoiceStatus,
+      supplier_credit: invoiceStatus,
+      journal: z.enum(['DRAFT', 'POSTED']).default('POSTED'),
+    })
+    .prefault({}),
   /** A document dated on or before a lock date: fail it, move it to the first open day, or hold it until the lock moves. Default fail. */
   lockDatePolicy: z.enum(['fail', 'move_to_first_open_day', 'hold']).default('fail'),
   /** Lines (or journals) worth less than 0.005: drop zero-value lines and log it, or fail. Default drop_zero_lines. */
   roundingPolicy: z.enum(['drop_zero_lines', 'fail']).default('drop_zero_lines'),
   /** Source contact → Xero ContactID, set on first export or by "link to existing Xero contact". */
-  contactLinks: z.strictObject({
-    customer: sourceMap(z.string().min(1)).prefault({}),
-    supplier: sourceMap(z.string().min(1)).prefault({}),
-  }).prefault({}),
+  contactLinks: z
+    .strictObject({
+      customer: sourceMap(z.string().min(1)).prefault({}),
+      supplier: sourceMap(z.string().min(1)).prefault({}),
+    })
+    .prefault({}),
   /** Send unit prices with 4 decimals (Xero `unitdp=4`); documents accept up to 4. Default 4. */
   unitDecimalPlaces: z.union([z.literal(2), z.literal(4)]).default(4),
 });

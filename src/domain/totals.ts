@@ -8,10 +8,7 @@ import { documentTotals, ratePercent, type Totals } from './money.ts';
 import type { OrgSettings } from './settings.ts';
 import type { ReferenceData } from './types.ts';
 
-export function expectedTotals(
-  doc: SourceDocument,
-  ctx: { settings: OrgSettings; reference: ReferenceData; dropped?: ReadonlyArray<{ line: number }> },
-): Totals | null {
+export function expectedTotals(doc: SourceDocument, ctx: { settings: OrgSettings; reference: ReferenceData; dropped?: ReadonlyArray<{ line: number }> }): Totals | null {
   if (!isItemDocument(doc)) return null;
   const direction = directionOf(doc);
   const taxRateOf = (line: (typeof doc.lines)[number]) => {

@@ -24,14 +24,7 @@
  *   tenant is paused. The reason says which.
  */
 
-export type DocumentKind =
-  | 'customer'
-  | 'supplier'
-  | 'sales_invoice'
-  | 'sales_credit'
-  | 'purchase_bill'
-  | 'supplier_credit'
-  | 'journal';
+export type DocumentKind = 'customer' | 'supplier' | 'sales_invoice' | 'sales_credit' | 'purchase_bill' | 'supplier_credit' | 'journal';
 
 export type JournalType = 'shipment_cogs' | 'stock_adjustment_in' | 'stock_adjustment_out' | 'recost' | 'assembly';
 

@@ -30,11 +30,21 @@ export function money(value: string | number | null | undefined): string {
 
 /** Xero's Windows time-zone names (Organisation.Timezone) for the countries Xero serves most. */
 const XERO_ZONES: Record<string, string> = {
-  NEWZEALANDSTANDARDTIME: 'Pacific/Auckland', AUSEASTERNSTANDARDTIME: 'Australia/Sydney', EAUSTRALIASTANDARDTIME: 'Australia/Brisbane',
-  CENAUSTRALIASTANDARDTIME: 'Australia/Adelaide', AUSCENTRALSTANDARDTIME: 'Australia/Darwin', WAUSTRALIASTANDARDTIME: 'Australia/Perth',
-  TASMANIASTANDARDTIME: 'Australia/Hobart', GMTSTANDARDTIME: 'Europe/London', GREENWICHSTANDARDTIME: 'Atlantic/Reykjavik',
-  EASTERNSTANDARDTIME: 'America/New_York', CENTRALSTANDARDTIME: 'America/Chicago', MOUNTAINSTANDARDTIME: 'America/Denver',
-  PACIFICSTANDARDTIME: 'America/Los_Angeles', SOUTHAFRICASTANDARDTIME: 'Africa/Johannesburg', SINGAPORESTANDARDTIME: 'Asia/Singapore',
+  NEWZEALANDSTANDARDTIME: 'Pacific/Auckland',
+  AUSEASTERNSTANDARDTIME: 'Australia/Sydney',
+  EAUSTRALIASTANDARDTIME: 'Australia/Brisbane',
+  CENAUSTRALIASTANDARDTIME: 'Australia/Adelaide',
+  AUSCENTRALSTANDARDTIME: 'Australia/Darwin',
+  WAUSTRALIASTANDARDTIME: 'Australia/Perth',
+  TASMANIASTANDARDTIME: 'Australia/Hobart',
+  GMTSTANDARDTIME: 'Europe/London',
+  GREENWICHSTANDARDTIME: 'Atlantic/Reykjavik',
+  EASTERNSTANDARDTIME: 'America/New_York',
+  CENTRALSTANDARDTIME: 'America/Chicago',
+  MOUNTAINSTANDARDTIME: 'America/Denver',
+  PACIFICSTANDARDTIME: 'America/Los_Angeles',
+  SOUTHAFRICASTANDARDTIME: 'Africa/Johannesburg',
+  SINGAPORESTANDARDTIME: 'Asia/Singapore',
   UTC: 'UTC',
 };
 
@@ -82,7 +92,11 @@ export function relative(d: Date, now: Date): string {
   const ms = d.getTime() - now.getTime();
   const abs = Math.abs(ms);
   if (abs < 45_000) return ms >= 0 ? 'in a moment' : 'just now';
-  const units: Array<[number, string]> = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute']];
+  const units: Array<[number, string]> = [
+    [86_400_000, 'day'],
+    [3_600_000, 'hour'],
+    [60_000, 'minute'],
+  ];
   const [size, unit] = units.find(([u]) => abs >= u * 0.95) ?? [60_000, 'minute'];
   const n = Math.max(1, Math.round(abs / size));
   return ms >= 0 ? `in ${plural(n, unit)}` : `${plural(n, unit)} ago`;
@@ -97,12 +111,27 @@ export function whenWords(iso: string, now: Date, timeZone: string): string {
 }
 
 const EVENT_WORDS: Record<string, string> = {
-  'export.exported': 'Exported', 'export.failed': 'Export failed', 'export.retry': 'Retry scheduled', 'export.waiting': 'Waiting',
-  'export.lines_dropped': 'Lines dropped', 'export.retry_all': 'Export again', 'export.skip': 'Skipped', 'export.delete': 'Deleted',
-  'tenant.paused': 'Paused', 'tenant.resumed': 'Resumed', 'xero.call': 'Xero call', 'documents.ingested': 'Documents received',
-  'reference.refreshed': 'Reference data read', 'reference.failed': 'Reference data failed', 'settings.changed': 'Settings changed',
-  'contact.linked': 'Contact linked', 'connection.lost': 'Connection lost', 'connection.restored': 'Connected', 'connection.removed': 'Disconnected',
-  'connection.disconnected': 'Disconnected', 'connection.synced': 'Connections refreshed',
+  'export.exported': 'Exported',
+  'export.failed': 'Export failed',
+  'export.retry': 'Retry scheduled',
+  'export.waiting': 'Waiting',
+  'export.lines_dropped': 'Lines dropped',
+  'export.retry_all': 'Export again',
+  'export.skip': 'Skipped',
+  'export.delete': 'Deleted',
+  'tenant.paused': 'Paused',
+  'tenant.resumed': 'Resumed',
+  'xero.call': 'Xero call',
+  'documents.ingested': 'Documents received',
+  'reference.refreshed': 'Reference data read',
+  'reference.failed': 'Reference data failed',
+  'settings.changed': 'Settings changed',
+  'contact.linked': 'Contact linked',
+  'connection.lost': 'Connection lost',
+  'connection.restored': 'Connected',
+  'connection.removed': 'Disconnected',
+  'connection.disconnected': 'Disconnected',
+  'connection.synced': 'Connections refreshed',
 };
 
 /** "export.failed" → "Export failed"; an unknown code becomes words from its parts. */

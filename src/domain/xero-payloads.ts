@@ -27,26 +27,60 @@ export interface PayloadContext {
 // Type aliases, not interfaces: callers treat payloads as Record<string, unknown>.
 export type XeroTracking = { Name: string; Option: string };
 export type XeroLineItem = {
-  Description: string; Quantity: number; UnitAmount: number; AccountCode: string;
-  TaxType?: string; DiscountRate?: number; Tracking?: XeroTracking[];
+  Description: string;
+  Quantity: number;
+  UnitAmount: number;
+  AccountCode: string;
+  TaxType?: string;
+  DiscountRate?: number;
+  Tracking?: XeroTracking[];
 };
 export type XeroContactPayload = {
-  ContactID?: string; Name: string; ContactNumber: string; AccountNumber?: string; FirstName?: string; LastName?: string;
-  EmailAddress?: string; TaxNumber?: string; DefaultCurrency?: string;
-  Addresses?: Array<Record<string, string>>; Phones?: Array<{ PhoneType: string; PhoneNumber: string }>;
+  ContactID?: string;
+  Name: string;
+  ContactNumber: string;
+  AccountNumber?: string;
+  FirstName?: string;
+  LastName?: string;
+  EmailAddress?: string;
+  TaxNumber?: string;
+  DefaultCurrency?: string;
+  Addresses?: Array<Record<string, string>>;
+  Phones?: Array<{ PhoneType: string; PhoneNumber: string }>;
 };
 export type XeroInvoicePayload = {
-  Type: 'ACCREC' | 'ACCPAY'; InvoiceID?: string; InvoiceNumber: string; Reference?: string; Contact: { ContactID: string };
-  Date: string; DueDate?: string; LineAmountTypes: LineAmountTypes; Status: string; CurrencyCode?: string; LineItems: XeroLineItem[];
+  Type: 'ACCREC' | 'ACCPAY';
+  InvoiceID?: string;
+  InvoiceNumber: string;
+  Reference?: string;
+  Contact: { ContactID: string };
+  Date: string;
+  DueDate?: string;
+  LineAmountTypes: LineAmountTypes;
+  Status: string;
+  CurrencyCode?: string;
+  LineItems: XeroLineItem[];
 };
 export type XeroCreditNotePayload = {
-  Type: 'ACCRECCREDIT' | 'ACCPAYCREDIT'; CreditNoteID?: string; CreditNoteNumber: string; Reference?: string; Contact: { ContactID: string };
-  Date: string; LineAmountTypes: LineAmountTypes; Status: string; CurrencyCode?: string; LineItems: XeroLineItem[];
+  Type: 'ACCRECCREDIT' | 'ACCPAYCREDIT';
+  CreditNoteID?: string;
+  CreditNoteNumber: string;
+  Reference?: string;
+  Contact: { ContactID: string };
+  Date: string;
+  LineAmountTypes: LineAmountTypes;
+  Status: string;
+  CurrencyCode?: string;
+  LineItems: XeroLineItem[];
 };
 export type XeroJournalLine = { LineAmount: number; AccountCode: string; Description?: string; TaxType?: string; Tracking?: XeroTracking[] };
 export type XeroManualJournalPayload = {
-  ManualJournalID?: string; Narration: string; Date: string; Status: 'DRAFT' | 'POSTED';
-  LineAmountTypes: LineAmountTypes; JournalLines: XeroJournalLine[];
+  ManualJournalID?: string;
+  Narration: string;
+  Date: string;
+  Status: 'DRAFT' | 'POSTED';
+  LineAmountTypes: LineAmountTypes;
+  JournalLines: XeroJournalLine[];
 };
 export type LineAmountTypes = 'Exclusive' | 'Inclusive' | 'NoTax';
 
@@ -67,7 +101,10 @@ function cleared(v: string | undefined, updating: string | undefined): string | 
 }
 
 const CLEARED_ON_UPDATE: Record<string, readonly string[]> = {
-  Contacts: ['FirstName', 'LastName', 'EmailAddress', 'TaxNumber'], Invoices: ['Reference'], CreditNotes: ['Reference'], ManualJournals: [],
+  Contacts: ['FirstName', 'LastName', 'EmailAddress', 'TaxNumber'],
+  Invoices: ['Reference'],
+  CreditNotes: ['Reference'],
+  ManualJournals: [],
 };
 
 /**
@@ -85,24 +122,36 @@ export function asUpdate(endpoint: string, idField: string, id: string, payload:
 
 export function toXeroContact(doc: ContactDocument, ctx: PayloadContext): XeroContactPayload {
   const link = ctx.existingXeroId ?? mapped(ctx.settings.contactLinks[doc.kind], doc.sourceId);
-  const phones = [
-    ...(doc.phone ? [{ PhoneType: 'DEFAULT', PhoneNumber: doc.phone }] : []),
-    ...(doc.mobile ? [{ PhoneType: 'MOBILE', PhoneNumber: doc.mobile }] : []),
-  ];
-  const addresses = doc.addresses?.map((a) => defined({
-    AddressType: a.type === 'street' ? 'STREET' : 'POBOX', AddressLine1: a.line1, AddressLine2: a.line2, AddressLine3: a.line3,
-    AddressLine4: a.line4, City: a.city, Region: a.region, PostalCode: a.postalCode, Country: a.country, AttentionTo: a.attention,
-  }) as Record<string, string>);
+  const phones = [...(doc.phone ? [{ PhoneType: 'DEFAULT', PhoneNumber: doc.phone }] : []), ...(doc.mobile ? [{ PhoneType: 'MOBILE', PhoneNumber: doc.mobile }] : [])];
+  const addresses = doc.addresses?.map(
+    (a) =>
+      defined({
+        AddressType: a.type === 'street' ? 'STREET' : 'POBOX',
+        AddressLine1: a.line1,
+        AddressLine2: a.line2,
+        AddressLine3: a.line3,
+        AddressLine4: a.line4,
+        City: a.city,
+        Region: a.region,
+        PostalCode: a.postalCode,
+        Country: a.country,
+        AttentionTo: a.attention,
+      }) as Record<string, string>,
+  );
   return defined({
-    ContactID: link, Name: doc.name,
+    ContactID: link,
+    Name: doc.name,
     // ContactNumber is API-only in Xero: it lets xport find this contact again after an unknown outcome.
     ContactNumber: doc.sourceId,
     AccountNumber: ctx.settings.sendCustomerCodeAsAccountNumber ? (doc.accountNumber ?? doc.code ?? doc.sourceId) : undefined,
-    FirstName: cleared(doc.firstName, ctx.existingXeroId), LastName: cleared(doc.lastName, ctx.existingXeroId),
-    EmailAddress: cleared(doc.email, ctx.existingXeroId), TaxNumber: cleared(doc.taxNumber, ctx.existingXeroId),
+    FirstName: cleared(doc.firstName, ctx.existingXeroId),
+    LastName: cleared(doc.lastName, ctx.existingXeroId),
+    EmailAddress: cleared(doc.email, ctx.existingXeroId),
+    TaxNumber: cleared(doc.taxNumber, ctx.existingXeroId),
     // Website is read-only in Xero's API (it is set in Xero itself): it is not sent.
     DefaultCurrency: doc.currency,
-    Addresses: addresses, Phones: phones.length > 0 ? phones : undefined,
+    Addresses: addresses,
+    Phones: phones.length > 0 ? phones : undefined,
   });
 }
 
@@ -130,12 +179,18 @@ function lineItems(doc: ItemDocument, ctx: PayloadContext): XeroLineItem[] {
     if (skip.has(i)) return;
     const code = resolveLineAccount(doc, line, ctx.settings, direction).code;
     const v = xeroLineValues(line, discounts, ctx.settings.unitDecimalPlaces);
-    const taxType = doc.amountsAre === 'no_tax' ? undefined
-      : effectiveTaxType(resolveTaxType(line.taxCode, direction, ctx.settings), findAccount(ctx.reference, code)) ?? undefined;
-    items.push(defined({
-      Description: lineDescription(line), Quantity: Number(v.quantity), UnitAmount: Number(v.unitAmount), AccountCode: code,
-      TaxType: taxType, DiscountRate: v.discountRate === null ? undefined : Number(v.discountRate), Tracking: tracking(line.tracking, ctx),
-    }));
+    const taxType = doc.amountsAre === 'no_tax' ? undefined : (effectiveTaxType(resolveTaxType(line.taxCode, direction, ctx.settings), findAccount(ctx.reference, code)) ?? undefined);
+    items.push(
+      defined({
+        Description: lineDescription(line),
+        Quantity: Number(v.quantity),
+        UnitAmount: Number(v.unitAmount),
+        AccountCode: code,
+        TaxType: taxType,
+        DiscountRate: v.discountRate === null ? undefined : Number(v.discountRate),
+        Tracking: tracking(line.tracking, ctx),
+      }),
+    );
   });
   return items;
 }
@@ -150,28 +205,42 @@ export function toXeroInvoice(doc: Extract<ItemDocument, { kind: 'sales_invoice'
   const date = ctx.date ?? doc.date;
   const accrec = doc.kind === 'sales_invoice';
   return defined({
-    Type: accrec ? 'ACCREC' : 'ACCPAY', InvoiceID: ctx.existingXeroId,
+    Type: accrec ? 'ACCREC' : 'ACCPAY',
+    InvoiceID: ctx.existingXeroId,
     // ACCPAY has no Reference field in Xero: the bill number is the source id, so it can be looked up.
-    InvoiceNumber: doc.sourceId, Reference: accrec ? cleared(doc.reference, ctx.existingXeroId) : undefined,
-    Contact: contactOf(doc, ctx), Date: date,
+    InvoiceNumber: doc.sourceId,
+    Reference: accrec ? cleared(doc.reference, ctx.existingXeroId) : undefined,
+    Contact: contactOf(doc, ctx),
+    Date: date,
     DueDate: doc.dueDate === undefined ? undefined : doc.dueDate < date ? date : doc.dueDate,
-    LineAmountTypes: LINE_AMOUNT_TYPES[doc.amountsAre], Status: ctx.settings.xeroStatus[doc.kind],
-    CurrencyCode: doc.currency, LineItems: lineItems(doc, ctx),
+    LineAmountTypes: LINE_AMOUNT_TYPES[doc.amountsAre],
+    Status: ctx.settings.xeroStatus[doc.kind],
+    CurrencyCode: doc.currency,
+    LineItems: lineItems(doc, ctx),
   } satisfies XeroInvoicePayload);
 }
 
 export function toXeroCreditNote(doc: Extract<ItemDocument, { kind: 'sales_credit' | 'supplier_credit' }>, ctx: PayloadContext): XeroCreditNotePayload {
   return defined({
-    Type: doc.kind === 'sales_credit' ? 'ACCRECCREDIT' : 'ACCPAYCREDIT', CreditNoteID: ctx.existingXeroId,
-    CreditNoteNumber: doc.sourceId, Reference: cleared(doc.reference, ctx.existingXeroId), Contact: contactOf(doc, ctx), Date: ctx.date ?? doc.date,
-    LineAmountTypes: LINE_AMOUNT_TYPES[doc.amountsAre], Status: ctx.settings.xeroStatus[doc.kind],
-    CurrencyCode: doc.currency, LineItems: lineItems(doc, ctx),
+    Type: doc.kind === 'sales_credit' ? 'ACCRECCREDIT' : 'ACCPAYCREDIT',
+    CreditNoteID: ctx.existingXeroId,
+    CreditNoteNumber: doc.sourceId,
+    Reference: cleared(doc.reference, ctx.existingXeroId),
+    Contact: contactOf(doc, ctx),
+    Date: ctx.date ?? doc.date,
+    LineAmountTypes: LINE_AMOUNT_TYPES[doc.amountsAre],
+    Status: ctx.settings.xeroStatus[doc.kind],
+    CurrencyCode: doc.currency,
+    LineItems: lineItems(doc, ctx),
   } satisfies XeroCreditNotePayload);
 }
 
 const JOURNAL_LABELS: Record<JournalDocument['journalType'], string> = {
-  shipment_cogs: 'Shipment cost of goods sold', stock_adjustment_in: 'Stock adjustment in',
-  stock_adjustment_out: 'Stock adjustment out', recost: 'Recost', assembly: 'Assembly',
+  shipment_cogs: 'Shipment cost of goods sold',
+  stock_adjustment_in: 'Stock adjustment in',
+  stock_adjustment_out: 'Stock adjustment out',
+  recost: 'Recost',
+  assembly: 'Assembly',
 };
 
 /** Narration always ends with the source id: manual journals have no number, and this is how xport finds one. */
@@ -185,8 +254,11 @@ export function toXeroManualJournal(doc: JournalDocument, ctx: PayloadContext): 
   const lines: XeroJournalLine[] = kept.map((l) => {
     const taxType = l.taxCode === undefined ? undefined : journalTaxType(l.taxCode, ctx.settings);
     return defined({
-      LineAmount: Number(roundHalfUp(l.amount, 2).toFixed(2)), AccountCode: resolveJournalAccount(l, ctx.settings).code,
-      Description: l.description, TaxType: taxType, Tracking: tracking(l.tracking, ctx),
+      LineAmount: Number(roundHalfUp(l.amount, 2).toFixed(2)),
+      AccountCode: resolveJournalAccount(l, ctx.settings).code,
+      Description: l.description,
+      TaxType: taxType,
+      Tracking: tracking(l.tracking, ctx),
     });
   });
   // Rounding each line to cents can leave the journal a cent or two out; post the difference to Rounding.
@@ -195,8 +267,12 @@ export function toXeroManualJournal(doc: JournalDocument, ctx: PayloadContext): 
     lines.push({ LineAmount: Number(net.negated().toFixed(2)), AccountCode: ctx.settings.accounts.rounding, Description: 'Rounding' });
   }
   return defined({
-    ManualJournalID: ctx.existingXeroId, Narration: journalNarration(doc), Date: ctx.date ?? doc.date,
-    Status: ctx.settings.xeroStatus.journal, LineAmountTypes: lines.some((l) => l.TaxType) ? 'Exclusive' : 'NoTax', JournalLines: lines,
+    ManualJournalID: ctx.existingXeroId,
+    Narration: journalNarration(doc),
+    Date: ctx.date ?? doc.date,
+    Status: ctx.settings.xeroStatus.journal,
+    LineAmountTypes: lines.some((l) => l.TaxType) ? 'Exclusive' : 'NoTax',
+    JournalLines: lines,
   } satisfies XeroManualJournalPayload);
 }
 

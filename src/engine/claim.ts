@@ -35,7 +35,10 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
   const { store, bus } = deps;
   const payloads = await store.exports.documentPayloads(rows.map((r) => r.documentId));
   const docs = rows.map((row) => parseStored(payloads.get(row.documentId)));
-  const contacts = await store.contacts.preloaded(tenantId, docs.map(requiredContact).filter((c) => c !== null));
+  const contacts = await store.contacts.preloaded(
+    tenantId,
+    docs.map(requiredContact).filter((c) => c !== null),
+  );
   const today = deps.now().toISOString().slice(0, 10);
   const history = await store.exports.attemptsOf(rows.map((r) => r.id));
   const toSend: SendItem[] = [];
@@ -66,8 +69,12 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
   }
   for (const u of unsettled) await store.exports.requeue([u.id], { at: u.at, needsReconcile: true, waitReason: UNSETTLED_REASON });
   await store.exports.setDocumentTotals(totals);
-  await store.exports.setXeroDates(toSend.concat(toLookUp.map((l) => l.item)).filter((p) => p.moved || p.row.xeroDate)
-    .map((p) => ({ id: p.row.id, date: p.moved?.to ?? null })));
+  await store.exports.setXeroDates(
+    toSend
+      .concat(toLookUp.map((l) => l.item))
+      .filter((p) => p.moved || p.row.xeroDate)
+      .map((p) => ({ id: p.row.id, date: p.moved?.to ?? null })),
+  );
   toSend.push(...(await lookUpBeforeSending(deps, tenantId, endpoint, toLookUp)));
   toSend.sort((a, b) => a.row.id - b.row.id);
   const sendDeps = { ...deps, lockDates: lockDateRefresh(deps.reference, tenantId, ctx, deps.now()) };
@@ -77,7 +84,15 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
 async function failBeforeSending(deps: BatchDeps, tenantId: string, p: { row: Export; reference: string }, failure: Classified): Promise<void> {
   await deps.store.exports.markFailed(p.row.id, { message: failure.message, code: failure.code, errorClass: failure.class, action: failure.action }, deps.now());
   await deps.bus.emit('export.failed', {
-    tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, code: failure.code, errorClass: failure.class,
-    message: failure.message, action: failure.action, correlationId: null, httpStatus: null,
+    tenantId,
+    exportId: p.row.id,
+    kind: p.row.kind,
+    reference: p.reference,
+    code: failure.code,
+    errorClass: failure.class,
+    message: failure.message,
+    action: failure.action,
+    correlationId: null,
+    httpStatus: null,
   });
 }

@@ -23,7 +23,10 @@ class BatchedLogWriter {
   private scheduled: Promise<void> | null = null;
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly log: ConnectionLogRepository, private readonly onError: (err: unknown) => void) {}
+  constructor(
+    private readonly log: ConnectionLogRepository,
+    private readonly onError: (err: unknown) => void,
+  ) {}
 
   /** Queues the entries; the promise settles once they are written (awaited only where it matters). */
   append(entries: LogEntryInput[]): Promise<void> {
@@ -52,71 +55,177 @@ class BatchedLogWriter {
 }
 
 /** Returns a function that writes the entries still queued (call it before closing the store). */
-export function attachConnectionLog(bus: EventBus, repository: ConnectionLogRepository, onError: (err: unknown) => void = (err) => console.error('writing the connection log failed', err)): () => Promise<void> {
+export function attachConnectionLog(
+  bus: EventBus,
+  repository: ConnectionLogRepository,
+  onError: (err: unknown) => void = (err) => console.error('writing the connection log failed', err),
+): () => Promise<void> {
   const writer = new BatchedLogWriter(repository, onError);
   // High-volume export events are not awaited, so a batch's entries share one INSERT and the export path
   // does not wait for the database. What a person did, pauses and connection events are awaited: they are
   // on record before the action answers.
   const log = { append: (entries: LogEntryInput[]): void => void writer.append(entries) };
   const durable = { append: (entries: LogEntryInput[]): Promise<void> => writer.append(entries) };
-  bus.on('export.exported', (e) => log.append([{
-    tenantId: e.tenantId, level: 'info', event: 'export.exported', exportId: e.exportId, documentRef: e.reference,
-    message: e.reconciled ? `${e.reference} was found already in Xero; marked exported without sending it again` : `${e.reference} exported to Xero`,
-    details: { kind: e.kind, xeroId: e.xeroId, durationMs: e.durationMs, correlationId: e.correlationId, limits: e.limits },
-  }]));
-  bus.on('export.failed', (e) => log.append([{
-    tenantId: e.tenantId, level: 'error', event: 'export.failed', exportId: e.exportId, documentRef: e.reference,
-    message: `${e.reference}: ${e.message}`,
-    details: { kind: e.kind, code: e.code, class: e.errorClass, action: e.action, correlationId: e.correlationId, httpStatus: e.httpStatus },
-  }]));
-  bus.on('export.retry_scheduled', (e) => log.append([{
-    tenantId: e.tenantId, level: 'error', event: 'export.retry', exportId: e.exportId, documentRef: e.reference,
-    message: `${e.reference}: ${e.message}; retrying at ${e.at} (attempt ${e.attempts})`, details: { code: e.code, at: e.at },
-  }]));
-  bus.on('export.waiting', (e) => log.append([{
-    tenantId: e.tenantId, level: 'info', event: 'export.waiting', exportId: e.exportId, documentRef: e.reference, message: `${e.reference}: ${e.reason}`,
-  }]));
-  bus.on('export.redated', (e) => log.append([{
-    tenantId: e.tenantId, level: 'info', event: 'export.redated', exportId: e.exportId, documentRef: e.reference,
-    message: `${e.reference}: ${describeMovedDate(e.moved)}`, details: { ...e.moved },
-  }]));
-  bus.on('export.lines_dropped', (e) => log.append([{
-    tenantId: e.tenantId, level: 'info', event: 'export.lines_dropped', exportId: e.exportId, documentRef: e.reference,
-    message: `${e.reference}: ${plural(e.lines.length, 'line')} under 0.005 dropped by the rounding policy (${e.lines.map((l) => `line ${l.line + 1}: ${l.reason}`).join('; ')})`,
-  }]));
-  bus.on('export.action', (e) => durable.append([{
-    tenantId: e.tenantId, level: 'info', event: `export.${e.action}`, actor: e.actor,
-    exportId: e.exportIds.length === 1 ? (e.exportIds[0] ?? null) : null, documentRef: e.references.length === 1 ? (e.references[0] ?? null) : null,
-    message: `${e.actor} chose ${e.action === 'retry' ? 'Export' : e.action === 'skip' ? 'Skip' : 'Delete'} for ${e.references.length === 1 ? e.references[0] : `${e.references.length} failed exports`}`,
-    details: { exportIds: e.exportIds.slice(0, 200) },
-  }]));
-  bus.on('tenant.paused', (e) => durable.append([{
-    tenantId: e.tenantId, level: 'error', event: 'tenant.paused', message: `Exports paused${e.until ? ` until ${e.until}` : ''}: ${e.reason}`, details: { code: e.code, until: e.until },
-  }]));
+  bus.on('export.exported', (e) =>
+    log.append([
+      {
+        tenantId: e.tenantId,
+        level: 'info',
+        event: 'export.exported',
+        exportId: e.exportId,
+        documentRef: e.reference,
+        message: e.reconciled ? `${e.reference} was found already in Xero; marked exported without sending it again` : `${e.reference} exported to Xero`,
+        details: { kind: e.kind, xeroId: e.xeroId, durationMs: e.durationMs, correlationId: e.correlationId, limits: e.limits },
+      },
+    ]),
+  );
+  bus.on('export.failed', (e) =>
+    log.append([
+      {
+        tenantId: e.tenantId,
+        level: 'error',
+        event: 'export.failed',
+        exportId: e.exportId,
+        documentRef: e.reference,
+        message: `${e.reference}: ${e.message}`,
+        details: { kind: e.kind, code: e.code, class: e.errorClass, action: e.action, correlationId: e.correlationId, httpStatus: e.httpStatus },
+      },
+    ]),
+  );
+  bus.on('export.retry_scheduled', (e) =>
+    log.append([
+      {
+        tenantId: e.tenantId,
+        level: 'error',
+        event: 'export.retry',
+        exportId: e.exportId,
+        documentRef: e.reference,
+        message: `${e.reference}: ${e.message}; retrying at ${e.at} (attempt ${e.attempts})`,
+        details: { code: e.code, at: e.at },
+      },
+    ]),
+  );
+  bus.on('export.waiting', (e) =>
+    log.append([
+      {
+        tenantId: e.tenantId,
+        level: 'info',
+        event: 'export.waiting',
+        exportId: e.exportId,
+        documentRef: e.reference,
+        message: `${e.reference}: ${e.reason}`,
+      },
+    ]),
+  );
+  bus.on('export.redated', (e) =>
+    log.append([
+      {
+        tenantId: e.tenantId,
+        level: 'info',
+        event: 'export.redated',
+        exportId: e.exportId,
+        documentRef: e.reference,
+        message: `${e.reference}: ${describeMovedDate(e.moved)}`,
+        details: { ...e.moved },
+      },
+    ]),
+  );
+  bus.on('export.lines_dropped', (e) =>
+    log.append([
+      {
+        tenantId: e.tenantId,
+        level: 'info',
+        event: 'export.lines_dropped',
+        exportId: e.exportId,
+        documentRef: e.reference,
+        message: `${e.reference}: ${plural(e.lines.length, 'line')} under 0.005 dropped by the rounding policy (${e.lines.map((l) => `line ${l.line + 1}: ${l.reason}`).join('; ')})`,
+      },
+    ]),
+  );
+  bus.on('export.action', (e) =>
+    durable.append([
+      {
+        tenantId: e.tenantId,
+        level: 'info',
+        event: `export.${e.action}`,
+        actor: e.actor,
+        exportId: e.exportIds.length === 1 ? (e.exportIds[0] ?? null) : null,
+        documentRef: e.references.length === 1 ? (e.references[0] ?? null) : null,
+        message: `${e.actor} chose ${e.action === 'retry' ? 'Export' : e.action === 'skip' ? 'Skip' : 'Delete'} for ${e.references.length === 1 ? e.references[0] : `${e.references.length} failed exports`}`,
+        details: { exportIds: e.exportIds.slice(0, 200) },
+      },
+    ]),
+  );
+  bus.on('tenant.paused', (e) =>
+    durable.append([
+      {
+        tenantId: e.tenantId,
+        level: 'error',
+        event: 'tenant.paused',
+        message: `Exports paused${e.until ? ` until ${e.until}` : ''}: ${e.reason}`,
+        details: { code: e.code, until: e.until },
+      },
+    ]),
+  );
   bus.on('tenant.resumed', (e) => durable.append([{ tenantId: e.tenantId, level: 'info', event: 'tenant.resumed', message: `Exports resumed: ${e.reason}` }]));
-  bus.on('batch.sent', (e) => log.append([{
-    tenantId: e.tenantId, level: e.httpStatus !== null && e.httpStatus < 400 ? 'info' : 'error', event: 'xero.call',
-    message: `${e.endpoint}: ${plural(e.size, 'element')} sent, HTTP ${e.httpStatus ?? 'no response'} in ${e.durationMs} ms`,
-    details: { endpoint: e.endpoint, size: e.size, httpStatus: e.httpStatus, durationMs: e.durationMs, correlationId: e.correlationId, limits: e.limits, idempotencyKey: e.idempotencyKey },
-  }]));
-  bus.on('documents.ingested', (e) => durable.append([{
-    tenantId: e.tenantId, level: 'info', event: 'documents.ingested', message: `${plural(e.count, 'document')} received (${e.duplicates} already known)`,
-  }]));
-  bus.on('reference.refreshed', (e) => durable.append([{
-    tenantId: e.tenantId, level: 'info', event: 'reference.refreshed',
-    message: `Reference data read from Xero: ${Object.entries(e.counts).map(([k, n]) => `${n} ${k}`).join(', ')}`,
-  }]));
-  bus.on('reference.lock_dates', (e) => durable.append([{
-    tenantId: e.tenantId, level: 'info', event: 'reference.lock_dates',
-    message: `Xero refused a document for a lock date, so its lock dates were read again: period lock date ${e.periodLockDate ?? 'none'}, end-of-year lock date ${e.endOfYearLockDate ?? 'none'}`,
-  }]));
+  bus.on('batch.sent', (e) =>
+    log.append([
+      {
+        tenantId: e.tenantId,
+        level: e.httpStatus !== null && e.httpStatus < 400 ? 'info' : 'error',
+        event: 'xero.call',
+        message: `${e.endpoint}: ${plural(e.size, 'element')} sent, HTTP ${e.httpStatus ?? 'no response'} in ${e.durationMs} ms`,
+        details: { endpoint: e.endpoint, size: e.size, httpStatus: e.httpStatus, durationMs: e.durationMs, correlationId: e.correlationId, limits: e.limits, idempotencyKey: e.idempotencyKey },
+      },
+    ]),
+  );
+  bus.on('documents.ingested', (e) =>
+    durable.append([
+      {
+        tenantId: e.tenantId,
+        level: 'info',
+        event: 'documents.ingested',
+        message: `${plural(e.count, 'document')} received (${e.duplicates} already known)`,
+      },
+    ]),
+  );
+  bus.on('reference.refreshed', (e) =>
+    durable.append([
+      {
+        tenantId: e.tenantId,
+        level: 'info',
+        event: 'reference.refreshed',
+        message: `Reference data read from Xero: ${Object.entries(e.counts)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ')}`,
+      },
+    ]),
+  );
+  bus.on('reference.lock_dates', (e) =>
+    durable.append([
+      {
+        tenantId: e.tenantId,
+        level: 'info',
+        event: 'reference.lock_dates',
+        message: `Xero refused a document for a lock date, so its lock dates were read again: period lock date ${e.periodLockDate ?? 'none'}, end-of-year lock date ${e.endOfYearLockDate ?? 'none'}`,
+      },
+    ]),
+  );
   bus.on('reference.failed', (e) => durable.append([{ tenantId: e.tenantId, level: 'error', event: 'reference.failed', message: `Reading reference data from Xero failed: ${e.message}` }]));
-  bus.on('export.wait_repaired', (e) => durable.append([{
-    tenantId: e.tenantId, level: 'info', event: 'export.wait_repaired', documentRef: e.sourceId, at: e.at,
-    exportId: e.exportIds.length === 1 ? (e.exportIds[0] ?? null) : null,
-    message: `released ${plural(e.exportIds.length, 'document')} waiting for ${e.sourceId}, which was already in Xero`,
-    details: { contactKind: e.contactKind, linkRecorded: e.linkRecorded, exportIds: e.exportIds.slice(0, 200) },
-  }]));
+  bus.on('export.wait_repaired', (e) =>
+    durable.append([
+      {
+        tenantId: e.tenantId,
+        level: 'info',
+        event: 'export.wait_repaired',
+        documentRef: e.sourceId,
+        at: e.at,
+        exportId: e.exportIds.length === 1 ? (e.exportIds[0] ?? null) : null,
+        message: `released ${plural(e.exportIds.length, 'document')} waiting for ${e.sourceId}, which was already in Xero`,
+        details: { contactKind: e.contactKind, linkRecorded: e.linkRecorded, exportIds: e.exportIds.slice(0, 200) },
+      },
+    ]),
+  );
   attachActionEntries(bus, durable.append);
   return () => writer.flush();
 }

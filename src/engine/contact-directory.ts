@@ -30,7 +30,11 @@ function summary(c: Record<string, unknown>): XeroContactSummary | null {
 export class ContactDirectory {
   private readonly cache = new Map<string, { at: number; value: unknown }>();
 
-  constructor(private readonly xero: XeroClient, private readonly gate: CallGate, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly xero: XeroClient,
+    private readonly gate: CallGate,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private remember<T>(key: string, value: T): T {
     if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value ?? '');

@@ -22,8 +22,16 @@ export async function failStaleContactWaits(store: Store, bus: EventBus, waitMs:
     const info = { message: failure.message, code: failure.code, errorClass: failure.class, action: failure.action };
     if (!(await exports.failContactWait(row.id, info, now))) continue;
     await bus.emit('export.failed', {
-      tenantId: row.tenantId, exportId: row.id, kind: row.kind, reference: row.sourceId, code: failure.code, errorClass: failure.class,
-      message: failure.message, action: failure.action, correlationId: null, httpStatus: null,
+      tenantId: row.tenantId,
+      exportId: row.id,
+      kind: row.kind,
+      reference: row.sourceId,
+      code: failure.code,
+      errorClass: failure.class,
+      message: failure.message,
+      action: failure.action,
+      correlationId: null,
+      httpStatus: null,
     });
   }
 }

@@ -24,7 +24,10 @@ export class DbGate implements CallGate {
   private readonly holder = `gate-${crypto.randomUUID().slice(0, 8)}`;
   private readonly limits: DbGateLimits;
 
-  constructor(private readonly store: Store, limits: Partial<DbGateLimits> = {}) {
+  constructor(
+    private readonly store: Store,
+    limits: Partial<DbGateLimits> = {},
+  ) {
     this.limits = { ...DEFAULT_DB_GATE_LIMITS, ...limits };
   }
 
@@ -48,18 +51,26 @@ export class DbGate implements CallGate {
       const now = new Date();
       const minuteAgo = iso(new Date(now.getTime() - 60_000));
       // Write first: on SQLite this takes the write lock, so the counts below cannot go stale.
-      const { id } = await trx.insertInto('xero_calls')
+      const { id } = await trx
+        .insertInto('xero_calls')
         .values({ tenant_id: tenantId, holder: this.holder, started_at: iso(now), expires_at: iso(new Date(now.getTime() + this.limits.holdMs)) })
-        .returning('id').executeTakeFirstOrThrow();
-      const counts = await trx.selectFrom('xero_calls')
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const counts = await trx
+        .selectFrom('xero_calls')
         .select([
           sql<number>`sum(case when finished_at is null and expires_at > ${iso(now)} then 1 else 0 end)`.as('inflight'),
           sql<number>`count(*)`.as('minute'),
           sql<string | null>`min(started_at)`.as('oldest'),
         ])
-        .where('tenant_id', '=', tenantId).where('started_at', '>', minuteAgo)
+        .where('tenant_id', '=', tenantId)
+        .where('started_at', '>', minuteAgo)
         .executeTakeFirstOrThrow();
-      const app = await trx.selectFrom('xero_calls').select(sql<number>`count(*)`.as('n')).where('started_at', '>', minuteAgo).executeTakeFirstOrThrow();
+      const app = await trx
+        .selectFrom('xero_calls')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('started_at', '>', minuteAgo)
+        .executeTakeFirstOrThrow();
       const overMinute = Number(counts.minute) > this.limits.perMinute;
       if (Number(counts.inflight) <= this.limits.concurrent && !overMinute && Number(app.n) <= this.limits.appPerMinute) return { id };
       await trx.deleteFrom('xero_calls').where('id', '=', id).execute();

@@ -9,7 +9,18 @@ import type { MovedDate } from '../domain/lock-dates';
 
 export interface EngineEvents {
   'export.exported': { tenantId: string; exportId: number; kind: string; reference: string; xeroId: string; durationMs: number; correlationId: string | null; limits: unknown; reconciled?: boolean };
-  'export.failed': { tenantId: string; exportId: number; kind: string; reference: string; code: CatalogCode; errorClass: string; message: string; action: string; correlationId: string | null; httpStatus: number | null };
+  'export.failed': {
+    tenantId: string;
+    exportId: number;
+    kind: string;
+    reference: string;
+    code: CatalogCode;
+    errorClass: string;
+    message: string;
+    action: string;
+    correlationId: string | null;
+    httpStatus: number | null;
+  };
   'export.retry_scheduled': { tenantId: string; exportId: number; kind: string; reference: string; at: string; attempts: number; message: string; code: CatalogCode };
   'export.waiting': { tenantId: string; exportId: number; kind: string; reference: string; reason: string };
   /** The lock-date policy sent the document with another date than the source's. */
@@ -77,7 +88,10 @@ export class EventBus {
     this.listeners.set(event, list);
     return () => {
       const current = this.listeners.get(event) ?? [];
-      this.listeners.set(event, current.filter((l) => l !== (listener as Listener<EventName>)));
+      this.listeners.set(
+        event,
+        current.filter((l) => l !== (listener as Listener<EventName>)),
+      );
     };
   }
 

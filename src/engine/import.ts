@@ -93,10 +93,12 @@ export async function importFiles(queue: QueueService, tenantId: string, files: 
       if (parsed.ok) valid.push(...parsed.documents);
       else {
         summary.invalid += 1;
-        summary.problems.push(...parsed.issues.map((p) => {
-          const line = csvLineOf(doc, p.path);
-          return `${file} ${line !== undefined ? `line ${line}` : `#${i + 1}`}${p.sourceId ? ` (${p.sourceId})` : ''}: ${p.message}`;
-        }));
+        summary.problems.push(
+          ...parsed.issues.map((p) => {
+            const line = csvLineOf(doc, p.path);
+            return `${file} ${line !== undefined ? `line ${line}` : `#${i + 1}`}${p.sourceId ? ` (${p.sourceId})` : ''}: ${p.message}`;
+          }),
+        );
       }
     });
   }

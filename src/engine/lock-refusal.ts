@@ -31,10 +31,11 @@ export function lockDateRefresh(reference: ReferenceService, tenantId: string, c
   let read: Promise<XeroOrganisation | null> | null = null;
   return {
     policy: ctx.settings.lockDatePolicy,
-    organisation: () => (read ??= reference.refreshOrganisation(tenantId, now).then((org) => {
-      if (org) ctx.reference = { ...ctx.reference, organisation: org };
-      return org;
-    })),
+    organisation: () =>
+      (read ??= reference.refreshOrganisation(tenantId, now).then((org) => {
+        if (org) ctx.reference = { ...ctx.reference, organisation: org };
+        return org;
+      })),
   };
 }
 
@@ -58,6 +59,12 @@ export async function handleLockRefusal(deps: BatchDeps, tenantId: string, item:
   }
   const what = lock.kind === 'period' ? 'period lock date' : 'end-of-year lock date';
   await store.exports.requeue([item.row.id], { at: deps.now(), waitReason: `Xero's ${what} is now ${lock.lockDate}: sending it again on the first open day` });
-  await bus.emit('export.waiting', { tenantId, exportId: item.row.id, kind: item.row.kind, reference: item.reference, reason: `Xero refused ${item.date}: its ${what} is now ${lock.lockDate}; sending it again on the first open day` });
+  await bus.emit('export.waiting', {
+    tenantId,
+    exportId: item.row.id,
+    kind: item.row.kind,
+    reference: item.reference,
+    reason: `Xero refused ${item.date}: its ${what} is now ${lock.lockDate}; sending it again on the first open day`,
+  });
   return true;
 }

@@ -40,7 +40,14 @@ export async function lookUpBeforeSending(deps: BatchDeps, tenantId: string, end
   const { gate, store } = deps;
   const items = lookups.map((l) => l.item);
   const earlier = endpoint === 'ManualJournals' ? await Promise.all(items.map((i) => earlierNarrations(store, i.row))) : [];
-  const found = await findManyInXero(deps.xero, tenantId, endpoint, items.map((i) => i.payload), throughGate(gate, tenantId), earlier);
+  const found = await findManyInXero(
+    deps.xero,
+    tenantId,
+    endpoint,
+    items.map((i) => i.payload),
+    throughGate(gate, tenantId),
+    earlier,
+  );
   const send: SendItem[] = [];
   const retryLater: SendItem[] = [];
   let lastError = '';
@@ -65,7 +72,10 @@ export async function lookUpBeforeSending(deps: BatchDeps, tenantId: string, end
       await markExported({ deps, tenantId, endpoint, key: lookups[i]?.batchId ?? null }, item, { xeroId: r.xeroId, number: r.number, total: r.total }, null, true);
     }
   }
-  await store.exports.requeue(retryLater.map((i) => i.row.id), { at: new Date(deps.now().getTime() + RECHECK_AFTER_MS), waitReason: `checking Xero before re-sending: ${lastError}`, needsReconcile: true });
+  await store.exports.requeue(
+    retryLater.map((i) => i.row.id),
+    { at: new Date(deps.now().getTime() + RECHECK_AFTER_MS), waitReason: `checking Xero before re-sending: ${lastError}`, needsReconcile: true },
+  );
   return send;
 }
 

@@ -35,7 +35,6 @@ export interface LookupCall {
   items: LookupKey[];
 }
 
-
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/u;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -123,8 +122,13 @@ export function planLookups(endpoint: XeroEndpoint, keys: LookupKey[]): LookupCa
   const conditionOf = new Map(withCondition.map((x) => [x.k, x.c]));
   const or = (g: LookupKey[]) => {
     const conditions = [...new Set(g.map((k) => conditionOf.get(k) ?? ''))];
-    return conditions.length === 1 ? conditions[0] ?? '' : conditions.map((c) => `(${c})`).join(' OR ');
+    return conditions.length === 1 ? (conditions[0] ?? '') : conditions.map((c) => `(${c})`).join(' OR ');
   };
-  calls.push(...pack(withCondition.map((x) => x.k), (g) => ({ where: or(g), ...base })));
+  calls.push(
+    ...pack(
+      withCondition.map((x) => x.k),
+      (g) => ({ where: or(g), ...base }),
+    ),
+  );
   return calls;
 }

@@ -15,10 +15,16 @@ import { buildPayload } from '../domain/registry';
 
 export type Prepared =
   | {
-    kind: 'send'; row: Export; doc: SourceDocument; reference: string; payload: Record<string, unknown>; dropped: Array<{ line: number; reason: string }>;
-    /** The date sent to Xero (null for contacts), and how the lock-date policy moved it, if it did. */
-    date: string | null; moved: MovedDate | null;
-  }
+      kind: 'send';
+      row: Export;
+      doc: SourceDocument;
+      reference: string;
+      payload: Record<string, unknown>;
+      dropped: Array<{ line: number; reason: string }>;
+      /** The date sent to Xero (null for contacts), and how the lock-date policy moved it, if it did. */
+      date: string | null;
+      moved: MovedDate | null;
+    }
   | { kind: 'wait'; row: Export; reference: string; reason: string; waitingFor: string }
   | { kind: 'fail'; row: Export; reference: string; failure: Classified };
 
@@ -51,14 +57,17 @@ export async function prepareExport(row: Export, doc: SourceDocument, ctx: Prepa
   const date = checked.ok === true ? checked.date : null;
   const dropped = checked.ok === true ? checked.dropped : [];
   const payloadCtx = {
-    settings: ctx.settings, reference: ctx.reference, contactXeroId: contact.xeroContactId ?? undefined,
-    existingXeroId: row.xeroId ?? undefined, date: date ?? undefined, dropped,
+    settings: ctx.settings,
+    reference: ctx.reference,
+    contactXeroId: contact.xeroContactId ?? undefined,
+    existingXeroId: row.xeroId ?? undefined,
+    date: date ?? undefined,
+    dropped,
   };
   const payload = buildPayload(doc, payloadCtx);
-  const moved = checked.ok === true ? checked.moved ?? null : null;
+  const moved = checked.ok === true ? (checked.moved ?? null) : null;
   return { kind: 'send', row, doc, reference, payload, dropped, date: doc.kind === 'customer' || doc.kind === 'supplier' ? null : date, moved };
 }
-
 
 /** Several pre-validation failures on one document become one row with every reason. */
 function mergeFailures(failures: Classified[]): Classified {
@@ -67,10 +76,7 @@ function mergeFailures(failures: Classified[]): Classified {
   return { ...first, message: failures.map((f) => f.message).join('; '), action: [...new Set(failures.map((f) => f.action))].join(' ') };
 }
 
-type ContactResolution =
-  | { kind: 'ok'; xeroContactId: string | null }
-  | { kind: 'wait'; reason: string; waitingFor: string }
-  | { kind: 'fail'; failure: Classified };
+type ContactResolution = { kind: 'ok'; xeroContactId: string | null } | { kind: 'wait'; reason: string; waitingFor: string } | { kind: 'fail'; failure: Classified };
 
 async function resolveContact(doc: SourceDocument, ctx: PrepareContext): Promise<ContactResolution> {
   const need = requiredContact(doc);

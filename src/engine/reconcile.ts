@@ -20,7 +20,6 @@ export const LOOKUP_MAX_PAGES = 10;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
-
 /** The natural key of a payload, or null when it cannot (or need not) be looked up. */
 export function naturalKey(endpoint: XeroEndpoint, payload: Record<string, unknown>): string | null {
   if (str(payload[ENDPOINTS[endpoint].idField])) return null;
@@ -57,7 +56,13 @@ function resultOf(endpoint: XeroEndpoint, match: Record<string, unknown>): Looku
 type Around = <T>(call: () => Promise<T>) => Promise<T>;
 
 /** Every page of one look-up call, or the reason it could not be read. */
-async function fetchAll(xero: XeroClient, tenantId: string, endpoint: XeroEndpoint, query: Record<string, string>, around: Around): Promise<{ list: Array<Record<string, unknown>> } | { error: string }> {
+async function fetchAll(
+  xero: XeroClient,
+  tenantId: string,
+  endpoint: XeroEndpoint,
+  query: Record<string, string>,
+  around: Around,
+): Promise<{ list: Array<Record<string, unknown>> } | { error: string }> {
   const list: Array<Record<string, unknown>> = [];
   for (let page = 1; ; page += 1) {
     const res = await around(() => xero.call({ method: 'GET', path: `/${endpoint}`, tenantId, query: { ...query, page: String(page) } }));
@@ -77,8 +82,12 @@ async function fetchAll(xero: XeroClient, tenantId: string, endpoint: XeroEndpoi
  * with (a journal's narration changes with its content). Results are in the order of `payloads`.
  */
 export async function findManyInXero(
-  xero: XeroClient, tenantId: string, endpoint: XeroEndpoint, payloads: Array<Record<string, unknown>>,
-  around: Around = (call) => call(), earlierKeys: ReadonlyArray<readonly string[]> = [],
+  xero: XeroClient,
+  tenantId: string,
+  endpoint: XeroEndpoint,
+  payloads: Array<Record<string, unknown>>,
+  around: Around = (call) => call(),
+  earlierKeys: ReadonlyArray<readonly string[]> = [],
 ): Promise<LookupResult[]> {
   const keySets = payloads.map((p, i) => {
     const key = naturalKey(endpoint, p);
@@ -111,7 +120,10 @@ export async function findManyInXero(
 }
 
 export async function findInXero(
-  xero: XeroClient, tenantId: string, endpoint: XeroEndpoint, payload: Record<string, unknown>,
+  xero: XeroClient,
+  tenantId: string,
+  endpoint: XeroEndpoint,
+  payload: Record<string, unknown>,
   around?: <T>(call: () => Promise<T>) => Promise<T>,
 ): Promise<LookupResult> {
   const [result] = await findManyInXero(xero, tenantId, endpoint, [payload], around);

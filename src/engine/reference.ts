@@ -19,7 +19,11 @@ const KINDS = {
   currencies: '/Currencies',
 } as const;
 const RESPONSE_KEYS: Record<keyof typeof KINDS, string> = {
-  organisation: 'Organisations', accounts: 'Accounts', tax_rates: 'TaxRates', tracking_categories: 'TrackingCategories', currencies: 'Currencies',
+  organisation: 'Organisations',
+  accounts: 'Accounts',
+  tax_rates: 'TaxRates',
+  tracking_categories: 'TrackingCategories',
+  currencies: 'Currencies',
 };
 
 /** "/Date(1552262400000+0000)/" or ISO → "YYYY-MM-DD"; absent → undefined. */
@@ -71,9 +75,12 @@ export class ReferenceService {
       if (res.kind !== 'response' || res.status !== 200) {
         const reason = res.kind === 'response' ? `GET ${path} answered HTTP ${res.status} ${res.bodyText.slice(0, 200)}` : res.kind === 'network' ? `GET ${path}: ${res.detail}` : res.reason;
         await this.bus.emit('reference.failed', { tenantId, message: reason });
-        const classified = res.kind === 'response'
-          ? classifyHttpResponse({ status: res.status, headers: res.headers, bodyText: res.bodyText })
-          : res.kind === 'network' ? classifyNetworkFailure(res.failure, res.detail) : classifyNoToken(res.code, res.reason);
+        const classified =
+          res.kind === 'response'
+            ? classifyHttpResponse({ status: res.status, headers: res.headers, bodyText: res.bodyText })
+            : res.kind === 'network'
+              ? classifyNetworkFailure(res.failure, res.detail)
+              : classifyNoToken(res.code, res.reason);
         return { ok: false, reason, classified, headers: res.kind === 'response' ? res.headers : {} };
       }
       const body = parseJson(res.bodyText) as Record<string, unknown> | null;
@@ -82,7 +89,8 @@ export class ReferenceService {
     for (const [kind, data] of Object.entries(fetched)) await this.cache.put(tenantId, kind, data, now);
     const result = toReferenceData(fetched, now.toISOString());
     await this.bus.emit('reference.refreshed', {
-      tenantId, counts: { accounts: result.accounts.length, 'tax rates': result.taxRates.length, 'tracking categories': result.trackingCategories.length, currencies: result.currencies.length },
+      tenantId,
+      counts: { accounts: result.accounts.length, 'tax rates': result.taxRates.length, 'tracking categories': result.trackingCategories.length, currencies: result.currencies.length },
     });
     return { ok: true, data: result };
   }

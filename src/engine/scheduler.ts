@@ -34,10 +34,7 @@ export function startSchedules(store: Store, reference: ReferenceService, logger
     fn().catch((err: unknown) => logger.error({ err }, `${what} failed`));
   };
   safe(prune, 'log pruning')();
-  const timers = [
-    setInterval(safe(prune, 'log pruning'), o.pruneEveryMs ?? 3_600_000),
-    setInterval(safe(refresh, 'reference refresh'), o.referenceEveryMs ?? 6 * 3_600_000),
-  ];
+  const timers = [setInterval(safe(prune, 'log pruning'), o.pruneEveryMs ?? 3_600_000), setInterval(safe(refresh, 'reference refresh'), o.referenceEveryMs ?? 6 * 3_600_000)];
   for (const t of timers) t.unref();
   return () => timers.forEach((t) => clearInterval(t));
 }

@@ -5,59 +5,23 @@
  * organisation (rate limit, lost connection), or fail with the catalog's Action Required.
  */
 import crypto from 'node:crypto';
-import { contactWaitLockKey } from '../db/repositories/exports';
-import { createStore, type Store } from '../db/store';
+import { answerOf, failureInfo, finish, type Answer, type Batch, type BatchDeps, type Response, type SendItem } from './batch';
+import { markExported, markManyExported, type Accepted } from './record-exported';
 import { classifyElementErrors, classifyHttpResponse, classifyNetworkFailure, prevalidationFailure, retriesExhausted, type Classified } from '../domain/catalog';
 import { requestBytes } from '../domain/xero-payloads';
 import { ENDPOINTS, XERO_LIMITS } from '../domain/registry';
 import { decideNext } from '../domain/retry';
 import { isUncertain } from '../domain/in-xero';
 import type { XeroEndpoint } from '../domain/types';
-import { parseJson, type XeroCallOutcome, type XeroClient } from '../xero/client';
-import type { EventBus } from './events';
-import { throughGate, type CallGate } from './limiter';
-import { contactWaitKey, type Prepared } from './prepare';
+import { parseJson, type XeroCallOutcome } from '../xero/client';
+import { throughGate } from './limiter';
+import { contactWaitKey } from './prepare';
 import { findInXero, xeroIdOf } from './reconcile';
 import { classifyNoToken } from './reference';
-import { handleLockRefusal, type LockDateRefresh } from './lock-refusal';
+import { handleLockRefusal } from './lock-refusal';
 
-export type SendItem = Extract<Prepared, { kind: 'send' }>;
-
-export interface BatchDeps {
-  store: Store;
-  xero: XeroClient;
-  bus: EventBus;
-  gate: CallGate;
-  now: () => Date;
-  random: () => number;
-  /** The worker's lease owner id: only rows it still holds are sent. */
-  owner?: string;
-  /** Lock dates read again when Xero refuses an element for one (lock-refusal.ts). */
-  lockDates?: LockDateRefresh;
-}
-
-/** One Xero call's context: who sends, for which organisation and endpoint, under which Idempotency-Key. */
-export interface Batch {
-  deps: BatchDeps;
-  tenantId: string;
-  endpoint: XeroEndpoint;
-  /** The call's Idempotency-Key, which is also its attempts' batch id; null for a document found by a look-up outside any call. */
-  key: string | null;
-}
-
-/** What Xero (or the network) answered a call, as far as a failure decision needs it. */
-interface Answer {
-  headers: Record<string, string>;
-  httpStatus: number | null;
-  correlationId: string | null;
-  /** The request may have reached Xero and been processed: look the documents up before sending them again. */
-  outcomeUnknown: boolean;
-}
-
-type Response = Extract<XeroCallOutcome, { kind: 'response' }>;
-
-const failureInfo = (c: Classified) => ({ message: c.message, code: c.code, errorClass: c.class, action: c.action });
-const answerOf = (res: Response, outcomeUnknown = false): Answer => ({ headers: res.headers, httpStatus: res.status, correlationId: res.correlationId, outcomeUnknown });
+export type { Batch, BatchDeps, SendItem } from './batch';
+export { markExported };
 
 export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: XeroEndpoint, items: SendItem[]): Promise<void> {
   if (items.length === 0) return;
@@ -68,11 +32,22 @@ export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: Xer
   try {
     // The key is on record before the call: after a crash we know exactly what may have been sent.
     // Only rows whose lease this worker still holds go out (it may have stalled while waiting).
-    const held = new Set(await deps.store.exports.startAttempt(items.map((i) => i.row.id), key, key, deps.now(), deps.owner));
+    const held = new Set(
+      await deps.store.exports.startAttempt(
+        items.map((i) => i.row.id),
+        key,
+        key,
+        deps.now(),
+        deps.owner,
+      ),
+    );
     items = items.filter((i) => held.has(i.row.id));
     if (items.length === 0) return;
     res = await deps.xero.call({
-      method: 'POST', path: `/${endpoint}`, tenantId, idempotencyKey: key,
+      method: 'POST',
+      path: `/${endpoint}`,
+      tenantId,
+      idempotencyKey: key,
       query: { summarizeErrors: false, ...(ENDPOINTS[endpoint].unitdp ? { unitdp: 4 } : {}) },
       body: { [endpoint]: items.map((i) => i.payload) },
     });
@@ -81,7 +56,10 @@ export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: Xer
   }
   if (res.kind === 'response') deps.gate.observe(tenantId, res.limits.minuteRemaining);
   await deps.bus.emit('batch.sent', {
-    tenantId, endpoint, size: items.length, idempotencyKey: key,
+    tenantId,
+    endpoint,
+    size: items.length,
+    idempotencyKey: key,
     httpStatus: res.kind === 'response' ? res.status : null,
     durationMs: res.kind === 'no_token' ? 0 : res.durationMs,
     correlationId: res.kind === 'response' ? res.correlationId : null,
@@ -113,11 +91,6 @@ async function splitTooLarge(b: Batch, items: SendItem[], res: Response): Promis
   await sendBatch(b.deps, b.tenantId, b.endpoint, items.slice(half));
 }
 
-/** Records the outcome of this call's attempt of one export. */
-async function finish(b: Batch, item: SendItem, r: { outcome: string; httpStatus: number | null; error: string | null; correlationId: string | null }, store = b.deps.store): Promise<void> {
-  if (b.key !== null) await store.exports.finishAttempt(item.row.id, b.key, r);
-}
-
 async function applyElements(b: Batch, items: SendItem[], res: Response): Promise<void> {
   const body = parseJson(res.bodyText) as Record<string, unknown> | null;
   const elements = (body?.[b.endpoint] ?? []) as Array<Record<string, unknown>>;
@@ -141,7 +114,7 @@ async function applyElements(b: Batch, items: SendItem[], res: Response): Promis
     const messages = ((element.ValidationErrors ?? []) as Array<{ Message?: string }>).map((v) => v.Message ?? '').filter(Boolean);
     const classified = classifyElementErrors(messages.length ? messages : ['Xero did not accept this element and gave no reason']);
     if (await alreadyInXero(b, item, classified, res)) continue;
-    if (b.key !== null && await handleLockRefusal(b.deps, b.tenantId, item, b.key, classified, { httpStatus: res.status, correlationId: res.correlationId })) continue;
+    if (b.key !== null && (await handleLockRefusal(b.deps, b.tenantId, item, b.key, classified, { httpStatus: res.status, correlationId: res.correlationId }))) continue;
     await applyDecision(b, item, classified, answerOf(res));
   }
 }
@@ -166,44 +139,6 @@ async function alreadyInXero(b: Batch, item: SendItem, c: Classified, res: Respo
   return true;
 }
 
-interface Accepted {
-  item: SendItem;
-  x: { xeroId: string; number: string | null; total: string | null };
-}
-
-/** Records a document as in Xero under `x`: exported, its attempt ok, and (a contact) its link and waiters released. */
-export async function markExported(b: Batch, item: SendItem, x: Accepted['x'], res: Response | null, reconciled = false): Promise<void> {
-  await markManyExported(b, [{ item, x }], res, reconciled);
-}
-
-async function markManyExported(b: Batch, accepted: Accepted[], res: Response | null, reconciled = false): Promise<void> {
-  if (accepted.length === 0) return;
-  const { deps, tenantId, endpoint } = b;
-  // One transaction: a crash between "exported" and releasing the documents waiting for this contact
-  // left them waiting for good (found by the long chaos run on PostgreSQL).
-  await deps.store.db.transaction().execute(async (trx) => {
-    const store = createStore({ ...deps.store, db: trx });
-    for (const { item, x } of accepted) {
-      await store.exports.markExported(item.row.id, { xeroId: x.xeroId, xeroNumber: x.number, xeroTotal: x.total }, deps.now());
-      await finish(b, item, { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null }, store);
-      if (endpoint === 'Contacts' && (item.row.kind === 'customer' || item.row.kind === 'supplier')) {
-        const waitKey = contactWaitKey(item.row.kind, item.row.sourceId);
-        await deps.store.adapter.lockKeyInTransaction(trx, contactWaitLockKey(tenantId, waitKey));
-        await store.contacts.set(tenantId, { contactKind: item.row.kind, sourceId: item.row.sourceId, xeroContactId: x.xeroId, linkedBy: 'export' });
-        await store.exports.releaseWaiting(tenantId, waitKey);
-      }
-    }
-  });
-  for (const { item, x } of accepted) {
-    if (item.moved) await deps.bus.emit('export.redated', { tenantId, exportId: item.row.id, reference: item.reference, moved: item.moved });
-    if (item.dropped.length > 0) await deps.bus.emit('export.lines_dropped', { tenantId, exportId: item.row.id, reference: item.reference, lines: item.dropped });
-    await deps.bus.emit('export.exported', {
-      tenantId, exportId: item.row.id, kind: item.row.kind, reference: item.reference, xeroId: x.xeroId,
-      durationMs: res?.durationMs ?? 0, correlationId: res?.correlationId ?? null, limits: res?.limits ?? null, reconciled,
-    });
-  }
-}
-
 async function applyWholeFailure(b: Batch, items: SendItem[], c: Classified, f: Answer): Promise<void> {
   const decision = decideNext(c, { attempts: 1, headers: f.headers, now: b.deps.now(), random: b.deps.random });
   if (decision.kind === 'pause') return pauseTenant(b, items, c, decision, f);
@@ -215,7 +150,10 @@ async function pauseTenant(b: Batch, items: SendItem[], c: Classified, d: { unti
   await store.tenants.pause(b.tenantId, { until: d.until, reason: d.reason, code: c.code });
   for (const item of items) await finish(b, item, { outcome: c.class, httpStatus: f.httpStatus, error: c.message, correlationId: f.correlationId });
   // Paused work stays queued, never failed; the attempt does not count against its retries.
-  await store.exports.requeue(items.map((i) => i.row.id), { at: d.until, waitReason: `paused: ${d.reason}`, needsReconcile: f.outcomeUnknown || undefined });
+  await store.exports.requeue(
+    items.map((i) => i.row.id),
+    { at: d.until, waitReason: `paused: ${d.reason}`, needsReconcile: f.outcomeUnknown || undefined },
+  );
   await bus.emit('tenant.paused', { tenantId: b.tenantId, until: d.until.toISOString(), reason: d.reason, code: c.code });
 }
 
@@ -244,21 +182,38 @@ async function applyDecision(b: Batch, item: SendItem, c: Classified, f: Answer)
   await finish(b, item, { outcome: 'error', httpStatus: f.httpStatus, error: c.message, correlationId: f.correlationId });
   await onContactFailed(b, item, c);
   await deps.bus.emit('export.failed', {
-    tenantId: b.tenantId, exportId: item.row.id, kind: item.row.kind, reference: item.reference, code: c.code, errorClass: c.class,
-    message: c.message, action: c.action, correlationId: f.correlationId, httpStatus: f.httpStatus,
+    tenantId: b.tenantId,
+    exportId: item.row.id,
+    kind: item.row.kind,
+    reference: item.reference,
+    code: c.code,
+    errorClass: c.class,
+    message: c.message,
+    action: c.action,
+    correlationId: f.correlationId,
+    httpStatus: f.httpStatus,
   });
 }
 
 async function scheduleRetry(b: Batch, item: SendItem, c: Classified, f: Answer, at?: Date, counted = item.row.attempts + 1): Promise<void> {
   const { deps } = b;
-  const when = at ?? (() => {
-    const d = decideNext(c, { attempts: counted, headers: f.headers, now: deps.now(), random: deps.random });
-    return d.kind === 'retry' ? d.at : d.kind === 'pause' ? d.until : new Date(deps.now().getTime() + 60_000);
-  })();
+  const when =
+    at ??
+    (() => {
+      const d = decideNext(c, { attempts: counted, headers: f.headers, now: deps.now(), random: deps.random });
+      return d.kind === 'retry' ? d.at : d.kind === 'pause' ? d.until : new Date(deps.now().getTime() + 60_000);
+    })();
   await finish(b, item, { outcome: f.outcomeUnknown ? 'unknown' : 'transient', httpStatus: f.httpStatus, error: c.message, correlationId: f.correlationId });
   await deps.store.exports.requeue([item.row.id], { at: when, failure: failureInfo(c), needsReconcile: f.outcomeUnknown || undefined, waitReason: `retrying: ${c.message}` });
   await deps.bus.emit('export.retry_scheduled', {
-    tenantId: b.tenantId, exportId: item.row.id, kind: item.row.kind, reference: item.reference, at: when.toISOString(), attempts: counted, message: c.message, code: c.code,
+    tenantId: b.tenantId,
+    exportId: item.row.id,
+    kind: item.row.kind,
+    reference: item.reference,
+    at: when.toISOString(),
+    attempts: counted,
+    message: c.message,
+    code: c.code,
   });
 }
 

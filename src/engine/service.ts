@@ -16,10 +16,7 @@ export type { Export, ExportStatus, ListedExport };
  * The documents stored, or nothing stored: a document is invalid, or a revision was already received
  * with other content (the code is the API error it is answered with).
  */
-export type IngestAnswer = Result<
-  { documents: IngestResult[] },
-  { code: 'invalid_document' | 'revision_conflict'; issues: DocumentIssue[]; conflicts?: RevisionConflict[] }
->;
+export type IngestAnswer = Result<{ documents: IngestResult[] }, { code: 'invalid_document' | 'revision_conflict'; issues: DocumentIssue[]; conflicts?: RevisionConflict[] }>;
 
 export interface StatusSummary {
   queued: number;
@@ -58,8 +55,14 @@ export class QueueService {
 
   async ingestParsed(tenantId: string, docs: SourceDocument[]): Promise<IngestAnswer> {
     const rows = docs.map((d) => ({
-      kind: d.kind, sourceId: d.sourceId, revision: d.revision ?? null, payload: JSON.stringify(d), contentHash: contentHash(d),
-      reference: documentReference(d), docDate: documentDate(d), total: null,
+      kind: d.kind,
+      sourceId: d.sourceId,
+      revision: d.revision ?? null,
+      payload: JSON.stringify(d),
+      contentHash: contentHash(d),
+      reference: documentReference(d),
+      docDate: documentDate(d),
+      total: null,
     }));
     const out = await this.store.exports.ingest(tenantId, rows, { hashStored: hashStoredPayload });
     if (!out.ok) return { ok: false, code: 'revision_conflict', issues: out.conflicts.map(conflictIssue), conflicts: out.conflicts };
@@ -77,11 +80,21 @@ export class QueueService {
     const tenants = (await this.store.tenants.list()).filter((t) => !tenantId || t.id === tenantId);
     const now = new Date().toISOString();
     return {
-      queued: counts.queued + counts.waiting + counts.exporting, waiting: counts.waiting, exporting: counts.exporting,
-      failed: counts.failed, exported: counts.exported, skipped: counts.skipped,
-      paused: tenants.filter((t) => t.pausedUntil && t.pausedUntil > now).map((t) => ({
-        tenantId: t.id, tenantName: t.name, until: t.pausedUntil?.startsWith('9999') ? null : t.pausedUntil, reason: t.pauseReason ?? '', code: t.pauseCode,
-      })),
+      queued: counts.queued + counts.waiting + counts.exporting,
+      waiting: counts.waiting,
+      exporting: counts.exporting,
+      failed: counts.failed,
+      exported: counts.exported,
+      skipped: counts.skipped,
+      paused: tenants
+        .filter((t) => t.pausedUntil && t.pausedUntil > now)
+        .map((t) => ({
+          tenantId: t.id,
+          tenantName: t.name,
+          until: t.pausedUntil?.startsWith('9999') ? null : t.pausedUntil,
+          reason: t.pauseReason ?? '',
+          code: t.pauseCode,
+        })),
       disconnected: tenants.filter((t) => t.status === 'disconnected').map((t) => ({ tenantId: t.id, tenantName: t.name })),
     };
   }
@@ -169,8 +182,12 @@ function hashStoredPayload(payload: string): string {
 /** What a 409 says about one conflicting document. */
 export function conflictIssue(c: RevisionConflict): DocumentIssue {
   return {
-    index: c.index, sourceId: c.sourceId, kind: c.kind, path: 'revision',
-    message: `revision ${c.revision} of ${c.kind} ${c.sourceId} was already received (at ${c.receivedAt}) with different content; ` +
+    index: c.index,
+    sourceId: c.sourceId,
+    kind: c.kind,
+    path: 'revision',
+    message:
+      `revision ${c.revision} of ${c.kind} ${c.sourceId} was already received (at ${c.receivedAt}) with different content; ` +
       `send the change as revision ${c.nextRevision}, or leave revision out and xport numbers it`,
   };
 }

@@ -40,7 +40,12 @@ export class WorkerHealth {
   private lastReportAt = 0;
   private reportedState: WorkerStateName | null = null;
 
-  constructor(workerId: string, private readonly logger: Logger, private readonly random: () => number = Math.random, options: Partial<HealthOptions> = {}) {
+  constructor(
+    workerId: string,
+    private readonly logger: Logger,
+    private readonly random: () => number = Math.random,
+    options: Partial<HealthOptions> = {},
+  ) {
     this.o = { ...DEFAULTS, ...options };
     this.s = { workerId, state: 'running', startedAt: new Date(), lastRoundAt: null, lastSuccessAt: null, lastError: null, lastErrorAt: null, consecutiveFailures: 0 };
   }
@@ -70,8 +75,10 @@ export class WorkerHealth {
     this.s.state = 'failing';
     if (!this.outageStartedAt) {
       this.outageStartedAt = now;
-      this.logger.error({ err, worker: this.s.workerId, fault: databaseFault(err)?.kind ?? null },
-        `export round failed: ${this.s.lastError}; backing off and retrying (logged once until it recovers)`);
+      this.logger.error(
+        { err, worker: this.s.workerId, fault: databaseFault(err)?.kind ?? null },
+        `export round failed: ${this.s.lastError}; backing off and retrying (logged once until it recovers)`,
+      );
     }
   }
 

@@ -37,7 +37,13 @@ export interface WorkerOptions {
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
-  batchSize: XERO_LIMITS.maxElementsPerCall, maxBatchBytes: XERO_LIMITS.maxRequestBytes - 100_000, leaseMs: 120_000, pollMs: 500, batchesPerTenantRound: 2, tenantParallelism: 4, contactWaitMs: 6 * 3_600_000,
+  batchSize: XERO_LIMITS.maxElementsPerCall,
+  maxBatchBytes: XERO_LIMITS.maxRequestBytes - 100_000,
+  leaseMs: 120_000,
+  pollMs: 500,
+  batchesPerTenantRound: 2,
+  tenantParallelism: 4,
+  contactWaitMs: 6 * 3_600_000,
 };
 
 export interface WorkerDeps {
@@ -51,7 +57,6 @@ export interface WorkerDeps {
   random?: () => number;
 }
 
-
 export class ExportWorker {
   readonly id = `worker-${crypto.randomUUID().slice(0, 8)}`;
   private readonly options: WorkerOptions;
@@ -64,7 +69,10 @@ export class ExportWorker {
   /** Set when a round failed: the claims it left must be handed back before the next round. */
   private mustRelease = false;
 
-  constructor(private readonly deps: WorkerDeps, options: Partial<WorkerOptions> = {}) {
+  constructor(
+    private readonly deps: WorkerDeps,
+    options: Partial<WorkerOptions> = {},
+  ) {
     this.options = { ...DEFAULT_WORKER_OPTIONS, ...options };
     this.health = new WorkerHealth(this.id, deps.logger, deps.random);
   }
@@ -99,7 +107,9 @@ export class ExportWorker {
       return 0;
     }
     let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), deadlineMs); });
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), deadlineMs);
+    });
     const finished = await Promise.race([(this.loop ?? Promise.resolve()).then(() => true), timedOut]);
     clearTimeout(timer);
     if (finished) return 0;
@@ -148,7 +158,10 @@ export class ExportWorker {
   private pause(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
-      this.wake = () => { clearTimeout(t); resolve(); };
+      this.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
     });
   }
 
@@ -212,7 +225,13 @@ export class ExportWorker {
         worked = true;
         const stopRenewing = this.keepLeases(rows.map((r) => r.id));
         try {
-          await handleClaim({ ...this.batchDeps(), reference: this.deps.reference, settleMs: this.leaseSpanMs(), batchSize: this.options.batchSize, maxBatchBytes: this.options.maxBatchBytes }, tenantId, group.endpoint, rows, ctx);
+          await handleClaim(
+            { ...this.batchDeps(), reference: this.deps.reference, settleMs: this.leaseSpanMs(), batchSize: this.options.batchSize, maxBatchBytes: this.options.maxBatchBytes },
+            tenantId,
+            group.endpoint,
+            rows,
+            ctx,
+          );
         } finally {
           stopRenewing();
         }
@@ -259,4 +278,3 @@ export class ExportWorker {
     return { store: this.deps.store, xero: this.deps.xero, bus: this.deps.bus, gate: this.deps.gate, now: () => this.now(), random: this.deps.random ?? Math.random, owner: this.id };
   }
 }
-

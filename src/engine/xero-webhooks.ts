@@ -33,9 +33,14 @@ const ENDED = new Set(['VOIDED', 'DELETED']);
 export function eventsOf(payload: unknown): XeroWebhookEvent[] {
   const events = (payload as { events?: unknown } | null)?.events;
   if (!Array.isArray(events)) return [];
-  return events.filter((e): e is XeroWebhookEvent => typeof e === 'object' && e !== null
-    && typeof (e as XeroWebhookEvent).resourceId === 'string' && typeof (e as XeroWebhookEvent).tenantId === 'string'
-    && typeof (e as XeroWebhookEvent).eventCategory === 'string');
+  return events.filter(
+    (e): e is XeroWebhookEvent =>
+      typeof e === 'object' &&
+      e !== null &&
+      typeof (e as XeroWebhookEvent).resourceId === 'string' &&
+      typeof (e as XeroWebhookEvent).tenantId === 'string' &&
+      typeof (e as XeroWebhookEvent).eventCategory === 'string',
+  );
 }
 
 export interface WebhookDeps {
@@ -106,9 +111,8 @@ export class XeroWebhookHandler {
   }
 
   private async onDocument(e: XeroWebhookEvent): Promise<void> {
-    const status = e.eventCategory === 'CREDITNOTE' && e.data?.Status
-      ? e.data.Status.toUpperCase()
-      : await this.readStatus(e.tenantId, `/Invoices/${encodeURIComponent(e.resourceId)}`, 'Invoices', 'Status');
+    const status =
+      e.eventCategory === 'CREDITNOTE' && e.data?.Status ? e.data.Status.toUpperCase() : await this.readStatus(e.tenantId, `/Invoices/${encodeURIComponent(e.resourceId)}`, 'Invoices', 'Status');
     if (!status || !ENDED.has(status)) return;
     const changes = new XeroChangesRepository(this.d.store.db);
     const marked = await changes.markXeroStatus(e.tenantId, e.resourceId.toLowerCase(), status);

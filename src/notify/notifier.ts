@@ -29,7 +29,12 @@ export interface NotifierTiming {
 }
 
 export type Notification =
-  | { type: 'failures'; count: number; organisations: Array<{ tenantId: string; tenantName: string; count: number }>; items: Array<{ tenantName: string; reference: string; kind: string; message: string; action: string }> }
+  | {
+      type: 'failures';
+      count: number;
+      organisations: Array<{ tenantId: string; tenantName: string; count: number }>;
+      items: Array<{ tenantName: string; reference: string; kind: string; message: string; action: string }>;
+    }
   | { type: 'connection_lost'; tenantId: string; tenantName: string; reason: string };
 
 export class Notifier {
@@ -38,7 +43,11 @@ export class Notifier {
   private readonly sending = new Set<Promise<void>>();
   private readonly unsubscribe: Array<() => void> = [];
 
-  constructor(private readonly d: NotifierDeps, bus: EventBus, private readonly timing: NotifierTiming = {}) {
+  constructor(
+    private readonly d: NotifierDeps,
+    bus: EventBus,
+    private readonly timing: NotifierTiming = {},
+  ) {
     if (!this.enabled) return;
     this.unsubscribe.push(bus.on('export.failed', (e) => this.failed(e)));
     this.unsubscribe.push(bus.on('connection.lost', (e) => this.track(this.send({ type: 'connection_lost', tenantId: e.tenantId, tenantName: e.tenantName, reason: e.reason }))));
@@ -89,7 +98,8 @@ export class Notifier {
     const byTenant = new Map<string, number>();
     for (const e of batch) byTenant.set(e.tenantId, (byTenant.get(e.tenantId) ?? 0) + 1);
     return {
-      type: 'failures', count: batch.length,
+      type: 'failures',
+      count: batch.length,
       organisations: [...byTenant].map(([tenantId, count]) => ({ tenantId, tenantName: names.get(tenantId) ?? tenantId, count })),
       items: batch.slice(0, MAX_ITEMS).map((e) => ({ tenantName: names.get(e.tenantId) ?? e.tenantId, reference: e.reference, kind: e.kind, message: e.message, action: e.action })),
     };

@@ -102,9 +102,16 @@ export function formatMessage(m: MailMessage, now = new Date()): string {
   const subject = /^[\x20-\x7e]*$/.test(m.subject) ? clean(m.subject) : `=?UTF-8?B?${Buffer.from(clean(m.subject)).toString('base64')}?=`;
   const body = Buffer.from(m.text.replace(/\r?\n/g, '\r\n')).toString('base64').replace(/.{76}/g, '$&\r\n');
   return [
-    `From: ${clean(m.from)}`, `To: ${clean(m.to)}`, `Subject: ${subject}`, `Date: ${now.toUTCString()}`,
-    `Message-ID: <${crypto.randomUUID()}@xport>`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8',
-    'Content-Transfer-Encoding: base64', '', body,
+    `From: ${clean(m.from)}`,
+    `To: ${clean(m.to)}`,
+    `Subject: ${subject}`,
+    `Date: ${now.toUTCString()}`,
+    `Message-ID: <${crypto.randomUUID()}@xport>`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    body,
   ].join('\r\n');
 }
 

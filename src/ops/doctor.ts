@@ -53,11 +53,27 @@ export async function checkDatabase(config: Readonly<Config>): Promise<Finding[]
   const opened = openDatabase(config.databaseUrl, { poolSize: 1 });
   try {
     const s = await schemaStatus(opened.db);
-    if (s.unknown.length) return [{ check: 'database', ok: false, detail: `${label} was migrated by a newer xport (${s.unknown.join(', ')})`, fix: 'upgrade xport on this machine to the release that migrated it' }];
-    if (s.pending.length) return [{ check: 'database', ok: false, detail: `${label} answers; schema ${s.executed.at(-1) ?? 'empty'}, ${s.pending.length} migration(s) to apply (${s.pending.join(', ')})`, fix: 'run `xport migrate` (serve and worker also migrate when they start)' }];
+    if (s.unknown.length)
+      return [{ check: 'database', ok: false, detail: `${label} was migrated by a newer xport (${s.unknown.join(', ')})`, fix: 'upgrade xport on this machine to the release that migrated it' }];
+    if (s.pending.length)
+      return [
+        {
+          check: 'database',
+          ok: false,
+          detail: `${label} answers; schema ${s.executed.at(-1) ?? 'empty'}, ${s.pending.length} migration(s) to apply (${s.pending.join(', ')})`,
+          fix: 'run `xport migrate` (serve and worker also migrate when they start)',
+        },
+      ];
     return [{ check: 'database', ok: true, detail: `${label} answers; schema ${s.latest ?? 'none'} (up to date)` }];
   } catch (err) {
-    return [{ check: 'database', ok: false, detail: `${label} does not answer: ${err instanceof Error ? err.message : String(err)}`, fix: 'check XPORT_DATABASE_URL, that the server runs and accepts this user' }];
+    return [
+      {
+        check: 'database',
+        ok: false,
+        detail: `${label} does not answer: ${err instanceof Error ? err.message : String(err)}`,
+        fix: 'check XPORT_DATABASE_URL, that the server runs and accepts this user',
+      },
+    ];
   } finally {
     await opened.close();
   }
@@ -68,11 +84,21 @@ export function clockFinding(serverDate: string | undefined, localMs: number, fr
   if (Number.isNaN(server)) return { check: 'clock', ok: false, detail: `${from} sent no usable Date header`, fix: 'check that XERO_IDENTITY_URL points at Xero' };
   const skew = Math.round((localMs - server) / 1000);
   if (Math.abs(skew) <= MAX_CLOCK_SKEW_S) return { check: 'clock', ok: true, detail: `within ${Math.max(1, Math.abs(skew))} s of ${from}` };
-  return { check: 'clock', ok: false, detail: `this machine's clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} ${from}: Xero tokens would look expired or not yet valid`, fix: 'synchronise the clock (e.g. enable systemd-timesyncd or chrony: `timedatectl set-ntp true`)' };
+  return {
+    check: 'clock',
+    ok: false,
+    detail: `this machine's clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} ${from}: Xero tokens would look expired or not yet valid`,
+    fix: 'synchronise the clock (e.g. enable systemd-timesyncd or chrony: `timedatectl set-ntp true`)',
+  };
 }
 
 export function scopeFinding(scopes: string[], source: string): Finding {
   const missing = NEEDED_SCOPES.filter((s) => !s.anyOf.some((x) => scopes.includes(x)));
   if (missing.length === 0) return { check: 'scopes', ok: true, detail: `${source} has ${scopes.join(' ')}` };
-  return { check: 'scopes', ok: false, detail: `${source} lacks the scope for ${missing.map((m) => `${m.need} (${m.anyOf[0]})`).join(', ')}`, fix: 'add the scopes to XERO_SCOPES (and to the app in the Xero developer portal), then connect the organisations again' };
+  return {
+    check: 'scopes',
+    ok: false,
+    detail: `${source} lacks the scope for ${missing.map((m) => `${m.need} (${m.anyOf[0]})`).join(', ')}`,
+    fix: 'add the scopes to XERO_SCOPES (and to the app in the Xero developer portal), then connect the organisations again',
+  };
 }

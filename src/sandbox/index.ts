@@ -38,11 +38,18 @@ function createContext(o: SandboxOptions, baseUrl: () => string): SandboxContext
   const clientId = o.clientId ?? DEFAULT_CLIENT_ID;
   const limits: SandboxLimits = { ...DEFAULT_LIMITS, ...o.limits };
   return {
-    clock, store: new SandboxStore(now),
+    clock,
+    store: new SandboxStore(now),
     apps: new AppRegistry({ clientId, clientSecret: o.clientSecret ?? DEFAULT_CLIENT_SECRET, name: 'xport (sandbox demo app)', redirectUris: [] }),
-    grants: new GrantStore(now, baseUrl), codes: new AuthCodes(now), limiter: new RateLimiter(limits, now), journal: new Journal(),
-    idempotency: new IdempotencyCache(now), faults: new FaultInjector(), webhooks: new WebhookHub({ now, baseUrl }),
-    baseUrl, demoClientId: clientId,
+    grants: new GrantStore(now, baseUrl),
+    codes: new AuthCodes(now),
+    limiter: new RateLimiter(limits, now),
+    journal: new Journal(),
+    idempotency: new IdempotencyCache(now),
+    faults: new FaultInjector(),
+    webhooks: new WebhookHub({ now, baseUrl }),
+    baseUrl,
+    demoClientId: clientId,
   };
 }
 
@@ -53,11 +60,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 3100 });
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port ?? 3100;
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 3100);
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const app0 = ctx.apps.get(ctx.demoClientId);
   return {
-    url, clientId: ctx.demoClientId, clientSecret: app0?.clientSecret ?? '', tenants: ctx.store.list(),
+    url,
+    clientId: ctx.demoClientId,
+    clientSecret: app0?.clientSecret ?? '',
+    tenants: ctx.store.list(),
     async close() {
       ctx.webhooks.close();
       await app.close();
@@ -65,7 +75,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 }
 
-export interface SandboxCliOptions { port?: number; host?: string; clientId?: string; clientSecret?: string; print?: (line: string) => void }
+export interface SandboxCliOptions {
+  port?: number;
+  host?: string;
+  clientId?: string;
+  clientSecret?: string;
+  print?: (line: string) => void;
+}
 
 /** `xport sandbox`: starts the sandbox, prints how to use it, and stops it on SIGINT/SIGTERM. */
 export async function runSandboxCli(opts: SandboxCliOptions = {}): Promise<Sandbox> {
@@ -78,7 +94,9 @@ export async function runSandboxCli(opts: SandboxCliOptions = {}): Promise<Sandb
   print('  demo organisations (xero-tenant-id):');
   for (const t of sandbox.tenants) print(`    ${t.tenantId}  ${t.name}`);
   print(`  controls: ${sandbox.url}/_sandbox/… (see docs/sandbox.md)`);
-  const stop = () => { void sandbox.close().then(() => process.exit(0)); };
+  const stop = () => {
+    void sandbox.close().then(() => process.exit(0));
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return sandbox;

@@ -17,18 +17,24 @@ export interface SandboxLimits {
 }
 
 export const DEFAULT_LIMITS: Readonly<SandboxLimits> = Object.freeze({
-  perMinute: 60, perDay: 5000, concurrent: 5, appPerMinute: 10_000, enabled: true,
+  perMinute: 60,
+  perDay: 5000,
+  concurrent: 5,
+  appPerMinute: 10_000,
+  enabled: true,
 });
 
 /** Body of PUT /_sandbox/limits: any subset; `tier` is a shorthand for the daily limit. */
-export const limitsPatchSchema = z.object({
-  perMinute: z.number().int().min(0).optional(),
-  perDay: z.number().int().min(0).optional(),
-  concurrent: z.number().int().min(0).optional(),
-  appPerMinute: z.number().int().min(0).optional(),
-  enabled: z.boolean().optional(),
-  tier: z.enum(['starter', 'standard']).optional(),
-}).strict();
+export const limitsPatchSchema = z
+  .object({
+    perMinute: z.number().int().min(0).optional(),
+    perDay: z.number().int().min(0).optional(),
+    concurrent: z.number().int().min(0).optional(),
+    appPerMinute: z.number().int().min(0).optional(),
+    enabled: z.boolean().optional(),
+    tier: z.enum(['starter', 'standard']).optional(),
+  })
+  .strict();
 
 export type LimitsPatch = z.infer<typeof limitsPatchSchema>;
 

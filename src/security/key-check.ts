@@ -15,8 +15,7 @@ export async function verifySecretKey(kv: KeyValueRepository, box: SecretBox): P
   const stored = await kv.getOrInit(KEY_CHECK, () => box.encrypt(PLAINTEXT, KEY_CHECK));
   if (box.decrypt(stored, KEY_CHECK) !== PLAINTEXT) {
     throw new SecretKeyMismatchError(
-      'The secret key does not match the one that encrypted this database\'s Xero tokens. ' +
-        'Set XPORT_SECRET_KEY (or restore <data folder>/secret.key) to the original key.',
+      "The secret key does not match the one that encrypted this database's Xero tokens. " + 'Set XPORT_SECRET_KEY (or restore <data folder>/secret.key) to the original key.',
     );
   }
 }

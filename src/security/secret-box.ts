@@ -90,7 +90,9 @@ function readWhenComplete(file: string): string {
     const text = fs.readFileSync(file, 'utf8').trim();
     if (text.length >= 64) return text;
     const until = Date.now() + 20;
-    while (Date.now() < until) { /* a short synchronous wait: start-up only */ }
+    while (Date.now() < until) {
+      /* a short synchronous wait: start-up only */
+    }
   }
   throw new Error(`The secret key file ${file} is empty or damaged; restore it from a backup (tokens encrypted with it cannot be read otherwise)`);
 }

@@ -28,7 +28,10 @@ function handler(metrics: Metrics, token: string | undefined, open: boolean) {
       const why = token ? 'Send the metrics token as "Authorization: Bearer <XPORT_METRICS_TOKEN>"' : 'Metrics are off here: set XPORT_METRICS_TOKEN, or XPORT_METRICS_PORT for a separate listener';
       return reply.code(401).header('www-authenticate', 'Bearer').header('cache-control', 'no-store').send(errorBody('unauthorized', why));
     }
-    return reply.type(metrics.registry.contentType).header('cache-control', 'no-store').send(await metrics.registry.metrics());
+    return reply
+      .type(metrics.registry.contentType)
+      .header('cache-control', 'no-store')
+      .send(await metrics.registry.metrics());
   };
 }
 

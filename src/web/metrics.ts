@@ -14,7 +14,10 @@ export function createMetrics(rt: Runtime): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const depth = new client.Gauge({
-    name: 'xport_queue_depth', help: 'Exports by status', labelNames: ['status'], registers: [registry],
+    name: 'xport_queue_depth',
+    help: 'Exports by status',
+    labelNames: ['status'],
+    registers: [registry],
     async collect() {
       const counts = await rt.queue.countByStatus();
       for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
@@ -50,21 +53,30 @@ function workerGauges(rt: Runtime, registry: client.Registry): void {
     return pending.states;
   };
   new client.Gauge({
-    name: 'xport_worker_state', help: 'Export workers by state (running, failing, stopped, gone): 1 for the current one', labelNames: ['worker', 'state'], registers: [registry],
+    name: 'xport_worker_state',
+    help: 'Export workers by state (running, failing, stopped, gone): 1 for the current one',
+    labelNames: ['worker', 'state'],
+    registers: [registry],
     async collect() {
       this.reset();
       for (const w of await read()) for (const st of ['running', 'failing', 'stopped', 'gone']) this.set({ worker: w.id, state: st }, w.state === st ? 1 : 0);
     },
   });
   new client.Gauge({
-    name: 'xport_worker_consecutive_failures', help: 'Failed export rounds in a row, per worker', labelNames: ['worker'], registers: [registry],
+    name: 'xport_worker_consecutive_failures',
+    help: 'Failed export rounds in a row, per worker',
+    labelNames: ['worker'],
+    registers: [registry],
     async collect() {
       this.reset();
       for (const w of await read()) this.set({ worker: w.id }, w.consecutiveFailures);
     },
   });
   new client.Gauge({
-    name: 'xport_worker_last_round_seconds', help: 'Unix time of the last export round, per worker', labelNames: ['worker'], registers: [registry],
+    name: 'xport_worker_last_round_seconds',
+    help: 'Unix time of the last export round, per worker',
+    labelNames: ['worker'],
+    registers: [registry],
     async collect() {
       this.reset();
       for (const w of await read()) if (w.lastRoundAt) this.set({ worker: w.id }, Date.parse(w.lastRoundAt) / 1000);

@@ -88,7 +88,8 @@ export function encodeLocation(value: string): string {
   for (const ch of value) {
     const cp = ch.codePointAt(0) ?? 0;
     if (cp >= 0x21 && cp <= 0x7e) out += ch;
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += '%EF%BF%BD'; // a lone surrogate: U+FFFD
+    else if (cp >= 0xd800 && cp <= 0xdfff)
+      out += '%EF%BF%BD'; // a lone surrogate: U+FFFD
     else out += encodeURIComponent(ch);
   }
   return out;

@@ -60,10 +60,13 @@ export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
 
   metricsRoutes(app, rt, createMetrics(rt));
 
-  await app.register(async (api) => {
-    api.addHook('onSend', noStore); // API answers are per caller: never kept by a cache
-    await apiRoutes(api, rt);
-  }, { prefix: '/api/v1' });
+  await app.register(
+    async (api) => {
+      api.addHook('onSend', noStore); // API answers are per caller: never kept by a cache
+      await apiRoutes(api, rt);
+    },
+    { prefix: '/api/v1' },
+  );
   app.get('/api/v1/openapi.json', async () => app.swagger());
   // Every page, in one context with sessions and CSRF.
   await uiRoutes(app, rt);

@@ -28,9 +28,17 @@ function localStates(rt: Runtime): WorkerStateView[] {
   return rt.workers.map((w) => {
     const s = w.state();
     return {
-      id: s.workerId, host: 'this process', pid: process.pid, state: w.isRunning() ? s.state : 'stopped', local: true,
-      lastRoundAt: isoOrNull(s.lastRoundAt), lastSuccessAt: isoOrNull(s.lastSuccessAt), lastError: s.lastError,
-      lastErrorAt: isoOrNull(s.lastErrorAt), consecutiveFailures: s.consecutiveFailures, updatedAt: now,
+      id: s.workerId,
+      host: 'this process',
+      pid: process.pid,
+      state: w.isRunning() ? s.state : 'stopped',
+      local: true,
+      lastRoundAt: isoOrNull(s.lastRoundAt),
+      lastSuccessAt: isoOrNull(s.lastSuccessAt),
+      lastError: s.lastError,
+      lastErrorAt: isoOrNull(s.lastErrorAt),
+      consecutiveFailures: s.consecutiveFailures,
+      updatedAt: now,
     };
   });
 }
@@ -43,10 +51,17 @@ export async function workerStates(rt: Runtime, now = new Date()): Promise<Worke
   // Workers silent for ten minutes are history (a restarted process has a new id): left out.
   const recent = rows.filter((r) => !mine.has(r.workerId) && now.getTime() - Date.parse(r.updatedAt) < 10 * 60_000);
   const others = recent.map((r): WorkerStateView => ({
-    id: r.workerId, host: r.host, pid: r.pid, local: false,
+    id: r.workerId,
+    host: r.host,
+    pid: r.pid,
+    local: false,
     state: r.state !== 'stopped' && now.getTime() - Date.parse(r.updatedAt) > STALE_MS ? 'gone' : r.state,
-    lastRoundAt: r.lastRoundAt, lastSuccessAt: r.lastSuccessAt, lastError: r.lastError, lastErrorAt: r.lastErrorAt,
-    consecutiveFailures: r.consecutiveFailures, updatedAt: r.updatedAt,
+    lastRoundAt: r.lastRoundAt,
+    lastSuccessAt: r.lastSuccessAt,
+    lastError: r.lastError,
+    lastErrorAt: r.lastErrorAt,
+    consecutiveFailures: r.consecutiveFailures,
+    updatedAt: r.updatedAt,
   }));
   return [...local, ...others];
 }

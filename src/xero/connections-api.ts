@@ -27,9 +27,19 @@ export async function listConnections(apiUrl: string, accessToken: string, timeo
     return { ok: false, status: res.status, reason: 'GET /connections answered with something other than JSON' };
   }
   if (!Array.isArray(list)) return { ok: false, status: res.status, reason: 'GET /connections did not answer a list' };
-  const connections = list.flatMap((c: Record<string, unknown>) => typeof c.tenantId === 'string' && typeof c.id === 'string'
-    ? [{ id: c.id, tenantId: c.tenantId, tenantName: typeof c.tenantName === 'string' ? c.tenantName : c.tenantId, tenantType: typeof c.tenantType === 'string' ? c.tenantType : 'ORGANISATION', authEventId: typeof c.authEventId === 'string' ? c.authEventId : null }]
-    : []);
+  const connections = list.flatMap((c: Record<string, unknown>) =>
+    typeof c.tenantId === 'string' && typeof c.id === 'string'
+      ? [
+          {
+            id: c.id,
+            tenantId: c.tenantId,
+            tenantName: typeof c.tenantName === 'string' ? c.tenantName : c.tenantId,
+            tenantType: typeof c.tenantType === 'string' ? c.tenantType : 'ORGANISATION',
+            authEventId: typeof c.authEventId === 'string' ? c.authEventId : null,
+          },
+        ]
+      : [],
+  );
   // Practice-manager and other tenant types have no Accounting API: only organisations are exported to.
   return { ok: true, connections: connections.filter((c) => c.tenantType === 'ORGANISATION') };
 }

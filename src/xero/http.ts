@@ -75,8 +75,13 @@ export async function sendHttp(req: HttpRequest): Promise<XeroHttpOutcome> {
       headers[key.toLowerCase()] = value;
     });
     return {
-      kind: 'response', status: res.status, headers, bodyText, durationMs: Math.round(performance.now() - started),
-      correlationId: headers['xero-correlation-id'] ?? null, limits: limitsFromHeaders(headers),
+      kind: 'response',
+      status: res.status,
+      headers,
+      bodyText,
+      durationMs: Math.round(performance.now() - started),
+      correlationId: headers['xero-correlation-id'] ?? null,
+      limits: limitsFromHeaders(headers),
     };
   } catch (err) {
     return { kind: 'network', ...describeNetworkError(err), durationMs: Math.round(performance.now() - started) };

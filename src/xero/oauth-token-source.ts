@@ -45,7 +45,8 @@ export interface OAuthTokenSourceOptions {
 }
 
 const LOST: TokenResult = {
-  ok: false, code: 'auth_invalid_grant',
+  ok: false,
+  code: 'auth_invalid_grant',
   reason: 'The Xero connection was revoked or has expired (invalid_grant): reconnect in Settings → Xero connection',
 };
 

@@ -66,8 +66,13 @@ export class OAuthClient {
     const state = oauth.generateRandomState();
     const url = new URL(this.as.authorization_endpoint ?? '');
     url.search = new URLSearchParams({
-      response_type: 'code', client_id: this.o.clientId, redirect_uri: this.o.redirectUri, scope: this.o.scopes, state,
-      code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier), code_challenge_method: 'S256',
+      response_type: 'code',
+      client_id: this.o.clientId,
+      redirect_uri: this.o.redirectUri,
+      scope: this.o.scopes,
+      state,
+      code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
     }).toString();
     return { url: url.toString(), state, codeVerifier };
   }
@@ -79,7 +84,11 @@ export class OAuthClient {
       params = oauth.validateAuthResponse(this.as, this.client, callbackUrl, expected.state);
     } catch (err) {
       if (err instanceof oauth.AuthorizationResponseError) {
-        return { ok: false, code: err.error === 'access_denied' ? 'access_denied' : 'invalid_response', reason: `Xero answered ${err.error}${err.error_description ? `: ${err.error_description}` : ''}` };
+        return {
+          ok: false,
+          code: err.error === 'access_denied' ? 'access_denied' : 'invalid_response',
+          reason: `Xero answered ${err.error}${err.error_description ? `: ${err.error_description}` : ''}`,
+        };
       }
       return { ok: false, code: 'state_mismatch', reason: 'The answer from Xero does not belong to this sign-in (its state is wrong or missing); start again' };
     }
@@ -137,7 +146,10 @@ export class OAuthClient {
    * passing, then does not break sign-in; exp, nbf and the other checks still apply.
    */
   private async followServerClock(res: Response): Promise<void> {
-    const body = (await res.clone().json().catch(() => null)) as { id_token?: unknown } | null;
+    const body = (await res
+      .clone()
+      .json()
+      .catch(() => null)) as { id_token?: unknown } | null;
     const iat = typeof body?.id_token === 'string' ? claimsOf(body.id_token).iat : undefined;
     if (typeof iat !== 'number') return;
     const skew = iat - Math.floor((this.o.now?.() ?? Date.now()) / 1000);

@@ -50,7 +50,9 @@ export class ClientCredentialsTokenSource implements TokenSource {
     const basic = Buffer.from(`${this.o.clientId}:${this.o.clientSecret}`).toString('base64');
     const body = new URLSearchParams({ grant_type: 'client_credentials', ...(this.o.scopes ? { scope: this.o.scopes } : {}) });
     const res = await sendHttp({
-      method: 'POST', url: `${this.o.identityUrl}/connect/token`, timeoutMs: this.o.timeoutMs,
+      method: 'POST',
+      url: `${this.o.identityUrl}/connect/token`,
+      timeoutMs: this.o.timeoutMs,
       headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: body.toString(),
     });

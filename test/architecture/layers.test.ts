@@ -26,7 +26,11 @@ const LOG_REPOSITORY = 'src/db/repositories/connection-log.ts';
 const PAGES = 'src/web/ui/routes.ts';
 const SCHEMA = 'src/db/schema';
 
-interface SourceFile { file: string; text: string; imports: string[] }
+interface SourceFile {
+  file: string;
+  text: string;
+  imports: string[];
+}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
@@ -38,9 +42,14 @@ function filesUnder(dir: string): string[] {
 /** What a file imports, as paths from the repository root for xport's own files and as given for packages. */
 function importsOf(file: string, text: string): string[] {
   const info = ts.preProcessFile(text, true, true);
-  return info.importedFiles.map((f) => f.fileName.startsWith('.')
-    ? path.relative(ROOT, path.resolve(path.dirname(path.join(ROOT, file)), f.fileName)).split(path.sep).join('/')
-    : f.fileName);
+  return info.importedFiles.map((f) =>
+    f.fileName.startsWith('.')
+      ? path
+          .relative(ROOT, path.resolve(path.dirname(path.join(ROOT, file)), f.fileName))
+          .split(path.sep)
+          .join('/')
+      : f.fileName,
+  );
 }
 
 function load(): SourceFile[] {
@@ -67,7 +76,8 @@ function violations(files: SourceFile[]): string[] {
     }
     if (inside(file, 'src/web') && /\brt\.store\b/.test(text)) out.push(`${file} → rt.store (src/web calls services, never the store)`);
     if (file !== LOG_WRITER && /\blog\??\.append\(/.test(text)) out.push(`${file} → log.append (only ${LOG_WRITER} writes the Connection Log: emit an event)`);
-    if (inside(file, 'src/web') && file !== PAGES && /\bregisterSecurity\(\s*\w/.test(text) && !/export async function registerSecurity/.test(text)) out.push(`${file} → registerSecurity (pages register in ${PAGES} only)`);
+    if (inside(file, 'src/web') && file !== PAGES && /\bregisterSecurity\(\s*\w/.test(text) && !/export async function registerSecurity/.test(text))
+      out.push(`${file} → registerSecurity (pages register in ${PAGES} only)`);
     if (inside(file, 'src/web') && file !== PAGES && file !== 'src/web/server.ts' && /\.setErrorHandler\(/.test(text)) out.push(`${file} → setErrorHandler (one HTML error page, in ${PAGES})`);
     if (file !== LOG_REPOSITORY && /insertInto\(\s*['"]connection_log['"]/.test(text)) out.push(`${file} → connection_log insert (only ${LOG_WRITER} writes the Connection Log)`);
   }
@@ -100,17 +110,20 @@ describe('layers', () => {
       sample('src/domain/ok.ts', "import { z } from 'zod';\nimport { c } from './money';"),
       sample('src/db/repositories/ok.ts', "import type { Database } from '../schema';"),
     ]);
-    assert.deepEqual(found.map((v) => v.split(' (')[0]), [
-      'src/domain/x.ts → src/engine/events',
-      'src/xero/x.ts → src/db/store',
-      'src/xero/x.ts → src/app/runtime',
-      'src/web/ui/x.ts → src/db/faults',
-      'src/web/ui/x.ts → rt.store',
-      'src/engine/x.ts → log.append',
-      'src/web/xero/x.ts → registerSecurity',
-      'src/web/xero/x.ts → setErrorHandler',
-      'src/engine/y.ts → src/db/schema',
-      'src/ops/y.ts → src/db/schema.ts',
-    ]);
+    assert.deepEqual(
+      found.map((v) => v.split(' (')[0]),
+      [
+        'src/domain/x.ts → src/engine/events',
+        'src/xero/x.ts → src/db/store',
+        'src/xero/x.ts → src/app/runtime',
+        'src/web/ui/x.ts → src/db/faults',
+        'src/web/ui/x.ts → rt.store',
+        'src/engine/x.ts → log.append',
+        'src/web/xero/x.ts → registerSecurity',
+        'src/web/xero/x.ts → setErrorHandler',
+        'src/engine/y.ts → src/db/schema',
+        'src/ops/y.ts → src/db/schema.ts',
+      ],
+    );
   });
 });

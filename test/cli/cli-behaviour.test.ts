@@ -37,7 +37,16 @@ describe('the CLI reads the right database and answers as documented', () => {
     fs.mkdirSync(path.join(dir, 'data', 'demo'), { recursive: true });
     store = await openStore(`sqlite:${path.join(dir, 'data', 'demo', 'xport.db')}`);
     await store.tenants.upsert({ id: 'tenant-demo', name: 'Demo Org' });
-    const docs = Array.from({ length: 300 }, (_, i) => ({ kind: 'customer', sourceId: `C-${i}`, revision: 1, payload: JSON.stringify({ kind: 'customer', sourceId: `C-${i}`, name: `C ${i}` }), reference: `C ${i}`, docDate: null, total: null, contentHash: `customer:C-${i}` }));
+    const docs = Array.from({ length: 300 }, (_, i) => ({
+      kind: 'customer',
+      sourceId: `C-${i}`,
+      revision: 1,
+      payload: JSON.stringify({ kind: 'customer', sourceId: `C-${i}`, name: `C ${i}` }),
+      reference: `C ${i}`,
+      docDate: null,
+      total: null,
+      contentHash: `customer:C-${i}`,
+    }));
     const out = await store.exports.ingest('tenant-demo', docs, { hashStored: (p) => p });
     if (!out.ok) throw new Error('unexpected revision conflict');
     failedId = out.results[0]?.exportId ?? 0;
@@ -80,7 +89,10 @@ describe('the CLI reads the right database and answers as documented', () => {
     const row = (await store.exports.list({ tenantId: 'tenant-demo', statuses: ['failed'] }))[0];
     assert.ok(row);
     assert.deepEqual(body.exports[0], JSON.parse(JSON.stringify(exportView(row))));
-    assert.ok(Object.keys(body.exports[0] ?? {}).every((k) => !k.includes('_')), 'camelCase keys only');
+    assert.ok(
+      Object.keys(body.exports[0] ?? {}).every((k) => !k.includes('_')),
+      'camelCase keys only',
+    );
     const table = await xport(['log', '--limit', '1'], dir);
     const at = (await store.log.search({ tenantId: 'tenant-demo', limit: 1 })).entries[0]?.at ?? '';
     const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Pacific/Auckland', hour: 'numeric', minute: '2-digit', hourCycle: 'h12' }).format(new Date(at)).toLowerCase();
@@ -91,8 +103,15 @@ describe('the CLI reads the right database and answers as documented', () => {
   test('`| head` ends quietly, without an EPIPE stack', async () => {
     const child = spawn(process.execPath, [BIN, 'log', '--limit', '500'], { cwd: dir, env: { ...process.env, XPORT_LOG_LEVEL: 'silent', XPORT_DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    await new Promise<void>((resolve) => child.stdout.once('data', () => { child.stdout.destroy(); resolve(); }));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    await new Promise<void>((resolve) =>
+      child.stdout.once('data', () => {
+        child.stdout.destroy();
+        resolve();
+      }),
+    );
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.doesNotMatch(stderr, /EPIPE|at .*\.js:\d+/);
     assert.equal(code, 0);
@@ -100,10 +119,15 @@ describe('the CLI reads the right database and answers as documented', () => {
 
   test('CSV problems name the line', async () => {
     const csv = path.join(dir, 'bad.csv');
-    fs.writeFileSync(csv, ['kind,sourceId,date,contact,productCode,description,quantity,unitPrice,taxCode,account',
-      'sales_invoice,SO-1,2026-11-20,C-1,W,Widget,2,19.95,G.S.T.,sales',
-      'sales_invoice,SO-2,2026-11-20,C-1,W,Widget,1,19.95,G.S.T.,sales',
-      'sales_invoice,SO-2,2026-11-20,C-1,W,Widget,1,lots,G.S.T.,sales'].join('\n'));
+    fs.writeFileSync(
+      csv,
+      [
+        'kind,sourceId,date,contact,productCode,description,quantity,unitPrice,taxCode,account',
+        'sales_invoice,SO-1,2026-11-20,C-1,W,Widget,2,19.95,G.S.T.,sales',
+        'sales_invoice,SO-2,2026-11-20,C-1,W,Widget,1,19.95,G.S.T.,sales',
+        'sales_invoice,SO-2,2026-11-20,C-1,W,Widget,1,lots,G.S.T.,sales',
+      ].join('\n'),
+    );
     const r = await xport(['import', csv], dir);
     assert.equal(r.code, 4);
     assert.match(r.stderr, /bad\.csv line 4 \(SO-2\): .*unitPrice/);

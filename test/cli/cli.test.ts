@@ -61,17 +61,25 @@ describe('the xport command', () => {
 
   test('import reads JSON and CSV, queues the valid documents and reports the invalid ones', async () => {
     const json = path.join(dir, 'docs.json');
-    fs.writeFileSync(json, JSON.stringify({ documents: [
-      { kind: 'customer', sourceId: 'CUST-7', name: 'Seven Ltd' },
-      { kind: 'customer', sourceId: 'CUST-8' },
-    ] }));
+    fs.writeFileSync(
+      json,
+      JSON.stringify({
+        documents: [
+          { kind: 'customer', sourceId: 'CUST-7', name: 'Seven Ltd' },
+          { kind: 'customer', sourceId: 'CUST-8' },
+        ],
+      }),
+    );
     const csv = path.join(dir, 'invoices.csv');
-    fs.writeFileSync(csv, [
-      'kind,sourceId,date,contact,productCode,description,quantity,unitPrice,taxCode,account',
-      'sales_invoice,SO-7001,2026-11-20,CUST-7,WIDGET,Widget,2,19.95,G.S.T.,sales',
-      'sales_invoice,SO-7001,2026-11-20,CUST-7,BOLT,Bolt,10,0.35,G.S.T.,sales',
-      'sales_invoice,SO-7002,2026-11-21,CUST-7,WIDGET,Widget,1,19.95,G.S.T.,sales',
-    ].join('\n'));
+    fs.writeFileSync(
+      csv,
+      [
+        'kind,sourceId,date,contact,productCode,description,quantity,unitPrice,taxCode,account',
+        'sales_invoice,SO-7001,2026-11-20,CUST-7,WIDGET,Widget,2,19.95,G.S.T.,sales',
+        'sales_invoice,SO-7001,2026-11-20,CUST-7,BOLT,Bolt,10,0.35,G.S.T.,sales',
+        'sales_invoice,SO-7002,2026-11-21,CUST-7,WIDGET,Widget,1,19.95,G.S.T.,sales',
+      ].join('\n'),
+    );
     const r = await xport(['import', json, csv], env);
     assert.equal(r.code, 4, 'exit 4 when some documents were invalid');
     assert.match(r.stdout, /Imported 3 new, 0 already known, 1 invalid/);
@@ -88,7 +96,8 @@ describe('the xport command', () => {
     const rows = await store.exports.list({ tenantId: 'tenant-cli', statuses: ['queued'] });
     const [a, b, c] = rows;
     assert.ok(a && b && c);
-    for (const r of [a, b, c]) await store.exports.markFailed(r.id, { message: "Account code '999' is not a valid code for this document.", code: 'account_code_invalid', errorClass: 'validation', action: 'Fix the mapping' });
+    for (const r of [a, b, c])
+      await store.exports.markFailed(r.id, { message: "Account code '999' is not a valid code for this document.", code: 'account_code_invalid', errorClass: 'validation', action: 'Fix the mapping' });
     const failed = await xport(['failed', '--json'], env);
     assert.equal((JSON.parse(failed.stdout) as { exports: unknown[] }).exports.length, 3);
     assert.equal((await xport(['retry', String(a.id)], env)).code, 0);

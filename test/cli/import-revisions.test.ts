@@ -12,7 +12,12 @@ import { databaseKinds } from '../helpers/databases';
 import { startApiOnly, type ApiOnly } from '../helpers/api-only';
 
 const invoice = (sourceId: string, quantity: number) => ({
-  kind: 'sales_invoice', sourceId, revision: 1, date: '2026-11-20', contact: 'CUST-1', lines: [{ description: 'Widget', quantity, unitPrice: '19.95' }],
+  kind: 'sales_invoice',
+  sourceId,
+  revision: 1,
+  date: '2026-11-20',
+  contact: 'CUST-1',
+  lines: [{ description: 'Widget', quantity, unitPrice: '19.95' }],
 });
 
 for (const kind of databaseKinds()) {

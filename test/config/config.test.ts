@@ -17,8 +17,7 @@ test('defaults match the documented configuration (README, "Configuration")', ()
 test('every bad variable is named in one error', () => {
   assert.throws(
     () => loadConfig({ XPORT_DATABASE_URL: 'mysql://x', XPORT_PORT: '70000', XERO_API_URL: 'ftp://x', XPORT_API_TOKEN: 'short' }),
-    (err: unknown) => err instanceof ConfigError
-      && /XPORT_DATABASE_URL/.test(err.message) && /XPORT_PORT/.test(err.message) && /XERO_API_URL/.test(err.message) && /XPORT_API_TOKEN/.test(err.message),
+    (err: unknown) => err instanceof ConfigError && /XPORT_DATABASE_URL/.test(err.message) && /XPORT_PORT/.test(err.message) && /XERO_API_URL/.test(err.message) && /XPORT_API_TOKEN/.test(err.message),
   );
 });
 

@@ -16,7 +16,10 @@ function assertMapped(found: object, row: Record<string, unknown>, what: string,
   const expected: Record<string, unknown> = { ...extra };
   for (const [column, value] of Object.entries(row)) expected[camel(column)] = column === 'needs_reconcile' ? Number(value) !== 0 : value;
   assert.deepEqual({ ...found }, expected, what);
-  assert.ok(Object.keys(found).every((k) => !k.includes('_')), `${what}: no snake_case key`);
+  assert.ok(
+    Object.keys(found).every((k) => !k.includes('_')),
+    `${what}: no snake_case key`,
+  );
 }
 
 for (const kind of databaseKinds()) {
@@ -30,7 +33,11 @@ for (const kind of databaseKinds()) {
       database = await makeDatabase(kind);
       store = await openStore(database.url);
       await store.tenants.upsert({ id: tenant, name: 'Org D' });
-      const out = await store.exports.ingest(tenant, [{ kind: 'sales_invoice', sourceId: 'SO-D1', revision: 1, payload: '{"kind":"sales_invoice"}', reference: 'INV-D1', docDate: '2026-11-20', total: '12.50', contentHash: 'h-d1' }], { hashStored: (p) => p });
+      const out = await store.exports.ingest(
+        tenant,
+        [{ kind: 'sales_invoice', sourceId: 'SO-D1', revision: 1, payload: '{"kind":"sales_invoice"}', reference: 'INV-D1', docDate: '2026-11-20', total: '12.50', contentHash: 'h-d1' }],
+        { hashStored: (p) => p },
+      );
       assert.ok(out.ok);
       exportId = out.results[0]?.exportId ?? 0;
     });
@@ -49,10 +56,10 @@ for (const kind of databaseKinds()) {
       const got = await store.exports.get(tenant, exportId);
       assert.equal(got?.needsReconcile, true);
       assertMapped(got ?? {}, recovered, 'get');
-      assertMapped(await store.exports.latestForSource(tenant, 'sales_invoice', 'SO-D1') ?? {}, recovered, 'latestForSource');
+      assertMapped((await store.exports.latestForSource(tenant, 'sales_invoice', 'SO-D1')) ?? {}, recovered, 'latestForSource');
       const doc = { reference: 'INV-D1', docDate: '2026-11-20', total: '12.50' };
       assertMapped((await store.exports.list({ tenantId: tenant }))[0] ?? {}, recovered, 'list', doc);
-      assertMapped(await store.exports.one(tenant, exportId) ?? {}, recovered, 'one', doc);
+      assertMapped((await store.exports.one(tenant, exportId)) ?? {}, recovered, 'one', doc);
       assertMapped((await store.exports.byIds(tenant, [exportId]))[0] ?? {}, recovered, 'byIds', doc);
     });
 
@@ -73,16 +80,32 @@ for (const kind of databaseKinds()) {
       const exp = await store.db.selectFrom('exports').selectAll().where('id', '=', exportId).executeTakeFirstOrThrow();
       const doc = await store.db.selectFrom('documents').selectAll().where('id', '=', exp.document_id).executeTakeFirstOrThrow();
       const fromRows = {
-        id: doc.id, kind: doc.kind, source_id: doc.source_id, revision: doc.revision, reference: doc.reference, doc_date: doc.doc_date, total: doc.total,
-        received_at: doc.received_at, export_id: exp.id, status: exp.status, attempts: exp.attempts, xero_id: exp.xero_id, xero_number: exp.xero_number,
-        xero_total: exp.xero_total, last_error: exp.last_error, wait_reason: exp.wait_reason,
+        id: doc.id,
+        kind: doc.kind,
+        source_id: doc.source_id,
+        revision: doc.revision,
+        reference: doc.reference,
+        doc_date: doc.doc_date,
+        total: doc.total,
+        received_at: doc.received_at,
+        export_id: exp.id,
+        status: exp.status,
+        attempts: exp.attempts,
+        xero_id: exp.xero_id,
+        xero_number: exp.xero_number,
+        xero_total: exp.xero_total,
+        last_error: exp.last_error,
+        wait_reason: exp.wait_reason,
       };
       assertMapped(listed ?? {}, fromRows, 'documents list');
-      assertMapped(await view.get(tenant, doc.id) ?? {}, { ...fromRows, payload: doc.payload }, 'documents get');
+      assertMapped((await view.get(tenant, doc.id)) ?? {}, { ...fromRows, payload: doc.payload }, 'documents get');
       assert.deepEqual(await view.revisions(tenant, 'sales_invoice', 'SO-D1'), [{ id: doc.id, revision: 1, receivedAt: doc.received_at }]);
 
       const at = new Date('2026-11-20T10:00:00.000Z');
-      await store.workers.report({ workerId: 'w-d', host: 'h', pid: 7, state: 'failing', startedAt: at, lastRoundAt: at, lastSuccessAt: null, lastError: 'down', lastErrorAt: at, consecutiveFailures: 3 }, at);
+      await store.workers.report(
+        { workerId: 'w-d', host: 'h', pid: 7, state: 'failing', startedAt: at, lastRoundAt: at, lastSuccessAt: null, lastError: 'down', lastErrorAt: at, consecutiveFailures: 3 },
+        at,
+      );
       const beat = await store.db.selectFrom('worker_heartbeats').selectAll().executeTakeFirstOrThrow();
       assertMapped((await store.workers.list())[0] ?? {}, { ...beat, consecutive_failures: Number(beat.consecutive_failures) }, 'worker heartbeats');
     });

@@ -19,7 +19,14 @@ import { databaseKinds, makeDatabase, type TestDatabase } from '../helpers/datab
 const A = 'tenant-count-a';
 const B = 'tenant-count-b';
 const doc = (sourceId: string, revision = 1, kind = 'sales_invoice') => ({
-  kind, sourceId, revision, payload: '{}', reference: sourceId, docDate: '2026-11-20', total: '10.00', contentHash: `${kind}:${sourceId}`,
+  kind,
+  sourceId,
+  revision,
+  payload: '{}',
+  reference: sourceId,
+  docDate: '2026-11-20',
+  total: '10.00',
+  contentHash: `${kind}:${sourceId}`,
 });
 
 /** Ingests through the repository; these documents never conflict. */
@@ -38,7 +45,10 @@ for (const kind of databaseKinds()) {
     /** The counts the repository reports equal a count(*) over the exports, per organisation and overall. */
     async function assertCounts(step: string): Promise<void> {
       for (const tenantId of [A, B, null]) {
-        let q = store.db.selectFrom('exports').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status');
+        let q = store.db
+          .selectFrom('exports')
+          .select(['status', sql<number>`count(*)`.as('n')])
+          .groupBy('status');
         if (tenantId) q = q.where('tenant_id', '=', tenantId);
         const truth = { queued: 0, waiting: 0, exporting: 0, exported: 0, failed: 0, skipped: 0 } as Record<string, number>;
         for (const r of await q.execute()) truth[r.status] = Number(r.n);
@@ -59,7 +69,11 @@ for (const kind of databaseKinds()) {
 
     test('through every status change', async () => {
       await assertCounts('empty');
-      await ingest(store, A, Array.from({ length: 12 }, (_, i) => doc(`A-${i}`)));
+      await ingest(
+        store,
+        A,
+        Array.from({ length: 12 }, (_, i) => doc(`A-${i}`)),
+      );
       await ingest(store, B, [doc('B-1'), doc('B-2', 1, 'customer')]);
       await ingest(store, A, [doc('A-0')]); // duplicate
       await assertCounts('ingest');
@@ -101,15 +115,27 @@ for (const kind of databaseKinds()) {
     });
 
     test('with concurrent claims and ingests, and after folding', async () => {
-      await ingest(store, B, Array.from({ length: 200 }, (_, i) => doc(`C-${i}`)));
+      await ingest(
+        store,
+        B,
+        Array.from({ length: 200 }, (_, i) => doc(`C-${i}`)),
+      );
       await Promise.all([
-        ...Array.from({ length: 6 }, (_, w) => (async () => {
-          for (let i = 0; i < 5; i++) {
-            const rows = await store.exports.claim({ tenantId: B, kinds: ['sales_invoice'], limit: 5, owner: `w${w}`, leaseMs: 60_000 });
-            for (const r of rows) await (r.id % 2 ? store.exports.markExported(r.id, { xeroId: `x${r.id}`, xeroNumber: null, xeroTotal: null }) : store.exports.markFailed(r.id, failure));
-          }
-        })()),
-        ...Array.from({ length: 3 }, (_, k) => ingest(store, B, Array.from({ length: 20 }, (_, i) => doc(`D-${k}-${i}`)))),
+        ...Array.from({ length: 6 }, (_, w) =>
+          (async () => {
+            for (let i = 0; i < 5; i++) {
+              const rows = await store.exports.claim({ tenantId: B, kinds: ['sales_invoice'], limit: 5, owner: `w${w}`, leaseMs: 60_000 });
+              for (const r of rows) await (r.id % 2 ? store.exports.markExported(r.id, { xeroId: `x${r.id}`, xeroNumber: null, xeroTotal: null }) : store.exports.markFailed(r.id, failure));
+            }
+          })(),
+        ),
+        ...Array.from({ length: 3 }, (_, k) =>
+          ingest(
+            store,
+            B,
+            Array.from({ length: 20 }, (_, i) => doc(`D-${k}-${i}`)),
+          ),
+        ),
       ]);
       await assertCounts('concurrent');
       await store.exports.foldCounts(null);
@@ -130,10 +156,29 @@ for (const kind of databaseKinds()) {
         // Rows as the schema before 0006 held them (the repository's ingest writes later columns).
         for (const sourceId of ['M-1', 'M-2', 'M-3']) {
           const t = new Date().toISOString();
-          const { id } = await s.db.insertInto('documents').values({ tenant_id: A, kind: 'sales_invoice', source_id: sourceId, revision: 1, payload: '{}', reference: sourceId, doc_date: null, total: null, received_at: t })
-            .returning('id').executeTakeFirstOrThrow();
-          await s.db.insertInto('exports').values({ tenant_id: A, document_id: id, kind: 'sales_invoice', source_id: sourceId, revision: 1, status: 'queued', wait_reason: null, attempts: 0,
-            next_attempt_at: t, xero_id: null, needs_reconcile: 0, created_at: t, updated_at: t }).execute();
+          const { id } = await s.db
+            .insertInto('documents')
+            .values({ tenant_id: A, kind: 'sales_invoice', source_id: sourceId, revision: 1, payload: '{}', reference: sourceId, doc_date: null, total: null, received_at: t })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          await s.db
+            .insertInto('exports')
+            .values({
+              tenant_id: A,
+              document_id: id,
+              kind: 'sales_invoice',
+              source_id: sourceId,
+              revision: 1,
+              status: 'queued',
+              wait_reason: null,
+              attempts: 0,
+              next_attempt_at: t,
+              xero_id: null,
+              needs_reconcile: 0,
+              created_at: t,
+              updated_at: t,
+            })
+            .execute();
         }
         await s.exports.claim({ tenantId: A, kinds: ['sales_invoice'], limit: 1, owner: 'w', leaseMs: 60_000 });
         await migrateToLatest(opened.db, opened.adapter);

@@ -2,8 +2,7 @@
  * The Connection Log's index by day (SQLite, migration 0015) answers exactly as the single index of
  * 0005 did, on generated entries over several days with hostile text (quotes, FTS5 operators, LIKE
  * wildcards, non-ASCII): before and after the upgrade of a database made at the previous schema, and
- * on a new database. Retention keeps exactly the entries at or after the cut-off across day
- * boundaries; paging, ordering and the filters work across days (those also on PostgreSQL).
+ * on a new database. Retention and paging across days: log-index-retention.test.ts.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -11,52 +10,59 @@ import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import { openDatabase } from '../../src/db/dialect';
 import { migrateToLatest, migrateUpTo } from '../../src/db/migrate';
-import type { LogEntryInput, LogQuery } from '../../src/db/repositories/connection-log';
-import { createStore, openStore, type Store } from '../../src/db/store';
-import { databaseKinds, makeDatabase } from '../helpers/databases';
-import { dayTables, searchBefore0015 } from '../helpers/log-index';
-
-const T1 = 'org-one';
-const T2 = 'org-two';
-const DAY0 = Date.parse('2026-11-10T00:00:00.000Z');
-const HOURS = 3_600_000;
-
-const HOSTILE = [
-  'say "hello" to', "it's O'Brien's", 'AND', 'OR', 'NOT', 'NEAR(alpha beta)', 'alpha*', '^start', 'message:x',
-  'document_ref:y', '{message document_ref}: z', '(paren) - minus + plus', '100%_done\\path', 'Straße', 'ÜNÏCODE ünïcode',
-  '日本語のテキスト', 'emoji 🙂 smile', 'Ελληνικά λέξεις', '""', "''", 'a AND b OR c NOT d',
-];
-const WORDS = ['kea', 'tui', 'weka', 'kakapo'];
-
-/** 240 entries every 30 minutes over 5 days (some exactly at midnight), three organisations, both levels. */
-function generated(): Array<LogEntryInput & { at: Date }> {
-  return Array.from({ length: 240 }, (_, i) => ({
-    tenantId: i % 7 === 0 ? null : i % 5 === 0 ? T2 : T1,
-    level: i % 4 === 0 ? 'error' : 'info',
-    event: 'export.failed',
-    message: `${HOSTILE[i % HOSTILE.length]} ${WORDS[i % WORDS.length]} #${i}`,
-    documentRef: i % 3 === 0 ? `INV-${String(i).padStart(5, '0')}` : i % 3 === 1 ? (HOSTILE[(i * 7) % HOSTILE.length] ?? null) : null,
-    at: new Date(DAY0 + i * 30 * 60_000 + (i % 48 === 47 ? 30 * 60_000 - 1 : 0)),
-  }));
-}
+import { createStore, openStore } from '../../src/db/store';
+import { makeDatabase } from '../helpers/databases';
+import { allPages, DAY0, dayTables, generated, HOSTILE, HOURS, searchBefore0015, T1 } from '../helpers/log-index';
 
 const NEEDLES = [
-  ...HOSTILE, '"hello"', '"', "'", "O'B", "'s", 'and', 'NEAR', 'near(', '*', 'a*', 'ha*', '^st', 'ssage:', ':', ': z', '%_d', '\\p', '\\',
-  'straße', 'STRASSE', 'ünï', 'ÜNÏ', 'ünïcode ÜNÏCODE', '日本語', '本', '🙂', '🙂 s', 'λέξ', 'ΕΛΛ', 'INV-0', 'inv-00012', '#1', '#23',
-  'AND OR NOT *', 'x', 'ab', 'kea', 'KAKAPO', 'weka #', 'no such text', '-', '+ plus', '{', '}', '(', ')',
+  ...HOSTILE,
+  '"hello"',
+  '"',
+  "'",
+  "O'B",
+  "'s",
+  'and',
+  'NEAR',
+  'near(',
+  '*',
+  'a*',
+  'ha*',
+  '^st',
+  'ssage:',
+  ':',
+  ': z',
+  '%_d',
+  '\\p',
+  '\\',
+  'straße',
+  'STRASSE',
+  'ünï',
+  'ÜNÏ',
+  'ünïcode ÜNÏCODE',
+  '日本語',
+  '本',
+  '🙂',
+  '🙂 s',
+  'λέξ',
+  'ΕΛΛ',
+  'INV-0',
+  'inv-00012',
+  '#1',
+  '#23',
+  'AND OR NOT *',
+  'x',
+  'ab',
+  'kea',
+  'KAKAPO',
+  'weka #',
+  'no such text',
+  '-',
+  '+ plus',
+  '{',
+  '}',
+  '(',
+  ')',
 ];
-
-/** Every page of a search, 7 at a time, following the cursor: ids newest first. */
-async function allPages(store: Store, query: Omit<LogQuery, 'limit' | 'beforeId'>): Promise<number[]> {
-  const ids: number[] = [];
-  let beforeId: number | undefined;
-  for (;;) {
-    const page = await store.log.search({ ...query, beforeId, limit: 7 });
-    ids.push(...page.entries.map((e) => e.id));
-    if (page.nextCursor === null) return ids;
-    beforeId = page.nextCursor;
-  }
-}
 
 describe('the index by day gives the same results as the single index before it (sqlite)', () => {
   test('an upgraded database, and a new one, find for every needle exactly what the previous schema found', { timeout: 60_000 }, async () => {
@@ -68,9 +74,19 @@ describe('the index by day gives the same results as the single index before it 
     try {
       await migrateUpTo(opened.db, opened.adapter, '0014_contact_wait_index');
       // Written as the previous release wrote them: rows only, its triggers kept the index.
-      await opened.db.insertInto('connection_log').values(entries.map((e) => ({
-        tenant_id: e.tenantId, at: e.at.toISOString(), level: e.level, event: e.event, message: e.message, document_ref: e.documentRef ?? null,
-      }))).execute();
+      await opened.db
+        .insertInto('connection_log')
+        .values(
+          entries.map((e) => ({
+            tenant_id: e.tenantId,
+            at: e.at.toISOString(),
+            level: e.level,
+            event: e.event,
+            message: e.message,
+            document_ref: e.documentRef ?? null,
+          })),
+        )
+        .execute();
       const before = new Map<string, number[]>();
       for (const n of NEEDLES) before.set(n, await searchBefore0015(opened.db, n));
 
@@ -82,7 +98,9 @@ describe('the index by day gives the same results as the single index before it 
 
       await migrateToLatest(opened.db, opened.adapter);
       const upgraded = createStore(opened);
-      const left = await sql<{ name: string }>`select name from sqlite_master where name in ('connection_log_fts', 'connection_log_fts_insert', 'connection_log_fts_delete', 'connection_log_fts_update')`.execute(opened.db);
+      const left = await sql<{
+        name: string;
+      }>`select name from sqlite_master where name in ('connection_log_fts', 'connection_log_fts_insert', 'connection_log_fts_delete', 'connection_log_fts_update')`.execute(opened.db);
       assert.deepEqual(left.rows, [], 'the single index and its triggers are gone');
       const days = ['20261110', '20261111', '20261112', '20261113', '20261114'].map((d) => `connection_log_fts_${d}`);
       assert.deepEqual(await dayTables(opened.db), days);
@@ -111,26 +129,36 @@ describe('the index by day gives the same results as the single index before it 
     try {
       const n = 205;
       for (let d = 0; d < n; d += 50) {
-        await store.log.append(Array.from({ length: Math.min(50, n - d) }, (_, k) => ({
-          tenantId: T1, level: 'info' as const, event: 'e', message: `takahe day ${d + k}`, at: new Date(DAY0 + (d + k) * 24 * HOURS),
-        })));
+        await store.log.append(
+          Array.from({ length: Math.min(50, n - d) }, (_, k) => ({
+            tenantId: T1,
+            level: 'info' as const,
+            event: 'e',
+            message: `takahe day ${d + k}`,
+            at: new Date(DAY0 + (d + k) * 24 * HOURS),
+          })),
+        );
       }
       assert.equal((await dayTables(store.db)).length, n);
       assert.equal((await store.log.search({ tenantId: T1, q: 'takahe', limit: 500 })).entries.length, n);
-      assert.deepEqual((await store.log.search({ tenantId: T1, q: 'takahe day 7', limit: 500 })).entries.map((e) => e.message).sort(), ['takahe day 7', ...Array.from({ length: 10 }, (_, k) => `takahe day ${70 + k}`)].sort());
+      assert.deepEqual(
+        (await store.log.search({ tenantId: T1, q: 'takahe day 7', limit: 500 })).entries.map((e) => e.message).sort(),
+        ['takahe day 7', ...Array.from({ length: 10 }, (_, k) => `takahe day ${70 + k}`)].sort(),
+      );
     } finally {
       await store.close();
       await db.drop();
     }
   });
 
-  test('a search is not failed by another connection dropping a day table meanwhile (as another process\'s prune would)', { timeout: 60_000 }, async () => {
+  test("a search is not failed by another connection dropping a day table meanwhile (as another process's prune would)", { timeout: 60_000 }, async () => {
     const db = await makeDatabase('sqlite');
     const store = await openStore(db.url);
     try {
       await store.log.append([{ tenantId: T1, level: 'info', event: 'e', message: 'kereru today', at: new Date(DAY0) }]);
       // Another thread, with its own connection, creates and drops an older day's table as fast as it can.
-      const worker = new Worker(`
+      const worker = new Worker(
+        `
         const { workerData, parentPort } = require('node:worker_threads');
         const db = new (require('better-sqlite3'))(workerData.file);
         db.pragma('busy_timeout = 5000');
@@ -141,13 +169,20 @@ describe('the index by day gives the same results as the single index before it 
           db.exec('drop table connection_log_fts_20201231');
           drops++;
         }
-        parentPort.postMessage(drops);`, { eval: true, workerData: { file: db.url.slice('sqlite:'.length) } });
+        parentPort.postMessage(drops);`,
+        { eval: true, workerData: { file: db.url.slice('sqlite:'.length) } },
+      );
       const drops = new Promise<number>((resolve, reject) => worker.once('message', resolve).once('error', reject));
       let searches = 0;
       let done = false;
-      void drops.then(() => { done = true; });
+      void drops.then(() => {
+        done = true;
+      });
       while (!done) {
-        assert.deepEqual((await store.log.search({ tenantId: T1, q: 'kereru' })).entries.map((e) => e.message), ['kereru today']);
+        assert.deepEqual(
+          (await store.log.search({ tenantId: T1, q: 'kereru' })).entries.map((e) => e.message),
+          ['kereru today'],
+        );
         searches++;
         await new Promise((r) => setImmediate(r));
       }
@@ -177,68 +212,3 @@ describe('the index by day gives the same results as the single index before it 
     }
   });
 });
-
-for (const kind of databaseKinds()) {
-  describe(`retention and paging across days (${kind})`, () => {
-    test('retention deletes exactly the entries older than the cut-off, at day boundaries too, and drops the days wholly before it', async () => {
-      const db = await makeDatabase(kind);
-      const store = await openStore(db.url);
-      try {
-        const times = ['2026-11-10T12:00:00.000Z', '2026-11-10T23:59:59.999Z', '2026-11-11T00:00:00.000Z', '2026-11-11T11:59:59.999Z', '2026-11-11T12:00:00.000Z',
-          '2026-11-11T12:00:00.001Z', '2026-11-11T23:59:59.999Z', '2026-11-12T00:00:00.000Z', '2026-11-13T08:00:00.000Z',
-          '2026-11-10T06:00:00.000Z']; // the last written last, with an older time
-        for (const at of times) await store.log.append([{ tenantId: T1, level: 'info', event: 'e', message: `kiwi at ${at}`, at: new Date(at) }]);
-        const kept = async () => (await store.log.search({ tenantId: T1, q: 'kiwi', limit: 100 })).entries.map((e) => e.message.slice('kiwi at '.length));
-        const rows = async () => (await store.db.selectFrom('connection_log').select('at').orderBy('id', 'desc').execute()).map((r) => r.at);
-        const newest = [...times.slice(0, -1)].reverse();
-
-        const cut1 = '2026-11-11T12:00:00.000Z';
-        assert.equal(await store.log.prune(new Date(cut1), 2), 5);
-        assert.deepEqual(await kept(), newest.filter((t) => t >= cut1));
-        assert.deepEqual(await rows(), newest.filter((t) => t >= cut1));
-        assert.deepEqual((await store.log.search({ tenantId: T1, q: '11:59:59.999' })).entries, [], 'a deleted entry of the kept day is not found');
-        if (kind === 'sqlite') assert.deepEqual(await dayTables(store.db), ['20261111', '20261112', '20261113'].map((d) => `connection_log_fts_${d}`));
-
-        const cut2 = '2026-11-12T00:00:00.000Z';
-        assert.equal(await store.log.prune(new Date(cut2), 2), 3);
-        assert.deepEqual(await kept(), ['2026-11-13T08:00:00.000Z', '2026-11-12T00:00:00.000Z']);
-        if (kind === 'sqlite') assert.deepEqual(await dayTables(store.db), ['20261112', '20261113'].map((d) => `connection_log_fts_${d}`));
-
-        // An entry written later with a time in a dropped day is indexed again, and goes with the next prune.
-        await store.log.append([{ tenantId: T1, level: 'info', event: 'e', message: 'kiwi at late', at: new Date('2026-11-10T09:00:00.000Z') }]);
-        assert.deepEqual(await kept(), ['late', '2026-11-13T08:00:00.000Z', '2026-11-12T00:00:00.000Z']);
-        assert.equal(await store.log.prune(new Date(cut2)), 1);
-        assert.deepEqual(await kept(), ['2026-11-13T08:00:00.000Z', '2026-11-12T00:00:00.000Z']);
-      } finally {
-        await store.close();
-        await db.drop();
-      }
-    });
-
-    test('paging (older and newer), ordering, organisation, level and since across days', async () => {
-      const db = await makeDatabase(kind);
-      const store = await openStore(db.url);
-      try {
-        const entries = generated();
-        await store.log.append(entries);
-        const since = new Date(DAY0 + 40 * HOURS + 15 * 60_000);
-        const expected = entries.map((e, i) => ({ ...e, id: i + 1 }))
-          .filter((e) => e.tenantId === T1 && e.level === 'error' && e.at >= since && e.message.includes('kea'))
-          .map((e) => e.id).reverse();
-        assert.ok(expected.length > 14, 'several pages');
-        const query = { tenantId: T1, level: 'error' as const, q: 'KEA', since };
-        assert.deepEqual(await allPages(store, query), expected);
-        // "Newer" from each page gives back the page before it.
-        const pages: number[][] = [];
-        for (let i = 0; i < expected.length; i += 7) pages.push(expected.slice(i, i + 7));
-        for (let k = 1; k < pages.length; k++) {
-          const newer = await store.log.search({ ...query, afterId: pages[k]?.[0], limit: 7 });
-          assert.deepEqual(newer.entries.map((e) => e.id), pages[k - 1]);
-        }
-      } finally {
-        await store.close();
-        await db.drop();
-      }
-    });
-  });
-}

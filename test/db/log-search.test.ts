@@ -22,8 +22,7 @@ for (const kind of databaseKinds()) {
   describe(`connection log search on ${kind}`, () => {
     let database: TestDatabase;
     let store: Store;
-    const search = async (q: string, level: 'all' | 'error' | 'info' = 'all') =>
-      (await store.log.search({ tenantId: T, level, q })).entries.map((e) => e.message).sort();
+    const search = async (q: string, level: 'all' | 'error' | 'info' = 'all') => (await store.log.search({ tenantId: T, level, q })).entries.map((e) => e.message).sort();
 
     before(async () => {
       database = await makeDatabase(kind);
@@ -85,10 +84,17 @@ for (const kind of databaseKinds()) {
       const old = new Date(Date.now() - 30 * 86_400_000);
       const cutoff = new Date(Date.now() - 7 * 86_400_000);
       const entries = Array.from({ length: 400 }, (_, i) => ({
-        tenantId: T, level: 'info' as const, event: 'e', message: `walrus ${i}`, at: i % 3 === 0 ? new Date(cutoff.getTime() + 60_000) : old,
+        tenantId: T,
+        level: 'info' as const,
+        event: 'e',
+        message: `walrus ${i}`,
+        at: i % 3 === 0 ? new Date(cutoff.getTime() + 60_000) : old,
       }));
       await store.log.append(entries);
-      const kept = entries.filter((e) => e.at > cutoff).map((e) => e.message).sort();
+      const kept = entries
+        .filter((e) => e.at > cutoff)
+        .map((e) => e.message)
+        .sort();
       assert.equal(await store.log.prune(cutoff, 7), entries.length - kept.length);
       assert.deepEqual((await store.log.search({ tenantId: T, q: 'walrus', limit: 1000 })).entries.map((e) => e.message).sort(), kept);
     });
@@ -105,7 +111,10 @@ for (const kind of databaseKinds()) {
         await s.log.append([{ tenantId: T, level: 'info', event: 'e', message: 'written before the index' }]);
         await migrateToLatest(opened.db, opened.adapter);
         await s.log.append([{ tenantId: T, level: 'info', event: 'e', message: 'written after the index' }]);
-        assert.deepEqual((await s.log.search({ tenantId: T, q: 'THE INDEX' })).entries.map((e) => e.message), ['written after the index', 'written before the index']);
+        assert.deepEqual(
+          (await s.log.search({ tenantId: T, q: 'THE INDEX' })).entries.map((e) => e.message),
+          ['written after the index', 'written before the index'],
+        );
       } finally {
         await opened.close();
         await other.drop();

@@ -14,7 +14,11 @@ test('a cached statement sees a column added after it was prepared', async () =>
   try {
     await sql`create table t (a integer)`.execute(opened.db);
     await sql`insert into t values (1)`.execute(opened.db);
-    const all = () => opened.db.selectFrom('t' as never).selectAll().execute();
+    const all = () =>
+      opened.db
+        .selectFrom('t' as never)
+        .selectAll()
+        .execute();
     assert.deepEqual(await all(), [{ a: 1 }]);
     await sql`alter table t add column b text default 'x'`.execute(opened.db);
     assert.deepEqual(await all(), [{ a: 1, b: 'x' }]);

@@ -7,7 +7,14 @@ import { openStore, type Store } from '../../src/db/store';
 import { databaseKinds, makeDatabase, type TestDatabase } from '../helpers/databases';
 
 const doc = (sourceId: string, revision = 1, kind = 'sales_invoice') => ({
-  kind, sourceId, revision, payload: JSON.stringify({ kind, sourceId, revision }), reference: sourceId, docDate: '2026-11-20', total: '10.00', contentHash: `${kind}:${sourceId}`,
+  kind,
+  sourceId,
+  revision,
+  payload: JSON.stringify({ kind, sourceId, revision }),
+  reference: sourceId,
+  docDate: '2026-11-20',
+  total: '10.00',
+  contentHash: `${kind}:${sourceId}`,
 });
 
 /** Ingests through the repository; these documents never conflict. */
@@ -55,7 +62,13 @@ for (const kind of databaseKinds()) {
 
     test('ingest queues each sourceId+revision once', async () => {
       const first = await ingest(store, tenant, [doc('SO-1'), doc('SO-2')]);
-      assert.deepEqual(first.map((r) => [r.sourceId, r.status, r.duplicate]), [['SO-1', 'queued', false], ['SO-2', 'queued', false]]);
+      assert.deepEqual(
+        first.map((r) => [r.sourceId, r.status, r.duplicate]),
+        [
+          ['SO-1', 'queued', false],
+          ['SO-2', 'queued', false],
+        ],
+      );
       const again = await ingest(store, tenant, [doc('SO-1')]);
       assert.equal(again[0]?.duplicate, true);
       assert.equal(again[0]?.exportId, first[0]?.exportId);
@@ -80,9 +93,12 @@ for (const kind of databaseKinds()) {
     });
 
     test('claims never hand one export to two workers', async () => {
-      await ingest(store, 'tenant-b', Array.from({ length: 40 }, (_, i) => doc(`CL-${i}`)));
-      const claims = await Promise.all(Array.from({ length: 4 }, (_, i) =>
-        store.exports.claim({ tenantId: 'tenant-b', kinds: ['sales_invoice'], limit: 15, owner: `w${i}`, leaseMs: 60_000 })));
+      await ingest(
+        store,
+        'tenant-b',
+        Array.from({ length: 40 }, (_, i) => doc(`CL-${i}`)),
+      );
+      const claims = await Promise.all(Array.from({ length: 4 }, (_, i) => store.exports.claim({ tenantId: 'tenant-b', kinds: ['sales_invoice'], limit: 15, owner: `w${i}`, leaseMs: 60_000 })));
       const ids = claims.flat().map((r) => r.id);
       assert.equal(new Set(ids).size, ids.length, 'an export was claimed twice');
       assert.equal(ids.length, 40);
@@ -126,11 +142,17 @@ for (const kind of databaseKinds()) {
         { tenantId: 'tenant-b', level: 'error', event: 'e', message: 'other organisation 100%' },
       ]);
       const errors = await store.log.search({ tenantId: tenant, level: 'error' });
-      assert.deepEqual(errors.entries.map((e) => e.message.slice(0, 6)), ['SO-101']);
+      assert.deepEqual(
+        errors.entries.map((e) => e.message.slice(0, 6)),
+        ['SO-101'],
+      );
       const search = await store.log.search({ tenantId: tenant, q: 'not a VALID code' });
       assert.equal(search.entries.length, 1);
       const literal = await store.log.search({ tenantId: null, q: '100%' });
-      assert.deepEqual(literal.entries.map((e) => e.message), ['other organisation 100%']);
+      assert.deepEqual(
+        literal.entries.map((e) => e.message),
+        ['other organisation 100%'],
+      );
       const page1 = await store.log.search({ tenantId: tenant, limit: 2 });
       assert.equal(page1.entries.length, 2);
       assert.ok(page1.nextCursor);

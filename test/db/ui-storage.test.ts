@@ -36,10 +36,16 @@ for (const kind of databaseKinds()) {
       const first = await store.log.search({ tenantId: 't-log', limit: 10 });
       const second = await store.log.search({ tenantId: 't-log', limit: 10, beforeId: first.nextCursor ?? 0 });
       const back = await store.log.search({ tenantId: 't-log', limit: 10, afterId: second.entries[0]?.id });
-      assert.deepEqual(back.entries.map((e) => e.message), first.entries.map((e) => e.message));
+      assert.deepEqual(
+        back.entries.map((e) => e.message),
+        first.entries.map((e) => e.message),
+      );
       assert.equal(back.newerCursor, null, 'nothing is newer than the first page');
       const middle = await store.log.search({ tenantId: 't-log', limit: 10, afterId: (await store.log.search({ tenantId: 't-log', limit: 10, beforeId: second.nextCursor ?? 0 })).entries[0]?.id });
-      assert.deepEqual(middle.entries.map((e) => e.message), second.entries.map((e) => e.message));
+      assert.deepEqual(
+        middle.entries.map((e) => e.message),
+        second.entries.map((e) => e.message),
+      );
       assert.ok(middle.newerCursor, 'the first page is newer still');
     } finally {
       await store.close();

@@ -9,11 +9,26 @@ export const SEED_ROWS: Array<[string, CatalogCode, string, RegExp]> = [
   ['Account code or ID must be specified', 'account_code_missing', 'validation', /Settings → Account mappings/],
   ['Account must be valid, Tax Rate must be valid', 'zero_value_line', 'validation', /rounding policy/],
   ['The Account Number already exists. Please enter a different Account Number.', 'contact_account_number_exists', 'conflict', /Send customer code as Xero account number/],
-  ['Export of SO-1 to Xero Invoices API failed - Details: [TaxCode G.S.T.] is not mapped to an accounting tax.', 'tax_code_unmapped', 'validation', /Settings → Tax mappings in xport and map tax code G\.S\.T\./],
+  [
+    'Export of SO-1 to Xero Invoices API failed - Details: [TaxCode G.S.T.] is not mapped to an accounting tax.',
+    'tax_code_unmapped',
+    'validation',
+    /Settings → Tax mappings in xport and map tax code G\.S\.T\./,
+  ],
   ['Export of CUST-1 to Xero Contacts API failed - Details: Xero validation error:', 'contact_tax_number_invalid', 'validation', /GST\/VAT number/],
-  ['The specified contact details matched an archived contact. Archived contacts cannot currently be edited via the API', 'contact_archived', 'conflict', /restore it in Xero.*link this customer or supplier/],
+  [
+    'The specified contact details matched an archived contact. Archived contacts cannot currently be edited via the API',
+    'contact_archived',
+    'conflict',
+    /restore it in Xero.*link this customer or supplier/,
+  ],
   ['API failed - Details: * Email address must be valid.', 'email_invalid', 'validation', /exactly one address, no commas, spaces/],
-  ['The contact name Acme Ltd is already assigned to another contact. The contact name must be unique across all active contacts', 'contact_name_exists', 'conflict', /link this customer or supplier to the existing Xero contact "Acme Ltd"/],
+  [
+    'The contact name Acme Ltd is already assigned to another contact. The contact name must be unique across all active contacts',
+    'contact_name_exists',
+    'conflict',
+    /link this customer or supplier to the existing Xero contact "Acme Ltd"/,
+  ],
 ];
 
 // Xero's exact strings (docs/xero.md#validation-messages).

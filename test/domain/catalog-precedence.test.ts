@@ -12,11 +12,7 @@ import { SECTION_2_5, SEED_ROWS } from './catalog-messages.ts';
 const codes = (hits: Array<{ entry: CatalogEntry<CatalogCode> }>) => hits.map((h) => h.entry.code);
 
 /** Every message xport knows: Xero's exact strings, the seed's table, and each entry's own example. */
-const KNOWN_MESSAGES = [...new Set([
-  ...SECTION_2_5.map(([m]) => m),
-  ...SEED_ROWS.map(([m]) => m),
-  ...CATALOG.filter((e) => e.match.messages).map((e) => e.match.trigger),
-])];
+const KNOWN_MESSAGES = [...new Set([...SECTION_2_5.map(([m]) => m), ...SEED_ROWS.map(([m]) => m), ...CATALOG.filter((e) => e.match.messages).map((e) => e.match.trigger)])];
 
 test('no known message is recognised by two specific entries, or by two generic ones', () => {
   for (const text of KNOWN_MESSAGES) {

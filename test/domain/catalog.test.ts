@@ -1,8 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CATALOG, PREVALIDATION_CODES, catalogEntry, classifyElementErrors, classifyHttpResponse, classifyNetworkFailure,
-  prevalidationFailure, type XportFailureCode,
+  CATALOG,
+  PREVALIDATION_CODES,
+  catalogEntry,
+  classifyElementErrors,
+  classifyHttpResponse,
+  classifyNetworkFailure,
+  prevalidationFailure,
+  type XportFailureCode,
 } from '../../src/domain/catalog.ts';
 import { SECTION_2_5, SEED_ROWS } from './catalog-messages.ts';
 
@@ -10,8 +16,12 @@ const json = (o: unknown) => JSON.stringify(o);
 const validation400 = (...messages: string[]) => ({
   status: 400,
   headers: { 'content-type': 'application/json' },
-  bodyText: json({ ErrorNumber: 10, Type: 'ValidationException', Message: 'A validation exception occurred',
-    Elements: [{ InvoiceID: 'x', HasErrors: true, ValidationErrors: messages.map((Message) => ({ Message })) }] }),
+  bodyText: json({
+    ErrorNumber: 10,
+    Type: 'ValidationException',
+    Message: 'A validation exception occurred',
+    Elements: [{ InvoiceID: 'x', HasErrors: true, ValidationErrors: messages.map((Message) => ({ Message })) }],
+  }),
 });
 
 test('codes are unique snake_case and every entry has a cause and an action', () => {
@@ -84,7 +94,11 @@ test('a 400 ValidationException is classified by its elements', () => {
 });
 
 test('401, 403, 404 and invalid_grant', () => {
-  const expired = classifyHttpResponse({ status: 401, headers: {}, bodyText: json({ Type: null, Title: 'Unauthorized', Status: 401, Detail: 'TokenExpired: token expired at 04/29/2020 09:22:02', Instance: 'x', Extensions: {} }) });
+  const expired = classifyHttpResponse({
+    status: 401,
+    headers: {},
+    bodyText: json({ Type: null, Title: 'Unauthorized', Status: 401, Detail: 'TokenExpired: token expired at 04/29/2020 09:22:02', Instance: 'x', Extensions: {} }),
+  });
   assert.deepEqual([expired.code, expired.class], ['auth_token_expired', 'auth']);
   assert.equal(expired.message, 'TokenExpired: token expired at 04/29/2020 09:22:02');
   const unauth = classifyHttpResponse({ status: 401, headers: {}, bodyText: json({ Title: 'Unauthorized', Status: 401, Detail: 'AuthenticationUnsuccessful' }) });
@@ -151,10 +165,29 @@ test('network failures', () => {
 
 test('every pre-validation code renders without unfilled placeholders given its parameters', () => {
   const params = {
-    date: '2026-01-05', lockDate: '2026-01-31', code: '999', source: 'line 1 (sales)', what: 'Line 2', value: '0.004',
-    taxType: 'OUTPUT2', taxCode: 'G.S.T.', accountClass: 'EXPENSE', direction: 'sales', taxNumber: '1', label: 'GST number',
-    country: 'NZ', format: '8 or 9 digits', email: 'a b', reason: 'it contains a space', contact: 'CUST-1', contactKind: 'customer',
-    debits: '1.00', credits: '-0.50', currency: 'EUR', category: 'Region', option: 'North',
+    date: '2026-01-05',
+    lockDate: '2026-01-31',
+    code: '999',
+    source: 'line 1 (sales)',
+    what: 'Line 2',
+    value: '0.004',
+    taxType: 'OUTPUT2',
+    taxCode: 'G.S.T.',
+    accountClass: 'EXPENSE',
+    direction: 'sales',
+    taxNumber: '1',
+    label: 'GST number',
+    country: 'NZ',
+    format: '8 or 9 digits',
+    email: 'a b',
+    reason: 'it contains a space',
+    contact: 'CUST-1',
+    contactKind: 'customer',
+    debits: '1.00',
+    credits: '-0.50',
+    currency: 'EUR',
+    category: 'Region',
+    option: 'North',
   };
   assert.ok(PREVALIDATION_CODES.length >= 12);
   for (const code of PREVALIDATION_CODES) {
@@ -172,7 +205,11 @@ test('every pre-validation code renders without unfilled placeholders given its 
 test("xport's own failures (connection, token, reference data) are catalogued with the codes the engine uses", async () => {
   const { xportFailure } = await import('../../src/domain/catalog.ts');
   const expected: Array<[XportFailureCode, string]> = [
-    ['not_connected', 'auth'], ['invalid_client', 'auth'], ['identity_unreachable', 'transient'], ['invalid_token_response', 'transient'], ['reference_unavailable', 'transient'],
+    ['not_connected', 'auth'],
+    ['invalid_client', 'auth'],
+    ['identity_unreachable', 'transient'],
+    ['invalid_token_response', 'transient'],
+    ['reference_unavailable', 'transient'],
   ];
   for (const [code, cls] of expected) {
     const c = xportFailure(code, { detail: 'HTTP 503' });

@@ -22,7 +22,10 @@ test('an unknown catalog code does not compile, and is not a catalog code at run
 });
 
 test('the unions are the tables: every catalog code, and only those, is one', () => {
-  assert.deepEqual(PREVALIDATION_CODES, CATALOG.filter((e) => e.match.prevalidation).map((e) => e.code));
+  assert.deepEqual(
+    PREVALIDATION_CODES,
+    CATALOG.filter((e) => e.match.prevalidation).map((e) => e.code),
+  );
   for (const e of CATALOG) assert.equal(isXportFailureCode(e.code), e.template !== undefined, e.code);
 });
 

@@ -8,8 +8,16 @@ function account(Code: string, Name: string, Class: XeroAccount['Class'], Type: 
 
 function rate(TaxType: string, Name: string, EffectiveRate: number, sales: boolean, purchases: boolean): XeroTaxRate {
   return {
-    TaxType, Name, Status: 'ACTIVE', EffectiveRate, DisplayTaxRate: EffectiveRate,
-    CanApplyToRevenue: sales, CanApplyToExpenses: purchases, CanApplyToAssets: true, CanApplyToLiabilities: true, CanApplyToEquity: true,
+    TaxType,
+    Name,
+    Status: 'ACTIVE',
+    EffectiveRate,
+    DisplayTaxRate: EffectiveRate,
+    CanApplyToRevenue: sales,
+    CanApplyToExpenses: purchases,
+    CanApplyToAssets: true,
+    CanApplyToLiabilities: true,
+    CanApplyToEquity: true,
   };
 }
 
@@ -34,10 +42,17 @@ export function demoReference(overrides: Partial<ReferenceData['organisation']> 
       rate('EXEMPTINPUT', 'Exempt Purchases', 0, false, true),
     ],
     organisation: { Name: 'Demo Company (NZ)', CountryCode: 'NZ', BaseCurrency: 'NZD', ...overrides },
-    trackingCategories: [{
-      TrackingCategoryID: 'tc-1', Name: 'Region', Status: 'ACTIVE',
-      Options: [{ TrackingOptionID: 'o1', Name: 'North', Status: 'ACTIVE' }, { TrackingOptionID: 'o2', Name: 'South', Status: 'ACTIVE' }],
-    }],
+    trackingCategories: [
+      {
+        TrackingCategoryID: 'tc-1',
+        Name: 'Region',
+        Status: 'ACTIVE',
+        Options: [
+          { TrackingOptionID: 'o1', Name: 'North', Status: 'ACTIVE' },
+          { TrackingOptionID: 'o2', Name: 'South', Status: 'ACTIVE' },
+        ],
+      },
+    ],
     currencies: [{ Code: 'NZD' }, { Code: 'AUD' }],
   };
 }

@@ -50,19 +50,22 @@ describe('is it already in Xero?', () => {
   test('property: never sent blind while an uncertain call exists, never looked up before every call that may still land has settled', () => {
     const outcome = fc.constantFrom(null, 'unknown', 'transient', 'ok', 'error', 'rate_limited', 'auth', 'refused');
     const anAttempt = fc.record({ outcome, msAgo: fc.integer({ min: 0, max: 3 * SETTLE }), httpStatus: fc.constantFrom(null, 500, 503, 504) });
-    fc.assert(fc.property(fc.array(anAttempt, { maxLength: 6 }), fc.boolean(), fc.option(fc.integer({ min: 0, max: 3 * SETTLE })), (list, needsReconcile, earlierAgo) => {
-      const attempts = list.map((a, i) => attempt(a.outcome, a.msAgo, `k${i}`, a.httpStatus));
-      const earlier = earlierAgo === null ? none : { uncertain: true, lastStartedAt: at(earlierAgo) };
-      const need = lookupNeed({ needsReconcile, attempts, earlier, now: NOW, settleMs: SETTLE });
-      const uncertain = list.filter((a) => isUncertain(a));
-      if (uncertain.length > 0 || earlierAgo !== null || needsReconcile) assert.notEqual(need.kind, 'none', 'an uncertain attempt is always looked up');
-      const uncertainAges = [...uncertain.filter((a) => mayStillLand(a)).map((a) => a.msAgo), ...(earlierAgo === null ? [] : [earlierAgo])];
-      const youngest = Math.min(...uncertainAges);
-      if (uncertainAges.length > 0 && youngest < SETTLE) {
-        assert.equal(need.kind, 'later');
-        if (need.kind === 'later') assert.equal(need.at.getTime(), NOW.getTime() - youngest + SETTLE);
-      }
-      if (need.kind === 'now' && need.batchId !== null) assert.ok(isUncertain(list[Number(need.batchId.slice(1))] ?? { outcome: 'ok' }), 'recorded against an uncertain attempt');
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(anAttempt, { maxLength: 6 }), fc.boolean(), fc.option(fc.integer({ min: 0, max: 3 * SETTLE })), (list, needsReconcile, earlierAgo) => {
+        const attempts = list.map((a, i) => attempt(a.outcome, a.msAgo, `k${i}`, a.httpStatus));
+        const earlier = earlierAgo === null ? none : { uncertain: true, lastStartedAt: at(earlierAgo) };
+        const need = lookupNeed({ needsReconcile, attempts, earlier, now: NOW, settleMs: SETTLE });
+        const uncertain = list.filter((a) => isUncertain(a));
+        if (uncertain.length > 0 || earlierAgo !== null || needsReconcile) assert.notEqual(need.kind, 'none', 'an uncertain attempt is always looked up');
+        const uncertainAges = [...uncertain.filter((a) => mayStillLand(a)).map((a) => a.msAgo), ...(earlierAgo === null ? [] : [earlierAgo])];
+        const youngest = Math.min(...uncertainAges);
+        if (uncertainAges.length > 0 && youngest < SETTLE) {
+          assert.equal(need.kind, 'later');
+          if (need.kind === 'later') assert.equal(need.at.getTime(), NOW.getTime() - youngest + SETTLE);
+        }
+        if (need.kind === 'now' && need.batchId !== null) assert.ok(isUncertain(list[Number(need.batchId.slice(1))] ?? { outcome: 'ok' }), 'recorded against an uncertain attempt');
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -15,8 +15,12 @@ test('the later lock sets the first open day and is the one named; on a tie, the
 });
 
 test('a moved date is said in one sentence', () => {
-  assert.equal(describeMovedDate({ from: '2025-06-01', to: '2026-01-01', lockKind: 'period', lockDate: '2025-12-31' }),
-    'dated 2026-01-01 in Xero instead of 2025-06-01: the period lock date is 2025-12-31');
-  assert.equal(describeMovedDate({ from: '2025-06-01', to: '2026-01-01', lockKind: 'end_of_year', lockDate: '2025-12-31' }),
-    'dated 2026-01-01 in Xero instead of 2025-06-01: the end-of-year lock date is 2025-12-31');
+  assert.equal(
+    describeMovedDate({ from: '2025-06-01', to: '2026-01-01', lockKind: 'period', lockDate: '2025-12-31' }),
+    'dated 2026-01-01 in Xero instead of 2025-06-01: the period lock date is 2025-12-31',
+  );
+  assert.equal(
+    describeMovedDate({ from: '2025-06-01', to: '2026-01-01', lockKind: 'end_of_year', lockDate: '2025-12-31' }),
+    'dated 2026-01-01 in Xero instead of 2025-06-01: the end-of-year lock date is 2025-12-31',
+  );
 });

@@ -21,7 +21,13 @@ test('half-up rounding as Xero: 2.165 → 2.17, 2.164 → 2.16, negatives symmet
 });
 
 test('inclusive lines: tax = amount × r / (1 + r) per line', () => {
-  const d = salesInvoice([{ description: 'a', quantity: 1, unitPrice: '55.00' }, { description: 'b', quantity: 3, unitPrice: '9.99' }], { amountsAre: 'inclusive' }) as ItemDocument;
+  const d = salesInvoice(
+    [
+      { description: 'a', quantity: 1, unitPrice: '55.00' },
+      { description: 'b', quantity: 3, unitPrice: '9.99' },
+    ],
+    { amountsAre: 'inclusive' },
+  ) as ItemDocument;
   // 55.00 → tax 7.17 (55×15/115 = 7.1739); 29.97 → 3.91 (3.9091)
   assert.deepEqual(documentTotals(d, at15), { subTotal: '73.89', totalTax: '11.08', total: '84.97' });
   assert.equal(lineTax('55.00', 10, 'inclusive').toFixed(2), '5.00');
@@ -76,22 +82,29 @@ function refRoundDiv(n: bigint, d: bigint): bigint {
 }
 
 test('property: document totals equal a reference per-line computation', () => {
-  fc.assert(fc.property(fc.array(lineArb, { minLength: 1, maxLength: 8 }), (lines) => {
-    const d = salesInvoice(lines.map((l) => ({
-      description: 'x', quantity: new Decimal(l.qty).div(10_000).toFixed(), unitPrice: new Decimal(l.unit).div(100).toFixed(),
-    }))) as ItemDocument;
-    let sub = 0n;
-    let tax = 0n;
-    for (const l of lines) {
-      const cents = refRoundDiv(BigInt(l.qty) * BigInt(l.unit), 10_000n); // qty(1e-4) × unit(1e-2) → 1e-6, to cents
-      const t = refRoundDiv(cents * BigInt(Math.round(l.rate * 10)), 1000n);
-      sub += cents;
-      tax += t;
-    }
-    const fmt = (c: bigint) => new Decimal(c.toString()).div(100).toFixed(2);
-    const got = documentTotals(d, (_l, i) => lines[i]?.rate ?? 0);
-    assert.deepEqual(got, { subTotal: fmt(sub), totalTax: fmt(tax), total: fmt(sub + tax) });
-  }), { numRuns: 300 });
+  fc.assert(
+    fc.property(fc.array(lineArb, { minLength: 1, maxLength: 8 }), (lines) => {
+      const d = salesInvoice(
+        lines.map((l) => ({
+          description: 'x',
+          quantity: new Decimal(l.qty).div(10_000).toFixed(),
+          unitPrice: new Decimal(l.unit).div(100).toFixed(),
+        })),
+      ) as ItemDocument;
+      let sub = 0n;
+      let tax = 0n;
+      for (const l of lines) {
+        const cents = refRoundDiv(BigInt(l.qty) * BigInt(l.unit), 10_000n); // qty(1e-4) × unit(1e-2) → 1e-6, to cents
+        const t = refRoundDiv(cents * BigInt(Math.round(l.rate * 10)), 1000n);
+        sub += cents;
+        tax += t;
+      }
+      const fmt = (c: bigint) => new Decimal(c.toString()).div(100).toFixed(2);
+      const got = documentTotals(d, (_l, i) => lines[i]?.rate ?? 0);
+      assert.deepEqual(got, { subTotal: fmt(sub), totalTax: fmt(tax), total: fmt(sub + tax) });
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('expectedTotals uses the tax mapping and the cached rates (and ignores dropped lines)', async () => {
@@ -99,11 +112,12 @@ test('expectedTotals uses the tax mapping and the cached rates (and ignores drop
   const { defaultSettings } = await import('../../src/domain/settings.ts');
   const { demoReference } = await import('./fixtures.ts');
   const d = salesInvoice([
-    { description: 'a', unitPrice: '25.06', taxCode: 'G.S.T.' }, { description: 'b', unitPrice: '25.61', taxCode: 'G.S.T.' },
-    { description: 'c', unitPrice: '25.63' /* account 200's default: OUTPUT2 */ }, { description: 'd', unitPrice: '10', taxCode: 'NONE' },
+    { description: 'a', unitPrice: '25.06', taxCode: 'G.S.T.' },
+    { description: 'b', unitPrice: '25.61', taxCode: 'G.S.T.' },
+    { description: 'c', unitPrice: '25.63' /* account 200's default: OUTPUT2 */ },
+    { description: 'd', unitPrice: '10', taxCode: 'NONE' },
     { description: 'e', unitPrice: '0.001', taxCode: 'G.S.T.' },
   ]);
-  assert.deepEqual(expectedTotals(d, { settings: defaultSettings(), reference: demoReference(), dropped: [{ line: 4 }] }),
-    { subTotal: '86.30', totalTax: '11.44', total: '97.74' });
+  assert.deepEqual(expectedTotals(d, { settings: defaultSettings(), reference: demoReference(), dropped: [{ line: 4 }] }), { subTotal: '86.30', totalTax: '11.44', total: '97.74' });
   assert.equal(expectedTotals(doc({ kind: 'customer', sourceId: 'C', name: 'N' }), { settings: defaultSettings(), reference: demoReference() }), null);
 });

@@ -25,7 +25,7 @@ test('lock dates: fail, move to the first open day, or hold', () => {
   const failed = prevalidate(inv, { settings: settings(), reference, today });
   assert.deepEqual(codes(failed), ['period_lock_date']);
   assert.ok(failed.ok === false && failed.failures[0]?.message === 'The document date 2026-11-20 is on or before the period lock date 2026-11-30 set in Xero.');
-  assert.match(failed.ok === false ? failed.failures[0]?.action ?? '' : '', /lock-date policy/);
+  assert.match(failed.ok === false ? (failed.failures[0]?.action ?? '') : '', /lock-date policy/);
   const moved = prevalidate(inv, { settings: settings({ lockDatePolicy: 'move_to_first_open_day' }), reference, today });
   // The period lock (2026-11-30) is the later one, so it is the one that sets the first open day.
   assert.deepEqual(moved, { ok: true, dropped: [], date: '2026-12-01', moved: { from: '2026-11-20', to: '2026-12-01', lockKind: 'period', lockDate: '2026-11-30' } });
@@ -85,14 +85,36 @@ test('values below 0.005: dropped with a reason, or failed, and nothing left to 
 });
 
 test('journals: unbalanced, below 0.005, rounding account', () => {
-  const unbalanced = prevalidate(journal([{ account: 'stock_on_hand', amount: '100' }, { account: 'cogs', amount: '-10' }]), { settings: settings(), reference: demoReference(), today });
+  const unbalanced = prevalidate(
+    journal([
+      { account: 'stock_on_hand', amount: '100' },
+      { account: 'cogs', amount: '-10' },
+    ]),
+    { settings: settings(), reference: demoReference(), today },
+  );
   assert.deepEqual(codes(unbalanced), ['journal_unbalanced']);
   assert.ok(unbalanced.ok === false && unbalanced.failures[0]?.message === 'The total debits (100.00) must equal total credits (-10.00).');
-  const tiny = prevalidate(journal([{ account: 'stock_on_hand', amount: '0.004' }, { account: 'cogs', amount: '-0.004' }]), { settings: settings(), reference: demoReference(), today });
+  const tiny = prevalidate(
+    journal([
+      { account: 'stock_on_hand', amount: '0.004' },
+      { account: 'cogs', amount: '-0.004' },
+    ]),
+    { settings: settings(), reference: demoReference(), today },
+  );
   assert.deepEqual(codes(tiny), ['nothing_to_export']);
-  const tinyFail = prevalidate(journal([{ account: 'stock_on_hand', amount: '0.004' }, { account: 'cogs', amount: '-0.004' }]), { settings: settings({ roundingPolicy: 'fail' }), reference: demoReference(), today });
+  const tinyFail = prevalidate(
+    journal([
+      { account: 'stock_on_hand', amount: '0.004' },
+      { account: 'cogs', amount: '-0.004' },
+    ]),
+    { settings: settings({ roundingPolicy: 'fail' }), reference: demoReference(), today },
+  );
   assert.deepEqual(codes(tinyFail), ['zero_value_line', 'zero_value_line']);
-  const cents = journal([{ account: 'stock_on_hand', amount: '10.005' }, { account: 'cogs', amount: '-5.0025' }, { account: 'cogs', amount: '-5.0025' }]);
+  const cents = journal([
+    { account: 'stock_on_hand', amount: '10.005' },
+    { account: 'cogs', amount: '-5.0025' },
+    { account: 'cogs', amount: '-5.0025' },
+  ]);
   const noRounding = prevalidate(cents, { settings: settings({ accounts: { rounding: '999' } }), reference: demoReference(), today });
   assert.deepEqual(codes(noRounding), ['account_code_invalid'], 'the rounding line needs a valid rounding account');
   assert.equal(prevalidate(cents, { settings: settings(), reference: demoReference(), today }).ok, true);

@@ -34,13 +34,15 @@ test('stored JSON from an older version gains new defaults; patches merge fixed-
 
 test('mapping health lists every mapping that no longer resolves', () => {
   const r = applySettingsPatch(defaultSettings(), {
-    accounts: { freight: '999' }, productGroupSalesAccounts: { Old: '260' },
+    accounts: { freight: '999' },
+    productGroupSalesAccounts: { Old: '260' },
     taxMappings: { sales: { 'G.S.T.': 'OUTPUT2', BAD: 'INPUT2' }, purchases: { X: 'GONE' } },
     tracking: [{ sourceCategory: 'Area', xeroCategory: 'Department' }],
   });
   assert.ok(r.ok);
-  assert.deepEqual(mappingHealth(r.settings, demoReference()).map((p) => p.setting), [
-    'accounts.freight', 'productGroupSalesAccounts["Old"]', 'taxMappings.sales["BAD"]', 'taxMappings.purchases["X"]', 'tracking[0]',
-  ]);
+  assert.deepEqual(
+    mappingHealth(r.settings, demoReference()).map((p) => p.setting),
+    ['accounts.freight', 'productGroupSalesAccounts["Old"]', 'taxMappings.sales["BAD"]', 'taxMappings.purchases["X"]', 'tracking[0]'],
+  );
   assert.deepEqual(mappingHealth(defaultSettings(), demoReference()), []);
 });

@@ -19,11 +19,13 @@ test('money is always 2 places, half-up, with thousands', () => {
   assert.equal(money('-12.5'), '-12.50');
   assert.equal(money(null), '');
   assert.equal(money('not money'), 'not money');
-  fc.assert(fc.property(fc.integer({ min: -10_000_000_00, max: 10_000_000_00 }), (cents) => {
-    const text = money(new Decimal(cents).div(100).toString());
-    assert.match(text, /^-?\d{1,3}(,\d{3})*\.\d{2}$/);
-    assert.equal(new Decimal(text.replace(/,/g, '')).mul(100).toNumber(), cents);
-  }));
+  fc.assert(
+    fc.property(fc.integer({ min: -10_000_000_00, max: 10_000_000_00 }), (cents) => {
+      const text = money(new Decimal(cents).div(100).toString());
+      assert.match(text, /^-?\d{1,3}(,\d{3})*\.\d{2}$/);
+      assert.equal(new Decimal(text.replace(/,/g, '')).mul(100).toNumber(), cents);
+    }),
+  );
 });
 
 test("times in the organisation's zone, with words", () => {

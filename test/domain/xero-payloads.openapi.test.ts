@@ -26,26 +26,35 @@ const update = fc.option(fc.constant('9c8b7a6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'), { 
 
 test('invoice and credit-note payloads of every kind conform, read-only fields included', () => {
   const arb = fc.constantFrom(...ITEM_KINDS).chain((kind) => fc.tuple(fc.constant(kind), itemDocument(kind, 'DOC-1', 'CUST-1', '2026-11-20'), update));
-  fc.assert(fc.property(arb, ([kind, input, existingXeroId]) => {
-    const d = doc(input);
-    const ctx = { settings, reference, contactXeroId: CONTACT_ID, existingXeroId };
-    if (d.kind === 'sales_invoice' || d.kind === 'purchase_bill') valid('Invoice', toXeroInvoice(d, ctx));
-    else if (d.kind === 'sales_credit' || d.kind === 'supplier_credit') valid('CreditNote', toXeroCreditNote(d, ctx));
-    else assert.fail(`unexpected ${kind}`);
-  }), { numRuns: RUNS });
+  fc.assert(
+    fc.property(arb, ([kind, input, existingXeroId]) => {
+      const d = doc(input);
+      const ctx = { settings, reference, contactXeroId: CONTACT_ID, existingXeroId };
+      if (d.kind === 'sales_invoice' || d.kind === 'purchase_bill') valid('Invoice', toXeroInvoice(d, ctx));
+      else if (d.kind === 'sales_credit' || d.kind === 'supplier_credit') valid('CreditNote', toXeroCreditNote(d, ctx));
+      else assert.fail(`unexpected ${kind}`);
+    }),
+    { numRuns: RUNS },
+  );
 });
 
 test('contact and manual journal payloads conform, read-only fields included', () => {
-  fc.assert(fc.property(fc.constantFrom('customer', 'supplier' as const), contactDocument('customer', 'CUST-1'), update, (kind, input, existingXeroId) => {
-    const d = doc({ ...input, kind, email: 'a@example.test', addresses: [{ type: 'street', line1: '1 Queen St', city: 'Auckland' }], mobile: '021 555 0101' });
-    assert.ok(d.kind === 'customer' || d.kind === 'supplier');
-    valid('Contact', toXeroContact(d, { settings, reference, existingXeroId }));
-  }), { numRuns: RUNS });
-  fc.assert(fc.property(journalDocument('JN-1', '2026-11-20'), update, (input, existingXeroId) => {
-    const d = doc(input);
-    assert.ok(d.kind === 'journal');
-    valid('ManualJournal', toXeroManualJournal(d, { settings, reference, existingXeroId }));
-  }), { numRuns: RUNS });
+  fc.assert(
+    fc.property(fc.constantFrom('customer', 'supplier' as const), contactDocument('customer', 'CUST-1'), update, (kind, input, existingXeroId) => {
+      const d = doc({ ...input, kind, email: 'a@example.test', addresses: [{ type: 'street', line1: '1 Queen St', city: 'Auckland' }], mobile: '021 555 0101' });
+      assert.ok(d.kind === 'customer' || d.kind === 'supplier');
+      valid('Contact', toXeroContact(d, { settings, reference, existingXeroId }));
+    }),
+    { numRuns: RUNS },
+  );
+  fc.assert(
+    fc.property(journalDocument('JN-1', '2026-11-20'), update, (input, existingXeroId) => {
+      const d = doc(input);
+      assert.ok(d.kind === 'journal');
+      valid('ManualJournal', toXeroManualJournal(d, { settings, reference, existingXeroId }));
+    }),
+    { numRuns: RUNS },
+  );
 });
 
 test('the check refuses a read-only property: a contact with Website fails', () => {

@@ -11,9 +11,18 @@ function settings(patch: Record<string, unknown> = {}): OrgSettings {
 }
 const reference = demoReference();
 const contractInvoice = {
-  kind: 'sales_invoice', sourceId: 'SO-00042', revision: 1, date: '2026-11-20', dueDate: '2026-12-20', contact: 'CUST-001',
-  currency: 'NZD', reference: 'PO 7781', amountsAre: 'exclusive',
-  lines: [{ productCode: 'WIDGET', description: 'Widget', quantity: 2, unitPrice: '19.95', discountRate: 10, taxCode: 'G.S.T.', account: 'sales', tracking: [{ category: 'region', option: 'north' }] }],
+  kind: 'sales_invoice',
+  sourceId: 'SO-00042',
+  revision: 1,
+  date: '2026-11-20',
+  dueDate: '2026-12-20',
+  contact: 'CUST-001',
+  currency: 'NZD',
+  reference: 'PO 7781',
+  amountsAre: 'exclusive',
+  lines: [
+    { productCode: 'WIDGET', description: 'Widget', quantity: 2, unitPrice: '19.95', discountRate: 10, taxCode: 'G.S.T.', account: 'sales', tracking: [{ category: 'region', option: 'north' }] },
+  ],
 };
 
 test('sales invoice → ACCREC with mapped account, tax type, discount, tracking, status', () => {
@@ -21,8 +30,15 @@ test('sales invoice → ACCREC with mapped account, tax type, discount, tracking
   assert.ok(d.kind === 'sales_invoice');
   const p = toXeroInvoice(d, { settings: settings(), reference, contactXeroId: 'c-1' });
   assert.deepEqual(p, {
-    Type: 'ACCREC', InvoiceNumber: 'SO-00042', Reference: 'PO 7781', Contact: { ContactID: 'c-1' }, Date: '2026-11-20', DueDate: '2026-12-20',
-    LineAmountTypes: 'Exclusive', Status: 'AUTHORISED', CurrencyCode: 'NZD',
+    Type: 'ACCREC',
+    InvoiceNumber: 'SO-00042',
+    Reference: 'PO 7781',
+    Contact: { ContactID: 'c-1' },
+    Date: '2026-11-20',
+    DueDate: '2026-12-20',
+    LineAmountTypes: 'Exclusive',
+    Status: 'AUTHORISED',
+    CurrencyCode: 'NZD',
     LineItems: [{ Description: 'WIDGET - Widget', Quantity: 2, UnitAmount: 19.95, AccountCode: '200', TaxType: 'OUTPUT2', DiscountRate: 10, Tracking: [{ Name: 'Region', Option: 'North' }] }],
   });
 });
@@ -31,8 +47,12 @@ test('moved date, dropped lines, existing Xero id, draft status', () => {
   const d = doc({ ...contractInvoice, dueDate: '2026-11-25', lines: [...contractInvoice.lines, { description: 'tiny', unitPrice: '0.001' }] });
   assert.ok(d.kind === 'sales_invoice');
   const p = toXeroInvoice(d, {
-    settings: settings({ xeroStatus: { sales_invoice: 'DRAFT' } }), reference, contactXeroId: 'c-1', existingXeroId: 'inv-9',
-    date: '2026-12-01', dropped: [{ line: 1 }],
+    settings: settings({ xeroStatus: { sales_invoice: 'DRAFT' } }),
+    reference,
+    contactXeroId: 'c-1',
+    existingXeroId: 'inv-9',
+    date: '2026-12-01',
+    dropped: [{ line: 1 }],
   });
   assert.equal(p.InvoiceID, 'inv-9');
   assert.equal(p.Date, '2026-12-01');
@@ -42,7 +62,14 @@ test('moved date, dropped lines, existing Xero id, draft status', () => {
 });
 
 test('purchase bill → ACCPAY without discounts or Reference; supplier credit → ACCPAYCREDIT', () => {
-  const bill = doc({ kind: 'purchase_bill', sourceId: 'PB-7', date: '2026-11-20', contact: 'SUP-1', reference: 'INV 55', lines: [{ description: 'Bolts', quantity: 10, unitPrice: '2.50', discountRate: 20, taxCode: 'G.S.T.' }] });
+  const bill = doc({
+    kind: 'purchase_bill',
+    sourceId: 'PB-7',
+    date: '2026-11-20',
+    contact: 'SUP-1',
+    reference: 'INV 55',
+    lines: [{ description: 'Bolts', quantity: 10, unitPrice: '2.50', discountRate: 20, taxCode: 'G.S.T.' }],
+  });
   assert.ok(bill.kind === 'purchase_bill');
   const p = toXeroInvoice(bill, { settings: settings(), reference, contactXeroId: 's-1' });
   assert.equal(p.Type, 'ACCPAY');
@@ -65,12 +92,25 @@ test('sales credit → ACCRECCREDIT; a missing contact id is a programming error
 });
 
 test('contact: ContactNumber, AccountNumber setting, addresses and phones', () => {
-  const c = doc({ kind: 'customer', sourceId: 'CUST-001', name: 'Acme Ltd', email: 'ap@acme.test', taxNumber: '12-345-678', code: 'ACME',
-    phone: '09 555 0101', addresses: [{ type: 'street', line1: '1 Queen St', city: 'Auckland' }] });
+  const c = doc({
+    kind: 'customer',
+    sourceId: 'CUST-001',
+    name: 'Acme Ltd',
+    email: 'ap@acme.test',
+    taxNumber: '12-345-678',
+    code: 'ACME',
+    phone: '09 555 0101',
+    addresses: [{ type: 'street', line1: '1 Queen St', city: 'Auckland' }],
+  });
   assert.ok(c.kind === 'customer');
   assert.deepEqual(toXeroContact(c, { settings: settings(), reference }), {
-    Name: 'Acme Ltd', ContactNumber: 'CUST-001', AccountNumber: 'ACME', EmailAddress: 'ap@acme.test', TaxNumber: '12-345-678',
-    Addresses: [{ AddressType: 'STREET', AddressLine1: '1 Queen St', City: 'Auckland' }], Phones: [{ PhoneType: 'DEFAULT', PhoneNumber: '09 555 0101' }],
+    Name: 'Acme Ltd',
+    ContactNumber: 'CUST-001',
+    AccountNumber: 'ACME',
+    EmailAddress: 'ap@acme.test',
+    TaxNumber: '12-345-678',
+    Addresses: [{ AddressType: 'STREET', AddressLine1: '1 Queen St', City: 'Auckland' }],
+    Phones: [{ PhoneType: 'DEFAULT', PhoneNumber: '09 555 0101' }],
   });
   const off = toXeroContact(c, { settings: settings({ sendCustomerCodeAsAccountNumber: false }), reference, existingXeroId: 'x-1' });
   assert.equal(off.AccountNumber, undefined);
@@ -78,13 +118,25 @@ test('contact: ContactNumber, AccountNumber setting, addresses and phones', () =
 });
 
 test('manual journal: roles resolved, rounded lines, rounding line, narration with the source id', () => {
-  const j = journal([{ account: 'stock_on_hand', amount: '10.005' }, { account: 'cogs', amount: '-5.0025' }, { account: 'cogs', amount: '-5.0025' }], { narration: 'Stock take' });
+  const j = journal(
+    [
+      { account: 'stock_on_hand', amount: '10.005' },
+      { account: 'cogs', amount: '-5.0025' },
+      { account: 'cogs', amount: '-5.0025' },
+    ],
+    { narration: 'Stock take' },
+  );
   assert.ok(j.kind === 'journal');
   const p = toXeroManualJournal(j, { settings: settings(), reference });
   assert.deepEqual(p, {
-    Narration: 'Stock take [SA-1]', Date: '2026-11-20', Status: 'POSTED', LineAmountTypes: 'NoTax',
+    Narration: 'Stock take [SA-1]',
+    Date: '2026-11-20',
+    Status: 'POSTED',
+    LineAmountTypes: 'NoTax',
     JournalLines: [
-      { LineAmount: 10.01, AccountCode: '630' }, { LineAmount: -5, AccountCode: '310' }, { LineAmount: -5, AccountCode: '310' },
+      { LineAmount: 10.01, AccountCode: '630' },
+      { LineAmount: -5, AccountCode: '310' },
+      { LineAmount: -5, AccountCode: '310' },
       { LineAmount: -0.01, AccountCode: '860', Description: 'Rounding' },
     ],
   });

@@ -14,22 +14,27 @@ import { ACCOUNT_FAILURE, fail } from '../ui/helpers';
 
 type Send = (h: Harness, method: string, path: string) => Promise<{ status: number; body: string }>;
 
-const withLength = (contentType: string | null): Send => async (h, method, path) => {
-  const res = await fetch(`${h.url}${path}`, { method, body: '', headers: { authorization: `Bearer ${API_TOKEN}`, ...(contentType ? { 'content-type': contentType } : {}) } });
-  return { status: res.status, body: await res.text() };
-};
+const withLength =
+  (contentType: string | null): Send =>
+  async (h, method, path) => {
+    const res = await fetch(`${h.url}${path}`, { method, body: '', headers: { authorization: `Bearer ${API_TOKEN}`, ...(contentType ? { 'content-type': contentType } : {}) } });
+    return { status: res.status, body: await res.text() };
+  };
 
 /** Like curl -X POST -H 'content-type: application/json' through a proxy that chunks: no length, an empty body. */
-const chunked: Send = (h, method, path) => new Promise((resolve, reject) => {
-  const req = http.request(`${h.url}${path}`, { method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-    let body = '';
-    res.setEncoding('utf8');
-    res.on('data', (c: string) => { body += c; });
-    res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+const chunked: Send = (h, method, path) =>
+  new Promise((resolve, reject) => {
+    const req = http.request(`${h.url}${path}`, { method, headers: { authorization: `Bearer ${API_TOKEN}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        body += c;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
   });
-  req.on('error', reject);
-  req.end();
-});
 
 const WAYS: Array<[string, Send]> = [
   ['content-type: application/json, Content-Length: 0', withLength('application/json')],

@@ -5,13 +5,27 @@ import { METRICS_TOKEN, startHarness, type Harness } from '../helpers/harness';
 
 const customer = { kind: 'customer', sourceId: 'CUST-001', name: 'Acme Ltd', email: 'ap@acme.test', firstName: 'Ann', lastName: 'Lee', currency: 'NZD' };
 const invoice = {
-  kind: 'sales_invoice', sourceId: 'SO-00042', revision: 1, date: '2026-11-20', dueDate: '2026-12-20', contact: 'CUST-001', currency: 'NZD', reference: 'PO 7781',
-  amountsAre: 'exclusive', lines: [{ productCode: 'WIDGET', description: 'Widget', quantity: 2, unitPrice: '19.95', discountRate: 0, taxCode: 'G.S.T.', account: 'sales' }],
+  kind: 'sales_invoice',
+  sourceId: 'SO-00042',
+  revision: 1,
+  date: '2026-11-20',
+  dueDate: '2026-12-20',
+  contact: 'CUST-001',
+  currency: 'NZD',
+  reference: 'PO 7781',
+  amountsAre: 'exclusive',
+  lines: [{ productCode: 'WIDGET', description: 'Widget', quantity: 2, unitPrice: '19.95', discountRate: 0, taxCode: 'G.S.T.', account: 'sales' }],
 };
 
 async function rowCounts(h: Harness): Promise<{ documents: number; exports: number }> {
-  const d = await h.rt.store.db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const e = await h.rt.store.db.selectFrom('exports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const d = await h.rt.store.db
+    .selectFrom('documents')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const e = await h.rt.store.db
+    .selectFrom('exports')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return { documents: Number(d.n), exports: Number(e.n) };
 }
 
@@ -27,7 +41,13 @@ for (const kind of databaseKinds()) {
       const res = await h.api('POST', '/api/v1/documents', { documents: [customer, invoice] });
       assert.equal(res.status, 202);
       const body = res.json as { documents: Array<{ sourceId: string; exportId: number; status: string }> };
-      assert.deepEqual(body.documents.map((d) => [d.sourceId, d.status]), [['CUST-001', 'queued'], ['SO-00042', 'queued']]);
+      assert.deepEqual(
+        body.documents.map((d) => [d.sourceId, d.status]),
+        [
+          ['CUST-001', 'queued'],
+          ['SO-00042', 'queued'],
+        ],
+      );
 
       await h.drain();
       const invoices = (await h.xeroGet('/Invoices?InvoiceNumbers=SO-00042')).Invoices as Array<Record<string, unknown>>;

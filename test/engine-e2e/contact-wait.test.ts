@@ -28,7 +28,9 @@ for (const kind of databaseKinds()) {
       await sleep(WAIT_MS + 300);
       await h.drain();
       assertActionable(await exportOf(h, id), {
-        code: 'contact_never_received', errorClass: 'validation', error: /customer CUST-9 was not received within 2 seconds/,
+        code: 'contact_never_received',
+        errorClass: 'validation',
+        error: /customer CUST-9 was not received within 2 seconds/,
         action: /^CUST-9 was never received: post it, or link it to a Xero contact/,
       });
       await post(h, customer('CUST-9', 'Late Customer'));

@@ -37,19 +37,26 @@ describe('2,000 documents through 500s, timeouts and dropped connections (sqlite
   test('all exported, none twice', { timeout: 150_000 }, async () => {
     const customers = Array.from({ length: CUSTOMERS }, (_, i) => customer(`CUST-F${String(i).padStart(4, '0')}`, `Fault Customer ${i}`));
     const invoices = Array.from({ length: INVOICES }, (_, i) => ({
-      kind: 'sales_invoice', sourceId: `SO-F${String(i).padStart(5, '0')}`, date: isoDay(0), dueDate: isoDay(30), contact: `CUST-F${String(i % CUSTOMERS).padStart(4, '0')}`,
-      currency: 'NZD', lines: [{ productCode: 'WIDGET', description: 'Widget', quantity: (i % 5) + 1, unitPrice: '19.95', taxCode: 'G.S.T.', account: 'sales' }],
+      kind: 'sales_invoice',
+      sourceId: `SO-F${String(i).padStart(5, '0')}`,
+      date: isoDay(0),
+      dueDate: isoDay(30),
+      contact: `CUST-F${String(i % CUSTOMERS).padStart(4, '0')}`,
+      currency: 'NZD',
+      lines: [{ productCode: 'WIDGET', description: 'Widget', quantity: (i % 5) + 1, unitPrice: '19.95', taxCode: 'G.S.T.', account: 'sales' }],
     }));
     for (let i = 0; i < invoices.length; i += 500) await post(h, ...(i === 0 ? customers : []), ...invoices.slice(i, i + 500));
 
     const sends = { method: 'POST' };
-    await control(h, 'POST', '/faults', { faults: [
-      { kind: 'error500', rate: 0.10, match: sends },
-      { kind: 'hang', rate: 0.025, match: sends },
-      { kind: 'hang', rate: 0.025, phase: 'after', match: sends },
-      { kind: 'drop', rate: 0.025, match: sends },
-      { kind: 'drop', rate: 0.025, phase: 'after', match: sends },
-    ] });
+    await control(h, 'POST', '/faults', {
+      faults: [
+        { kind: 'error500', rate: 0.1, match: sends },
+        { kind: 'hang', rate: 0.025, match: sends },
+        { kind: 'hang', rate: 0.025, phase: 'after', match: sends },
+        { kind: 'drop', rate: 0.025, match: sends },
+        { kind: 'drop', rate: 0.025, phase: 'after', match: sends },
+      ],
+    });
 
     let offsetMs = 0;
     const { store, xero, bus, reference, logger } = h.rt;
@@ -57,31 +64,45 @@ describe('2,000 documents through 500s, timeouts and dropped connections (sqlite
     const started = Date.now();
     for (let round = 0; round < 200; round += 1) {
       await worker.drain();
-      const next = await store.db.selectFrom('exports').select((eb) => eb.fn.min<string>('next_attempt_at').as('at')).where('status', 'in', ['queued', 'exporting']).executeTakeFirst();
+      const next = await store.db
+        .selectFrom('exports')
+        .select((eb) => eb.fn.min<string>('next_attempt_at').as('at'))
+        .where('status', 'in', ['queued', 'exporting'])
+        .executeTakeFirst();
       if (!next?.at) break;
       offsetMs = Math.max(offsetMs, Date.parse(next.at) - Date.now() + 1);
     }
     const elapsed = Date.now() - started;
 
     const counts = await store.exports.countByStatus(h.tenantId);
-    assert.deepEqual({ exported: counts.exported, failed: counts.failed, queued: counts.queued, waiting: counts.waiting, exporting: counts.exporting },
-      { exported: CUSTOMERS + INVOICES, failed: 0, queued: 0, waiting: 0, exporting: 0 });
+    assert.deepEqual(
+      { exported: counts.exported, failed: counts.failed, queued: counts.queued, waiting: counts.waiting, exporting: counts.exporting },
+      { exported: CUSTOMERS + INVOICES, failed: 0, queued: 0, waiting: 0, exporting: 0 },
+    );
 
     const faults = (await control(h, 'GET', '/faults')) as { faults?: Array<{ kind: string; phase: string; fired: number }> } | Array<{ kind: string; phase: string; fired: number }>;
-    const fired = (Array.isArray(faults) ? faults : faults.faults ?? []).map((f) => `${f.kind}/${f.phase}: ${f.fired}`);
+    const fired = (Array.isArray(faults) ? faults : (faults.faults ?? [])).map((f) => `${f.kind}/${f.phase}: ${f.fired}`);
     await control(h, 'DELETE', '/faults');
 
     const inXero = await allOf(h, 'Invoices');
     const byNumber = new Map<string, number>();
     for (const inv of inXero) byNumber.set(String(inv.InvoiceNumber), (byNumber.get(String(inv.InvoiceNumber)) ?? 0) + 1);
     assert.equal(byNumber.size, INVOICES, 'every invoice is in Xero');
-    assert.deepEqual([...byNumber].filter(([, n]) => n > 1), [], 'no invoice twice');
+    assert.deepEqual(
+      [...byNumber].filter(([, n]) => n > 1),
+      [],
+      'no invoice twice',
+    );
 
     const contacts = (await allOf(h, 'Contacts')).filter((c) => String(c.ContactNumber ?? '').startsWith('CUST-F'));
     const byContact = new Map<string, number>();
     for (const c of contacts) byContact.set(String(c.ContactNumber), (byContact.get(String(c.ContactNumber)) ?? 0) + 1);
     assert.equal(byContact.size, CUSTOMERS, 'every customer is in Xero');
-    assert.deepEqual([...byContact].filter(([, n]) => n > 1), [], 'no customer twice');
+    assert.deepEqual(
+      [...byContact].filter(([, n]) => n > 1),
+      [],
+      'no customer twice',
+    );
 
     // Every document's invoice is linked to its own customer's Xero contact.
     const xeroIdOf = new Map(contacts.map((c) => [String(c.ContactNumber), String(c.ContactID)]));

@@ -10,8 +10,16 @@ import { armFault, settle } from '../property/engine-world';
 import { assertExported, control, customer, exportOf, invoiceLine, patchSettings, post, purchaseBill, refreshReference, salesInvoice, setLockDates, supplier, xeroList } from './helpers';
 
 const journal = (revision: number, narration: string | undefined, amount: string) => ({
-  kind: 'journal', sourceId: 'JN-REV', revision, journalType: 'stock_adjustment_in', date: '2026-11-10', narration,
-  lines: [{ account: 'stock_on_hand', amount }, { account: 'cogs', amount: `-${amount}` }],
+  kind: 'journal',
+  sourceId: 'JN-REV',
+  revision,
+  journalType: 'stock_adjustment_in',
+  date: '2026-11-10',
+  narration,
+  lines: [
+    { account: 'stock_on_hand', amount },
+    { account: 'cogs', amount: `-${amount}` },
+  ],
 });
 
 async function journalsOf(h: Harness, sourceId: string): Promise<Array<Record<string, unknown>>> {
@@ -50,7 +58,11 @@ for (const kind of databaseKinds()) {
       await settle(h);
       assertExported(await exportOf(h, id));
       const held = await journalsOf(h, 'JN-REV');
-      assert.deepEqual(held.map((j) => j.Narration), ['Recount [JN-REV]'], 'one journal, with the new narration');
+      assert.deepEqual(
+        held.map((j) => j.Narration),
+        ['Recount [JN-REV]'],
+        'one journal, with the new narration',
+      );
     });
 
     test('an update refused after such a look-up still knows which Xero object is the document', async () => {

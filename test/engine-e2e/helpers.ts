@@ -57,7 +57,9 @@ export async function refreshReference(h: Harness): Promise<void> {
 /** A /_sandbox control call; throws on anything but 2xx. */
 export async function control(h: Harness, method: string, path: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${h.sandbox.url}/_sandbox${path}`, {
-    method, body: body === undefined ? undefined : JSON.stringify(body), headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`sandbox ${method} ${path} answered ${res.status}: ${text}`);
@@ -67,7 +69,8 @@ export async function control(h: Harness, method: string, path: string, body?: u
 /** A call to the sandbox's Xero API as another Xero user would make it (not through xport). */
 export async function xeroSend(h: Harness, method: string, path: string, body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(`${h.sandbox.url}/api.xro/2.0${path}`, {
-    method, body: JSON.stringify(body),
+    method,
+    body: JSON.stringify(body),
     headers: { authorization: `Bearer ${await h.sandboxToken()}`, 'xero-tenant-id': h.tenantId, accept: 'application/json', 'content-type': 'application/json' },
   });
   const text = await res.text();

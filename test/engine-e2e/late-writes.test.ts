@@ -19,7 +19,11 @@ const LEASE_MS = 3000;
 
 /** Every queued export due now, as a retry whose backoff happened to be short would be. */
 async function dueNow(h: Harness): Promise<void> {
-  await h.rt.store.db.updateTable('exports').set({ next_attempt_at: new Date(0).toISOString() }).where('status', '=', 'queued').execute();
+  await h.rt.store.db
+    .updateTable('exports')
+    .set({ next_attempt_at: new Date(0).toISOString() })
+    .where('status', '=', 'queued')
+    .execute();
 }
 
 /** Waits until the sandbox has processed (and answered into the void) the write it held. */
@@ -36,7 +40,11 @@ for (const kind of databaseKinds()) {
   describe(`writes that land after the client gave up (${kind})`, () => {
     let h: Harness;
     before(async () => {
-      h = await startHarness(kind, { sandbox: { limits: { enabled: false } }, runtime: { noClientLimits: true }, env: { XPORT_XERO_TIMEOUT_MS: String(TIMEOUT_MS), XPORT_LEASE_MS: String(LEASE_MS) } });
+      h = await startHarness(kind, {
+        sandbox: { limits: { enabled: false } },
+        runtime: { noClientLimits: true },
+        env: { XPORT_XERO_TIMEOUT_MS: String(TIMEOUT_MS), XPORT_LEASE_MS: String(LEASE_MS) },
+      });
       await post(h, supplier('SUP-LATE', 'Late Supplier'));
       await settle(h);
     });
@@ -60,10 +68,9 @@ for (const kind of databaseKinds()) {
       }
       assert.notEqual(early.status, 'exported', 'not recorded before the call could land');
       assertExported(await exportOf(h, id));
-      const writes = (await h.rt.store.db.selectFrom('export_attempts').select(['batch_id', 'outcome']).where('export_id', '=', id).execute());
+      const writes = await h.rt.store.db.selectFrom('export_attempts').select(['batch_id', 'outcome']).where('export_id', '=', id).execute();
       assert.equal(writes.length, 1, 'one attempt: the late write, found by the look-up, never a second send');
       assert.equal(writes[0]?.outcome, 'ok', 'the attempt found in Xero is recorded as the one that reached it');
     });
-
   });
 }

@@ -9,7 +9,21 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { databaseKinds } from '../helpers/databases';
 import { startHarness, type Harness } from '../helpers/harness';
-import { assertActionable, assertExported, countInvoices, customer, exportOf, logMessages, patchSettings, post, refreshReference, salesInvoice, setLockDates, xeroList, type ExportView } from './helpers';
+import {
+  assertActionable,
+  assertExported,
+  countInvoices,
+  customer,
+  exportOf,
+  logMessages,
+  patchSettings,
+  post,
+  refreshReference,
+  salesInvoice,
+  setLockDates,
+  xeroList,
+  type ExportView,
+} from './helpers';
 
 type Policy = 'fail' | 'move_to_first_open_day' | 'hold';
 type Moved = ExportView & { date: string | null; xeroDate: string | null; dateMoved: boolean };
@@ -81,7 +95,10 @@ for (const kind of databaseKinds()) {
         assert.equal(await countInvoices(h, 'SO-LD-3'), 1);
         assert.equal(await invoiceDate(h, 'SO-LD-3'), '2026-01-01');
         const log = await logMessages(h, 'lock dates were read again');
-        assert.ok(log.some((m) => m.includes('period lock date 2025-12-31')), log.join('\n'));
+        assert.ok(
+          log.some((m) => m.includes('period lock date 2025-12-31')),
+          log.join('\n'),
+        );
         assert.ok((await logMessages(h, 'SO-LD-3')).includes('SO-LD-3: dated 2026-01-01 in Xero instead of 2025-06-01: the period lock date is 2025-12-31'));
       });
     });

@@ -18,7 +18,11 @@ async function requests(h: Harness, method: string): Promise<Array<{ seq: number
 async function settle(h: Harness): Promise<void> {
   for (let i = 0; i < 40; i += 1) {
     await h.drain();
-    await h.rt.store.db.updateTable('exports').set({ next_attempt_at: new Date(0).toISOString() }).where('status', '=', 'queued').execute();
+    await h.rt.store.db
+      .updateTable('exports')
+      .set({ next_attempt_at: new Date(0).toISOString() })
+      .where('status', '=', 'queued')
+      .execute();
     await h.rt.store.db.updateTable('tenants').set({ paused_until: null }).execute();
     const c = await h.rt.store.exports.countByStatus(h.tenantId);
     if (c.queued + c.exporting === 0) return;
@@ -73,7 +77,14 @@ for (const kind of databaseKinds()) {
       for (const id of ids) assertExported(await exportOf(h, id));
       const posts = (await requests(h, 'POST')).filter((r) => r.seq > since && r.path.endsWith('/Invoices'));
       assert.equal(posts[0]?.status, 413, `the whole batch was too large: ${JSON.stringify(posts)}`);
-      assert.deepEqual(posts.slice(1).map((p) => [p.status, p.elements]), [[200, 3], [200, 2]], 'sent again in halves');
+      assert.deepEqual(
+        posts.slice(1).map((p) => [p.status, p.elements]),
+        [
+          [200, 3],
+          [200, 2],
+        ],
+        'sent again in halves',
+      );
       for (let i = 0; i < 5; i += 1) assert.equal((await xeroList(h, `/Invoices?InvoiceNumbers=SI-BIG-${i}`)).length, 1);
     });
 

@@ -15,7 +15,10 @@ import { databaseKinds } from '../helpers/databases';
 import { startHarness, type Harness } from '../helpers/harness';
 import { assertActionable, assertExported, control, countInvoices, customer, exportOf, logMessages, post, salesInvoice } from './helpers';
 
-interface Clock { offsetMs: number; now(): Date }
+interface Clock {
+  offsetMs: number;
+  now(): Date;
+}
 
 function testClock(): Clock {
   const c: Clock = { offsetMs: 0, now: () => new Date(Date.now() + c.offsetMs) };
@@ -46,10 +49,12 @@ for (const kind of databaseKinds()) {
       const clock = testClock();
       const worker = workerFor(h, clock);
       const ids = await post(h, salesInvoice('SO-RT-1', 'CUST-T01'), salesInvoice('SO-RT-2', 'CUST-T01'));
-      await control(h, 'POST', '/faults', { faults: [
-        { kind: 'error500', count: 2, match: { method: 'POST', path: '/Invoices' } },
-        { kind: 'unavailable503', count: 2, match: { method: 'POST', path: '/Invoices' } },
-      ] });
+      await control(h, 'POST', '/faults', {
+        faults: [
+          { kind: 'error500', count: 2, match: { method: 'POST', path: '/Invoices' } },
+          { kind: 'unavailable503', count: 2, match: { method: 'POST', path: '/Invoices' } },
+        ],
+      });
       const waits: number[] = [];
       for (let round = 0; round < 10; round += 1) {
         await worker.drain();
@@ -70,7 +75,10 @@ for (const kind of databaseKinds()) {
         const e = await exportOf(h, id);
         assertExported(e);
         assert.equal(e.attempts, 5);
-        assert.deepEqual(e.attemptsHistory.map((a) => a.httpStatus), [500, 500, 503, 503, 200]);
+        assert.deepEqual(
+          e.attemptsHistory.map((a) => a.httpStatus),
+          [500, 500, 503, 503, 200],
+        );
       }
       assert.equal(await countInvoices(h, 'SO-RT-1'), 1);
       assert.equal(await countInvoices(h, 'SO-RT-2'), 1);
@@ -118,7 +126,7 @@ for (const kind of databaseKinds()) {
       const worker = workerFor(h, clock, { batchSize: 3 });
       const ids = await post(h, customer('CUST-D01', 'Daily Customer'), ...Array.from({ length: 6 }, (_, i) => salesInvoice(`SO-DAY-${i + 1}`, 'CUST-D01')));
       await h.rt.reference.refresh(h.tenantId);
-      const used = ((await control(h, 'GET', `/requests?tenantId=${h.tenantId}`)) as { requests?: unknown[]; entries?: unknown[] });
+      const used = (await control(h, 'GET', `/requests?tenantId=${h.tenantId}`)) as { requests?: unknown[]; entries?: unknown[] };
       const usedCalls = (used.requests ?? used.entries ?? []).length;
       assert.ok(usedCalls >= 4, `reference reads are counted: ${usedCalls}`);
       // Room for the contact and one batch of invoices today; the next batch meets the daily limit.

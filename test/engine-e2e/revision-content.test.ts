@@ -11,7 +11,13 @@ import { databaseKinds } from '../helpers/databases';
 import { startHarness, type Harness } from '../helpers/harness';
 import { assertExported, customer, exportOf, invoiceLine, post, salesInvoice, xeroList } from './helpers';
 
-interface Posted { sourceId: string; revision: number; exportId: number | null; status: string; duplicate: boolean }
+interface Posted {
+  sourceId: string;
+  revision: number;
+  exportId: number | null;
+  status: string;
+  duplicate: boolean;
+}
 
 async function postRaw(h: Harness, ...docs: unknown[]): Promise<{ status: number; json: unknown }> {
   return h.api('POST', '/api/v1/documents', { documents: docs });
@@ -40,9 +46,7 @@ for (const kind of databaseKinds()) {
 
     test('a revision re-posted with other content is a 409 naming it and the next revision; nothing of the request is stored', async () => {
       await posted(h, salesInvoice('SO-RC-1', 'CUST-RC', { revision: 1 }));
-      const res = await postRaw(h,
-        salesInvoice('SO-RC-NEW', 'CUST-RC'),
-        salesInvoice('SO-RC-1', 'CUST-RC', { revision: 1, lines: [invoiceLine({ quantity: 3 })] }));
+      const res = await postRaw(h, salesInvoice('SO-RC-NEW', 'CUST-RC'), salesInvoice('SO-RC-1', 'CUST-RC', { revision: 1, lines: [invoiceLine({ quantity: 3 })] }));
       assert.equal(res.status, 409, JSON.stringify(res.json));
       const err = (res.json as { error: { code: string; message: string; details: Array<Record<string, unknown>> } }).error;
       assert.equal(err.code, 'revision_conflict');
@@ -52,7 +56,10 @@ for (const kind of databaseKinds()) {
       assert.equal(await documentRows(h, 'SO-RC-NEW'), 0, 'the valid document beside the conflict was not stored');
       assert.equal(await documentRows(h, 'SO-RC-1'), 1);
       // The same revision with the same content, spelt differently, is still a duplicate.
-      const [again] = await posted(h, { ...salesInvoice('SO-RC-1', 'CUST-RC', { revision: 1 }), lines: [{ unitPrice: 19.950, quantity: '2.000', account: 'sales', taxCode: ' G.S.T. ', description: 'Widget', productCode: 'WIDGET' }] });
+      const [again] = await posted(h, {
+        ...salesInvoice('SO-RC-1', 'CUST-RC', { revision: 1 }),
+        lines: [{ unitPrice: 19.95, quantity: '2.000', account: 'sales', taxCode: ' G.S.T. ', description: 'Widget', productCode: 'WIDGET' }],
+      });
       assert.equal(again?.duplicate, true);
       // As the 409 said: revision 2 is accepted.
       const [second] = await posted(h, salesInvoice('SO-RC-1', 'CUST-RC', { revision: 2, lines: [invoiceLine({ quantity: 3 })] }));
@@ -93,7 +100,10 @@ for (const kind of databaseKinds()) {
       assert.equal(invoices.length, 1);
       assert.equal(Number(invoices[0]?.Total), 114.71); // 5 × 19.95 = 99.75 + 15% GST
       const lines = invoices[0]?.LineItems as Array<{ Description: string; Quantity: number }>;
-      assert.deepEqual(lines.map((l) => [l.Description, Number(l.Quantity)]), [['WIDGET - Widget, corrected', 5]]);
+      assert.deepEqual(
+        lines.map((l) => [l.Description, Number(l.Quantity)]),
+        [['WIDGET - Widget, corrected', 5]],
+      );
     });
 
     test('a revision stored before content hashes were kept is compared by its payload', async () => {
@@ -101,9 +111,39 @@ for (const kind of databaseKinds()) {
       const parsed = parseDocumentsRequest(doc);
       assert.ok(parsed.ok);
       const t = new Date().toISOString();
-      const { id } = await h.rt.store.db.insertInto('documents').values({ tenant_id: h.tenantId, kind: 'sales_invoice', source_id: 'SO-RC-OLD', revision: 1, payload: JSON.stringify(parsed.documents[0]), reference: 'SO-RC-OLD', doc_date: null, total: null, received_at: t })
-        .returning('id').executeTakeFirstOrThrow();
-      await h.rt.store.db.insertInto('exports').values({ tenant_id: h.tenantId, document_id: id, kind: 'sales_invoice', source_id: 'SO-RC-OLD', revision: 1, status: 'skipped', wait_reason: null, attempts: 0, next_attempt_at: t, xero_id: null, needs_reconcile: 0, created_at: t, updated_at: t }).execute();
+      const { id } = await h.rt.store.db
+        .insertInto('documents')
+        .values({
+          tenant_id: h.tenantId,
+          kind: 'sales_invoice',
+          source_id: 'SO-RC-OLD',
+          revision: 1,
+          payload: JSON.stringify(parsed.documents[0]),
+          reference: 'SO-RC-OLD',
+          doc_date: null,
+          total: null,
+          received_at: t,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await h.rt.store.db
+        .insertInto('exports')
+        .values({
+          tenant_id: h.tenantId,
+          document_id: id,
+          kind: 'sales_invoice',
+          source_id: 'SO-RC-OLD',
+          revision: 1,
+          status: 'skipped',
+          wait_reason: null,
+          attempts: 0,
+          next_attempt_at: t,
+          xero_id: null,
+          needs_reconcile: 0,
+          created_at: t,
+          updated_at: t,
+        })
+        .execute();
       const [same] = await posted(h, { ...doc, revision: undefined });
       assert.deepEqual([same?.revision, same?.duplicate], [1, true]);
       assert.equal((await postRaw(h, { ...doc, reference: 'changed' })).status, 409);
@@ -125,12 +165,10 @@ for (const kind of databaseKinds()) {
         assert.deepEqual([a[0]?.duplicate, b[0]?.duplicate].sort(), [false, true]);
         assert.equal(a[0]?.exportId, b[0]?.exportId);
         // Different content at once, no revision: revisions 2 and 3, one each.
-        const [c, d] = await Promise.all([
-          posted(h, salesInvoice(id, 'CUST-RC', { reference: 'first' })), posted(h, salesInvoice(id, 'CUST-RC', { reference: 'second' }))]);
+        const [c, d] = await Promise.all([posted(h, salesInvoice(id, 'CUST-RC', { reference: 'first' })), posted(h, salesInvoice(id, 'CUST-RC', { reference: 'second' }))]);
         assert.deepEqual([c[0]?.revision, d[0]?.revision].sort(), [2, 3]);
         // One revision number with different content at once: one is stored, the other is a conflict.
-        const [e, f] = await Promise.all([
-          postRaw(h, salesInvoice(id, 'CUST-RC', { revision: 4, reference: 'x' })), postRaw(h, salesInvoice(id, 'CUST-RC', { revision: 4, reference: 'y' }))]);
+        const [e, f] = await Promise.all([postRaw(h, salesInvoice(id, 'CUST-RC', { revision: 4, reference: 'x' })), postRaw(h, salesInvoice(id, 'CUST-RC', { revision: 4, reference: 'y' }))]);
         assert.deepEqual([e.status, f.status].sort(), [202, 409]);
         assert.equal(await documentRows(h, id), 4);
         const queued = await h.rt.store.db.selectFrom('exports').select('id').where('source_id', '=', id).where('status', '=', 'queued').execute();

@@ -15,12 +15,23 @@ test('a ContactID or a Xero contact URL gives the id, lower-cased', () => {
 });
 
 test('anything else is refused', () => {
-  for (const bad of ['not-a-guid', '', `http://go.xero.com/Contacts/View/${ID}`, `https://evil.example/Contacts/View/${ID}`, `https://go.xero.com.evil.example/Contacts/View/${ID}`,
-    `https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=${ID}`, `${ID}x`, 'javascript:alert(1)']) {
+  for (const bad of [
+    'not-a-guid',
+    '',
+    `http://go.xero.com/Contacts/View/${ID}`,
+    `https://evil.example/Contacts/View/${ID}`,
+    `https://go.xero.com.evil.example/Contacts/View/${ID}`,
+    `https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=${ID}`,
+    `${ID}x`,
+    'javascript:alert(1)',
+  ]) {
     assert.equal(contactIdFrom(bad), null, bad);
   }
-  fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => {
-    const id = contactIdFrom(s);
-    assert.ok(id === null || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id), `${s} gave ${id}`);
-  }), { numRuns: 2000 });
+  fc.assert(
+    fc.property(fc.string({ maxLength: 300 }), (s) => {
+      const id = contactIdFrom(s);
+      assert.ok(id === null || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id), `${s} gave ${id}`);
+    }),
+    { numRuns: 2000 },
+  );
 });

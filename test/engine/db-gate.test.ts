@@ -24,14 +24,16 @@ for (const kind of databaseKinds()) {
       const gates = stores.map((s) => new DbGate(s, { concurrent: 5, perMinute: 1000 }));
       let inFlight = 0;
       let peak = 0;
-      await Promise.all(Array.from({ length: 24 }, async (_, i) => {
-        const release = await gates[i % 2]!.acquire('tenant-c');
-        inFlight += 1;
-        peak = Math.max(peak, inFlight);
-        await new Promise((r) => setTimeout(r, 30));
-        inFlight -= 1;
-        release();
-      }));
+      await Promise.all(
+        Array.from({ length: 24 }, async (_, i) => {
+          const release = await gates[i % 2]!.acquire('tenant-c');
+          inFlight += 1;
+          peak = Math.max(peak, inFlight);
+          await new Promise((r) => setTimeout(r, 30));
+          inFlight -= 1;
+          release();
+        }),
+      );
       assert.ok(peak <= 5, `peak ${peak} in flight`);
       assert.ok(peak >= 2, 'the gate let calls run in parallel');
     });
@@ -40,7 +42,10 @@ for (const kind of databaseKinds()) {
       const gate = new DbGate(stores[0]!, { concurrent: 5, perMinute: 3 });
       for (let i = 0; i < 3; i += 1) (await gate.acquire('tenant-m'))();
       const abort = new AbortController();
-      const pending = gate.acquire('tenant-m', abort.signal).then(() => 'acquired', () => 'aborted');
+      const pending = gate.acquire('tenant-m', abort.signal).then(
+        () => 'acquired',
+        () => 'aborted',
+      );
       const fourth = Promise.race([pending, new Promise((r) => setTimeout(() => r('waiting'), 300))]);
       assert.equal(await fourth, 'waiting');
       abort.abort();

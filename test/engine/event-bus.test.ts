@@ -21,13 +21,17 @@ describe('the event bus', () => {
   it('does not wait for a detached listener; settle() does', async () => {
     const bus = new EventBus();
     let release = (): void => {};
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const done: number[] = [];
     bus.onDetached('queue.changed', async () => {
       await gate;
       done.push(1);
     });
-    bus.on('queue.changed', () => { done.push(0); });
+    bus.on('queue.changed', () => {
+      done.push(0);
+    });
     await bus.emit('queue.changed', { tenantId: TENANT.id });
     assert.deepEqual(done, [0], 'emit returned while the detached listener still waits');
     const settled = bus.settle();
@@ -39,7 +43,9 @@ describe('the event bus', () => {
   it("reports a detached listener's failure like any other", async () => {
     const errors: string[] = [];
     const bus = new EventBus((_err, event) => errors.push(event));
-    bus.onDetached('queue.changed', async () => { throw new Error('boom'); });
+    bus.onDetached('queue.changed', async () => {
+      throw new Error('boom');
+    });
     await bus.emit('queue.changed', { tenantId: TENANT.id });
     await bus.settle();
     assert.deepEqual(errors, ['queue.changed']);

@@ -28,7 +28,12 @@ export async function startApiOnly(kind: 'sqlite' | 'postgres'): Promise<ApiOnly
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
-    db, rt, app, url, token, tenantId,
+    db,
+    rt,
+    app,
+    url,
+    token,
+    tenantId,
     async close() {
       await app.close();
       await rt.close();

@@ -28,12 +28,24 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(kind: 'sqlite' | 'postgres', o: { sandbox?: SandboxOptions; runtime?: RuntimeOptions; env?: Record<string, string>; sandboxInstance?: Sandbox } = {}): Promise<Harness> {
+export async function startHarness(
+  kind: 'sqlite' | 'postgres',
+  o: { sandbox?: SandboxOptions; runtime?: RuntimeOptions; env?: Record<string, string>; sandboxInstance?: Sandbox } = {},
+): Promise<Harness> {
   const db = await makeDatabase(kind);
   const sandbox = o.sandboxInstance ?? (await startSandbox({ port: 0, ...o.sandbox }));
   const config = loadConfig({
-    XPORT_DATABASE_URL: db.url, XPORT_API_TOKEN: API_TOKEN, XPORT_METRICS_TOKEN: METRICS_TOKEN, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '1', XPORT_XERO_TIMEOUT_MS: '5000',
-    XERO_CLIENT_ID: sandbox.clientId, XERO_CLIENT_SECRET: sandbox.clientSecret, XERO_API_URL: sandbox.url, XERO_IDENTITY_URL: sandbox.url, XERO_LOGIN_URL: sandbox.url,
+    XPORT_DATABASE_URL: db.url,
+    XPORT_API_TOKEN: API_TOKEN,
+    XPORT_METRICS_TOKEN: METRICS_TOKEN,
+    XPORT_LOG_LEVEL: 'silent',
+    XPORT_WORKERS: '1',
+    XPORT_XERO_TIMEOUT_MS: '5000',
+    XERO_CLIENT_ID: sandbox.clientId,
+    XERO_CLIENT_SECRET: sandbox.clientSecret,
+    XERO_API_URL: sandbox.url,
+    XERO_IDENTITY_URL: sandbox.url,
+    XERO_LOGIN_URL: sandbox.url,
     ...o.env,
   });
   const rt = await createRuntime(config, o.runtime);
@@ -46,10 +58,16 @@ export async function startHarness(kind: 'sqlite' | 'postgres', o: { sandbox?: S
   const tenantId = synced.tenants[0]?.id ?? '';
   let cachedToken: string | null = null;
   const harness: Harness = {
-    db, sandbox, rt, app, url, tenantId,
+    db,
+    sandbox,
+    rt,
+    app,
+    url,
+    tenantId,
     async api(method, path, body, token = API_TOKEN) {
       const res = await fetch(`${url}${path}`, {
-        method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
@@ -58,7 +76,8 @@ export async function startHarness(kind: 'sqlite' | 'postgres', o: { sandbox?: S
     async sandboxToken() {
       if (cachedToken) return cachedToken;
       const res = await fetch(`${sandbox.url}/connect/token`, {
-        method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }),
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'client_credentials' }),
         headers: { authorization: `Basic ${Buffer.from(`${sandbox.clientId}:${sandbox.clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
       });
       cachedToken = ((await res.json()) as { access_token: string }).access_token;

@@ -53,7 +53,8 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   await c.query('create database xport');
   await c.end();
   return {
-    port, url: `postgres://postgres@127.0.0.1:${port}/xport`,
+    port,
+    url: `postgres://postgres@127.0.0.1:${port}/xport`,
     stopImmediate: () => void as('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']),
     start,
     async terminateConnections() {

@@ -23,16 +23,21 @@ export function spawnWorker(env: Record<string, string>, args: string[] = []): W
     detached: true,
   });
   let out = '';
-  child.stdout?.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-20_000); });
-  child.stderr?.on('data', (d: Buffer) => { out = (out + d.toString()).slice(-20_000); });
+  child.stdout?.on('data', (d: Buffer) => {
+    out = (out + d.toString()).slice(-20_000);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out = (out + d.toString()).slice(-20_000);
+  });
   return {
     child,
     output: () => out,
-    kill: (signal = 'SIGKILL') => new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      killGroup(child, signal);
-    }),
+    kill: (signal = 'SIGKILL') =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        killGroup(child, signal);
+      }),
   };
 }
 

@@ -27,7 +27,10 @@ export function rawRequest(port: number, r: RawRequest, timeoutMs = 10_000): Pro
   return new Promise((resolve, reject) => {
     const socket = net.connect(port, '127.0.0.1');
     let got = '';
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`no answer in ${timeoutMs} ms to ${r.method} ${String(r.target).slice(0, 120)}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer in ${timeoutMs} ms to ${r.method} ${String(r.target).slice(0, 120)}`));
+    }, timeoutMs);
     socket.on('data', (d: Buffer) => {
       got += d.toString('latin1');
       const end = got.indexOf('\r\n\r\n');
@@ -36,8 +39,14 @@ export function rawRequest(port: number, r: RawRequest, timeoutMs = 10_000): Pro
       socket.destroy();
       resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(got)?.[1] ?? 0), head: got.slice(0, end) });
     });
-    socket.on('error', (err) => { clearTimeout(timer); reject(err); });
-    socket.on('close', () => { clearTimeout(timer); if (!got.includes('\r\n\r\n')) reject(new Error(`connection closed without an answer: ${r.method} ${String(r.target).slice(0, 120)}`)); });
+    socket.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      if (!got.includes('\r\n\r\n')) reject(new Error(`connection closed without an answer: ${r.method} ${String(r.target).slice(0, 120)}`));
+    });
     socket.write(Buffer.concat(lines)); // not end(): a half-closed socket lets the server drop a slow answer
   });
 }

@@ -36,7 +36,10 @@ for (const kind of databaseKinds()) {
       assert.match(q.get('scope') ?? '', /accounting\.invoices/, 'granular scopes by default');
       assert.match(settings, /Connected to Xero: Demo Company \(NZ\)/);
       const tenants = await rig.x.rt.store.tenants.list();
-      assert.deepEqual(tenants.map((t) => [t.id, t.status]), [[NZ, 'active']]);
+      assert.deepEqual(
+        tenants.map((t) => [t.id, t.status]),
+        [[NZ, 'active']],
+      );
     });
 
     it('removed the organisation not chosen from the Xero connection', async () => {
@@ -47,13 +50,17 @@ for (const kind of databaseKinds()) {
       assert.ok(token.ok);
       const res = await fetch(`${rig.sandbox.url}/connections`, { headers: { authorization: `Bearer ${token.token}` } });
       const list = (await res.json()) as Array<{ tenantId: string }>;
-      assert.deepEqual(list.map((c) => c.tenantId), [NZ]);
+      assert.deepEqual(
+        list.map((c) => c.tenantId),
+        [NZ],
+      );
     });
 
     it('exports with the OAuth token, and reads reference data through it', async () => {
       const { token } = await rig.x.rt.store.tokens.create({ tenantId: NZ, name: 'flow', role: 'admin' });
       const res = await fetch(`${rig.x.url}/api/v1/documents`, {
-        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify({ kind: 'customer', sourceId: 'OAUTH-1', name: 'OAuth Flow Ltd', email: 'ap@oauth.test' }),
       });
       assert.equal(res.status, 202);

@@ -30,15 +30,28 @@ export async function startXport(dbUrl: string, sandbox: Sandbox, env: Record<st
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
-    XPORT_DATABASE_URL: dbUrl, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '1', XPORT_XERO_TIMEOUT_MS: '5000', XPORT_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    XERO_CLIENT_ID: sandbox.clientId, XERO_CLIENT_SECRET: sandbox.clientSecret, XERO_REDIRECT_URI: `${url}/settings/xero/callback`,
-    XERO_API_URL: sandbox.url, XERO_IDENTITY_URL: sandbox.url, XERO_LOGIN_URL: sandbox.url, XERO_WEBHOOK_KEY: WEBHOOK_KEY, ...env,
+    XPORT_DATABASE_URL: dbUrl,
+    XPORT_LOG_LEVEL: 'silent',
+    XPORT_WORKERS: '1',
+    XPORT_XERO_TIMEOUT_MS: '5000',
+    XPORT_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    XERO_CLIENT_ID: sandbox.clientId,
+    XERO_CLIENT_SECRET: sandbox.clientSecret,
+    XERO_REDIRECT_URI: `${url}/settings/xero/callback`,
+    XERO_API_URL: sandbox.url,
+    XERO_IDENTITY_URL: sandbox.url,
+    XERO_LOGIN_URL: sandbox.url,
+    XERO_WEBHOOK_KEY: WEBHOOK_KEY,
+    ...env,
   });
   const rt = await createRuntime(config);
   const app = await buildServer(rt);
   await app.listen({ host: '127.0.0.1', port });
   return {
-    rt, app, url, tokens: rt.tokens as OAuthTokenSource,
+    rt,
+    app,
+    url,
+    tokens: rt.tokens as OAuthTokenSource,
     async close() {
       await app.close();
       await rt.close();
@@ -58,7 +71,9 @@ export async function startRig(kind: 'sqlite' | 'postgres', env: Record<string, 
   const sandbox = await startSandbox({ port: 0 });
   const x = await startXport(db.url, sandbox, env);
   return {
-    db, sandbox, x,
+    db,
+    sandbox,
+    x,
     async close() {
       await x.close();
       await sandbox.close();
@@ -81,7 +96,9 @@ export class Browser {
       body = p.toString();
     }
     const res = await fetch(url, {
-      method: o.method ?? (o.form ? 'POST' : 'GET'), redirect: 'manual', body,
+      method: o.method ?? (o.form ? 'POST' : 'GET'),
+      redirect: 'manual',
+      body,
       headers: { ...(cookies ? { cookie: cookies } : {}), ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
     });
     const jar = this.jar.get(u.origin) ?? new Map<string, string>();

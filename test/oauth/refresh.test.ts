@@ -24,13 +24,20 @@ function hookServer(): Promise<{ url: string; received: Array<Record<string, unk
   const received: Array<Record<string, unknown>> = [];
   const server = http.createServer((req, res) => {
     let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
-    req.on('end', () => { received.push(JSON.parse(body) as Record<string, unknown>); res.writeHead(204).end(); });
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on('end', () => {
+      received.push(JSON.parse(body) as Record<string, unknown>);
+      res.writeHead(204).end();
+    });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const a = server.address();
-    resolve({ url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/hook`, received, close: () => new Promise((r) => server.close(() => r())) });
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve({ url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/hook`, received, close: () => new Promise((r) => server.close(() => r())) });
+    }),
+  );
 }
 
 /** Two xport processes on one database, the first connected to NZ through OAuth, and a notification hook. */
@@ -87,7 +94,11 @@ for (const kind of databaseKinds()) {
     const lostRefresh = async () => {
       const g = await grant();
       const basic = Buffer.from(`${rig.sandbox.clientId}:${rig.sandbox.clientSecret}`).toString('base64');
-      const res = await fetch(`${rig.sandbox.url}/connect/token`, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: g.refreshToken }) });
+      const res = await fetch(`${rig.sandbox.url}/connect/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: g.refreshToken }),
+      });
       assert.equal(res.status, 200);
       return g;
     };
@@ -99,7 +110,10 @@ for (const kind of databaseKinds()) {
         // Both processes find the stored access token expired at the same moment.
         await expireStored();
         const results = await Promise.all([rig.x, second, rig.x, second, rig.x, second].map((x) => x.tokens.tokenFor(authId)));
-        assert.ok(results.every((r) => r.ok), JSON.stringify(results.filter((r) => !r.ok)));
+        assert.ok(
+          results.every((r) => r.ok),
+          JSON.stringify(results.filter((r) => !r.ok)),
+        );
         assert.equal(new Set(results.map((r) => (r.ok ? r.token : ''))).size, 1, 'every caller got the same access token');
       }
       const refreshes = (await tokenRequests(rig.sandbox)) - before;
@@ -136,14 +150,16 @@ for (const kind of databaseKinds()) {
       assert.equal(tenant?.status, 'disconnected');
       assert.equal(tenant?.pauseCode, 'auth_invalid_grant');
       const status = await rig.x.rt.queue.status(NZ);
-      assert.deepEqual(status.disconnected.map((d) => d.tenantId), [NZ]);
+      assert.deepEqual(
+        status.disconnected.map((d) => d.tenantId),
+        [NZ],
+      );
       const log = await rig.x.rt.store.log.search({ tenantId: NZ, level: 'error', q: 'connection to Xero', limit: 5 });
       assert.ok(log.entries.some((e) => e.event === 'connection.lost'));
       const note = await waitFor(async () => hook.received.find((n) => n.type === 'connection_lost'), 'the lost-connection notification');
       assert.equal(note.tenantName, 'Demo Company (NZ)');
       assert.equal(JSON.stringify(hook.received).includes((await grant()).refreshToken), false, 'no token in notifications');
     });
-
   });
 
   describe(`Disconnect and reconnect (${kind})`, () => {
@@ -171,7 +187,11 @@ for (const kind of databaseKinds()) {
       authId = (await repo.authIdOf(NZ)) ?? '';
       const g = await grant();
       const basic = Buffer.from(`${rig.sandbox.clientId}:${rig.sandbox.clientSecret}`).toString('base64');
-      await fetch(`${rig.sandbox.url}/connect/revocation`, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: g.refreshToken }) });
+      await fetch(`${rig.sandbox.url}/connect/revocation`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: g.refreshToken }),
+      });
       const first = await organisation(rig.x);
       assert.equal(first.kind === 'response' ? first.status : first.kind, 401);
       const secondCall = await organisation(rig.x);
@@ -180,7 +200,11 @@ for (const kind of databaseKinds()) {
     });
     it('reconnecting resumes the organisation and the backlog exports by itself', async () => {
       const docs = ['BACKLOG-1', 'BACKLOG-2'].map((s) => ({ kind: 'customer', sourceId: s, name: `${s} Ltd`, email: `${s.toLowerCase()}@example.test` }));
-      const res = await fetch(`${rig.x.url}/api/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${apiToken.value}`, 'content-type': 'application/json' }, body: JSON.stringify({ documents: docs }) });
+      const res = await fetch(`${rig.x.url}/api/v1/documents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiToken.value}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ documents: docs }),
+      });
       assert.equal(res.status, 202);
       await rig.x.rt.workers[0]?.drain();
       const held = await rig.x.rt.store.exports.list({ tenantId: NZ, statuses: ['queued'], limit: 10 });
@@ -190,8 +214,10 @@ for (const kind of databaseKinds()) {
       assert.equal((await rig.x.rt.store.tenants.get(NZ))?.status, 'active');
       await rig.x.rt.workers[0]?.drain();
       const exported = await rig.x.rt.store.exports.list({ tenantId: NZ, statuses: ['exported'], limit: 10 });
-      assert.ok(['BACKLOG-1', 'BACKLOG-2'].every((s) => exported.some((e) => e.sourceId === s)), 'the backlog exported after reconnecting');
+      assert.ok(
+        ['BACKLOG-1', 'BACKLOG-2'].every((s) => exported.some((e) => e.sourceId === s)),
+        'the backlog exported after reconnecting',
+      );
     });
-
   });
 }

@@ -63,7 +63,14 @@ describe('backup mid-export, restore, resume (sqlite)', () => {
     assert.equal(refused.code, 2, refused.stdout + refused.stderr);
     assert.match(refused.stderr, /stop every xport serve and worker first/);
 
-    const settled = await waitUntil(async () => { const c = await countStatus(w); return c.queued + c.exporting + c.waiting === 0; }, 90_000, 200);
+    const settled = await waitUntil(
+      async () => {
+        const c = await countStatus(w);
+        return c.queued + c.exporting + c.waiting === 0;
+      },
+      90_000,
+      200,
+    );
     assert.ok(settled, 'the export runs to its end after the backup');
     assert.equal((await worker.stop()).code, 0);
     const beforeRestore = await exported();
@@ -78,7 +85,14 @@ describe('backup mid-export, restore, resume (sqlite)', () => {
       const open = await store.db.selectFrom('exports').select(['status', 'needs_reconcile']).where('status', '!=', 'exported').execute();
       assert.ok(open.length > 0 && open.every((e) => e.needs_reconcile === 1 && e.status !== 'exporting'), 'every unfinished export is marked for a look-up');
       worker = spawnXport(['worker'], w.env);
-      const done = await waitUntil(async () => { const c = await store.exports.countByStatus(w.tenantId); return c.queued + c.exporting + c.waiting === 0; }, 90_000, 200);
+      const done = await waitUntil(
+        async () => {
+          const c = await store.exports.countByStatus(w.tenantId);
+          return c.queued + c.exporting + c.waiting === 0;
+        },
+        90_000,
+        200,
+      );
       assert.ok(done, `the restored queue drains\n${worker.stdout().slice(-2000)}`);
       await worker.stop();
       const api = await sandboxApi(w.sandbox.url, w.sandbox.clientId, w.sandbox.clientSecret, w.tenantId);
@@ -97,7 +111,10 @@ describe('backup mid-export, restore, resume (sqlite)', () => {
 describe('backup on PostgreSQL', () => {
   test('backup and restore say how to use pg_dump and exit 2', async () => {
     const env = { XPORT_DATABASE_URL: 'postgres://xport@127.0.0.1:1/none' };
-    for (const args of [['backup', '/tmp/x.db'], ['restore', '/tmp/x.db']]) {
+    for (const args of [
+      ['backup', '/tmp/x.db'],
+      ['restore', '/tmp/x.db'],
+    ]) {
       const r = await xport(args, env);
       assert.equal(r.code, 2);
       assert.match(r.stderr, /pg_dump --format=custom/);

@@ -12,12 +12,29 @@ import { ENVIRONMENT_VARIABLES } from '../../src/config/config';
 
 /** The environment variables of xport's public interface (README → Configuration). */
 const PUBLIC_VARIABLES = [
-  'XPORT_DATABASE_URL', 'XPORT_HOST', 'XPORT_PORT', 'XPORT_SECRET_KEY', 'XPORT_API_TOKEN', 'XPORT_ADMIN_PASSWORD',
-  'XERO_CLIENT_ID', 'XERO_CLIENT_SECRET', 'XERO_REDIRECT_URI', 'XERO_API_URL', 'XERO_IDENTITY_URL', 'XERO_LOGIN_URL',
-  'XPORT_TRUST_PROXY', 'XPORT_METRICS_TOKEN', 'XPORT_SHUTDOWN_MS',
+  'XPORT_DATABASE_URL',
+  'XPORT_HOST',
+  'XPORT_PORT',
+  'XPORT_SECRET_KEY',
+  'XPORT_API_TOKEN',
+  'XPORT_ADMIN_PASSWORD',
+  'XERO_CLIENT_ID',
+  'XERO_CLIENT_SECRET',
+  'XERO_REDIRECT_URI',
+  'XERO_API_URL',
+  'XERO_IDENTITY_URL',
+  'XERO_LOGIN_URL',
+  'XPORT_TRUST_PROXY',
+  'XPORT_METRICS_TOKEN',
+  'XPORT_SHUTDOWN_MS',
 ];
 
-interface Service { image?: string; build?: string; command?: string[]; environment?: Record<string, string> }
+interface Service {
+  image?: string;
+  build?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+}
 
 const compose = YAML.parse(fs.readFileSync('docker-compose.yml', 'utf8'), { merge: true }) as { services: Record<string, Service> };
 const known = new Set([...ENVIRONMENT_VARIABLES, ...PUBLIC_VARIABLES]);

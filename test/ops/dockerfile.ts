@@ -8,17 +8,38 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export interface Instruction { op: string; args: string }
-
-export function parseDockerfile(text: string): Instruction[] {
-  const joined = text.split('\n').filter((l) => !/^\s*#/.test(l)).join('\n').replace(/\\\n/g, ' ');
-  return joined.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-    const [op = '', ...rest] = l.split(/\s+/);
-    return { op: op.toUpperCase(), args: rest.join(' ') };
-  });
+export interface Instruction {
+  op: string;
+  args: string;
 }
 
-export interface Stage { name: string; root: string; workdir: string; env: Record<string, string>; user: string | null; cmd: string[]; entrypoint: string[]; healthcheck: string[]; volumes: string[] }
+export function parseDockerfile(text: string): Instruction[] {
+  const joined = text
+    .split('\n')
+    .filter((l) => !/^\s*#/.test(l))
+    .join('\n')
+    .replace(/\\\n/g, ' ');
+  return joined
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const [op = '', ...rest] = l.split(/\s+/);
+      return { op: op.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+export interface Stage {
+  name: string;
+  root: string;
+  workdir: string;
+  env: Record<string, string>;
+  user: string | null;
+  cmd: string[];
+  entrypoint: string[];
+  healthcheck: string[];
+  volumes: string[];
+}
 
 export interface RunOptions {
   context: string;
@@ -31,7 +52,7 @@ export interface RunOptions {
   env?: Record<string, string>;
 }
 
-const jsonOrShell = (args: string): string[] => (args.startsWith('[') ? JSON.parse(args) as string[] : ['sh', '-c', args]);
+const jsonOrShell = (args: string): string[] => (args.startsWith('[') ? (JSON.parse(args) as string[]) : ['sh', '-c', args]);
 
 /** Maps container paths (/app, /data …) in a command to the stage's folder; the image's `node` user is `nobody` here. */
 export function mapPaths(cmd: string, root: string): string {
@@ -88,7 +109,11 @@ export function runDockerfile(instructions: Instruction[], o: RunOptions): Map<s
 
 /** A clean copy of the project as the image build would see it: tracked and new files, minus .dockerignore. */
 export function buildContext(repo: string, into: string): void {
-  const ignore = fs.readFileSync(path.join(repo, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const ignore = fs
+    .readFileSync(path.join(repo, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard'], { cwd: repo, encoding: 'utf8' }).split('\n').filter(Boolean);
   const ignored = (f: string) => ignore.some((p) => (p.startsWith('*') ? f.endsWith(p.slice(1)) : f === p || f.startsWith(`${p}/`)));
   for (const f of files) {

@@ -37,8 +37,12 @@ describe('xport doctor', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xport-doctor-'));
     fs.chmodSync(dir, 0o700);
     env = {
-      XPORT_DATABASE_URL: `sqlite:${path.join(dir, 'xport.db')}`, XERO_CLIENT_ID: sandbox.clientId, XERO_CLIENT_SECRET: sandbox.clientSecret,
-      XERO_API_URL: sandbox.url, XERO_IDENTITY_URL: sandbox.url, XERO_LOGIN_URL: sandbox.url,
+      XPORT_DATABASE_URL: `sqlite:${path.join(dir, 'xport.db')}`,
+      XERO_CLIENT_ID: sandbox.clientId,
+      XERO_CLIENT_SECRET: sandbox.clientSecret,
+      XERO_API_URL: sandbox.url,
+      XERO_IDENTITY_URL: sandbox.url,
+      XERO_LOGIN_URL: sandbox.url,
       XPORT_SECRET_KEY: 'a'.repeat(64),
     };
     await run(process.execPath, [path.resolve('bin/xport.js'), 'migrate'], { env: { ...process.env, ...env } });
@@ -82,8 +86,10 @@ describe('xport doctor', () => {
     fs.chmodSync(path.join(dir, 'xport.db'), 0o644);
     try {
       const r = await doctor({
-        ...env, XERO_IDENTITY_URL: skewedUrl,
-        XERO_REDIRECT_URI: 'http://127.0.0.1:3000/settings/xero/callback', XERO_SCOPES: 'openid accounting.transactions accounting.settings',
+        ...env,
+        XERO_IDENTITY_URL: skewedUrl,
+        XERO_REDIRECT_URI: 'http://127.0.0.1:3000/settings/xero/callback',
+        XERO_SCOPES: 'openid accounting.transactions accounting.settings',
       });
       assert.equal(r.code, 1);
       assert.match(r.out, new RegExp(`fix: chmod 700 ${dir}`));

@@ -16,10 +16,14 @@ const WRITE = { method: 'POST' };
 async function settleAndVerify(w: OpsWorld, prefix: string, mustFail: Set<string>): Promise<void> {
   const worker = spawnXport(['worker'], w.env);
   try {
-    const settled = await waitUntil(async () => {
-      const c = await countStatus(w);
-      return c.queued + c.exporting + c.waiting === 0;
-    }, 60_000, 200);
+    const settled = await waitUntil(
+      async () => {
+        const c = await countStatus(w);
+        return c.queued + c.exporting + c.waiting === 0;
+      },
+      60_000,
+      200,
+    );
     assert.ok(settled, `the backlog settles after the restart: ${JSON.stringify(await countStatus(w))}\n${worker.stdout().slice(-3000)}`);
   } finally {
     await worker.stop();
@@ -34,8 +38,14 @@ async function settleAndVerify(w: OpsWorld, prefix: string, mustFail: Set<string
 
 function assertLogLines(records: Array<Record<string, unknown>>, secrets: string[], text: string): void {
   const msgs = records.map((r) => r.msg);
-  assert.ok(msgs.some((m) => typeof m === 'string' && m.startsWith('xport worker running')), 'a start-up line');
-  assert.ok(msgs.some((m) => typeof m === 'string' && m.startsWith('stopping')), 'a stopping line');
+  assert.ok(
+    msgs.some((m) => typeof m === 'string' && m.startsWith('xport worker running')),
+    'a start-up line',
+  );
+  assert.ok(
+    msgs.some((m) => typeof m === 'string' && m.startsWith('stopping')),
+    'a stopping line',
+  );
   assert.equal(records.at(-1)?.msg, 'stopped', 'the last line says stopped');
   const batch = records.find((r) => r.msg === 'xero batch');
   assert.ok(batch, 'a line per Xero call batch');
@@ -50,8 +60,12 @@ function assertLogLines(records: Array<Record<string, unknown>>, secrets: string
 
 describe('graceful stop of a real worker mid-export (sqlite)', () => {
   let w: OpsWorld;
-  before(async () => { w = await opsWorld('sqlite'); });
-  after(async () => { await w?.close(); });
+  before(async () => {
+    w = await opsWorld('sqlite');
+  });
+  after(async () => {
+    await w?.close();
+  });
 
   test('SIGTERM during a slow write: the batch finishes, "stopped", exit 0 in the bound, then exactly once', { timeout: 120_000 }, async () => {
     const backlog = mixedBacklog(150, 'G1-');

@@ -26,16 +26,28 @@ export function spawnXport(args: string[], env: Record<string, string>): XportPr
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
-  child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() }));
   });
   return {
-    child, exited,
+    child,
+    exited,
     stdout: () => out,
     stderr: () => err,
-    records: () => out.split('\n').flatMap((l) => { try { return [JSON.parse(l) as Record<string, unknown>]; } catch { return []; } }),
+    records: () =>
+      out.split('\n').flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      }),
     async stop(signal = 'SIGTERM') {
       const start = Date.now();
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -63,9 +75,17 @@ export async function opsWorld(kind: 'sqlite' | 'postgres' = 'sqlite', extraEnv:
   const db = await makeDatabase(kind);
   const sandbox = await startSandbox({ port: 0 });
   const env = {
-    XPORT_DATABASE_URL: db.url, XERO_CLIENT_ID: sandbox.clientId, XERO_CLIENT_SECRET: sandbox.clientSecret,
-    XERO_API_URL: sandbox.url, XERO_IDENTITY_URL: sandbox.url, XERO_LOGIN_URL: sandbox.url,
-    XPORT_LEASE_MS: '3000', XPORT_XERO_TIMEOUT_MS: '2000', XPORT_POLL_MS: '100', XPORT_LOG_LEVEL: 'info', ...extraEnv,
+    XPORT_DATABASE_URL: db.url,
+    XERO_CLIENT_ID: sandbox.clientId,
+    XERO_CLIENT_SECRET: sandbox.clientSecret,
+    XERO_API_URL: sandbox.url,
+    XERO_IDENTITY_URL: sandbox.url,
+    XERO_LOGIN_URL: sandbox.url,
+    XPORT_LEASE_MS: '3000',
+    XPORT_XERO_TIMEOUT_MS: '2000',
+    XPORT_POLL_MS: '100',
+    XPORT_LOG_LEVEL: 'info',
+    ...extraEnv,
   };
   const rt = await createRuntime(loadConfig({ ...env, XPORT_WORKERS: '0', XPORT_LOG_LEVEL: 'silent' }));
   const synced = await syncConnections(rt);
@@ -75,7 +95,11 @@ export async function opsWorld(kind: 'sqlite' | 'postgres' = 'sqlite', extraEnv:
   if (!ref.ok) throw new Error(ref.reason);
   const faults = `${sandbox.url}/_sandbox/faults`;
   return {
-    db, sandbox, rt, tenantId, env,
+    db,
+    sandbox,
+    rt,
+    tenantId,
+    env,
     async arm(rules) {
       await fetch(faults, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ faults: rules }) });
     },
@@ -89,7 +113,13 @@ export async function opsWorld(kind: 'sqlite' | 'postgres' = 'sqlite', extraEnv:
     },
     async ingest(docs) {
       const parsed = parseDocumentsRequest({ documents: docs });
-      if (!parsed.ok) throw new Error(parsed.issues.slice(0, 3).map((i) => i.message).join('; '));
+      if (!parsed.ok)
+        throw new Error(
+          parsed.issues
+            .slice(0, 3)
+            .map((i) => i.message)
+            .join('; '),
+        );
       await rt.queue.ingestParsed(tenantId, parsed.documents);
     },
     async close() {

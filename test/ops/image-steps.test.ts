@@ -33,7 +33,8 @@ describe(`the Dockerfile's steps on a clean copy (${FULL ? 'full npm ci' : 'offl
     buildContext(path.resolve('.'), context);
     assert.ok(!fs.existsSync(path.join(context, 'node_modules')) && !fs.existsSync(path.join(context, 'dist')), 'a clean copy');
     const stages = runDockerfile(parseDockerfile(fs.readFileSync('Dockerfile', 'utf8')), {
-      context, out: path.join(base, 'stages'),
+      context,
+      out: path.join(base, 'stages'),
       env: { npm_config_prefer_offline: 'true', npm_config_update_notifier: 'false' },
       rewriteRun: (cmd) => (FULL ? cmd : cmd.replace(/\bnpm ci\b/, 'npm ci --offline --ignore-scripts')),
       afterRun: (cmd, stage) => {
@@ -61,15 +62,22 @@ describe(`the Dockerfile's steps on a clean copy (${FULL ? 'full npm ci' : 'offl
     assert.deepEqual([entry, ...entryArgs], ['node', 'bin/xport.js', 'serve']);
     const child = spawn(process.execPath, entryArgs, { cwd: app, env, uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     try {
       const [hcBin, ...hcArgs] = runtime.healthcheck;
       assert.equal(hcBin, 'node');
       let healthy = false;
       for (let i = 0; i < 100 && !healthy && child.exitCode === null; i += 1) {
-        healthy = await run(process.execPath, hcArgs, { env, uid: NOBODY, gid: NOBODY }).then(() => true, () => false);
+        healthy = await run(process.execPath, hcArgs, { env, uid: NOBODY, gid: NOBODY }).then(
+          () => true,
+          () => false,
+        );
         if (!healthy) await new Promise((r) => setTimeout(r, 200));
       }
       assert.ok(healthy, `the HEALTHCHECK passes\n${out}`);

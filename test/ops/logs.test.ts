@@ -19,17 +19,25 @@ async function startServe(w: OpsWorld, level: string): Promise<{ p: XportProcess
   const port = await freePort();
   const p = spawnXport(['serve'], { ...w.env, XPORT_PORT: String(port), XPORT_API_TOKEN: API_TOKEN, XPORT_ADMIN_PASSWORD: PASSWORD, XPORT_LOG_LEVEL: level, XPORT_WORKERS: '0' });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(async () => {
-    if (p.child.exitCode !== null) throw new Error(`serve exited: ${p.stderr()}`);
-    return (await fetch(`${url}/healthz`).catch(() => null))?.status === 200;
-  }, 'serve to listen', 30_000);
+  await waitFor(
+    async () => {
+      if (p.child.exitCode !== null) throw new Error(`serve exited: ${p.stderr()}`);
+      return (await fetch(`${url}/healthz`).catch(() => null))?.status === 200;
+    },
+    'serve to listen',
+    30_000,
+  );
   return { p, url };
 }
 
 describe('operator logs of a real serve process', () => {
   let w: OpsWorld;
-  before(async () => { w = await opsWorld('sqlite'); });
-  after(async () => { await w?.close(); });
+  before(async () => {
+    w = await opsWorld('sqlite');
+  });
+  after(async () => {
+    await w?.close();
+  });
 
   test('one JSON line per request with the route pattern; no token, password or query secret', { timeout: 60_000 }, async () => {
     const { p, url } = await startServe(w, 'debug');
@@ -37,7 +45,11 @@ describe('operator logs of a real serve process', () => {
     assert.equal((await fetch(`${url}/api/v1/status`, { headers: auth })).status, 200);
     assert.equal((await fetch(`${url}/api/v1/exports/999999?token=${QUERY_SECRET}`, { headers: auth })).status, 404);
     assert.equal((await fetch(`${url}/api/v1/status`, { headers: { authorization: 'Bearer wrong-token-aaaaaaaaaaaa' } })).status, 401);
-    await fetch(`${url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'xport_session=abc123cookievalue' }, body: `username=admin&password=${PASSWORD}` });
+    await fetch(`${url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: 'xport_session=abc123cookievalue' },
+      body: `username=admin&password=${PASSWORD}`,
+    });
     assert.equal((await fetch(`${url}/healthz`)).status, 200);
     const { code } = await p.stop('SIGTERM');
     assert.equal(code, 0, p.stderr());
@@ -63,7 +75,10 @@ describe('operator logs of a real serve process', () => {
     await fetch(`${url}/api/v1/status`);
     await p.stop('SIGTERM');
     assert.equal(p.records().filter((r) => r.msg === 'http request').length, 0);
-    assert.ok(p.records().every((r) => Number(r.level) >= 40), p.stdout());
+    assert.ok(
+      p.records().every((r) => Number(r.level) >= 40),
+      p.stdout(),
+    );
   });
 });
 
@@ -71,7 +86,9 @@ describe('readable lines for a terminal', () => {
   test('time, level, message and key=value, secrets redacted', async () => {
     const out = new PassThrough();
     let text = '';
-    out.on('data', (d: Buffer) => { text += d.toString(); });
+    out.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
     const log = createLogger({ level: 'info', pretty: true, destination: out });
     log.warn({ tenant: 't1', code: 'rate_limited', authorization: 'Bearer xyz', reason: 'minute limit' }, 'exports paused');
     log.debug('hidden');

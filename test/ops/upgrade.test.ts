@@ -32,7 +32,11 @@ async function xport(args: string[], env: Record<string, string>): Promise<{ cod
 }
 
 async function sandboxTenant(url: string, id: string, secret: string): Promise<{ id: string; name: string }> {
-  const tok = await fetch(`${url}/connect/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }), headers: { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` } });
+  const tok = await fetch(`${url}/connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    headers: { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` },
+  });
   const token = ((await tok.json()) as { access_token: string }).access_token;
   const list = (await (await fetch(`${url}/connections`, { headers: { authorization: `Bearer ${token}` } })).json()) as Array<{ tenantId: string; tenantName: string }>;
   const t = list[0];
@@ -54,7 +58,9 @@ async function fillAsPreviousRelease(url: string, tenant: { id: string; name: st
     ];
     for (const d of docs) {
       const payload = JSON.stringify({ kind: 'customer', sourceId: d.sourceId, name: d.name, currency: 'NZD' });
-      await sql`insert into documents (tenant_id, kind, source_id, revision, payload, reference, received_at) values (${tenant.id}, 'customer', ${d.sourceId}, 1, ${payload}, ${d.name}, ${now})`.execute(db);
+      await sql`insert into documents (tenant_id, kind, source_id, revision, payload, reference, received_at) values (${tenant.id}, 'customer', ${d.sourceId}, 1, ${payload}, ${d.name}, ${now})`.execute(
+        db,
+      );
       const doc = await sql<{ id: number }>`select id from documents where source_id = ${d.sourceId}`.execute(db);
       await sql`insert into exports (tenant_id, document_id, kind, source_id, revision, status, next_attempt_at, xero_id, created_at, updated_at, exported_at)
         values (${tenant.id}, ${doc.rows[0]?.id}, 'customer', ${d.sourceId}, 1, ${d.status}, ${now}, ${d.xeroId}, ${now}, ${now}, ${d.status === 'exported' ? now : null})`.execute(db);
@@ -72,7 +78,16 @@ for (const kind of databaseKinds()) {
       try {
         const tenant = await sandboxTenant(sandbox.url, sandbox.clientId, sandbox.clientSecret);
         await fillAsPreviousRelease(db.url, tenant);
-        const env = { XPORT_DATABASE_URL: db.url, XERO_CLIENT_ID: sandbox.clientId, XERO_CLIENT_SECRET: sandbox.clientSecret, XERO_API_URL: sandbox.url, XERO_IDENTITY_URL: sandbox.url, XERO_LOGIN_URL: sandbox.url, XPORT_POLL_MS: '100', XPORT_SECRET_KEY: 'b'.repeat(64) };
+        const env = {
+          XPORT_DATABASE_URL: db.url,
+          XERO_CLIENT_ID: sandbox.clientId,
+          XERO_CLIENT_SECRET: sandbox.clientSecret,
+          XERO_API_URL: sandbox.url,
+          XERO_IDENTITY_URL: sandbox.url,
+          XERO_LOGIN_URL: sandbox.url,
+          XPORT_POLL_MS: '100',
+          XPORT_SECRET_KEY: 'b'.repeat(64),
+        };
         const m = await xport(['migrate'], env);
         assert.equal(m.code, 0, m.out);
         const store = await openStore(db.url, { migrate: false });

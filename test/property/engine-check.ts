@@ -26,7 +26,19 @@ const withoutRevision = (d: unknown): unknown => {
   return rest;
 };
 
-interface Row { kind: string; source_id: string; revision: number; status: string; xero_id: string | null; xero_date: string | null; last_error: string | null; action_required: string | null; wait_reason: string | null; payload: string; total: string | null }
+interface Row {
+  kind: string;
+  source_id: string;
+  revision: number;
+  status: string;
+  xero_id: string | null;
+  xero_date: string | null;
+  last_error: string | null;
+  action_required: string | null;
+  wait_reason: string | null;
+  payload: string;
+  total: string | null;
+}
 
 const KEY: Record<string, string> = { Invoices: 'InvoiceNumber', CreditNotes: 'CreditNoteNumber', Contacts: 'ContactNumber', ManualJournals: 'Narration' };
 const dayAfter = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
@@ -36,9 +48,24 @@ const dateOf = (v: unknown): string => {
 };
 
 async function rows(h: Harness): Promise<Row[]> {
-  return h.rt.store.db.selectFrom('exports').innerJoin('documents', 'documents.id', 'exports.document_id')
-    .select(['exports.kind', 'exports.source_id', 'exports.revision', 'exports.status', 'exports.xero_id', 'exports.xero_date', 'exports.last_error', 'exports.action_required', 'exports.wait_reason', 'documents.payload', 'documents.total'])
-    .where('exports.tenant_id', '=', h.tenantId).execute() as Promise<Row[]>;
+  return h.rt.store.db
+    .selectFrom('exports')
+    .innerJoin('documents', 'documents.id', 'exports.document_id')
+    .select([
+      'exports.kind',
+      'exports.source_id',
+      'exports.revision',
+      'exports.status',
+      'exports.xero_id',
+      'exports.xero_date',
+      'exports.last_error',
+      'exports.action_required',
+      'exports.wait_reason',
+      'documents.payload',
+      'documents.total',
+    ])
+    .where('exports.tenant_id', '=', h.tenantId)
+    .execute() as Promise<Row[]>;
 }
 
 function lineDescription(l: { productCode?: string; description?: string }): string {
@@ -64,10 +91,18 @@ function assertContent(doc: SourceDocument, rec: XeroRecord, row: Row, s: Scenar
     return;
   }
   assert.equal(rec[doc.kind === 'sales_invoice' || doc.kind === 'purchase_bill' ? 'InvoiceNumber' : 'CreditNoteNumber'], doc.sourceId, `${where}: number`);
-  assert.equal((rec.Contact as { ContactID?: string }).ContactID, contactIds.get(`${doc.kind === 'sales_invoice' || doc.kind === 'sales_credit' ? 'customer' : 'supplier'}:${doc.contact}`), `${where}: contact`);
+  assert.equal(
+    (rec.Contact as { ContactID?: string }).ContactID,
+    contactIds.get(`${doc.kind === 'sales_invoice' || doc.kind === 'sales_credit' ? 'customer' : 'supplier'}:${doc.contact}`),
+    `${where}: contact`,
+  );
   assert.equal(rec.Reference || undefined, doc.kind === 'purchase_bill' ? undefined : doc.reference, `${where}: reference`);
   const lines = (rec.LineItems ?? []) as Array<{ Description?: string }>;
-  assert.deepEqual(lines.map((l) => l.Description ?? ''), doc.lines.map(lineDescription), `${where}: line descriptions`);
+  assert.deepEqual(
+    lines.map((l) => l.Description ?? ''),
+    doc.lines.map(lineDescription),
+    `${where}: line descriptions`,
+  );
   assert.equal(Number(rec.Total).toFixed(2), row.total, `${where}: Xero's total is the one xport computed`);
 }
 

@@ -48,36 +48,40 @@ function docOf(p: Plan, id: string, contacts: { customer: string[]; supplier: st
 }
 
 export function scenario(): fc.Arbitrary<Scenario> {
-  return fc.record({
-    customers: fc.tuple(sourceId(40, 'c0'), fc.option(sourceId(40, 'c1'), { nil: undefined })),
-    suppliers: fc.tuple(sourceId(40, 's0'), fc.option(sourceId(40, 's1'), { nil: undefined })),
-    plans: fc.array(plan, { minLength: 1, maxLength: 6 }),
-    faults: fc.tuple(fc.constantFrom(...FAULTS), fc.constantFrom(...FAULTS)),
-    lockDate: fc.option(fc.constantFrom('2026-11-15', '2026-11-26'), { nil: null }),
-    lockDatePolicy: fc.constantFrom<'fail' | 'move_to_first_open_day'>('fail', 'move_to_first_open_day'),
-    reviseContact: fc.boolean(),
-    numbered: fc.boolean(),
-  }).chain((r) => {
-    const customer = r.customers.filter((c): c is string => c !== undefined);
-    const supplier = r.suppliers.filter((c): c is string => c !== undefined);
-    const ids = r.plans.map((p, i) => sourceId(p.kind === 'journal' ? 200 : 255, `d${i}`));
-    return fc.record({
-      contacts: fc.tuple(...customer.map((c) => contactDocument('customer', c)), ...supplier.map((c) => contactDocument('supplier', c))),
-      sourceIds: fc.tuple(...ids),
-      renamed: contactDocument('customer', customer[0] ?? ''),
-    }).chain(({ contacts, sourceIds, renamed }) => {
-      const firsts = r.plans.map((p, i) => docOf(p, sourceIds[i] ?? '', { customer, supplier }));
-      const seconds = r.plans.map((p, i) => docOf({ ...p, contact: p.moveContact ? p.contact + 1 : p.contact }, sourceIds[i] ?? '', { customer, supplier }));
-      const rev = (d: unknown, n: number) => (r.numbered ? asDoc(d, n) : (d as Doc));
-      return fc.tuple(fc.tuple(...firsts), fc.tuple(...seconds)).map(([first, second]) => ({
-        contacts: contacts.map((c) => rev(c, 1)),
-        documents: first.map((d) => rev(d, 1)),
-        revisions: [
-          ...r.plans.flatMap((p, i) => (p.revise === 'change' ? [rev(second[i], 2)] : p.revise === 'same' ? [rev(first[i], 1)] : [])),
-          ...(r.reviseContact ? [rev(renamed, 2)] : []),
-        ],
-        faults: r.faults, lockDate: r.lockDate, lockDatePolicy: r.lockDatePolicy, numbered: r.numbered,
-      }));
+  return fc
+    .record({
+      customers: fc.tuple(sourceId(40, 'c0'), fc.option(sourceId(40, 'c1'), { nil: undefined })),
+      suppliers: fc.tuple(sourceId(40, 's0'), fc.option(sourceId(40, 's1'), { nil: undefined })),
+      plans: fc.array(plan, { minLength: 1, maxLength: 6 }),
+      faults: fc.tuple(fc.constantFrom(...FAULTS), fc.constantFrom(...FAULTS)),
+      lockDate: fc.option(fc.constantFrom('2026-11-15', '2026-11-26'), { nil: null }),
+      lockDatePolicy: fc.constantFrom<'fail' | 'move_to_first_open_day'>('fail', 'move_to_first_open_day'),
+      reviseContact: fc.boolean(),
+      numbered: fc.boolean(),
+    })
+    .chain((r) => {
+      const customer = r.customers.filter((c): c is string => c !== undefined);
+      const supplier = r.suppliers.filter((c): c is string => c !== undefined);
+      const ids = r.plans.map((p, i) => sourceId(p.kind === 'journal' ? 200 : 255, `d${i}`));
+      return fc
+        .record({
+          contacts: fc.tuple(...customer.map((c) => contactDocument('customer', c)), ...supplier.map((c) => contactDocument('supplier', c))),
+          sourceIds: fc.tuple(...ids),
+          renamed: contactDocument('customer', customer[0] ?? ''),
+        })
+        .chain(({ contacts, sourceIds, renamed }) => {
+          const firsts = r.plans.map((p, i) => docOf(p, sourceIds[i] ?? '', { customer, supplier }));
+          const seconds = r.plans.map((p, i) => docOf({ ...p, contact: p.moveContact ? p.contact + 1 : p.contact }, sourceIds[i] ?? '', { customer, supplier }));
+          const rev = (d: unknown, n: number) => (r.numbered ? asDoc(d, n) : (d as Doc));
+          return fc.tuple(fc.tuple(...firsts), fc.tuple(...seconds)).map(([first, second]) => ({
+            contacts: contacts.map((c) => rev(c, 1)),
+            documents: first.map((d) => rev(d, 1)),
+            revisions: [...r.plans.flatMap((p, i) => (p.revise === 'change' ? [rev(second[i], 2)] : p.revise === 'same' ? [rev(first[i], 1)] : [])), ...(r.reviseContact ? [rev(renamed, 2)] : [])],
+            faults: r.faults,
+            lockDate: r.lockDate,
+            lockDatePolicy: r.lockDatePolicy,
+            numbered: r.numbered,
+          }));
+        });
     });
-  });
 }

@@ -16,7 +16,11 @@ export type Fault = 'none' | 'error500' | 'unavailable503' | 'drop' | 'hang' | '
 /** Arms one fault on the next write of each endpoint (answers lost after the write, or a 429 before). */
 export async function armFault(h: Harness, fault: Exclude<Fault, 'none' | 'crash'>): Promise<void> {
   const faults = ['/Invoices', '/CreditNotes', '/ManualJournals', '/Contacts'].map((path) => ({
-    kind: fault, phase: fault === 'rate429' ? 'before' : 'after', count: 1, retryAfter: 1, match: { method: 'POST', path },
+    kind: fault,
+    phase: fault === 'rate429' ? 'before' : 'after',
+    count: 1,
+    retryAfter: 1,
+    match: { method: 'POST', path },
   }));
   await control(h, 'POST', '/faults', { faults });
 }
@@ -39,7 +43,11 @@ export async function crashingRound(h: Harness): Promise<void> {
   const doomed = new ExportWorker({ store: h.rt.store, xero, bus: h.rt.bus, gate: new OpenGate(), reference: h.rt.reference, logger: pino({ level: 'silent' }) }, { leaseMs: h.rt.config.leaseMs });
   await doomed.runOnce().catch(() => undefined);
   // The dead worker's leases run out (waiting for that is the lease tests' business).
-  await h.rt.store.db.updateTable('exports').set({ lease_until: new Date(0).toISOString() }).where('status', '=', 'exporting').execute();
+  await h.rt.store.db
+    .updateTable('exports')
+    .set({ lease_until: new Date(0).toISOString() })
+    .where('status', '=', 'exporting')
+    .execute();
 }
 
 /**
@@ -53,7 +61,12 @@ export async function settle(h: Harness, budgetMs = 90_000): Promise<void> {
     await h.drain();
     const db = h.rt.store.db;
     const settledBefore = new Date(Date.now() - 2000).toISOString();
-    await db.updateTable('exports').set({ next_attempt_at: new Date(0).toISOString() }).where('status', '=', 'queued').where('updated_at', '<', settledBefore).execute();
+    await db
+      .updateTable('exports')
+      .set({ next_attempt_at: new Date(0).toISOString() })
+      .where('status', '=', 'queued')
+      .where('updated_at', '<', settledBefore)
+      .execute();
     await db.updateTable('tenants').set({ paused_until: null }).execute();
     const c = await h.rt.store.exports.countByStatus(h.tenantId);
     if (c.queued + c.exporting === 0) {

@@ -34,7 +34,8 @@ async function phase(h: Harness, fault: Fault, docs: unknown[]): Promise<void> {
 export async function runScenario(sandbox: Sandbox, kind: 'sqlite' | 'postgres', s: Scenario): Promise<void> {
   await control({ sandbox } as Harness, 'POST', '/reset', {});
   const h = await startHarness(kind, {
-    sandboxInstance: sandbox, runtime: { noClientLimits: true },
+    sandboxInstance: sandbox,
+    runtime: { noClientLimits: true },
     env: { XPORT_XERO_TIMEOUT_MS: '1500', XPORT_LEASE_MS: '3000', XPORT_POLL_MS: '50' },
   });
   try {
@@ -63,7 +64,10 @@ for (const kind of databaseKinds()) {
 
     test('generated document sequences with lost answers, 429s and dying workers', { timeout: 600_000 }, async () => {
       const numRuns = RUNS ?? (kind === 'sqlite' ? 12 : 4);
-      const out = await fc.check(fc.asyncProperty(scenario(), async (s) => runScenario(sandbox, kind, s)), { numRuns, seed: SEED, endOnFailure: true });
+      const out = await fc.check(
+        fc.asyncProperty(scenario(), async (s) => runScenario(sandbox, kind, s)),
+        { numRuns, seed: SEED, endOnFailure: true },
+      );
       if (out.failed) {
         const error = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
         throw new Error(`${error}\nseed ${out.seed}, path ${out.counterexamplePath ?? ''}\ncounterexample: ${fc.stringify(out.counterexample)}`);

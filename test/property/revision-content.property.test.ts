@@ -17,26 +17,37 @@ import { startApiOnly, type ApiOnly } from '../helpers/api-only';
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Doc = Record<string, Json>;
 
-const decimal = (maxDp: number, maxInt: number) => fc.tuple(fc.integer({ min: 0, max: maxInt }), fc.integer({ min: 0, max: 10 ** maxDp - 1 }))
-  .map(([i, f]) => (f === 0 ? String(i) : `${i}.${String(f).padStart(maxDp, '0').replace(/0+$/, '')}`));
-const text = fc.string({ minLength: 1, maxLength: 12 }).map((s) => s.trim()).filter((s) => s.length > 0);
+const decimal = (maxDp: number, maxInt: number) =>
+  fc.tuple(fc.integer({ min: 0, max: maxInt }), fc.integer({ min: 0, max: 10 ** maxDp - 1 })).map(([i, f]) => (f === 0 ? String(i) : `${i}.${String(f).padStart(maxDp, '0').replace(/0+$/, '')}`));
+const text = fc
+  .string({ minLength: 1, maxLength: 12 })
+  .map((s) => s.trim())
+  .filter((s) => s.length > 0);
 
-const line = fc.record({
-  description: text, quantity: decimal(4, 500), unitPrice: decimal(4, 5000),
-  discountRate: fc.option(decimal(2, 99), { nil: undefined }), taxCode: fc.constantFrom('G.S.T.', 'EXEMPT', 'NONE'),
-  account: fc.constantFrom('sales', '200'),
-}, { requiredKeys: ['description', 'quantity', 'unitPrice', 'taxCode', 'account'] });
+const line = fc.record(
+  {
+    description: text,
+    quantity: decimal(4, 500),
+    unitPrice: decimal(4, 5000),
+    discountRate: fc.option(decimal(2, 99), { nil: undefined }),
+    taxCode: fc.constantFrom('G.S.T.', 'EXEMPT', 'NONE'),
+    account: fc.constantFrom('sales', '200'),
+  },
+  { requiredKeys: ['description', 'quantity', 'unitPrice', 'taxCode', 'account'] },
+);
 
-const invoice = fc.record({
-  date: fc.integer({ min: 0, max: 3000 }).map((d) => new Date(Date.UTC(2024, 0, 1) + d * 86_400_000).toISOString().slice(0, 10)),
-  reference: fc.option(text, { nil: undefined }),
-  lines: fc.array(line, { minLength: 1, maxLength: 4 }),
-}).map((r) => {
-  // Each line's description names its position, so that moving a line is a change.
-  const doc: Doc = { kind: 'sales_invoice', sourceId: 'SRC', date: r.date, contact: 'CUST-P', lines: r.lines.map((l, i) => ({ ...l, description: `${l.description} #${i}` }) as Doc) };
-  if (r.reference !== undefined) doc.reference = r.reference;
-  return doc;
-});
+const invoice = fc
+  .record({
+    date: fc.integer({ min: 0, max: 3000 }).map((d) => new Date(Date.UTC(2024, 0, 1) + d * 86_400_000).toISOString().slice(0, 10)),
+    reference: fc.option(text, { nil: undefined }),
+    lines: fc.array(line, { minLength: 1, maxLength: 4 }),
+  })
+  .map((r) => {
+    // Each line's description names its position, so that moving a line is a change.
+    const doc: Doc = { kind: 'sales_invoice', sourceId: 'SRC', date: r.date, contact: 'CUST-P', lines: r.lines.map((l, i) => ({ ...l, description: `${l.description} #${i}` }) as Doc) };
+    if (r.reference !== undefined) doc.reference = r.reference;
+    return doc;
+  });
 
 /** Another spelling of a canonical decimal string. */
 function respell(value: string, how: number): Json {
@@ -52,7 +63,11 @@ const DECIMAL_KEYS = new Set(['quantity', 'unitPrice', 'discountRate']);
 
 /** The same document: keys shuffled at every level, numbers respelt, spaces around text. */
 function reformat(value: Json, seed: number[], key = ''): Json {
-  const next = () => { const v = seed.shift() ?? 0; seed.push(v); return v; };
+  const next = () => {
+    const v = seed.shift() ?? 0;
+    seed.push(v);
+    return v;
+  };
   if (Array.isArray(value)) return value.map((v) => reformat(v, seed));
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).map(([k, v]) => [k, reformat(v, seed, k)] as const);
@@ -74,11 +89,14 @@ const CHANGES: Array<(d: Doc) => Doc> = [
   (d) => ({ ...d, lines: [...lines(d), { description: 'extra line', quantity: '1', unitPrice: '1', taxCode: 'G.S.T.', account: 'sales' }] }),
   (d) => (lines(d).length > 1 ? { ...d, lines: lines(d).slice(1) } : { ...d, lines: [...lines(d), ...lines(d)] }),
   (d) => (lines(d).length > 1 ? { ...d, lines: [...lines(d).slice(1), ...lines(d).slice(0, 1)] } : { ...d, amountsAre: 'inclusive' }),
-  (d) => ({ ...d, lines: lines(d).map((l, i) => {
-    if (i > 0) return l;
-    const { discountRate, ...rest } = l;
-    return discountRate === undefined ? { ...l, discountRate: '5' } : rest;
-  }) }),
+  (d) => ({
+    ...d,
+    lines: lines(d).map((l, i) => {
+      if (i > 0) return l;
+      const { discountRate, ...rest } = l;
+      return discountRate === undefined ? { ...l, discountRate: '5' } : rest;
+    }),
+  }),
 ];
 const change = fc.integer({ min: 0, max: CHANGES.length - 1 });
 const seed = fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 16 });
@@ -94,13 +112,16 @@ const clean = (d: Doc): Doc => JSON.parse(JSON.stringify(d)) as Doc;
 
 describe('the same content, however it is written, has one hash', () => {
   test('reformatted documents hash alike; changed ones do not', () => {
-    fc.assert(fc.property(invoice, seed, change, (doc, s, c) => {
-      const original = hashOf(doc);
-      assert.equal(hashOf(reformat(doc, [...s])), original, 'a reformatted document is the same content');
-      const changed = clean((CHANGES[c] as (d: Doc) => Doc)(doc));
-      assert.notEqual(hashOf(changed), original, `change ${c} is a change: ${JSON.stringify(changed)}`);
-      assert.equal(hashOf(reformat(changed, [...s])), hashOf(changed));
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(invoice, seed, change, (doc, s, c) => {
+        const original = hashOf(doc);
+        assert.equal(hashOf(reformat(doc, [...s])), original, 'a reformatted document is the same content');
+        const changed = clean((CHANGES[c] as (d: Doc) => Doc)(doc));
+        assert.notEqual(hashOf(changed), original, `change ${c} is a change: ${JSON.stringify(changed)}`);
+        assert.equal(hashOf(reformat(changed, [...s])), hashOf(changed));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
@@ -122,16 +143,19 @@ for (const kind of databaseKinds()) {
 
     test('reformatted: a duplicate of the latest revision; changed: the next revision', async () => {
       let n = 0;
-      await fc.assert(fc.asyncProperty(invoice, seed, change, async (doc, s, c) => {
-        n += 1;
-        const sourceId = `SRC-${n}`;
-        const original = { ...doc, sourceId };
-        assert.deepEqual(await postOne(original), { revision: 1, duplicate: false });
-        assert.deepEqual(await postOne(reformat(original, [...s])), { revision: 1, duplicate: true });
-        const changed = clean({ ...(CHANGES[c] as (d: Doc) => Doc)(original), sourceId });
-        assert.deepEqual(await postOne(changed), { revision: 2, duplicate: false });
-        assert.deepEqual(await postOne(reformat(changed, [...s])), { revision: 2, duplicate: true });
-      }), { numRuns: kind === 'sqlite' ? 40 : 20 });
+      await fc.assert(
+        fc.asyncProperty(invoice, seed, change, async (doc, s, c) => {
+          n += 1;
+          const sourceId = `SRC-${n}`;
+          const original = { ...doc, sourceId };
+          assert.deepEqual(await postOne(original), { revision: 1, duplicate: false });
+          assert.deepEqual(await postOne(reformat(original, [...s])), { revision: 1, duplicate: true });
+          const changed = clean({ ...(CHANGES[c] as (d: Doc) => Doc)(original), sourceId });
+          assert.deepEqual(await postOne(changed), { revision: 2, duplicate: false });
+          assert.deepEqual(await postOne(reformat(changed, [...s])), { revision: 2, duplicate: true });
+        }),
+        { numRuns: kind === 'sqlite' ? 40 : 20 },
+      );
     });
   });
 }

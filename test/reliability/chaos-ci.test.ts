@@ -9,10 +9,17 @@ import { test } from 'node:test';
 
 test('chaos --mode ci (small): every document in Xero exactly once or failed with a reason', { timeout: 150_000 }, () => {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/chaos.ts', '--mode', 'ci', '--docs', '400', '--kills', '4'], {
-    encoding: 'utf8', timeout: 140_000, env: { ...process.env },
+    encoding: 'utf8',
+    timeout: 140_000,
+    env: { ...process.env },
   });
   const out = `${run.stdout}${run.stderr}`;
-  console.log(out.split('\n').filter((l) => !l.startsWith('[chaos')).join('\n'));
+  console.log(
+    out
+      .split('\n')
+      .filter((l) => !l.startsWith('[chaos'))
+      .join('\n'),
+  );
   assert.equal(run.status, 0, out);
   assert.match(out, /^PASS: \d+ documents/m);
   assert.match(out, /faults \{.*error500/);

@@ -27,9 +27,16 @@ for (const kind of databaseKinds()) {
       await h.drain();
       for (const id of invoices) assert.equal((await exportOf(h, id)).status, 'waiting');
       const env = {
-        XPORT_DATABASE_URL: h.db.url, XERO_CLIENT_ID: h.sandbox.clientId, XERO_CLIENT_SECRET: h.sandbox.clientSecret,
-        XERO_API_URL: h.sandbox.url, XERO_IDENTITY_URL: h.sandbox.url, XERO_LOGIN_URL: h.sandbox.url,
-        XPORT_LEASE_MS: '3000', XPORT_XERO_TIMEOUT_MS: '2000', XPORT_POLL_MS: '100', XPORT_LOG_LEVEL: 'error',
+        XPORT_DATABASE_URL: h.db.url,
+        XERO_CLIENT_ID: h.sandbox.clientId,
+        XERO_CLIENT_SECRET: h.sandbox.clientSecret,
+        XERO_API_URL: h.sandbox.url,
+        XERO_IDENTITY_URL: h.sandbox.url,
+        XERO_LOGIN_URL: h.sandbox.url,
+        XPORT_LEASE_MS: '3000',
+        XPORT_XERO_TIMEOUT_MS: '2000',
+        XPORT_POLL_MS: '100',
+        XPORT_LOG_LEVEL: 'error',
       };
       // Every write answered after 600 ms: the contact's answer is awaited, then the invoices' call is in flight.
       await control(h, 'POST', '/faults', { faults: [{ kind: 'latency', rate: 1, latencyMs: 600, phase: 'before', match: { method: 'POST' } }] });
@@ -39,7 +46,11 @@ for (const kind of databaseKinds()) {
       await first.kill('SIGKILL');
       assert.ok(seen, `the contact was exported: ${first.output()}`);
       const atKill = await Promise.all(invoices.map((id) => h.rt.store.exports.get(h.tenantId, id)));
-      assert.deepEqual(atKill.filter((e) => e?.status === 'waiting').map((e) => e?.sourceId), [], 'nothing waits for an exported contact');
+      assert.deepEqual(
+        atKill.filter((e) => e?.status === 'waiting').map((e) => e?.sourceId),
+        [],
+        'nothing waits for an exported contact',
+      );
       assert.equal((await h.rt.store.contacts.get(h.tenantId, 'customer', 'CUST-K'))?.linkedBy, 'export');
 
       await control(h, 'DELETE', '/faults');

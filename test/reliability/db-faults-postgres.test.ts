@@ -37,9 +37,17 @@ describe('PostgreSQL faults on a server the test owns', { skip: skip ?? false },
     own = await startOwnPostgres();
     sandbox = await startSandbox({ port: 0 });
     env = {
-      XPORT_DATABASE_URL: own.url, XERO_CLIENT_ID: sandbox.clientId, XERO_CLIENT_SECRET: sandbox.clientSecret,
-      XERO_API_URL: sandbox.url, XERO_IDENTITY_URL: sandbox.url, XERO_LOGIN_URL: sandbox.url,
-      XPORT_LEASE_MS: '20000', XPORT_XERO_TIMEOUT_MS: '10000', XPORT_POLL_MS: '100', XPORT_BATCH_SIZE: '25', XPORT_LOG_LEVEL: 'info',
+      XPORT_DATABASE_URL: own.url,
+      XERO_CLIENT_ID: sandbox.clientId,
+      XERO_CLIENT_SECRET: sandbox.clientSecret,
+      XERO_API_URL: sandbox.url,
+      XERO_IDENTITY_URL: sandbox.url,
+      XERO_LOGIN_URL: sandbox.url,
+      XPORT_LEASE_MS: '20000',
+      XPORT_XERO_TIMEOUT_MS: '10000',
+      XPORT_POLL_MS: '100',
+      XPORT_BATCH_SIZE: '25',
+      XPORT_LOG_LEVEL: 'info',
     };
     rt = await createRuntime(loadConfig({ ...env, XPORT_WORKERS: '0', XPORT_LOG_LEVEL: 'silent' }));
     const synced = await syncConnections(rt);
@@ -77,7 +85,11 @@ describe('PostgreSQL faults on a server the test owns', { skip: skip ?? false },
     assert.ok(parsed.ok);
     await rt.queue.ingestParsed(tenantId, parsed.documents);
     // Every write takes 600 ms, so the faults land mid-export.
-    await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ faults: [{ kind: 'latency', rate: 1, latencyMs: 600, phase: 'before', problem: 'minute', match: { method: 'POST' } }] }) });
+    await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ faults: [{ kind: 'latency', rate: 1, latencyMs: 600, phase: 'before', problem: 'minute', match: { method: 'POST' } }] }),
+    });
     workers.push(spawnWorker(env), spawnWorker(env));
     const total = backlog.documents.length;
     const reach = async (share: number) => assert.ok(await waitUntil(async () => ((await count('exported')) ?? 0) >= total * share, 90_000, 100), `${share * 100}% done`);
@@ -101,14 +113,20 @@ describe('PostgreSQL faults on a server the test owns', { skip: skip ?? false },
     const backAt = Date.now();
     // Counted from the database's first answer: exports that finished just before the stop are not "moving".
     let atBack: number | null = null;
-    const moved = await waitUntil(async () => {
-      const n = await count('exported');
-      atBack ??= n;
-      return n !== null && atBack !== null && n > atBack;
-    }, 60_000, 100);
+    const moved = await waitUntil(
+      async () => {
+        const n = await count('exported');
+        atBack ??= n;
+        return n !== null && atBack !== null && n > atBack;
+      },
+      60_000,
+      100,
+    );
     assert.ok(moved, `exports move again (${await count('exported')} vs ${atBack}):\n${workers.map((w) => w.output().slice(-4000)).join('\n----\n')}`);
     const movingMs = Date.now() - backAt;
-    console.log(`terminated ${first} + ${second} connections; HTTP answered 503 in ${answeredMs} ms while down; down ${Math.round((backAt - downAt) / 1000)} s; database back → exports moving: ${(movingMs / 1000).toFixed(1)} s`);
+    console.log(
+      `terminated ${first} + ${second} connections; HTTP answered 503 in ${answeredMs} ms while down; down ${Math.round((backAt - downAt) / 1000)} s; database back → exports moving: ${(movingMs / 1000).toFixed(1)} s`,
+    );
     assert.ok(movingMs < 10_000, `exports moved ${movingMs} ms after the database came back`);
 
     assert.ok(await waitUntil(async () => (await count('open')) === 0, 150_000, 250), `backlog settles (${await count('open')} open)`);
@@ -118,7 +136,10 @@ describe('PostgreSQL faults on a server the test owns', { skip: skip ?? false },
     assert.deepEqual({ duplicates: verdict.duplicates, missing: verdict.missing, unfinished: verdict.unfinished, bad: verdict.badFailures }, { duplicates: [], missing: [], unfinished: [], bad: [] });
     assert.ok(verdict.ok, JSON.stringify(verdict).slice(0, 2000));
     for (const w of workers) {
-      const failed = w.output().split('\n').filter((l) => l.includes('export round failed')).length;
+      const failed = w
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('export round failed')).length;
       assert.ok(failed >= 1 && failed <= 3, `the outages are logged once each, not per round (${failed} lines):\n${w.output().slice(-3000)}`);
       assert.match(w.output(), /export worker recovered/);
       assert.doesNotMatch(w.output(), /unhandled promise rejection/, 'every database error is handled where it happens');

@@ -44,11 +44,21 @@ describe('SQLite faults', () => {
 
   before(async () => {
     sandbox = await startSandbox({ port: 0 });
-    rt = await createRuntime(loadConfig({
-      XPORT_DATABASE_URL: `sqlite:${file}`, XERO_CLIENT_ID: sandbox.clientId, XERO_CLIENT_SECRET: sandbox.clientSecret,
-      XERO_API_URL: sandbox.url, XERO_IDENTITY_URL: sandbox.url, XERO_LOGIN_URL: sandbox.url, XPORT_WORKERS: '1', XPORT_POLL_MS: '100',
-      XPORT_LEASE_MS: '20000', XPORT_XERO_TIMEOUT_MS: '10000', XPORT_LOG_LEVEL: 'silent',
-    }));
+    rt = await createRuntime(
+      loadConfig({
+        XPORT_DATABASE_URL: `sqlite:${file}`,
+        XERO_CLIENT_ID: sandbox.clientId,
+        XERO_CLIENT_SECRET: sandbox.clientSecret,
+        XERO_API_URL: sandbox.url,
+        XERO_IDENTITY_URL: sandbox.url,
+        XERO_LOGIN_URL: sandbox.url,
+        XPORT_WORKERS: '1',
+        XPORT_POLL_MS: '100',
+        XPORT_LEASE_MS: '20000',
+        XPORT_XERO_TIMEOUT_MS: '10000',
+        XPORT_LOG_LEVEL: 'silent',
+      }),
+    );
     const synced = await syncConnections(rt);
     if (!synced.ok) throw new Error(synced.reason);
     tenantId = synced.tenants[0]?.id ?? '';
@@ -59,7 +69,11 @@ describe('SQLite faults', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const a = app.server.address();
     url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
-    await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ faults: [{ kind: 'latency', rate: 1, latencyMs: 300, phase: 'before', problem: 'minute', match: { method: 'POST' } }] }) });
+    await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ faults: [{ kind: 'latency', rate: 1, latencyMs: 300, phase: 'before', problem: 'minute', match: { method: 'POST' } }] }),
+    });
     rt.startWorkers();
   });
 
@@ -81,7 +95,10 @@ describe('SQLite faults', () => {
   }
 
   const post = (body: unknown) => fetch(`${url}/api/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const open = async () => { const c = await rt.store.exports.countByStatus(tenantId); return c.queued + c.exporting + c.waiting; };
+  const open = async () => {
+    const c = await rt.store.exports.countByStatus(tenantId);
+    return c.queued + c.exporting + c.waiting;
+  };
   const worker = () => rt.workers[0]?.state();
 
   /** Busy waits are synchronous in better-sqlite3: each statement may hold this process for the 5 s busy timeout. */
@@ -104,10 +121,17 @@ describe('SQLite faults', () => {
   it('another process holds the write lock past the busy timeout', { timeout: 120_000 }, async () => {
     await queue('LCK-', 120);
     await waitUntil(async () => (await rt.store.exports.countByStatus(tenantId)).exported > 10, 30_000, 50);
-    const holder = spawn(process.execPath, ['-e', `
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `
       const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
       db.pragma('busy_timeout = 10000'); db.exec('BEGIN IMMEDIATE'); console.log('locked');
-      process.stdin.once('data', () => { db.exec('COMMIT'); db.close(); process.exit(0); });`], { stdio: ['pipe', 'pipe', 'inherit'] });
+      process.stdin.once('data', () => { db.exec('COMMIT'); db.close(); process.exit(0); });`,
+      ],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
     await expectOutage('busy');
     const exited = new Promise((resolve) => holder.once('exit', resolve));
@@ -135,7 +159,9 @@ describe('SQLite faults', () => {
     const big = 'x'.repeat(8000);
     let full = '';
     for (let i = 0; i < 10_000 && !full; i += 1) {
-      await rt.store.log.append(Array.from({ length: 20 }, () => ({ tenantId, level: 'info' as const, event: 'filler', message: big }))).catch((err: unknown) => { full = String((err as { code?: string }).code); });
+      await rt.store.log.append(Array.from({ length: 20 }, () => ({ tenantId, level: 'info' as const, event: 'filler', message: big }))).catch((err: unknown) => {
+        full = String((err as { code?: string }).code);
+      });
     }
     assert.equal(full, 'SQLITE_FULL');
     await expectOutage('disk_full');

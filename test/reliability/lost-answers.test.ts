@@ -21,7 +21,11 @@ async function settle(h: Harness, ms = 40_000): Promise<void> {
     if (c.queued + c.exporting + c.waiting === 0) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-  const open = await h.rt.store.db.selectFrom('exports').select(['source_id', 'status', 'attempts', 'next_attempt_at', 'wait_reason', 'needs_reconcile']).where('status', 'in', ['queued', 'waiting', 'exporting']).execute();
+  const open = await h.rt.store.db
+    .selectFrom('exports')
+    .select(['source_id', 'status', 'attempts', 'next_attempt_at', 'wait_reason', 'needs_reconcile'])
+    .where('status', 'in', ['queued', 'waiting', 'exporting'])
+    .execute();
   throw new Error(`not settled at ${new Date().toISOString()}: ${JSON.stringify(await h.rt.store.exports.countByStatus(h.tenantId))} ${JSON.stringify(open)}`);
 }
 
@@ -42,25 +46,43 @@ for (const kind of databaseKinds()) {
         const rules = ['/Invoices', '/CreditNotes', '/ManualJournals', '/Contacts'].map((path) => ({ kind: fault, phase: 'after', count: 1, retryAfter: 1, match: { method: 'POST', path } }));
         await fetch(`${h.sandbox.url}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ faults: rules }) });
         const id = fault.toUpperCase();
-        const res = await h.api('POST', '/api/v1/documents', { documents: [
-          { kind: 'supplier', sourceId: `SUP-${id}`, name: `Supplier ${id}` },
-          { kind: 'purchase_bill', sourceId: `BILL-${id}`, date: '2026-11-20', contact: 'SUP-1', lines: [line] },
-          { kind: 'supplier_credit', sourceId: `SCN-${id}`, date: '2026-11-20', contact: 'SUP-1', lines: [line] },
-          { kind: 'journal', sourceId: `JN-${id}`, journalType: 'stock_adjustment_in', date: '2026-11-20', lines: [{ account: 'stock_on_hand', amount: '5.00' }, { account: 'cogs', amount: '-5.00' }] },
-        ] });
+        const res = await h.api('POST', '/api/v1/documents', {
+          documents: [
+            { kind: 'supplier', sourceId: `SUP-${id}`, name: `Supplier ${id}` },
+            { kind: 'purchase_bill', sourceId: `BILL-${id}`, date: '2026-11-20', contact: 'SUP-1', lines: [line] },
+            { kind: 'supplier_credit', sourceId: `SCN-${id}`, date: '2026-11-20', contact: 'SUP-1', lines: [line] },
+            {
+              kind: 'journal',
+              sourceId: `JN-${id}`,
+              journalType: 'stock_adjustment_in',
+              date: '2026-11-20',
+              lines: [
+                { account: 'stock_on_hand', amount: '5.00' },
+                { account: 'cogs', amount: '-5.00' },
+              ],
+            },
+          ],
+        });
         assert.equal(res.status, 202);
         await settle(h);
-        const fired = ((await (await fetch(`${h.sandbox.url}/_sandbox/requests?method=POST`)).json()) as { requests: Array<{ fault: string | null }> }).requests.filter((r) => r.fault === fault).length;
+        const fired = ((await (await fetch(`${h.sandbox.url}/_sandbox/requests?method=POST`)).json()) as { requests: Array<{ fault: string | null }> }).requests.filter(
+          (r) => r.fault === fault,
+        ).length;
         assert.equal(fired, 4, 'each write lost its answer once');
         await fetch(`${h.sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
 
-        const bills = ((await h.xeroGet(`/Invoices?InvoiceNumbers=BILL-${id}`)).Invoices as Array<{ InvoiceID: string }>);
-        const credits = ((await h.xeroGet(`/CreditNotes?where=${encodeURIComponent(`CreditNoteNumber=="SCN-${id}"`)}`)).CreditNotes as Array<{ CreditNoteID: string }>);
+        const bills = (await h.xeroGet(`/Invoices?InvoiceNumbers=BILL-${id}`)).Invoices as Array<{ InvoiceID: string }>;
+        const credits = (await h.xeroGet(`/CreditNotes?where=${encodeURIComponent(`CreditNoteNumber=="SCN-${id}"`)}`)).CreditNotes as Array<{ CreditNoteID: string }>;
         const journals = ((await h.xeroGet('/ManualJournals')).ManualJournals as Array<{ Narration: string; ManualJournalID: string }>).filter((j) => j.Narration.endsWith(`[JN-${id}]`));
-        const contacts = ((await h.xeroGet(`/Contacts?where=${encodeURIComponent(`ContactNumber=="SUP-${id}"`)}`)).Contacts as Array<{ ContactID: string }>);
+        const contacts = (await h.xeroGet(`/Contacts?where=${encodeURIComponent(`ContactNumber=="SUP-${id}"`)}`)).Contacts as Array<{ ContactID: string }>;
         assert.deepEqual([bills.length, credits.length, journals.length, contacts.length], [1, 1, 1, 1], 'each document is in Xero once');
         const rows = await h.rt.store.db.selectFrom('exports').select(['source_id', 'status', 'xero_id']).where('source_id', 'like', `%-${id}`).orderBy('source_id').execute();
-        assert.deepEqual(rows.map((r) => [r.source_id, r.status]).sort(), [[`BILL-${id}`, 'exported'], [`JN-${id}`, 'exported'], [`SCN-${id}`, 'exported'], [`SUP-${id}`, 'exported']]);
+        assert.deepEqual(rows.map((r) => [r.source_id, r.status]).sort(), [
+          [`BILL-${id}`, 'exported'],
+          [`JN-${id}`, 'exported'],
+          [`SCN-${id}`, 'exported'],
+          [`SUP-${id}`, 'exported'],
+        ]);
         const ids = new Set([bills[0]?.InvoiceID, credits[0]?.CreditNoteID, journals[0]?.ManualJournalID, contacts[0]?.ContactID]);
         for (const r of rows) assert.ok(ids.has(r.xero_id ?? ''), `${r.source_id} is recorded with the id Xero has`);
       });

@@ -21,7 +21,10 @@ test('Idempotency-Key: replay, errors cached, different request refused, 128 cha
     assert.equal(badAgain.text, bad.text);
     assert.equal((await call(s, t, 'PUT', '/Contacts', { body: contact('C'), headers: { 'idempotency-key': 'x'.repeat(129) } })).status, 400);
     const journal = (await control(s, 'GET', '/requests?path=contacts')).json as { requests: Array<{ idempotencyKey: string; replayed: boolean }> };
-    assert.deepEqual(journal.requests.filter((r) => r.idempotencyKey === 'k1').map((r) => r.replayed), [false, true, false]);
+    assert.deepEqual(
+      journal.requests.filter((r) => r.idempotencyKey === 'k1').map((r) => r.replayed),
+      [false, true, false],
+    );
     await control(s, 'POST', '/clock', { advanceSeconds: 361 });
     const expired = await call(s, t, 'PUT', '/Contacts', { body: contact('A'), headers: { 'idempotency-key': 'k1' } });
     assert.match(JSON.stringify(expired.json), /already assigned to another contact/, 'after 6 minutes the key is new again');
@@ -87,7 +90,13 @@ test('rate limits: day limit (starter tier), concurrency, app-wide minute; limit
 test('faults: 500, 503 offline as plain text, 429 burst, drop, hang, rate, and after-commit', async () => {
   await withSandbox(async (s) => {
     const t = await clientToken(s);
-    await control(s, 'POST', '/faults', { faults: [{ kind: 'error500', count: 1 }, { kind: 'offline503', count: 1 }, { kind: 'rate429', count: 1, problem: 'minute', retryAfter: 7 }] });
+    await control(s, 'POST', '/faults', {
+      faults: [
+        { kind: 'error500', count: 1 },
+        { kind: 'offline503', count: 1 },
+        { kind: 'rate429', count: 1, problem: 'minute', retryAfter: 7 },
+      ],
+    });
     const e500 = await call(s, t, 'GET', '/Organisation');
     assert.equal(e500.status, 500);
     const e503 = await call(s, t, 'GET', '/Organisation');
@@ -145,16 +154,29 @@ test('lists: paging, IDs, Statuses, where, order, If-Modified-Since, summaryOnly
   await withSandbox(async (s) => {
     const t = await clientToken(s);
     await control(s, 'PUT', '/limits', { enabled: false });
-    const invoices = Array.from({ length: 5 }, (_, i) => ({ Type: 'ACCREC', Contact: { Name: 'Boom FM' }, Date: `2026-01-0${i + 1}`, Status: i % 2 ? 'DRAFT' : 'AUTHORISED',
-      LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 10 * (i + 1), AccountCode: '200' }] }));
+    const invoices = Array.from({ length: 5 }, (_, i) => ({
+      Type: 'ACCREC',
+      Contact: { Name: 'Boom FM' },
+      Date: `2026-01-0${i + 1}`,
+      Status: i % 2 ? 'DRAFT' : 'AUTHORISED',
+      LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: 10 * (i + 1), AccountCode: '200' }],
+    }));
     await call(s, t, 'PUT', '/Invoices', { body: { Invoices: invoices } });
     const page = (await call(s, t, 'GET', '/Invoices?page=2&pageSize=2')).json as { pagination: unknown; Invoices: Array<{ InvoiceNumber: string }> };
     assert.deepEqual(page.pagination, { page: 2, pageSize: 2, pageCount: 3, itemCount: 5 });
-    assert.deepEqual(page.Invoices.map((i) => i.InvoiceNumber), ['INV-0003', 'INV-0004']);
+    assert.deepEqual(
+      page.Invoices.map((i) => i.InvoiceNumber),
+      ['INV-0003', 'INV-0004'],
+    );
     const drafts = (await call(s, t, 'GET', '/Invoices?Statuses=DRAFT')).json as { Invoices: unknown[] };
     assert.equal(drafts.Invoices.length, 2);
-    const where = (await call(s, t, 'GET', `/Invoices?where=${encodeURIComponent('Total>=34.5 AND Status=="AUTHORISED" && Date>=DateTime(2026,01,02)')}&order=Total DESC`)).json as { Invoices: Array<{ Total: number }> };
-    assert.deepEqual(where.Invoices.map((i) => i.Total), [57.5, 34.5]);
+    const where = (await call(s, t, 'GET', `/Invoices?where=${encodeURIComponent('Total>=34.5 AND Status=="AUTHORISED" && Date>=DateTime(2026,01,02)')}&order=Total DESC`)).json as {
+      Invoices: Array<{ Total: number }>;
+    };
+    assert.deepEqual(
+      where.Invoices.map((i) => i.Total),
+      [57.5, 34.5],
+    );
     const bad = await call(s, t, 'GET', `/Invoices?where=${encodeURIComponent('Total >>> 3')}`);
     assert.equal(bad.status, 400);
     const one = page.Invoices[0] as unknown as { InvoiceID: string };
@@ -164,7 +186,10 @@ test('lists: paging, IDs, Statuses, where, order, If-Modified-Since, summaryOnly
     const since = new Date(Date.now() + 5000).toISOString();
     await call(s, t, 'POST', `/Invoices/${one.InvoiceID}`, { body: { Invoices: [{ Reference: 'touched' }] } });
     const modified = (await call(s, t, 'GET', '/Invoices', { headers: { 'if-modified-since': since } })).json as { Invoices: Array<{ Reference: string }> };
-    assert.deepEqual(modified.Invoices.map((i) => i.Reference), ['touched']);
+    assert.deepEqual(
+      modified.Invoices.map((i) => i.Reference),
+      ['touched'],
+    );
     const summary = (await call(s, t, 'GET', '/Invoices?summaryOnly=true')).json as { Invoices: Array<Record<string, unknown>> };
     assert.equal(summary.Invoices[0]?.LineItems, undefined);
   });

@@ -38,29 +38,54 @@ test('authorization code with PKCE, id_token, connections, refresh rotation with
     const verifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
     const nonce = oauth.generateRandomNonce();
-    const redirect = await consent(as, {
-      client_id: s.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid profile email offline_access accounting.transactions accounting.contacts accounting.settings',
-      state, nonce, code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-    }, [NZ, AU]);
+    const redirect = await consent(
+      as,
+      {
+        client_id: s.clientId,
+        redirect_uri: REDIRECT,
+        response_type: 'code',
+        scope: 'openid profile email offline_access accounting.transactions accounting.contacts accounting.settings',
+        state,
+        nonce,
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      },
+      [NZ, AU],
+    );
     const params = oauth.validateAuthResponse(as, client, redirect, state);
     const wrong = await oauth.authorizationCodeGrantRequest(as, client, auth, params, REDIRECT, oauth.generateRandomCodeVerifier(), insecure);
     assert.equal(wrong.status, 400);
     assert.equal(((await wrong.json()) as { error: string }).error, 'invalid_grant', 'a wrong verifier fails (and uses up the code)');
 
-    const redirect2 = await consent(as, {
-      client_id: s.clientId, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid offline_access accounting.transactions accounting.settings',
-      state, nonce, code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-    }, [NZ]);
+    const redirect2 = await consent(
+      as,
+      {
+        client_id: s.clientId,
+        redirect_uri: REDIRECT,
+        response_type: 'code',
+        scope: 'openid offline_access accounting.transactions accounting.settings',
+        state,
+        nonce,
+        code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      },
+      [NZ],
+    );
     const params2 = oauth.validateAuthResponse(as, client, redirect2, state);
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client,
-      await oauth.authorizationCodeGrantRequest(as, client, auth, params2, REDIRECT, verifier, insecure), { expectedNonce: nonce, requireIdToken: true });
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, auth, params2, REDIRECT, verifier, insecure), {
+      expectedNonce: nonce,
+      requireIdToken: true,
+    });
     assert.equal(tokens.expires_in, 1800);
     assert.ok(tokens.refresh_token);
     const claims = oauth.getValidatedIdTokenClaims(tokens);
     assert.equal(claims?.iss, s.url);
 
     const conns = (await (await fetch(`${s.url}/connections`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).json()) as Array<{ id: string; tenantId: string; tenantType: string }>;
-    assert.deepEqual(conns.map((c) => [c.tenantId, c.tenantType]), [[NZ, 'ORGANISATION']]);
+    assert.deepEqual(
+      conns.map((c) => [c.tenantId, c.tenantType]),
+      [[NZ, 'ORGANISATION']],
+    );
     assert.equal((await call(s, tokens.access_token, 'GET', '/Organisation', { tenant: AU })).status, 403, 'not connected to AU');
     assert.equal((await call(s, tokens.access_token, 'GET', '/Contacts')).status, 401, 'no contacts scope');
 
@@ -90,14 +115,25 @@ test('public PKCE client without a secret; denied consent; bad client credential
     const as = await discover(s);
     const client: oauth.Client = { client_id: 'spa' };
     const verifier = oauth.generateRandomCodeVerifier();
-    const base = { client_id: 'spa', redirect_uri: REDIRECT, response_type: 'code', scope: 'offline_access accounting.settings.read', code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' };
+    const base = {
+      client_id: 'spa',
+      redirect_uri: REDIRECT,
+      response_type: 'code',
+      scope: 'offline_access accounting.settings.read',
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+    };
     const denied = await consent(as, base, [NZ], 'deny');
     assert.equal(denied.searchParams.get('error'), 'access_denied');
     const ok = await consent(as, base, [NZ]);
     const params = oauth.validateAuthResponse(as, client, ok, oauth.expectNoState);
     const tokens = await oauth.processAuthorizationCodeResponse(as, client, await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, REDIRECT, verifier, insecure));
     assert.equal((await call(s, tokens.access_token, 'GET', '/Accounts')).status, 200);
-    const bad = await fetch(`${s.url}/connect/token`, { method: 'POST', body: 'grant_type=client_credentials', headers: { authorization: `Basic ${Buffer.from(`${s.clientId}:nope`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' } });
+    const bad = await fetch(`${s.url}/connect/token`, {
+      method: 'POST',
+      body: 'grant_type=client_credentials',
+      headers: { authorization: `Basic ${Buffer.from(`${s.clientId}:nope`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(bad.status, 400);
     assert.deepEqual(await bad.json(), { error: 'invalid_client' });
   });

@@ -6,7 +6,9 @@ import { call, clientToken, withSandbox } from './helpers';
 type Inv = { Total: number; TotalTax: number; SubTotal: number; TotalDiscount?: number; LineItems: Array<{ UnitAmount: number; LineAmount: number; TaxAmount: number; DiscountRate?: number }> };
 
 async function put(s: Parameters<typeof call>[0], t: string, inv: Record<string, unknown>, q = ''): Promise<Inv> {
-  const r = await call(s, t, 'PUT', `/Invoices?summarizeErrors=false${q}`, { body: { Invoices: [{ Contact: { Name: 'Boom FM' }, Date: '2026-02-01', Status: 'AUTHORISED', Type: 'ACCREC', ...inv }] } });
+  const r = await call(s, t, 'PUT', `/Invoices?summarizeErrors=false${q}`, {
+    body: { Invoices: [{ Contact: { Name: 'Boom FM' }, Date: '2026-02-01', Status: 'AUTHORISED', Type: 'ACCREC', ...inv }] },
+  });
   const el = (r.json as { Invoices: Array<Inv & { ValidationErrors?: unknown }> }).Invoices[0];
   assert.ok(el && !el.ValidationErrors, JSON.stringify(el?.ValidationErrors));
   return el;
@@ -14,11 +16,14 @@ async function put(s: Parameters<typeof call>[0], t: string, inv: Record<string,
 
 const l = (UnitAmount: number | string, extra: Record<string, unknown> = {}) => ({ Description: 'x', Quantity: 1, UnitAmount, AccountCode: '200', TaxType: 'OUTPUT2', ...extra });
 
-test('tax per line, rounded half-up and summed: Xero\'s worked example gives 11.44, not 11.45', async () => {
+test("tax per line, rounded half-up and summed: Xero's worked example gives 11.44, not 11.45", async () => {
   await withSandbox(async (s) => {
     const t = await clientToken(s);
     const inv = await put(s, t, { LineItems: [l(25.06), l(25.61), l(25.63)] });
-    assert.deepEqual(inv.LineItems.map((x) => x.TaxAmount), [3.76, 3.84, 3.84]);
+    assert.deepEqual(
+      inv.LineItems.map((x) => x.TaxAmount),
+      [3.76, 3.84, 3.84],
+    );
     assert.equal(inv.TotalTax, 11.44);
     assert.equal(inv.Total, 87.74);
     const half = await put(s, t, { LineItems: [l(14.1)] });

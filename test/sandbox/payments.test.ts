@@ -5,13 +5,42 @@ import { Invoice, type Payment, PaymentDelete } from 'xero-node';
 import { NZ, call, clientToken, control, sdk, sdkError, withSandbox } from './helpers';
 import type { Sandbox } from '../../src/sandbox/index';
 
-type Doc = { InvoiceID?: string; CreditNoteID?: string; Status: string; AmountPaid?: number; AmountDue?: number; RemainingCredit?: number; FullyPaidOnDate?: string; Payments: Array<{ PaymentID: string; Amount: number }>; UpdatedDateUTC: string };
-type PaymentJson = { PaymentID: string; Amount: number; Status: string; PaymentType: string; Account: { Code: string }; Invoice: { InvoiceID: string; Type: string; Status: string }; UpdatedDateUTC: string };
+type Doc = {
+  InvoiceID?: string;
+  CreditNoteID?: string;
+  Status: string;
+  AmountPaid?: number;
+  AmountDue?: number;
+  RemainingCredit?: number;
+  FullyPaidOnDate?: string;
+  Payments: Array<{ PaymentID: string; Amount: number }>;
+  UpdatedDateUTC: string;
+};
+type PaymentJson = {
+  PaymentID: string;
+  Amount: number;
+  Status: string;
+  PaymentType: string;
+  Account: { Code: string };
+  Invoice: { InvoiceID: string; Type: string; Status: string };
+  UpdatedDateUTC: string;
+};
 
 async function invoice(s: Sandbox, t: string, o: { status?: string; type?: string; amount?: number } = {}): Promise<string> {
-  const r = await call(s, t, 'PUT', '/Invoices', { body: { Invoices: [{
-    Type: o.type ?? 'ACCREC', Contact: { Name: o.type === 'ACCPAY' ? 'PowerDirect' : 'Boom FM' }, Date: '2026-03-01', DueDate: '2026-03-31', Status: o.status ?? 'AUTHORISED',
-    LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: o.amount ?? 100, AccountCode: o.type === 'ACCPAY' ? '300' : '200' }] }] } });
+  const r = await call(s, t, 'PUT', '/Invoices', {
+    body: {
+      Invoices: [
+        {
+          Type: o.type ?? 'ACCREC',
+          Contact: { Name: o.type === 'ACCPAY' ? 'PowerDirect' : 'Boom FM' },
+          Date: '2026-03-01',
+          DueDate: '2026-03-31',
+          Status: o.status ?? 'AUTHORISED',
+          LineItems: [{ Description: 'x', Quantity: 1, UnitAmount: o.amount ?? 100, AccountCode: o.type === 'ACCPAY' ? '300' : '200' }],
+        },
+      ],
+    },
+  });
   assert.equal(r.status, 200, r.text);
   return (r.json as { Invoices: Array<{ InvoiceID: string }> }).Invoices[0]?.InvoiceID ?? '';
 }
@@ -21,7 +50,8 @@ async function doc(s: Sandbox, t: string, id: string, path = 'Invoices'): Promis
   return ((r.json as Record<string, Doc[]>)[path] ?? [])[0] as Doc;
 }
 
-const errorsOf = (body: unknown): string[] => ((body as { Elements?: Array<{ ValidationErrors: Array<{ Message: string }> }> }).Elements ?? []).flatMap((e) => e.ValidationErrors.map((v) => v.Message));
+const errorsOf = (body: unknown): string[] =>
+  ((body as { Elements?: Array<{ ValidationErrors: Array<{ Message: string }> }> }).Elements ?? []).flatMap((e) => e.ValidationErrors.map((v) => v.Message));
 
 test('a partial then a full payment through xero-node: AmountPaid, AmountDue, PAID with FullyPaidOnDate, Payments list', async () => {
   await withSandbox(async (s) => {
@@ -36,7 +66,10 @@ test('a partial then a full payment through xero-node: AmountPaid, AmountDue, PA
     assert.equal(p1?.invoice?.invoiceID, id);
     let d = await doc(s, t, id);
     assert.deepEqual([d.Status, d.AmountPaid, d.AmountDue, d.FullyPaidOnDate], ['AUTHORISED', 40, 75, undefined]);
-    assert.deepEqual(d.Payments.map((p) => [p.PaymentID, p.Amount]), [[p1?.paymentID, 40]]);
+    assert.deepEqual(
+      d.Payments.map((p) => [p.PaymentID, p.Amount]),
+      [[p1?.paymentID, 40]],
+    );
     const second = await xero.accountingApi.createPayment(NZ, { invoice: { invoiceID: id }, account: { code: '090' }, date: '2026-03-20', amount: 75 } as Payment);
     assert.equal(second.body.payments?.[0]?.amount, 75);
     d = await doc(s, t, id);
@@ -71,11 +104,20 @@ test('validation: overpayment, DRAFT and VOIDED documents, unknown, non-bank and
       assert.equal(e.response.statusCode, 400);
       assert.deepEqual(errorsOf(e.response.body), expected, JSON.stringify(p));
     }
-    const mixed = await call(s, t, 'PUT', '/Payments?summarizeErrors=false', { body: { Payments: [
-      { Invoice: { InvoiceID: id }, Account: { Code: '090' }, Amount: 15 }, { Invoice: { InvoiceID: draft }, Account: { Code: '090' }, Amount: 1 }] } });
+    const mixed = await call(s, t, 'PUT', '/Payments?summarizeErrors=false', {
+      body: {
+        Payments: [
+          { Invoice: { InvoiceID: id }, Account: { Code: '090' }, Amount: 15 },
+          { Invoice: { InvoiceID: draft }, Account: { Code: '090' }, Amount: 1 },
+        ],
+      },
+    });
     assert.equal(mixed.status, 200);
     const els = (mixed.json as { Payments: Array<{ StatusAttributeString: string; HasValidationErrors?: boolean }> }).Payments;
-    assert.deepEqual(els.map((e) => e.StatusAttributeString), ['OK', 'ERROR']);
+    assert.deepEqual(
+      els.map((e) => e.StatusAttributeString),
+      ['OK', 'ERROR'],
+    );
     assert.equal(els[1]?.HasValidationErrors, true);
     assert.equal((await doc(s, t, id)).AmountPaid, 15, 'only the valid element was applied');
     assert.equal((await doc(s, t, draft)).AmountPaid, 0);
@@ -104,9 +146,18 @@ test('GET /Payments: by id, paged, where, order, If-Modified-Since; credit notes
     const xero = await sdk(s);
     const sale = await invoice(s, t);
     const bill = await invoice(s, t, { type: 'ACCPAY', amount: 50 });
-    const cn = await call(s, t, 'PUT', '/CreditNotes', { body: { Type: 'ACCRECCREDIT', Contact: { Name: 'Boom FM' }, Date: '2026-03-02', Status: 'AUTHORISED', LineItems: [{ Quantity: 1, UnitAmount: 20, AccountCode: '200' }] } });
+    const cn = await call(s, t, 'PUT', '/CreditNotes', {
+      body: { Type: 'ACCRECCREDIT', Contact: { Name: 'Boom FM' }, Date: '2026-03-02', Status: 'AUTHORISED', LineItems: [{ Quantity: 1, UnitAmount: 20, AccountCode: '200' }] },
+    });
     const cnId = (cn.json as { CreditNotes: Array<{ CreditNoteID: string }> }).CreditNotes[0]?.CreditNoteID ?? '';
-    await call(s, t, 'PUT', '/Payments', { body: { Payments: [{ Invoice: { InvoiceID: sale }, Account: { Code: '090' }, Amount: 10 }, { Invoice: { InvoiceID: bill }, Account: { Code: '091' }, Amount: 57.5 }] } });
+    await call(s, t, 'PUT', '/Payments', {
+      body: {
+        Payments: [
+          { Invoice: { InvoiceID: sale }, Account: { Code: '090' }, Amount: 10 },
+          { Invoice: { InvoiceID: bill }, Account: { Code: '091' }, Amount: 57.5 },
+        ],
+      },
+    });
     await control(s, 'POST', '/clock', { advanceSeconds: 60 });
     const since = new Date(Date.now() + 30_000);
     const cnPay = await call(s, t, 'PUT', '/Payments', { body: { CreditNote: { CreditNoteID: cnId }, Account: { Code: '090' }, Amount: 23 } });
@@ -120,11 +171,21 @@ test('GET /Payments: by id, paged, where, order, If-Modified-Since; credit notes
     const one = (await xero.accountingApi.getPayment(NZ, cnPayment?.PaymentID ?? '')).body.payments ?? [];
     assert.equal(one[0]?.amount, 23);
     const modified = (await xero.accountingApi.getPayments(NZ, since)).body.payments ?? [];
-    assert.deepEqual(modified.map((p) => p.paymentID), [cnPayment?.PaymentID], 'If-Modified-Since: only the later payment');
+    assert.deepEqual(
+      modified.map((p) => p.paymentID),
+      [cnPayment?.PaymentID],
+      'If-Modified-Since: only the later payment',
+    );
     const where = (await xero.accountingApi.getPayments(NZ, undefined, 'PaymentType=="ACCPAYPAYMENT"')).body.payments ?? [];
-    assert.deepEqual(where.map((p) => p.amount), [57.5]);
+    assert.deepEqual(
+      where.map((p) => p.amount),
+      [57.5],
+    );
     const ordered = (await xero.accountingApi.getPayments(NZ, undefined, undefined, 'Amount DESC', 1, 2)).body;
-    assert.deepEqual(ordered.payments?.map((p) => p.amount), [57.5, 23]);
+    assert.deepEqual(
+      ordered.payments?.map((p) => p.amount),
+      [57.5, 23],
+    );
     assert.deepEqual([ordered.pagination?.page, ordered.pagination?.pageCount, ordered.pagination?.itemCount], [1, 2, 3]);
     assert.equal((await call(s, t, 'GET', '/Payments/00000000-0000-0000-0000-000000000000')).status, 404);
   });
@@ -146,7 +207,10 @@ test('deleting a payment reverses it: PAID back to AUTHORISED, listed as DELETED
     assert.deepEqual([d.Status, d.AmountPaid, d.AmountDue, d.FullyPaidOnDate, d.Payments.length], ['AUTHORISED', 0, 115, undefined, 0]);
     assert.notEqual(d.UpdatedDateUTC, before);
     const listed = (await xero.accountingApi.getPayments(NZ, undefined, 'Status=="DELETED"')).body.payments ?? [];
-    assert.deepEqual(listed.map((p) => p.paymentID), [pid]);
+    assert.deepEqual(
+      listed.map((p) => p.paymentID),
+      [pid],
+    );
     const again = await sdkError(xero.accountingApi.deletePayment(NZ, pid, { status: 'DELETED' } as PaymentDelete));
     assert.deepEqual(errorsOf(again.response.body), ['This payment has already been deleted.']);
     const edit = await call(s, t, 'POST', `/Invoices/${id}`, { body: { Reference: 'editable again' } });

@@ -12,8 +12,13 @@ import { startHarness, type Harness } from '../helpers/harness';
 function backlog(prefix: string, count: number): unknown[] {
   const docs: unknown[] = [{ kind: 'customer', sourceId: `${prefix}-C`, name: `${prefix} Customer` }];
   for (let i = 0; i < count; i += 1) {
-    docs.push({ kind: 'sales_invoice', sourceId: `${prefix}-${i}`, date: '2026-11-20', contact: `${prefix}-C`,
-      lines: [{ description: 'Widget', quantity: 1, unitPrice: '5.00', taxCode: 'G.S.T.', account: 'sales' }] });
+    docs.push({
+      kind: 'sales_invoice',
+      sourceId: `${prefix}-${i}`,
+      date: '2026-11-20',
+      contact: `${prefix}-C`,
+      lines: [{ description: 'Widget', quantity: 1, unitPrice: '5.00', taxCode: 'G.S.T.', account: 'sales' }],
+    });
   }
   return docs;
 }
@@ -46,7 +51,7 @@ for (const kind of databaseKinds()) {
       }
       const bCounts = await h.rt.store.exports.countByStatus(b.id);
       const aCounts = await h.rt.store.exports.countByStatus(a.id);
-      assert.equal(bCounts.exported, 41, "B fully exported");
+      assert.equal(bCounts.exported, 41, 'B fully exported');
       assert.ok(aCounts.queued + aCounts.waiting > 2000, `A still has most of its backlog (${JSON.stringify(aCounts)})`);
     });
   });

@@ -18,25 +18,47 @@ const DOCS = Number(process.env.XPORT_SCALE_DOCS ?? 20_000);
 const PER_ORG = Math.floor(DOCS / ORGS);
 const CONTACTS_PER_ORG = 10;
 
-interface Journal { time: string; tenantId: string | null; method: string; path: string; status: number | null; durationMs: number; elements: number | null }
+interface Journal {
+  time: string;
+  tenantId: string | null;
+  method: string;
+  path: string;
+  status: number | null;
+  durationMs: number;
+  elements: number | null;
+}
 
 function documentsFor(org: number): unknown[] {
   const docs: unknown[] = [];
   for (let c = 0; c < CONTACTS_PER_ORG; c += 1) docs.push({ kind: 'customer', sourceId: `C${org}-${c}`, name: `Customer ${org}-${c}` });
   for (let i = 0; i < PER_ORG - CONTACTS_PER_ORG; i += 1) {
-    docs.push({ kind: 'sales_invoice', sourceId: `INV-${org}-${i}`, date: '2026-11-20', contact: `C${org}-${i % CONTACTS_PER_ORG}`,
-      lines: [{ description: 'Widget', quantity: 1 + (i % 5), unitPrice: '9.95', taxCode: 'G.S.T.', account: 'sales' }] });
+    docs.push({
+      kind: 'sales_invoice',
+      sourceId: `INV-${org}-${i}`,
+      date: '2026-11-20',
+      contact: `C${org}-${i % CONTACTS_PER_ORG}`,
+      lines: [{ description: 'Widget', quantity: 1 + (i % 5), unitPrice: '9.95', taxCode: 'G.S.T.', account: 'sales' }],
+    });
   }
   return docs;
 }
 
 /** The most calls one organisation had in flight at once, from [start, start + duration] intervals. */
 function peakConcurrency(entries: Journal[]): number {
-  const events = entries.flatMap((e) => { const t = Date.parse(e.time); return [[t, 1], [t + e.durationMs, -1]] as Array<[number, number]>; });
+  const events = entries.flatMap((e) => {
+    const t = Date.parse(e.time);
+    return [
+      [t, 1],
+      [t + e.durationMs, -1],
+    ] as Array<[number, number]>;
+  });
   events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let cur = 0;
   let peak = 0;
-  for (const [, d] of events) { cur += d; peak = Math.max(peak, cur); }
+  for (const [, d] of events) {
+    cur += d;
+    peak = Math.max(peak, cur);
+  }
   return peak;
 }
 
@@ -63,9 +85,15 @@ describe('scale-out: 4 worker processes, 50 organisations, 20,000 documents', { 
     sandbox = await startSandbox({ port: 0 });
     await fetch(`${sandbox.url}/_sandbox/organisations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: ORGS - sandbox.tenants.length }) });
     env = {
-      XPORT_DATABASE_URL: db.url, XERO_CLIENT_ID: sandbox.clientId, XERO_CLIENT_SECRET: sandbox.clientSecret,
-      XERO_API_URL: sandbox.url, XERO_IDENTITY_URL: sandbox.url, XERO_LOGIN_URL: sandbox.url,
-      XPORT_LEASE_MS: '8000', XPORT_XERO_TIMEOUT_MS: '5000', XPORT_POLL_MS: '100',
+      XPORT_DATABASE_URL: db.url,
+      XERO_CLIENT_ID: sandbox.clientId,
+      XERO_CLIENT_SECRET: sandbox.clientSecret,
+      XERO_API_URL: sandbox.url,
+      XERO_IDENTITY_URL: sandbox.url,
+      XERO_LOGIN_URL: sandbox.url,
+      XPORT_LEASE_MS: '8000',
+      XPORT_XERO_TIMEOUT_MS: '5000',
+      XPORT_POLL_MS: '100',
     };
     rt = await createRuntime(loadConfig({ ...env, XPORT_WORKERS: '0', XPORT_LOG_LEVEL: 'silent' }));
     const synced = await syncConnections(rt);
@@ -88,14 +116,21 @@ describe('scale-out: 4 worker processes, 50 organisations, 20,000 documents', { 
   });
 
   test('every document exported exactly once, within every limit, despite a SIGKILL', { timeout: 600_000 }, async () => {
-    const total = async () => (await rt.store.exports.countByStatus(null));
+    const total = async () => await rt.store.exports.countByStatus(null);
     for (let i = 0; i < 4; i += 1) workers.push(spawnWorker(env));
     const started = Date.now();
     // Kill one worker once about a fifth of the work is done, and start a replacement.
     await waitUntil(async () => (await total()).exported >= DOCS / 5, 300_000, 250);
     await workers[0]?.kill('SIGKILL');
     workers.push(spawnWorker(env));
-    const done = await waitUntil(async () => { const c = await total(); return c.exported + c.failed + c.skipped === DOCS; }, 480_000, 500);
+    const done = await waitUntil(
+      async () => {
+        const c = await total();
+        return c.exported + c.failed + c.skipped === DOCS;
+      },
+      480_000,
+      500,
+    );
     const counts = await total();
     const seconds = (Date.now() - started) / 1000;
     assert.ok(done, `not finished: ${JSON.stringify(counts)}\n${workers.map((w) => w.output()).join('\n')}`);
@@ -114,8 +149,15 @@ describe('scale-out: 4 worker processes, 50 organisations, 20,000 documents', { 
 
     // Exactly once, read back from Xero: every invoice number once per organisation.
     await sleep(100);
-    const token = ((await (await fetch(`${sandbox.url}/connect/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }),
-      headers: { authorization: `Basic ${Buffer.from(`${sandbox.clientId}:${sandbox.clientSecret}`).toString('base64')}` } })).json()) as { access_token: string }).access_token;
+    const token = (
+      (await (
+        await fetch(`${sandbox.url}/connect/token`, {
+          method: 'POST',
+          body: new URLSearchParams({ grant_type: 'client_credentials' }),
+          headers: { authorization: `Basic ${Buffer.from(`${sandbox.clientId}:${sandbox.clientSecret}`).toString('base64')}` },
+        })
+      ).json()) as { access_token: string }
+    ).access_token;
     const tenants = await rt.store.tenants.list();
     for (const t of tenants.slice(0, 10)) {
       const numbers: string[] = [];

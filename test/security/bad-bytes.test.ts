@@ -51,10 +51,13 @@ for (const kind of databaseKinds()) {
       }
       assert.equal(((await call('GET', '/log?q=INV-1')).json?.entries as unknown[]).length, 1);
       assert.equal(((await call('GET', '/log?q=INV%00-1')).json?.entries as unknown[]).length, 0, 'no stored text holds a NUL');
-      await fc.assert(fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 30 }), async (q) => {
-        const r = await call('GET', `/log?q=${encodeURIComponent(q.replace(/[\ud800-\udfff]/g, "\ufffd"))}`);
-        assert.ok(r.status === 200 || (r.status === 400 && codeOf(r.json) === 'invalid_request'), `${JSON.stringify(q)} → ${r.status}`);
-      }), { numRuns: 60 });
+      await fc.assert(
+        fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 30 }), async (q) => {
+          const r = await call('GET', `/log?q=${encodeURIComponent(q.replace(/[\ud800-\udfff]/g, '\ufffd'))}`);
+          assert.ok(r.status === 200 || (r.status === 400 && codeOf(r.json) === 'invalid_request'), `${JSON.stringify(q)} → ${r.status}`);
+        }),
+        { numRuns: 60 },
+      );
     });
 
     it('a JSON body that is not valid UTF-8 is refused, and nothing is stored', async () => {

@@ -22,21 +22,38 @@ export interface Served {
 
 /** A logger that keeps what it is given, so that tests can read the warnings. */
 export function capturingLogger(into: string[]): pino.Logger {
-  return pino({ level: 'warn' }, new Writable({ write(chunk: Buffer, _enc, done) { into.push(chunk.toString()); done(); } }));
+  return pino(
+    { level: 'warn' },
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        into.push(chunk.toString());
+        done();
+      },
+    }),
+  );
 }
 
 export async function serve(kind: 'sqlite' | 'postgres', env: Record<string, string> = {}, db?: TestDatabase): Promise<Served> {
   const database = db ?? (await makeDatabase(kind));
   const logs: string[] = [];
-  const rt = await createRuntime(loadConfig({ XPORT_DATABASE_URL: database.url, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '0', XPORT_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env }), { logger: capturingLogger(logs) });
+  const rt = await createRuntime(loadConfig({ XPORT_DATABASE_URL: database.url, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '0', XPORT_ADMIN_PASSWORD: ADMIN_PASSWORD, ...env }), {
+    logger: capturingLogger(logs),
+  });
   const app = await buildServer(rt);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
-    db: database, rt, app, url, logs,
+    db: database,
+    rt,
+    app,
+    url,
+    logs,
     async sessionRows() {
-      const r = await rt.store.db.selectFrom('web_sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const r = await rt.store.db
+        .selectFrom('web_sessions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
     async close() {
@@ -61,7 +78,8 @@ export async function signIn(url: string, username = 'admin', password = ADMIN_P
   const page = await fetch(`${url}/login`, { headers });
   const csrfCookie = cookieOf(page.headers.getSetCookie(), 'xport_csrf') ?? '';
   const res = await fetch(`${url}/login`, {
-    method: 'POST', redirect: 'manual',
+    method: 'POST',
+    redirect: 'manual',
     headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', cookie: `xport_csrf=${encodeURIComponent(csrfCookie)}` },
     body: new URLSearchParams({ _csrf: csrfOf(await page.text()), username, password }).toString(),
   });

@@ -40,7 +40,9 @@ describe('a hash with older parameters', () => {
     const page = await fetch(`${s.url}/login`);
     const cookie = `xport_csrf=${encodeURIComponent(cookieOf(page.headers.getSetCookie(), 'xport_csrf') ?? '')}`;
     const wrong = await fetch(`${s.url}/login`, {
-      method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ _csrf: csrfOf(await page.text()), username: 'clerk', password: 'not-the-password' }).toString(),
     });
     assert.equal(wrong.status, 401);

@@ -59,7 +59,11 @@ for (const kind of databaseKinds()) {
     const tokens = { a: '', b: '', viewer: '' };
     const ids = { a: 0, b: 0 };
     const api = async (token: string, method: string, p: string, body?: unknown) => {
-      const res = await fetch(`${url}/api/v1${p}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await fetch(`${url}/api/v1${p}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return { status: res.status, json: (await res.json().catch(() => null)) as Record<string, unknown> | null };
     };
 
@@ -75,7 +79,8 @@ for (const kind of databaseKinds()) {
       await app.listen({ host: '127.0.0.1', port: 0 });
       const address = app.server.address();
       url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-      const ingest = async (token: string, sourceId: string) => ((await api(token, 'POST', '/documents', customer(sourceId))).json as { documents: Array<{ exportId: number }> }).documents[0]?.exportId ?? 0;
+      const ingest = async (token: string, sourceId: string) =>
+        ((await api(token, 'POST', '/documents', customer(sourceId))).json as { documents: Array<{ exportId: number }> }).documents[0]?.exportId ?? 0;
       ids.a = await ingest(tokens.a, 'A-1');
       ids.b = await ingest(tokens.b, 'B-1');
       await rt.store.exports.markFailed(ids.b, { message: 'x', code: 'email_invalid', errorClass: 'validation', action: 'y' });
@@ -93,7 +98,7 @@ for (const kind of databaseKinds()) {
       assert.equal((await api(tokens.a, 'POST', `/exports/${ids.b}/retry`)).status, 409);
       assert.equal((await api(tokens.a, 'POST', `/exports/${ids.b}/skip`)).status, 409);
       assert.equal((await api(tokens.a, 'DELETE', `/exports/${ids.b}`)).status, 404);
-      assert.equal(((await api(tokens.a, 'POST', '/exports/delete-all')).json?.deleted), 0);
+      assert.equal((await api(tokens.a, 'POST', '/exports/delete-all')).json?.deleted, 0);
       assert.equal((await api(tokens.b, 'GET', `/exports/${ids.b}`)).json?.status, 'failed', "B's export is untouched");
       const log = (await api(tokens.a, 'GET', '/log?q=B-1')).json?.entries as unknown[];
       assert.equal(log.length, 0);
@@ -101,7 +106,14 @@ for (const kind of databaseKinds()) {
 
     it('a viewer token reads but cannot send, retry, skip, delete or refresh', async () => {
       assert.equal((await api(tokens.viewer, 'GET', '/status')).status, 200);
-      for (const [method, p] of [['POST', `/exports/${ids.a}/retry`], ['POST', `/exports/${ids.a}/skip`], ['DELETE', `/exports/${ids.a}`], ['POST', '/exports/retry-all'], ['POST', '/exports/delete-all'], ['POST', '/reference/refresh']] as const) {
+      for (const [method, p] of [
+        ['POST', `/exports/${ids.a}/retry`],
+        ['POST', `/exports/${ids.a}/skip`],
+        ['DELETE', `/exports/${ids.a}`],
+        ['POST', '/exports/retry-all'],
+        ['POST', '/exports/delete-all'],
+        ['POST', '/reference/refresh'],
+      ] as const) {
         assert.equal((await api(tokens.viewer, method, p)).status, 403, `${method} ${p}`);
       }
       assert.equal((await api(tokens.viewer, 'POST', '/documents', customer('V-1'))).status, 403);
@@ -123,7 +135,7 @@ for (const kind of databaseKinds()) {
       await b.login(url);
       const add = await b.request(`${url}/settings/users`, { form: { _csrf: await b.csrf(url), username: 'clerk', password: 'clerk-password-1', role: 'viewer' } });
       assert.equal(add.status, 303);
-      const clerk = (await rt.store.db.selectFrom('users').select(['id', 'role']).where('username', '=', 'clerk').executeTakeFirst());
+      const clerk = await rt.store.db.selectFrom('users').select(['id', 'role']).where('username', '=', 'clerk').executeTakeFirst();
       assert.equal(clerk?.role, 'viewer');
       await b.request(`${url}/settings/users/${clerk?.id}/role`, { form: { _csrf: await b.csrf(url), role: 'admin' } });
       assert.equal((await rt.store.db.selectFrom('users').select('role').where('username', '=', 'clerk').executeTakeFirst())?.role, 'admin');

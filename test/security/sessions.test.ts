@@ -34,10 +34,13 @@ for (const kind of databaseKinds()) {
       const token = csrfOf(await page.text());
       const csrfCookie = cookieOf(page.headers.getSetCookie(), 'xport_csrf') ?? '';
       const other = cookieOf((await fetch(`${s.url}/login`)).headers.getSetCookie(), 'xport_csrf') ?? '';
-      const post = (cookie: string, csrf: string) => fetch(`${s.url}/login`, {
-        method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
-        body: new URLSearchParams({ ...(csrf ? { _csrf: csrf } : {}), username: 'admin', password: 'admin-password-1' }).toString(),
-      });
+      const post = (cookie: string, csrf: string) =>
+        fetch(`${s.url}/login`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+          body: new URLSearchParams({ ...(csrf ? { _csrf: csrf } : {}), username: 'admin', password: 'admin-password-1' }).toString(),
+        });
       assert.equal((await post('', token)).status, 403, 'no CSRF cookie');
       assert.equal((await post(`xport_csrf=${encodeURIComponent(csrfCookie)}`, '')).status, 403, 'no token');
       assert.equal((await post(`xport_csrf=${encodeURIComponent(other)}`, token)).status, 403, "another browser's cookie");

@@ -24,7 +24,6 @@ import { capturingLogger, queueWith, serve, signIn, type Served } from './helper
 
 const mode = (p: string) => fs.statSync(p).mode & 0o777;
 
-
 describe('files on the machine', () => {
   it('`xport serve` creates its data folder 0700 and the database, its WAL and shared memory and the key 0600', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'xport-modes-'));
@@ -113,18 +112,30 @@ for (const kind of databaseKinds()) {
       if (kind === 'sqlite') await stepBackLogIndex(store.db);
       await sql`delete from kysely_migration where name >= '0010_security'`.execute(store.db);
       const now = new Date().toISOString();
-      await store.db.insertInto('key_value').values([
-        { key: 'web.session_secret', value: 'an-old-secret', updated_at: now },
-        { key: 'web-session:abc123', value: '{"data":{"userId":1}}', updated_at: now },
-        { key: 'security.key_check', value: 'kept', updated_at: now },
-      ]).execute();
-      await store.db.insertInto('users').values(['Clerk', 'clerk', 'CLERK'].map((username) => ({ username, password_hash: 'x', role: 'viewer', created_at: now }))).execute();
+      await store.db
+        .insertInto('key_value')
+        .values([
+          { key: 'web.session_secret', value: 'an-old-secret', updated_at: now },
+          { key: 'web-session:abc123', value: '{"data":{"userId":1}}', updated_at: now },
+          { key: 'security.key_check', value: 'kept', updated_at: now },
+        ])
+        .execute();
+      await store.db
+        .insertInto('users')
+        .values(['Clerk', 'clerk', 'CLERK'].map((username) => ({ username, password_hash: 'x', role: 'viewer', created_at: now })))
+        .execute();
       await store.close();
 
       const upgraded = await openStore(db.url);
-      assert.deepEqual((await upgraded.db.selectFrom('key_value').select('key').execute()).map((r) => r.key), ['security.key_check']);
-      const names = (await upgraded.db.selectFrom('users').select(['id', 'username']).orderBy('id').execute());
-      assert.deepEqual(names.map((u) => u.username), ['Clerk', `clerk-${names[1]?.id}`, `CLERK-${names[2]?.id}`]);
+      assert.deepEqual(
+        (await upgraded.db.selectFrom('key_value').select('key').execute()).map((r) => r.key),
+        ['security.key_check'],
+      );
+      const names = await upgraded.db.selectFrom('users').select(['id', 'username']).orderBy('id').execute();
+      assert.deepEqual(
+        names.map((u) => u.username),
+        ['Clerk', `clerk-${names[1]?.id}`, `CLERK-${names[2]?.id}`],
+      );
       await assert.rejects(upgraded.db.insertInto('users').values({ username: 'cLeRk', password_hash: 'x', role: 'viewer', created_at: now }).execute());
       await upgraded.close();
       await db.drop();

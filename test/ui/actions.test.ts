@@ -30,15 +30,26 @@ describe('web UI actions', () => {
     assert.equal(await page.getAttribute('#banner', 'data-failed'), '6');
     const [id] = data.queued as [number];
     await fail(rig.rt, [id]);
-    await rig.rt.bus.emit('export.failed', { tenantId: TENANT.id, exportId: id, kind: 'sales_invoice', reference: 'SO-1005', code: ACCOUNT_FAILURE.code, errorClass: 'validation', message: ACCOUNT_FAILURE.message, action: ACCOUNT_FAILURE.action, correlationId: null, httpStatus: 400 });
+    await rig.rt.bus.emit('export.failed', {
+      tenantId: TENANT.id,
+      exportId: id,
+      kind: 'sales_invoice',
+      reference: 'SO-1005',
+      code: ACCOUNT_FAILURE.code,
+      errorClass: 'validation',
+      message: ACCOUNT_FAILURE.message,
+      action: ACCOUNT_FAILURE.action,
+      correlationId: null,
+      httpStatus: 400,
+    });
     await page.waitForSelector('#banner[data-failed="7"]', { timeout: 5000 });
-    assert.match(await page.textContent('#banner') ?? '', /Xero Export Queue: \d+ in the queue and 7 failed exports/);
+    assert.match((await page.textContent('#banner')) ?? '', /Xero Export Queue: \d+ in the queue and 7 failed exports/);
 
     const until = new Date(Date.now() + 3600_000);
     await rig.rt.store.tenants.pause(TENANT.id, { until, reason: 'Xero daily limit reached', code: 'rate_limit_day' });
     await rig.rt.bus.emit('tenant.paused', { tenantId: TENANT.id, until: until.toISOString(), reason: 'Xero daily limit reached', code: 'rate_limit_day' });
     await page.waitForSelector('[data-testid=banner-pause]', { timeout: 5000 });
-    assert.match(await page.textContent('[data-testid=banner-pause]') ?? '', /Xero daily limit reached, resumes at (\d+ \w+ \d{4}, )?\d{1,2}:\d{2} [ap]m, in 1 hour/);
+    assert.match((await page.textContent('[data-testid=banner-pause]')) ?? '', /Xero daily limit reached, resumes at (\d+ \w+ \d{4}, )?\d{1,2}:\d{2} [ap]m, in 1 hour/);
     await rig.rt.store.tenants.resume(TENANT.id);
     await rig.rt.store.tenants.setStatus(TENANT.id, 'disconnected');
     await rig.rt.bus.emit('tenant.resumed', { tenantId: TENANT.id, reason: 'test' });
@@ -53,7 +64,7 @@ describe('web UI actions', () => {
     const [a, b, c] = data.failedAccount as [number, number, number];
     await page.click(`#export-${a} button:has-text("Export")`);
     await page.waitForSelector(`#export-${a}[data-result=ok]`);
-    assert.match(await page.textContent(`#export-${a}`) ?? '', /queued to export again/);
+    assert.match((await page.textContent(`#export-${a}`)) ?? '', /queued to export again/);
     assert.equal(await statusOf(rig.rt, a), 'queued');
 
     page.once('dialog', (d) => void d.accept());
@@ -101,10 +112,10 @@ describe('web UI actions', () => {
   test('settings: a mapping fix is saved from the drop-downs, bad input is refused precisely, health re-queues the failures', async () => {
     const { context, page } = await login(rig);
     await page.goto('/settings');
-    assert.match(await page.textContent('#health') ?? '', /Freight account → 425: account 425 \(Freight\) is archived in Xero/);
+    assert.match((await page.textContent('#health')) ?? '', /Freight account → 425: account 425 \(Freight\) is archived in Xero/);
     await page.fill('#tax input[name=sales_key] >> nth=3', 'LUXURY');
     await Promise.all([page.waitForLoadState('load'), page.click('#tax button:has-text("Save")')]);
-    assert.match(await page.textContent('#settings-errors') ?? '', /Tax mappings → Sales → LUXURY: choose a Xero value/);
+    assert.match((await page.textContent('#settings-errors')) ?? '', /Tax mappings → Sales → LUXURY: choose a Xero value/);
 
     const more = await ingest(rig.rt, TENANT.id, [invoice('SO-3001', 'CUST-001'), invoice('SO-3002', 'CUST-001')]);
     await fail(rig.rt, more);
@@ -112,14 +123,14 @@ describe('web UI actions', () => {
     const caused = (await rig.rt.queue.list(TENANT.id, ['failed'], { errorCode: 'account_code_invalid', limit: 500 })).map((r) => r.id);
     assert.ok(caused.length >= 2);
     await Promise.all([page.waitForURL(/#health/), page.click(`#health button:has-text("Re-queue the ${caused.length} failures")`)]);
-    assert.match(await page.textContent('.alert-ok') ?? '', new RegExp(`${caused.length} failed exports queued to export again`));
+    assert.match((await page.textContent('.alert-ok')) ?? '', new RegExp(`${caused.length} failed exports queued to export again`));
     for (const id of caused) assert.equal(await statusOf(rig.rt, id), 'queued');
 
     await page.selectOption('select[name=account_freight]', '300');
     await Promise.all([page.waitForURL(/#accounts/), page.click('#accounts button:has-text("Save")')]);
     const tenant = await rig.rt.store.tenants.get(TENANT.id);
     assert.equal(orgSettingsSchema.parse(tenant?.settings).accounts.freight, '300');
-    assert.match(await page.textContent('#health') ?? '', /Every mapping resolves/);
+    assert.match((await page.textContent('#health')) ?? '', /Every mapping resolves/);
     await context.close();
   });
 
@@ -130,7 +141,7 @@ describe('web UI actions', () => {
     await page.goto('/queue');
     await Promise.all([page.waitForURL(/confirm\?action=retry-all/), page.click('a:has-text("Export All")')]);
     const failed = (await rig.rt.queue.status(TENANT.id)).failed;
-    assert.match(await page.textContent('.confirm') ?? '', new RegExp(`This queues all ${failed} failed exports`));
+    assert.match((await page.textContent('.confirm')) ?? '', new RegExp(`This queues all ${failed} failed exports`));
     await page.click('button:has-text("Yes, export these")');
     await page.waitForSelector('#bulk-results');
     assert.equal(await page.locator('#bulk-results tbody tr[data-state=queued]').count(), failed);
@@ -146,8 +157,8 @@ describe('web UI actions', () => {
     assert.equal(await page.locator('#bulk-results tbody tr[data-state=deleted]').count(), 3);
     for (const id of extra) assert.equal(await statusOf(rig.rt, id), null);
     await page.goto('/queue');
-    assert.match(await page.textContent('#failed') ?? '', /Failed Xero Exports\s*0/);
-    assert.match(await page.textContent('.empty') ?? '', /No failed exports/);
+    assert.match((await page.textContent('#failed')) ?? '', /Failed Xero Exports\s*0/);
+    assert.match((await page.textContent('.empty')) ?? '', /No failed exports/);
     await context.close();
   });
 });
@@ -167,11 +178,11 @@ describe('first visit without XPORT_ADMIN_PASSWORD', () => {
     await page.fill('input[name=password]', 'a-good-password');
     await page.fill('input[name=confirm]', 'another-password');
     await page.click('button:has-text("Create")');
-    assert.match(await page.textContent('.alert-error') ?? '', /not the same/);
+    assert.match((await page.textContent('.alert-error')) ?? '', /not the same/);
     await page.fill('input[name=password]', 'a-good-password');
     await page.fill('input[name=confirm]', 'a-good-password');
     await Promise.all([page.waitForURL(/\/queue/), page.click('button:has-text("Create")')]);
-    assert.match(await page.textContent('#banner') ?? '', /no Xero organisation is connected yet/);
+    assert.match((await page.textContent('#banner')) ?? '', /no Xero organisation is connected yet/);
     await page.goto('/setup');
     assert.match(page.url(), /\/login/);
     await context.close();

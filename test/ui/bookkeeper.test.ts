@@ -24,7 +24,7 @@ describe('the bookkeeper polish', () => {
     await page.goto('/settings#accounts');
     await page.selectOption('select[name=account_freight]', '300');
     await Promise.all([page.waitForURL(/saved=accounts.*#accounts$/), page.click('#accounts button:has-text("Save")')]);
-    const note = await page.textContent('#accounts #saved-note') ?? '';
+    const note = (await page.textContent('#accounts #saved-note')) ?? '';
     assert.match(note, /^Saved\. 4 failed exports were caused by this mapping\./);
     assert.equal(await page.locator('main > .alert-ok').count(), 0, 'the note is in the section, not at the top of the page');
     await Promise.all([page.waitForURL(/\/queue/), page.click('#accounts button:has-text("Export these 4 now")')]);
@@ -33,31 +33,31 @@ describe('the bookkeeper polish', () => {
     await context.close();
   });
 
-  test('times are in the organisation\'s zone with words; log events, allowances and Xero objects are words', async () => {
+  test("times are in the organisation's zone with words; log events, allowances and Xero objects are words", async () => {
     const until = new Date(Date.now() + 2 * 3600_000 + 60_000);
     await rig.rt.store.tenants.pause(TENANT.id, { until, reason: 'Xero daily limit reached', code: 'rate_limit_day' });
     const { context, page } = await login(rig);
     const nz = new Intl.DateTimeFormat('en-GB', { timeZone: 'Pacific/Auckland', hour: 'numeric', minute: '2-digit', hourCycle: 'h12' }).format(until).toLowerCase();
-    const banner = await page.textContent('[data-testid=banner-pause]') ?? '';
+    const banner = (await page.textContent('[data-testid=banner-pause]')) ?? '';
     assert.match(banner, new RegExp(`resumes at (\\d+ \\w+ \\d{4}, )?${nz.replace(/\s/g, '\\s')}, in 2 hours`), banner);
-    assert.doesNotMatch(await page.textContent('main') ?? '', /\d{4}-\d{2}-\d{2}T\d{2}/);
+    assert.doesNotMatch((await page.textContent('main')) ?? '', /\d{4}-\d{2}-\d{2}T\d{2}/);
     await rig.rt.store.tenants.resume(TENANT.id);
 
     await page.goto('/log');
-    const log = await page.textContent('#log-grid') ?? '';
+    const log = (await page.textContent('#log-grid')) ?? '';
     assert.match(log, /Export failed/);
     assert.doesNotMatch(log, /export\.failed|element\(s\)/);
     await page.goto('/log?q=812%20ms');
     await page.locator('#log-grid a').first().click();
-    const detail = await page.textContent('main') ?? '';
+    const detail = (await page.textContent('main')) ?? '';
     assert.match(detail, /4,950 calls left today · 58 left this minute/);
     assert.doesNotMatch(detail, /[{}]/);
 
     await page.goto('/documents?status=exported');
-    const xero = await page.textContent('#documents-grid td[data-label=Xero]') ?? '';
+    const xero = (await page.textContent('#documents-grid td[data-label=Xero]')) ?? '';
     assert.equal(xero.trim(), 'SO-1006 Open in Xero');
-    assert.match(await page.getAttribute('#documents-grid td[data-label=Xero] a', 'href') ?? '', /^https:\/\/go\.xero\.com\/AccountsReceivable\/View\.aspx\?InvoiceID=9b2f1a7e-/);
-    assert.match(await page.textContent('#documents-grid td[data-label="Xero total"]') ?? '', /^45\.89/);
+    assert.match((await page.getAttribute('#documents-grid td[data-label=Xero] a', 'href')) ?? '', /^https:\/\/go\.xero\.com\/AccountsReceivable\/View\.aspx\?InvoiceID=9b2f1a7e-/);
+    assert.match((await page.textContent('#documents-grid td[data-label="Xero total"]')) ?? '', /^45\.89/);
 
     // A refused element of a batch Xero answered with 200 reads "refused by Xero", never "HTTP 200" beside "error".
     const [refused] = data.failedAccount as [number];
@@ -65,12 +65,12 @@ describe('the bookkeeper polish', () => {
     await rig.rt.store.exports.finishAttempt(refused, 'batch-1', { outcome: 'error', httpStatus: 200, error: ACCOUNT_FAILURE.message, correlationId: 'corr-9' });
     const row = await rig.rt.store.exports.get(TENANT.id, refused);
     await page.goto(`/documents/${row?.documentId ?? 0}`);
-    const attempts = await page.textContent('#attempts-grid') ?? '';
+    const attempts = (await page.textContent('#attempts-grid')) ?? '';
     assert.match(attempts, /refused by Xero/);
     assert.doesNotMatch(attempts, /\b200\b|\berror\b/);
 
     await page.goto('/settings');
-    assert.doesNotMatch(await page.textContent('#connection') ?? '', new RegExp(TENANT.id), 'no tenant GUIDs');
+    assert.doesNotMatch((await page.textContent('#connection')) ?? '', new RegExp(TENANT.id), 'no tenant GUIDs');
     await context.close();
   });
 
@@ -79,18 +79,22 @@ describe('the bookkeeper polish', () => {
     const banner = await page.locator('#banner .banner-main strong').first().textContent();
     const queue = await page.locator('#queue-counts strong').textContent();
     assert.equal(banner, queue);
-    assert.match(await page.textContent('#current-grid') ?? '', /Waiting for customer CUST-009/);
-    assert.doesNotMatch(await page.textContent('#current-grid') ?? '', /Waiting: waiting/);
+    assert.match((await page.textContent('#current-grid')) ?? '', /Waiting for customer CUST-009/);
+    assert.doesNotMatch((await page.textContent('#current-grid')) ?? '', /Waiting: waiting/);
     await page.goto('/queue?view=groups');
-    assert.match(await page.textContent('#failure-groups') ?? '', /Export it again/);
-    assert.doesNotMatch(await page.textContent('#failure-groups') ?? '', /these 1 /);
+    assert.match((await page.textContent('#failure-groups')) ?? '', /Export it again/);
+    assert.doesNotMatch((await page.textContent('#failure-groups')) ?? '', /these 1 /);
     await context.close();
   });
 
   test('drop-downs offer only the tax rates of their direction and the accounts of their role', async () => {
     const { context, page } = await login(rig);
     await page.goto('/settings#tax');
-    const values = async (selector: string) => page.locator(selector).locator('option').evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value).filter(Boolean));
+    const values = async (selector: string) =>
+      page
+        .locator(selector)
+        .locator('option')
+        .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value).filter(Boolean));
     const sales = await values('#tax select[name=sales_value] >> nth=0');
     const purchases = await values('#tax select[name=purchases_value] >> nth=0');
     assert.ok(sales.includes('OUTPUT2') && sales.includes('EXEMPTOUTPUT') && sales.includes('NONE'), sales.join());
@@ -125,7 +129,7 @@ describe('the bookkeeper polish', () => {
     assert.equal(await page.getAttribute('link[rel=icon]', 'href'), '/static/favicon.svg');
     const res = await page.goto('/no-such-page');
     assert.equal(res?.status(), 404);
-    assert.match(await page.textContent('h1') ?? '', /Page not found/);
+    assert.match((await page.textContent('h1')) ?? '', /Page not found/);
     assert.equal(await page.locator('nav.nav a[href="/settings"]').count(), 1);
     const api = await page.request.get('/api/v1/no-such-thing');
     assert.equal(api.status(), 404);
@@ -145,7 +149,12 @@ describe('the bookkeeper polish', () => {
 
   test('a document whose contact was merged in Xero links to the picker for that contact', async () => {
     const [id] = await ingest(rig.rt, TENANT.id, [invoice('SO-8001', 'CUST-001')]);
-    await fail(rig.rt, [id as number], { message: 'The contact with the specified contact details has been archived.', code: 'contact_archived', errorClass: 'conflict', action: 'Link it to the contact it was merged into.' });
+    await fail(rig.rt, [id as number], {
+      message: 'The contact with the specified contact details has been archived.',
+      code: 'contact_archived',
+      errorClass: 'conflict',
+      action: 'Link it to the contact it was merged into.',
+    });
     const { context, page } = await login(rig);
     await page.goto('/queue?q=SO-8001');
     const link = page.locator(`#export-${id} a:has-text("Choose the Xero contact for CUST-001")`);
@@ -158,7 +167,7 @@ describe('the bookkeeper polish', () => {
     await rig.rt.store.exports.markExported(id as number, { xeroId: '9b2f1a7e-0000-4000-8000-0000000000c1', xeroNumber: 'SO-7001', xeroTotal: '78.4' });
     const { context, page } = await login(rig);
     await page.goto('/documents?q=SO-7001');
-    assert.match(await page.textContent('#documents-grid td[data-label="Xero total"]') ?? '', /^78\.40\b/);
+    assert.match((await page.textContent('#documents-grid td[data-label="Xero total"]')) ?? '', /^78\.40\b/);
     await context.close();
   });
 });
@@ -175,7 +184,7 @@ describe('a fresh OAuth install', () => {
     await Promise.all([page.waitForURL(/\/settings#connection$/), page.click('#banner a:has-text("Connect to Xero")')]);
     const connect = page.locator('#connection a:has-text("Connect to Xero")');
     assert.equal(await connect.getAttribute('href'), '/settings/xero/connect');
-    assert.doesNotMatch(await page.textContent('#connection') ?? '', /press Reconnect/);
+    assert.doesNotMatch((await page.textContent('#connection')) ?? '', /press Reconnect/);
     await context.close();
   });
 });

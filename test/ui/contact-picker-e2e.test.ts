@@ -47,13 +47,13 @@ describe('the contact picker', () => {
     const page = await signIn(browser, h.url);
     await Promise.all([page.waitForURL(/\/settings\/contacts\/pick\?kind=customer&sourceId=CUST-B/), page.click('a:has-text("Choose the Xero contact for CUST-B")')]);
     await page.waitForSelector('#contact-results');
-    assert.match(await page.textContent('#contact-results') ?? '', /Picker Acme Ltd/);
-    assert.doesNotMatch(await page.textContent('#contact-results') ?? '', new RegExp(acmeId));
+    assert.match((await page.textContent('#contact-results')) ?? '', /Picker Acme Ltd/);
+    assert.doesNotMatch((await page.textContent('#contact-results')) ?? '', new RegExp(acmeId));
     await Promise.all([page.waitForURL(/saved=contacts/), page.click('button:has-text("Link CUST-B to this contact")')]);
-    assert.match(await page.textContent('#contacts #saved-note') ?? '', /Linked customer CUST-B to Picker Acme Ltd in Xero/);
+    assert.match((await page.textContent('#contacts #saved-note')) ?? '', /Linked customer CUST-B to Picker Acme Ltd in Xero/);
     const done = (await h.api('GET', `/api/v1/exports/${exportId}`)).json as { status: string };
     assert.equal(done.status, 'exported');
-    assert.match(await page.textContent('#export-links') ?? '', /CUST-A\s*Picker Acme Ltd/);
+    assert.match((await page.textContent('#export-links')) ?? '', /CUST-A\s*Picker Acme Ltd/);
     await page.context().close();
   });
 
@@ -70,20 +70,28 @@ describe('the contact picker', () => {
 
     const page = await signIn(browser, h.url);
     await page.goto('/settings#contacts');
-    assert.match(await page.textContent('#contacts') ?? '', /CUST-X[\s\S]*Picker Acme Ltd/);
+    assert.match((await page.textContent('#contacts')) ?? '', /CUST-X[\s\S]*Picker Acme Ltd/);
     await page.fill('#contacts input[name=customer_key] >> nth=1', 'CUST-Y');
     await page.fill('#contacts input[name=customer_value] >> nth=1', 'not-a-guid');
     await Promise.all([page.waitForLoadState('load'), page.click('#contacts button:has-text("Save")')]);
-    assert.match(await page.textContent('#settings-errors') ?? '', /CUST-Y: "not-a-guid" is not a Xero contact/);
+    assert.match((await page.textContent('#settings-errors')) ?? '', /CUST-Y: "not-a-guid" is not a Xero contact/);
     const settings = (await h.api('GET', '/api/v1/settings')).json as { contactLinks: { customer: Record<string, string> } };
     assert.equal(settings.contactLinks.customer['CUST-Y'], undefined);
     await page.context().close();
   });
 
   test('a line that names an unknown account code says so, and is fixed by mapping that code', { timeout: 90_000 }, async () => {
-    const res = await h.api('POST', '/api/v1/documents', { documents: [
-      { kind: 'sales_invoice', sourceId: 'SO-LINE-999', date: '2026-11-20', contact: 'CUST-A', lines: [{ description: 'Installation', quantity: 1, unitPrice: '150.00', taxCode: 'G.S.T.', account: '999' }] },
-    ] });
+    const res = await h.api('POST', '/api/v1/documents', {
+      documents: [
+        {
+          kind: 'sales_invoice',
+          sourceId: 'SO-LINE-999',
+          date: '2026-11-20',
+          contact: 'CUST-A',
+          lines: [{ description: 'Installation', quantity: 1, unitPrice: '150.00', taxCode: 'G.S.T.', account: '999' }],
+        },
+      ],
+    });
     const exportId = (res.json as { documents: Array<{ exportId: number }> }).documents[0]?.exportId;
     await h.drain();
     const failed = (await h.api('GET', `/api/v1/exports/${exportId}`)).json as { status: string; errorCode: string; actionRequired: string };
@@ -92,12 +100,12 @@ describe('the contact picker', () => {
     assert.doesNotMatch(failed.actionRequired, /map the role/);
     const page = await signIn(browser, h.url);
     const row = page.locator('tr', { hasText: 'SO-LINE-999' });
-    assert.match(await row.textContent() ?? '', /named on the line itself/);
+    assert.match((await row.textContent()) ?? '', /named on the line itself/);
     await Promise.all([page.waitForURL(/\/settings\?linecode=999#line-codes/), row.locator('a:has-text("Map account code 999")').click()]);
     await page.selectOption('#accounts select[name=linecode_value] >> nth=0', '200');
     assert.equal(await page.inputValue('#accounts input[name=linecode_key] >> nth=0'), '999');
     await Promise.all([page.waitForURL(/saved=accounts/), page.click('#accounts button:has-text("Save")')]);
-    assert.match(await page.textContent('#accounts #saved-note') ?? '', /1 failed export was caused by this mapping/);
+    assert.match((await page.textContent('#accounts #saved-note')) ?? '', /1 failed export was caused by this mapping/);
     await Promise.all([page.waitForURL(/\/queue/), page.click('#accounts button:has-text("Export it now")')]);
     await h.drain();
     const done = (await h.api('GET', `/api/v1/exports/${exportId}`)).json as { status: string };

@@ -38,7 +38,11 @@ export async function startRig(o: { env?: Record<string, string> } = {}): Promis
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
   return {
-    rt, app, url, browser, dir,
+    rt,
+    app,
+    url,
+    browser,
+    dir,
     async close() {
       await browser.close();
       await app.close();
@@ -71,9 +75,25 @@ export const ACCOUNTS = [
   { AccountID: 'a-630', Code: '630', Name: 'Inventory', Type: 'INVENTORY', Status: 'ACTIVE', TaxType: 'NONE', Class: 'ASSET' },
   { AccountID: 'a-860', Code: '860', Name: 'Rounding', Type: 'CURRLIAB', Status: 'ACTIVE', TaxType: 'NONE', Class: 'LIABILITY' },
 ];
-const rate = (TaxType: string, Name: string, EffectiveRate: number, side: 'sales' | 'purchases' | 'both') => ({ TaxType, Name, Status: 'ACTIVE', EffectiveRate, CanApplyToRevenue: side !== 'purchases', CanApplyToExpenses: side !== 'sales', CanApplyToLiabilities: true, CanApplyToAssets: true, CanApplyToEquity: true });
-export const TAX_RATES = [rate('OUTPUT2', 'GST on Income', 15, 'sales'), rate('INPUT2', 'GST on Expenses', 15, 'purchases'), rate('NONE', 'No GST', 0, 'both'),
-  rate('ZERORATED', 'Zero Rated', 0, 'both'), rate('EXEMPTOUTPUT', 'Exempt Income', 0, 'sales'), rate('EXEMPTINPUT', 'Exempt Expenses', 0, 'purchases')];
+const rate = (TaxType: string, Name: string, EffectiveRate: number, side: 'sales' | 'purchases' | 'both') => ({
+  TaxType,
+  Name,
+  Status: 'ACTIVE',
+  EffectiveRate,
+  CanApplyToRevenue: side !== 'purchases',
+  CanApplyToExpenses: side !== 'sales',
+  CanApplyToLiabilities: true,
+  CanApplyToAssets: true,
+  CanApplyToEquity: true,
+});
+export const TAX_RATES = [
+  rate('OUTPUT2', 'GST on Income', 15, 'sales'),
+  rate('INPUT2', 'GST on Expenses', 15, 'purchases'),
+  rate('NONE', 'No GST', 0, 'both'),
+  rate('ZERORATED', 'Zero Rated', 0, 'both'),
+  rate('EXEMPTOUTPUT', 'Exempt Income', 0, 'sales'),
+  rate('EXEMPTINPUT', 'Exempt Expenses', 0, 'purchases'),
+];
 
 export async function seedReference(rt: Runtime, tenantId: string): Promise<void> {
   await rt.store.reference.put(tenantId, 'accounts', ACCOUNTS);
@@ -89,7 +109,14 @@ export function customer(sourceId: string, name: string) {
 
 export function invoice(sourceId: string, contact: string, o: { kind?: string; date?: string; price?: string } = {}) {
   return {
-    kind: o.kind ?? 'sales_invoice', sourceId, revision: 1, date: o.date ?? '2026-11-20', dueDate: '2026-12-20', contact, currency: 'NZD', amountsAre: 'exclusive',
+    kind: o.kind ?? 'sales_invoice',
+    sourceId,
+    revision: 1,
+    date: o.date ?? '2026-11-20',
+    dueDate: '2026-12-20',
+    contact,
+    currency: 'NZD',
+    amountsAre: 'exclusive',
     lines: [{ productCode: 'WIDGET', description: 'Widget', quantity: 2, unitPrice: o.price ?? '19.95', discountRate: 0, taxCode: 'G.S.T.', account: 'sales' }],
   };
 }
@@ -102,7 +129,9 @@ export async function ingest(rt: Runtime, tenantId: string, docs: unknown[]): Pr
 }
 
 export const ACCOUNT_FAILURE = {
-  message: "Account code '425' is not a valid code for this document.", code: 'account_code_invalid' as const, errorClass: 'validation',
+  message: "Account code '425' is not a valid code for this document.",
+  code: 'account_code_invalid' as const,
+  errorClass: 'validation',
   action: "Open Settings → Account mappings in xport and map the role that uses '425' to an active Xero account; then press Export on this row.",
 };
 export const EMAIL_FAILURE = { message: 'Email address must be valid.', code: 'email_invalid', errorClass: 'validation', action: 'Give the contact one valid email address.' };
@@ -127,8 +156,13 @@ export async function seedDemo(rt: Runtime): Promise<Seeded> {
   await seedReference(rt, TENANT.id);
   const customerIds = await ingest(rt, TENANT.id, [customer('CUST-001', 'Acme Ltd'), customer('CUST-002', 'Bad Email Co'), customer('CUST-003', 'Evil <script>window.__xss=1</script> Ltd')]);
   const invoices = await ingest(rt, TENANT.id, [
-    invoice('SO-1001', 'CUST-001'), invoice('SO-1002', 'CUST-001', { date: '2026-10-05' }), invoice('SO-1003', 'CUST-001'),
-    invoice('PB-2001', 'SUP-1', { kind: 'purchase_bill', date: '2026-09-01' }), invoice('SO-1004', 'CUST-001'), invoice('SO-1005', 'CUST-001'), invoice('SO-1006', 'CUST-001'),
+    invoice('SO-1001', 'CUST-001'),
+    invoice('SO-1002', 'CUST-001', { date: '2026-10-05' }),
+    invoice('SO-1003', 'CUST-001'),
+    invoice('PB-2001', 'SUP-1', { kind: 'purchase_bill', date: '2026-09-01' }),
+    invoice('SO-1004', 'CUST-001'),
+    invoice('SO-1005', 'CUST-001'),
+    invoice('SO-1006', 'CUST-001'),
   ]);
   const [a, b, c, d, e, f, g] = invoices as [number, number, number, number, number, number, number];
   await fail(rt, [a, b, c, d]);
@@ -139,9 +173,31 @@ export async function seedDemo(rt: Runtime): Promise<Seeded> {
   await rt.store.exports.markExported(g, { xeroId: '9b2f1a7e-0000-4000-8000-000000000001', xeroNumber: 'SO-1006', xeroTotal: '45.89' });
   await rt.store.exports.setWaiting(f, 'waiting for customer CUST-009 (not exported yet)', 'contact:customer:CUST-009');
   await rt.store.log.append([
-    { tenantId: TENANT.id, level: 'error', event: 'export.failed', exportId: a, documentRef: 'SO-1001', message: `SO-1001: ${ACCOUNT_FAILURE.message}`, details: { code: 'account_code_invalid', correlationId: 'corr-123', httpStatus: 400, access_token: 'SECRET-TOKEN-VALUE' } },
-    { tenantId: TENANT.id, level: 'info', event: 'xero.call', message: 'Invoices: 50 elements sent, HTTP 200 in 812 ms', details: { endpoint: 'Invoices', durationMs: 812, correlationId: 'corr-456', limits: { dayRemaining: 4950, minuteRemaining: 58 } } },
-    { tenantId: TENANT.id, level: 'info', event: 'export.exported', exportId: g, documentRef: 'SO-1006', message: 'SO-1006 exported to Xero', details: { xeroId: '9b2f1a7e-0000-4000-8000-000000000001', limits: { dayRemaining: 4950, minuteRemaining: 58 } } },
+    {
+      tenantId: TENANT.id,
+      level: 'error',
+      event: 'export.failed',
+      exportId: a,
+      documentRef: 'SO-1001',
+      message: `SO-1001: ${ACCOUNT_FAILURE.message}`,
+      details: { code: 'account_code_invalid', correlationId: 'corr-123', httpStatus: 400, access_token: 'SECRET-TOKEN-VALUE' },
+    },
+    {
+      tenantId: TENANT.id,
+      level: 'info',
+      event: 'xero.call',
+      message: 'Invoices: 50 elements sent, HTTP 200 in 812 ms',
+      details: { endpoint: 'Invoices', durationMs: 812, correlationId: 'corr-456', limits: { dayRemaining: 4950, minuteRemaining: 58 } },
+    },
+    {
+      tenantId: TENANT.id,
+      level: 'info',
+      event: 'export.exported',
+      exportId: g,
+      documentRef: 'SO-1006',
+      message: 'SO-1006 exported to Xero',
+      details: { xeroId: '9b2f1a7e-0000-4000-8000-000000000001', limits: { dayRemaining: 4950, minuteRemaining: 58 } },
+    },
   ]);
   return { customerIds: customerIds.slice(0, 1), failedAccount: [a, b, c, d], failedEmail, xss, queued: [e], exported: g };
 }

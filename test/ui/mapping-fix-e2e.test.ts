@@ -23,10 +23,18 @@ describe('a mapping fix in settings followed by Export sends the item to Xero', 
 
   test('fail on account 999, re-map Sales to 200 in the browser, Export, exported once', { timeout: 90_000 }, async () => {
     assert.equal((await h.api('PATCH', '/api/v1/settings', { accounts: { sales: '999' } })).status, 200);
-    const res = await h.api('POST', '/api/v1/documents', { documents: [
-      { kind: 'customer', sourceId: 'CUST-MAP', name: 'Mapping Test Ltd' },
-      { kind: 'sales_invoice', sourceId: 'SO-MAP-1', date: '2026-11-20', contact: 'CUST-MAP', lines: [{ description: 'Widget', quantity: 1, unitPrice: '10.00', taxCode: 'G.S.T.', account: 'sales' }] },
-    ] });
+    const res = await h.api('POST', '/api/v1/documents', {
+      documents: [
+        { kind: 'customer', sourceId: 'CUST-MAP', name: 'Mapping Test Ltd' },
+        {
+          kind: 'sales_invoice',
+          sourceId: 'SO-MAP-1',
+          date: '2026-11-20',
+          contact: 'CUST-MAP',
+          lines: [{ description: 'Widget', quantity: 1, unitPrice: '10.00', taxCode: 'G.S.T.', account: 'sales' }],
+        },
+      ],
+    });
     const exportId = (res.json as { documents: Array<{ exportId: number }> }).documents[1]?.exportId;
     await h.drain();
     const failed = (await h.api('GET', `/api/v1/exports/${exportId}`)).json as { status: string; errorCode: string };
@@ -39,7 +47,7 @@ describe('a mapping fix in settings followed by Export sends the item to Xero', 
     await page.fill('input[name=password]', ADMIN_PASSWORD);
     await Promise.all([page.waitForURL(/\/queue/), page.click('button:has-text("Sign in")')]);
     await page.goto('/settings');
-    assert.match(await page.textContent('#health') ?? '', /999/);
+    assert.match((await page.textContent('#health')) ?? '', /999/);
     await page.selectOption('select[name=account_sales]', '200');
     await Promise.all([page.waitForURL(/#accounts/), page.click('#accounts button:has-text("Save")')]);
 

@@ -15,7 +15,9 @@ const SHOTS = process.env.XPORT_SCREENSHOTS_DIR ?? fs.mkdtempSync(path.join(os.t
 
 function watchErrors(page: Page): string[] {
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   page.on('pageerror', (e) => errors.push(String(e)));
   return errors;
 }
@@ -43,25 +45,33 @@ describe('web UI pages', () => {
     await page.fill('input[name=username]', 'admin');
     await page.fill('input[name=password]', 'wrong-password');
     await page.click('button:has-text("Sign in")');
-    assert.match(await page.textContent('.alert-error') ?? '', /not right/);
+    assert.match((await page.textContent('.alert-error')) ?? '', /not right/);
     await context.close();
   });
 
-  for (const [width, height, label] of [[1280, 900, 'desktop'], [390, 844, 'phone']] as const) {
+  for (const [width, height, label] of [
+    [1280, 900, 'desktop'],
+    [390, 844, 'phone'],
+  ] as const) {
     test(`every page renders at ${width} px with the banner and no script errors`, async () => {
       const { context, page } = await login(rig, { width, height });
       const errors = watchErrors(page);
       const logEntry = (await rig.rt.store.log.search({ tenantId: null, q: 'corr', limit: 1 })).entries[0];
       const pages: Array<[string, string, RegExp]> = [
-        ['/queue', 'queue', /Manage Xero Queue/], ['/queue?view=groups', 'queue-groups', /Manage Xero Queue/], ['/documents', 'documents', /Documents/],
-        [`/documents/${data.failedAccount[0]}`, 'document', /Sales Invoice SO-1001/], ['/log', 'log', /Connection Log/],
-        [`/log/${logEntry?.id ?? 1}`, 'log-entry', /Connection Log entry/], ['/settings', 'settings', /Settings/], ['/queue/confirm?action=retry-all', 'confirm-export-all', /Manage Xero Queue/],
+        ['/queue', 'queue', /Manage Xero Queue/],
+        ['/queue?view=groups', 'queue-groups', /Manage Xero Queue/],
+        ['/documents', 'documents', /Documents/],
+        [`/documents/${data.failedAccount[0]}`, 'document', /Sales Invoice SO-1001/],
+        ['/log', 'log', /Connection Log/],
+        [`/log/${logEntry?.id ?? 1}`, 'log-entry', /Connection Log entry/],
+        ['/settings', 'settings', /Settings/],
+        ['/queue/confirm?action=retry-all', 'confirm-export-all', /Manage Xero Queue/],
       ];
       for (const [url, name, title] of pages) {
         const res = await page.goto(url);
         assert.equal(res?.status(), 200, url);
-        assert.match(await page.textContent('h1') ?? '', title);
-        assert.match(await page.textContent('#banner') ?? '', /Xero Export Queue: \d+ in the queue and 6 failed exports\s*View Failed Exports/);
+        assert.match((await page.textContent('h1')) ?? '', title);
+        assert.match((await page.textContent('#banner')) ?? '', /Xero Export Queue: \d+ in the queue and 6 failed exports\s*View Failed Exports/);
         await page.screenshot({ path: path.join(SHOTS, `${name}-${label}.png`), fullPage: true });
       }
       assert.deepEqual(errors, []);
@@ -72,11 +82,14 @@ describe('web UI pages', () => {
   test('the Failed Xero Exports grid has exactly the seed columns, plus Skip', async () => {
     const { context, page } = await login(rig);
     const headers = await page.locator('#failed-grid thead th').allTextContents();
-    assert.deepEqual(headers.map((h) => h.trim()), ['Failed Export', 'Exported Item', 'Export Error', 'Action Required', 'Export', 'Delete', 'Skip']);
+    assert.deepEqual(
+      headers.map((h) => h.trim()),
+      ['Failed Export', 'Exported Item', 'Export Error', 'Action Required', 'Export', 'Delete', 'Skip'],
+    );
     assert.equal(await rowCount(page, '#failed-grid'), 6);
     const link = page.locator('#failed-grid a', { hasText: 'SO-1001' });
     await Promise.all([page.waitForURL(/\/documents\/\d+/), link.click()]);
-    assert.match(await page.textContent('h1') ?? '', /SO-1001/);
+    assert.match((await page.textContent('h1')) ?? '', /SO-1001/);
     await context.close();
   });
 
@@ -90,7 +103,7 @@ describe('web UI pages', () => {
     await page.goto('/queue?q=SO-1002');
     assert.equal(await rowCount(page, '#failed-grid'), 1);
     await page.goto('/queue?q=no-such-thing');
-    assert.match(await page.textContent('.empty') ?? '', /No failed exports match/);
+    assert.match((await page.textContent('.empty')) ?? '', /No failed exports match/);
     await page.goto('/queue?view=groups');
     const group = await page.locator('.group', { hasText: '4 items' }).textContent();
     assert.match(group ?? '', /Account code '425' is not a valid code for this document\.\s*→ fix the Freight mapping/);
@@ -109,7 +122,7 @@ describe('web UI pages', () => {
     assert.equal(await rowCount(page, '#log-grid'), 1);
     await page.goto('/log?level=error&q=SO-1001');
     await Promise.all([page.waitForURL(/\/log\/\d+/), page.locator('#log-grid a').first().click()]);
-    const text = await page.textContent('main') ?? '';
+    const text = (await page.textContent('main')) ?? '';
     assert.match(text, /corr-123/);
     assert.doesNotMatch(text, /SECRET-TOKEN-VALUE/);
     await context.close();
@@ -124,7 +137,7 @@ describe('web UI pages', () => {
     assert.equal(await rowCount(page, '#documents-grid'), 1);
     await page.goto('/documents?status=exported');
     assert.equal(await rowCount(page, '#documents-grid'), 1);
-    assert.match(await page.textContent('#documents-grid') ?? '', /45\.89/);
+    assert.match((await page.textContent('#documents-grid')) ?? '', /45\.89/);
     await page.goto('/documents?from=2026-09-15&to=2026-10-31');
     assert.equal(await rowCount(page, '#documents-grid'), 1);
     await page.check('input[name=problems]');
@@ -142,7 +155,7 @@ describe('web UI pages', () => {
       assert.equal(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss), undefined, url);
     }
     await page.goto('/queue');
-    assert.match(await page.textContent('#failed-grid') ?? '', /Xero said <script>window.__xss=1<\/script>/);
+    assert.match((await page.textContent('#failed-grid')) ?? '', /Xero said <script>window.__xss=1<\/script>/);
     assert.equal(await page.locator('#failed-grid script, #failed-grid img').count(), 0);
     await context.close();
   });
@@ -151,8 +164,8 @@ describe('web UI pages', () => {
     const { context, page } = await login(rig);
     await page.selectOption('#org-select', TENANT2.id); // submits itself (app.js)
     await page.waitForSelector('.subtitle:has-text("Second Shop Ltd")');
-    assert.match(await page.textContent('.alert-ok') ?? '', /Now showing Second Shop Ltd/);
-    assert.match(await page.textContent('#banner') ?? '', /0 in the queue and 0 failed/);
+    assert.match((await page.textContent('.alert-ok')) ?? '', /Now showing Second Shop Ltd/);
+    assert.match((await page.textContent('#banner')) ?? '', /0 in the queue and 0 failed/);
     await context.close();
   });
 });

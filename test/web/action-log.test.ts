@@ -25,10 +25,12 @@ for (const kind of databaseKinds()) {
     let token = '';
     const messages = async (event: string): Promise<string[]> =>
       (await rt.connectionLog.search({ tenantId: null, q: undefined, limit: 100 })).entries.filter((e) => e.event === event).map((e) => e.message);
-    const api = (method: string, p: string, body?: unknown) => fetch(`${url}/api/v1${p}`, {
-      method, body: body === undefined ? undefined : JSON.stringify(body),
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    });
+    const api = (method: string, p: string, body?: unknown) =>
+      fetch(`${url}/api/v1${p}`, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      });
 
     before(async () => {
       db = await makeDatabase(kind);
@@ -76,10 +78,16 @@ for (const kind of databaseKinds()) {
     it('settings patched and a contact linked over the API', async () => {
       assert.equal((await api('PATCH', '/settings', { sendCustomerCodeAsAccountNumber: false })).status, 200);
       const settings = (await rt.connectionLog.search({ tenantId: ORG.id, limit: 100 })).entries.filter((e) => e.event === 'settings.changed');
-      assert.deepEqual(settings.map((e) => [e.message, e.actor]), [['api:ledger changed the settings (sendCustomerCodeAsAccountNumber)', 'api:ledger']]);
+      assert.deepEqual(
+        settings.map((e) => [e.message, e.actor]),
+        [['api:ledger changed the settings (sendCustomerCodeAsAccountNumber)', 'api:ledger']],
+      );
       assert.equal((await api('POST', '/contacts/customer/CUST-7/link', { xeroContactId: CONTACT })).status, 200);
       const linked = (await rt.connectionLog.search({ tenantId: ORG.id, limit: 100 })).entries.filter((e) => e.event === 'contact.linked');
-      assert.deepEqual(linked.map((e) => [e.message, e.documentRef]), [[`api:ledger linked customer CUST-7 to Xero contact ${CONTACT}`, 'CUST-7']]);
+      assert.deepEqual(
+        linked.map((e) => [e.message, e.documentRef]),
+        [[`api:ledger linked customer CUST-7 to Xero contact ${CONTACT}`, 'CUST-7']],
+      );
     });
 
     it('a custom connection held from Settings', async () => {

@@ -36,16 +36,22 @@ function smtpServer(): Promise<{ url: string; mails: string[]; commands: string[
         commands.push(line.split(' ')[0] ?? '');
         if (line.startsWith('EHLO')) s.write('250-test\r\n250 AUTH PLAIN\r\n');
         else if (line.startsWith('AUTH')) s.write(line === `AUTH PLAIN ${Buffer.from('\0mailer\0s3cret').toString('base64')}` ? '235 ok\r\n' : '535 no\r\n');
-        else if (line.startsWith('DATA')) { inData = true; s.write('354 go\r\n'); }
-        else if (line.startsWith('QUIT')) { s.write('221 bye\r\n'); s.end(); }
-        else s.write('250 ok\r\n');
+        else if (line.startsWith('DATA')) {
+          inData = true;
+          s.write('354 go\r\n');
+        } else if (line.startsWith('QUIT')) {
+          s.write('221 bye\r\n');
+          s.end();
+        } else s.write('250 ok\r\n');
       }
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const a = server.address();
-    resolve({ url: `smtp://mailer:s3cret@127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, mails, commands, close: () => new Promise((r) => server.close(() => r())) });
-  }));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const a = server.address();
+      resolve({ url: `smtp://mailer:s3cret@127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`, mails, commands, close: () => new Promise((r) => server.close(() => r())) });
+    }),
+  );
 }
 
 describe('notifications', () => {
@@ -55,8 +61,13 @@ describe('notifications', () => {
   const hooks: Array<Record<string, unknown>> = [];
   const hookServer = http.createServer((req, res) => {
     let body = '';
-    req.on('data', (c: Buffer) => { body += c.toString(); });
-    req.on('end', () => { hooks.push(JSON.parse(body) as Record<string, unknown>); res.writeHead(200).end(); });
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on('end', () => {
+      hooks.push(JSON.parse(body) as Record<string, unknown>);
+      res.writeHead(200).end();
+    });
   });
 
   before(async () => {
@@ -64,10 +75,16 @@ describe('notifications', () => {
     await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', () => r()));
     const a = hookServer.address();
     db = await makeDatabase('sqlite');
-    rt = await createRuntime(loadConfig({
-      XPORT_DATABASE_URL: db.url, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '0', XPORT_SMTP_URL: smtp.url, XPORT_NOTIFY_EMAIL: 'ops@example.test',
-      XPORT_NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/n`,
-    }));
+    rt = await createRuntime(
+      loadConfig({
+        XPORT_DATABASE_URL: db.url,
+        XPORT_LOG_LEVEL: 'silent',
+        XPORT_WORKERS: '0',
+        XPORT_SMTP_URL: smtp.url,
+        XPORT_NOTIFY_EMAIL: 'ops@example.test',
+        XPORT_NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}/n`,
+      }),
+    );
     await rt.store.tenants.upsert({ id: 't1', name: 'Shop Ltd' });
   });
   after(async () => {
@@ -79,7 +96,19 @@ describe('notifications', () => {
 
   it('sends new failures as one digest per window, by webhook and email', async () => {
     const n = new Notifier({ config: rt.config, store: rt.store, logger: rt.logger }, rt.bus, { settleMs: 50, digestMs: 60_000 });
-    const fail = (ref: string) => rt.bus.emit('export.failed', { tenantId: 't1', exportId: 1, kind: 'sales_invoice', reference: ref, code: 'xero_validation_error', errorClass: 'validation', message: `${ref} failed`, action: 'Fix it', correlationId: null, httpStatus: 400 });
+    const fail = (ref: string) =>
+      rt.bus.emit('export.failed', {
+        tenantId: 't1',
+        exportId: 1,
+        kind: 'sales_invoice',
+        reference: ref,
+        code: 'xero_validation_error',
+        errorClass: 'validation',
+        message: `${ref} failed`,
+        action: 'Fix it',
+        correlationId: null,
+        httpStatus: 400,
+      });
     await fail('SO-1');
     await fail('SO-2');
     await new Promise((r) => setTimeout(r, 200));
@@ -93,7 +122,11 @@ describe('notifications', () => {
     assert.equal(digests[0]?.count, 2);
     assert.equal(smtp.mails.length, 1);
     assert.match(smtp.mails[0] ?? '', /Subject: xport: 2 exports to Xero failed/);
-    assert.ok(Buffer.from((smtp.mails[0] ?? '').split('\r\n\r\n')[1] ?? '', 'base64').toString().includes('SO-2 failed'));
+    assert.ok(
+      Buffer.from((smtp.mails[0] ?? '').split('\r\n\r\n')[1] ?? '', 'base64')
+        .toString()
+        .includes('SO-2 failed'),
+    );
     assert.ok(smtp.commands.includes('AUTH'));
   });
 

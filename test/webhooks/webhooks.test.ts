@@ -22,22 +22,34 @@ class CountingGate implements CallGate {
   async acquire(tenantId: string): Promise<() => void> {
     const call = { tenantId, released: false };
     this.calls.push(call);
-    return () => { call.released = true; };
+    return () => {
+      call.released = true;
+    };
   }
   observe(): void {}
 }
 const customer = { kind: 'customer', sourceId: 'WH-CUST', name: 'Webhook Traders', email: 'ap@webhook.test', currency: 'NZD' };
 const invoice = (sourceId: string) => ({
-  kind: 'sales_invoice', sourceId, revision: 1, date: '2026-11-20', dueDate: '2026-12-20', contact: 'WH-CUST', currency: 'NZD', amountsAre: 'exclusive',
+  kind: 'sales_invoice',
+  sourceId,
+  revision: 1,
+  date: '2026-11-20',
+  dueDate: '2026-12-20',
+  contact: 'WH-CUST',
+  currency: 'NZD',
+  amountsAre: 'exclusive',
   lines: [{ productCode: 'WIDGET', description: 'Widget', quantity: 1, unitPrice: '10.00', discountRate: 0, taxCode: 'G.S.T.', account: 'sales' }],
 });
 
 for (const kind of databaseKinds()) {
   describe(`Xero webhooks (${kind})`, () => {
     let h: Harness;
-    const post = (body: string, signature?: string) => fetch(`${h.url}/webhooks/xero`, {
-      method: 'POST', body, headers: { 'content-type': 'application/json', ...(signature === undefined ? {} : { 'x-xero-signature': signature }) },
-    });
+    const post = (body: string, signature?: string) =>
+      fetch(`${h.url}/webhooks/xero`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', ...(signature === undefined ? {} : { 'x-xero-signature': signature }) },
+      });
     before(async () => {
       h = await startHarness(kind, { env: { XERO_WEBHOOK_KEY: KEY } });
     });
@@ -55,7 +67,11 @@ for (const kind of databaseKinds()) {
     });
 
     it("passes the sandbox's intent-to-receive handshake", async () => {
-      const res = await fetch(`${h.sandbox.url}/_sandbox/webhooks`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `${h.url}/webhooks/xero`, key: KEY }) });
+      const res = await fetch(`${h.sandbox.url}/_sandbox/webhooks`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: `${h.url}/webhooks/xero`, key: KEY }),
+      });
       const cfg = (await res.json()) as { status: string; detail: string };
       assert.equal(cfg.status, 'active', cfg.detail);
     });

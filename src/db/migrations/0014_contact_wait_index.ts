@@ -7,6 +7,5 @@ import { sql, type Kysely } from 'kysely';
  * with nothing to wait for (nearly all) are not in it.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createIndex('exports_contact_waits').on('exports').columns(['tenant_id', 'status', 'waiting_for'])
-    .where(sql.ref('waiting_for'), 'is not', null).execute();
+  await db.schema.createIndex('exports_contact_waits').on('exports').columns(['tenant_id', 'status', 'waiting_for']).where(sql.ref('waiting_for'), 'is not', null).execute();
 }

@@ -25,11 +25,19 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
       const t = `connection_log_fts_${day.replaceAll('-', '')}`;
       const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
       await sql.raw(`create virtual table if not exists ${t} using fts5(message, document_ref, content='', contentless_delete=1, tokenize='trigram')`).execute(trx);
-      await sql.raw(`create trigger if not exists ${t}_update after update of message, document_ref on connection_log when substr(old.at, 1, 10) = '${day}' begin
+      await sql
+        .raw(
+          `create trigger if not exists ${t}_update after update of message, document_ref on connection_log when substr(old.at, 1, 10) = '${day}' begin
          delete from ${t} where rowid = old.id;
-         insert into ${t} (rowid, message, document_ref) values (new.id, new.message, new.document_ref); end`).execute(trx);
-      await sql.raw(`insert into ${t} (rowid, message, document_ref)
-         select id, message, document_ref from connection_log where at >= '${day}' and at < '${next}' and substr(at, 1, 10) = '${day}'`).execute(trx);
+         insert into ${t} (rowid, message, document_ref) values (new.id, new.message, new.document_ref); end`,
+        )
+        .execute(trx);
+      await sql
+        .raw(
+          `insert into ${t} (rowid, message, document_ref)
+         select id, message, document_ref from connection_log where at >= '${day}' and at < '${next}' and substr(at, 1, 10) = '${day}'`,
+        )
+        .execute(trx);
     }
     await sql`drop table if exists connection_log_fts`.execute(trx);
   });

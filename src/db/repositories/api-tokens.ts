@@ -50,14 +50,32 @@ export class ApiTokensRepository {
     const r = await this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hashToken(value)).where('revoked_at', 'is', null).executeTakeFirst();
     if (!r) return null;
     await this.db.updateTable('api_tokens').set({ last_used_at: iso() }).where('id', '=', r.id).execute();
-    return { id: r.id, tenantId: r.tenant_id, name: r.name, prefix: r.prefix, role: r.role === 'viewer' ? 'viewer' : 'admin', createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at };
+    return {
+      id: r.id,
+      tenantId: r.tenant_id,
+      name: r.name,
+      prefix: r.prefix,
+      role: r.role === 'viewer' ? 'viewer' : 'admin',
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+      revokedAt: r.revoked_at,
+    };
   }
 
   async list(tenantId: string | null): Promise<ApiToken[]> {
     let q = this.db.selectFrom('api_tokens').selectAll().orderBy('id');
     if (tenantId) q = q.where('tenant_id', '=', tenantId);
     const rows = await q.execute();
-    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, name: r.name, prefix: r.prefix, role: r.role === 'viewer' ? 'viewer' : 'admin', createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      tenantId: r.tenant_id,
+      name: r.name,
+      prefix: r.prefix,
+      role: r.role === 'viewer' ? 'viewer' : 'admin',
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+      revokedAt: r.revoked_at,
+    }));
   }
 
   async revoke(id: number): Promise<boolean> {

@@ -49,8 +49,16 @@ export interface LogQuery {
 
 function toEntry(r: LogRow): LogEntry {
   return {
-    id: r.id, tenantId: r.tenant_id, at: r.at, level: r.level === 'error' ? 'error' : 'info', event: r.event, message: r.message,
-    exportId: r.export_id, documentRef: r.document_ref, details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null, actor: r.actor,
+    id: r.id,
+    tenantId: r.tenant_id,
+    at: r.at,
+    level: r.level === 'error' ? 'error' : 'info',
+    event: r.event,
+    message: r.message,
+    exportId: r.export_id,
+    documentRef: r.document_ref,
+    details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : null,
+    actor: r.actor,
   };
 }
 
@@ -66,8 +74,15 @@ export class ConnectionLogRepository {
   async append(entries: LogEntryInput[]): Promise<void> {
     if (entries.length === 0) return;
     const values = entries.map((e) => ({
-      tenant_id: e.tenantId, at: iso(e.at ?? new Date()), level: e.level, event: e.event, message: noNul(e.message),
-      export_id: e.exportId ?? null, document_ref: e.documentRef == null ? null : noNul(e.documentRef), details: e.details ? JSON.stringify(e.details) : null, actor: e.actor ?? null,
+      tenant_id: e.tenantId,
+      at: iso(e.at ?? new Date()),
+      level: e.level,
+      event: e.event,
+      message: noNul(e.message),
+      export_id: e.exportId ?? null,
+      document_ref: e.documentRef == null ? null : noNul(e.documentRef),
+      details: e.details ? JSON.stringify(e.details) : null,
+      actor: e.actor ?? null,
     }));
     const index = this.adapter.logIndex;
     if (!index.writtenByAppend) {
@@ -99,11 +114,18 @@ export class ConnectionLogRepository {
     if (query.since) q = q.where('at', '>=', iso(query.since));
     if (query.q) q = q.where(await this.adapter.logIndex.contains(db, query.q, query.since ? iso(query.since) : undefined));
     if (query.afterId) {
-      const rows = await q.where('id', '>', query.afterId).orderBy('id', 'asc').limit(limit + 1).execute();
+      const rows = await q
+        .where('id', '>', query.afterId)
+        .orderBy('id', 'asc')
+        .limit(limit + 1)
+        .execute();
       const page = rows.slice(0, limit).reverse().map(toEntry);
       return { entries: page, nextCursor: page[page.length - 1]?.id ?? null, newerCursor: rows.length > limit ? (page[0]?.id ?? null) : null };
     }
-    const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit).map(toEntry);
     return { entries: page, nextCursor: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null };
   }

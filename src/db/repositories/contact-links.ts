@@ -17,8 +17,7 @@ export class ContactLinksRepository {
   constructor(protected readonly db: Kysely<Database>) {}
 
   async get(tenantId: string, contactKind: ContactKind, sourceId: string): Promise<ContactLink | null> {
-    const r = await this.db.selectFrom('contact_links').selectAll()
-      .where('tenant_id', '=', tenantId).where('contact_kind', '=', contactKind).where('source_id', '=', sourceId).executeTakeFirst();
+    const r = await this.db.selectFrom('contact_links').selectAll().where('tenant_id', '=', tenantId).where('contact_kind', '=', contactKind).where('source_id', '=', sourceId).executeTakeFirst();
     return r ? toLink(r) : null;
   }
 
@@ -28,8 +27,12 @@ export class ContactLinksRepository {
     const wanted = new Set(keys.map((k) => `${k.kind}:${k.sourceId}`));
     const sourceIds = [...new Set(keys.map((k) => k.sourceId))];
     for (let i = 0; i < sourceIds.length; i += 500) {
-      const rows = await this.db.selectFrom('contact_links').selectAll()
-        .where('tenant_id', '=', tenantId).where('source_id', 'in', sourceIds.slice(i, i + 500)).execute();
+      const rows = await this.db
+        .selectFrom('contact_links')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('source_id', 'in', sourceIds.slice(i, i + 500))
+        .execute();
       for (const r of rows) {
         const link = toLink(r);
         const key = `${link.contactKind}:${link.sourceId}`;
@@ -57,8 +60,13 @@ export class ContactLinksRepository {
   }
 
   async markArchivedByXeroId(tenantId: string, xeroContactId: string, archived: boolean): Promise<Array<{ kind: ContactKind; sourceId: string }>> {
-    const rows = await this.db.updateTable('contact_links').set({ archived: archived ? 1 : 0, updated_at: iso() })
-      .where('tenant_id', '=', tenantId).where('xero_contact_id', '=', xeroContactId).returning(['contact_kind', 'source_id']).execute();
+    const rows = await this.db
+      .updateTable('contact_links')
+      .set({ archived: archived ? 1 : 0, updated_at: iso() })
+      .where('tenant_id', '=', tenantId)
+      .where('xero_contact_id', '=', xeroContactId)
+      .returning(['contact_kind', 'source_id'])
+      .execute();
     return rows.map((r) => ({ kind: r.contact_kind === 'supplier' ? 'supplier' : 'customer', sourceId: r.source_id }));
   }
 
@@ -69,11 +77,22 @@ export class ContactLinksRepository {
 }
 
 function toLink(r: { contact_kind: string; source_id: string; xero_contact_id: string; linked_by: string; archived: number }): ContactLink {
-  return { contactKind: r.contact_kind === 'supplier' ? 'supplier' : 'customer', sourceId: r.source_id, xeroContactId: r.xero_contact_id, linkedBy: r.linked_by === 'user' ? 'user' : 'export', archived: r.archived === 1 };
+  return {
+    contactKind: r.contact_kind === 'supplier' ? 'supplier' : 'customer',
+    sourceId: r.source_id,
+    xeroContactId: r.xero_contact_id,
+    linkedBy: r.linked_by === 'user' ? 'user' : 'export',
+    archived: r.archived === 1,
+  };
 }
 
 class PreloadedContactLinks extends ContactLinksRepository {
-  constructor(db: Kysely<Database>, private readonly tenantId: string, private readonly keys: Set<string>, private readonly links: Map<string, ContactLink>) {
+  constructor(
+    db: Kysely<Database>,
+    private readonly tenantId: string,
+    private readonly keys: Set<string>,
+    private readonly links: Map<string, ContactLink>,
+  ) {
     super(db);
   }
 

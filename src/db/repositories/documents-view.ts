@@ -27,9 +27,22 @@ interface DocumentJoinRow {
 function toListedDocument(r: DocumentJoinRow): ListedDocument {
   return {
     // Only xport writes kind and status, from the domain's unions.
-    id: r.id, kind: r.kind as DocumentKind, sourceId: r.source_id, revision: r.revision, reference: r.reference, docDate: r.doc_date,
-    total: r.total, receivedAt: r.received_at, exportId: r.export_id, status: r.status as ExportStatus | null, attempts: r.attempts,
-    xeroId: r.xero_id, xeroNumber: r.xero_number, xeroTotal: r.xero_total, lastError: r.last_error, waitReason: r.wait_reason,
+    id: r.id,
+    kind: r.kind as DocumentKind,
+    sourceId: r.source_id,
+    revision: r.revision,
+    reference: r.reference,
+    docDate: r.doc_date,
+    total: r.total,
+    receivedAt: r.received_at,
+    exportId: r.export_id,
+    status: r.status as ExportStatus | null,
+    attempts: r.attempts,
+    xeroId: r.xero_id,
+    xeroNumber: r.xero_number,
+    xeroTotal: r.xero_total,
+    lastError: r.last_error,
+    waitReason: r.wait_reason,
   };
 }
 
@@ -61,22 +74,33 @@ export class DocumentsViewRepository {
     let q = this.db
       .selectFrom('documents')
       .leftJoin('exports', 'exports.document_id', 'documents.id')
-      .select(['documents.id', 'documents.kind', 'documents.source_id', 'documents.revision', 'documents.reference', 'documents.doc_date',
-        'documents.total', 'documents.received_at', 'exports.id as export_id', 'exports.status', 'exports.attempts', 'exports.xero_id',
-        'exports.xero_number', 'exports.xero_total', 'exports.last_error', 'exports.wait_reason'])
+      .select([
+        'documents.id',
+        'documents.kind',
+        'documents.source_id',
+        'documents.revision',
+        'documents.reference',
+        'documents.doc_date',
+        'documents.total',
+        'documents.received_at',
+        'exports.id as export_id',
+        'exports.status',
+        'exports.attempts',
+        'exports.xero_id',
+        'exports.xero_number',
+        'exports.xero_total',
+        'exports.last_error',
+        'exports.wait_reason',
+      ])
       .where('documents.tenant_id', '=', f.tenantId);
     if (f.kinds?.length) q = q.where('documents.kind', 'in', f.kinds);
     if (f.statuses?.length) {
       const statuses = f.statuses.filter((s) => s !== 'deleted');
       const deleted = f.statuses.includes('deleted');
-      q = q.where((eb) => eb.or([
-        ...(statuses.length ? [eb('exports.status', 'in', statuses)] : []),
-        ...(deleted ? [eb('exports.id', 'is', null)] : []),
-      ]));
+      q = q.where((eb) => eb.or([...(statuses.length ? [eb('exports.status', 'in', statuses)] : []), ...(deleted ? [eb('exports.id', 'is', null)] : [])]));
     }
     if (f.problemsOnly) {
-      q = q.where((eb) => eb.or([eb('exports.status', 'in', ['failed', 'waiting']),
-        eb.and([eb('exports.status', '=', 'queued'), eb('exports.last_error', 'is not', null)])]));
+      q = q.where((eb) => eb.or([eb('exports.status', 'in', ['failed', 'waiting']), eb.and([eb('exports.status', '=', 'queued'), eb('exports.last_error', 'is not', null)])]));
     }
     if (f.fromDate) q = q.where('documents.doc_date', '>=', f.fromDate);
     if (f.toDate) q = q.where('documents.doc_date', '<=', f.toDate);
@@ -85,7 +109,10 @@ export class DocumentsViewRepository {
       const needle = f.search;
       q = q.where((eb) => eb.or([this.adapter.containsText(eb.ref('documents.reference'), needle), this.adapter.containsText(eb.ref('documents.source_id'), needle)]));
     }
-    const rows = await q.orderBy('documents.id', 'desc').limit(Math.min(f.limit ?? 50, 500)).execute();
+    const rows = await q
+      .orderBy('documents.id', 'desc')
+      .limit(Math.min(f.limit ?? 50, 500))
+      .execute();
     return rows.map(toListedDocument);
   }
 
@@ -93,9 +120,25 @@ export class DocumentsViewRepository {
     const row = await this.db
       .selectFrom('documents')
       .leftJoin('exports', 'exports.document_id', 'documents.id')
-      .select(['documents.id', 'documents.kind', 'documents.source_id', 'documents.revision', 'documents.reference', 'documents.doc_date',
-        'documents.total', 'documents.received_at', 'documents.payload', 'exports.id as export_id', 'exports.status', 'exports.attempts',
-        'exports.xero_id', 'exports.xero_number', 'exports.xero_total', 'exports.last_error', 'exports.wait_reason'])
+      .select([
+        'documents.id',
+        'documents.kind',
+        'documents.source_id',
+        'documents.revision',
+        'documents.reference',
+        'documents.doc_date',
+        'documents.total',
+        'documents.received_at',
+        'documents.payload',
+        'exports.id as export_id',
+        'exports.status',
+        'exports.attempts',
+        'exports.xero_id',
+        'exports.xero_number',
+        'exports.xero_total',
+        'exports.last_error',
+        'exports.wait_reason',
+      ])
       .where('documents.tenant_id', '=', tenantId)
       .where('documents.id', '=', documentId)
       .executeTakeFirst();
@@ -104,9 +147,15 @@ export class DocumentsViewRepository {
 
   /** Other revisions of the same source document, newest first. */
   async revisions(tenantId: string, kind: string, sourceId: string): Promise<DocumentRevision[]> {
-    const rows = await this.db.selectFrom('documents').select(['id', 'revision', 'received_at'])
-      .where('tenant_id', '=', tenantId).where('kind', '=', kind).where('source_id', '=', sourceId)
-      .orderBy('revision', 'desc').limit(50).execute();
+    const rows = await this.db
+      .selectFrom('documents')
+      .select(['id', 'revision', 'received_at'])
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', kind)
+      .where('source_id', '=', sourceId)
+      .orderBy('revision', 'desc')
+      .limit(50)
+      .execute();
     return rows.map((r) => ({ id: r.id, revision: r.revision, receivedAt: r.received_at }));
   }
 }

@@ -40,14 +40,26 @@ export class ExportReads {
    * still have reached Xero — and when the latest of their attempts started.
    */
   async earlierRevisions(row: ExportSource): Promise<EarlierRevisions> {
-    const earlier = await this.db.selectFrom('exports').select(['id', 'attempts', 'needs_reconcile'])
-      .where('tenant_id', '=', row.tenantId).where('kind', '=', row.kind).where('source_id', '=', row.sourceId)
-      .where('revision', '<', row.revision).where('xero_id', 'is', null)
+    const earlier = await this.db
+      .selectFrom('exports')
+      .select(['id', 'attempts', 'needs_reconcile'])
+      .where('tenant_id', '=', row.tenantId)
+      .where('kind', '=', row.kind)
+      .where('source_id', '=', row.sourceId)
+      .where('revision', '<', row.revision)
+      .where('xero_id', 'is', null)
       .where((eb) => eb.or([eb('attempts', '>', 0), eb('needs_reconcile', '=', 1)]))
       .execute();
     if (earlier.length === 0) return { uncertain: false, lastStartedAt: null };
-    const last = await this.db.selectFrom('export_attempts').select((eb) => eb.fn.max('started_at').as('at'))
-      .where('export_id', 'in', earlier.map((e) => e.id)).executeTakeFirst();
+    const last = await this.db
+      .selectFrom('export_attempts')
+      .select((eb) => eb.fn.max('started_at').as('at'))
+      .where(
+        'export_id',
+        'in',
+        earlier.map((e) => e.id),
+      )
+      .executeTakeFirst();
     return { uncertain: true, lastStartedAt: last?.at ?? null };
   }
 
@@ -55,8 +67,13 @@ export class ExportReads {
   async attemptsOf(exportIds: number[]): Promise<Map<number, AttemptRecord[]>> {
     const out = new Map<number, AttemptRecord[]>(exportIds.map((id) => [id, []]));
     for (let i = 0; i < exportIds.length; i += 500) {
-      const rows = await this.db.selectFrom('export_attempts').select(['export_id', 'batch_id', 'outcome', 'http_status', 'started_at'])
-        .where('export_id', 'in', exportIds.slice(i, i + 500)).orderBy('export_id').orderBy('attempt_no').execute();
+      const rows = await this.db
+        .selectFrom('export_attempts')
+        .select(['export_id', 'batch_id', 'outcome', 'http_status', 'started_at'])
+        .where('export_id', 'in', exportIds.slice(i, i + 500))
+        .orderBy('export_id')
+        .orderBy('attempt_no')
+        .execute();
       for (const r of rows) out.get(r.export_id)?.push({ batchId: r.batch_id, outcome: r.outcome, httpStatus: r.http_status, startedAt: r.started_at });
     }
     return out;
@@ -64,9 +81,15 @@ export class ExportReads {
 
   /** The stored documents of the earlier revisions of this export's document, oldest first. */
   async earlierRevisionDocuments(row: ExportSource): Promise<string[]> {
-    const rows = await this.db.selectFrom('documents').select('payload')
-      .where('tenant_id', '=', row.tenantId).where('kind', '=', row.kind).where('source_id', '=', row.sourceId)
-      .where('revision', '<', row.revision).orderBy('revision').execute();
+    const rows = await this.db
+      .selectFrom('documents')
+      .select('payload')
+      .where('tenant_id', '=', row.tenantId)
+      .where('kind', '=', row.kind)
+      .where('source_id', '=', row.sourceId)
+      .where('revision', '<', row.revision)
+      .orderBy('revision')
+      .execute();
     return rows.map((r) => r.payload);
   }
 
@@ -76,10 +99,16 @@ export class ExportReads {
   }
 
   async latestForSource(tenantId: string, kind: string, sourceId: string): Promise<Export | null> {
-    const row = await this.db.selectFrom('exports').selectAll()
-      .where('tenant_id', '=', tenantId).where('kind', '=', kind).where('source_id', '=', sourceId)
+    const row = await this.db
+      .selectFrom('exports')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', kind)
+      .where('source_id', '=', sourceId)
       .where('status', '!=', 'skipped')
-      .orderBy('revision', 'desc').orderBy('id', 'desc').executeTakeFirst();
+      .orderBy('revision', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
     return row ? toExport(row) : null;
   }
 
@@ -100,8 +129,10 @@ export class ExportReads {
    * are more than FOLD_AFTER of them (SQLite's triggers update one row in place).
    */
   async countByStatus(tenantId: string | null): Promise<Record<ExportStatus, number>> {
-    let q = this.db.selectFrom('export_counts')
-      .select(['status', sql<number>`sum(n)`.as('n'), sql<number>`count(*) - count(distinct tenant_id)`.as('extra')]).groupBy('status');
+    let q = this.db
+      .selectFrom('export_counts')
+      .select(['status', sql<number>`sum(n)`.as('n'), sql<number>`count(*) - count(distinct tenant_id)`.as('extra')])
+      .groupBy('status');
     if (tenantId) q = q.where('tenant_id', '=', tenantId);
     const rows = await q.execute();
     const counts: Record<ExportStatus, number> = { queued: 0, waiting: 0, exporting: 0, exported: 0, failed: 0, skipped: 0 };
@@ -127,7 +158,11 @@ export class ExportReads {
         sums.set(key, s);
       }
       const values = [...sums.values()].filter((s) => s.n !== 0);
-      for (let i = 0; i < values.length; i += 500) await trx.insertInto('export_counts').values(values.slice(i, i + 500)).execute();
+      for (let i = 0; i < values.length; i += 500)
+        await trx
+          .insertInto('export_counts')
+          .values(values.slice(i, i + 500))
+          .execute();
     });
   }
 
@@ -164,7 +199,10 @@ export class ExportReads {
       const needle = f.search;
       q = q.where((eb) => eb.or([this.adapter.containsText(eb.ref('documents.reference'), needle), this.adapter.containsText(eb.ref('exports.last_error'), needle)]));
     }
-    const rows = await q.orderBy('exports.id', 'desc').limit(Math.min(f.limit ?? 50, 500)).execute();
+    const rows = await q
+      .orderBy('exports.id', 'desc')
+      .limit(Math.min(f.limit ?? 50, 500))
+      .execute();
     return rows.map(toListedExport);
   }
 
@@ -189,9 +227,15 @@ export class ExportReads {
 
   /** Error codes of the failed exports with their counts (the error filter of the web UI). */
   async failureCodes(tenantId: string): Promise<Array<{ code: string; n: number }>> {
-    const rows = await this.db.selectFrom('exports').select(['error_code', sql<number>`count(*)`.as('n')])
-      .where('tenant_id', '=', tenantId).where('status', '=', 'failed').where('error_code', 'is not', null)
-      .groupBy('error_code').orderBy('error_code').execute();
+    const rows = await this.db
+      .selectFrom('exports')
+      .select(['error_code', sql<number>`count(*)`.as('n')])
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'failed')
+      .where('error_code', 'is not', null)
+      .groupBy('error_code')
+      .orderBy('error_code')
+      .execute();
     return rows.map((r) => ({ code: r.error_code ?? '', n: Number(r.n) }));
   }
 }

@@ -40,48 +40,84 @@ export class ExportWaits extends ExportReads {
       const [kind, ...rest] = waitingFor.split(':');
       const isContact = kind === 'customer' || kind === 'supplier';
       if (isContact) await this.adapter.lockKeyInTransaction(trx, contactWaitLockKey(row.tenant_id, waitingFor));
-      await trx.updateTable('exports')
+      await trx
+        .updateTable('exports')
         .set({ status: 'waiting', wait_reason: reason, waiting_for: waitingFor, waiting_since: iso(), lease_owner: null, lease_until: null, updated_at: iso() })
-        .where('id', '=', id).execute();
+        .where('id', '=', id)
+        .execute();
       if (!isContact) return;
-      const link = await trx.selectFrom('contact_links').select('xero_contact_id')
-        .where('tenant_id', '=', row.tenant_id).where('contact_kind', '=', kind).where('source_id', '=', rest.join(':')).executeTakeFirst();
+      const link = await trx
+        .selectFrom('contact_links')
+        .select('xero_contact_id')
+        .where('tenant_id', '=', row.tenant_id)
+        .where('contact_kind', '=', kind)
+        .where('source_id', '=', rest.join(':'))
+        .executeTakeFirst();
       if (link) await new ExportWaits(trx, this.adapter).releaseWaiting(row.tenant_id, waitingFor);
     });
   }
 
   /** Back to the queue: what `waitingFor` names is there now (also the exports that gave up waiting for it). */
   async releaseWaiting(tenantId: string, waitingFor: string): Promise<number> {
-    const rows = await this.db.updateTable('exports')
+    const rows = await this.db
+      .updateTable('exports')
       .set({ status: 'queued', wait_reason: null, waiting_for: null, waiting_since: null, next_attempt_at: iso(), updated_at: iso() })
-      .where('tenant_id', '=', tenantId).where('status', '=', 'waiting').where('waiting_for', '=', waitingFor)
-      .returning('id').execute();
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'waiting')
+      .where('waiting_for', '=', waitingFor)
+      .returning('id')
+      .execute();
     return rows.length + (await this.requeueGaveUp(tenantId, waitingFor));
   }
 
   /** Exports failed for waiting too long for `waitingFor` (a contact) back to the queue: it has arrived. */
   async requeueGaveUp(tenantId: string, waitingFor: string): Promise<number> {
-    const rows = await this.db.updateTable('exports')
-      .set({ status: 'queued', wait_reason: null, waiting_for: null, waiting_since: null, next_attempt_at: iso(), updated_at: iso(),
-        last_error: null, error_code: null, error_class: null, action_required: null })
-      .where('tenant_id', '=', tenantId).where('status', '=', 'failed').where('error_code', '=', CONTACT_NEVER_RECEIVED).where('waiting_for', '=', waitingFor)
-      .returning('id').execute();
+    const rows = await this.db
+      .updateTable('exports')
+      .set({
+        status: 'queued',
+        wait_reason: null,
+        waiting_for: null,
+        waiting_since: null,
+        next_attempt_at: iso(),
+        updated_at: iso(),
+        last_error: null,
+        error_code: null,
+        error_class: null,
+        action_required: null,
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'failed')
+      .where('error_code', '=', CONTACT_NEVER_RECEIVED)
+      .where('waiting_for', '=', waitingFor)
+      .returning('id')
+      .execute();
     return rows.length;
   }
 
   /** Exports that have waited for a contact since before `cutoff` (lock-date holds are not counted). */
   async staleContactWaits(cutoff: Date, limit = 500): Promise<Array<Pick<Export, 'id' | 'tenantId' | 'kind' | 'sourceId' | 'waitingFor'>>> {
-    const rows = await this.db.selectFrom('exports').select(['id', 'tenant_id', 'kind', 'source_id', 'waiting_for'])
-      .where('status', '=', 'waiting').where('waiting_since', '<', iso(cutoff))
+    const rows = await this.db
+      .selectFrom('exports')
+      .select(['id', 'tenant_id', 'kind', 'source_id', 'waiting_for'])
+      .where('status', '=', 'waiting')
+      .where('waiting_since', '<', iso(cutoff))
       .where((eb) => eb.or([eb('waiting_for', 'like', 'customer:%'), eb('waiting_for', 'like', 'supplier:%')]))
-      .orderBy('id').limit(limit).execute();
+      .orderBy('id')
+      .limit(limit)
+      .execute();
     // Only xport writes `kind`, from DocumentKind.
     return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, kind: r.kind as DocumentKind, sourceId: r.source_id, waitingFor: r.waiting_for }));
   }
 
   /** Starts an export's wait afresh (its contact was received after all, and is on its way). */
   async restartWait(id: number, now = new Date()): Promise<void> {
-    await this.db.updateTable('exports').set({ waiting_since: iso(now) }).where('id', '=', id).where('status', '=', 'waiting').execute();
+    await this.db
+      .updateTable('exports')
+      .set({ waiting_since: iso(now) })
+      .where('id', '=', id)
+      .where('status', '=', 'waiting')
+      .execute();
   }
 
   /**
@@ -89,15 +125,23 @@ export class ExportWaits extends ExportReads {
    * arriving (or being linked) later puts it back in the queue. Only if it is still waiting.
    */
   async failContactWait(id: number, f: FailureInfo, now = new Date()): Promise<boolean> {
-    const rows = await this.db.updateTable('exports')
+    const rows = await this.db
+      .updateTable('exports')
       .set({ status: 'failed', last_error: f.message, error_code: f.code, error_class: f.errorClass, action_required: f.action, wait_reason: null, updated_at: iso(now) })
-      .where('id', '=', id).where('status', '=', 'waiting')
-      .returning('id').execute();
+      .where('id', '=', id)
+      .where('status', '=', 'waiting')
+      .returning('id')
+      .execute();
     return rows.length > 0;
   }
 
   async updateWaitReason(tenantId: string, waitingFor: string, reason: string): Promise<void> {
-    await this.db.updateTable('exports').set({ wait_reason: reason, updated_at: iso() })
-      .where('tenant_id', '=', tenantId).where('status', '=', 'waiting').where('waiting_for', '=', waitingFor).execute();
+    await this.db
+      .updateTable('exports')
+      .set({ wait_reason: reason, updated_at: iso() })
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'waiting')
+      .where('waiting_for', '=', waitingFor)
+      .execute();
   }
 }

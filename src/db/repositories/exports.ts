@@ -32,18 +32,21 @@ export class ExportsRepository extends ExportWaits {
     const now = p.now ?? new Date();
     // A CTE, not "id IN (subquery … LIMIT n)": PostgreSQL may re-run such a subquery and update more than n rows.
     const rows = await this.db
-      .with('candidates', (db) => this.adapter.lockForClaim(
-        db.selectFrom('exports')
-          .select('id')
-          .where('tenant_id', '=', p.tenantId)
-          .where('status', '=', 'queued')
-          .where('kind', 'in', p.kinds)
-          // Oldest first by id: most queued work is due, so walking tenant+status in id order finds the
-          // batch at once; SQLite would otherwise range-scan next_attempt_at and sort the whole backlog.
-          .where((eb) => eb(this.adapter.notIndexed(eb.ref('next_attempt_at')), '<=', iso(now)))
-          .orderBy('id')
-          .limit(p.limit),
-      ))
+      .with('candidates', (db) =>
+        this.adapter.lockForClaim(
+          db
+            .selectFrom('exports')
+            .select('id')
+            .where('tenant_id', '=', p.tenantId)
+            .where('status', '=', 'queued')
+            .where('kind', 'in', p.kinds)
+            // Oldest first by id: most queued work is due, so walking tenant+status in id order finds the
+            // batch at once; SQLite would otherwise range-scan next_attempt_at and sort the whole backlog.
+            .where((eb) => eb(this.adapter.notIndexed(eb.ref('next_attempt_at')), '<=', iso(now)))
+            .orderBy('id')
+            .limit(p.limit),
+        ),
+      )
       .updateTable('exports')
       .from('candidates')
       .set({ status: 'exporting', lease_owner: p.owner, lease_until: iso(new Date(now.getTime() + p.leaseMs)), updated_at: iso(now) })
@@ -58,17 +61,25 @@ export class ExportsRepository extends ExportWaits {
   async tenantsWithDueWork(now = new Date(), limit = 100): Promise<string[]> {
     // One index seek per organisation (its oldest due export), not a scan of every queued export.
     const rows = await this.db
-      .selectFrom((db) => db.selectFrom('tenants')
-        .select((eb) => ['tenants.id', eb.selectFrom('exports').select('exports.next_attempt_at')
-          .whereRef('exports.tenant_id', '=', 'tenants.id')
-          .where('exports.status', '=', 'queued')
-          .where('exports.next_attempt_at', '<=', iso(now))
-          .orderBy('exports.next_attempt_at')
-          .limit(1)
-          .as('due')])
-        .where('tenants.status', '=', 'active')
-        .where((eb) => eb.or([eb('tenants.paused_until', 'is', null), eb('tenants.paused_until', '<=', iso(now))]))
-        .as('t'))
+      .selectFrom((db) =>
+        db
+          .selectFrom('tenants')
+          .select((eb) => [
+            'tenants.id',
+            eb
+              .selectFrom('exports')
+              .select('exports.next_attempt_at')
+              .whereRef('exports.tenant_id', '=', 'tenants.id')
+              .where('exports.status', '=', 'queued')
+              .where('exports.next_attempt_at', '<=', iso(now))
+              .orderBy('exports.next_attempt_at')
+              .limit(1)
+              .as('due'),
+          ])
+          .where('tenants.status', '=', 'active')
+          .where((eb) => eb.or([eb('tenants.paused_until', 'is', null), eb('tenants.paused_until', '<=', iso(now))]))
+          .as('t'),
+      )
       .select(['t.id', 't.due'])
       .where('t.due', 'is not', null)
       .orderBy('t.due')
@@ -112,9 +123,14 @@ export class ExportsRepository extends ExportWaits {
   /** Extends the lease on the rows this owner still holds; returns how many it still holds. */
   async renewLease(ids: number[], owner: string, until: Date): Promise<number> {
     if (ids.length === 0) return 0;
-    const rows = await this.db.updateTable('exports').set({ lease_until: iso(until) })
-      .where('id', 'in', ids).where('lease_owner', '=', owner).where('status', '=', 'exporting')
-      .returning('id').execute();
+    const rows = await this.db
+      .updateTable('exports')
+      .set({ lease_until: iso(until) })
+      .where('id', 'in', ids)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'exporting')
+      .returning('id')
+      .execute();
     return rows.length;
   }
 
@@ -126,7 +142,10 @@ export class ExportsRepository extends ExportWaits {
   async startAttempt(exportIds: number[], batchId: string, idempotencyKey: string, now = new Date(), owner?: string): Promise<number[]> {
     if (exportIds.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      let q = trx.updateTable('exports').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', 'in', exportIds);
+      let q = trx
+        .updateTable('exports')
+        .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+        .where('id', 'in', exportIds);
       if (owner) q = q.where('lease_owner', '=', owner).where('status', '=', 'exporting').where('lease_until', '>', iso(now));
       const held = (await q.returning('id').execute()).map((r) => r.id);
       if (held.length === 0) return [];
@@ -151,9 +170,23 @@ export class ExportsRepository extends ExportWaits {
   async markExported(id: number, x: { xeroId: string; xeroNumber: string | null; xeroTotal: string | null }, now = new Date()): Promise<void> {
     await this.db
       .updateTable('exports')
-      .set({ status: 'exported', xero_id: x.xeroId, xero_number: x.xeroNumber, xero_total: x.xeroTotal, exported_at: iso(now), updated_at: iso(now),
-        last_error: null, error_code: null, error_class: null, action_required: null, wait_reason: null, waiting_for: null,
-        lease_owner: null, lease_until: null, needs_reconcile: 0 })
+      .set({
+        status: 'exported',
+        xero_id: x.xeroId,
+        xero_number: x.xeroNumber,
+        xero_total: x.xeroTotal,
+        exported_at: iso(now),
+        updated_at: iso(now),
+        last_error: null,
+        error_code: null,
+        error_class: null,
+        action_required: null,
+        wait_reason: null,
+        waiting_for: null,
+        lease_owner: null,
+        lease_until: null,
+        needs_reconcile: 0,
+      })
       .where('id', '=', id)
       .execute();
   }
@@ -161,8 +194,18 @@ export class ExportsRepository extends ExportWaits {
   async markFailed(id: number, f: FailureInfo, now = new Date()): Promise<void> {
     await this.db
       .updateTable('exports')
-      .set({ status: 'failed', last_error: f.message, error_code: f.code, error_class: f.errorClass, action_required: f.action,
-        lease_owner: null, lease_until: null, wait_reason: null, waiting_for: null, updated_at: iso(now) })
+      .set({
+        status: 'failed',
+        last_error: f.message,
+        error_code: f.code,
+        error_class: f.errorClass,
+        action_required: f.action,
+        lease_owner: null,
+        lease_until: null,
+        wait_reason: null,
+        waiting_for: null,
+        updated_at: iso(now),
+      })
       .where('id', '=', id)
       .execute();
   }
@@ -173,7 +216,11 @@ export class ExportsRepository extends ExportWaits {
     await this.db
       .updateTable('exports')
       .set({
-        status: 'queued', next_attempt_at: iso(p.at), lease_owner: null, lease_until: null, updated_at: iso(),
+        status: 'queued',
+        next_attempt_at: iso(p.at),
+        lease_owner: null,
+        lease_until: null,
+        updated_at: iso(),
         wait_reason: p.waitReason ?? null,
         ...(p.failure ? { last_error: p.failure.message, error_code: p.failure.code, error_class: p.failure.errorClass, action_required: p.failure.action } : {}),
         ...(p.needsReconcile === undefined ? {} : { needs_reconcile: p.needsReconcile ? 1 : 0 }),
@@ -209,11 +256,7 @@ export class ExportsRepository extends ExportWaits {
 
   /** failed → queued now (a person pressed Export). Returns the ids that changed. */
   async retry(tenantId: string, ids: number[] | 'all-failed', filter: { errorCode?: string } = {}): Promise<number[]> {
-    let q = this.db
-      .updateTable('exports')
-      .set({ status: 'queued', next_attempt_at: iso(), updated_at: iso(), wait_reason: null })
-      .where('tenant_id', '=', tenantId)
-      .where('status', '=', 'failed');
+    let q = this.db.updateTable('exports').set({ status: 'queued', next_attempt_at: iso(), updated_at: iso(), wait_reason: null }).where('tenant_id', '=', tenantId).where('status', '=', 'failed');
     if (ids !== 'all-failed') q = q.where('id', 'in', ids.length ? ids : [-1]);
     if (filter.errorCode) q = q.where('error_code', '=', filter.errorCode);
     const rows = await q.returning('id').execute();
@@ -221,9 +264,14 @@ export class ExportsRepository extends ExportWaits {
   }
 
   async skip(tenantId: string, id: number): Promise<boolean> {
-    const rows = await this.db.updateTable('exports').set({ status: 'skipped', wait_reason: 'skipped by a user', updated_at: iso() })
-      .where('tenant_id', '=', tenantId).where('id', '=', id).where('status', 'in', ['failed', 'queued', 'waiting'])
-      .returning('id').execute();
+    const rows = await this.db
+      .updateTable('exports')
+      .set({ status: 'skipped', wait_reason: 'skipped by a user', updated_at: iso() })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('status', 'in', ['failed', 'queued', 'waiting'])
+      .returning('id')
+      .execute();
     return rows.length > 0;
   }
 

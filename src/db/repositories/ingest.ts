@@ -121,8 +121,14 @@ async function freshIndexes(trx: Transaction<Database>, tenantId: string, docs: 
   const kinds = [...new Set(docs.map((d) => d.kind))];
   const ids = [...new Set(docs.map((d) => d.sourceId))];
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await trx.selectFrom('documents').select(['kind', 'source_id']).distinct()
-      .where('tenant_id', '=', tenantId).where('kind', 'in', kinds).where('source_id', 'in', ids.slice(i, i + CHUNK)).execute();
+    const rows = await trx
+      .selectFrom('documents')
+      .select(['kind', 'source_id'])
+      .distinct()
+      .where('tenant_id', '=', tenantId)
+      .where('kind', 'in', kinds)
+      .where('source_id', 'in', ids.slice(i, i + CHUNK))
+      .execute();
     for (const r of rows) known.add(keyOf(r.kind, r.source_id));
   }
   const out = new Set<number>();
@@ -140,16 +146,46 @@ async function insertFresh(trx: Transaction<Database>, tenantId: string, docs: P
   const order = [...fresh];
   for (let c = 0; c < order.length; c += CHUNK) {
     const chunk = order.map((i) => ({ i, doc: docs[i] as PreparedDocument, revision: (docs[i] as PreparedDocument).revision ?? 1 })).slice(c, c + CHUNK);
-    const documentRows = await trx.insertInto('documents')
-      .values(chunk.map(({ doc, revision }) => ({ tenant_id: tenantId, kind: doc.kind, source_id: doc.sourceId, revision, payload: doc.payload, content_hash: doc.contentHash, reference: doc.reference, doc_date: doc.docDate, total: doc.total, received_at: t })))
-      .returning(['id', 'kind', 'source_id']).execute();
+    const documentRows = await trx
+      .insertInto('documents')
+      .values(
+        chunk.map(({ doc, revision }) => ({
+          tenant_id: tenantId,
+          kind: doc.kind,
+          source_id: doc.sourceId,
+          revision,
+          payload: doc.payload,
+          content_hash: doc.contentHash,
+          reference: doc.reference,
+          doc_date: doc.docDate,
+          total: doc.total,
+          received_at: t,
+        })),
+      )
+      .returning(['id', 'kind', 'source_id'])
+      .execute();
     const documentIds = new Map(documentRows.map((r) => [keyOf(r.kind, r.source_id), r.id]));
-    const exportRows = await trx.insertInto('exports')
-      .values(chunk.map(({ doc, revision }) => ({
-        tenant_id: tenantId, document_id: documentIds.get(keyOf(doc.kind, doc.sourceId)) ?? -1, kind: doc.kind, source_id: doc.sourceId, revision,
-        status: 'queued', wait_reason: null, attempts: 0, next_attempt_at: t, xero_id: null, needs_reconcile: 0, created_at: t, updated_at: t,
-      })))
-      .returning(['id', 'kind', 'source_id']).execute();
+    const exportRows = await trx
+      .insertInto('exports')
+      .values(
+        chunk.map(({ doc, revision }) => ({
+          tenant_id: tenantId,
+          document_id: documentIds.get(keyOf(doc.kind, doc.sourceId)) ?? -1,
+          kind: doc.kind,
+          source_id: doc.sourceId,
+          revision,
+          status: 'queued',
+          wait_reason: null,
+          attempts: 0,
+          next_attempt_at: t,
+          xero_id: null,
+          needs_reconcile: 0,
+          created_at: t,
+          updated_at: t,
+        })),
+      )
+      .returning(['id', 'kind', 'source_id'])
+      .execute();
     const exportIds = new Map(exportRows.map((r) => [keyOf(r.kind, r.source_id), r.id]));
     for (const { i, doc, revision } of chunk) {
       out.set(i, { sourceId: doc.sourceId, kind: doc.kind, revision, exportId: exportIds.get(keyOf(doc.kind, doc.sourceId)) ?? null, status: 'queued', duplicate: false });
@@ -161,17 +197,27 @@ async function insertFresh(trx: Transaction<Database>, tenantId: string, docs: P
 type OneOutcome = IngestResult | { conflict: Omit<RevisionConflict, 'index'> };
 
 async function ingestOne(trx: Transaction<Database>, tenantId: string, doc: PreparedDocument, hashStored: (p: string) => string, now: Date): Promise<OneOutcome> {
-  let q = trx.selectFrom('documents').select(['id', 'revision', 'content_hash', 'payload', 'received_at'])
-    .where('tenant_id', '=', tenantId).where('kind', '=', doc.kind).where('source_id', '=', doc.sourceId);
+  let q = trx
+    .selectFrom('documents')
+    .select(['id', 'revision', 'content_hash', 'payload', 'received_at'])
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', doc.kind)
+    .where('source_id', '=', doc.sourceId);
   q = doc.revision === null ? q.orderBy('revision', 'desc').limit(1) : q.where('revision', '=', doc.revision);
   const known = await q.executeTakeFirst();
   if (!known) return insertRevision(trx, tenantId, doc, doc.revision ?? 1, now);
   const same = (known.content_hash ?? hashStored(known.payload)) === doc.contentHash;
   if (same) return duplicateOf(trx, doc, known);
   if (doc.revision === null) return insertRevision(trx, tenantId, doc, known.revision + 1, now);
-  const latest = await trx.selectFrom('documents').select('revision')
-    .where('tenant_id', '=', tenantId).where('kind', '=', doc.kind).where('source_id', '=', doc.sourceId)
-    .orderBy('revision', 'desc').limit(1).executeTakeFirstOrThrow();
+  const latest = await trx
+    .selectFrom('documents')
+    .select('revision')
+    .where('tenant_id', '=', tenantId)
+    .where('kind', '=', doc.kind)
+    .where('source_id', '=', doc.sourceId)
+    .orderBy('revision', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
   return { conflict: { kind: doc.kind, sourceId: doc.sourceId, revision: doc.revision, receivedAt: known.received_at, nextRevision: latest.revision + 1 } };
 }
 
@@ -184,7 +230,18 @@ async function insertRevision(trx: Transaction<Database>, tenantId: string, doc:
   const t = iso(now);
   const { id: documentId } = await trx
     .insertInto('documents')
-    .values({ tenant_id: tenantId, kind: doc.kind, source_id: doc.sourceId, revision, payload: doc.payload, content_hash: doc.contentHash, reference: doc.reference, doc_date: doc.docDate, total: doc.total, received_at: t })
+    .values({
+      tenant_id: tenantId,
+      kind: doc.kind,
+      source_id: doc.sourceId,
+      revision,
+      payload: doc.payload,
+      content_hash: doc.contentHash,
+      reference: doc.reference,
+      doc_date: doc.docDate,
+      total: doc.total,
+      received_at: t,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const siblings = await trx
@@ -211,9 +268,19 @@ async function insertRevision(trx: Transaction<Database>, tenantId: string, doc:
   const { id } = await trx
     .insertInto('exports')
     .values({
-      tenant_id: tenantId, document_id: documentId, kind: doc.kind, source_id: doc.sourceId, revision,
-      status, wait_reason: newer ? `superseded by revision ${newer.revision}` : null, attempts: 0,
-      next_attempt_at: t, xero_id: xeroId, needs_reconcile: inFlight ? 1 : 0, created_at: t, updated_at: t,
+      tenant_id: tenantId,
+      document_id: documentId,
+      kind: doc.kind,
+      source_id: doc.sourceId,
+      revision,
+      status,
+      wait_reason: newer ? `superseded by revision ${newer.revision}` : null,
+      attempts: 0,
+      next_attempt_at: t,
+      xero_id: xeroId,
+      needs_reconcile: inFlight ? 1 : 0,
+      created_at: t,
+      updated_at: t,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -12,18 +12,29 @@ export class KeyValueRepository {
   }
 
   async set(key: string, value: string): Promise<void> {
-    await this.db.insertInto('key_value').values({ key, value, updated_at: iso() })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: iso() })).execute();
+    await this.db
+      .insertInto('key_value')
+      .values({ key, value, updated_at: iso() })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: iso() }))
+      .execute();
   }
 
   /** Sets the value only if absent; returns the value that is stored. */
   async getOrInit(key: string, make: () => string): Promise<string> {
-    await this.db.insertInto('key_value').values({ key, value: make(), updated_at: iso() }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    await this.db
+      .insertInto('key_value')
+      .values({ key, value: make(), updated_at: iso() })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
     return (await this.get(key)) ?? '';
   }
 
   /** Removes the values under a key prefix not written since `before` (kept results of bulk actions). */
   async deleteOlder(prefix: string, before: Date): Promise<void> {
-    await this.db.deleteFrom('key_value').where('key', 'like', `${prefix.replace(/[%_\\]/g, '')}%`).where('updated_at', '<', before.toISOString()).execute();
+    await this.db
+      .deleteFrom('key_value')
+      .where('key', 'like', `${prefix.replace(/[%_\\]/g, '')}%`)
+      .where('updated_at', '<', before.toISOString())
+      .execute();
   }
 }

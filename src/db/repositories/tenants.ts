@@ -49,7 +49,11 @@ export class TenantsRepository {
   }
 
   async setSettings(id: string, settings: unknown): Promise<void> {
-    await this.db.updateTable('tenants').set({ settings: JSON.stringify(settings), updated_at: iso() }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('tenants')
+      .set({ settings: JSON.stringify(settings), updated_at: iso() })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Stops exports for this organisation until `until` (null: until a person or event lifts it). */

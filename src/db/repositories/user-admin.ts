@@ -32,7 +32,11 @@ export class UserAdminRepository {
   }
 
   private async admins(trx: Kysely<Database>): Promise<number> {
-    const r = await trx.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('role', '=', 'admin').executeTakeFirstOrThrow();
+    const r = await trx
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('role', '=', 'admin')
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 }

@@ -25,13 +25,20 @@ export class UsersRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
   /** User names are unique without regard to case (a unique index on lower(username), 0010): `Admin` is `admin`. */
   async findByName(username: string): Promise<UserWithHash | null> {
-    const r = await this.db.selectFrom('users').selectAll().where(sql<string>`lower(username)`, '=', sql<string>`lower(${username})`).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where(sql<string>`lower(username)`, '=', sql<string>`lower(${username})`)
+      .executeTakeFirst();
     return r ? { id: r.id, username: r.username, role: toRole(r.role), createdAt: r.created_at, passwordHash: r.password_hash } : null;
   }
 

@@ -32,16 +32,26 @@ export class WebSessionsRepository {
   /** Stores the session; a signed-in person's sessions beyond SESSIONS_PER_USER are dropped, oldest first. */
   async set(id: string, data: Record<string, unknown>, expiresAt: Date, userId: number | null): Promise<void> {
     const row = { data: JSON.stringify(data), expires_at: iso(expiresAt), updated_at: iso(), user_id: userId };
-    await this.db.insertInto('web_sessions').values({ id_hash: sessionIdHash(id), ...row })
-      .onConflict((oc) => oc.column('id_hash').doUpdateSet(row)).execute();
+    await this.db
+      .insertInto('web_sessions')
+      .values({ id_hash: sessionIdHash(id), ...row })
+      .onConflict((oc) => oc.column('id_hash').doUpdateSet(row))
+      .execute();
     if (userId !== null) await this.capUser(userId);
   }
 
   private async capUser(userId: number): Promise<void> {
-    const keep = await this.db.selectFrom('web_sessions').select('id_hash').where('user_id', '=', userId)
-      .orderBy('updated_at', 'desc').orderBy('id_hash').limit(SESSIONS_PER_USER).execute();
+    const keep = await this.db.selectFrom('web_sessions').select('id_hash').where('user_id', '=', userId).orderBy('updated_at', 'desc').orderBy('id_hash').limit(SESSIONS_PER_USER).execute();
     if (keep.length < SESSIONS_PER_USER) return;
-    await this.db.deleteFrom('web_sessions').where('user_id', '=', userId).where('id_hash', 'not in', keep.map((k) => k.id_hash)).execute();
+    await this.db
+      .deleteFrom('web_sessions')
+      .where('user_id', '=', userId)
+      .where(
+        'id_hash',
+        'not in',
+        keep.map((k) => k.id_hash),
+      )
+      .execute();
   }
 
   async destroy(id: string): Promise<void> {
@@ -55,7 +65,10 @@ export class WebSessionsRepository {
   }
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom('web_sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('web_sessions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 }

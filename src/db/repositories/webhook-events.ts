@@ -21,13 +21,20 @@ export class WebhookEventsRepository {
 
   /** True the first time an event is seen; false for a replay. */
   async claim(key: string, now = new Date()): Promise<boolean> {
-    const rows = await this.db.insertInto('xero_webhook_events').values({ event_key: key, received_at: iso(now) })
-      .onConflict((oc) => oc.column('event_key').doNothing()).returning('event_key').execute();
+    const rows = await this.db
+      .insertInto('xero_webhook_events')
+      .values({ event_key: key, received_at: iso(now) })
+      .onConflict((oc) => oc.column('event_key').doNothing())
+      .returning('event_key')
+      .execute();
     return rows.length > 0;
   }
 
   async prune(now = new Date()): Promise<number> {
-    const res = await this.db.deleteFrom('xero_webhook_events').where('received_at', '<', iso(new Date(now.getTime() - WEBHOOK_EVENT_MEMORY_MS))).executeTakeFirst();
+    const res = await this.db
+      .deleteFrom('xero_webhook_events')
+      .where('received_at', '<', iso(new Date(now.getTime() - WEBHOOK_EVENT_MEMORY_MS)))
+      .executeTakeFirst();
     return Number(res.numDeletedRows);
   }
 }

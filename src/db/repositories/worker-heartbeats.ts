@@ -20,11 +20,18 @@ export interface WorkerHeartbeat {
 
 function toHeartbeat(r: Selectable<WorkerHeartbeatsTable>): WorkerHeartbeat {
   return {
-    workerId: r.worker_id, host: r.host, pid: r.pid,
+    workerId: r.worker_id,
+    host: r.host,
+    pid: r.pid,
     // Only report() writes the state, from the same union.
     state: r.state as WorkerHeartbeat['state'],
-    startedAt: r.started_at, lastRoundAt: r.last_round_at, lastSuccessAt: r.last_success_at, lastError: r.last_error,
-    lastErrorAt: r.last_error_at, consecutiveFailures: Number(r.consecutive_failures), updatedAt: r.updated_at,
+    startedAt: r.started_at,
+    lastRoundAt: r.last_round_at,
+    lastSuccessAt: r.last_success_at,
+    lastError: r.last_error,
+    lastErrorAt: r.last_error_at,
+    consecutiveFailures: Number(r.consecutive_failures),
+    updatedAt: r.updated_at,
   };
 }
 
@@ -49,12 +56,22 @@ export class WorkerHeartbeatsRepository {
 
   async report(h: HeartbeatInput, now = new Date()): Promise<void> {
     const values = {
-      host: h.host, pid: h.pid, state: h.state, started_at: iso(h.startedAt), last_round_at: isoOrNull(h.lastRoundAt),
-      last_success_at: isoOrNull(h.lastSuccessAt), last_error: h.lastError?.slice(0, 1000) ?? null, last_error_at: isoOrNull(h.lastErrorAt),
-      consecutive_failures: h.consecutiveFailures, updated_at: iso(now),
+      host: h.host,
+      pid: h.pid,
+      state: h.state,
+      started_at: iso(h.startedAt),
+      last_round_at: isoOrNull(h.lastRoundAt),
+      last_success_at: isoOrNull(h.lastSuccessAt),
+      last_error: h.lastError?.slice(0, 1000) ?? null,
+      last_error_at: isoOrNull(h.lastErrorAt),
+      consecutive_failures: h.consecutiveFailures,
+      updated_at: iso(now),
     };
-    await this.db.insertInto('worker_heartbeats').values({ worker_id: h.workerId, ...values })
-      .onConflict((oc) => oc.column('worker_id').doUpdateSet(values)).execute();
+    await this.db
+      .insertInto('worker_heartbeats')
+      .values({ worker_id: h.workerId, ...values })
+      .onConflict((oc) => oc.column('worker_id').doUpdateSet(values))
+      .execute();
   }
 
   async list(): Promise<WorkerHeartbeat[]> {
@@ -64,7 +81,10 @@ export class WorkerHeartbeatsRepository {
 
   /** Forgets workers that have not reported for `olderThanMs` (processes long gone). */
   async prune(olderThanMs: number, now = new Date()): Promise<number> {
-    const res = await this.db.deleteFrom('worker_heartbeats').where('updated_at', '<', iso(new Date(now.getTime() - olderThanMs))).executeTakeFirst();
+    const res = await this.db
+      .deleteFrom('worker_heartbeats')
+      .where('updated_at', '<', iso(new Date(now.getTime() - olderThanMs)))
+      .executeTakeFirst();
     return Number(res.numDeletedRows);
   }
 }

@@ -11,7 +11,8 @@ export class XeroChangesRepository {
 
   /** Marks the exports of this Xero document; returns their references (empty when xport did not export it). */
   async markXeroStatus(tenantId: string, xeroId: string, status: string): Promise<Array<{ id: number; reference: string }>> {
-    const rows = await this.db.updateTable('exports')
+    const rows = await this.db
+      .updateTable('exports')
       .set({ xero_status: status, updated_at: iso() })
       .where('tenant_id', '=', tenantId)
       .where('xero_id', '=', xeroId)

@@ -29,9 +29,15 @@ function toStatus(s: string): ConnectionStatus {
 
 function toConnection(r: Selectable<XeroConnectionsTable>): XeroConnection {
   return {
-    id: r.id, kind: r.kind === 'client_credentials' ? 'client_credentials' : 'oauth', ciphertext: r.token_ciphertext,
-    accessExpiresAt: r.access_expires_at, refreshExpiresAt: r.refresh_expires_at, status: toStatus(r.status),
-    lockUntil: r.refresh_lock_until, lockOwner: r.refresh_lock_owner, updatedAt: r.updated_at,
+    id: r.id,
+    kind: r.kind === 'client_credentials' ? 'client_credentials' : 'oauth',
+    ciphertext: r.token_ciphertext,
+    accessExpiresAt: r.access_expires_at,
+    refreshExpiresAt: r.refresh_expires_at,
+    status: toStatus(r.status),
+    lockUntil: r.refresh_lock_until,
+    lockOwner: r.refresh_lock_owner,
+    updatedAt: r.updated_at,
   };
 }
 
@@ -45,15 +51,25 @@ export class XeroConnectionsRepository {
 
   async create(p: { id: string; ciphertext: string; accessExpiresAt: Date; refreshExpiresAt: Date }): Promise<void> {
     const now = iso();
-    await this.db.insertInto('xero_connections').values({
-      id: p.id, kind: 'oauth', token_ciphertext: p.ciphertext, access_expires_at: iso(p.accessExpiresAt), refresh_expires_at: iso(p.refreshExpiresAt),
-      status: 'active', created_at: now, updated_at: now,
-    }).execute();
+    await this.db
+      .insertInto('xero_connections')
+      .values({
+        id: p.id,
+        kind: 'oauth',
+        token_ciphertext: p.ciphertext,
+        access_expires_at: iso(p.accessExpiresAt),
+        refresh_expires_at: iso(p.refreshExpiresAt),
+        status: 'active',
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
   }
 
   /** Stores a token set; only the lock holder may (null owner: a write outside any refresh, e.g. bookkeeping). */
   async saveTokens(id: string, owner: string | null, p: { ciphertext: string; accessExpiresAt: Date; refreshExpiresAt: Date }): Promise<boolean> {
-    let q = this.db.updateTable('xero_connections')
+    let q = this.db
+      .updateTable('xero_connections')
       .set({ token_ciphertext: p.ciphertext, access_expires_at: iso(p.accessExpiresAt), refresh_expires_at: iso(p.refreshExpiresAt), status: 'active', updated_at: iso() })
       .where('id', '=', id);
     if (owner) q = q.where('refresh_lock_owner', '=', owner);
@@ -72,7 +88,8 @@ export class XeroConnectionsRepository {
 
   /** Takes the refresh lock if it is free or its lease ran out; true when this owner holds it now. */
   async tryLock(id: string, owner: string, leaseMs: number, now = new Date()): Promise<boolean> {
-    const rows = await this.db.updateTable('xero_connections')
+    const rows = await this.db
+      .updateTable('xero_connections')
       .set({ refresh_lock_owner: owner, refresh_lock_until: iso(new Date(now.getTime() + leaseMs)) })
       .where('id', '=', id)
       .where((eb) => eb.or([eb('refresh_lock_until', 'is', null), eb('refresh_lock_until', '<', iso(now)), eb('refresh_lock_owner', '=', owner)]))
@@ -82,8 +99,7 @@ export class XeroConnectionsRepository {
   }
 
   async unlock(id: string, owner: string): Promise<void> {
-    await this.db.updateTable('xero_connections').set({ refresh_lock_owner: null, refresh_lock_until: null })
-      .where('id', '=', id).where('refresh_lock_owner', '=', owner).execute();
+    await this.db.updateTable('xero_connections').set({ refresh_lock_owner: null, refresh_lock_until: null }).where('id', '=', id).where('refresh_lock_owner', '=', owner).execute();
   }
 
   /** Active OAuth connections, for the idle refresh and the connection check. */
@@ -113,9 +129,13 @@ export class XeroConnectionsRepository {
    * already disconnected (another process got there first: one notification, not two).
    */
   async markTenantDisconnected(tenantId: string, pause: { reason: string; code: string }): Promise<boolean> {
-    const rows = await this.db.updateTable('tenants')
+    const rows = await this.db
+      .updateTable('tenants')
       .set({ status: 'disconnected', paused_until: '9999-12-31T00:00:00.000Z', pause_reason: pause.reason, pause_code: pause.code, updated_at: iso() })
-      .where('id', '=', tenantId).where('status', '=', 'active').returning('id').execute();
+      .where('id', '=', tenantId)
+      .where('status', '=', 'active')
+      .returning('id')
+      .execute();
     return rows.length > 0;
   }
 
@@ -124,7 +144,8 @@ export class XeroConnectionsRepository {
    * exports by itself instead of waiting out the pause they were requeued with.
    */
   async releasePausedExports(tenantId: string, now = new Date()): Promise<number> {
-    const rows = await this.db.updateTable('exports')
+    const rows = await this.db
+      .updateTable('exports')
       .set({ next_attempt_at: iso(now), wait_reason: null, updated_at: iso(now) })
       .where('tenant_id', '=', tenantId)
       .where('status', '=', 'queued')

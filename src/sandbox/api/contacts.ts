@@ -10,8 +10,22 @@ import { runBatch, type ElementOutcome } from './batch';
 import { listReply } from './list';
 import type { ApiRequest, ApiRoute } from './types';
 
-const OWN_FIELDS = ['ContactID', 'Name', 'ContactStatus', 'ContactNumber', 'AccountNumber', 'EmailAddress', 'TaxNumber', 'IsCustomer', 'IsSupplier',
-  'UpdatedDateUTC', 'HasValidationErrors', 'ValidationErrors', 'StatusAttributeString', 'HasAttachments'];
+const OWN_FIELDS = [
+  'ContactID',
+  'Name',
+  'ContactStatus',
+  'ContactNumber',
+  'AccountNumber',
+  'EmailAddress',
+  'TaxNumber',
+  'IsCustomer',
+  'IsSupplier',
+  'UpdatedDateUTC',
+  'HasValidationErrors',
+  'ValidationErrors',
+  'StatusAttributeString',
+  'HasAttachments',
+];
 
 function fieldsOf(input: Dict): ContactFields {
   const f: ContactFields = {};
@@ -51,9 +65,15 @@ export function upsertContact(req: ApiRequest, input: Dict): ElementOutcome {
   if (errors.length) return { ok: false, errors };
   const now = req.ctx.clock.now();
   const rec: ContactRec = {
-    ContactID: existing?.ContactID ?? newId(), Name: f.Name ?? existing?.Name ?? '', ContactStatus: (f.ContactStatus ?? existing?.ContactStatus ?? 'ACTIVE') as ContactRec['ContactStatus'],
-    ...(existing ? pickDefined(existing) : {}), ...stripStatus(f),
-    IsCustomer: existing?.IsCustomer ?? false, IsSupplier: existing?.IsSupplier ?? false, extra: extraOf(input, existing?.extra ?? {}), UpdatedDateUTC: now,
+    ContactID: existing?.ContactID ?? newId(),
+    Name: f.Name ?? existing?.Name ?? '',
+    ContactStatus: (f.ContactStatus ?? existing?.ContactStatus ?? 'ACTIVE') as ContactRec['ContactStatus'],
+    ...(existing ? pickDefined(existing) : {}),
+    ...stripStatus(f),
+    IsCustomer: existing?.IsCustomer ?? false,
+    IsSupplier: existing?.IsSupplier ?? false,
+    extra: extraOf(input, existing?.extra ?? {}),
+    UpdatedDateUTC: now,
   };
   org.contacts.set(rec.ContactID, rec);
   req.events.push({ category: 'CONTACT', type: existing ? 'UPDATE' : 'CREATE', resourceId: rec.ContactID, resource: 'Contacts', tenantId: org.tenantId });
@@ -79,11 +99,19 @@ function write(req: ApiRequest): ApiReply {
 }
 
 function list(req: ApiRequest): ApiReply {
-  return listReply({
-    collection: 'Contacts', records: req.org.contacts.values(), id: (c) => c.ContactID, status: (c) => c.ContactStatus, updated: (c) => c.UpdatedDateUTC,
-    visible: (c, r) => c.ContactStatus === 'ACTIVE' || r.query.includearchived?.toLowerCase() === 'true' || r.query.ids !== undefined,
-    render: (c) => renderContact(c), paged: true,
-  }, req);
+  return listReply(
+    {
+      collection: 'Contacts',
+      records: req.org.contacts.values(),
+      id: (c) => c.ContactID,
+      status: (c) => c.ContactStatus,
+      updated: (c) => c.UpdatedDateUTC,
+      visible: (c, r) => c.ContactStatus === 'ACTIVE' || r.query.includearchived?.toLowerCase() === 'true' || r.query.ids !== undefined,
+      render: (c) => renderContact(c),
+      paged: true,
+    },
+    req,
+  );
 }
 
 function getOne(req: ApiRequest): ApiReply {

@@ -22,12 +22,24 @@ interface DocSpec {
 }
 
 const INVOICES: DocSpec = {
-  kind: 'invoice', collection: 'Invoices', resource: 'invoices', idField: 'InvoiceID', numberField: 'InvoiceNumber', numbersParam: 'InvoiceNumbers',
-  map: (o) => o.invoices, render: renderInvoice,
+  kind: 'invoice',
+  collection: 'Invoices',
+  resource: 'invoices',
+  idField: 'InvoiceID',
+  numberField: 'InvoiceNumber',
+  numbersParam: 'InvoiceNumbers',
+  map: (o) => o.invoices,
+  render: renderInvoice,
 };
 const CREDIT_NOTES: DocSpec = {
-  kind: 'creditnote', collection: 'CreditNotes', resource: 'creditnotes', idField: 'CreditNoteID', numberField: 'CreditNoteNumber', numbersParam: 'CreditNoteNumbers',
-  map: (o) => o.creditNotes, render: renderCreditNote,
+  kind: 'creditnote',
+  collection: 'CreditNotes',
+  resource: 'creditnotes',
+  idField: 'CreditNoteID',
+  numberField: 'CreditNoteNumber',
+  numbersParam: 'CreditNoteNumbers',
+  map: (o) => o.creditNotes,
+  render: renderCreditNote,
 };
 
 export function findDoc(spec: { map: (o: OrgState) => Map<string, DocRec> }, org: OrgState, key: string): DocRec | undefined {
@@ -77,12 +89,22 @@ function write(spec: DocSpec) {
 }
 
 function list(spec: DocSpec) {
-  return (req: ApiRequest): ApiReply => listReply({
-    collection: spec.collection, records: spec.map(req.org).values(), id: (d) => d.ID,
-    number: { param: spec.numbersParam, get: (d) => d.Number }, contactId: (d) => d.ContactID, status: (d) => d.Status,
-    updated: (d) => d.UpdatedDateUTC, createdBy: (d) => d.createdBy,
-    render: (d, summary) => spec.render(req.org, d, unitdpOf(req), summary), paged: true,
-  }, req);
+  return (req: ApiRequest): ApiReply =>
+    listReply(
+      {
+        collection: spec.collection,
+        records: spec.map(req.org).values(),
+        id: (d) => d.ID,
+        number: { param: spec.numbersParam, get: (d) => d.Number },
+        contactId: (d) => d.ContactID,
+        status: (d) => d.Status,
+        updated: (d) => d.UpdatedDateUTC,
+        createdBy: (d) => d.createdBy,
+        render: (d, summary) => spec.render(req.org, d, unitdpOf(req), summary),
+        paged: true,
+      },
+      req,
+    );
 }
 
 function getOne(spec: DocSpec) {

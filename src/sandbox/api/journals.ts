@@ -31,10 +31,20 @@ function write(req: ApiRequest): ApiReply {
   return runBatch(req, list, { collection: 'ManualJournals', errorFlag: 'HasErrors', idField: 'ManualJournalID' }, (el) => saveOne(req, el));
 }
 
-const list = (req: ApiRequest) => listReply({
-  collection: 'ManualJournals', records: req.org.journals.values(), id: (j) => j.ManualJournalID, status: (j) => j.Status,
-  updated: (j) => j.UpdatedDateUTC, createdBy: (j) => j.createdBy, render: (j, summary) => renderJournal(j, summary), paged: true,
-}, req);
+const list = (req: ApiRequest) =>
+  listReply(
+    {
+      collection: 'ManualJournals',
+      records: req.org.journals.values(),
+      id: (j) => j.ManualJournalID,
+      status: (j) => j.Status,
+      updated: (j) => j.UpdatedDateUTC,
+      createdBy: (j) => j.createdBy,
+      render: (j, summary) => renderJournal(j, summary),
+      paged: true,
+    },
+    req,
+  );
 
 const getOne = (req: ApiRequest) => {
   const j = find(req, req.params[0] ?? '');

@@ -24,7 +24,13 @@ export interface ListSpec<R> {
   paged: boolean;
 }
 
-const csv = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean) : null);
+const csv = (v: string | undefined) =>
+  v
+    ? v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean)
+    : null;
 
 function header(req: ApiRequest, name: string): string | undefined {
   const v = req.headers[name];
@@ -40,26 +46,36 @@ function filterRecords<R>(spec: ListSpec<R>, req: ApiRequest): R[] {
   const ims = header(req, 'if-modified-since');
   const since = ims ? parseInstant(ims) : null;
   const mine = q.createdbymyapp?.toLowerCase() === 'true';
-  return [...spec.records].filter((r) => (!spec.visible || spec.visible(r, req))
-    && (!ids || ids.includes(spec.id(r).toLowerCase()))
-    && (!numbers || !spec.number || numbers.includes((spec.number.get(r) ?? '').toLowerCase()))
-    && (!contacts || !spec.contactId || contacts.includes(spec.contactId(r).toLowerCase()))
-    && (!statuses || !spec.status || statuses.includes(spec.status(r).toLowerCase()))
-    && (since === null || !spec.updated || spec.updated(r) > since)
-    && (!mine || !spec.createdBy || spec.createdBy(r) === req.appId));
+  return [...spec.records].filter(
+    (r) =>
+      (!spec.visible || spec.visible(r, req)) &&
+      (!ids || ids.includes(spec.id(r).toLowerCase())) &&
+      (!numbers || !spec.number || numbers.includes((spec.number.get(r) ?? '').toLowerCase())) &&
+      (!contacts || !spec.contactId || contacts.includes(spec.contactId(r).toLowerCase())) &&
+      (!statuses || !spec.status || statuses.includes(spec.status(r).toLowerCase())) &&
+      (since === null || !spec.updated || spec.updated(r) > since) &&
+      (!mine || !spec.createdBy || spec.createdBy(r) === req.appId),
+  );
 }
 
 function sortKey(v: unknown): string | number {
-  if (typeof v === 'string') { const m = /^\/Date\((-?\d+)/.exec(v); return m ? Number(m[1]) : v.toLowerCase(); }
+  if (typeof v === 'string') {
+    const m = /^\/Date\((-?\d+)/.exec(v);
+    return m ? Number(m[1]) : v.toLowerCase();
+  }
   return typeof v === 'number' ? v : '';
 }
 
 function applyOrder(rows: Dict[], order: string | undefined): Dict[] {
   if (!order) return rows;
-  const keys = order.split(',').map((p) => p.trim().split(/\s+/)).map(([f = '', dir = 'ASC']) => ({ f, desc: dir.toUpperCase() === 'DESC' }));
+  const keys = order
+    .split(',')
+    .map((p) => p.trim().split(/\s+/))
+    .map(([f = '', dir = 'ASC']) => ({ f, desc: dir.toUpperCase() === 'DESC' }));
   return [...rows].sort((a, b) => {
     for (const k of keys) {
-      const x = sortKey(a[k.f]); const y = sortKey(b[k.f]);
+      const x = sortKey(a[k.f]);
+      const y = sortKey(b[k.f]);
       if (x < y) return k.desc ? 1 : -1;
       if (x > y) return k.desc ? -1 : 1;
     }

@@ -52,10 +52,20 @@ function update(req: ApiRequest): ApiReply {
   return runBatch(req, elements.slice(0, 1), BATCH, (el) => deleteOne(req, p, el));
 }
 
-const list = (req: ApiRequest) => listReply({
-  collection: 'Payments', records: req.org.payments.values(), id: (p) => p.PaymentID, status: (p) => p.Status,
-  updated: (p) => p.UpdatedDateUTC, createdBy: (p) => p.createdBy, render: (p) => renderPayment(req.org, p), paged: true,
-}, req);
+const list = (req: ApiRequest) =>
+  listReply(
+    {
+      collection: 'Payments',
+      records: req.org.payments.values(),
+      id: (p) => p.PaymentID,
+      status: (p) => p.Status,
+      updated: (p) => p.UpdatedDateUTC,
+      createdBy: (p) => p.createdBy,
+      render: (p) => renderPayment(req.org, p),
+      paged: true,
+    },
+    req,
+  );
 
 const getOne = (req: ApiRequest): ApiReply => {
   const p = find(req, req.params[0] ?? '');

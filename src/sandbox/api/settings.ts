@@ -11,9 +11,24 @@ import type { ApiRequest, ApiRoute } from './types';
 const reply = (req: ApiRequest, content: Dict): ApiReply => ok(envelope(req.appId, req.ctx.clock.now(), content));
 
 const CLASS_OF: Record<string, AccountClass> = {
-  BANK: 'ASSET', CURRENT: 'ASSET', FIXED: 'ASSET', INVENTORY: 'ASSET', NONCURRENT: 'ASSET', PREPAYMENT: 'ASSET',
-  CURRLIAB: 'LIABILITY', LIABILITY: 'LIABILITY', TERMLIAB: 'LIABILITY', PAYG: 'LIABILITY', EQUITY: 'EQUITY',
-  DEPRECIATN: 'EXPENSE', DIRECTCOSTS: 'EXPENSE', EXPENSE: 'EXPENSE', OVERHEADS: 'EXPENSE', OTHERINCOME: 'REVENUE', REVENUE: 'REVENUE', SALES: 'REVENUE',
+  BANK: 'ASSET',
+  CURRENT: 'ASSET',
+  FIXED: 'ASSET',
+  INVENTORY: 'ASSET',
+  NONCURRENT: 'ASSET',
+  PREPAYMENT: 'ASSET',
+  CURRLIAB: 'LIABILITY',
+  LIABILITY: 'LIABILITY',
+  TERMLIAB: 'LIABILITY',
+  PAYG: 'LIABILITY',
+  EQUITY: 'EQUITY',
+  DEPRECIATN: 'EXPENSE',
+  DIRECTCOSTS: 'EXPENSE',
+  EXPENSE: 'EXPENSE',
+  OVERHEADS: 'EXPENSE',
+  OTHERINCOME: 'REVENUE',
+  REVENUE: 'REVENUE',
+  SALES: 'REVENUE',
 };
 
 function accountFailure(input: Dict, message: string): ApiReply {
@@ -24,14 +39,24 @@ function accountFailure(input: Dict, message: string): ApiReply {
 function putAccount(req: ApiRequest): ApiReply {
   const input = (isDict(req.body) && Array.isArray(req.body.Accounts) ? elementsOf(req.body, 'Accounts')?.[0] : req.body) ?? {};
   if (!isDict(input)) return accountFailure({}, 'Account must be valid.');
-  const code = str(input.Code); const name = str(input.Name); const type = str(input.Type)?.toUpperCase() ?? '';
+  const code = str(input.Code);
+  const name = str(input.Name);
+  const type = str(input.Type)?.toUpperCase() ?? '';
   if (!code || !name || !CLASS_OF[type]) return accountFailure(input, MSG.accountInvalid);
   if (req.org.accounts.some((a) => a.Code.toLowerCase() === code.toLowerCase() && a.Status !== 'DELETED')) return accountFailure(input, MSG.accountCodeTaken);
   if (req.org.accounts.some((a) => a.Name.toLowerCase() === name.toLowerCase() && a.Status !== 'DELETED')) return accountFailure(input, MSG.uniqueName);
   const acc: AccountRec = {
-    AccountID: newId(), Code: code, Name: name, Type: type, Class: CLASS_OF[type] ?? 'EXPENSE', Status: 'ACTIVE',
-    TaxType: str(input.TaxType) ?? 'NONE', ...(str(input.Description) ? { Description: str(input.Description) } : {}),
-    EnablePaymentsToAccount: input.EnablePaymentsToAccount === true, ShowInExpenseClaims: input.ShowInExpenseClaims === true, UpdatedDateUTC: req.ctx.clock.now(),
+    AccountID: newId(),
+    Code: code,
+    Name: name,
+    Type: type,
+    Class: CLASS_OF[type] ?? 'EXPENSE',
+    Status: 'ACTIVE',
+    TaxType: str(input.TaxType) ?? 'NONE',
+    ...(str(input.Description) ? { Description: str(input.Description) } : {}),
+    EnablePaymentsToAccount: input.EnablePaymentsToAccount === true,
+    ShowInExpenseClaims: input.ShowInExpenseClaims === true,
+    UpdatedDateUTC: req.ctx.clock.now(),
   };
   req.org.accounts.push(acc);
   return reply(req, { Accounts: [renderAccount(acc)] });
@@ -68,10 +93,20 @@ function deleteAccount(req: ApiRequest): ApiReply {
   return reply(req, { Accounts: [renderAccount(acc)] });
 }
 
-const listAccounts = (req: ApiRequest) => listReply({
-  collection: 'Accounts', records: req.org.accounts, id: (a) => a.AccountID, status: (a) => a.Status, updated: (a) => a.UpdatedDateUTC,
-  visible: (a) => a.Status !== 'DELETED', render: (a) => renderAccount(a), paged: false,
-}, req);
+const listAccounts = (req: ApiRequest) =>
+  listReply(
+    {
+      collection: 'Accounts',
+      records: req.org.accounts,
+      id: (a) => a.AccountID,
+      status: (a) => a.Status,
+      updated: (a) => a.UpdatedDateUTC,
+      visible: (a) => a.Status !== 'DELETED',
+      render: (a) => renderAccount(a),
+      paged: false,
+    },
+    req,
+  );
 
 const getAccount = (req: ApiRequest) => {
   const acc = findAccountByKey(req);
@@ -80,26 +115,49 @@ const getAccount = (req: ApiRequest) => {
 
 const listTaxRates = (req: ApiRequest) => {
   const taxType = req.query.taxtype?.toUpperCase();
-  return listReply({
-    collection: 'TaxRates', records: req.org.taxRates.filter((t) => !taxType || t.TaxType === taxType), id: (t) => t.TaxType,
-    status: (t) => t.Status, render: (t) => renderTaxRate(t), paged: false,
-  }, req);
+  return listReply(
+    {
+      collection: 'TaxRates',
+      records: req.org.taxRates.filter((t) => !taxType || t.TaxType === taxType),
+      id: (t) => t.TaxType,
+      status: (t) => t.Status,
+      render: (t) => renderTaxRate(t),
+      paged: false,
+    },
+    req,
+  );
 };
 
-const listTracking = (req: ApiRequest) => listReply({
-  collection: 'TrackingCategories', records: req.org.tracking, id: (c) => c.TrackingCategoryID, status: (c) => c.Status,
-  visible: (c, r) => c.Status === 'ACTIVE' || r.query.includearchived?.toLowerCase() === 'true',
-  render: (c) => renderTracking(c, req.query.includearchived?.toLowerCase() === 'true'), paged: false,
-}, req);
+const listTracking = (req: ApiRequest) =>
+  listReply(
+    {
+      collection: 'TrackingCategories',
+      records: req.org.tracking,
+      id: (c) => c.TrackingCategoryID,
+      status: (c) => c.Status,
+      visible: (c, r) => c.Status === 'ACTIVE' || r.query.includearchived?.toLowerCase() === 'true',
+      render: (c) => renderTracking(c, req.query.includearchived?.toLowerCase() === 'true'),
+      paged: false,
+    },
+    req,
+  );
 
 const getTracking = (req: ApiRequest) => {
   const c = req.org.tracking.find((t) => t.TrackingCategoryID === (req.params[0] ?? '').toLowerCase());
   return c ? reply(req, { TrackingCategories: [renderTracking(c)] }) : notFound();
 };
 
-const listCurrencies = (req: ApiRequest) => listReply({
-  collection: 'Currencies', records: req.org.currencies, id: (c) => c.Code, render: (c) => renderCurrency(c), paged: false,
-}, req);
+const listCurrencies = (req: ApiRequest) =>
+  listReply(
+    {
+      collection: 'Currencies',
+      records: req.org.currencies,
+      id: (c) => c.Code,
+      render: (c) => renderCurrency(c),
+      paged: false,
+    },
+    req,
+  );
 
 function putCurrency(req: ApiRequest): ApiReply {
   const input = isDict(req.body) && Array.isArray(req.body.Currencies) ? elementsOf(req.body, 'Currencies')?.[0] : req.body;
@@ -114,7 +172,13 @@ const S = ['accounting.settings'];
 const SR = ['accounting.settings', 'accounting.settings.read'];
 
 export const settingsRoutes: ApiRoute[] = [
-  { method: 'GET', resource: 'organisation', arity: 0, scopes: [...SR, 'accounting.transactions', 'accounting.transactions.read', 'accounting.contacts', 'accounting.contacts.read'], handler: (req) => reply(req, { Organisations: [renderOrganisation(req.org)] }) },
+  {
+    method: 'GET',
+    resource: 'organisation',
+    arity: 0,
+    scopes: [...SR, 'accounting.transactions', 'accounting.transactions.read', 'accounting.contacts', 'accounting.contacts.read'],
+    handler: (req) => reply(req, { Organisations: [renderOrganisation(req.org)] }),
+  },
   { method: 'GET', resource: 'accounts', arity: 0, scopes: SR, handler: listAccounts },
   { method: 'GET', resource: 'accounts', arity: 1, scopes: SR, handler: getAccount },
   { method: 'PUT', resource: 'accounts', arity: 0, scopes: S, handler: putAccount },

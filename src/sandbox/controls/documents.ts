@@ -68,24 +68,40 @@ export function approveDocument(ctx: SandboxContext, org: OrgState, key: string)
   return change(ctx, org, key, () => ({ Status: 'AUTHORISED' }));
 }
 
-const lineEdit = z.object({
-  LineItemID: z.string().optional(), index: z.number().int().min(0).optional(),
-  LineAmount: z.union([z.number(), z.string()]).optional(), UnitAmount: z.union([z.number(), z.string()]).optional(),
-  Quantity: z.union([z.number(), z.string()]).optional(), Description: z.string().optional(), AccountCode: z.string().optional(),
-}).strict();
+const lineEdit = z
+  .object({
+    LineItemID: z.string().optional(),
+    index: z.number().int().min(0).optional(),
+    LineAmount: z.union([z.number(), z.string()]).optional(),
+    UnitAmount: z.union([z.number(), z.string()]).optional(),
+    Quantity: z.union([z.number(), z.string()]).optional(),
+    Description: z.string().optional(),
+    AccountCode: z.string().optional(),
+  })
+  .strict();
 
-export const editSchema = z.object({
-  Date: z.string().optional(), DueDate: z.string().optional(), Reference: z.string().optional(),
-  Contact: z.object({ ContactID: z.string().optional(), Name: z.string().optional() }).strict().optional(),
-  Lines: z.array(lineEdit).optional(),
-}).strict();
+export const editSchema = z
+  .object({
+    Date: z.string().optional(),
+    DueDate: z.string().optional(),
+    Reference: z.string().optional(),
+    Contact: z.object({ ContactID: z.string().optional(), Name: z.string().optional() }).strict().optional(),
+    Lines: z.array(lineEdit).optional(),
+  })
+  .strict();
 
 /** A stored line as the API would receive it, so that an edit keeps what it does not change. */
 function lineInput(l: LineRec): Dict {
   return {
-    LineItemID: l.LineItemID, ...(l.Description !== undefined ? { Description: l.Description } : {}), Quantity: l.Quantity, UnitAmount: l.UnitAmount,
-    ...(l.ItemCode ? { ItemCode: l.ItemCode } : {}), ...(l.AccountCode ? { AccountCode: l.AccountCode } : {}), ...(l.TaxType ? { TaxType: l.TaxType } : {}),
-    ...(l.DiscountRate ? { DiscountRate: l.DiscountRate } : {}), ...(l.DiscountAmount ? { DiscountAmount: l.DiscountAmount } : {}),
+    LineItemID: l.LineItemID,
+    ...(l.Description !== undefined ? { Description: l.Description } : {}),
+    Quantity: l.Quantity,
+    UnitAmount: l.UnitAmount,
+    ...(l.ItemCode ? { ItemCode: l.ItemCode } : {}),
+    ...(l.AccountCode ? { AccountCode: l.AccountCode } : {}),
+    ...(l.TaxType ? { TaxType: l.TaxType } : {}),
+    ...(l.DiscountRate ? { DiscountRate: l.DiscountRate } : {}),
+    ...(l.DiscountAmount ? { DiscountAmount: l.DiscountAmount } : {}),
     Tracking: l.Tracking.map((t) => ({ Name: t.Name, Option: t.Option })),
   };
 }
@@ -109,20 +125,36 @@ export function editDocument(ctx: SandboxContext, org: OrgState, key: string, ed
   return change(ctx, org, key, (d) => ({ ...fields, ...(Lines ? { LineItems: editedLines(d, Lines) } : {}) }));
 }
 
-export const paymentSchema = z.object({
-  InvoiceID: z.string().optional(), CreditNoteID: z.string().optional(), InvoiceNumber: z.string().optional(), CreditNoteNumber: z.string().optional(),
-  Amount: z.union([z.number(), z.string()]).optional(), Date: z.string().optional(), AccountCode: z.string().default('090'), Reference: z.string().optional(),
-}).strict();
+export const paymentSchema = z
+  .object({
+    InvoiceID: z.string().optional(),
+    CreditNoteID: z.string().optional(),
+    InvoiceNumber: z.string().optional(),
+    CreditNoteNumber: z.string().optional(),
+    Amount: z.union([z.number(), z.string()]).optional(),
+    Date: z.string().optional(),
+    AccountCode: z.string().default('090'),
+    Reference: z.string().optional(),
+  })
+  .strict();
 
 /** Pays a document (default: the amount due) with the API's rules; the payment is listed by GET /Payments. */
 export function payDocument(ctx: SandboxContext, org: OrgState, input: z.infer<typeof paymentSchema>, key?: string): ControlResult {
   const d = locateDoc(org, key ?? input.InvoiceID ?? input.CreditNoteID ?? input.InvoiceNumber ?? input.CreditNoteNumber ?? '');
   if (!d) return err(404, 'no such invoice or credit note');
   const now = ctx.clock.now();
-  const built = buildPayment(org, {
-    [d.kind === 'invoice' ? 'Invoice' : 'CreditNote']: { [d.kind === 'invoice' ? 'InvoiceID' : 'CreditNoteID']: d.ID }, Account: { Code: input.AccountCode },
-    ...(input.Amount !== undefined ? { Amount: input.Amount } : {}), ...(input.Date ? { Date: input.Date } : {}), ...(input.Reference ? { Reference: input.Reference } : {}),
-  }, now, 'xero-user');
+  const built = buildPayment(
+    org,
+    {
+      [d.kind === 'invoice' ? 'Invoice' : 'CreditNote']: { [d.kind === 'invoice' ? 'InvoiceID' : 'CreditNoteID']: d.ID },
+      Account: { Code: input.AccountCode },
+      ...(input.Amount !== undefined ? { Amount: input.Amount } : {}),
+      ...(input.Date ? { Date: input.Date } : {}),
+      ...(input.Reference ? { Reference: input.Reference } : {}),
+    },
+    now,
+    'xero-user',
+  );
   if (!built.ok) return refused(built.errors);
   applyPayment(org, built.payment, d, now);
   return done(ctx, org, d);

@@ -13,7 +13,10 @@ export function patchOrganisation(org: OrgState, body: unknown): ControlResult {
   for (const [k, v] of Object.entries(body)) {
     if (FIXED.has(k)) return { status: 400, body: { error: `${k} cannot be changed` } };
     if (DATE_FIELDS.has(k)) {
-      if (v === null || v === '') { next[k] = null; continue; }
+      if (v === null || v === '') {
+        next[k] = null;
+        continue;
+      }
       const day = parseRequestDay(v);
       if (!day) return { status: 400, body: { error: `${k} must be a date (YYYY-MM-DD) or null` } };
       next[k] = day;

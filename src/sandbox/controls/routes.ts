@@ -15,7 +15,11 @@ type Params = Record<string, string>;
 
 function json(req: FastifyRequest): unknown {
   if (typeof req.body !== 'string' || req.body.trim() === '') return {};
-  try { return JSON.parse(req.body) as unknown; } catch { return undefined; }
+  try {
+    return JSON.parse(req.body) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function bad(reply: FastifyReply, error: string, details?: unknown): FastifyReply {
@@ -31,11 +35,13 @@ function withOrg(ctx: SandboxContext, fn: (org: OrgState, req: FastifyRequest) =
   };
 }
 
-const addOrgsSchema = z.object({
-  count: z.number().int().min(1).max(1000).default(1),
-  name: z.string().min(1).max(200).optional(),
-  country: z.enum(['NZ', 'AU', 'GB']).default('NZ'),
-}).strict();
+const addOrgsSchema = z
+  .object({
+    count: z.number().int().min(1).max(1000).default(1),
+    name: z.string().min(1).max(200).optional(),
+    country: z.enum(['NZ', 'AU', 'GB']).default('NZ'),
+  })
+  .strict();
 
 /** POST /_sandbox/organisations: more organisations like the demo ones, connected to every custom connection. */
 function addOrganisations(ctx: SandboxContext, p: z.infer<typeof addOrgsSchema>): Array<{ tenantId: string; name: string }> {
@@ -56,11 +62,23 @@ function addOrganisations(ctx: SandboxContext, p: z.infer<typeof addOrgsSchema>)
 const resetSchema = z.object({ all: z.boolean().optional() }).strict();
 const clockSchema = z.object({ advanceSeconds: z.number() }).strict();
 const webhookSchema = z.object({ url: z.string().url(), key: z.string().min(1), clientId: z.string().optional(), retryDelaysMs: z.array(z.number().int().min(0)).optional() }).strict();
-const appSchema = z.object({ clientId: z.string().min(1), clientSecret: z.string().min(1).nullable(), name: z.string().default('Sandbox app'), redirectUris: z.array(z.string()).default([]) }).strict();
+const appSchema = z
+  .object({ clientId: z.string().min(1), clientSecret: z.string().min(1).nullable(), name: z.string().default('Sandbox app'), redirectUris: z.array(z.string()).default([]) })
+  .strict();
 
 export function resetSandbox(ctx: SandboxContext, all: boolean): void {
-  ctx.store.reset(); ctx.limiter.reset(); ctx.idempotency.clear(); ctx.journal.clear(); ctx.faults.clear(); ctx.codes.clear();
-  if (all) { ctx.grants.reset(); ctx.clock.reset(); ctx.webhooks.reset(); ctx.apps.reset(); }
+  ctx.store.reset();
+  ctx.limiter.reset();
+  ctx.idempotency.clear();
+  ctx.journal.clear();
+  ctx.faults.clear();
+  ctx.codes.clear();
+  if (all) {
+    ctx.grants.reset();
+    ctx.clock.reset();
+    ctx.webhooks.reset();
+    ctx.apps.reset();
+  }
 }
 
 function registerState(app: FastifyInstance, ctx: SandboxContext): void {
@@ -76,9 +94,18 @@ function registerState(app: FastifyInstance, ctx: SandboxContext): void {
     return reply.code(201).send({ organisations: addOrganisations(ctx, p.data) });
   });
   app.get('/_sandbox/organisations', async () => ({ organisations: [...ctx.store.tenants.values()].map((o) => ({ tenantId: o.tenantId, ...o.organisation })) }));
-  app.patch('/_sandbox/organisations/:tenantId', withOrg(ctx, (org, req) => patchOrganisation(org, json(req))));
-  app.post('/_sandbox/organisations/:tenantId/contacts/:id/archive', withOrg(ctx, (org, req) => archiveContact(ctx, org, (req.params as Params).id ?? '')));
-  app.post('/_sandbox/organisations/:tenantId/accounts/:code/archive', withOrg(ctx, (org, req) => archiveAccount(ctx, org, (req.params as Params).code ?? '')));
+  app.patch(
+    '/_sandbox/organisations/:tenantId',
+    withOrg(ctx, (org, req) => patchOrganisation(org, json(req))),
+  );
+  app.post(
+    '/_sandbox/organisations/:tenantId/contacts/:id/archive',
+    withOrg(ctx, (org, req) => archiveContact(ctx, org, (req.params as Params).id ?? '')),
+  );
+  app.post(
+    '/_sandbox/organisations/:tenantId/accounts/:code/archive',
+    withOrg(ctx, (org, req) => archiveAccount(ctx, org, (req.params as Params).code ?? '')),
+  );
   registerDocuments(app, ctx);
 }
 
@@ -87,21 +114,39 @@ function registerDocuments(app: FastifyInstance, ctx: SandboxContext): void {
   const doc = '/_sandbox/organisations/:tenantId/invoices/:id';
   const id = (req: FastifyRequest) => (req.params as Params).id ?? '';
   const invalid = (issues: unknown): ControlResult => ({ status: 400, body: { error: 'invalid body', details: issues } });
-  app.post(`${doc}/void`, withOrg(ctx, (org, req) => voidDocument(ctx, org, id(req))));
-  app.post(`${doc}/delete`, withOrg(ctx, (org, req) => deleteDocument(ctx, org, id(req))));
-  app.post(`${doc}/approve`, withOrg(ctx, (org, req) => approveDocument(ctx, org, id(req))));
-  app.post(`${doc}/edit`, withOrg(ctx, (org, req) => {
-    const p = editSchema.safeParse(json(req));
-    return p.success ? editDocument(ctx, org, id(req), p.data) : invalid(p.error.issues);
-  }));
-  app.post(`${doc}/pay`, withOrg(ctx, (org, req) => {
-    const p = paymentSchema.safeParse(json(req));
-    return p.success ? payDocument(ctx, org, p.data, id(req)) : invalid(p.error.issues);
-  }));
-  app.post('/_sandbox/organisations/:tenantId/payments', withOrg(ctx, (org, req) => {
-    const p = paymentSchema.safeParse(json(req));
-    return p.success ? payDocument(ctx, org, p.data) : invalid(p.error.issues);
-  }));
+  app.post(
+    `${doc}/void`,
+    withOrg(ctx, (org, req) => voidDocument(ctx, org, id(req))),
+  );
+  app.post(
+    `${doc}/delete`,
+    withOrg(ctx, (org, req) => deleteDocument(ctx, org, id(req))),
+  );
+  app.post(
+    `${doc}/approve`,
+    withOrg(ctx, (org, req) => approveDocument(ctx, org, id(req))),
+  );
+  app.post(
+    `${doc}/edit`,
+    withOrg(ctx, (org, req) => {
+      const p = editSchema.safeParse(json(req));
+      return p.success ? editDocument(ctx, org, id(req), p.data) : invalid(p.error.issues);
+    }),
+  );
+  app.post(
+    `${doc}/pay`,
+    withOrg(ctx, (org, req) => {
+      const p = paymentSchema.safeParse(json(req));
+      return p.success ? payDocument(ctx, org, p.data, id(req)) : invalid(p.error.issues);
+    }),
+  );
+  app.post(
+    '/_sandbox/organisations/:tenantId/payments',
+    withOrg(ctx, (org, req) => {
+      const p = paymentSchema.safeParse(json(req));
+      return p.success ? payDocument(ctx, org, p.data) : invalid(p.error.issues);
+    }),
+  );
 }
 
 function registerRuntime(app: FastifyInstance, ctx: SandboxContext): void {
@@ -126,13 +171,19 @@ function registerRuntime(app: FastifyInstance, ctx: SandboxContext): void {
     const rules = 'faults' in p.data ? p.data.faults : [p.data];
     return { faults: rules.map((r) => ctx.faults.add(r)) };
   });
-  app.delete('/_sandbox/faults', async () => { ctx.faults.clear(); return { faults: [] }; });
+  app.delete('/_sandbox/faults', async () => {
+    ctx.faults.clear();
+    return { faults: [] };
+  });
   app.get('/_sandbox/requests', async (req) => {
     const q = req.query as Params;
     const since = q.since !== undefined ? Number(q.since) : undefined;
     return { requests: ctx.journal.list({ tenantId: q.tenantId, method: q.method, path: q.path, sinceSeq: since }) };
   });
-  app.delete('/_sandbox/requests', async () => { ctx.journal.clear(); return { requests: [] }; });
+  app.delete('/_sandbox/requests', async () => {
+    ctx.journal.clear();
+    return { requests: [] };
+  });
 }
 
 function registerApps(app: FastifyInstance, ctx: SandboxContext): void {
@@ -144,7 +195,10 @@ function registerApps(app: FastifyInstance, ctx: SandboxContext): void {
     const cfg = await ctx.webhooks.configure(p.data.clientId ?? ctx.demoClientId, p.data.url, p.data.key);
     return reply.code(cfg.status === 'active' ? 200 : 409).send(cfg);
   });
-  app.delete('/_sandbox/webhooks', async () => { ctx.webhooks.remove(ctx.demoClientId); return { ok: true }; });
+  app.delete('/_sandbox/webhooks', async () => {
+    ctx.webhooks.remove(ctx.demoClientId);
+    return { ok: true };
+  });
   app.get('/_sandbox/apps', async () => ({ apps: ctx.apps.list() }));
   app.post('/_sandbox/apps', async (req, reply) => {
     const p = appSchema.safeParse(json(req));

@@ -22,10 +22,20 @@ export function renderPayment(org: OrgState, p: PaymentRec): Dict {
   const doc = (p.docKind === 'invoice' ? org.invoices : org.creditNotes).get(p.docId);
   const account = org.accounts.find((a) => a.AccountID === p.AccountID);
   return {
-    PaymentID: p.PaymentID, Date: msDate(dayToMs(p.Date)), BankAmount: num(p.Amount), Amount: num(p.Amount), ...(p.Reference ? { Reference: p.Reference } : {}),
-    CurrencyRate: num(p.CurrencyRate), PaymentType: doc ? paymentType(doc) : 'ACCRECPAYMENT', Status: p.Status,
-    UpdatedDateUTC: msDate(p.UpdatedDateUTC), UpdatedDateUTCString: new Date(p.UpdatedDateUTC).toISOString().slice(0, 19) + 'Z',
-    HasAccount: true, IsReconciled: p.IsReconciled, Account: { AccountID: p.AccountID, Code: p.AccountCode, ...(account ? { Name: account.Name } : {}) },
-    ...(doc ? { Invoice: paidDocument(org, doc) } : {}), HasValidationErrors: false,
+    PaymentID: p.PaymentID,
+    Date: msDate(dayToMs(p.Date)),
+    BankAmount: num(p.Amount),
+    Amount: num(p.Amount),
+    ...(p.Reference ? { Reference: p.Reference } : {}),
+    CurrencyRate: num(p.CurrencyRate),
+    PaymentType: doc ? paymentType(doc) : 'ACCRECPAYMENT',
+    Status: p.Status,
+    UpdatedDateUTC: msDate(p.UpdatedDateUTC),
+    UpdatedDateUTCString: new Date(p.UpdatedDateUTC).toISOString().slice(0, 19) + 'Z',
+    HasAccount: true,
+    IsReconciled: p.IsReconciled,
+    Account: { AccountID: p.AccountID, Code: p.AccountCode, ...(account ? { Name: account.Name } : {}) },
+    ...(doc ? { Invoice: paidDocument(org, doc) } : {}),
+    HasValidationErrors: false,
   };
 }

@@ -47,31 +47,61 @@ class Parser {
     return p;
   }
 
-  private peek(): Tok | undefined { return this.toks[this.i]; }
+  private peek(): Tok | undefined {
+    return this.toks[this.i];
+  }
   private next(): Tok {
     const t = this.toks[this.i++];
     if (!t) throw new Error('unexpected end of expression');
     return t;
   }
-  private isWord(w: string): boolean { const t = this.peek(); return !!t && t.t === 'id' && t.v.toUpperCase() === w; }
-  private isOp(...ops: string[]): boolean { const t = this.peek(); return !!t && t.t === 'op' && ops.includes(t.v); }
-  private expect(v: string): void { const t = this.next(); if (t.v !== v) throw new Error(`expected '${v}' but found '${t.v}'`); }
+  private isWord(w: string): boolean {
+    const t = this.peek();
+    return !!t && t.t === 'id' && t.v.toUpperCase() === w;
+  }
+  private isOp(...ops: string[]): boolean {
+    const t = this.peek();
+    return !!t && t.t === 'op' && ops.includes(t.v);
+  }
+  private expect(v: string): void {
+    const t = this.next();
+    if (t.v !== v) throw new Error(`expected '${v}' but found '${t.v}'`);
+  }
 
   private or(): Predicate {
     let left = this.and();
-    while (this.isWord('OR') || this.isOp('||')) { this.i++; const l = left; const r = this.and(); left = (row) => l(row) || r(row); }
+    while (this.isWord('OR') || this.isOp('||')) {
+      this.i++;
+      const l = left;
+      const r = this.and();
+      left = (row) => l(row) || r(row);
+    }
     return left;
   }
 
   private and(): Predicate {
     let left = this.unary();
-    while (this.isWord('AND') || this.isOp('&&')) { this.i++; const l = left; const r = this.unary(); left = (row) => l(row) && r(row); }
+    while (this.isWord('AND') || this.isOp('&&')) {
+      this.i++;
+      const l = left;
+      const r = this.unary();
+      left = (row) => l(row) && r(row);
+    }
     return left;
   }
 
   private unary(): Predicate {
-    if (this.isWord('NOT') || this.isOp('!')) { this.i++; const p = this.unary(); return (row) => !p(row); }
-    if (this.peek()?.v === '(') { this.i++; const p = this.or(); this.expect(')'); return p; }
+    if (this.isWord('NOT') || this.isOp('!')) {
+      this.i++;
+      const p = this.unary();
+      return (row) => !p(row);
+    }
+    if (this.peek()?.v === '(') {
+      this.i++;
+      const p = this.or();
+      this.expect(')');
+      return p;
+    }
     return this.comparison();
   }
 
@@ -117,7 +147,12 @@ class Parser {
     const w = t.v.toLowerCase();
     if (w === 'true' || w === 'false') return w === 'true';
     if (w === 'null') return null;
-    if (w === 'guid') { this.expect('('); const g = this.value(); this.expect(')'); return fold(String(g)); }
+    if (w === 'guid') {
+      this.expect('(');
+      const g = this.value();
+      this.expect(')');
+      return fold(String(g));
+    }
     if (w === 'datetime') return this.dateTime();
     throw new Error(`unexpected '${t.v}'`);
   }
@@ -127,7 +162,12 @@ class Parser {
     const parts: number[] = [];
     while (this.peek()?.v !== ')') {
       const v = this.value();
-      if (typeof v === 'string') { const ms = parseInstant(v); if (ms === null) throw new Error('bad DateTime'); parts.push(ms); break; }
+      if (typeof v === 'string') {
+        const ms = parseInstant(v);
+        if (ms === null) throw new Error('bad DateTime');
+        parts.push(ms);
+        break;
+      }
       parts.push(Number(v));
       if (this.peek()?.v === ',') this.i++;
     }
@@ -160,8 +200,11 @@ function compare(raw: unknown, op: string, value: Value): boolean {
   const a = normalise(raw, value);
   const b = typeof value === 'string' ? fold(value) : value;
   switch (op) {
-    case '==': case '=': return a === b;
-    case '!=': return a !== b;
+    case '==':
+    case '=':
+      return a === b;
+    case '!=':
+      return a !== b;
     default: {
       if (a === null || b === null) return false;
       if (op === '>') return a > b;

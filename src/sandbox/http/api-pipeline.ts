@@ -18,7 +18,14 @@ import { MSG } from '../rules/messages';
 
 export const API_PREFIX = '/api.xro/2.0/';
 
-interface Call { ctx: SandboxContext; req: FastifyRequest; reply: FastifyReply; entry: JournalEntry; started: number; headers: Record<string, string> }
+interface Call {
+  ctx: SandboxContext;
+  req: FastifyRequest;
+  reply: FastifyReply;
+  entry: JournalEntry;
+  started: number;
+  headers: Record<string, string>;
+}
 
 function finish(call: Call, stored: StoredReply): FastifyReply {
   call.entry.status = stored.status;
@@ -29,7 +36,11 @@ function finish(call: Call, stored: StoredReply): FastifyReply {
 
 function parseBody(raw: unknown): { ok: true; value: unknown } | { ok: false } {
   if (typeof raw !== 'string' || raw.trim() === '') return { ok: true, value: raw ?? undefined };
-  try { return { ok: true, value: JSON.parse(raw) as unknown }; } catch { return { ok: false }; }
+  try {
+    return { ok: true, value: JSON.parse(raw) as unknown };
+  } catch {
+    return { ok: false };
+  }
 }
 
 function queryOf(url: URL): Record<string, string> {
@@ -54,14 +65,25 @@ export async function handleApi(ctx: SandboxContext, routes: ApiRoute[], req: Fa
   Object.assign(call.headers, limitHeaders(admission.remaining));
   if (!admission.ok) return finish(call, rateLimited(admission.problem, admission.retryAfter));
   reply.raw.once('close', admission.release);
-  const segs = url.pathname.slice(API_PREFIX.length).split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  const segs = url.pathname
+    .slice(API_PREFIX.length)
+    .split('/')
+    .filter(Boolean)
+    .map((s) => decodeURIComponent(s));
   const resource = (segs[0] ?? '').toLowerCase();
   const route = routes.find((r) => r.method === req.method && r.resource === resource && r.arity === segs.length - 1);
   if (route && !hasScope(auth.grant, route.scopes)) return finish(call, toStored(gatewayProblem(401, 'AuthorizationUnsuccessful', correlationId)));
   return afterChecks(call, { route, segs, url, org, appId, tenantId });
 }
 
-interface Routed { route: ApiRoute | undefined; segs: string[]; url: URL; org: ApiRequest['org']; appId: string; tenantId: string }
+interface Routed {
+  route: ApiRoute | undefined;
+  segs: string[];
+  url: URL;
+  org: ApiRequest['org'];
+  appId: string;
+  tenantId: string;
+}
 
 async function afterChecks(call: Call, r: Routed): Promise<FastifyReply | void> {
   const { ctx, req, entry } = call;
@@ -84,7 +106,10 @@ async function afterChecks(call: Call, r: Routed): Promise<FastifyReply | void> 
   if (hit.kind === 'mismatch') return finish(call, toStored(validationMessage(MSG.idempotencyMismatch(key))));
   if (hit.kind === 'replay') {
     const stored = await hit.reply;
-    if (stored) { entry.replayed = true; return finish(call, stored); }
+    if (stored) {
+      entry.replayed = true;
+      return finish(call, stored);
+    }
     return respond(call, r, body, null);
   }
   return respond(call, r, body, hit.settle);
@@ -93,8 +118,15 @@ async function afterChecks(call: Call, r: Routed): Promise<FastifyReply | void> 
 async function respond(call: Call, r: Routed, body: { ok: true; value: unknown } | { ok: false }, settle: ((s: StoredReply | null) => void) | null): Promise<FastifyReply | void> {
   const { ctx, req, entry } = call;
   const apiReq: ApiRequest = {
-    method: req.method, params: r.segs.slice(1), query: queryOf(r.url), headers: req.headers, body: body.ok ? body.value : undefined,
-    org: r.org, appId: r.appId, ctx, events: [],
+    method: req.method,
+    params: r.segs.slice(1),
+    query: queryOf(r.url),
+    headers: req.headers,
+    body: body.ok ? body.value : undefined,
+    org: r.org,
+    appId: r.appId,
+    ctx,
+    events: [],
   };
   let result: ApiReply;
   if (!body.ok) result = validationMessage('The request body is not valid JSON.');

@@ -10,13 +10,20 @@ export const TOO_LARGE_TEXT = 'Request body too large: the limit is 3.5 MB per r
 
 export function faultReply(rule: FaultRule): StoredReply | null {
   switch (rule.kind) {
-    case 'error500': return { status: 500, headers: { 'content-type': TEXT }, payload: 'An unhandled error with the Xero API occurred. Contact the Xero API team if problems persist.' };
-    case 'offline503': return { status: 503, headers: { 'content-type': TEXT }, payload: 'The Organisation is offline' };
-    case 'unavailable503': return { status: 503, headers: { 'content-type': TEXT }, payload: 'The Xero API is temporarily unavailable' };
-    case 'maintenance503': return { status: 503, headers: { 'content-type': TEXT }, payload: 'The Xero API is currently offline for maintenance' };
-    case 'rate429': return rateLimited(rule.problem, rule.retryAfter ?? (rule.problem === 'day' ? 3600 : rule.problem === 'minute' ? 30 : undefined));
-    case 'tooLarge413': return { status: 413, headers: { 'content-type': TEXT }, payload: TOO_LARGE_TEXT };
-    default: return null;
+    case 'error500':
+      return { status: 500, headers: { 'content-type': TEXT }, payload: 'An unhandled error with the Xero API occurred. Contact the Xero API team if problems persist.' };
+    case 'offline503':
+      return { status: 503, headers: { 'content-type': TEXT }, payload: 'The Organisation is offline' };
+    case 'unavailable503':
+      return { status: 503, headers: { 'content-type': TEXT }, payload: 'The Xero API is temporarily unavailable' };
+    case 'maintenance503':
+      return { status: 503, headers: { 'content-type': TEXT }, payload: 'The Xero API is currently offline for maintenance' };
+    case 'rate429':
+      return rateLimited(rule.problem, rule.retryAfter ?? (rule.problem === 'day' ? 3600 : rule.problem === 'minute' ? 30 : undefined));
+    case 'tooLarge413':
+      return { status: 413, headers: { 'content-type': TEXT }, payload: TOO_LARGE_TEXT };
+    default:
+      return null;
   }
 }
 

@@ -12,28 +12,44 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Xero refuses these before it processes anything, so they never come after a write. */
 const BEFORE_ONLY: readonly FaultKind[] = ['rate429', 'tooLarge413'];
 
-export const faultRuleSchema = z.object({
-  kind: z.enum(FAULT_KINDS),
-  count: z.number().int().min(1).optional(),
-  rate: z.number().min(0).max(1).optional(),
-  phase: z.enum(['before', 'after']).default('before'),
-  latencyMs: z.number().int().min(0).max(600_000).default(1000),
-  problem: z.enum(['minute', 'day', 'concurrent', 'appminute']).default('minute'),
-  retryAfter: z.number().int().min(0).optional(),
-  match: z.object({
-    method: z.string().optional(),
-    path: z.string().optional(),
-    tenantId: z.string().optional(),
-  }).strict().default({}),
-}).strict().transform((r) => (BEFORE_ONLY.includes(r.kind) ? { ...r, phase: 'before' as const } : r));
+export const faultRuleSchema = z
+  .object({
+    kind: z.enum(FAULT_KINDS),
+    count: z.number().int().min(1).optional(),
+    rate: z.number().min(0).max(1).optional(),
+    phase: z.enum(['before', 'after']).default('before'),
+    latencyMs: z.number().int().min(0).max(600_000).default(1000),
+    problem: z.enum(['minute', 'day', 'concurrent', 'appminute']).default('minute'),
+    retryAfter: z.number().int().min(0).optional(),
+    match: z
+      .object({
+        method: z.string().optional(),
+        path: z.string().optional(),
+        tenantId: z.string().optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .transform((r) => (BEFORE_ONLY.includes(r.kind) ? { ...r, phase: 'before' as const } : r));
 
 export type FaultRule = z.infer<typeof faultRuleSchema>;
 
 export const faultsBodySchema = z.union([faultRuleSchema, z.object({ faults: z.array(faultRuleSchema) }).strict()]);
 
-interface Armed { id: number; rule: FaultRule; remaining: number | null; acc: number; fired: number }
+interface Armed {
+  id: number;
+  rule: FaultRule;
+  remaining: number | null;
+  acc: number;
+  fired: number;
+}
 
-export interface FaultView extends FaultRule { id: number; remaining: number | null; fired: number }
+export interface FaultView extends FaultRule {
+  id: number;
+  remaining: number | null;
+  fired: number;
+}
 
 export class FaultInjector {
   private rules: Armed[] = [];

@@ -8,14 +8,19 @@ import { createHash } from 'node:crypto';
 export const IDEMPOTENCY_TTL_MS = 6 * 60_000;
 export const IDEMPOTENCY_MAX_LENGTH = 128;
 
-export interface StoredReply { status: number; headers: Record<string, string>; payload: string }
+export interface StoredReply {
+  status: number;
+  headers: Record<string, string>;
+  payload: string;
+}
 
-interface Entry { fingerprint: string; expiresAt: number; done: Promise<StoredReply | null> }
+interface Entry {
+  fingerprint: string;
+  expiresAt: number;
+  done: Promise<StoredReply | null>;
+}
 
-export type Lookup =
-  | { kind: 'new'; settle: (reply: StoredReply | null) => void }
-  | { kind: 'replay'; reply: Promise<StoredReply | null> }
-  | { kind: 'mismatch' };
+export type Lookup = { kind: 'new'; settle: (reply: StoredReply | null) => void } | { kind: 'replay'; reply: Promise<StoredReply | null> } | { kind: 'mismatch' };
 
 export function fingerprint(parts: { method: string; url: string; tenantId: string; body: string }): string {
   return createHash('sha256').update(`${parts.method}\n${parts.url}\n${parts.tenantId}\n${parts.body}`).digest('hex');
@@ -32,7 +37,9 @@ export class IdempotencyCache {
     const hit = this.entries.get(id);
     if (hit && hit.expiresAt > t) return hit.fingerprint === print ? { kind: 'replay', reply: hit.done } : { kind: 'mismatch' };
     let settle: (reply: StoredReply | null) => void = () => undefined;
-    const done = new Promise<StoredReply | null>((resolve) => { settle = resolve; });
+    const done = new Promise<StoredReply | null>((resolve) => {
+      settle = resolve;
+    });
     this.entries.set(id, { fingerprint: print, expiresAt: t + IDEMPOTENCY_TTL_MS, done });
     this.sweep(t);
     return { kind: 'new', settle };

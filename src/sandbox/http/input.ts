@@ -29,4 +29,3 @@ export function countElements(body: unknown): number | null {
   for (const v of Object.values(body)) if (Array.isArray(v)) return v.length;
   return 1;
 }
-

@@ -26,8 +26,16 @@ export class Journal {
 
   open(init: Pick<JournalEntry, 'time' | 'method' | 'path' | 'query'>): JournalEntry {
     const e: JournalEntry = {
-      seq: ++this.seq, ...init, tenantId: null, idempotencyKey: null, status: null, elements: null,
-      replayed: false, fault: null, rateLimitProblem: null, durationMs: 0,
+      seq: ++this.seq,
+      ...init,
+      tenantId: null,
+      idempotencyKey: null,
+      status: null,
+      elements: null,
+      replayed: false,
+      fault: null,
+      rateLimitProblem: null,
+      durationMs: 0,
     };
     this.entries.push(e);
     // Bounded so that a long throughput run cannot grow memory without end.
@@ -36,10 +44,13 @@ export class Journal {
   }
 
   list(filter: { tenantId?: string; method?: string; path?: string; sinceSeq?: number }): JournalEntry[] {
-    return this.entries.filter((e) => (!filter.tenantId || e.tenantId === filter.tenantId)
-      && (!filter.method || e.method === filter.method.toUpperCase())
-      && (!filter.path || e.path.toLowerCase().includes(filter.path.toLowerCase()))
-      && (filter.sinceSeq === undefined || e.seq > filter.sinceSeq));
+    return this.entries.filter(
+      (e) =>
+        (!filter.tenantId || e.tenantId === filter.tenantId) &&
+        (!filter.method || e.method === filter.method.toUpperCase()) &&
+        (!filter.path || e.path.toLowerCase().includes(filter.path.toLowerCase())) &&
+        (filter.sinceSeq === undefined || e.seq > filter.sinceSeq),
+    );
   }
 
   clear(): void {

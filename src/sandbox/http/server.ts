@@ -12,7 +12,9 @@ export const MAX_BODY_BYTES = 3.5 * 1024 * 1024;
 
 export function buildServer(ctx: SandboxContext, logger: boolean): FastifyInstance {
   const app = Fastify({
-    logger, bodyLimit: Math.ceil(MAX_BODY_BYTES), forceCloseConnections: true,
+    logger,
+    bodyLimit: Math.ceil(MAX_BODY_BYTES),
+    forceCloseConnections: true,
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true },
   });
   // Bodies stay raw strings: the idempotency fingerprint needs the exact bytes, and Xero's own parse

@@ -6,8 +6,14 @@ import type { SandboxContext } from '../context';
 import { stableId } from '../state/ids';
 
 export interface AuthorizeParams {
-  client_id?: string; redirect_uri?: string; response_type?: string; scope?: string; state?: string;
-  code_challenge?: string; code_challenge_method?: string; nonce?: string;
+  client_id?: string;
+  redirect_uri?: string;
+  response_type?: string;
+  scope?: string;
+  state?: string;
+  code_challenge?: string;
+  code_challenge_method?: string;
+  nonce?: string;
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -26,10 +32,14 @@ export function authorizeError(ctx: SandboxContext, p: AuthorizeParams): string 
 }
 
 export function consentPage(ctx: SandboxContext, p: AuthorizeParams): string {
-  const hidden = Object.entries(p).filter(([, v]) => typeof v === 'string')
-    .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(String(v))}">`).join('\n');
-  const orgs = ctx.store.list().map((t, i) =>
-    `<label><input type="checkbox" name="tenant" value="${t.tenantId}"${i === 0 ? ' checked' : ''}> ${esc(t.name)}</label><br>`).join('\n');
+  const hidden = Object.entries(p)
+    .filter(([, v]) => typeof v === 'string')
+    .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(String(v))}">`)
+    .join('\n');
+  const orgs = ctx.store
+    .list()
+    .map((t, i) => `<label><input type="checkbox" name="tenant" value="${t.tenantId}"${i === 0 ? ' checked' : ''}> ${esc(t.name)}</label><br>`)
+    .join('\n');
   const app = ctx.apps.get(p.client_id ?? '');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Xero sandbox: connect ${esc(app?.name ?? '')}</title></head>
 <body><h1>${esc(app?.name ?? 'An app')} wants to access your organisations</h1>
@@ -52,8 +62,12 @@ export function consentRedirect(ctx: SandboxContext, p: AuthorizeParams, action:
     return target.toString();
   }
   const code = ctx.codes.issue({
-    clientId: p.client_id ?? '', redirectUri: p.redirect_uri ?? '', scopes: (p.scope ?? '').split(/[\s,]+/).filter(Boolean), tenantIds: chosen,
-    userId: DEMO_USER_ID, ...(p.nonce ? { nonce: p.nonce } : {}),
+    clientId: p.client_id ?? '',
+    redirectUri: p.redirect_uri ?? '',
+    scopes: (p.scope ?? '').split(/[\s,]+/).filter(Boolean),
+    tenantIds: chosen,
+    userId: DEMO_USER_ID,
+    ...(p.nonce ? { nonce: p.nonce } : {}),
     ...(p.code_challenge ? { codeChallenge: p.code_challenge, codeChallengeMethod: p.code_challenge_method ?? 'plain' } : {}),
   });
   target.searchParams.set('code', code);

@@ -11,7 +11,13 @@ export const ACCESS_TOKEN_SECONDS = 1800;
 export const REFRESH_TOKEN_MS = 60 * 86_400_000;
 export const REFRESH_GRACE_MS = 30 * 60_000;
 
-export interface Connection { id: string; tenantId: string; authEventId: string; createdAt: number; updatedAt: number }
+export interface Connection {
+  id: string;
+  tenantId: string;
+  authEventId: string;
+  createdAt: number;
+  updatedAt: number;
+}
 
 export interface Grant {
   id: string;
@@ -25,18 +31,23 @@ export interface Grant {
   revoked: boolean;
 }
 
-export interface RefreshRec { grantId: string; expiresAt: number; rotatedAt: number | null; successor: string | null }
+export interface RefreshRec {
+  grantId: string;
+  expiresAt: number;
+  rotatedAt: number | null;
+  successor: string | null;
+}
 
-export type AccessCheck =
-  | { ok: true; grant: Grant; claims: Record<string, unknown> }
-  | { ok: false; reason: 'expired'; expiredAt: number }
-  | { ok: false; reason: 'invalid' };
+export type AccessCheck = { ok: true; grant: Grant; claims: Record<string, unknown> } | { ok: false; reason: 'expired'; expiredAt: number } | { ok: false; reason: 'invalid' };
 
 export class GrantStore {
   readonly grants = new Map<string, Grant>();
   readonly refreshTokens = new Map<string, RefreshRec>();
 
-  constructor(private readonly now: () => number, private readonly issuer: () => string) {}
+  constructor(
+    private readonly now: () => number,
+    private readonly issuer: () => string,
+  ) {}
 
   reset(): void {
     this.grants.clear();
@@ -64,7 +75,14 @@ export class GrantStore {
     const t = this.now();
     const authEventId = newId();
     const grant: Grant = {
-      id: g.id ?? newId(), clientId: g.clientId, kind: g.kind, scopes: g.scopes, userId: g.userId, authEventId, authTime: t, revoked: false,
+      id: g.id ?? newId(),
+      clientId: g.clientId,
+      kind: g.kind,
+      scopes: g.scopes,
+      userId: g.userId,
+      authEventId,
+      authTime: t,
+      revoked: false,
       connections: g.tenantIds.map((tenantId) => ({ id: stableId('connection', g.clientId, g.userId, tenantId), tenantId, authEventId, createdAt: t, updatedAt: t })),
     };
     this.grants.set(grant.id, grant);
@@ -74,9 +92,18 @@ export class GrantStore {
   accessToken(grant: Grant): string {
     const nbf = Math.floor(this.now() / 1000);
     return signJwt({
-      nbf, exp: nbf + ACCESS_TOKEN_SECONDS, iss: this.issuer(), aud: `${this.issuer()}/resources`, client_id: grant.clientId,
-      sub: grant.userId, auth_time: Math.floor(grant.authTime / 1000), xero_userid: grant.userId, global_session_id: grant.id,
-      jti: randomBytes(16).toString('hex'), authentication_event_id: grant.authEventId, scope: grant.scopes,
+      nbf,
+      exp: nbf + ACCESS_TOKEN_SECONDS,
+      iss: this.issuer(),
+      aud: `${this.issuer()}/resources`,
+      client_id: grant.clientId,
+      sub: grant.userId,
+      auth_time: Math.floor(grant.authTime / 1000),
+      xero_userid: grant.userId,
+      global_session_id: grant.id,
+      jti: randomBytes(16).toString('hex'),
+      authentication_event_id: grant.authEventId,
+      scope: grant.scopes,
     });
   }
 

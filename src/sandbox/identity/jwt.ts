@@ -4,7 +4,12 @@
  */
 import { generateKeyPairSync, sign, verify, createHash, type KeyObject } from 'node:crypto';
 
-export interface SigningKey { kid: string; privateKey: KeyObject; publicKey: KeyObject; jwk: Record<string, unknown> }
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  jwk: Record<string, unknown>;
+}
 
 let shared: SigningKey | null = null;
 

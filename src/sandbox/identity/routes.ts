@@ -15,12 +15,21 @@ function form(req: FastifyRequest): URLSearchParams {
 
 function discovery(base: string): Record<string, unknown> {
   return {
-    issuer: base, authorization_endpoint: `${base}/identity/connect/authorize`, token_endpoint: `${base}/connect/token`,
-    userinfo_endpoint: `${base}/connect/userinfo`, revocation_endpoint: `${base}/connect/revocation`, jwks_uri: `${base}/.well-known/openid-configuration/jwks`,
-    scopes_supported: ALL_SCOPES, response_types_supported: ['code'], response_modes_supported: ['query', 'form_post'],
-    grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'], subject_types_supported: ['public'],
-    id_token_signing_alg_values_supported: ['RS256'], code_challenge_methods_supported: ['plain', 'S256'],
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'], claims_supported: ['sub', 'email', 'given_name', 'family_name', 'xero_userid'],
+    issuer: base,
+    authorization_endpoint: `${base}/identity/connect/authorize`,
+    token_endpoint: `${base}/connect/token`,
+    userinfo_endpoint: `${base}/connect/userinfo`,
+    revocation_endpoint: `${base}/connect/revocation`,
+    jwks_uri: `${base}/.well-known/openid-configuration/jwks`,
+    scopes_supported: ALL_SCOPES,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query', 'form_post'],
+    grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    code_challenge_methods_supported: ['plain', 'S256'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    claims_supported: ['sub', 'email', 'given_name', 'family_name', 'xero_userid'],
   };
 }
 
@@ -35,7 +44,10 @@ function connectionsHandler(ctx: SandboxContext) {
     const corr = randomUUID();
     const auth = authenticate(ctx, req, corr);
     reply.header('xero-correlation-id', corr);
-    if (!auth.ok) { logged(ctx, req, 401); return sendStored(reply, toStored(auth.reply)); }
+    if (!auth.ok) {
+      logged(ctx, req, 401);
+      return sendStored(reply, toStored(auth.reply));
+    }
     reply.header('x-appminlimit-remaining', String(ctx.limiter.appRemaining(auth.grant.clientId)));
     const id = (req.params as Record<string, string | undefined>).id;
     if (req.method === 'DELETE') {
@@ -47,10 +59,19 @@ function connectionsHandler(ctx: SandboxContext) {
     const authEventId = (req.query as Record<string, string | undefined>).authEventId;
     const names = new Map(ctx.store.list().map((t) => [t.tenantId, t.name]));
     logged(ctx, req, 200);
-    return reply.send(auth.grant.connections.filter((c) => !authEventId || c.authEventId === authEventId).map((c) => ({
-      id: c.id, authEventId: c.authEventId, tenantId: c.tenantId, tenantType: 'ORGANISATION', tenantName: names.get(c.tenantId) ?? '',
-      createdDateUtc: connectionDate(c.createdAt), updatedDateUtc: connectionDate(c.updatedAt),
-    })));
+    return reply.send(
+      auth.grant.connections
+        .filter((c) => !authEventId || c.authEventId === authEventId)
+        .map((c) => ({
+          id: c.id,
+          authEventId: c.authEventId,
+          tenantId: c.tenantId,
+          tenantType: 'ORGANISATION',
+          tenantName: names.get(c.tenantId) ?? '',
+          createdDateUtc: connectionDate(c.createdAt),
+          updatedDateUtc: connectionDate(c.updatedAt),
+        })),
+    );
   };
 }
 

@@ -9,18 +9,41 @@ import { pkceMatches } from './codes';
 import { signJwt } from './jwt';
 
 export const ALL_SCOPES = [
-  'openid', 'profile', 'email', 'offline_access',
-  'accounting.transactions', 'accounting.transactions.read', 'accounting.invoices', 'accounting.invoices.read', 'accounting.manualjournals', 'accounting.manualjournals.read',
-  'accounting.contacts', 'accounting.contacts.read', 'accounting.settings', 'accounting.settings.read',
-  'accounting.attachments', 'accounting.attachments.read', 'accounting.journals.read', 'accounting.reports.read',
-  'accounting.payments', 'accounting.payments.read', 'accounting.reports.trialbalance.read', 'accounting.reports.balancesheet.read',
+  'openid',
+  'profile',
+  'email',
+  'offline_access',
+  'accounting.transactions',
+  'accounting.transactions.read',
+  'accounting.invoices',
+  'accounting.invoices.read',
+  'accounting.manualjournals',
+  'accounting.manualjournals.read',
+  'accounting.contacts',
+  'accounting.contacts.read',
+  'accounting.settings',
+  'accounting.settings.read',
+  'accounting.attachments',
+  'accounting.attachments.read',
+  'accounting.journals.read',
+  'accounting.reports.read',
+  'accounting.payments',
+  'accounting.payments.read',
+  'accounting.reports.trialbalance.read',
+  'accounting.reports.balancesheet.read',
 ];
 
-export interface TokenAnswer { status: number; body: Record<string, unknown> }
+export interface TokenAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
 
 const fail = (error: string, description?: string): TokenAnswer => ({ status: 400, body: { error, ...(description ? { error_description: description } : {}) } });
 
-interface ClientAuth { clientId: string | null; secret: string | null }
+interface ClientAuth {
+  clientId: string | null;
+  secret: string | null;
+}
 
 export function clientAuth(authorization: string | undefined, form: URLSearchParams): ClientAuth {
   const m = /^Basic\s+(.+)$/i.exec(authorization ?? '');
@@ -34,7 +57,10 @@ export function clientAuth(authorization: string | undefined, form: URLSearchPar
 
 function tokenSet(ctx: SandboxContext, grant: Grant, refreshToken: string | null, nonce?: string): TokenAnswer {
   const body: Record<string, unknown> = {
-    access_token: ctx.grants.accessToken(grant), expires_in: ACCESS_TOKEN_SECONDS, token_type: 'Bearer', scope: grant.scopes.join(' '),
+    access_token: ctx.grants.accessToken(grant),
+    expires_in: ACCESS_TOKEN_SECONDS,
+    token_type: 'Bearer',
+    scope: grant.scopes.join(' '),
   };
   if (refreshToken) body.refresh_token = refreshToken;
   if (grant.scopes.includes('openid')) body.id_token = idToken(ctx, grant, nonce);
@@ -46,8 +72,16 @@ function idToken(ctx: SandboxContext, grant: Grant, nonce?: string): string {
   // and a test that moved the sandbox clock on would otherwise get tokens "from the future".
   const iat = Math.floor(Date.now() / 1000);
   return signJwt({
-    iss: ctx.baseUrl(), aud: grant.clientId, sub: grant.userId, iat, nbf: iat, exp: iat + 300, auth_time: Math.floor(grant.authTime / 1000),
-    xero_userid: grant.userId, global_session_id: grant.id, ...(nonce ? { nonce } : {}),
+    iss: ctx.baseUrl(),
+    aud: grant.clientId,
+    sub: grant.userId,
+    iat,
+    nbf: iat,
+    exp: iat + 300,
+    auth_time: Math.floor(grant.authTime / 1000),
+    xero_userid: grant.userId,
+    global_session_id: grant.id,
+    ...(nonce ? { nonce } : {}),
     ...(grant.scopes.includes('email') ? { email: 'demo.user@xport.example' } : {}),
     ...(grant.scopes.includes('profile') ? { given_name: 'Demo', family_name: 'User', preferred_username: 'demo.user@xport.example' } : {}),
   });
@@ -61,7 +95,11 @@ export function tokenEndpoint(ctx: SandboxContext, authorization: string | undef
   const secretOk = app.clientSecret !== null && secret === app.clientSecret;
   if (grantType === 'client_credentials') {
     if (!secretOk) return { status: 400, body: { error: 'invalid_client' } };
-    const grant = ctx.grants.clientCredentialsGrant(app.clientId, ctx.store.list().map((t) => t.tenantId), ALL_SCOPES.filter((s) => s.startsWith('accounting.')));
+    const grant = ctx.grants.clientCredentialsGrant(
+      app.clientId,
+      ctx.store.list().map((t) => t.tenantId),
+      ALL_SCOPES.filter((s) => s.startsWith('accounting.')),
+    );
     return tokenSet(ctx, grant, null);
   }
   if (grantType === 'authorization_code') return codeGrant(ctx, app.clientId, secretOk, secret !== null && secret !== '', form);

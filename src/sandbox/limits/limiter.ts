@@ -11,13 +11,18 @@ const DAY = 86_400_000;
 
 export type LimitProblem = 'minute' | 'day' | 'concurrent' | 'appminute';
 
-export interface Remaining { day: number; minute: number; appMinute: number }
+export interface Remaining {
+  day: number;
+  minute: number;
+  appMinute: number;
+}
 
-export type Admission =
-  | { ok: true; remaining: Remaining; release: () => void }
-  | { ok: false; problem: LimitProblem; retryAfter?: number; remaining: Remaining };
+export type Admission = { ok: true; remaining: Remaining; release: () => void } | { ok: false; problem: LimitProblem; retryAfter?: number; remaining: Remaining };
 
-interface Counter { window: number; count: number }
+interface Counter {
+  window: number;
+  count: number;
+}
 
 function offsetFor(key: string, span: number): number {
   const h = createHash('sha1').update(key).digest();
@@ -30,10 +35,15 @@ export class RateLimiter {
   private readonly app = new Map<string, Counter>();
   private readonly inFlight = new Map<string, number>();
 
-  constructor(public limits: SandboxLimits, private readonly now: () => number) {}
+  constructor(
+    public limits: SandboxLimits,
+    private readonly now: () => number,
+  ) {}
 
   reset(): void {
-    this.minute.clear(); this.day.clear(); this.app.clear();
+    this.minute.clear();
+    this.day.clear();
+    this.app.clear();
   }
 
   /** Counts one tenant call or refuses it. `release` must be called when the response is over. */
@@ -45,7 +55,9 @@ export class RateLimiter {
     const a = this.window(this.app, appId, t, MINUTE, 0);
     const L = this.limits;
     const remaining = (): Remaining => ({
-      day: Math.max(0, L.perDay - d.counter.count), minute: Math.max(0, L.perMinute - m.counter.count), appMinute: Math.max(0, L.appPerMinute - a.counter.count),
+      day: Math.max(0, L.perDay - d.counter.count),
+      minute: Math.max(0, L.perMinute - m.counter.count),
+      appMinute: Math.max(0, L.appPerMinute - a.counter.count),
     });
     if (L.enabled) {
       if (d.counter.count >= L.perDay) return { ok: false, problem: 'day', retryAfter: d.retryAfter, remaining: remaining() };
@@ -53,7 +65,9 @@ export class RateLimiter {
       if (a.counter.count >= L.appPerMinute) return { ok: false, problem: 'appminute', remaining: remaining() };
       if ((this.inFlight.get(key) ?? 0) >= L.concurrent) return { ok: false, problem: 'concurrent', remaining: remaining() };
     }
-    m.counter.count++; d.counter.count++; a.counter.count++;
+    m.counter.count++;
+    d.counter.count++;
+    a.counter.count++;
     this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1);
     let released = false;
     const release = () => {

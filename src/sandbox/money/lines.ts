@@ -7,18 +7,35 @@ import { Dec, ZERO, parseAmount, round2 } from './decimal';
 import type { LineAmountTypes } from '../state/types';
 import { MSG } from '../rules/messages';
 
-export interface LineInputMoney { Quantity?: unknown; UnitAmount?: unknown; LineAmount?: unknown; DiscountRate?: unknown; DiscountAmount?: unknown; TaxAmount?: unknown }
+export interface LineInputMoney {
+  Quantity?: unknown;
+  UnitAmount?: unknown;
+  LineAmount?: unknown;
+  DiscountRate?: unknown;
+  DiscountAmount?: unknown;
+  TaxAmount?: unknown;
+}
 
 export interface LineMoney {
-  quantity: Dec; unitAmount: Dec; lineAmount: Dec; taxAmount: Dec; discount: Dec;
-  discountRate: Dec | null; discountAmount: Dec | null;
+  quantity: Dec;
+  unitAmount: Dec;
+  lineAmount: Dec;
+  taxAmount: Dec;
+  discount: Dec;
+  discountRate: Dec | null;
+  discountAmount: Dec | null;
   /** Quantity × unit amount − discount before rounding the line: what tells a 0.004 line from a zero line. */
   exact: Dec;
   /** The same from the amounts as sent, before the unit amount was rounded to 2 (or 4) dp. */
   rawExact: Dec;
 }
 
-export interface LineOptions { unitdp: 2 | 4; lineAmountTypes: LineAmountTypes; ratePercent: Dec; allowDiscount: boolean }
+export interface LineOptions {
+  unitdp: 2 | 4;
+  lineAmountTypes: LineAmountTypes;
+  ratePercent: Dec;
+  allowDiscount: boolean;
+}
 
 type Parsed = Record<keyof LineInputMoney, Dec | null>;
 
@@ -64,10 +81,17 @@ export function belowHalfCent(exact: Dec): boolean {
   return !exact.isZero() && exact.abs().lt('0.005');
 }
 
-export interface DocTotals { subTotal: Dec; totalTax: Dec; total: Dec; totalDiscount: Dec }
+export interface DocTotals {
+  subTotal: Dec;
+  totalTax: Dec;
+  total: Dec;
+  totalDiscount: Dec;
+}
 
 export function documentTotals(lines: LineMoney[], lat: LineAmountTypes): DocTotals {
-  let subTotal = ZERO; let totalTax = ZERO; let totalDiscount = ZERO;
+  let subTotal = ZERO;
+  let totalTax = ZERO;
+  let totalDiscount = ZERO;
   for (const l of lines) {
     subTotal = subTotal.add(lat === 'Inclusive' ? l.lineAmount.sub(l.taxAmount) : l.lineAmount);
     totalTax = totalTax.add(l.taxAmount);

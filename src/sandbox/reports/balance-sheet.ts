@@ -11,7 +11,13 @@ import { financialYearStart, previousDay, reportDay, shortDay } from './dates';
 import { accountCell } from './trial-balance';
 
 /** A section of accounts of one class; `rest` also takes that class's accounts of types no other section names. */
-interface Group { title: string; cls: 'ASSET' | 'LIABILITY'; types: string[]; sign: 1 | -1; rest?: boolean }
+interface Group {
+  title: string;
+  cls: 'ASSET' | 'LIABILITY';
+  types: string[];
+  sign: 1 | -1;
+  rest?: boolean;
+}
 
 const ASSETS: Group[] = [
   { title: 'Bank', cls: 'ASSET', types: ['BANK'], sign: 1 },
@@ -70,13 +76,20 @@ export function balanceSheet(org: OrgState, day: string, now: number): Dict {
   const liabilities = groupSections(org, b, LIABILITIES);
   const equity = equitySection(org, b, day);
   return {
-    ReportID: 'BalanceSheet', ReportName: 'Balance Sheet', ReportType: 'BalanceSheet',
-    ReportTitles: ['Balance Sheet', String(org.organisation.Name), `As at ${reportDay(day)}`], ReportDate: reportDay(day), UpdatedDateUTC: `/Date(${now})/`, Fields: [],
+    ReportID: 'BalanceSheet',
+    ReportName: 'Balance Sheet',
+    ReportType: 'BalanceSheet',
+    ReportTitles: ['Balance Sheet', String(org.organisation.Name), `As at ${reportDay(day)}`],
+    ReportDate: reportDay(day),
+    UpdatedDateUTC: `/Date(${now})/`,
+    Fields: [],
     Rows: [
       { RowType: 'Header', Cells: [{ Value: '' }, { Value: shortDay(day) }] },
-      { RowType: 'Section', Title: 'Assets', Rows: [] }, ...assets.sections,
+      { RowType: 'Section', Title: 'Assets', Rows: [] },
+      ...assets.sections,
       { RowType: 'Section', Title: '', Rows: [summary('Total Assets', assets.total)] },
-      { RowType: 'Section', Title: 'Liabilities', Rows: [] }, ...liabilities.sections,
+      { RowType: 'Section', Title: 'Liabilities', Rows: [] },
+      ...liabilities.sections,
       { RowType: 'Section', Title: '', Rows: [summary('Total Liabilities', liabilities.total)] },
       { RowType: 'Section', Title: '', Rows: [{ RowType: 'Row', Cells: [{ Value: 'Net Assets' }, { Value: money(assets.total.sub(liabilities.total)) }] }] },
       equity.section,

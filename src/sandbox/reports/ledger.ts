@@ -33,7 +33,8 @@ function postDocument(org: OrgState, b: Balances, d: DocRec): void {
   const sign = docSign(d);
   const control = systemAccount(org, d.Type.startsWith('ACCREC') ? 'DEBTORS' : 'CREDITORS');
   const tax = systemAccount(org, 'GST');
-  let net = ZERO; let taxTotal = ZERO;
+  let net = ZERO;
+  let taxTotal = ZERO;
   for (const l of d.Lines) {
     const lineNet = toBase(d.LineAmountTypes === 'Inclusive' ? new Dec(l.LineAmount).sub(l.TaxAmount).toFixed(2) : l.LineAmount, d.CurrencyRate);
     post(b, l.AccountID, lineNet.mul(-sign));

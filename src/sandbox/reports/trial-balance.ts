@@ -10,7 +10,13 @@ import type { AccountClass, AccountRec, Dict, OrgState } from '../state/types';
 import { balancesAt, type Balances } from './ledger';
 import { financialYearStart, previousDay, reportDay } from './dates';
 
-const SECTIONS: Array<[AccountClass, string]> = [['REVENUE', 'Revenue'], ['EXPENSE', 'Expenses'], ['ASSET', 'Assets'], ['LIABILITY', 'Liabilities'], ['EQUITY', 'Equity']];
+const SECTIONS: Array<[AccountClass, string]> = [
+  ['REVENUE', 'Revenue'],
+  ['EXPENSE', 'Expenses'],
+  ['ASSET', 'Assets'],
+  ['LIABILITY', 'Liabilities'],
+  ['EQUITY', 'Equity'],
+];
 
 export const accountCell = (value: string, a: AccountRec): Dict => ({ Value: value, Attributes: [{ Value: a.AccountID, Id: 'account' }] });
 const money = (d: Dec): string => d.toFixed(2);
@@ -37,21 +43,28 @@ export function trialBalance(org: OrgState, day: string, now: number): Dict {
   const ytd = ytdBalances(org, all, financialYearStart(org, day));
   const totals = { d: ZERO, c: ZERO, yd: ZERO, yc: ZERO };
   const sections: Dict[] = SECTIONS.map(([cls, title]) => {
-    const rows = org.accounts.filter((a) => a.Class === cls && (!(all.get(a.AccountID) ?? ZERO).isZero() || !(ytd.get(a.AccountID) ?? ZERO).isZero())).map((a) => {
-      const b = all.get(a.AccountID) ?? ZERO; const y = ytd.get(a.AccountID) ?? ZERO;
-      if (b.gt(0)) totals.d = totals.d.add(b); else totals.c = totals.c.sub(b);
-      if (y.gt(0)) totals.yd = totals.yd.add(y); else totals.yc = totals.yc.sub(y);
-      return { RowType: 'Row', Cells: [`${a.Name} (${a.Code})`, side(b, true), side(b, false), side(y, true), side(y, false)].map((v) => accountCell(v, a)) };
-    });
+    const rows = org.accounts
+      .filter((a) => a.Class === cls && (!(all.get(a.AccountID) ?? ZERO).isZero() || !(ytd.get(a.AccountID) ?? ZERO).isZero()))
+      .map((a) => {
+        const b = all.get(a.AccountID) ?? ZERO;
+        const y = ytd.get(a.AccountID) ?? ZERO;
+        if (b.gt(0)) totals.d = totals.d.add(b);
+        else totals.c = totals.c.sub(b);
+        if (y.gt(0)) totals.yd = totals.yd.add(y);
+        else totals.yc = totals.yc.sub(y);
+        return { RowType: 'Row', Cells: [`${a.Name} (${a.Code})`, side(b, true), side(b, false), side(y, true), side(y, false)].map((v) => accountCell(v, a)) };
+      });
     return { RowType: 'Section', Title: title, Rows: rows };
   });
   const total = { RowType: 'SummaryRow', Cells: ['Total', money(totals.d), money(totals.c), money(totals.yd), money(totals.yc)].map((Value) => ({ Value })) };
   return {
-    ReportID: 'TrialBalance', ReportName: 'Trial Balance', ReportType: 'TrialBalance',
-    ReportTitles: ['Trial Balance', String(org.organisation.Name), `As at ${reportDay(day)}`], ReportDate: reportDay(day), UpdatedDateUTC: `/Date(${now})/`, Fields: [],
-    Rows: [
-      { RowType: 'Header', Cells: ['Account', 'Debit', 'Credit', 'YTD Debit', 'YTD Credit'].map((Value) => ({ Value })) },
-      ...sections, { RowType: 'Section', Title: '', Rows: [total] },
-    ],
+    ReportID: 'TrialBalance',
+    ReportName: 'Trial Balance',
+    ReportType: 'TrialBalance',
+    ReportTitles: ['Trial Balance', String(org.organisation.Name), `As at ${reportDay(day)}`],
+    ReportDate: reportDay(day),
+    UpdatedDateUTC: `/Date(${now})/`,
+    Fields: [],
+    Rows: [{ RowType: 'Header', Cells: ['Account', 'Debit', 'Credit', 'YTD Debit', 'YTD Credit'].map((Value) => ({ Value })) }, ...sections, { RowType: 'Section', Title: '', Rows: [total] }],
   };
 }

@@ -11,7 +11,11 @@ const CONTROL_ACCOUNTS = new Set(['DEBTORS', 'CREDITORS', 'GST', 'RETAINEDEARNIN
 
 export type Direction = 'sales' | 'purchases' | 'journal';
 
-export interface LineRefs { account: AccountRec | null; taxRate: TaxRateRec | null; ratePercent: Dec }
+export interface LineRefs {
+  account: AccountRec | null;
+  taxRate: TaxRateRec | null;
+  ratePercent: Dec;
+}
 
 export function findAccount(org: OrgState, code: string | undefined, id: string | undefined): AccountRec | undefined {
   if (code !== undefined && code !== '') return org.accounts.find((a) => a.Code.toLowerCase() === code.toLowerCase() && a.Status !== 'DELETED');
@@ -31,11 +35,16 @@ function usableOn(a: AccountRec, direction: Direction): boolean {
 
 function classAllows(rate: TaxRateRec, a: AccountRec): boolean {
   switch (a.Class) {
-    case 'REVENUE': return rate.CanApplyToRevenue;
-    case 'EXPENSE': return rate.CanApplyToExpenses;
-    case 'ASSET': return rate.CanApplyToAssets;
-    case 'LIABILITY': return rate.CanApplyToLiabilities;
-    case 'EQUITY': return rate.CanApplyToEquity;
+    case 'REVENUE':
+      return rate.CanApplyToRevenue;
+    case 'EXPENSE':
+      return rate.CanApplyToExpenses;
+    case 'ASSET':
+      return rate.CanApplyToAssets;
+    case 'LIABILITY':
+      return rate.CanApplyToLiabilities;
+    case 'EQUITY':
+      return rate.CanApplyToEquity;
   }
 }
 
@@ -47,9 +56,18 @@ function resolveAccount(org: OrgState, line: { AccountCode?: string; AccountID?:
   }
   const a = findAccount(org, code, line.AccountID);
   const label = code || line.AccountID || '';
-  if (!a) { errors.push(MSG.accountUnknown(label)); return null; }
-  if (a.Status !== 'ACTIVE') { errors.push(MSG.accountArchived(a.Code)); return null; }
-  if (!usableOn(a, direction)) { errors.push(MSG.accountUnknown(a.Code)); return null; }
+  if (!a) {
+    errors.push(MSG.accountUnknown(label));
+    return null;
+  }
+  if (a.Status !== 'ACTIVE') {
+    errors.push(MSG.accountArchived(a.Code));
+    return null;
+  }
+  if (!usableOn(a, direction)) {
+    errors.push(MSG.accountUnknown(a.Code));
+    return null;
+  }
   return a;
 }
 

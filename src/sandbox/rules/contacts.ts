@@ -30,7 +30,14 @@ export function taxNumberError(org: OrgState, taxNumber: string): string | null 
   return MSG.taxNumberInvalid(taxNumber, fmt.label, fmt.format);
 }
 
-export interface ContactFields { Name?: string; EmailAddress?: string; TaxNumber?: string; AccountNumber?: string; ContactNumber?: string; ContactStatus?: string }
+export interface ContactFields {
+  Name?: string;
+  EmailAddress?: string;
+  TaxNumber?: string;
+  AccountNumber?: string;
+  ContactNumber?: string;
+  ContactStatus?: string;
+}
 
 const same = (a: string | undefined, b: string | undefined) => !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
 

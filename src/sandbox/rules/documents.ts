@@ -21,7 +21,12 @@ const CREATABLE: DocStatus[] = ['DRAFT', 'SUBMITTED', 'AUTHORISED'];
 const STATUSES: DocStatus[] = ['DRAFT', 'SUBMITTED', 'AUTHORISED', 'PAID', 'VOIDED', 'DELETED'];
 const LATS: LineAmountTypes[] = ['Exclusive', 'Inclusive', 'NoTax'];
 
-export interface DocBuildOptions { kind: DocKind; unitdp: 2 | 4; appId: string; now: number }
+export interface DocBuildOptions {
+  kind: DocKind;
+  unitdp: 2 | 4;
+  appId: string;
+  now: number;
+}
 export type DocBuild = { ok: true; doc: DocRec; newContact: ContactRec | null } | { ok: false; errors: string[] };
 
 const numberField = (kind: DocKind) => (kind === 'invoice' ? 'InvoiceNumber' : 'CreditNoteNumber');
@@ -71,7 +76,8 @@ export function indexInvoiceNumber(org: OrgState, before: DocRec | null | undefi
 
 function buildLines(org: OrgState, raw: Dict[], existing: LineRec[], type: string, lat: LineAmountTypes, draft: boolean, unitdp: 2 | 4, errors: string[]): { lines: LineRec[]; money: LineMoney[] } {
   const direction = type.startsWith('ACCREC') ? 'sales' : 'purchases';
-  const lines: LineRec[] = []; const money: LineMoney[] = [];
+  const lines: LineRec[] = [];
+  const money: LineMoney[] = [];
   for (const l of raw) {
     const refs = checkLineRefs(org, { AccountCode: str(l.AccountCode), AccountID: str(l.AccountID), TaxType: str(l.TaxType) }, direction, draft, errors);
     const m = lineMoney(l, { unitdp, lineAmountTypes: lat, ratePercent: refs.ratePercent, allowDiscount: type === 'ACCREC' }, errors);
@@ -79,10 +85,16 @@ function buildLines(org: OrgState, raw: Dict[], existing: LineRec[], type: strin
     const givenId = str(l.LineItemID)?.toLowerCase();
     lines.push({
       LineItemID: givenId && existing.some((e) => e.LineItemID === givenId) ? givenId : newId(),
-      ...(str(l.Description) !== undefined ? { Description: str(l.Description) } : {}), Quantity: m.quantity.toFixed(), UnitAmount: m.unitAmount.toFixed(),
-      ...(str(l.ItemCode) ? { ItemCode: str(l.ItemCode) } : {}), ...(refs.account ? { AccountCode: refs.account.Code, AccountID: refs.account.AccountID } : {}),
-      ...(refs.taxRate ? { TaxType: refs.taxRate.TaxType } : {}), TaxAmount: m.taxAmount.toFixed(2), LineAmount: m.lineAmount.toFixed(2),
-      ...(m.discountRate ? { DiscountRate: m.discountRate.toFixed() } : {}), ...(m.discountAmount ? { DiscountAmount: m.discountAmount.toFixed(2) } : {}),
+      ...(str(l.Description) !== undefined ? { Description: str(l.Description) } : {}),
+      Quantity: m.quantity.toFixed(),
+      UnitAmount: m.unitAmount.toFixed(),
+      ...(str(l.ItemCode) ? { ItemCode: str(l.ItemCode) } : {}),
+      ...(refs.account ? { AccountCode: refs.account.Code, AccountID: refs.account.AccountID } : {}),
+      ...(refs.taxRate ? { TaxType: refs.taxRate.TaxType } : {}),
+      TaxAmount: m.taxAmount.toFixed(2),
+      LineAmount: m.lineAmount.toFixed(2),
+      ...(m.discountRate ? { DiscountRate: m.discountRate.toFixed() } : {}),
+      ...(m.discountAmount ? { DiscountAmount: m.discountAmount.toFixed(2) } : {}),
       Tracking: resolveTracking(org, l.Tracking, errors),
     });
     money.push(m);
@@ -107,7 +119,7 @@ function buildFull(org: OrgState, input: Dict, existing: DocRec | null, type: st
   if (contactRes && !contactRes.ok) errors.push(...contactRes.errors);
   const date = input.Date !== undefined ? parseRequestDay(input.Date) : (existing?.Date ?? msToDay(o.now));
   if (!date) errors.push(MSG.dateInvalid);
-  const dueDate = input.DueDate !== undefined ? parseRequestDay(input.DueDate) ?? undefined : existing?.DueDate;
+  const dueDate = input.DueDate !== undefined ? (parseRequestDay(input.DueDate) ?? undefined) : existing?.DueDate;
   const latRaw = str(input.LineAmountTypes) ?? existing?.LineAmountTypes ?? 'Exclusive';
   const lat = LATS.find((l) => l.toLowerCase() === latRaw.toLowerCase()) ?? 'Exclusive';
   const currency = (str(input.CurrencyCode) ?? existing?.CurrencyCode ?? String(org.organisation.BaseCurrency)).toUpperCase();
@@ -128,16 +140,31 @@ function buildFull(org: OrgState, input: Dict, existing: DocRec | null, type: st
   const totals = built ? documentTotals(built.money, lat) : null;
   const contact = contactRes?.ok ? contactRes.contact : null;
   const doc: DocRec = {
-    kind: o.kind, ID: existing?.ID ?? newId(), Type: type, ...(number !== undefined ? { Number: number } : {}),
-    ...(str(input.Reference) ?? existing?.Reference) !== undefined ? { Reference: str(input.Reference) ?? existing?.Reference } : {},
-    ContactID: contact?.ContactID ?? existing?.ContactID ?? '', Date: date ?? '', ...(dueDate ? { DueDate: dueDate } : {}), Status: status, LineAmountTypes: lat, Lines: lines,
-    SubTotal: totals?.subTotal.toFixed(2) ?? existing?.SubTotal ?? '0.00', TotalTax: totals?.totalTax.toFixed(2) ?? existing?.TotalTax ?? '0.00',
-    Total: totals?.total.toFixed(2) ?? existing?.Total ?? '0.00', TotalDiscount: totals?.totalDiscount.toFixed(2) ?? existing?.TotalDiscount ?? '0.00',
-    CurrencyCode: currency, CurrencyRate: str(input.CurrencyRate) ?? existing?.CurrencyRate ?? '1', AmountPaid: existing?.AmountPaid ?? '0.00',
-    AmountCredited: existing?.AmountCredited ?? '0.00', Payments: existing?.Payments ?? [], SentToContact: input.SentToContact === true || (existing?.SentToContact ?? false),
-    ...(str(input.Url) ?? existing?.Url ? { Url: str(input.Url) ?? existing?.Url } : {}),
-    ...(str(input.BrandingThemeID) ?? existing?.BrandingThemeID ? { BrandingThemeID: str(input.BrandingThemeID) ?? existing?.BrandingThemeID } : {}),
-    UpdatedDateUTC: o.now, createdBy: existing?.createdBy ?? o.appId,
+    kind: o.kind,
+    ID: existing?.ID ?? newId(),
+    Type: type,
+    ...(number !== undefined ? { Number: number } : {}),
+    ...((str(input.Reference) ?? existing?.Reference) !== undefined ? { Reference: str(input.Reference) ?? existing?.Reference } : {}),
+    ContactID: contact?.ContactID ?? existing?.ContactID ?? '',
+    Date: date ?? '',
+    ...(dueDate ? { DueDate: dueDate } : {}),
+    Status: status,
+    LineAmountTypes: lat,
+    Lines: lines,
+    SubTotal: totals?.subTotal.toFixed(2) ?? existing?.SubTotal ?? '0.00',
+    TotalTax: totals?.totalTax.toFixed(2) ?? existing?.TotalTax ?? '0.00',
+    Total: totals?.total.toFixed(2) ?? existing?.Total ?? '0.00',
+    TotalDiscount: totals?.totalDiscount.toFixed(2) ?? existing?.TotalDiscount ?? '0.00',
+    CurrencyCode: currency,
+    CurrencyRate: str(input.CurrencyRate) ?? existing?.CurrencyRate ?? '1',
+    AmountPaid: existing?.AmountPaid ?? '0.00',
+    AmountCredited: existing?.AmountCredited ?? '0.00',
+    Payments: existing?.Payments ?? [],
+    SentToContact: input.SentToContact === true || (existing?.SentToContact ?? false),
+    ...((str(input.Url) ?? existing?.Url) ? { Url: str(input.Url) ?? existing?.Url } : {}),
+    ...((str(input.BrandingThemeID) ?? existing?.BrandingThemeID) ? { BrandingThemeID: str(input.BrandingThemeID) ?? existing?.BrandingThemeID } : {}),
+    UpdatedDateUTC: o.now,
+    createdBy: existing?.createdBy ?? o.appId,
   };
   return { ok: true, doc, newContact: contactRes?.ok && contactRes.created ? contactRes.contact : null };
 }

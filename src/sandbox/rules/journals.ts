@@ -36,9 +36,13 @@ function buildLine(org: OrgState, l: Dict, lat: LineAmountTypes, draft: boolean,
   let tax = ZERO;
   if (lat !== 'NoTax') tax = override instanceof Dec ? round2(override) : round2(lat === 'Inclusive' ? amount.mul(r).div(r.add(1)) : amount.mul(r));
   const rec: JournalLineRec = {
-    LineAmount: amount.toFixed(2), AccountCode: refs.account?.Code ?? code ?? '', AccountID: refs.account?.AccountID ?? '',
-    ...(str(l.Description) !== undefined ? { Description: str(l.Description) } : {}), ...(refs.taxRate ? { TaxType: refs.taxRate.TaxType } : {}),
-    TaxAmount: tax.toFixed(2), Tracking: resolveTracking(org, l.Tracking, errors),
+    LineAmount: amount.toFixed(2),
+    AccountCode: refs.account?.Code ?? code ?? '',
+    AccountID: refs.account?.AccountID ?? '',
+    ...(str(l.Description) !== undefined ? { Description: str(l.Description) } : {}),
+    ...(refs.taxRate ? { TaxType: refs.taxRate.TaxType } : {}),
+    TaxAmount: tax.toFixed(2),
+    Tracking: resolveTracking(org, l.Tracking, errors),
   };
   return { rec, gross: lat === 'Exclusive' ? amount.add(tax) : amount };
 }
@@ -86,9 +90,16 @@ export function buildJournal(org: OrgState, input: Dict, existing: JournalRec | 
     ok: true,
     warnings,
     journal: {
-      ManualJournalID: existing?.ManualJournalID ?? newId(), Narration: narration ?? '', Date: date ?? '', Status: status, LineAmountTypes: lat, Lines: lines,
+      ManualJournalID: existing?.ManualJournalID ?? newId(),
+      Narration: narration ?? '',
+      Date: date ?? '',
+      Status: status,
+      LineAmountTypes: lat,
+      Lines: lines,
       ShowOnCashBasisReports: typeof input.ShowOnCashBasisReports === 'boolean' ? input.ShowOnCashBasisReports : (existing?.ShowOnCashBasisReports ?? true),
-      ...(str(input.Url) ?? existing?.Url ? { Url: str(input.Url) ?? existing?.Url } : {}), UpdatedDateUTC: now, createdBy: existing?.createdBy ?? appId,
+      ...((str(input.Url) ?? existing?.Url) ? { Url: str(input.Url) ?? existing?.Url } : {}),
+      UpdatedDateUTC: now,
+      createdBy: existing?.createdBy ?? appId,
     },
   };
 }

@@ -27,7 +27,10 @@ export const PAYMENT_MSG = {
   updateStatus: 'A payment can only be changed to DELETED.',
 } as const;
 
-export interface PaidDoc { doc: DocRec; kind: DocKind }
+export interface PaidDoc {
+  doc: DocRec;
+  kind: DocKind;
+}
 
 function byKey(map: Map<string, DocRec>, id: string | undefined, number: string | undefined): DocRec | undefined {
   if (id) return isGuid(id) ? map.get(id.toLowerCase()) : undefined;
@@ -44,27 +47,39 @@ function byKey(map: Map<string, DocRec>, id: string | undefined, number: string 
 export function paidDocument(org: OrgState, input: Dict): PaidDoc | 'missing' | 'unspecified' {
   const inv = isDict(input.Invoice) ? input.Invoice : {};
   const cn = isDict(input.CreditNote) ? input.CreditNote : {};
-  const invId = str(inv.InvoiceID); const invNo = str(inv.InvoiceNumber) ?? str(input.InvoiceNumber);
-  const cnId = str(cn.CreditNoteID); const cnNo = str(cn.CreditNoteNumber) ?? str(input.CreditNoteNumber);
+  const invId = str(inv.InvoiceID);
+  const invNo = str(inv.InvoiceNumber) ?? str(input.InvoiceNumber);
+  const cnId = str(cn.CreditNoteID);
+  const cnNo = str(cn.CreditNoteNumber) ?? str(input.CreditNoteNumber);
   if (!invId && !invNo && !cnId && !cnNo) return 'unspecified';
   const invoice = byKey(org.invoices, invId, invId ? undefined : invNo);
   if (invoice) return { doc: invoice, kind: 'invoice' };
-  const credit = byKey(org.creditNotes, cnId ?? invId, cnId ?? invId ? undefined : cnNo ?? invNo);
+  const credit = byKey(org.creditNotes, cnId ?? invId, (cnId ?? invId) ? undefined : (cnNo ?? invNo));
   return credit ? { doc: credit, kind: 'creditnote' } : 'missing';
 }
 
 function paymentAccount(org: OrgState, input: Dict, errors: string[]): AccountRec | null {
   const acc = isDict(input.Account) ? input.Account : {};
-  const id = str(acc.AccountID); const code = str(acc.Code) ?? str(input.Code);
-  if (!id && !code) { errors.push(PAYMENT_MSG.accountMissing); return null; }
+  const id = str(acc.AccountID);
+  const code = str(acc.Code) ?? str(input.Code);
+  if (!id && !code) {
+    errors.push(PAYMENT_MSG.accountMissing);
+    return null;
+  }
   const a = org.accounts.find((x) => (id ? x.AccountID === id.toLowerCase() : x.Code.toLowerCase() === (code ?? '').toLowerCase()));
-  if (!a || a.Status !== 'ACTIVE' || (a.Type !== 'BANK' && !a.EnablePaymentsToAccount)) { errors.push(MSG.accountInvalid); return null; }
+  if (!a || a.Status !== 'ACTIVE' || (a.Type !== 'BANK' && !a.EnablePaymentsToAccount)) {
+    errors.push(MSG.accountInvalid);
+    return null;
+  }
   return a;
 }
 
 function amountOf(input: Dict, due: Dec, errors: string[]): Dec | null {
   const raw = parseAmount(input.Amount);
-  if (raw === 'invalid') { errors.push(MSG.numberInvalid('Amount', String(input.Amount))); return null; }
+  if (raw === 'invalid') {
+    errors.push(MSG.numberInvalid('Amount', String(input.Amount)));
+    return null;
+  }
   if (raw === null) return due;
   const amount = round2(raw);
   if (amount.lte(0)) errors.push(PAYMENT_MSG.amountNotPositive);
@@ -89,13 +104,26 @@ export function buildPayment(org: OrgState, input: Dict, now: number, appId: str
   if (amount && amount.gt(due)) errors.push(PAYMENT_MSG.exceedsOutstanding);
   const date = input.Date !== undefined ? parseRequestDay(input.Date) : msToDay(now);
   if (!date) errors.push(MSG.dateInvalid);
-  else { const lock = lockDateError(org, date); if (lock) errors.push(lock); }
+  else {
+    const lock = lockDateError(org, date);
+    if (lock) errors.push(lock);
+  }
   if (errors.length || !account || !amount || !date) return { ok: false, errors: [...new Set(errors)] };
   const reference = str(input.Reference);
   const payment: PaymentRec = {
-    PaymentID: newId(), Date: date, Amount: amount.toFixed(2), AccountCode: account.Code, AccountID: account.AccountID, ...(reference ? { Reference: reference } : {}),
-    CurrencyRate: str(input.CurrencyRate) ?? d.CurrencyRate, IsReconciled: input.IsReconciled === true, Status: 'AUTHORISED',
-    docKind: paid.kind, docId: d.ID, UpdatedDateUTC: now, createdBy: appId,
+    PaymentID: newId(),
+    Date: date,
+    Amount: amount.toFixed(2),
+    AccountCode: account.Code,
+    AccountID: account.AccountID,
+    ...(reference ? { Reference: reference } : {}),
+    CurrencyRate: str(input.CurrencyRate) ?? d.CurrencyRate,
+    IsReconciled: input.IsReconciled === true,
+    Status: 'AUTHORISED',
+    docKind: paid.kind,
+    docId: d.ID,
+    UpdatedDateUTC: now,
+    createdBy: appId,
   };
   return { ok: true, payment, paid };
 }
@@ -105,7 +133,10 @@ export function applyPayment(org: OrgState, payment: PaymentRec, doc: DocRec, no
   org.payments.set(payment.PaymentID, payment);
   doc.Payments.push(payment);
   doc.AmountPaid = new Dec(doc.AmountPaid).add(payment.Amount).toFixed(2);
-  if (amountDue(doc).lte(0)) { doc.Status = 'PAID'; doc.FullyPaidOnDate = payment.Date; }
+  if (amountDue(doc).lte(0)) {
+    doc.Status = 'PAID';
+    doc.FullyPaidOnDate = payment.Date;
+  }
   doc.UpdatedDateUTC = now;
 }
 

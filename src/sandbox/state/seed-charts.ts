@@ -4,7 +4,16 @@
  */
 import type { AccountClass, TaxRateRec } from './types';
 
-export interface AccountSeed { code: string; name: string; type: string; cls: AccountClass; tax: string; system?: string; status?: 'ARCHIVED'; bank?: string }
+export interface AccountSeed {
+  code: string;
+  name: string;
+  type: string;
+  cls: AccountClass;
+  tax: string;
+  system?: string;
+  status?: 'ARCHIVED';
+  bank?: string;
+}
 
 export function chartOfAccounts(salesTax: string, purchaseTax: string, taxAccountName: string): AccountSeed[] {
   return [
@@ -42,9 +51,16 @@ function rate(TaxType: string, Name: string, Rate: string, ReportTaxType: string
   const sales = use !== 'purchases';
   const purchases = use !== 'sales';
   return {
-    TaxType, Name, Rate, ReportTaxType, Status: 'ACTIVE',
-    CanApplyToRevenue: sales, CanApplyToExpenses: purchases,
-    CanApplyToAssets: true, CanApplyToLiabilities: true, CanApplyToEquity: true,
+    TaxType,
+    Name,
+    Rate,
+    ReportTaxType,
+    Status: 'ACTIVE',
+    CanApplyToRevenue: sales,
+    CanApplyToExpenses: purchases,
+    CanApplyToAssets: true,
+    CanApplyToLiabilities: true,
+    CanApplyToEquity: true,
   };
 }
 

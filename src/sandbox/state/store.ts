@@ -13,9 +13,14 @@ const SEED_CONTACTS: ReadonlyArray<{ name: string; email?: string; status?: 'ARC
 function seedContacts(org: OrgState, at: number): void {
   for (const c of SEED_CONTACTS) {
     const rec: ContactRec = {
-      ContactID: stableId(org.tenantId, 'contact', c.name), Name: c.name, ContactStatus: c.status ?? 'ACTIVE',
-      ...(c.email ? { EmailAddress: c.email } : {}), IsCustomer: c.customer ?? false, IsSupplier: c.supplier ?? false,
-      extra: {}, UpdatedDateUTC: at,
+      ContactID: stableId(org.tenantId, 'contact', c.name),
+      Name: c.name,
+      ContactStatus: c.status ?? 'ACTIVE',
+      ...(c.email ? { EmailAddress: c.email } : {}),
+      IsCustomer: c.customer ?? false,
+      IsSupplier: c.supplier ?? false,
+      extra: {},
+      UpdatedDateUTC: at,
     };
     org.contacts.set(rec.ContactID, rec);
   }

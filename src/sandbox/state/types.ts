@@ -44,9 +44,23 @@ export interface TaxRateRec {
   CanApplyToRevenue: boolean;
 }
 
-export interface TrackingOptionRec { TrackingOptionID: string; Name: string; Status: 'ACTIVE' | 'ARCHIVED' }
-export interface TrackingCategoryRec { TrackingCategoryID: string; Name: string; Status: 'ACTIVE' | 'ARCHIVED'; Options: TrackingOptionRec[] }
-export interface TrackingRef { TrackingCategoryID: string; TrackingOptionID: string; Name: string; Option: string }
+export interface TrackingOptionRec {
+  TrackingOptionID: string;
+  Name: string;
+  Status: 'ACTIVE' | 'ARCHIVED';
+}
+export interface TrackingCategoryRec {
+  TrackingCategoryID: string;
+  Name: string;
+  Status: 'ACTIVE' | 'ARCHIVED';
+  Options: TrackingOptionRec[];
+}
+export interface TrackingRef {
+  TrackingCategoryID: string;
+  TrackingOptionID: string;
+  Name: string;
+  Option: string;
+}
 
 export interface ContactRec {
   ContactID: string;
@@ -160,7 +174,10 @@ export interface JournalRec {
   createdBy: string;
 }
 
-export interface CurrencyRec { Code: string; Description: string }
+export interface CurrencyRec {
+  Code: string;
+  Description: string;
+}
 
 export interface OrgState {
   tenantId: string;

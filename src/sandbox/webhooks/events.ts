@@ -6,7 +6,11 @@ import type { WebhookEventInput } from './hub';
 export function documentEvent(doc: DocRec, tenantId: string, type: 'CREATE' | 'UPDATE' = 'UPDATE'): WebhookEventInput {
   const credit = doc.kind === 'creditnote';
   return {
-    category: credit ? 'CREDITNOTE' : 'INVOICE', type, resourceId: doc.ID, resource: credit ? 'CreditNotes' : 'Invoices', tenantId,
+    category: credit ? 'CREDITNOTE' : 'INVOICE',
+    type,
+    resourceId: doc.ID,
+    resource: credit ? 'CreditNotes' : 'Invoices',
+    tenantId,
     ...(credit ? { data: { Type: doc.Type, Status: doc.Status } } : {}),
   };
 }

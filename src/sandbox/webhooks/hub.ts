@@ -8,12 +8,38 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
 export type EventCategory = 'CONTACT' | 'INVOICE' | 'CREDITNOTE';
-export interface WebhookEventInput { category: EventCategory; type: 'CREATE' | 'UPDATE'; resourceId: string; resource: string; tenantId: string; data?: Record<string, string> }
+export interface WebhookEventInput {
+  category: EventCategory;
+  type: 'CREATE' | 'UPDATE';
+  resourceId: string;
+  resource: string;
+  tenantId: string;
+  data?: Record<string, string>;
+}
 
-export interface WebhookConfig { url: string; key: string; status: 'pending' | 'active' | 'failed'; detail: string }
-export interface Delivery { appId: string; firstEventSequence: number; lastEventSequence: number; events: number; attempt: number; status: number | null; error: string | null; time: string }
+export interface WebhookConfig {
+  url: string;
+  key: string;
+  status: 'pending' | 'active' | 'failed';
+  detail: string;
+}
+export interface Delivery {
+  appId: string;
+  firstEventSequence: number;
+  lastEventSequence: number;
+  events: number;
+  attempt: number;
+  status: number | null;
+  error: string | null;
+  time: string;
+}
 
-export interface WebhookHubOptions { now: () => number; baseUrl: () => string; batchDelayMs?: number; retryDelaysMs?: number[] }
+export interface WebhookHubOptions {
+  now: () => number;
+  baseUrl: () => string;
+  batchDelayMs?: number;
+  retryDelaysMs?: number[];
+}
 
 export function signPayload(body: string, key: string): string {
   return createHmac('sha256', key).update(body).digest('base64');
@@ -80,19 +106,29 @@ export class WebhookHub {
 
   reset(): void {
     this.close();
-    this.configs.clear(); this.queues.clear(); this.deliveries.length = 0;
+    this.configs.clear();
+    this.queues.clear();
+    this.deliveries.length = 0;
   }
 
   private wire(e: WebhookEventInput): Record<string, unknown> {
     return {
-      resourceUrl: `${this.o.baseUrl()}/api.xro/2.0/${e.resource}/${e.resourceId}`, resourceId: e.resourceId,
-      eventDateUtc: new Date(this.o.now()).toISOString().slice(0, 23), eventType: e.type, eventCategory: e.category,
-      tenantId: e.tenantId, tenantType: 'ORGANISATION', ...(e.data ? { data: e.data } : {}),
+      resourceUrl: `${this.o.baseUrl()}/api.xro/2.0/${e.resource}/${e.resourceId}`,
+      resourceId: e.resourceId,
+      eventDateUtc: new Date(this.o.now()).toISOString().slice(0, 23),
+      eventType: e.type,
+      eventCategory: e.category,
+      tenantId: e.tenantId,
+      tenantType: 'ORGANISATION',
+      ...(e.data ? { data: e.data } : {}),
     };
   }
 
   private later(ms: number, fn: () => void): void {
-    const t = setTimeout(() => { this.timers.delete(t); fn(); }, ms);
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
     this.timers.add(t);
   }
 

@@ -47,14 +47,30 @@ const DOCUMENTS_DESCRIPTION = [
 
 export function exportView(row: Export & Partial<Pick<ListedExport, 'reference' | 'docDate' | 'total'>>) {
   return {
-    id: row.id, status: row.status, kind: row.kind, sourceId: row.sourceId, revision: row.revision, reference: row.reference ?? null,
+    id: row.id,
+    status: row.status,
+    kind: row.kind,
+    sourceId: row.sourceId,
+    revision: row.revision,
+    reference: row.reference ?? null,
     date: row.docDate ?? null,
     // The date sent to Xero: another than `date` when the lock-date policy moved it.
-    xeroDate: row.xeroDate ?? (row.status === 'exported' ? row.docDate ?? null : null), dateMoved: row.xeroDate !== null && row.xeroDate !== row.docDate,
-    total: row.total ?? null, error: row.lastError, errorCode: row.errorCode, errorClass: row.errorClass,
-    actionRequired: row.actionRequired, reason: row.waitReason, xeroId: row.xeroId, xeroNumber: row.xeroNumber, xeroTotal: row.xeroTotal,
-    attempts: row.attempts, nextAttemptAt: row.status === 'queued' ? row.nextAttemptAt : null, createdAt: row.createdAt,
-    updatedAt: row.updatedAt, exportedAt: row.exportedAt,
+    xeroDate: row.xeroDate ?? (row.status === 'exported' ? (row.docDate ?? null) : null),
+    dateMoved: row.xeroDate !== null && row.xeroDate !== row.docDate,
+    total: row.total ?? null,
+    error: row.lastError,
+    errorCode: row.errorCode,
+    errorClass: row.errorClass,
+    actionRequired: row.actionRequired,
+    reason: row.waitReason,
+    xeroId: row.xeroId,
+    xeroNumber: row.xeroNumber,
+    xeroTotal: row.xeroTotal,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'queued' ? row.nextAttemptAt : null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    exportedAt: row.exportedAt,
   };
 }
 
@@ -62,19 +78,23 @@ export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void
   app.addHook('preHandler', bearerAuth(rt));
   await app.register(async (settings) => settingsRoutes(settings, rt)); // its own JSON parser: `__proto__` is an ordinary mapping key there
 
-  app.post('/documents', { schema: { summary: 'Queue one document or {"documents":[…]}', description: DOCUMENTS_DESCRIPTION, tags: ['documents'] }, bodyLimit: 10 * 1024 * 1024 }, async (req, reply) => {
-    const { tenantId } = requireAdmin(req);
-    const result = await rt.queue.ingest(tenantId, req.body);
-    if (!result.ok && result.code === 'revision_conflict') {
-      const [first] = result.issues;
-      const message = `${result.issues.length === 1 && first ? first.message : `${result.issues.length} revisions were already received with different content`}; nothing was stored`;
-      return reply.code(409).send(errorBody('revision_conflict', message, result.conflicts));
-    }
-    if (!result.ok) {
-      return reply.code(400).send(errorBody('invalid_document', `${result.issues.length} problem(s) in the request; nothing was stored`, result.issues));
-    }
-    return reply.code(202).send({ documents: result.documents.map(({ duplicate, ...d }) => ({ ...d, duplicate })) });
-  });
+  app.post(
+    '/documents',
+    { schema: { summary: 'Queue one document or {"documents":[…]}', description: DOCUMENTS_DESCRIPTION, tags: ['documents'] }, bodyLimit: 10 * 1024 * 1024 },
+    async (req, reply) => {
+      const { tenantId } = requireAdmin(req);
+      const result = await rt.queue.ingest(tenantId, req.body);
+      if (!result.ok && result.code === 'revision_conflict') {
+        const [first] = result.issues;
+        const message = `${result.issues.length === 1 && first ? first.message : `${result.issues.length} revisions were already received with different content`}; nothing was stored`;
+        return reply.code(409).send(errorBody('revision_conflict', message, result.conflicts));
+      }
+      if (!result.ok) {
+        return reply.code(400).send(errorBody('invalid_document', `${result.issues.length} problem(s) in the request; nothing was stored`, result.issues));
+      }
+      return reply.code(202).send({ documents: result.documents.map(({ duplicate, ...d }) => ({ ...d, duplicate })) });
+    },
+  );
 
   app.get('/status', { schema: { summary: 'What the banner shows', tags: ['queue'] } }, async (req) => {
     const { tenantId } = caller(req);
@@ -86,7 +106,7 @@ export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void
     const { tenantId } = caller(req);
     const q = parse(listQuery, req.query, 'query');
     const rows = await rt.queue.list(tenantId, q.status ? [q.status] : undefined, { limit: q.limit, beforeId: q.cursor, kinds: q.kind ? [q.kind] : undefined });
-    return { exports: rows.map(exportView), nextCursor: rows.length === q.limit ? rows[rows.length - 1]?.id ?? null : null };
+    return { exports: rows.map(exportView), nextCursor: rows.length === q.limit ? (rows[rows.length - 1]?.id ?? null) : null };
   });
 
   app.get('/exports/:id', { schema: { summary: 'One export', tags: ['exports'] } }, async (req) => {
@@ -94,7 +114,19 @@ export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void
     const { id } = parse(idParam, req.params, 'export id');
     const row = await rt.queue.find(tenantId, id);
     if (!row) throw new HttpError(404, 'not_found', `Export ${id} does not exist (or was deleted)`);
-    return { ...exportView(row), attemptsHistory: (await rt.queue.attempts(id)).map((a) => ({ attempt: a.attemptNo, startedAt: a.startedAt, finishedAt: a.finishedAt, outcome: a.outcome, httpStatus: a.httpStatus, error: a.error, idempotencyKey: a.idempotencyKey, correlationId: a.correlationId })) };
+    return {
+      ...exportView(row),
+      attemptsHistory: (await rt.queue.attempts(id)).map((a) => ({
+        attempt: a.attemptNo,
+        startedAt: a.startedAt,
+        finishedAt: a.finishedAt,
+        outcome: a.outcome,
+        httpStatus: a.httpStatus,
+        error: a.error,
+        idempotencyKey: a.idempotencyKey,
+        correlationId: a.correlationId,
+      })),
+    };
   });
 
   app.post('/exports/:id/retry', { schema: { summary: 'Export a failed item again', tags: ['exports'] } }, async (req) => {
@@ -143,6 +175,12 @@ export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void
     const c = requireAdmin(req);
     const res = await rt.reference.refresh(c.tenantId);
     if (!res.ok) throw new HttpError(502, 'xero_unavailable', res.reason);
-    return { accounts: res.data.accounts.length, taxRates: res.data.taxRates.length, trackingCategories: res.data.trackingCategories.length, currencies: res.data.currencies.length, organisation: res.data.organisation };
+    return {
+      accounts: res.data.accounts.length,
+      taxRates: res.data.taxRates.length,
+      trackingCategories: res.data.trackingCategories.length,
+      currencies: res.data.currencies.length,
+      organisation: res.data.organisation,
+    };
   });
 }

@@ -53,7 +53,10 @@ function settle<T>(p: Promise<T>, onDone: (err: unknown, value?: T) => void, log
       logger.error({ err: thrown }, 'writing a web response failed after the session was saved');
     }
   };
-  p.then((value) => call(null, value), (err: unknown) => call(err ?? new Error('session store failed')));
+  p.then(
+    (value) => call(null, value),
+    (err: unknown) => call(err ?? new Error('session store failed')),
+  );
 }
 
 function sessionStore(repo: WebSessionsService, logger: Runtime['logger']) {
@@ -97,8 +100,16 @@ export async function registerSecurity(app: FastifyInstance, rt: Runtime): Promi
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
-        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"],
-        fontSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'self'"], objectSrc: ["'none'"],
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        objectSrc: ["'none'"],
       },
     },
     hsts: false,
@@ -106,12 +117,16 @@ export async function registerSecurity(app: FastifyInstance, rt: Runtime): Promi
   await app.register(formbody);
   await app.register(cookie, { secret: cookieSecret });
   await app.register(session, {
-    secret: sessionSecret, cookieName: 'xport_session', saveUninitialized: false, rolling: true,
+    secret: sessionSecret,
+    cookieName: 'xport_session',
+    saveUninitialized: false,
+    rolling: true,
     cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_MAX_AGE_MS, path: '/' },
     store: sessionStore(sessions, rt.logger),
   });
   await app.register(csrf, {
-    sessionPlugin: '@fastify/cookie', cookieKey: CSRF_COOKIE,
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: CSRF_COOKIE,
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, signed: true, secure: 'auto' },
   });
   await app.register(rateLimit, { global: false });

@@ -3,7 +3,16 @@
 (function () {
   'use strict';
 
-  var STATE_WORDS = { queued: 'queued again', exporting: 'exporting', waiting: 'waiting', exported: 'exported', failed: 'failed again', skipped: 'skipped', deleted: 'deleted', unchanged: 'unchanged' };
+  var STATE_WORDS = {
+    queued: 'queued again',
+    exporting: 'exporting',
+    waiting: 'waiting',
+    exported: 'exported',
+    failed: 'failed again',
+    skipped: 'skipped',
+    deleted: 'deleted',
+    unchanged: 'unchanged',
+  };
 
   // The Export All result page: one line that counts the rows by their current outcome.
   function summarise() {
@@ -14,8 +23,14 @@
       var s = tr.getAttribute('data-state');
       counts[s] = (counts[s] || 0) + 1;
     });
-    out.textContent = Object.keys(STATE_WORDS).filter(function (k) { return counts[k]; })
-      .map(function (k) { return counts[k] + ' ' + STATE_WORDS[k]; }).join(' · ');
+    out.textContent = Object.keys(STATE_WORDS)
+      .filter(function (k) {
+        return counts[k];
+      })
+      .map(function (k) {
+        return counts[k] + ' ' + STATE_WORDS[k];
+      })
+      .join(' · ');
   }
 
   function showOutcome(data) {
@@ -35,9 +50,15 @@
     var followExports = Boolean(document.querySelector('[data-live-exports]'));
     var source = new EventSource(followExports ? '/events?exports=1' : '/events');
     source.addEventListener('export', function (e) {
-      try { showOutcome(JSON.parse(e.data)); } catch (_err) { /* a malformed update is ignored */ }
+      try {
+        showOutcome(JSON.parse(e.data));
+      } catch (_err) {
+        /* a malformed update is ignored */
+      }
     });
-    source.addEventListener('open', function () { document.documentElement.setAttribute('data-live', '1'); });
+    source.addEventListener('open', function () {
+      document.documentElement.setAttribute('data-live', '1');
+    });
     source.addEventListener('banner', function (e) {
       var current = document.getElementById('banner');
       if (!current) return;
@@ -52,7 +73,9 @@
 
   function autosubmit() {
     document.querySelectorAll('select[data-autosubmit]').forEach(function (el) {
-      el.addEventListener('change', function () { if (el.form) el.form.submit(); });
+      el.addEventListener('change', function () {
+        if (el.form) el.form.submit();
+      });
     });
   }
 

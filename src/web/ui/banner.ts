@@ -18,21 +18,21 @@ const EVENTS = ['queue.changed', 'export.failed', 'export.exported', 'tenant.pau
 
 /** "Xero daily limit reached" for a rate-limit pause; the engine's own reason otherwise. */
 function pauseText(p: StatusSummary['paused'][number], tz: string): Html {
-  const what = p.code === 'rate_limit_day' ? 'Xero daily limit reached'
-    : p.code?.startsWith('rate_limit') ? 'Xero rate limit reached' : p.reason || 'Exports paused';
+  const what = p.code === 'rate_limit_day' ? 'Xero daily limit reached' : p.code?.startsWith('rate_limit') ? 'Xero rate limit reached' : p.reason || 'Exports paused';
   const until = p.until ? html`, resumes at ${time(p.until, 'when', tz)}` : html`, until it is lifted`;
   return html`<span class="banner-note banner-pause" data-testid="banner-pause">${p.tenantName}: ${what}${until}</span>`;
 }
 
 export function renderBanner(s: StatusSummary | null, tz = 'UTC'): Html {
-  if (!s) return html`<div id="banner" class="banner" role="status" aria-live="polite">Xero Export Queue: no Xero organisation is connected yet. <a href="/settings#connection">Connect to Xero</a></div>`;
+  if (!s)
+    return html`<div id="banner" class="banner" role="status" aria-live="polite">Xero Export Queue: no Xero organisation is connected yet. <a href="/settings#connection">Connect to Xero</a></div>`;
   const tone = s.disconnected.length > 0 || s.failed > 0 ? 'banner-alert' : s.paused.length > 0 ? 'banner-warn' : '';
   return html`<div id="banner" class="banner ${tone}" role="status" aria-live="polite" data-queued="${s.queued}" data-failed="${s.failed}">
-  <span class="banner-main">Xero Export Queue: <strong>${count(s.queued)}</strong> in the queue and <strong>${count(s.failed)}</strong> failed ${s.failed === 1 ? 'export' : 'exports'}</span>
-  <a class="banner-link" href="/queue#failed">View Failed Exports</a>
-  ${s.paused.map((p) => pauseText(p, tz))}
-  ${s.disconnected.map((d) => html`<span class="banner-note banner-lost" data-testid="banner-lost">Connection to Xero lost for ${d.tenantName}: exports wait until it is reconnected. <a href="/settings#connection">Reconnect</a></span>`)}
-</div>`;
+    <span class="banner-main">Xero Export Queue: <strong>${count(s.queued)}</strong> in the queue and <strong>${count(s.failed)}</strong> failed ${s.failed === 1 ? 'export' : 'exports'}</span>
+    <a class="banner-link" href="/queue#failed">View Failed Exports</a>
+    ${s.paused.map((p) => pauseText(p, tz))}
+    ${s.disconnected.map((d) => html`<span class="banner-note banner-lost" data-testid="banner-lost">Connection to Xero lost for ${d.tenantName}: exports wait until it is reconnected. <a href="/settings#connection">Reconnect</a></span>`)}
+  </div>`;
 }
 
 export async function bannerFor(rt: Runtime, tenantId: string | null): Promise<Html> {
@@ -59,7 +59,11 @@ export class BannerBroadcaster {
     for (const e of EVENTS) this.unsubscribe.push(rt.bus.on(e, (p) => this.schedule(p.tenantId)));
     // Each outcome reads the export again: detached, so a worker never waits for live pages.
     for (const e of EXPORT_EVENTS) this.unsubscribe.push(rt.bus.onDetached(e, (p) => this.pushOutcome(p.tenantId, p.exportId)));
-    this.unsubscribe.push(rt.bus.onDetached('export.action', async (p) => { await Promise.all(p.exportIds.slice(0, 500).map((id) => this.pushOutcome(p.tenantId, id))); }));
+    this.unsubscribe.push(
+      rt.bus.onDetached('export.action', async (p) => {
+        await Promise.all(p.exportIds.slice(0, 500).map((id) => this.pushOutcome(p.tenantId, id)));
+      }),
+    );
   }
 
   /** Streams banner updates to one page until it goes away. */
@@ -84,10 +88,13 @@ export class BannerBroadcaster {
 
   private schedule(tenantId: string): void {
     if (this.timers.has(tenantId)) return;
-    this.timers.set(tenantId, setTimeout(() => {
-      this.timers.delete(tenantId);
-      this.push(tenantId).catch((err: unknown) => this.rt.logger.error({ err }, 'banner update failed'));
-    }, DEBOUNCE_MS));
+    this.timers.set(
+      tenantId,
+      setTimeout(() => {
+        this.timers.delete(tenantId);
+        this.push(tenantId).catch((err: unknown) => this.rt.logger.error({ err }, 'banner update failed'));
+      }, DEBOUNCE_MS),
+    );
   }
 
   private async push(tenantId: string): Promise<void> {

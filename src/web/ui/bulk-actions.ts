@@ -22,8 +22,22 @@ const SCAN_PAGE = 500;
 const LISTED = 500;
 const KEEP_RESULTS_MS = 7 * 86_400_000;
 
-interface Item { id: number; reference: string; kind: string; documentId: number; changed: boolean }
-interface BulkResult { tenantId: string; action: BulkAction; at: string; filter: string; total: number; changed: number; items: Item[] }
+interface Item {
+  id: number;
+  reference: string;
+  kind: string;
+  documentId: number;
+  changed: boolean;
+}
+interface BulkResult {
+  tenantId: string;
+  action: BulkAction;
+  at: string;
+  filter: string;
+  total: number;
+  changed: number;
+  items: Item[];
+}
 
 function isFiltered(f: FailedFilter): boolean {
   return Boolean(f.kind || f.code || f.q);
@@ -50,19 +64,32 @@ async function matching(rt: Runtime, tenantId: string, f: FailedFilter): Promise
 }
 
 function hiddenFilter(f: FailedFilter): Html {
-  return html`${f.kind ? html`<input type="hidden" name="kind" value="${f.kind}">` : ''}${f.code ? html`<input type="hidden" name="code" value="${f.code}">` : ''}${f.q ? html`<input type="hidden" name="q" value="${f.q}">` : ''}`;
+  return html`${f.kind ? html`<input type="hidden" name="kind" value="${f.kind}" />` : ''}${f.code ? html`<input type="hidden" name="code" value="${f.code}" />` : ''}${f.q ? html`<input type="hidden" name="q" value="${f.q}" />` : ''}`;
 }
 
 function confirmBody(csrf: string, action: BulkAction, f: FailedFilter, n: number, all: number): Html {
   const retry = action === 'retry-all';
-  const which = isFiltered(f) ? html`the <strong>${count(n)}</strong> ${filterWords(f, n)} that the filter shows (of ${plural(all, 'failed export')})` : html`all <strong>${plural(n, 'failed export')}</strong>`;
+  const which = isFiltered(f)
+    ? html`the <strong>${count(n)}</strong> ${filterWords(f, n)} that the filter shows (of ${plural(all, 'failed export')})`
+    : html`all <strong>${plural(n, 'failed export')}</strong>`;
   const back = `${urlWith('/queue', { kind: f.kind, code: f.code, q: f.q })}#failed`;
-  return html`<section class="card confirm"><h2>${retry ? 'Export All' : 'Delete All'}: are you sure?</h2>
-<p>${retry ? html`This queues ${which} to be sent to Xero again. Those whose cause is not fixed will fail again.`
-    : html`This removes ${which} from the queue; they will <strong>not</strong> be exported. Their documents and the connection log keep the history.`}</p>
-<form method="post" action="/queue/${action}" class="inline-actions">${csrfField({ csrf })}${hiddenFilter(f)}
-<button class="btn ${retry ? 'btn-primary' : 'btn-danger'}" autofocus ${n === 0 ? html`disabled` : ''}>${retry ? `Yes, export ${n === 1 ? 'it' : `these ${count(n)}`}` : `Yes, delete ${n === 1 ? 'it' : `these ${count(n)}`}`}</button>
-<a class="btn" href="${back}">Cancel</a></form></section>`;
+  return html`<section class="card confirm">
+    <h2>${retry ? 'Export All' : 'Delete All'}: are you sure?</h2>
+    <p>
+      ${
+        retry
+          ? html`This queues ${which} to be sent to Xero again. Those whose cause is not fixed will fail again.`
+          : html`This removes ${which} from the queue; they will <strong>not</strong> be exported. Their documents and the connection log keep the history.`
+      }
+    </p>
+    <form method="post" action="/queue/${action}" class="inline-actions">
+      ${csrfField({ csrf })}${hiddenFilter(f)}
+      <button class="btn ${retry ? 'btn-primary' : 'btn-danger'}" autofocus ${n === 0 ? html`disabled` : ''}>
+        ${retry ? `Yes, export ${n === 1 ? 'it' : `these ${count(n)}`}` : `Yes, delete ${n === 1 ? 'it' : `these ${count(n)}`}`}
+      </button>
+      <a class="btn" href="${back}">Cancel</a>
+    </form>
+  </section>`;
 }
 
 async function run(rt: Runtime, action: BulkAction, req: FastifyRequest, reply: FastifyReply) {
@@ -80,7 +107,15 @@ async function run(rt: Runtime, action: BulkAction, req: FastifyRequest, reply: 
     done.forEach((id) => changed.add(id));
   }
   for (const i of items) i.changed = changed.has(i.id);
-  const result: BulkResult = { tenantId, action, at: new Date().toISOString(), filter: isFiltered(f) ? filterWords(f, items.length) : '', total: items.length, changed: changed.size, items: items.slice(0, LISTED) };
+  const result: BulkResult = {
+    tenantId,
+    action,
+    at: new Date().toISOString(),
+    filter: isFiltered(f) ? filterWords(f, items.length) : '',
+    total: items.length,
+    changed: changed.size,
+    items: items.slice(0, LISTED),
+  };
   const token = randomUUID();
   await rt.bulkResults.save(token, JSON.stringify(result), KEEP_RESULTS_MS);
   return reply.redirect(`/queue/results/${token}`, 303);
@@ -96,14 +131,37 @@ async function resultsBody(rt: Runtime, r: BulkResult, tz: string): Promise<Html
   const retry = r.action === 'retry-all';
   const rows = await Promise.all(r.items.map(async (i) => ({ item: i, outcome: outcomeFor(r, i, retry && i.changed ? await rt.queue.get(r.tenantId, i.id) : null) })));
   const what = r.filter ? `the ${r.filter} the filter showed` : 'every failed export';
-  return html`<section class="card" ${retry ? html`data-live-exports` : ''}><h2>${retry ? 'Export All' : 'Delete All'}: ${plural(r.changed, 'export')} ${retry ? 'queued again' : 'deleted'}</h2>
-<p>Done ${time(r.at, 'datetime', tz)} for ${what}.${r.total > r.changed ? html` ${plural(r.total - r.changed, 'export')} had changed meanwhile and ${r.total - r.changed === 1 ? 'was' : 'were'} left alone.` : ''}
-${r.total > r.items.length ? html` The first ${count(r.items.length)} are listed below.` : ''}${retry ? html` Each row shows what has happened to it since, and changes as it happens.` : ''}</p>
-<p class="counts" id="bulk-summary" aria-live="polite"></p>
-<div class="table-wrap"><table class="grid" id="bulk-results"><thead><tr><th scope="col">Failed Export</th><th scope="col">Exported Item</th><th scope="col">Result</th></tr></thead>
-<tbody>${rows.map(({ item, outcome }) => html`<tr class="outcome-${outcome.state}" data-export-id="${item.id}" data-state="${outcome.state}"><td data-label="Failed Export">${kindLabel(item.kind)}</td>
-<td data-label="Exported Item"><a href="/documents/${item.documentId}">${item.reference}</a></td><td data-label="Result" data-outcome-for="${item.id}">${outcome.text}</td></tr>`)}</tbody></table></div>
-<p><a class="btn" href="/queue">Back to the queue</a></p></section>`;
+  return html`<section class="card" ${retry ? html`data-live-exports` : ''}>
+    <h2>${retry ? 'Export All' : 'Delete All'}: ${plural(r.changed, 'export')} ${retry ? 'queued again' : 'deleted'}</h2>
+    <p>
+      Done ${time(r.at, 'datetime', tz)} for
+      ${what}.${r.total > r.changed ? html` ${plural(r.total - r.changed, 'export')} had changed meanwhile and ${r.total - r.changed === 1 ? 'was' : 'were'} left alone.` : ''}
+      ${r.total > r.items.length ? html` The first ${count(r.items.length)} are listed below.` : ''}${retry ? html` Each row shows what has happened to it since, and changes as it happens.` : ''}
+    </p>
+    <p class="counts" id="bulk-summary" aria-live="polite"></p>
+    <div class="table-wrap">
+      <table class="grid" id="bulk-results">
+        <thead>
+          <tr>
+            <th scope="col">Failed Export</th>
+            <th scope="col">Exported Item</th>
+            <th scope="col">Result</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rows.map(
+            ({ item, outcome }) =>
+              html`<tr class="outcome-${outcome.state}" data-export-id="${item.id}" data-state="${outcome.state}">
+                <td data-label="Failed Export">${kindLabel(item.kind)}</td>
+                <td data-label="Exported Item"><a href="/documents/${item.documentId}">${item.reference}</a></td>
+                <td data-label="Result" data-outcome-for="${item.id}">${outcome.text}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+    <p><a class="btn" href="/queue">Back to the queue</a></p>
+  </section>`;
 }
 
 export function bulkActionRoutes(app: FastifyInstance, rt: Runtime): void {

@@ -33,8 +33,12 @@ export async function cachedReference(rt: Runtime, tenantId: string): Promise<Ca
 /** The shape the domain functions (mapping health, expected totals) take. */
 export function asReferenceData(c: CachedReference): ReferenceData {
   return {
-    accounts: c.accounts, taxRates: c.taxRates, trackingCategories: c.trackingCategories, currencies: [],
-    organisation: { Name: c.organisationName ?? '', CountryCode: '', BaseCurrency: '' }, fetchedAt: c.fetchedAt ?? undefined,
+    accounts: c.accounts,
+    taxRates: c.taxRates,
+    trackingCategories: c.trackingCategories,
+    currencies: [],
+    organisation: { Name: c.organisationName ?? '', CountryCode: '', BaseCurrency: '' },
+    fetchedAt: c.fetchedAt ?? undefined,
   };
 }
 

@@ -34,8 +34,15 @@ export async function pageContext(rt: Runtime, req: FastifyRequest, reply: Fasti
   const user = currentUser(req);
   const { tenants, tenant } = await currentTenant(rt, req);
   return {
-    rt, user, tenants, tenant, csrf: reply.generateCsrf(), flash: takeFlash(req),
-    path: req.url.split('?')[0] ?? '/', canEdit: user.role === 'admin', tz: await timeZoneFor(rt, tenant?.id),
+    rt,
+    user,
+    tenants,
+    tenant,
+    csrf: reply.generateCsrf(),
+    flash: takeFlash(req),
+    path: req.url.split('?')[0] ?? '/',
+    canEdit: user.role === 'admin',
+    tz: await timeZoneFor(rt, tenant?.id),
   };
 }
 

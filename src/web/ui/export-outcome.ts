@@ -17,12 +17,18 @@ type Row = Pick<Export, 'status' | 'lastError' | 'waitReason' | 'xeroNumber'>;
 export function retryOutcome(row: Row | null): Outcome {
   if (!row) return { state: 'deleted', text: 'deleted from the queue since' };
   switch (row.status) {
-    case 'queued': return { state: 'queued', text: 'queued again: waiting for its turn' };
-    case 'exporting': return { state: 'exporting', text: 'being sent to Xero now' };
-    case 'waiting': return { state: 'waiting', text: `waiting: ${(row.waitReason ?? 'for another export').replace(/^waiting\s+/i, '')}` };
-    case 'exported': return { state: 'exported', text: row.xeroNumber ? `exported to Xero as ${row.xeroNumber}` : 'exported to Xero' };
-    case 'failed': return { state: 'failed', text: `failed again: ${row.lastError ?? 'see the queue'}` };
-    default: return { state: 'skipped', text: 'skipped: marked done without exporting' };
+    case 'queued':
+      return { state: 'queued', text: 'queued again: waiting for its turn' };
+    case 'exporting':
+      return { state: 'exporting', text: 'being sent to Xero now' };
+    case 'waiting':
+      return { state: 'waiting', text: `waiting: ${(row.waitReason ?? 'for another export').replace(/^waiting\s+/i, '')}` };
+    case 'exported':
+      return { state: 'exported', text: row.xeroNumber ? `exported to Xero as ${row.xeroNumber}` : 'exported to Xero' };
+    case 'failed':
+      return { state: 'failed', text: `failed again: ${row.lastError ?? 'see the queue'}` };
+    default:
+      return { state: 'skipped', text: 'skipped: marked done without exporting' };
   }
 }
 

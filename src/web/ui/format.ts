@@ -14,7 +14,13 @@ export function kindLabel(kind: string): string {
 export const KIND_OPTIONS = Object.entries(KIND_LABELS) as Array<[DocumentKind, string]>;
 
 export const STATUS_LABELS: Record<string, string> = {
-  queued: 'Queued', waiting: 'Waiting', exporting: 'Exporting', exported: 'Exported', failed: 'Failed', skipped: 'Skipped', deleted: 'Deleted',
+  queued: 'Queued',
+  waiting: 'Waiting',
+  exporting: 'Exporting',
+  exported: 'Exported',
+  failed: 'Failed',
+  skipped: 'Skipped',
+  deleted: 'Deleted',
 };
 
 export function statusBadge(status: string | null): Html {

@@ -6,13 +6,25 @@ import { isCatalogCode, type CatalogCode } from '../../domain/catalog';
 import { ACCOUNT_ROLES, type AccountRole } from '../../domain/documents';
 import { orgSettingsSchema, type OrgSettings } from '../../domain/settings';
 
-export const ACCOUNT_CODES: readonly CatalogCode[] = ['account_code_invalid', 'line_account_code_invalid', 'account_code_archived', 'account_code_removed', 'account_code_missing', 'tax_type_not_allowed_for_account'];
+export const ACCOUNT_CODES: readonly CatalogCode[] = [
+  'account_code_invalid',
+  'line_account_code_invalid',
+  'account_code_archived',
+  'account_code_removed',
+  'account_code_missing',
+  'tax_type_not_allowed_for_account',
+];
 export const TAX_CODES: readonly CatalogCode[] = ['tax_type_unknown', 'tax_type_not_allowed_for_account', 'tax_code_unmapped', 'tax_type_missing'];
 const CONTACT_CODES: readonly CatalogCode[] = ['contact_archived', 'contact_name_exists', 'name_not_unique', 'contact_account_number_exists', 'contact_number_exists'];
 const LOCK_CODES: readonly CatalogCode[] = ['period_lock_date', 'end_of_year_lock_date'];
 
 export const ROLE_LABELS: Record<AccountRole, string> = {
-  sales: 'Sales', cogs: 'Cost of Goods Sold', stock_on_hand: 'Stock on Hand', purchases: 'Purchases', freight: 'Freight', rounding: 'Rounding',
+  sales: 'Sales',
+  cogs: 'Cost of Goods Sold',
+  stock_on_hand: 'Stock on Hand',
+  purchases: 'Purchases',
+  freight: 'Freight',
+  rounding: 'Rounding',
 };
 
 export function settingsOf(raw: unknown): OrgSettings {

@@ -33,7 +33,12 @@ function render(v: unknown): string {
 
 /** Joins fragments (or nothing) into one Html. */
 export function join(parts: Array<Html | string | null | undefined | false>, separator = ''): Html {
-  return new Html(parts.filter((p) => p !== null && p !== undefined && p !== false).map((p) => (p instanceof Html ? p.value : esc(p))).join(separator));
+  return new Html(
+    parts
+      .filter((p) => p !== null && p !== undefined && p !== false)
+      .map((p) => (p instanceof Html ? p.value : esc(p)))
+      .join(separator),
+  );
 }
 
 /** JSON for a data attribute or a <script type="application/json"> block, safe inside HTML. */

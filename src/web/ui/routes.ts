@@ -46,17 +46,32 @@ function errorPage(err: FastifyError, req: FastifyRequest, reply: FastifyReply, 
   const status = err.statusCode ?? 500;
   const csrf = typeof err.code === 'string' && err.code.startsWith('FST_CSRF');
   if (status >= 500 && !db) rt.logger.error({ err, url: req.url }, 'web request failed');
-  const message = csrf ? 'This form has expired or did not come from xport (its security token is missing or wrong). Reload the page and try again.'
-    : db ? db.message : status >= 500 ? 'Something went wrong on our side; the details are in the server log.' : err.message;
+  const message = csrf
+    ? 'This form has expired or did not come from xport (its security token is missing or wrong). Reload the page and try again.'
+    : db
+      ? db.message
+      : status >= 500
+        ? 'Something went wrong on our side; the details are in the server log.'
+        : err.message;
   if (status === 401 && req.method === 'GET' && !req.headers['hx-request']) return reply.redirect('/login');
   reply.code(status).header('cache-control', 'no-store');
   if (req.headers['hx-request']) {
-    return reply.header('HX-Retarget', '#toast').header('HX-Reswap', 'innerHTML').type('text/html; charset=utf-8')
+    return reply
+      .header('HX-Retarget', '#toast')
+      .header('HX-Reswap', 'innerHTML')
+      .type('text/html; charset=utf-8')
       .send(html`<div class="alert alert-error" role="alert">${message}</div>`.value);
   }
   const title = status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status === 401 ? 'Signed out' : status === 503 ? 'Database unavailable' : 'Something went wrong';
   const back = req.url.startsWith('/settings') ? html`<a href="/settings">Back to Settings</a>` : html`<a href="/queue">Back to xport</a>`;
-  return reply.type('text/html; charset=utf-8').send(barePage(title, html`<h1>${title}</h1><div class="alert alert-error" role="alert">${message}</div><p>${back}</p>`));
+  return reply.type('text/html; charset=utf-8').send(
+    barePage(
+      title,
+      html`<h1>${title}</h1>
+        <div class="alert alert-error" role="alert">${message}</div>
+        <p>${back}</p>`,
+    ),
+  );
 }
 
 async function staticAssets(app: FastifyInstance): Promise<void> {
@@ -93,4 +108,3 @@ export async function uiRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
     });
   });
 }
-

@@ -16,7 +16,10 @@ import { csrfField } from './layout';
 import { failuresCausedBy, type Family } from './mapping-health';
 import type { Section } from './settings-save';
 
-export interface Caused { family: Family; value: string }
+export interface Caused {
+  family: Family;
+  value: string;
+}
 
 function changedMap(family: Family, before: Record<string, string>, after: Record<string, string>, out: Caused[], keysNamedInFailures = family === 'tax'): void {
   for (const [key, value] of Object.entries(after)) {
@@ -39,7 +42,9 @@ export function changedValues(section: Section, before: OrgSettings, after: OrgS
   }
   if (section === 'tax') for (const d of ['sales', 'purchases'] as const) changedMap('tax', before.taxMappings[d], after.taxMappings[d], out);
   if (section === 'options') {
-    before.tracking.forEach((t, i) => { if (after.tracking[i]?.xeroCategory !== t.xeroCategory) out.push({ family: 'tracking', value: t.xeroCategory }); });
+    before.tracking.forEach((t, i) => {
+      if (after.tracking[i]?.xeroCategory !== t.xeroCategory) out.push({ family: 'tracking', value: t.xeroCategory });
+    });
   }
   const seen = new Set<string>();
   return out.filter((c) => !seen.has(`${c.family}:${c.value}`) && seen.add(`${c.family}:${c.value}`)).slice(0, 20);
@@ -52,10 +57,12 @@ export function savedUrl(section: Section, caused: Caused[]): string {
 }
 
 export function parseCaused(v: unknown): Caused[] {
-  return strs(v).slice(0, 20).flatMap((s) => {
-    const m = /^(account|tax|tracking):(.{1,255})$/.exec(s);
-    return m?.[1] && m[2] ? [{ family: m[1] as Family, value: m[2] }] : [];
-  });
+  return strs(v)
+    .slice(0, 20)
+    .flatMap((s) => {
+      const m = /^(account|tax|tracking):(.{1,255})$/.exec(s);
+      return m?.[1] && m[2] ? [{ family: m[1] as Family, value: m[2] }] : [];
+    });
 }
 
 async function idsCausedBy(rt: Runtime, tenantId: string, caused: Caused[]): Promise<number[]> {
@@ -67,9 +74,16 @@ async function idsCausedBy(rt: Runtime, tenantId: string, caused: Caused[]): Pro
 /** "Saved." and, when the save fixed failures, "3 failed exports were caused by this mapping" with the button. */
 export async function savedNote(ctx: PageContext, tenantId: string, flash: { kind: 'ok' | 'error'; text: string }, caused: Caused[]): Promise<Html> {
   const n = caused.length ? (await idsCausedBy(ctx.rt, tenantId, caused)).length : 0;
-  const button = n > 0 && ctx.canEdit ? html`<form method="post" action="/settings/requeue-caused" class="inline">${csrfField(ctx)}${caused.map((c) => html`<input type="hidden" name="caused" value="${c.family}:${c.value}">`)}
-<button class="btn btn-small btn-primary">Export ${n === 1 ? 'it' : `these ${n}`} now</button></form>` : '';
-  return html`<div class="alert alert-${flash.kind}" role="status" id="saved-note">${flash.text}${n > 0 ? html` <strong>${plural(n, 'failed export')} ${n === 1 ? 'was' : 'were'} caused by this mapping.</strong> ${button}` : ''}</div>`;
+  const button =
+    n > 0 && ctx.canEdit
+      ? html`<form method="post" action="/settings/requeue-caused" class="inline">
+          ${csrfField(ctx)}${caused.map((c) => html`<input type="hidden" name="caused" value="${c.family}:${c.value}" />`)}
+          <button class="btn btn-small btn-primary">Export ${n === 1 ? 'it' : `these ${n}`} now</button>
+        </form>`
+      : '';
+  return html`<div class="alert alert-${flash.kind}" role="status" id="saved-note">
+    ${flash.text}${n > 0 ? html` <strong>${plural(n, 'failed export')} ${n === 1 ? 'was' : 'were'} caused by this mapping.</strong> ${button}` : ''}
+  </div>`;
 }
 
 export function afterSaveRoutes(app: FastifyInstance, rt: Runtime): void {

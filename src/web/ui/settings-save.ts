@@ -52,21 +52,40 @@ function patchFor(section: Section, b: Body, problems: Problem[]): Record<string
       return {
         sendCustomerCodeAsAccountNumber: str(b.sendCustomerCodeAsAccountNumber) === '1',
         xeroStatus: Object.fromEntries(KINDS_WITH_STATUS.map((k) => [k, str(b[`status_${k}`])])),
-        lockDatePolicy: str(b.lockDatePolicy), roundingPolicy: str(b.roundingPolicy), unitDecimalPlaces: Number(str(b.unitDecimalPlaces)), tracking,
+        lockDatePolicy: str(b.lockDatePolicy),
+        roundingPolicy: str(b.roundingPolicy),
+        unitDecimalPlaces: Number(str(b.unitDecimalPlaces)),
+        tracking,
       };
     }
   }
 }
 
 const FIELD_WORDS: Record<string, string> = {
-  ...ROLE_LABELS, accounts: 'Account mappings', productGroupSalesAccounts: 'Sales account by product group', customerSalesAccounts: 'Sales account by customer', lineAccountCodes: 'Account codes named on lines',
-  taxMappings: 'Tax mappings', sales: 'Sales', purchases: 'Purchases', contactLinks: 'Contact links', customer: 'Customers', supplier: 'Suppliers',
-  xeroStatus: 'Status in Xero', lockDatePolicy: 'Lock-date policy', roundingPolicy: 'Rounding policy', unitDecimalPlaces: 'Unit price decimals',
-  tracking: 'Tracking categories', sendCustomerCodeAsAccountNumber: 'Send customer code as account number',
+  ...ROLE_LABELS,
+  accounts: 'Account mappings',
+  productGroupSalesAccounts: 'Sales account by product group',
+  customerSalesAccounts: 'Sales account by customer',
+  lineAccountCodes: 'Account codes named on lines',
+  taxMappings: 'Tax mappings',
+  sales: 'Sales',
+  purchases: 'Purchases',
+  contactLinks: 'Contact links',
+  customer: 'Customers',
+  supplier: 'Suppliers',
+  xeroStatus: 'Status in Xero',
+  lockDatePolicy: 'Lock-date policy',
+  roundingPolicy: 'Rounding policy',
+  unitDecimalPlaces: 'Unit price decimals',
+  tracking: 'Tracking categories',
+  sendCustomerCodeAsAccountNumber: 'Send customer code as account number',
 };
 
 export function words(path: string): string {
-  return path.split('.').map((p) => (Object.hasOwn(FIELD_WORDS, p) ? FIELD_WORDS[p] : undefined) ?? (/^\d+$/.test(p) ? `row ${Number(p) + 1}` : p)).join(' → ');
+  return path
+    .split('.')
+    .map((p) => (Object.hasOwn(FIELD_WORDS, p) ? FIELD_WORDS[p] : undefined) ?? (/^\d+$/.test(p) ? `row ${Number(p) + 1}` : p))
+    .join(' → ');
 }
 
 export function saveSection(current: OrgSettings, section: Section, body: Body): { ok: true; settings: OrgSettings } | { ok: false; problems: Problem[] } {

@@ -42,7 +42,12 @@ async function adopt(rt: Runtime, req: FastifyRequest, reply: FastifyReply, auth
   const first = res.value[0];
   if (first) req.session.tenantId = first.id;
   const released = res.value.reduce((n, t) => n + t.released, 0);
-  return done(req, reply, 'ok', `Connected to Xero: ${res.value.map((t) => t.name).join(', ')}.${released > 0 ? ` ${released === 1 ? '1 held export resumes' : `${released} held exports resume`} now.` : ''}`);
+  return done(
+    req,
+    reply,
+    'ok',
+    `Connected to Xero: ${res.value.map((t) => t.name).join(', ')}.${released > 0 ? ` ${released === 1 ? '1 held export resumes' : `${released} held exports resume`} now.` : ''}`,
+  );
 }
 
 export function xeroConnectRoutes(app: FastifyInstance, rt: Runtime): void {
@@ -60,7 +65,8 @@ export function xeroConnectRoutes(app: FastifyInstance, rt: Runtime): void {
     requireAdmin(req);
     const expected = req.session.xeroOAuth;
     req.session.xeroOAuth = undefined; // single use, whatever happens next
-    if (!expected || Date.now() - expected.at > CONSENT_TTL_MS) return done(req, reply, 'error', 'This answer from Xero does not match a sign-in started here (or it took too long). Press Connect to Xero again.');
+    if (!expected || Date.now() - expected.at > CONSENT_TTL_MS)
+      return done(req, reply, 'error', 'This answer from Xero does not match a sign-in started here (or it took too long). Press Connect to Xero again.');
     const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
     const callbackUrl = new URL(`${rt.config.xero.redirectUri ?? ''}${query}`);
     const res = await rt.connections.finishAuthorization(callbackUrl, expected);
@@ -69,7 +75,15 @@ export function xeroConnectRoutes(app: FastifyInstance, rt: Runtime): void {
       return done(req, reply, 'error', res.code === 'access_denied' ? 'Xero access was not granted; nothing changed.' : `Connecting to Xero failed: ${res.reason}`);
     }
     const { authId, organisations } = res.value;
-    if (organisations.length === 1) return adopt(rt, req, reply, authId, organisations, organisations.map((o) => o.tenantId));
+    if (organisations.length === 1)
+      return adopt(
+        rt,
+        req,
+        reply,
+        authId,
+        organisations,
+        organisations.map((o) => o.tenantId),
+      );
     req.session.xeroPending = { authId, organisations };
     return reply.redirect('/settings/xero/organisations', 303);
   });
@@ -79,11 +93,21 @@ export function xeroConnectRoutes(app: FastifyInstance, rt: Runtime): void {
     const pending = req.session.xeroPending;
     if (!pending) return reply.redirect('/settings#connection', 303);
     const ctx = await pageContext(rt, req, reply);
-    const body = html`<section class="card"><p>Xero gave access to these organisations. xport exports to the ones you keep ticked; the others are disconnected in Xero.</p>
-<form method="post" action="/settings/xero/organisations" class="stack">${csrfField(ctx)}
-<fieldset><legend>Organisations</legend>${pending.organisations.map((o) => html`<label><input type="checkbox" name="tenant" value="${o.tenantId}" checked> ${o.tenantName}</label>`)}</fieldset>
-<button class="btn btn-primary">Use these organisations</button></form></section>`;
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(await page(ctx, 'Choose Xero organisations', body));
+    const body = html`<section class="card">
+      <p>Xero gave access to these organisations. xport exports to the ones you keep ticked; the others are disconnected in Xero.</p>
+      <form method="post" action="/settings/xero/organisations" class="stack">
+        ${csrfField(ctx)}
+        <fieldset>
+          <legend>Organisations</legend>
+          ${pending.organisations.map((o) => html`<label><input type="checkbox" name="tenant" value="${o.tenantId}" checked /> ${o.tenantName}</label>`)}
+        </fieldset>
+        <button class="btn btn-primary">Use these organisations</button>
+      </form>
+    </section>`;
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(await page(ctx, 'Choose Xero organisations', body));
   });
 
   app.post('/settings/xero/organisations', async (req, reply) => {

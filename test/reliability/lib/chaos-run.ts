@@ -116,7 +116,13 @@ async function inFlightWrites(c: Context): Promise<JournalEntry[]> {
 
 async function ingest(c: Context, docs: unknown[]): Promise<void> {
   const parsed = parseDocumentsRequest({ documents: docs });
-  if (!parsed.ok) throw new Error(`generated documents do not parse: ${parsed.issues.slice(0, 3).map((i) => i.message).join('; ')}`);
+  if (!parsed.ok)
+    throw new Error(
+      `generated documents do not parse: ${parsed.issues
+        .slice(0, 3)
+        .map((i) => i.message)
+        .join('; ')}`,
+    );
   for (let i = 0; i < parsed.documents.length; i += 500) await c.rt.queue.ingestParsed(c.tenantId, parsed.documents.slice(i, i + 500));
 }
 
@@ -160,7 +166,7 @@ async function runCycle(c: Context, prefix: string): Promise<Set<string>> {
   const half = Math.ceil(backlog.documents.length / 2);
   const quarter = Math.ceil(backlog.documents.length / 4);
   await ingest(c, backlog.documents.slice(0, half));
-  await armFaults(c, [slowWrites(c.o.leaseMs * 2 / 3)]);
+  await armFaults(c, [slowWrites((c.o.leaseMs * 2) / 3)]);
   for (let k = 0; k < c.o.kills; k += 1) {
     await armFaults(c, c.o.faults === 'soak' ? soakFaults(c.random, c.o.offline) : crashFaults());
     await startWorker(c);
@@ -191,9 +197,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     db = await makeDatabase(o.db);
     sandbox = await startSandbox({ port: 0 });
     const env = {
-      XPORT_DATABASE_URL: db.url, XERO_CLIENT_ID: sandbox.clientId, XERO_CLIENT_SECRET: sandbox.clientSecret,
-      XERO_API_URL: sandbox.url, XERO_IDENTITY_URL: sandbox.url, XERO_LOGIN_URL: sandbox.url,
-      XPORT_LEASE_MS: String(o.leaseMs), XPORT_XERO_TIMEOUT_MS: String(timeoutMs), XPORT_POLL_MS: '100', XPORT_BATCH_SIZE: '50',
+      XPORT_DATABASE_URL: db.url,
+      XERO_CLIENT_ID: sandbox.clientId,
+      XERO_CLIENT_SECRET: sandbox.clientSecret,
+      XERO_API_URL: sandbox.url,
+      XERO_IDENTITY_URL: sandbox.url,
+      XERO_LOGIN_URL: sandbox.url,
+      XPORT_LEASE_MS: String(o.leaseMs),
+      XPORT_XERO_TIMEOUT_MS: String(timeoutMs),
+      XPORT_POLL_MS: '100',
+      XPORT_BATCH_SIZE: '50',
       XPORT_LOG_LEVEL: 'error',
     };
     rt = await createRuntime(loadConfig({ ...env, XPORT_WORKERS: '0', XPORT_LOG_LEVEL: 'silent' }));
@@ -243,7 +256,11 @@ export function formatReport(r: ChaosReport): string {
     `${v.ok ? 'PASS' : 'FAIL'}: ${v.documents} documents, ${v.exactlyOnce} in Xero exactly once, ${v.failed} failed with a reason; ${r.kills} SIGKILLs (${r.killsMidCall} mid-call), ${r.cycles} cycle(s), ${r.seconds} s, seed ${r.seed}, stray workers ${r.strayWorkers}`,
     `  Xero calls ${r.journal.calls} (${r.journal.writes} writes carrying ${r.journal.elementsSent} elements, ${r.journal.lookups} look-ups, ${r.journal.replayed} idempotent replays, ${r.journal.unanswered} unanswered); faults ${JSON.stringify(r.journal.faults)}`,
     ...Object.entries(v.failureReasons).map(([reason, n]) => `  failed ×${n}: ${reason}`),
-    ...list('duplicates', v.duplicates), ...list('missing', v.missing), ...list('failed badly', v.badFailures),
-    ...list('unfinished', v.unfinished), ...list('should have failed', v.notFailed), ...list('unexpected failures', v.unexpectedFailures),
+    ...list('duplicates', v.duplicates),
+    ...list('missing', v.missing),
+    ...list('failed badly', v.badFailures),
+    ...list('unfinished', v.unfinished),
+    ...list('should have failed', v.notFailed),
+    ...list('unexpected failures', v.unexpectedFailures),
   ].join('\n');
 }

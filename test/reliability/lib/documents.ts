@@ -15,7 +15,12 @@ export interface Backlog {
 const TAKEN_NAMES = ['Boom FM', 'City Limousines', 'PowerDirect'];
 
 const line = (i: number, account: string) => ({
-  productCode: `P${i % 17}`, description: `Item ${i % 17}`, quantity: (i % 5) + 1, unitPrice: `${(i % 90) + 9}.95`, taxCode: 'G.S.T.', account,
+  productCode: `P${i % 17}`,
+  description: `Item ${i % 17}`,
+  quantity: (i % 5) + 1,
+  unitPrice: `${(i % 90) + 9}.95`,
+  taxCode: 'G.S.T.',
+  account,
 });
 
 /** `n` documents whose source ids start with `prefix` (unique per run so that runs can share a sandbox). */
@@ -32,7 +37,11 @@ export function mixedBacklog(n: number, prefix: string): Backlog {
   }
   for (let s = 0; s < suppliers; s += 1) docs.push({ kind: 'supplier', sourceId: `${prefix}S${s}`, name: `Supplier ${prefix}${s}`, currency: 'NZD' });
   // Customers whose export fails have no documents: those would wait for them, by design.
-  const customerOf = (i: number) => { let c = i % customers; if (mustFail.has(`${prefix}C${c}`)) c = (c + 1) % customers; return `${prefix}C${c}`; };
+  const customerOf = (i: number) => {
+    let c = i % customers;
+    if (mustFail.has(`${prefix}C${c}`)) c = (c + 1) % customers;
+    return `${prefix}C${c}`;
+  };
   const date = (i: number) => `2026-${String((i % 11) + 1).padStart(2, '0')}-${String((i % 27) + 1).padStart(2, '0')}`;
   for (let i = 0; docs.length < n; i += 1) {
     const r = i % 100;
@@ -49,8 +58,17 @@ export function mixedBacklog(n: number, prefix: string): Backlog {
       docs.push({ kind: 'supplier_credit', sourceId: `${prefix}SCN${i}`, date: date(i), contact: `${prefix}S${i % suppliers}`, lines: [line(i, 'stock_on_hand')] });
     } else {
       const amount = `${(i % 500) + 10}.${String(i % 100).padStart(2, '0')}`;
-      docs.push({ kind: 'journal', sourceId: `${prefix}JN${i}`, journalType: 'stock_adjustment_in', date: date(i), narration: 'Stock take',
-        lines: [{ account: 'stock_on_hand', amount }, { account: 'cogs', amount: `-${amount}` }] });
+      docs.push({
+        kind: 'journal',
+        sourceId: `${prefix}JN${i}`,
+        journalType: 'stock_adjustment_in',
+        date: date(i),
+        narration: 'Stock take',
+        lines: [
+          { account: 'stock_on_hand', amount },
+          { account: 'cogs', amount: `-${amount}` },
+        ],
+      });
     }
   }
   return { documents: docs, mustFail };
@@ -59,11 +77,18 @@ export function mixedBacklog(n: number, prefix: string): Backlog {
 /** How a document is found in Xero: ContactNumber, Type:Number, or the journal's "[sourceId]". */
 export function xeroKeyOf(kind: string, sourceId: string): string {
   switch (kind) {
-    case 'customer': case 'supplier': return `contact:${sourceId}`;
-    case 'sales_invoice': return `ACCREC:${sourceId}`;
-    case 'purchase_bill': return `ACCPAY:${sourceId}`;
-    case 'sales_credit': return `ACCRECCREDIT:${sourceId}`;
-    case 'supplier_credit': return `ACCPAYCREDIT:${sourceId}`;
-    default: return `journal:${sourceId}`;
+    case 'customer':
+    case 'supplier':
+      return `contact:${sourceId}`;
+    case 'sales_invoice':
+      return `ACCREC:${sourceId}`;
+    case 'purchase_bill':
+      return `ACCPAY:${sourceId}`;
+    case 'sales_credit':
+      return `ACCRECCREDIT:${sourceId}`;
+    case 'supplier_credit':
+      return `ACCPAYCREDIT:${sourceId}`;
+    default:
+      return `journal:${sourceId}`;
   }
 }

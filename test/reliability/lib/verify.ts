@@ -15,7 +15,8 @@ export interface SandboxApi {
 
 export async function sandboxApi(url: string, clientId: string, clientSecret: string, tenantId: string): Promise<SandboxApi> {
   const tokenRes = await fetch(`${url}/connect/token`, {
-    method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    method: 'POST',
+    body: new URLSearchParams({ grant_type: 'client_credentials' }),
     headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
   });
   const token = ((await tokenRes.json()) as { access_token: string }).access_token;
@@ -33,7 +34,7 @@ export async function sandboxApi(url: string, clientId: string, clientSecret: st
     async journal() {
       const res = await fetch(`${url}/_sandbox/requests?tenantId=${tenantId}`);
       const body = (await res.json()) as { requests?: JournalEntry[] } | JournalEntry[];
-      return Array.isArray(body) ? body : body.requests ?? [];
+      return Array.isArray(body) ? body : (body.requests ?? []);
     },
   };
 }
@@ -50,9 +51,15 @@ export async function recordsInXero(api: SandboxApi): Promise<Map<string, string
       if (list.length < 1000) return;
     }
   };
-  await pages('Contacts', '&includeArchived=true', (c) => { if (c.ContactNumber) add(`contact:${String(c.ContactNumber)}`, c.ContactID); });
-  await pages('Invoices', '', (r) => { if (r.Status !== 'DELETED') add(`${String(r.Type)}:${String(r.InvoiceNumber)}`, r.InvoiceID); });
-  await pages('CreditNotes', '', (r) => { if (r.Status !== 'DELETED') add(`${String(r.Type)}:${String(r.CreditNoteNumber)}`, r.CreditNoteID); });
+  await pages('Contacts', '&includeArchived=true', (c) => {
+    if (c.ContactNumber) add(`contact:${String(c.ContactNumber)}`, c.ContactID);
+  });
+  await pages('Invoices', '', (r) => {
+    if (r.Status !== 'DELETED') add(`${String(r.Type)}:${String(r.InvoiceNumber)}`, r.InvoiceID);
+  });
+  await pages('CreditNotes', '', (r) => {
+    if (r.Status !== 'DELETED') add(`${String(r.Type)}:${String(r.CreditNoteNumber)}`, r.CreditNoteID);
+  });
   await pages('ManualJournals', '', (r) => {
     const m = /\[([^\]]+)\]$/.exec(String(r.Narration ?? ''));
     if (m?.[1] && r.Status !== 'DELETED') add(`journal:${m[1]}`, r.ManualJournalID);
@@ -83,9 +90,26 @@ export interface Verdict {
 
 export async function verifyExactlyOnce(store: Store, tenantId: string, api: SandboxApi, mustFail: Set<string>, prefixes: string[]): Promise<Verdict> {
   const inXero = await recordsInXero(api);
-  const rows = await store.db.selectFrom('exports').select(['kind', 'source_id', 'status', 'xero_id', 'last_error', 'error_code'])
-    .where('tenant_id', '=', tenantId).where('status', '!=', 'skipped').execute();
-  const v: Verdict = { documents: rows.length, exported: 0, failed: 0, exactlyOnce: 0, duplicates: [], missing: [], badFailures: [], unfinished: [], unexpectedFailures: [], notFailed: [], failureReasons: {}, ok: false };
+  const rows = await store.db
+    .selectFrom('exports')
+    .select(['kind', 'source_id', 'status', 'xero_id', 'last_error', 'error_code'])
+    .where('tenant_id', '=', tenantId)
+    .where('status', '!=', 'skipped')
+    .execute();
+  const v: Verdict = {
+    documents: rows.length,
+    exported: 0,
+    failed: 0,
+    exactlyOnce: 0,
+    duplicates: [],
+    missing: [],
+    badFailures: [],
+    unfinished: [],
+    unexpectedFailures: [],
+    notFailed: [],
+    failureReasons: {},
+    ok: false,
+  };
   const ours = (key: string) => prefixes.some((p) => key.split(':').slice(1).join(':').startsWith(p));
   for (const [key, ids] of inXero) if (ours(key) && ids.length > 1) v.duplicates.push(`${key} ×${ids.length}`);
   for (const r of rows) {
@@ -125,7 +149,10 @@ export interface JournalSummary {
 export function summariseJournal(entries: JournalEntry[]): JournalSummary {
   const s: JournalSummary = { calls: entries.length, writes: 0, lookups: 0, elementsSent: 0, replayed: 0, faults: {}, unanswered: 0 };
   for (const e of entries) {
-    if (e.method === 'POST' || e.method === 'PUT') { s.writes += 1; s.elementsSent += e.elements ?? 0; }
+    if (e.method === 'POST' || e.method === 'PUT') {
+      s.writes += 1;
+      s.elementsSent += e.elements ?? 0;
+    }
     if (e.method === 'GET' && (e.query.includes('where') || e.query.toLowerCase().includes('invoicenumbers'))) s.lookups += 1;
     if (e.replayed) s.replayed += 1;
     if (e.fault) s.faults[e.fault] = (s.faults[e.fault] ?? 0) + 1;

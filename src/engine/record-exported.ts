@@ -1,0 +1,54 @@
+/**
+ * Recording documents as in Xero: exported with Xero's id, the attempt that reached it marked ok, and
+ * for a contact its link and the documents waiting for it released, all in one transaction; the
+ * events follow.
+ */
+import { contactWaitLockKey } from '../db/repositories/exports';
+import { createStore } from '../db/store';
+import { finish, type Batch, type Response, type SendItem } from './batch';
+import { contactWaitKey } from './prepare';
+
+export interface Accepted {
+  item: SendItem;
+  x: { xeroId: string; number: string | null; total: string | null };
+}
+
+/** Records a document as in Xero under `x`: exported, its attempt ok, and (a contact) its link and waiters released. */
+export async function markExported(b: Batch, item: SendItem, x: Accepted['x'], res: Response | null, reconciled = false): Promise<void> {
+  await markManyExported(b, [{ item, x }], res, reconciled);
+}
+
+export async function markManyExported(b: Batch, accepted: Accepted[], res: Response | null, reconciled = false): Promise<void> {
+  if (accepted.length === 0) return;
+  const { deps, tenantId, endpoint } = b;
+  // One transaction: a crash between "exported" and releasing the documents waiting for this contact
+  // left them waiting for good (found by the long chaos run on PostgreSQL).
+  await deps.store.db.transaction().execute(async (trx) => {
+    const store = createStore({ ...deps.store, db: trx });
+    for (const { item, x } of accepted) {
+      await store.exports.markExported(item.row.id, { xeroId: x.xeroId, xeroNumber: x.number, xeroTotal: x.total }, deps.now());
+      await finish(b, item, { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null }, store);
+      if (endpoint === 'Contacts' && (item.row.kind === 'customer' || item.row.kind === 'supplier')) {
+        const waitKey = contactWaitKey(item.row.kind, item.row.sourceId);
+        await deps.store.adapter.lockKeyInTransaction(trx, contactWaitLockKey(tenantId, waitKey));
+        await store.contacts.set(tenantId, { contactKind: item.row.kind, sourceId: item.row.sourceId, xeroContactId: x.xeroId, linkedBy: 'export' });
+        await store.exports.releaseWaiting(tenantId, waitKey);
+      }
+    }
+  });
+  for (const { item, x } of accepted) {
+    if (item.moved) await deps.bus.emit('export.redated', { tenantId, exportId: item.row.id, reference: item.reference, moved: item.moved });
+    if (item.dropped.length > 0) await deps.bus.emit('export.lines_dropped', { tenantId, exportId: item.row.id, reference: item.reference, lines: item.dropped });
+    await deps.bus.emit('export.exported', {
+      tenantId,
+      exportId: item.row.id,
+      kind: item.row.kind,
+      reference: item.reference,
+      xeroId: x.xeroId,
+      durationMs: res?.durationMs ?? 0,
+      correlationId: res?.correlationId ?? null,
+      limits: res?.limits ?? null,
+      reconciled,
+    });
+  }
+}
