@@ -21,6 +21,7 @@ import { loadConfig } from '../src/config/config';
 import { OpenGate } from '../src/engine/limiter';
 import { ExportWorker } from '../src/engine/worker';
 import { startSandbox, type Sandbox } from '../src/sandbox/index';
+import { sandboxEnv } from '../test/helpers/sandbox-env';
 
 const argv = process.argv.slice(2);
 const DOCS = Number(argv[argv.indexOf('--docs') + 1] ?? 10_000) || 10_000;
@@ -151,11 +152,7 @@ async function run(sandbox: Sandbox, docs: Doc[], label: string, batchSize: numb
       XPORT_DATABASE_URL: `sqlite:${path.join(dir, 'bench.db')}`,
       XPORT_LOG_LEVEL: 'silent',
       XPORT_WORKERS: '0',
-      XERO_CLIENT_ID: sandbox.clientId,
-      XERO_CLIENT_SECRET: sandbox.clientSecret,
-      XERO_API_URL: sandbox.url,
-      XERO_IDENTITY_URL: sandbox.url,
-      XERO_LOGIN_URL: sandbox.url,
+      ...sandboxEnv(sandbox),
     }),
     { noClientLimits: true },
   );

@@ -13,6 +13,7 @@ import { createRuntime, syncConnections } from '../../src/app/runtime';
 import { parseDocumentsRequest } from '../../src/domain/documents';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { spawnWorker, waitUntil } from '../../test/helpers/processes';
+import { sandboxEnv } from '../../test/helpers/sandbox-env';
 
 const { values } = parseArgs({
   options: { docs: { type: 'string', default: '10000' }, db: { type: 'string', default: process.env.XPORT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' } },
@@ -63,11 +64,7 @@ async function run(p: { workers: number; orgs: number; limits: boolean }): Promi
     }
     const env = {
       XPORT_DATABASE_URL: db.url,
-      XERO_CLIENT_ID: sandbox.clientId,
-      XERO_CLIENT_SECRET: sandbox.clientSecret,
-      XERO_API_URL: sandbox.url,
-      XERO_IDENTITY_URL: sandbox.url,
-      XERO_LOGIN_URL: sandbox.url,
+      ...sandboxEnv(sandbox),
       XPORT_POLL_MS: '50',
       XPORT_CLIENT_LIMITS: p.limits ? 'on' : 'off',
     };

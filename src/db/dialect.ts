@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, sql, type Expression, type SelectQueryBuilder, type SqlBool, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement, sql, type Expression, type SelectQueryBuilder, type SqlBool, type Transaction } from 'kysely';
 import pg from 'pg';
 import { ensurePrivateFile, PRIVATE_DIR_MODE } from '../security/file-modes';
 import { sqliteLogIndex, type LogIndex } from './log-index';
@@ -95,6 +95,8 @@ export interface OpenOptions {
   onConnectionError?: (err: Error) => void;
 }
 
+const NOTHING_TO_ROLL_BACK: SqliteStatement = { reader: false, all: () => [], run: () => ({ changes: 0, lastInsertRowid: 0 }), iterate: () => [][Symbol.iterator]() };
+
 /** Prepared statements kept per SQLite connection, least recently used dropped first. */
 export const STATEMENT_CACHE_SIZE = 256;
 
@@ -109,6 +111,9 @@ function withStatementCache(database: SQLite.Database, size = STATEMENT_CACHE_SI
   return {
     close: () => database.close(),
     prepare(text: string) {
+      // SQLite ends a transaction by itself on some errors (a full disk, an I/O error, a read-only file):
+      // the ROLLBACK that follows would fail with "no transaction is active" and hide the error itself.
+      if (text === 'rollback' && !database.inTransaction) return NOTHING_TO_ROLL_BACK;
       let statement = cache.get(text);
       if (statement) {
         cache.delete(text);

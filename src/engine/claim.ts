@@ -17,6 +17,7 @@ import { lookUpBeforeSending, lookupNeedOf, UNSETTLED_REASON, type LookUp } from
 import { prepareExport } from './prepare';
 import type { ReferenceService } from './reference';
 import { sendBatch, type BatchDeps, type SendItem } from './send-batch';
+import { exportFailed } from './events';
 
 export interface ClaimDeps extends BatchDeps {
   reference: ReferenceService;
@@ -83,16 +84,5 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
 
 async function failBeforeSending(deps: BatchDeps, tenantId: string, p: { row: Export; reference: string }, failure: Classified): Promise<void> {
   await deps.store.exports.markFailed(p.row.id, { message: failure.message, code: failure.code, errorClass: failure.class, action: failure.action }, deps.now());
-  await deps.bus.emit('export.failed', {
-    tenantId,
-    exportId: p.row.id,
-    kind: p.row.kind,
-    reference: p.reference,
-    code: failure.code,
-    errorClass: failure.class,
-    message: failure.message,
-    action: failure.action,
-    correlationId: null,
-    httpStatus: null,
-  });
+  await deps.bus.emit('export.failed', exportFailed(tenantId, p.row, p.reference, failure));
 }

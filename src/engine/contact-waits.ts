@@ -5,7 +5,7 @@
  */
 import type { Store } from '../db/store';
 import { prevalidationFailure } from '../domain/catalog';
-import type { EventBus } from './events';
+import { exportFailed, type EventBus } from './events';
 
 export async function failStaleContactWaits(store: Store, bus: EventBus, waitMs: number, now: Date): Promise<void> {
   const { exports } = store;
@@ -21,18 +21,7 @@ export async function failStaleContactWaits(store: Store, bus: EventBus, waitMs:
     const failure = prevalidationFailure('contact_never_received', { contact, contactKind, wait });
     const info = { message: failure.message, code: failure.code, errorClass: failure.class, action: failure.action };
     if (!(await exports.failContactWait(row.id, info, now))) continue;
-    await bus.emit('export.failed', {
-      tenantId: row.tenantId,
-      exportId: row.id,
-      kind: row.kind,
-      reference: row.sourceId,
-      code: failure.code,
-      errorClass: failure.class,
-      message: failure.message,
-      action: failure.action,
-      correlationId: null,
-      httpStatus: null,
-    });
+    await bus.emit('export.failed', exportFailed(row.tenantId, row, row.sourceId, failure));
   }
 }
 

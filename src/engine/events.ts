@@ -4,7 +4,7 @@
  * The Connection Log has one writer, src/engine/connection-log-writer.ts: code that wants an entry
  * emits an event. A listener's failure is reported to `onListenerError` and never stops an export.
  */
-import type { CatalogCode } from '../domain/catalog';
+import type { CatalogCode, Classified } from '../domain/catalog';
 import type { MovedDate } from '../domain/lock-dates';
 
 export interface EngineEvents {
@@ -120,4 +120,26 @@ export class EventBus {
     const results = await Promise.allSettled(list.map(async (l) => l(payload)));
     for (const r of results) if (r.status === 'rejected') this.onListenerError(r.reason, event);
   }
+}
+
+/** The `export.failed` event of an export that failed with `c` (and, when a Xero call said so, its answer). */
+export function exportFailed(
+  tenantId: string,
+  row: { id: number; kind: string },
+  reference: string,
+  c: Classified,
+  answer: { correlationId: string | null; httpStatus: number | null } = { correlationId: null, httpStatus: null },
+): EngineEvents['export.failed'] {
+  return {
+    tenantId,
+    exportId: row.id,
+    kind: row.kind,
+    reference,
+    code: c.code,
+    errorClass: c.class,
+    message: c.message,
+    action: c.action,
+    correlationId: answer.correlationId,
+    httpStatus: answer.httpStatus,
+  };
 }

@@ -19,6 +19,7 @@ import { contactWaitKey } from './prepare';
 import { findInXero, xeroIdOf } from './reconcile';
 import { classifyNoToken } from './reference';
 import { handleLockRefusal } from './lock-refusal';
+import { exportFailed } from './events';
 
 export type { Batch, BatchDeps, SendItem } from './batch';
 export { markExported };
@@ -181,18 +182,7 @@ async function applyDecision(b: Batch, item: SendItem, c: Classified, f: Answer)
   await deps.store.exports.markFailed(item.row.id, failureInfo(c), deps.now());
   await finish(b, item, { outcome: 'error', httpStatus: f.httpStatus, error: c.message, correlationId: f.correlationId });
   await onContactFailed(b, item, c);
-  await deps.bus.emit('export.failed', {
-    tenantId: b.tenantId,
-    exportId: item.row.id,
-    kind: item.row.kind,
-    reference: item.reference,
-    code: c.code,
-    errorClass: c.class,
-    message: c.message,
-    action: c.action,
-    correlationId: f.correlationId,
-    httpStatus: f.httpStatus,
-  });
+  await deps.bus.emit('export.failed', exportFailed(b.tenantId, item.row, item.reference, c, f));
 }
 
 async function scheduleRetry(b: Batch, item: SendItem, c: Classified, f: Answer, at?: Date, counted = item.row.attempts + 1): Promise<void> {

@@ -9,6 +9,7 @@ import { createRuntime, syncConnections, type Runtime, type RuntimeOptions } fro
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index';
 import { buildServer } from '../../src/web/server';
 import { makeDatabase, type TestDatabase } from './databases';
+import { sandboxEnv } from './sandbox-env';
 
 export const API_TOKEN = 'test-api-token-0123456789';
 /** /metrics answers 401 without a token: the harness configures this one (send it as Bearer). */
@@ -41,11 +42,7 @@ export async function startHarness(
     XPORT_LOG_LEVEL: 'silent',
     XPORT_WORKERS: '1',
     XPORT_XERO_TIMEOUT_MS: '5000',
-    XERO_CLIENT_ID: sandbox.clientId,
-    XERO_CLIENT_SECRET: sandbox.clientSecret,
-    XERO_API_URL: sandbox.url,
-    XERO_IDENTITY_URL: sandbox.url,
-    XERO_LOGIN_URL: sandbox.url,
+    ...sandboxEnv(sandbox),
     ...o.env,
   });
   const rt = await createRuntime(config, o.runtime);

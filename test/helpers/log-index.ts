@@ -1,22 +1,14 @@
 /**
  * The Connection Log's index as it was before migration 0015 (SQLite): one FTS5 trigram table kept by
- * triggers (migration 0005), and its search. Frozen here for the tests that start from that schema.
+ * triggers (the statements of migration 0005 itself), and its search, for the tests that start from that schema.
  */
 import { sql, type Kysely } from 'kysely';
 import type { LogEntryInput, LogQuery } from '../../src/db/repositories/connection-log';
 import type { Store } from '../../src/db/store';
+import { SQLITE_LOG_FTS } from '../../src/db/migrations/0005_log_search';
 
-export const BEFORE_0015 = [
-  "create virtual table connection_log_fts using fts5(message, document_ref, content='', contentless_delete=1, tokenize='trigram')",
-  `create trigger connection_log_fts_insert after insert on connection_log begin
-     insert into connection_log_fts (rowid, message, document_ref) values (new.id, new.message, new.document_ref); end`,
-  `create trigger connection_log_fts_delete after delete on connection_log begin
-     delete from connection_log_fts where rowid = old.id; end`,
-  `create trigger connection_log_fts_update after update of message, document_ref on connection_log begin
-     delete from connection_log_fts where rowid = old.id;
-     insert into connection_log_fts (rowid, message, document_ref) values (new.id, new.message, new.document_ref); end`,
-  'insert into connection_log_fts (rowid, message, document_ref) select id, message, document_ref from connection_log',
-];
+/** The single index of migration 0005, as an upgrade from before 0015 finds it. */
+export const BEFORE_0015: readonly string[] = SQLITE_LOG_FTS;
 
 /** Names of the per-day index tables (0015 and later). */
 export async function dayTables<DB>(db: Kysely<DB>): Promise<string[]> {

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
+import { sandboxEnv } from '../helpers/sandbox-env';
 
 const run = promisify(execFile);
 
@@ -38,11 +39,7 @@ describe('xport doctor', () => {
     fs.chmodSync(dir, 0o700);
     env = {
       XPORT_DATABASE_URL: `sqlite:${path.join(dir, 'xport.db')}`,
-      XERO_CLIENT_ID: sandbox.clientId,
-      XERO_CLIENT_SECRET: sandbox.clientSecret,
-      XERO_API_URL: sandbox.url,
-      XERO_IDENTITY_URL: sandbox.url,
-      XERO_LOGIN_URL: sandbox.url,
+      ...sandboxEnv(sandbox),
       XPORT_SECRET_KEY: 'a'.repeat(64),
     };
     await run(process.execPath, [path.resolve('bin/xport.js'), 'migrate'], { env: { ...process.env, ...env } });

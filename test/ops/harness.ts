@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config/config';
 import { parseDocumentsRequest } from '../../src/domain/documents';
 import { startSandbox, type FaultRule, type JournalEntry, type Sandbox } from '../../src/sandbox/index';
 import { makeDatabase, type TestDatabase } from '../helpers/databases';
+import { sandboxEnv } from '../helpers/sandbox-env';
 
 const BIN = path.resolve('bin/xport.js');
 
@@ -76,11 +77,7 @@ export async function opsWorld(kind: 'sqlite' | 'postgres' = 'sqlite', extraEnv:
   const sandbox = await startSandbox({ port: 0 });
   const env = {
     XPORT_DATABASE_URL: db.url,
-    XERO_CLIENT_ID: sandbox.clientId,
-    XERO_CLIENT_SECRET: sandbox.clientSecret,
-    XERO_API_URL: sandbox.url,
-    XERO_IDENTITY_URL: sandbox.url,
-    XERO_LOGIN_URL: sandbox.url,
+    ...sandboxEnv(sandbox),
     XPORT_LEASE_MS: '3000',
     XPORT_XERO_TIMEOUT_MS: '2000',
     XPORT_POLL_MS: '100',

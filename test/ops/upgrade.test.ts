@@ -17,6 +17,7 @@ import { startSandbox } from '../../src/sandbox/index';
 import { databaseKinds, makeDatabase } from '../helpers/databases';
 import { waitUntil } from '../helpers/processes';
 import { spawnXport } from './harness';
+import { sandboxEnv } from '../helpers/sandbox-env';
 
 const run = promisify(execFile);
 const PREVIOUS_RELEASE_LAST_MIGRATION = '0006_export_counts';
@@ -80,11 +81,7 @@ for (const kind of databaseKinds()) {
         await fillAsPreviousRelease(db.url, tenant);
         const env = {
           XPORT_DATABASE_URL: db.url,
-          XERO_CLIENT_ID: sandbox.clientId,
-          XERO_CLIENT_SECRET: sandbox.clientSecret,
-          XERO_API_URL: sandbox.url,
-          XERO_IDENTITY_URL: sandbox.url,
-          XERO_LOGIN_URL: sandbox.url,
+          ...sandboxEnv(sandbox),
           XPORT_POLL_MS: '100',
           XPORT_SECRET_KEY: 'b'.repeat(64),
         };

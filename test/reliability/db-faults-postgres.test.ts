@@ -19,6 +19,7 @@ import { ownPostgresAvailable, startOwnPostgres, type OwnPostgres } from '../hel
 import { sleep, spawnWorker, waitUntil, type WorkerProcess } from '../helpers/processes';
 import { mixedBacklog } from './lib/documents';
 import { sandboxApi, verifyExactlyOnce } from './lib/verify';
+import { sandboxEnv } from '../helpers/sandbox-env';
 
 const DOWN_MS = Number(process.env.XPORT_PG_DOWN_MS ?? 12_000);
 const skip = ownPostgresAvailable();
@@ -38,11 +39,7 @@ describe('PostgreSQL faults on a server the test owns', { skip: skip ?? false },
     sandbox = await startSandbox({ port: 0 });
     env = {
       XPORT_DATABASE_URL: own.url,
-      XERO_CLIENT_ID: sandbox.clientId,
-      XERO_CLIENT_SECRET: sandbox.clientSecret,
-      XERO_API_URL: sandbox.url,
-      XERO_IDENTITY_URL: sandbox.url,
-      XERO_LOGIN_URL: sandbox.url,
+      ...sandboxEnv(sandbox),
       XPORT_LEASE_MS: '20000',
       XPORT_XERO_TIMEOUT_MS: '10000',
       XPORT_POLL_MS: '100',

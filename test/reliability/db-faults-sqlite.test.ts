@@ -23,6 +23,7 @@ import { buildServer } from '../../src/web/server';
 import { sleep, waitUntil } from '../helpers/processes';
 import { mixedBacklog } from './lib/documents';
 import { sandboxApi, verifyExactlyOnce } from './lib/verify';
+import { sandboxEnv } from '../helpers/sandbox-env';
 
 function tryMount(dir: string, size: string): boolean {
   if (process.getuid?.() !== 0) return false;
@@ -47,11 +48,7 @@ describe('SQLite faults', () => {
     rt = await createRuntime(
       loadConfig({
         XPORT_DATABASE_URL: `sqlite:${file}`,
-        XERO_CLIENT_ID: sandbox.clientId,
-        XERO_CLIENT_SECRET: sandbox.clientSecret,
-        XERO_API_URL: sandbox.url,
-        XERO_IDENTITY_URL: sandbox.url,
-        XERO_LOGIN_URL: sandbox.url,
+        ...sandboxEnv(sandbox),
         XPORT_WORKERS: '1',
         XPORT_POLL_MS: '100',
         XPORT_LEASE_MS: '20000',

@@ -12,6 +12,7 @@ import { parseDocumentsRequest } from '../../src/domain/documents';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index';
 import { PG_URL, postgresDatabase, type TestDatabase } from '../helpers/databases';
 import { sleep, spawnWorker, waitUntil, type WorkerProcess } from '../helpers/processes';
+import { sandboxEnv } from '../helpers/sandbox-env';
 
 const ORGS = 50;
 const DOCS = Number(process.env.XPORT_SCALE_DOCS ?? 20_000);
@@ -86,11 +87,7 @@ describe('scale-out: 4 worker processes, 50 organisations, 20,000 documents', { 
     await fetch(`${sandbox.url}/_sandbox/organisations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ count: ORGS - sandbox.tenants.length }) });
     env = {
       XPORT_DATABASE_URL: db.url,
-      XERO_CLIENT_ID: sandbox.clientId,
-      XERO_CLIENT_SECRET: sandbox.clientSecret,
-      XERO_API_URL: sandbox.url,
-      XERO_IDENTITY_URL: sandbox.url,
-      XERO_LOGIN_URL: sandbox.url,
+      ...sandboxEnv(sandbox),
       XPORT_LEASE_MS: '8000',
       XPORT_XERO_TIMEOUT_MS: '5000',
       XPORT_POLL_MS: '100',

@@ -7,7 +7,7 @@ import type { DialectName } from '../dialect';
  * contentless_delete (SQLite 3.43+, bundled by better-sqlite3), so retention pruning deletes by
  * rowid without re-reading the text; triggers keep it in step with every insert, update and delete.
  */
-const SQLITE_LOG_FTS = [
+export const SQLITE_LOG_FTS = [
   "create virtual table connection_log_fts using fts5(message, document_ref, content='', contentless_delete=1, tokenize='trigram')",
   `create trigger connection_log_fts_insert after insert on connection_log begin
      insert into connection_log_fts (rowid, message, document_ref) values (new.id, new.message, new.document_ref); end`,

@@ -148,20 +148,7 @@ async function insertFresh(trx: Transaction<Database>, tenantId: string, docs: P
     const chunk = order.map((i) => ({ i, doc: docs[i] as PreparedDocument, revision: (docs[i] as PreparedDocument).revision ?? 1 })).slice(c, c + CHUNK);
     const documentRows = await trx
       .insertInto('documents')
-      .values(
-        chunk.map(({ doc, revision }) => ({
-          tenant_id: tenantId,
-          kind: doc.kind,
-          source_id: doc.sourceId,
-          revision,
-          payload: doc.payload,
-          content_hash: doc.contentHash,
-          reference: doc.reference,
-          doc_date: doc.docDate,
-          total: doc.total,
-          received_at: t,
-        })),
-      )
+      .values(chunk.map(({ doc, revision }) => documentRow(tenantId, doc, revision, t)))
       .returning(['id', 'kind', 'source_id'])
       .execute();
     const documentIds = new Map(documentRows.map((r) => [keyOf(r.kind, r.source_id), r.id]));
@@ -226,22 +213,27 @@ async function duplicateOf(trx: Transaction<Database>, doc: PreparedDocument, kn
   return { sourceId: doc.sourceId, kind: doc.kind, revision: known.revision, exportId: exp?.id ?? null, status: exp ? (exp.status as ExportStatus) : 'deleted', duplicate: true };
 }
 
+/** The stored row of one revision of a document. */
+function documentRow(tenantId: string, doc: PreparedDocument, revision: number, receivedAt: string) {
+  return {
+    tenant_id: tenantId,
+    kind: doc.kind,
+    source_id: doc.sourceId,
+    revision,
+    payload: doc.payload,
+    content_hash: doc.contentHash,
+    reference: doc.reference,
+    doc_date: doc.docDate,
+    total: doc.total,
+    received_at: receivedAt,
+  };
+}
+
 async function insertRevision(trx: Transaction<Database>, tenantId: string, doc: PreparedDocument, revision: number, now: Date): Promise<IngestResult> {
   const t = iso(now);
   const { id: documentId } = await trx
     .insertInto('documents')
-    .values({
-      tenant_id: tenantId,
-      kind: doc.kind,
-      source_id: doc.sourceId,
-      revision,
-      payload: doc.payload,
-      content_hash: doc.contentHash,
-      reference: doc.reference,
-      doc_date: doc.docDate,
-      total: doc.total,
-      received_at: t,
-    })
+    .values(documentRow(tenantId, doc, revision, t))
     .returning('id')
     .executeTakeFirstOrThrow();
   const siblings = await trx

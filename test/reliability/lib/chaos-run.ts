@@ -13,6 +13,7 @@ import { makeDatabase, type TestDatabase } from '../../helpers/databases';
 import { sleep, spawnWorker, waitUntil, workersOn, type WorkerProcess } from '../../helpers/processes';
 import { mixedBacklog } from './documents';
 import { sandboxApi, summariseJournal, verifyExactlyOnce, type JournalSummary, type Verdict } from './verify';
+import { sandboxEnv } from '../../helpers/sandbox-env';
 
 export interface ChaosOptions {
   db: 'sqlite' | 'postgres';
@@ -198,11 +199,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     sandbox = await startSandbox({ port: 0 });
     const env = {
       XPORT_DATABASE_URL: db.url,
-      XERO_CLIENT_ID: sandbox.clientId,
-      XERO_CLIENT_SECRET: sandbox.clientSecret,
-      XERO_API_URL: sandbox.url,
-      XERO_IDENTITY_URL: sandbox.url,
-      XERO_LOGIN_URL: sandbox.url,
+      ...sandboxEnv(sandbox),
       XPORT_LEASE_MS: String(o.leaseMs),
       XPORT_XERO_TIMEOUT_MS: String(timeoutMs),
       XPORT_POLL_MS: '100',
