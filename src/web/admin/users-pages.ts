@@ -30,60 +30,21 @@ async function render(rt: Runtime, req: FastifyRequest, reply: FastifyReply): Pr
   const ctx = await pageContext(rt, req, reply);
   const users = await usersOf(rt).list();
   const rows = users.map(
-    (u) =>
-      html`<tr>
-        <td data-label="User"><strong>${u.username}</strong>${u.id === me.id ? html` <span class="pill">you</span>` : ''}</td>
-        <td data-label="Role">
-          <form method="post" action="/settings/users/${u.id}/role" class="inline">
-            ${csrfField(ctx)} <label class="sr-only" for="role-${u.id}">Role of ${u.username}</label
-            ><select id="role-${u.id}" name="role">
-              <option value="admin" ${u.role === 'admin' ? html`selected` : ''}>admin</option>
-              <option value="viewer" ${u.role === 'viewer' ? html`selected` : ''}>viewer</option>
-            </select>
-            <button class="btn btn-small">Change role</button>
-          </form>
-        </td>
-        <td data-label="Added">${time(u.createdAt, 'datetime', ctx.tz)}</td>
-        <td data-label="">
-          ${u.id === me.id ? '' : html`<form method="post" action="/settings/users/${u.id}/delete" class="inline">${csrfField(ctx)}<button class="btn btn-small btn-danger">Remove</button></form>`}
-        </td>
-      </tr>`,
+    (u) => html`<tr><td data-label="User"><strong>${u.username}</strong>${u.id === me.id ? html` <span class="pill">you</span>` : ''}</td>
+<td data-label="Role"><form method="post" action="/settings/users/${u.id}/role" class="inline">${csrfField(ctx)}
+<label class="sr-only" for="role-${u.id}">Role of ${u.username}</label><select id="role-${u.id}" name="role">
+<option value="admin" ${u.role === 'admin' ? html`selected` : ''}>admin</option><option value="viewer" ${u.role === 'viewer' ? html`selected` : ''}>viewer</option></select>
+<button class="btn btn-small">Change role</button></form></td>
+<td data-label="Added">${time(u.createdAt, 'datetime', ctx.tz)}</td>
+<td data-label="">${u.id === me.id ? '' : html`<form method="post" action="/settings/users/${u.id}/delete" class="inline">${csrfField(ctx)}<button class="btn btn-small btn-danger">Remove</button></form>`}</td></tr>`,
   );
-  const body = html`<section class="card">
-      <h2>People who can sign in</h2>
-      <p class="muted">Admins can do everything; viewers can look but not export, delete, skip or change settings.</p>
-      <div class="table-wrap">
-        <table class="grid">
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Role</th>
-              <th scope="col">Added</th>
-              <th scope="col"><span class="sr-only">Action</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            ${rows}
-          </tbody>
-        </table>
-      </div>
-    </section>
-    <section class="card">
-      <h2>Add a user</h2>
-      <form method="post" action="/settings/users" class="stack">
-        ${csrfField(ctx)}
-        <label>User name <input name="username" required maxlength="64" pattern="[A-Za-z0-9._@\\-]+" autocomplete="off" /></label>
-        <label>Password (at least 8 characters) <input name="password" type="password" minlength="8" required autocomplete="new-password" /></label>
-        <label
-          >Role
-          <select name="role">
-            <option value="viewer">viewer</option>
-            <option value="admin">admin</option>
-          </select></label
-        >
-        <button class="btn btn-primary">Add user</button>
-      </form>
-    </section>`;
+  const body = html`<section class="card"><h2>People who can sign in</h2><p class="muted">Admins can do everything; viewers can look but not export, delete, skip or change settings.</p>
+<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Added</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${rows}</tbody></table></div></section>
+<section class="card"><h2>Add a user</h2><form method="post" action="/settings/users" class="stack">${csrfField(ctx)}
+<label>User name <input name="username" required maxlength="64" pattern="[A-Za-z0-9._@\\-]+" autocomplete="off"></label>
+<label>Password (at least 8 characters) <input name="password" type="password" minlength="8" required autocomplete="new-password"></label>
+<label>Role <select name="role"><option value="viewer">viewer</option><option value="admin">admin</option></select></label>
+<button class="btn btn-primary">Add user</button></form></section>`;
   return reply
     .type('text/html; charset=utf-8')
     .header('cache-control', 'no-store')

@@ -28,11 +28,11 @@ export function renderBanner(s: StatusSummary | null, tz = 'UTC'): Html {
     return html`<div id="banner" class="banner" role="status" aria-live="polite">Xero Export Queue: no Xero organisation is connected yet. <a href="/settings#connection">Connect to Xero</a></div>`;
   const tone = s.disconnected.length > 0 || s.failed > 0 ? 'banner-alert' : s.paused.length > 0 ? 'banner-warn' : '';
   return html`<div id="banner" class="banner ${tone}" role="status" aria-live="polite" data-queued="${s.queued}" data-failed="${s.failed}">
-    <span class="banner-main">Xero Export Queue: <strong>${count(s.queued)}</strong> in the queue and <strong>${count(s.failed)}</strong> failed ${s.failed === 1 ? 'export' : 'exports'}</span>
-    <a class="banner-link" href="/queue#failed">View Failed Exports</a>
-    ${s.paused.map((p) => pauseText(p, tz))}
-    ${s.disconnected.map((d) => html`<span class="banner-note banner-lost" data-testid="banner-lost">Connection to Xero lost for ${d.tenantName}: exports wait until it is reconnected. <a href="/settings#connection">Reconnect</a></span>`)}
-  </div>`;
+  <span class="banner-main">Xero Export Queue: <strong>${count(s.queued)}</strong> in the queue and <strong>${count(s.failed)}</strong> failed ${s.failed === 1 ? 'export' : 'exports'}</span>
+  <a class="banner-link" href="/queue#failed">View Failed Exports</a>
+  ${s.paused.map((p) => pauseText(p, tz))}
+  ${s.disconnected.map((d) => html`<span class="banner-note banner-lost" data-testid="banner-lost">Connection to Xero lost for ${d.tenantName}: exports wait until it is reconnected. <a href="/settings#connection">Reconnect</a></span>`)}
+</div>`;
 }
 
 export async function bannerFor(rt: Runtime, tenantId: string | null): Promise<Html> {

@@ -64,7 +64,7 @@ async function matching(rt: Runtime, tenantId: string, f: FailedFilter): Promise
 }
 
 function hiddenFilter(f: FailedFilter): Html {
-  return html`${f.kind ? html`<input type="hidden" name="kind" value="${f.kind}" />` : ''}${f.code ? html`<input type="hidden" name="code" value="${f.code}" />` : ''}${f.q ? html`<input type="hidden" name="q" value="${f.q}" />` : ''}`;
+  return html`${f.kind ? html`<input type="hidden" name="kind" value="${f.kind}">` : ''}${f.code ? html`<input type="hidden" name="code" value="${f.code}">` : ''}${f.q ? html`<input type="hidden" name="q" value="${f.q}">` : ''}`;
 }
 
 function confirmBody(csrf: string, action: BulkAction, f: FailedFilter, n: number, all: number): Html {
@@ -73,23 +73,15 @@ function confirmBody(csrf: string, action: BulkAction, f: FailedFilter, n: numbe
     ? html`the <strong>${count(n)}</strong> ${filterWords(f, n)} that the filter shows (of ${plural(all, 'failed export')})`
     : html`all <strong>${plural(n, 'failed export')}</strong>`;
   const back = `${urlWith('/queue', { kind: f.kind, code: f.code, q: f.q })}#failed`;
-  return html`<section class="card confirm">
-    <h2>${retry ? 'Export All' : 'Delete All'}: are you sure?</h2>
-    <p>
-      ${
-        retry
-          ? html`This queues ${which} to be sent to Xero again. Those whose cause is not fixed will fail again.`
-          : html`This removes ${which} from the queue; they will <strong>not</strong> be exported. Their documents and the connection log keep the history.`
-      }
-    </p>
-    <form method="post" action="/queue/${action}" class="inline-actions">
-      ${csrfField({ csrf })}${hiddenFilter(f)}
-      <button class="btn ${retry ? 'btn-primary' : 'btn-danger'}" autofocus ${n === 0 ? html`disabled` : ''}>
-        ${retry ? `Yes, export ${n === 1 ? 'it' : `these ${count(n)}`}` : `Yes, delete ${n === 1 ? 'it' : `these ${count(n)}`}`}
-      </button>
-      <a class="btn" href="${back}">Cancel</a>
-    </form>
-  </section>`;
+  return html`<section class="card confirm"><h2>${retry ? 'Export All' : 'Delete All'}: are you sure?</h2>
+<p>${
+    retry
+      ? html`This queues ${which} to be sent to Xero again. Those whose cause is not fixed will fail again.`
+      : html`This removes ${which} from the queue; they will <strong>not</strong> be exported. Their documents and the connection log keep the history.`
+  }</p>
+<form method="post" action="/queue/${action}" class="inline-actions">${csrfField({ csrf })}${hiddenFilter(f)}
+<button class="btn ${retry ? 'btn-primary' : 'btn-danger'}" autofocus ${n === 0 ? html`disabled` : ''}>${retry ? `Yes, export ${n === 1 ? 'it' : `these ${count(n)}`}` : `Yes, delete ${n === 1 ? 'it' : `these ${count(n)}`}`}</button>
+<a class="btn" href="${back}">Cancel</a></form></section>`;
 }
 
 async function run(rt: Runtime, action: BulkAction, req: FastifyRequest, reply: FastifyReply) {
@@ -131,37 +123,16 @@ async function resultsBody(rt: Runtime, r: BulkResult, tz: string): Promise<Html
   const retry = r.action === 'retry-all';
   const rows = await Promise.all(r.items.map(async (i) => ({ item: i, outcome: outcomeFor(r, i, retry && i.changed ? await rt.queue.get(r.tenantId, i.id) : null) })));
   const what = r.filter ? `the ${r.filter} the filter showed` : 'every failed export';
-  return html`<section class="card" ${retry ? html`data-live-exports` : ''}>
-    <h2>${retry ? 'Export All' : 'Delete All'}: ${plural(r.changed, 'export')} ${retry ? 'queued again' : 'deleted'}</h2>
-    <p>
-      Done ${time(r.at, 'datetime', tz)} for
-      ${what}.${r.total > r.changed ? html` ${plural(r.total - r.changed, 'export')} had changed meanwhile and ${r.total - r.changed === 1 ? 'was' : 'were'} left alone.` : ''}
-      ${r.total > r.items.length ? html` The first ${count(r.items.length)} are listed below.` : ''}${retry ? html` Each row shows what has happened to it since, and changes as it happens.` : ''}
-    </p>
-    <p class="counts" id="bulk-summary" aria-live="polite"></p>
-    <div class="table-wrap">
-      <table class="grid" id="bulk-results">
-        <thead>
-          <tr>
-            <th scope="col">Failed Export</th>
-            <th scope="col">Exported Item</th>
-            <th scope="col">Result</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            ({ item, outcome }) =>
-              html`<tr class="outcome-${outcome.state}" data-export-id="${item.id}" data-state="${outcome.state}">
-                <td data-label="Failed Export">${kindLabel(item.kind)}</td>
-                <td data-label="Exported Item"><a href="/documents/${item.documentId}">${item.reference}</a></td>
-                <td data-label="Result" data-outcome-for="${item.id}">${outcome.text}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
-    <p><a class="btn" href="/queue">Back to the queue</a></p>
-  </section>`;
+  return html`<section class="card" ${retry ? html`data-live-exports` : ''}><h2>${retry ? 'Export All' : 'Delete All'}: ${plural(r.changed, 'export')} ${retry ? 'queued again' : 'deleted'}</h2>
+<p>Done ${time(r.at, 'datetime', tz)} for ${what}.${r.total > r.changed ? html` ${plural(r.total - r.changed, 'export')} had changed meanwhile and ${r.total - r.changed === 1 ? 'was' : 'were'} left alone.` : ''}
+${r.total > r.items.length ? html` The first ${count(r.items.length)} are listed below.` : ''}${retry ? html` Each row shows what has happened to it since, and changes as it happens.` : ''}</p>
+<p class="counts" id="bulk-summary" aria-live="polite"></p>
+<div class="table-wrap"><table class="grid" id="bulk-results"><thead><tr><th scope="col">Failed Export</th><th scope="col">Exported Item</th><th scope="col">Result</th></tr></thead>
+<tbody>${rows.map(
+    ({ item, outcome }) => html`<tr class="outcome-${outcome.state}" data-export-id="${item.id}" data-state="${outcome.state}"><td data-label="Failed Export">${kindLabel(item.kind)}</td>
+<td data-label="Exported Item"><a href="/documents/${item.documentId}">${item.reference}</a></td><td data-label="Result" data-outcome-for="${item.id}">${outcome.text}</td></tr>`,
+  )}</tbody></table></div>
+<p><a class="btn" href="/queue">Back to the queue</a></p></section>`;
 }
 
 export function bulkActionRoutes(app: FastifyInstance, rt: Runtime): void {

@@ -39,42 +39,16 @@ function kindOf(v: unknown): Kind {
 }
 
 function resultsTable(ctx: PageContext, kind: Kind, sourceId: string, contacts: XeroContactSummary[]): Html {
-  return html`<div class="table-wrap">
-    <table class="grid" id="contact-results">
-      <thead>
-        <tr>
-          <th scope="col">Xero contact</th>
-          <th scope="col">Email</th>
-          <th scope="col">Account number</th>
-          <th scope="col"><span class="sr-only">Action</span></th>
-        </tr>
-      </thead>
-      <tbody>
-        ${contacts.map(
-          (c) =>
-            html`<tr>
-              <td data-label="Xero contact">${contactName(ctx.rt, c, c.id)}</td>
-              <td data-label="Email">${c.email ?? ''}</td>
-              <td data-label="Account number">${c.accountNumber ?? ''}</td>
-              <td data-label="">
-                ${
-                  ctx.canEdit && sourceId
-                    ? html`<form method="post" action="/settings/contacts/link">
-                        ${csrfField(ctx)}<input type="hidden" name="kind" value="${kind}" /><input type="hidden" name="sourceId" value="${sourceId}" /><input
-                          type="hidden"
-                          name="contact"
-                          value="${c.id}"
-                        />
-                        <button class="btn btn-small btn-primary">Link ${sourceId} to this contact</button>
-                      </form>`
-                    : ''
-                }
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return html`<div class="table-wrap"><table class="grid" id="contact-results"><thead><tr><th scope="col">Xero contact</th><th scope="col">Email</th><th scope="col">Account number</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead>
+<tbody>${contacts.map(
+    (c) => html`<tr><td data-label="Xero contact">${contactName(ctx.rt, c, c.id)}</td><td data-label="Email">${c.email ?? ''}</td><td data-label="Account number">${c.accountNumber ?? ''}</td>
+<td data-label="">${
+      ctx.canEdit && sourceId
+        ? html`<form method="post" action="/settings/contacts/link">${csrfField(ctx)}<input type="hidden" name="kind" value="${kind}"><input type="hidden" name="sourceId" value="${sourceId}"><input type="hidden" name="contact" value="${c.id}">
+<button class="btn btn-small btn-primary">Link ${sourceId} to this contact</button></form>`
+        : ''
+    }</td></tr>`,
+  )}</tbody></table></div>`;
 }
 
 async function pickerBody(ctx: PageContext, tenantId: string, q: Record<string, unknown>, error: string | null): Promise<Html> {
@@ -89,37 +63,25 @@ async function pickerBody(ctx: PageContext, tenantId: string, q: Record<string, 
       ? html`<div class="alert alert-error" role="alert">Xero could not be searched: ${res.reason}. Paste the contact's URL instead, or try again.</div>`
       : res.contacts.length === 0
         ? emptyState(`No Xero contact matches "${term}"`, 'Search by another part of the name, the email address or the account number.')
-        : html`<p class="muted">${plural(res.contacts.length, 'contact')} in Xero match "${term}".</p>
-            ${resultsTable(ctx, kind, sourceId, res.contacts)}`;
+        : html`<p class="muted">${plural(res.contacts.length, 'contact')} in Xero match "${term}".</p>${resultsTable(ctx, kind, sourceId, res.contacts)}`;
   }
-  return html`<section class="card" id="picker">
-    <h2>Link ${kind === 'customer' ? 'customer' : 'supplier'} ${sourceId || '…'} to a Xero contact</h2>
-    ${error ? html`<div class="alert alert-error" role="alert" id="picker-error">${error}</div>` : ''} ${current ? html`<p>Linked now to Xero contact <span class="mono">${current}</span>.</p>` : ''}
-    <form class="filters" method="get" action="/settings/contacts/pick" role="search" aria-label="Search Xero contacts">
-      <label
-        >Kind
-        <select name="kind">
-          <option value="customer" ${kind === 'customer' ? html`selected` : ''}>Customer</option>
-          <option value="supplier" ${kind === 'supplier' ? html`selected` : ''}>Supplier</option>
-        </select></label
-      >
-      <label>Code in the source system <input name="sourceId" value="${sourceId}" required maxlength="255" /></label>
-      <label>Name, email or account number in Xero <input type="search" name="q" value="${term}" autofocus /></label>
-      <button class="btn">Search Xero</button>
-    </form>
-    ${found}
-    ${
-      ctx.canEdit && sourceId
-        ? html`<h3>Or paste the contact from Xero</h3>
-            <form method="post" action="/settings/contacts/link" class="inline-actions">
-              ${csrfField(ctx)} <input type="hidden" name="kind" value="${kind}" /><input type="hidden" name="sourceId" value="${sourceId}" />
-              <label>The contact's URL in Xero, or its ContactID <input name="contact" size="60" placeholder="https://go.xero.com/Contacts/View/…" required /></label>
-              <button class="btn btn-primary">Link</button>
-            </form>`
-        : ''
-    }
-    <p><a href="/settings#contacts">← Back to Settings</a></p>
-  </section>`;
+  return html`<section class="card" id="picker"><h2>Link ${kind === 'customer' ? 'customer' : 'supplier'} ${sourceId || '…'} to a Xero contact</h2>
+${error ? html`<div class="alert alert-error" role="alert" id="picker-error">${error}</div>` : ''}
+${current ? html`<p>Linked now to Xero contact <span class="mono">${current}</span>.</p>` : ''}
+<form class="filters" method="get" action="/settings/contacts/pick" role="search" aria-label="Search Xero contacts">
+<label>Kind <select name="kind"><option value="customer" ${kind === 'customer' ? html`selected` : ''}>Customer</option><option value="supplier" ${kind === 'supplier' ? html`selected` : ''}>Supplier</option></select></label>
+<label>Code in the source system <input name="sourceId" value="${sourceId}" required maxlength="255"></label>
+<label>Name, email or account number in Xero <input type="search" name="q" value="${term}" autofocus></label>
+<button class="btn">Search Xero</button></form>${found}
+${
+  ctx.canEdit && sourceId
+    ? html`<h3>Or paste the contact from Xero</h3><form method="post" action="/settings/contacts/link" class="inline-actions">${csrfField(ctx)}
+<input type="hidden" name="kind" value="${kind}"><input type="hidden" name="sourceId" value="${sourceId}">
+<label>The contact's URL in Xero, or its ContactID <input name="contact" size="60" placeholder="https://go.xero.com/Contacts/View/…" required></label>
+<button class="btn btn-primary">Link</button></form>`
+    : ''
+}
+<p><a href="/settings#contacts">← Back to Settings</a></p></section>`;
 }
 
 async function renderPicker(rt: Runtime, req: FastifyRequest, reply: FastifyReply, q: Record<string, unknown>, error: string | null = null) {

@@ -38,26 +38,13 @@ function parseQuery(raw: unknown): Query {
 
 function filterForm(f: Query): Html {
   return html`<form class="filters" method="get" action="/documents" role="search" aria-label="Filter documents">
-    <label
-      >Kind
-      <select name="kind">
-        <option value="">All kinds</option>
-        ${KIND_OPTIONS.map(([k, l]) => html`<option value="${k}" ${f.kind === k ? html`selected` : ''}>${l}</option>`)}
-      </select></label
-    >
-    <label
-      >Status
-      <select name="status">
-        <option value="">Any status</option>
-        ${Object.entries(STATUS_LABELS).map(([k, l]) => html`<option value="${k}" ${f.status === k ? html`selected` : ''}>${l}</option>`)}
-      </select></label
-    >
-    <label>From <input type="date" name="from" value="${f.from ?? ''}" /></label>
-    <label>To <input type="date" name="to" value="${f.to ?? ''}" /></label>
-    <label>Search <input type="search" name="q" value="${f.q ?? ''}" placeholder="Number or reference" /></label>
-    <label class="check"><input type="checkbox" name="problems" value="1" ${f.problems ? html`checked` : ''} /> Only show problem exports</label>
-    <button class="btn">Filter</button>${f.kind || f.status || f.from || f.to || f.q || f.problems ? html` <a class="btn btn-link" href="/documents">Clear</a>` : ''}
-  </form>`;
+<label>Kind <select name="kind"><option value="">All kinds</option>${KIND_OPTIONS.map(([k, l]) => html`<option value="${k}" ${f.kind === k ? html`selected` : ''}>${l}</option>`)}</select></label>
+<label>Status <select name="status"><option value="">Any status</option>${Object.entries(STATUS_LABELS).map(([k, l]) => html`<option value="${k}" ${f.status === k ? html`selected` : ''}>${l}</option>`)}</select></label>
+<label>From <input type="date" name="from" value="${f.from ?? ''}"></label>
+<label>To <input type="date" name="to" value="${f.to ?? ''}"></label>
+<label>Search <input type="search" name="q" value="${f.q ?? ''}" placeholder="Number or reference"></label>
+<label class="check"><input type="checkbox" name="problems" value="1" ${f.problems ? html`checked` : ''}> Only show problem exports</label>
+<button class="btn">Filter</button>${f.kind || f.status || f.from || f.to || f.q || f.problems ? html` <a class="btn btn-link" href="/documents">Clear</a>` : ''}</form>`;
 }
 
 async function listBody(ctx: PageContext, tenantId: string, f: Query): Promise<Html> {
@@ -83,40 +70,18 @@ async function listBody(ctx: PageContext, tenantId: string, f: Query): Promise<H
   const ref = await cachedReference(ctx.rt, tenantId);
   const real = isRealXero(ctx.rt.config.xero.apiUrl);
   const last = rows[rows.length - 1];
-  return html`<div class="table-wrap">
-      <table class="grid" id="documents-grid">
-        <thead>
-          <tr>
-            <th scope="col">Kind</th>
-            <th scope="col">Reference</th>
-            <th scope="col">Date</th>
-            <th scope="col">Status</th>
-            <th scope="col" class="num">Attempts</th>
-            <th scope="col">Xero</th>
-            <th scope="col" class="num">Total</th>
-            <th scope="col" class="num">Xero total</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${rows.map(
-            (r) =>
-              html`<tr>
-                <td data-label="Kind">${kindLabel(r.kind)}</td>
-                <td data-label="Reference"><a href="/documents/${r.id}">${r.reference}</a>${r.revision > 1 ? html` <span class="muted small">rev ${r.revision}</span>` : ''}</td>
-                <td data-label="Date" class="nowrap">${r.docDate ?? html`<span class="muted">—</span>`}</td>
-                <td data-label="Status">${statusBadge(r.status)}</td>
-                <td data-label="Attempts" class="num">${r.attempts ?? 0}</td>
-                <td data-label="Xero">${xeroLink(r.kind, r.xeroId, r.xeroNumber ?? r.reference, real)}</td>
-                ${totalCell({ ...r, payload: payloads.get(r.id) }, settings, ref)}
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
-    <nav class="pager" aria-label="Pages">
-      ${f.before ? html`<a class="btn" href="${urlWith('/documents', { ...f, before: undefined, problems: f.problems ? 1 : undefined })}">← First page</a>` : ''}
-      ${rows.length === PAGE_SIZE && last ? html`<a class="btn" rel="next" href="${urlWith('/documents', { ...f, before: last.id, problems: f.problems ? 1 : undefined })}">Next page →</a>` : ''}
-    </nav>`;
+  return html`<div class="table-wrap"><table class="grid" id="documents-grid"><thead><tr><th scope="col">Kind</th><th scope="col">Reference</th><th scope="col">Date</th>
+<th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col">Xero</th><th scope="col" class="num">Total</th><th scope="col" class="num">Xero total</th></tr></thead>
+<tbody>${rows.map(
+    (
+      r,
+    ) => html`<tr><td data-label="Kind">${kindLabel(r.kind)}</td><td data-label="Reference"><a href="/documents/${r.id}">${r.reference}</a>${r.revision > 1 ? html` <span class="muted small">rev ${r.revision}</span>` : ''}</td>
+<td data-label="Date" class="nowrap">${r.docDate ?? html`<span class="muted">—</span>`}</td><td data-label="Status">${statusBadge(r.status)}</td>
+<td data-label="Attempts" class="num">${r.attempts ?? 0}</td><td data-label="Xero">${xeroLink(r.kind, r.xeroId, r.xeroNumber ?? r.reference, real)}</td>
+${totalCell({ ...r, payload: payloads.get(r.id) }, settings, ref)}</tr>`,
+  )}</tbody></table></div>
+<nav class="pager" aria-label="Pages">${f.before ? html`<a class="btn" href="${urlWith('/documents', { ...f, before: undefined, problems: f.problems ? 1 : undefined })}">← First page</a>` : ''}
+${rows.length === PAGE_SIZE && last ? html`<a class="btn" rel="next" href="${urlWith('/documents', { ...f, before: last.id, problems: f.problems ? 1 : undefined })}">Next page →</a>` : ''}</nav>`;
 }
 
 export function documentRoutes(app: FastifyInstance, rt: Runtime): void {

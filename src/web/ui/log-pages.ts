@@ -23,26 +23,16 @@ function levelBadge(level: string): Html {
 }
 
 function entryRow(e: LogEntry, tz: string): Html {
-  return html`<tr>
-    <td data-label="Time" class="nowrap"><a href="/log/${e.id}">${time(e.at, 'datetime', tz)}</a></td>
-    <td data-label="Level">${levelBadge(e.level)}</td>
-    <td data-label="Event" class="nowrap" title="${e.event}">${eventWords(e.event)}</td>
-    <td data-label="Details">${humanTimes(e.message, tz)}</td>
-  </tr>`;
+  return html`<tr><td data-label="Time" class="nowrap"><a href="/log/${e.id}">${time(e.at, 'datetime', tz)}</a></td><td data-label="Level">${levelBadge(e.level)}</td>
+<td data-label="Event" class="nowrap" title="${e.event}">${eventWords(e.event)}</td><td data-label="Details">${humanTimes(e.message, tz)}</td></tr>`;
 }
 
 function filterForm(level: string, q: string, days: number): Html {
   return html`<form class="filters" method="get" action="/log" role="search" aria-label="Filter the log">
-    <label
-      >Log Level
-      <select name="level">
-        ${LEVELS.map(([v, l]) => html`<option value="${v}" ${v === level ? html`selected` : ''}>${l}</option>`)}
-      </select></label
-    >
-    <label>Search <input type="search" name="q" value="${q}" placeholder="Reference, message…" /></label>
-    <button class="btn">Filter</button>${level !== 'all' || q ? html` <a class="btn btn-link" href="/log">Clear</a>` : ''}
-    <span class="muted small">Entries of the last ${days} days, newest first.</span>
-  </form>`;
+<label>Log Level <select name="level">${LEVELS.map(([v, l]) => html`<option value="${v}" ${v === level ? html`selected` : ''}>${l}</option>`)}</select></label>
+<label>Search <input type="search" name="q" value="${q}" placeholder="Reference, message…"></label>
+<button class="btn">Filter</button>${level !== 'all' || q ? html` <a class="btn btn-link" href="/log">Clear</a>` : ''}
+<span class="muted small">Entries of the last ${days} days, newest first.</span></form>`;
 }
 
 /** ISO instants inside stored messages ("paused until 2026-12-02T00:31:50.010Z") in the organisation's time. */
@@ -91,40 +81,14 @@ const DETAIL_LABELS: Record<string, string> = {
 async function detailPage(rt: Runtime, e: LogEntry, tz: string): Promise<Html> {
   const doc = e.exportId ? await rt.queue.get(e.tenantId ?? '', e.exportId) : null;
   const details = Object.entries(e.details ?? {});
-  return html`<section class="card">
-    <dl class="facts">
-      <dt>Time</dt>
-      <dd>${time(e.at, 'datetime', tz)}</dd>
-      <dt>Level</dt>
-      <dd>${levelBadge(e.level)}</dd>
-      <dt>Event</dt>
-      <dd title="${e.event}">${eventWords(e.event)}</dd>
-      <dt>Message</dt>
-      <dd>${humanTimes(e.message, tz)}</dd>
-      <dt>Document</dt>
-      <dd>${doc ? html`<a href="/documents/${doc.documentId}">${e.documentRef ?? doc.sourceId}</a>` : (e.documentRef ?? html`<span class="muted">—</span>`)}</dd>
-      ${
-        e.actor
-          ? html`<dt>By</dt>
-              <dd>${e.actor}</dd>`
-          : ''
-      }
-      ${details
-        .filter(([k]) => k !== 'xeroId' && k !== 'kind')
-        .map(
-          ([k, v]) =>
-            html`<dt>${DETAIL_LABELS[k] ?? k}</dt>
-              <dd>${detailValue(k, v, tz)}</dd>`,
-        )}
-      ${
-        typeof e.details?.xeroId === 'string' && doc
-          ? html`<dt>In Xero</dt>
-              <dd>${xeroLink(doc.kind, e.details.xeroId, doc.xeroNumber ?? doc.sourceId, isRealXero(rt.config.xero.apiUrl))}</dd>`
-          : ''
-      }
-    </dl>
-    <p><a href="/log">← Back to the Connection Log</a></p>
-  </section>`;
+  return html`<section class="card"><dl class="facts">
+<dt>Time</dt><dd>${time(e.at, 'datetime', tz)}</dd><dt>Level</dt><dd>${levelBadge(e.level)}</dd><dt>Event</dt><dd title="${e.event}">${eventWords(e.event)}</dd>
+<dt>Message</dt><dd>${humanTimes(e.message, tz)}</dd>
+<dt>Document</dt><dd>${doc ? html`<a href="/documents/${doc.documentId}">${e.documentRef ?? doc.sourceId}</a>` : (e.documentRef ?? html`<span class="muted">—</span>`)}</dd>
+${e.actor ? html`<dt>By</dt><dd>${e.actor}</dd>` : ''}
+${details.filter(([k]) => k !== 'xeroId' && k !== 'kind').map(([k, v]) => html`<dt>${DETAIL_LABELS[k] ?? k}</dt><dd>${detailValue(k, v, tz)}</dd>`)}
+${typeof e.details?.xeroId === 'string' && doc ? html`<dt>In Xero</dt><dd>${xeroLink(doc.kind, e.details.xeroId, doc.xeroNumber ?? doc.sourceId, isRealXero(rt.config.xero.apiUrl))}</dd>` : ''}
+</dl><p><a href="/log">← Back to the Connection Log</a></p></section>`;
 }
 
 export function logRoutes(app: FastifyInstance, rt: Runtime): void {
@@ -144,28 +108,13 @@ export function logRoutes(app: FastifyInstance, rt: Runtime): void {
             level !== 'all' || q ? 'No log entries match' : 'The log is empty',
             level !== 'all' || q ? html`<a href="/log">Clear the filters</a>` : `Exports, contact syncs, connection events and pauses of the last ${days} days appear here.`,
           )
-        : html`<div class="table-wrap">
-            <table class="grid" id="log-grid">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Level</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${res.entries.map((e) => entryRow(e, ctx.tz))}
-              </tbody>
-            </table>
-          </div>`;
+        : html`<div class="table-wrap"><table class="grid" id="log-grid"><thead><tr><th scope="col">Time</th><th scope="col">Level</th><th scope="col">Event</th><th scope="col">Details</th></tr></thead>
+<tbody>${res.entries.map((e) => entryRow(e, ctx.tz))}</tbody></table></div>`;
     const first = res.entries[0]?.id;
     const newer = qs.after ? (res.newerCursor ?? null) : qs.before ? (first ?? null) : null;
     const older = qs.after ? (res.entries.length ? res.nextCursor : null) : res.nextCursor;
-    const pager = html`<nav class="pager" aria-label="Pages">
-      ${newer ? html`<a class="btn" href="${urlWith('/log', { level, q })}">« Newest</a> <a class="btn" rel="prev" href="${urlWith('/log', { level, q, after: newer })}">← Newer</a>` : ''}
-      ${older ? html`<a class="btn" rel="next" href="${urlWith('/log', { level, q, before: older })}">Older →</a>` : ''}
-    </nav>`;
+    const pager = html`<nav class="pager" aria-label="Pages">${newer ? html`<a class="btn" href="${urlWith('/log', { level, q })}">« Newest</a> <a class="btn" rel="prev" href="${urlWith('/log', { level, q, after: newer })}">← Newer</a>` : ''}
+${older ? html`<a class="btn" rel="next" href="${urlWith('/log', { level, q, before: older })}">Older →</a>` : ''}</nav>`;
     const body = html`<section class="card">${filterForm(level, q, days)}${table}${pager}</section>`;
     return reply.type('text/html; charset=utf-8').send(await page(ctx, 'Connection Log', body));
   });

@@ -12,25 +12,24 @@ const LOGIN_LIMIT = { rateLimit: { max: 10, timeWindow: '1 minute' } };
 
 function loginForm(csrf: string, next: string, username: string, error: string | null): Html {
   return html`<h1>Sign in</h1>
-    ${error ? html`<div class="alert alert-error" role="alert">${error}</div>` : ''}
-    <form method="post" action="/login" class="stack">
-      <input type="hidden" name="_csrf" value="${csrf}" /><input type="hidden" name="next" value="${next}" />
-      <label>User name <input name="username" autocomplete="username" required value="${username}" autofocus /></label>
-      <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
-      <button class="btn btn-primary">Sign in</button>
-    </form>`;
+${error ? html`<div class="alert alert-error" role="alert">${error}</div>` : ''}
+<form method="post" action="/login" class="stack">
+  <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="next" value="${next}">
+  <label>User name <input name="username" autocomplete="username" required value="${username}" autofocus></label>
+  <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+  <button class="btn btn-primary">Sign in</button>
+</form>`;
 }
 
 function setupForm(csrf: string, error: string | null): Html {
-  return html`<h1>Welcome to xport</h1>
-    <p>No one has signed in yet. Choose the password of the <strong>admin</strong> user.</p>
-    ${error ? html`<div class="alert alert-error" role="alert">${error}</div>` : ''}
-    <form method="post" action="/setup" class="stack">
-      <input type="hidden" name="_csrf" value="${csrf}" />
-      <label>Password (at least 8 characters) <input name="password" type="password" autocomplete="new-password" minlength="8" required autofocus /></label>
-      <label>Password again <input name="confirm" type="password" autocomplete="new-password" minlength="8" required /></label>
-      <button class="btn btn-primary">Create the admin user</button>
-    </form>`;
+  return html`<h1>Welcome to xport</h1><p>No one has signed in yet. Choose the password of the <strong>admin</strong> user.</p>
+${error ? html`<div class="alert alert-error" role="alert">${error}</div>` : ''}
+<form method="post" action="/setup" class="stack">
+  <input type="hidden" name="_csrf" value="${csrf}">
+  <label>Password (at least 8 characters) <input name="password" type="password" autocomplete="new-password" minlength="8" required autofocus></label>
+  <label>Password again <input name="confirm" type="password" autocomplete="new-password" minlength="8" required></label>
+  <button class="btn btn-primary">Create the admin user</button>
+</form>`;
 }
 
 async function signIn(req: FastifyRequest, userId: number): Promise<void> {

@@ -20,17 +20,10 @@ export function notFoundHandler(rt: Runtime) {
       return reply.send(errorBody('not_found', `There is nothing at ${req.method} ${path}`));
     }
     const body = html`<p>There is no page at <span class="mono">${path}</span>. It may have moved, or the link may be mistyped.</p>
-      <p><a class="btn btn-primary" href="/queue">Go to Manage Xero Queue</a> <a class="btn" href="/documents">Documents</a> <a class="btn" href="/log">Connection Log</a></p>`;
+<p><a class="btn btn-primary" href="/queue">Go to Manage Xero Queue</a> <a class="btn" href="/documents">Documents</a> <a class="btn" href="/log">Connection Log</a></p>`;
     const userId = req.session?.userId;
     const user = userId ? await usersOf(rt).get(userId) : null;
-    if (!user)
-      return reply.type('text/html; charset=utf-8').send(
-        barePage(
-          'Page not found',
-          html`<h1>Page not found</h1>
-            ${body}`,
-        ),
-      );
+    if (!user) return reply.type('text/html; charset=utf-8').send(barePage('Page not found', html`<h1>Page not found</h1>${body}`));
     req.user = user;
     const ctx = await pageContext(rt, req, reply);
     return reply.type('text/html; charset=utf-8').send(await page(ctx, 'Page not found', html`<section class="card" id="not-found">${body}</section>`));

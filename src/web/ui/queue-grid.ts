@@ -10,13 +10,7 @@ export const FAILED_COLUMNS = ['Failed Export', 'Exported Item', 'Export Error',
 
 function actionButton(row: FailedRow, action: 'retry' | 'delete' | 'skip', label: string, csrf: string, extra: Html | string = ''): Html {
   return html`<form method="post" action="/queue/exports/${row.id}/${action}" hx-post="/queue/exports/${row.id}/${action}" hx-target="closest tr" hx-swap="outerHTML" ${extra}>
-    <input type="hidden" name="_csrf" value="${csrf}" /><button
-      class="btn btn-small ${action === 'retry' ? 'btn-primary' : action === 'delete' ? 'btn-danger' : ''}"
-      aria-label="${label} ${row.reference}"
-    >
-      ${label}
-    </button>
-  </form>`;
+<input type="hidden" name="_csrf" value="${csrf}"><button class="btn btn-small ${action === 'retry' ? 'btn-primary' : action === 'delete' ? 'btn-danger' : ''}" aria-label="${label} ${row.reference}">${label}</button></form>`;
 }
 
 /** Failures fixed by linking the contact to the right Xero contact (a duplicate name, a merged contact). */
@@ -48,36 +42,25 @@ export function failedRow(row: FailedRow, o: GridOptions): Html {
   const ref = row.reference;
   const actions = o.canEdit
     ? html`<td data-label="Export">${actionButton(row, 'retry', 'Export', o.csrf)}</td>
-        <td data-label="Delete">${actionButton(row, 'delete', 'Delete', o.csrf, html`hx-confirm="Delete ${ref} from the queue? It will not be exported."`)}</td>
-        <td data-label="Skip">${actionButton(row, 'skip', 'Skip', o.csrf)}</td>`
+<td data-label="Delete">${actionButton(row, 'delete', 'Delete', o.csrf, html`hx-confirm="Delete ${ref} from the queue? It will not be exported."`)}</td>
+<td data-label="Skip">${actionButton(row, 'skip', 'Skip', o.csrf)}</td>`
     : html`<td colspan="3" class="muted" data-label="Actions">View only</td>`;
   return html`<tr id="export-${row.id}" data-export-id="${row.id}">
-    <td data-label="Failed Export">${kindLabel(row.kind)}</td>
-    <td data-label="Exported Item"><a href="/documents/${row.documentId}">${ref}</a></td>
-    <td data-label="Export Error" class="error-text">${row.lastError ?? ''}${row.attempts > 1 ? html` <span class="muted">(${row.attempts} attempts)</span>` : ''}</td>
-    <td data-label="Action Required" class="action-text">${row.actionRequired ?? ''}${actionLink(row, o.contacts)}</td>
-    ${actions}
-  </tr>`;
+<td data-label="Failed Export">${kindLabel(row.kind)}</td>
+<td data-label="Exported Item"><a href="/documents/${row.documentId}">${ref}</a></td>
+<td data-label="Export Error" class="error-text">${row.lastError ?? ''}${row.attempts > 1 ? html` <span class="muted">(${row.attempts} attempts)</span>` : ''}</td>
+<td data-label="Action Required" class="action-text">${row.actionRequired ?? ''}${actionLink(row, o.contacts)}</td>
+${actions}</tr>`;
 }
 
 /** What replaces a row once an action was taken on it. */
 export function resultRow(id: number, reference: string, ok: boolean, text: string): Html {
   return html`<tr id="export-${id}" class="row-result ${ok ? 'row-ok' : 'row-error'}" data-export-id="${id}" data-result="${ok ? 'ok' : 'error'}">
-    <td colspan="7" role="status"><strong>${reference}</strong>: ${text}</td>
-  </tr>`;
+<td colspan="7" role="status"><strong>${reference}</strong>: ${text}</td></tr>`;
 }
 
 export function failedTable(rows: FailedRow[], o: GridOptions): Html {
-  return html`<div class="table-wrap">
-    <table class="grid grid-failed" id="failed-grid">
-      <thead>
-        <tr>
-          ${FAILED_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}
-        </tr>
-      </thead>
-      <tbody>
-        ${rows.map((r) => failedRow(r, o))}
-      </tbody>
-    </table>
-  </div>`;
+  return html`<div class="table-wrap"><table class="grid grid-failed" id="failed-grid">
+<thead><tr>${FAILED_COLUMNS.map((c) => html`<th scope="col">${c}</th>`)}</tr></thead>
+<tbody>${rows.map((r) => failedRow(r, o))}</tbody></table></div>`;
 }

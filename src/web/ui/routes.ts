@@ -64,14 +64,7 @@ function errorPage(err: FastifyError, req: FastifyRequest, reply: FastifyReply, 
   }
   const title = status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status === 401 ? 'Signed out' : status === 503 ? 'Database unavailable' : 'Something went wrong';
   const back = req.url.startsWith('/settings') ? html`<a href="/settings">Back to Settings</a>` : html`<a href="/queue">Back to xport</a>`;
-  return reply.type('text/html; charset=utf-8').send(
-    barePage(
-      title,
-      html`<h1>${title}</h1>
-        <div class="alert alert-error" role="alert">${message}</div>
-        <p>${back}</p>`,
-    ),
-  );
+  return reply.type('text/html; charset=utf-8').send(barePage(title, html`<h1>${title}</h1><div class="alert alert-error" role="alert">${message}</div><p>${back}</p>`));
 }
 
 async function staticAssets(app: FastifyInstance): Promise<void> {

@@ -76,14 +76,10 @@ export async function savedNote(ctx: PageContext, tenantId: string, flash: { kin
   const n = caused.length ? (await idsCausedBy(ctx.rt, tenantId, caused)).length : 0;
   const button =
     n > 0 && ctx.canEdit
-      ? html`<form method="post" action="/settings/requeue-caused" class="inline">
-          ${csrfField(ctx)}${caused.map((c) => html`<input type="hidden" name="caused" value="${c.family}:${c.value}" />`)}
-          <button class="btn btn-small btn-primary">Export ${n === 1 ? 'it' : `these ${n}`} now</button>
-        </form>`
+      ? html`<form method="post" action="/settings/requeue-caused" class="inline">${csrfField(ctx)}${caused.map((c) => html`<input type="hidden" name="caused" value="${c.family}:${c.value}">`)}
+<button class="btn btn-small btn-primary">Export ${n === 1 ? 'it' : `these ${n}`} now</button></form>`
       : '';
-  return html`<div class="alert alert-${flash.kind}" role="status" id="saved-note">
-    ${flash.text}${n > 0 ? html` <strong>${plural(n, 'failed export')} ${n === 1 ? 'was' : 'were'} caused by this mapping.</strong> ${button}` : ''}
-  </div>`;
+  return html`<div class="alert alert-${flash.kind}" role="status" id="saved-note">${flash.text}${n > 0 ? html` <strong>${plural(n, 'failed export')} ${n === 1 ? 'was' : 'were'} caused by this mapping.</strong> ${button}` : ''}</div>`;
 }
 
 export function afterSaveRoutes(app: FastifyInstance, rt: Runtime): void {

@@ -37,56 +37,26 @@ function connectionSection(ctx: PageContext, ref: CachedReference): Html {
           ? html`<span class="badge badge-waiting">paused</span>`
           : html`<span class="badge badge-exported">connected</span>`;
     const current = t.id === ctx.tenant?.id;
-    return html`<tr ${current ? html`aria-current="true" class="current"` : ''}>
-      <td data-label="Organisation"><strong title="Xero tenant ${t.id}">${t.name}</strong>${current ? html` <span class="pill">current</span>` : ''}</td>
-      <td data-label="State">${state}${paused ? html`<div class="small">${t.pauseReason ?? ''}</div>` : ''}</td>
-      <td data-label="">
-        ${current ? '' : html`<form method="post" action="/settings/organisation">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${t.id}" /><input type="hidden" name="next" value="/settings" /><button class="btn btn-small">Use this organisation</button></form>`}
-      </td>
-    </tr>`;
+    return html`<tr ${current ? html`aria-current="true" class="current"` : ''}><td data-label="Organisation"><strong title="Xero tenant ${t.id}">${t.name}</strong>${current ? html` <span class="pill">current</span>` : ''}</td>
+<td data-label="State">${state}${paused ? html`<div class="small">${t.pauseReason ?? ''}</div>` : ''}</td>
+<td data-label="">${current ? '' : html`<form method="post" action="/settings/organisation">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${t.id}"><input type="hidden" name="next" value="/settings"><button class="btn btn-small">Use this organisation</button></form>`}</td></tr>`;
   });
   const connect = oauth && ctx.canEdit ? html`<a class="btn btn-primary" href="/settings/xero/connect">Connect to Xero</a>` : '';
   const admin = ctx.canEdit
-    ? html`<div class="inline-actions">
-        ${connect}
-        ${oauth && ctx.tenants.length === 0 ? '' : html`<form method="post" action="/settings/connection/sync">${csrfField(ctx)}<button class="btn" ${app.clientId ? '' : html`disabled`}>${ctx.tenants.length ? 'Reconnect and refresh organisations' : 'Connect'}</button></form>`}
-        ${ctx.tenant?.status === 'active' ? html`<form method="post" action="${oauth ? '/settings/xero/disconnect' : '/settings/connection/disconnect'}">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${ctx.tenant.id}" /><button class="btn btn-danger">Disconnect ${ctx.tenant.name}</button></form>` : ''}
-        ${ctx.tenant ? html`<a class="btn" href="/settings/users">Users</a> <a class="btn" href="/settings/tokens">API tokens</a>` : ''}
-      </div>`
+    ? html`<div class="inline-actions">${connect}
+${oauth && ctx.tenants.length === 0 ? '' : html`<form method="post" action="/settings/connection/sync">${csrfField(ctx)}<button class="btn" ${app.clientId ? '' : html`disabled`}>${ctx.tenants.length ? 'Reconnect and refresh organisations' : 'Connect'}</button></form>`}
+${ctx.tenant?.status === 'active' ? html`<form method="post" action="${oauth ? '/settings/xero/disconnect' : '/settings/connection/disconnect'}">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${ctx.tenant.id}"><button class="btn btn-danger">Disconnect ${ctx.tenant.name}</button></form>` : ''}
+${ctx.tenant ? html`<a class="btn" href="/settings/users">Users</a> <a class="btn" href="/settings/tokens">API tokens</a>` : ''}</div>`
     : '';
   const none = oauth
     ? 'Press Connect to Xero, sign in to Xero and choose the organisations xport may export to.'
     : app.clientId
       ? 'Press Connect to read the organisation of this custom connection.'
       : 'Set XERO_CLIENT_ID and XERO_CLIENT_SECRET (and XERO_REDIRECT_URI for OAuth), restart xport, then connect here.';
-  return html`<section class="card" id="connection" aria-labelledby="connection-title">
-    <h2 id="connection-title">Xero connection</h2>
-    <p>${appState}</p>
-    ${
-      ctx.tenants.length === 0
-        ? emptyState('No organisation connected', none)
-        : html`<div class="table-wrap">
-            <table class="grid">
-              <thead>
-                <tr>
-                  <th scope="col">Organisation</th>
-                  <th scope="col">State</th>
-                  <th scope="col"><span class="sr-only">Action</span></th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows}
-              </tbody>
-            </table>
-          </div>`
-    }
-    ${admin}
-    <p class="muted small">
-      Reference data (accounts, tax rates, tracking categories)
-      ${ref.fetchedAt ? html`read from Xero ${time(ref.fetchedAt, 'datetime', ctx.tz)}${ref.organisationName ? ` for ${ref.organisationName}` : ''}` : 'not read yet'}.
-    </p>
-    ${ctx.canEdit && ctx.tenant ? html`<form method="post" action="/settings/refresh">${csrfField(ctx)}<button class="btn">Refresh from Xero</button></form>` : ''}
-  </section>`;
+  return html`<section class="card" id="connection" aria-labelledby="connection-title"><h2 id="connection-title">Xero connection</h2><p>${appState}</p>
+${ctx.tenants.length === 0 ? emptyState('No organisation connected', none) : html`<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Organisation</th><th scope="col">State</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead><tbody>${rows}</tbody></table></div>`}
+${admin}<p class="muted small">Reference data (accounts, tax rates, tracking categories) ${ref.fetchedAt ? html`read from Xero ${time(ref.fetchedAt, 'datetime', ctx.tz)}${ref.organisationName ? ` for ${ref.organisationName}` : ''}` : 'not read yet'}.</p>
+${ctx.canEdit && ctx.tenant ? html`<form method="post" action="/settings/refresh">${csrfField(ctx)}<button class="btn">Refresh from Xero</button></form>` : ''}</section>`;
 }
 
 async function healthSection(ctx: PageContext, tenantId: string, ref: CachedReference): Promise<Html> {
@@ -96,36 +66,24 @@ async function healthSection(ctx: PageContext, tenantId: string, ref: CachedRefe
       ? emptyState('Not checked yet', 'Refresh from Xero to check every mapping against the organisation.')
       : problems.length === 0
         ? html`<p class="ok-text">Every mapping resolves to an active account, tax rate and tracking category in Xero.</p>`
-        : html`<ul class="health">
-            ${await Promise.all(
-              problems.map(async (p) => {
-                const n = (await failuresCausedBy(ctx.rt, tenantId, p.family, p.value)).length;
-                return html`<li>
-                  <strong>${p.mapping}</strong> → ${p.value}: ${p.problem}. <a href="${p.href}">Change the mapping</a> ${
-                    ctx.canEdit && n > 0
-                      ? html`<form method="post" action="/settings/health/requeue" class="inline">
-                          ${csrfField(ctx)}<input type="hidden" name="family" value="${p.family}" /><input type="hidden" name="value" value="${p.value}" />
-                          <button class="btn btn-small btn-primary">Re-queue the ${plural(n, 'failure')} this mapping caused</button>
-                        </form>`
-                      : html` <span class="muted small">${n === 0 ? 'No failed export was caused by it.' : plural(n, 'failed export')}</span>`
-                  }
-                </li>`;
-              }),
-            )}
-          </ul>`;
-  return html`<section class="card" id="health" aria-labelledby="health-title">
-    <h2 id="health-title">Mapping health</h2>
-    ${body}
-  </section>`;
+        : html`<ul class="health">${await Promise.all(
+            problems.map(async (p) => {
+              const n = (await failuresCausedBy(ctx.rt, tenantId, p.family, p.value)).length;
+              return html`<li><strong>${p.mapping}</strong> → ${p.value}: ${p.problem}. <a href="${p.href}">Change the mapping</a>
+${
+  ctx.canEdit && n > 0
+    ? html`<form method="post" action="/settings/health/requeue" class="inline">${csrfField(ctx)}<input type="hidden" name="family" value="${p.family}"><input type="hidden" name="value" value="${p.value}">
+<button class="btn btn-small btn-primary">Re-queue the ${plural(n, 'failure')} this mapping caused</button></form>`
+    : html` <span class="muted small">${n === 0 ? 'No failed export was caused by it.' : plural(n, 'failed export')}</span>`
+}</li>`;
+            }),
+          )}</ul>`;
+  return html`<section class="card" id="health" aria-labelledby="health-title"><h2 id="health-title">Mapping health</h2>${body}</section>`;
 }
 
 function problemsAlert(section: Section, problems: Problem[]): Html {
-  return html`<div class="alert alert-error" role="alert" id="settings-errors">
-    <strong>Nothing was saved in ${section}</strong>: please fix
-    <ul>
-      ${problems.map((p) => html`<li><strong>${p.field}</strong>: ${p.message}</li>`)}
-    </ul>
-  </div>`;
+  return html`<div class="alert alert-error" role="alert" id="settings-errors"><strong>Nothing was saved in ${section}</strong>: please fix
+<ul>${problems.map((p) => html`<li><strong>${p.field}</strong>: ${p.message}</li>`)}</ul></div>`;
 }
 
 async function renderSettings(rt: Runtime, req: FastifyRequest, reply: FastifyReply, errors: { section: Section; problems: Problem[] } | null = null) {
@@ -141,11 +99,9 @@ async function renderSettings(rt: Runtime, req: FastifyRequest, reply: FastifyRe
   }
   const links = await rt.settings.contactLinks(ctx.tenant.id);
   const body = html`${errors ? problemsAlert(errors.section, errors.problems) : ''}
-    <nav class="toc" aria-label="Settings sections">
-      <a href="#connection">Connection</a><a href="#health">Mapping health</a><a href="#accounts">Accounts</a><a href="#tax">Tax</a><a href="#contacts">Contacts</a><a href="#options">Options</a>
-    </nav>
-    ${connectionSection(ctx, ref)}${await healthSection(ctx, ctx.tenant.id, ref)}${accountsSection(ctx, s, ref, str(q.linecode).slice(0, 10))}${taxSection(ctx, s, ref)}
-    ${contactsSection(ctx, s, links, await contactNames(rt, ctx.tenant.id, [...Object.values(s.contactLinks.customer), ...Object.values(s.contactLinks.supplier), ...links.map((l) => l.xeroContactId)]))}${optionsSection(ctx, s, ref)}`;
+<nav class="toc" aria-label="Settings sections"><a href="#connection">Connection</a><a href="#health">Mapping health</a><a href="#accounts">Accounts</a><a href="#tax">Tax</a><a href="#contacts">Contacts</a><a href="#options">Options</a></nav>
+${connectionSection(ctx, ref)}${await healthSection(ctx, ctx.tenant.id, ref)}${accountsSection(ctx, s, ref, str(q.linecode).slice(0, 10))}${taxSection(ctx, s, ref)}
+${contactsSection(ctx, s, links, await contactNames(rt, ctx.tenant.id, [...Object.values(s.contactLinks.customer), ...Object.values(s.contactLinks.supplier), ...links.map((l) => l.xeroContactId)]))}${optionsSection(ctx, s, ref)}`;
   return reply
     .code(errors ? 422 : 200)
     .type('text/html; charset=utf-8')

@@ -93,17 +93,10 @@ export function xeroConnectRoutes(app: FastifyInstance, rt: Runtime): void {
     const pending = req.session.xeroPending;
     if (!pending) return reply.redirect('/settings#connection', 303);
     const ctx = await pageContext(rt, req, reply);
-    const body = html`<section class="card">
-      <p>Xero gave access to these organisations. xport exports to the ones you keep ticked; the others are disconnected in Xero.</p>
-      <form method="post" action="/settings/xero/organisations" class="stack">
-        ${csrfField(ctx)}
-        <fieldset>
-          <legend>Organisations</legend>
-          ${pending.organisations.map((o) => html`<label><input type="checkbox" name="tenant" value="${o.tenantId}" checked /> ${o.tenantName}</label>`)}
-        </fieldset>
-        <button class="btn btn-primary">Use these organisations</button>
-      </form>
-    </section>`;
+    const body = html`<section class="card"><p>Xero gave access to these organisations. xport exports to the ones you keep ticked; the others are disconnected in Xero.</p>
+<form method="post" action="/settings/xero/organisations" class="stack">${csrfField(ctx)}
+<fieldset><legend>Organisations</legend>${pending.organisations.map((o) => html`<label><input type="checkbox" name="tenant" value="${o.tenantId}" checked> ${o.tenantName}</label>`)}</fieldset>
+<button class="btn btn-primary">Use these organisations</button></form></section>`;
     return reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
