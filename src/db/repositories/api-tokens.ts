@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema';
 import { iso } from '../clock';
 
@@ -50,36 +50,31 @@ export class ApiTokensRepository {
     const r = await this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hashToken(value)).where('revoked_at', 'is', null).executeTakeFirst();
     if (!r) return null;
     await this.db.updateTable('api_tokens').set({ last_used_at: iso() }).where('id', '=', r.id).execute();
-    return {
-      id: r.id,
-      tenantId: r.tenant_id,
-      name: r.name,
-      prefix: r.prefix,
-      role: r.role === 'viewer' ? 'viewer' : 'admin',
-      createdAt: r.created_at,
-      lastUsedAt: r.last_used_at,
-      revokedAt: r.revoked_at,
-    };
+    return toApiToken(r);
   }
 
   async list(tenantId: string | null): Promise<ApiToken[]> {
     let q = this.db.selectFrom('api_tokens').selectAll().orderBy('id');
     if (tenantId) q = q.where('tenant_id', '=', tenantId);
     const rows = await q.execute();
-    return rows.map((r) => ({
-      id: r.id,
-      tenantId: r.tenant_id,
-      name: r.name,
-      prefix: r.prefix,
-      role: r.role === 'viewer' ? 'viewer' : 'admin',
-      createdAt: r.created_at,
-      lastUsedAt: r.last_used_at,
-      revokedAt: r.revoked_at,
-    }));
+    return rows.map(toApiToken);
   }
 
   async revoke(id: number): Promise<boolean> {
     const rows = await this.db.updateTable('api_tokens').set({ revoked_at: iso() }).where('id', '=', id).where('revoked_at', 'is', null).returning('id').execute();
     return rows.length > 0;
   }
+}
+
+function toApiToken(r: Selectable<Database['api_tokens']>): ApiToken {
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    name: r.name,
+    prefix: r.prefix,
+    role: r.role === 'viewer' ? 'viewer' : 'admin',
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    revokedAt: r.revoked_at,
+  };
 }

@@ -64,6 +64,26 @@ export interface DocumentListFilter {
 }
 
 /** Read-only view of every document and its export, for the web UI's /documents pages. */
+/** The columns a listed document is made of (toListedDocument). */
+const LISTED_COLUMNS = [
+  'documents.id',
+  'documents.kind',
+  'documents.source_id',
+  'documents.revision',
+  'documents.reference',
+  'documents.doc_date',
+  'documents.total',
+  'documents.received_at',
+  'exports.id as export_id',
+  'exports.status',
+  'exports.attempts',
+  'exports.xero_id',
+  'exports.xero_number',
+  'exports.xero_total',
+  'exports.last_error',
+  'exports.wait_reason',
+] as const;
+
 export class DocumentsViewRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -71,28 +91,7 @@ export class DocumentsViewRepository {
   ) {}
 
   async list(f: DocumentListFilter): Promise<ListedDocument[]> {
-    let q = this.db
-      .selectFrom('documents')
-      .leftJoin('exports', 'exports.document_id', 'documents.id')
-      .select([
-        'documents.id',
-        'documents.kind',
-        'documents.source_id',
-        'documents.revision',
-        'documents.reference',
-        'documents.doc_date',
-        'documents.total',
-        'documents.received_at',
-        'exports.id as export_id',
-        'exports.status',
-        'exports.attempts',
-        'exports.xero_id',
-        'exports.xero_number',
-        'exports.xero_total',
-        'exports.last_error',
-        'exports.wait_reason',
-      ])
-      .where('documents.tenant_id', '=', f.tenantId);
+    let q = this.db.selectFrom('documents').leftJoin('exports', 'exports.document_id', 'documents.id').select(LISTED_COLUMNS).where('documents.tenant_id', '=', f.tenantId);
     if (f.kinds?.length) q = q.where('documents.kind', 'in', f.kinds);
     if (f.statuses?.length) {
       const statuses = f.statuses.filter((s) => s !== 'deleted');
@@ -120,25 +119,7 @@ export class DocumentsViewRepository {
     const row = await this.db
       .selectFrom('documents')
       .leftJoin('exports', 'exports.document_id', 'documents.id')
-      .select([
-        'documents.id',
-        'documents.kind',
-        'documents.source_id',
-        'documents.revision',
-        'documents.reference',
-        'documents.doc_date',
-        'documents.total',
-        'documents.received_at',
-        'documents.payload',
-        'exports.id as export_id',
-        'exports.status',
-        'exports.attempts',
-        'exports.xero_id',
-        'exports.xero_number',
-        'exports.xero_total',
-        'exports.last_error',
-        'exports.wait_reason',
-      ])
+      .select([...LISTED_COLUMNS, 'documents.payload'])
       .where('documents.tenant_id', '=', tenantId)
       .where('documents.id', '=', documentId)
       .executeTakeFirst();
