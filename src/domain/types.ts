@@ -72,6 +72,8 @@ export interface XeroOrganisation {
   /** ISO 3166 alpha-2, e.g. NZ, AU, GB. */
   CountryCode: string;
   BaseCurrency: string;
+  /** What Xero's deep links select the organisation by (e.g. "!xkcD"); src/domain/xero-links.ts. */
+  ShortCode?: string;
   /** YYYY-MM-DD */
   PeriodLockDate?: string;
   /** YYYY-MM-DD */

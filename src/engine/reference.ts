@@ -122,6 +122,7 @@ function toReferenceData(raw: Record<string, unknown>, fetchedAt: string | null)
     Name: String(org.Name ?? ''),
     CountryCode: String(org.CountryCode ?? ''),
     BaseCurrency: String(org.BaseCurrency ?? ''),
+    ...(typeof org.ShortCode === 'string' && org.ShortCode !== '' ? { ShortCode: org.ShortCode } : {}),
     PeriodLockDate: xeroDateToIso(org.PeriodLockDate),
     EndOfYearLockDate: xeroDateToIso(org.EndOfYearLockDate),
   };
