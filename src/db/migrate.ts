@@ -18,6 +18,7 @@ import * as m0009 from './migrations/0009_worker_heartbeats';
 import * as m0010 from './migrations/0010_security';
 import * as m0014 from './migrations/0014_contact_wait_index';
 import * as m0015 from './migrations/0015_log_index_by_day';
+import * as m0016 from './migrations/0016_events';
 
 /**
  * A migration is told only which engine it runs on and holds its SQL for both: nothing outside it
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Step> = {
   '0010_security': m0010,
   '0014_contact_wait_index': m0014,
   '0015_log_index_by_day': m0015,
+  '0016_events': m0016,
 };
 
 export class SchemaTooNewError extends Error {}

@@ -205,6 +205,18 @@ export interface WorkerHeartbeatsTable {
   updated_at: string;
 }
 
+/** The outbox (0016): what the write-back webhooks and the pull feed deliver. */
+export interface EventsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  /** e.g. export.exported, export.failed, document.paid, connection.lost */
+  type: string;
+  /** "kind:sourceId": the events of one document keep their order; null for organisation events. */
+  doc_key: string | null;
+  data: string; // JSON
+  created_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   documents: DocumentsTable;
@@ -222,6 +234,7 @@ export interface Database {
   web_sessions: WebSessionsTable;
   xero_webhook_events: XeroWebhookEventsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
+  events: EventsTable;
 }
 
 export type ExportRow = Selectable<ExportsTable>;

@@ -8,6 +8,7 @@ import { ConnectionLogRepository } from './repositories/connection-log';
 import { ContactLinksRepository } from './repositories/contact-links';
 import { ExportsRepository } from './repositories/exports';
 import { KeyValueRepository } from './repositories/key-value';
+import { OutboxRepository } from './repositories/outbox';
 import { ReferenceCacheRepository } from './repositories/reference-cache';
 import { TenantsRepository } from './repositories/tenants';
 import { WorkerHeartbeatsRepository } from './repositories/worker-heartbeats';
@@ -21,6 +22,8 @@ export interface Store extends OpenedDatabase {
   reference: ReferenceCacheRepository;
   kv: KeyValueRepository;
   workers: WorkerHeartbeatsRepository;
+  /** What happened, for the write-back webhooks and the pull feed. */
+  outbox: OutboxRepository;
 }
 
 export function createStore(opened: OpenedDatabase): Store {
@@ -35,6 +38,7 @@ export function createStore(opened: OpenedDatabase): Store {
     reference: new ReferenceCacheRepository(db),
     kv: new KeyValueRepository(db),
     workers: new WorkerHeartbeatsRepository(db),
+    outbox: new OutboxRepository(db),
   };
 }
 

@@ -109,6 +109,7 @@ for (const kind of databaseKinds()) {
       await store.db.schema.dropTable('xero_webhook_events').execute();
       // (and before the later migrations, which must come after it)
       await sql`drop index exports_contact_waits`.execute(store.db);
+      await store.db.schema.dropTable('events').execute();
       if (kind === 'sqlite') await stepBackLogIndex(store.db);
       await sql`delete from kysely_migration where name >= '0010_security'`.execute(store.db);
       const now = new Date().toISOString();
