@@ -37,7 +37,8 @@ const revision = z
   .int({ error: 'must be a whole number of 1 or more' })
   .min(1, { error: 'must be a whole number of 1 or more' })
   // Left out, xport numbers revisions itself from the content (see content.ts and the exports repository).
-  .optional();
+  .optional()
+  .describe('The revision of the document (1, 2, …); left out, xport numbers revisions from the content');
 
 /** A role name or a Xero account code (Xero codes are up to 10 characters). */
 const accountField = z
@@ -46,9 +47,13 @@ const accountField = z
   .min(1, { error: 'must not be empty' })
   .refine((v) => (ACCOUNT_ROLES as readonly string[]).includes(v) || v.length <= 10, {
     error: (iss) => `must be an account role (${ACCOUNT_ROLES.join(', ')}) or a Xero account code of at most 10 characters, got ${describeInput(iss.input)}`,
-  });
+  })
+  .describe(`An account role (${ACCOUNT_ROLES.join(', ')}), resolved through the mappings, or a Xero account code of at most 10 characters`);
 
-const trackingField = z.array(z.strictObject({ category: textField(100), option: textField(100) })).max(2, { error: 'must have at most 2 tracking entries (Xero allows two tracking categories)' });
+const trackingField = z
+  .array(z.strictObject({ category: textField(100).describe('The source tracking category, mapped to a Xero one in Settings'), option: textField(100).describe('The option, matched by name') }))
+  .max(2, { error: 'must have at most 2 tracking entries (Xero allows two tracking categories)' })
+  .describe('Up to two tracking categories');
 
 const addressSchema = z.strictObject({
   type: z.enum(['postal', 'street']).default('postal'),
@@ -67,23 +72,23 @@ function contactSchema<K extends 'customer' | 'supplier'>(kind: K) {
   return z.strictObject({
     kind: z.literal(kind),
     /** Sent as the Xero ContactNumber (max 50), which lets xport find the contact again after a crash. */
-    sourceId: textField(50),
+    sourceId: textField(50).describe("The contact's id in the source system; sent as Xero's ContactNumber"),
     revision,
-    name: textField(255),
+    name: textField(255).describe('The name Xero shows; unique in Xero'),
     /** Format checked in pre-validation (one address, no commas or spaces). */
-    email: z.string().trim().max(255, { error: 'must be at most 255 characters' }).optional(),
-    taxNumber: z.string().trim().max(50, { error: 'must be at most 50 characters' }).optional(),
+    email: z.string().trim().max(255, { error: 'must be at most 255 characters' }).optional().describe('One email address (its format is checked before export)'),
+    taxNumber: z.string().trim().max(50, { error: 'must be at most 50 characters' }).optional().describe('The tax number (GST, VAT, ABN) as the source system holds it'),
     firstName: textField(255).optional(),
     lastName: textField(255).optional(),
     currency: currencyField.optional(),
     /** The source system's customer/supplier code; defaults to sourceId where a code is needed. */
-    code: textField(50).optional(),
+    code: textField(50).optional().describe("The source system's customer or supplier code; defaults to sourceId where a code is needed"),
     /** Explicit Xero AccountNumber; wins over `code` when "send customer code as account number" is on. */
-    accountNumber: textField(50).optional(),
+    accountNumber: textField(50).optional().describe('An explicit Xero AccountNumber; wins over `code`'),
     phone: textField(50).optional(),
     mobile: textField(50).optional(),
     website: textField(255).optional(),
-    addresses: z.array(addressSchema).max(2, { error: 'must have at most 2 addresses (postal and street)' }).optional(),
+    addresses: z.array(addressSchema).max(2, { error: 'must have at most 2 addresses (postal and street)' }).optional().describe('Up to two addresses, postal and street'),
   });
 }
 
@@ -95,10 +100,10 @@ const itemLineSchema = z
     unitPrice: decimalField({ maxDp: 4 }),
     discountRate: decimalField({ maxDp: 4, min: '0', max: '100', rangeMessage: 'must be a percentage from 0 to 100' }).optional(),
     /** Source tax code; absent means the Xero account's default tax type. */
-    taxCode: textField(50).optional(),
+    taxCode: textField(50).optional().describe("The source system's tax code, resolved through the tax mapping of the document's direction; left out, the account's default tax"),
     /** Role or Xero code; absent means the direction's default role (sales or purchases). */
-    account: accountField.optional(),
-    productGroup: textField(255).optional(),
+    account: accountField.optional().describe('An account role or Xero account code; left out, the default role of the direction (sales or purchases)'),
+    productGroup: textField(255).optional().describe("The product's group, for the group → sales account mapping"),
     tracking: trackingField.optional(),
   })
   .refine((l) => l.productCode !== undefined || l.description !== undefined, {
@@ -108,12 +113,12 @@ const itemLineSchema = z
 function itemDocumentSchema<K extends 'sales_invoice' | 'sales_credit' | 'purchase_bill' | 'supplier_credit'>(kind: K) {
   return z.strictObject({
     kind: z.literal(kind),
-    sourceId: textField(255),
+    sourceId: textField(255).describe("The document's id in the source system; sent as its number in Xero"),
     revision,
     date: dateField,
     dueDate: dateField.optional(),
     /** sourceId of the customer (sales) or supplier (purchases). */
-    contact: textField(50),
+    contact: textField(50).describe('The sourceId of the customer (sales) or supplier (purchases)'),
     currency: currencyField.optional(),
     reference: textField(255).optional(),
     amountsAre: z.enum(['exclusive', 'inclusive', 'no_tax']).default('exclusive'),
@@ -127,7 +132,7 @@ function itemDocumentSchema<K extends 'sales_invoice' | 'sales_credit' | 'purcha
 const journalLineSchema = z.strictObject({
   account: accountField,
   /** Debit positive, credit negative. Up to 4 dp so that sub-cent values reach the rounding policy. */
-  amount: decimalField({ maxDp: 4 }),
+  amount: decimalField({ maxDp: 4 }).describe('Debit positive, credit negative; a decimal with at most 4 decimal places'),
   description: textField(4000).optional(),
   taxCode: textField(50).optional(),
   tracking: trackingField.optional(),

@@ -57,20 +57,28 @@ export interface DecimalOptions {
 /** A decimal given as a JSON string or number, normalised to a canonical decimal string. */
 export function decimalField(o: DecimalOptions) {
   const expectation = `must be a decimal number with at most ${o.maxDp} decimal places`;
-  return z.union([z.string(), z.number()], { error: (iss) => `${expectation}, got ${describeInput(iss.input)}` }).transform((v, ctx) => {
-    const parsed = parseDecimalInput(v, o.maxDp);
-    if (parsed === undefined) {
-      ctx.addIssue({ code: 'custom', message: `${expectation}, got ${describeInput(v)}`, input: v });
-      return z.NEVER;
-    }
-    const d = new Decimal(parsed);
-    if ((o.min !== undefined && d.lt(o.min)) || (o.max !== undefined && d.gt(o.max))) {
-      const range = o.rangeMessage ?? `must be between ${o.min ?? '-∞'} and ${o.max ?? '∞'}`;
-      ctx.addIssue({ code: 'custom', message: `${range}, got ${describeInput(v)}`, input: v });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+  return z
+    .union([z.string(), z.number()], { error: (iss) => `${expectation}, got ${describeInput(iss.input)}` })
+    .transform((v, ctx) => {
+      const parsed = parseDecimalInput(v, o.maxDp);
+      if (parsed === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${expectation}, got ${describeInput(v)}`, input: v });
+        return z.NEVER;
+      }
+      const d = new Decimal(parsed);
+      if ((o.min !== undefined && d.lt(o.min)) || (o.max !== undefined && d.gt(o.max))) {
+        const range = o.rangeMessage ?? `must be between ${o.min ?? '-∞'} and ${o.max ?? '∞'}`;
+        ctx.addIssue({ code: 'custom', message: `${range}, got ${describeInput(v)}`, input: v });
+        return z.NEVER;
+      }
+      return parsed;
+    })
+    .meta({
+      description: `A decimal number, as a JSON string or number, with at most ${o.maxDp} decimal places${o.min !== undefined && o.max !== undefined ? ` (${o.min} to ${o.max})` : ''}`,
+      pattern: `^\\s*-?0*\\d{1,${MAX_INTEGER_DIGITS}}(\\.\\d{1,${o.maxDp}})?\\s*$`,
+      ...(o.min !== undefined ? { minimum: Number(o.min) } : {}),
+      ...(o.max !== undefined ? { maximum: Number(o.max) } : {}),
+    });
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -87,11 +95,13 @@ export function isCalendarDate(s: string): boolean {
 
 export const dateField = z
   .string({ error: (iss) => `must be a date as YYYY-MM-DD, got ${describeInput(iss.input)}` })
-  .refine(isCalendarDate, { error: (iss) => `must be a real calendar date as YYYY-MM-DD, got ${describeInput(iss.input)}` });
+  .refine(isCalendarDate, { error: (iss) => `must be a real calendar date as YYYY-MM-DD, got ${describeInput(iss.input)}` })
+  .meta({ format: 'date', description: 'A calendar date, YYYY-MM-DD' });
 
 export const currencyField = z
   .string({ error: (iss) => `must be a 3-letter ISO currency code, got ${describeInput(iss.input)}` })
-  .regex(/^[A-Z]{3}$/, { error: (iss) => `must be a 3-letter ISO currency code in capitals, got ${describeInput(iss.input)}` });
+  .regex(/^[A-Z]{3}$/, { error: (iss) => `must be a 3-letter ISO currency code in capitals, got ${describeInput(iss.input)}` })
+  .meta({ description: "A 3-letter ISO 4217 currency code; left out, the organisation's base currency" });
 
 /** Non-empty trimmed text up to `max` characters. */
 export function textField(max: number) {

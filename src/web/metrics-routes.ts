@@ -7,7 +7,9 @@
  */
 import crypto from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Runtime } from '../app/runtime';
+import { errorEnvelope, op } from './api/contract';
 import { errorBody } from './errors';
 import type { Metrics } from './metrics';
 
@@ -35,9 +37,22 @@ function handler(metrics: Metrics, token: string | undefined, open: boolean) {
   };
 }
 
+const metricsSchema = op({
+  summary: 'Prometheus metrics',
+  description:
+    'Queue depth by status, exports and failures counted, Xero calls and remaining limits per organisation. Needs `Authorization: Bearer <XPORT_METRICS_TOKEN>`; without XPORT_METRICS_TOKEN it answers 401 (serve it on XPORT_METRICS_PORT instead).',
+  tags: ['operations'],
+  public: true,
+  mediaType: 'text/plain; version=0.0.4',
+  responses: {
+    200: z.string().describe('The Prometheus text format'),
+    401: errorEnvelope.describe('No metrics token, a wrong one, or metrics are off on this listener (`unauthorized`)'),
+  },
+});
+
 export function metricsRoutes(app: FastifyInstance, rt: Runtime, metrics: Metrics): void {
   const { token, host, port } = rt.config.metrics;
-  app.get('/metrics', handler(metrics, token, false));
+  app.get('/metrics', { schema: metricsSchema }, handler(metrics, token, false));
   if (port === undefined) return;
   const listener = Fastify({ logger: false });
   listener.get('/metrics', handler(metrics, token, true));

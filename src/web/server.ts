@@ -5,6 +5,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Runtime } from '../app/runtime';
+import { apiContract } from './api/contract';
+import { apiReference } from './api/reference-page';
+import { swaggerOptions } from './api/openapi';
 import { apiRoutes } from './api/routes';
 import { HttpError, databaseHttpError, errorBody, frameworkErrorCode } from './errors';
 import { healthRoutes } from './health';
@@ -48,13 +51,9 @@ export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
     return reply.code(500).send(errorBody('internal_error', 'Something went wrong on our side; the details are in the server log'));
   });
 
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'xport API', version: '1', description: 'Queue documents for export to Xero and manage the export queue.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  // Route schemas describe (the OpenAPI document); the handlers' zod schemas decide (src/web/api/contract.ts).
+  apiContract(app);
+  await app.register(swagger, swaggerOptions());
 
   healthRoutes(app, rt);
 
@@ -67,7 +66,9 @@ export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
-  app.get('/api/v1/openapi.json', async () => app.swagger());
+  app.get('/api/v1/openapi.json', async (_req, reply) => reply.header('cache-control', 'no-cache').send(app.swagger()));
+  // The rendered reference, public like the document it renders.
+  await app.register(async (docs) => apiReference(docs));
   // Every page, in one context with sessions and CSRF.
   await uiRoutes(app, rt);
   // Xero's webhook: its own context, for the raw body it is signed over.

@@ -3,28 +3,18 @@
  * the connection log and reference-data refresh. Handlers are thin: they call the queue service.
  */
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Runtime } from '../../app/runtime';
 import type { Export, ListedExport } from '../../engine/service';
+import { xeroUrl } from '../../domain/xero-links';
 import { HttpError, errorBody } from '../errors';
-import { bearerAuth, caller, requireAdmin } from './auth';
-import { settingsRoutes } from './settings-routes';
+import { organisationShortCode } from '../organisation-short-code';
 import { workerStates } from '../worker-states';
-
-const STATUSES = ['queued', 'waiting', 'exporting', 'exported', 'failed', 'skipped'] as const;
-const idParam = z.object({ id: z.coerce.number().int().positive() });
-const listQuery = z.object({
-  status: z.enum(STATUSES).optional(),
-  kind: z.string().optional(),
-  cursor: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
-const logQuery = z.object({
-  level: z.enum(['all', 'info', 'error']).default('all'),
-  q: z.string().max(200).optional(),
-  cursor: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-});
+import { bearerAuth, caller, requireAdmin } from './auth';
+import { errorEnvelope, op } from './contract';
+import { documentsBody } from './document-bodies';
+import * as S from './schemas';
+import { settingsRoutes } from './settings-routes';
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
@@ -45,8 +35,11 @@ const DOCUMENTS_DESCRIPTION = [
   'and any changed value do.',
 ].join(' ');
 
-export function exportView(row: Export & Partial<Pick<ListedExport, 'reference' | 'docDate' | 'total'>>) {
-  return {
+type ExportRow = Export & Partial<Pick<ListedExport, 'reference' | 'docDate' | 'total'>>;
+
+/** An export as the API answers it; `shortCode` (the organisation's) makes `xeroUrl` select the organisation. */
+export function exportViewer(shortCode: string | null) {
+  return (row: ExportRow): z.output<typeof S.exportSchema> => ({
     id: row.id,
     status: row.status,
     kind: row.kind,
@@ -66,121 +59,184 @@ export function exportView(row: Export & Partial<Pick<ListedExport, 'reference' 
     xeroId: row.xeroId,
     xeroNumber: row.xeroNumber,
     xeroTotal: row.xeroTotal,
+    xeroUrl: xeroUrl(row.kind, row.xeroId, shortCode),
     attempts: row.attempts,
     nextAttemptAt: row.status === 'queued' ? row.nextAttemptAt : null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
     exportedAt: row.exportedAt,
-  };
+  });
 }
+
+/** An export as the CLI prints it (no organisation at hand: `xeroUrl` opens in the current one). */
+export const exportView = exportViewer(null);
+
+const notFound = errorEnvelope.describe('No such export, or it was deleted (`not_found`)');
+const viewerToken = errorEnvelope.describe('The API token may only read (`forbidden`)');
 
 export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   app.addHook('preHandler', bearerAuth(rt));
   await app.register(async (settings) => settingsRoutes(settings, rt)); // its own JSON parser: `__proto__` is an ordinary mapping key there
 
-  app.post(
-    '/documents',
-    { schema: { summary: 'Queue one document or {"documents":[…]}', description: DOCUMENTS_DESCRIPTION, tags: ['documents'] }, bodyLimit: 10 * 1024 * 1024 },
-    async (req, reply) => {
-      const { tenantId } = requireAdmin(req);
-      const result = await rt.queue.ingest(tenantId, req.body);
-      if (!result.ok && result.code === 'revision_conflict') {
-        const [first] = result.issues;
-        const message = `${result.issues.length === 1 && first ? first.message : `${result.issues.length} revisions were already received with different content`}; nothing was stored`;
-        return reply.code(409).send(errorBody('revision_conflict', message, result.conflicts));
-      }
-      if (!result.ok) {
-        return reply.code(400).send(errorBody('invalid_document', `${result.issues.length} problem(s) in the request; nothing was stored`, result.issues));
-      }
-      return reply.code(202).send({ documents: result.documents.map(({ duplicate, ...d }) => ({ ...d, duplicate })) });
+  const documentsSchema = op({
+    summary: 'Queue one document or {"documents":[…]}',
+    description: DOCUMENTS_DESCRIPTION,
+    tags: ['documents'],
+    body: documentsBody,
+    responses: {
+      202: S.ingestAnswer.describe('Every document stored (or a duplicate of one received before), with its export'),
+      400: errorEnvelope.describe('A document is invalid (`invalid_document`, one detail per problem: `{index, sourceId, kind, path, message}`); nothing was stored'),
+      403: viewerToken,
+      409: errorEnvelope.describe('A revision was already received with other content (`revision_conflict`); nothing was stored'),
     },
-  );
+  });
+  app.post('/documents', { schema: documentsSchema, bodyLimit: 10 * 1024 * 1024 }, async (req, reply) => {
+    const { tenantId } = requireAdmin(req);
+    const result = await rt.queue.ingest(tenantId, req.body);
+    if (!result.ok && result.code === 'revision_conflict') {
+      const [first] = result.issues;
+      const message = `${result.issues.length === 1 && first ? first.message : `${result.issues.length} revisions were already received with different content`}; nothing was stored`;
+      return reply.code(409).send(errorBody('revision_conflict', message, result.conflicts));
+    }
+    if (!result.ok) {
+      return reply.code(400).send(errorBody('invalid_document', `${result.issues.length} problem(s) in the request; nothing was stored`, result.issues));
+    }
+    return reply.code(202).send({ documents: result.documents.map(({ duplicate, ...d }) => ({ ...d, duplicate })) });
+  });
 
-  app.get('/status', { schema: { summary: 'What the banner shows', tags: ['queue'] } }, async (req) => {
+  app.get('/status', { schema: op({ summary: 'What the banner shows', tags: ['queue'], responses: { 200: S.statusSchema } }) }, async (req): Promise<z.output<typeof S.statusSchema>> => {
     const { tenantId } = caller(req);
     const s = await rt.queue.status(tenantId);
     return { ...s, workers: await workerStates(rt) };
   });
 
-  app.get('/exports', { schema: { summary: 'List exports by status', tags: ['exports'] } }, async (req) => {
-    const { tenantId } = caller(req);
-    const q = parse(listQuery, req.query, 'query');
-    const rows = await rt.queue.list(tenantId, q.status ? [q.status] : undefined, { limit: q.limit, beforeId: q.cursor, kinds: q.kind ? [q.kind] : undefined });
-    return { exports: rows.map(exportView), nextCursor: rows.length === q.limit ? (rows[rows.length - 1]?.id ?? null) : null };
-  });
+  const invalidQuery = errorEnvelope.describe('A query parameter is invalid (`invalid_request`)');
+  const invalidId = errorEnvelope.describe('The export id is not a positive whole number (`invalid_request`)');
 
-  app.get('/exports/:id', { schema: { summary: 'One export', tags: ['exports'] } }, async (req) => {
-    const { tenantId } = caller(req);
-    const { id } = parse(idParam, req.params, 'export id');
-    const row = await rt.queue.find(tenantId, id);
-    if (!row) throw new HttpError(404, 'not_found', `Export ${id} does not exist (or was deleted)`);
-    return {
-      ...exportView(row),
-      attemptsHistory: (await rt.queue.attempts(id)).map((a) => ({
-        attempt: a.attemptNo,
-        startedAt: a.startedAt,
-        finishedAt: a.finishedAt,
-        outcome: a.outcome,
-        httpStatus: a.httpStatus,
-        error: a.error,
-        idempotencyKey: a.idempotencyKey,
-        correlationId: a.correlationId,
-      })),
-    };
-  });
+  app.get(
+    '/exports',
+    { schema: op({ summary: 'List exports, newest first', tags: ['exports'], query: S.listQuery, responses: { 200: S.exportListSchema, 400: invalidQuery } }) },
+    async (req): Promise<z.output<typeof S.exportListSchema>> => {
+      const { tenantId } = caller(req);
+      const q = parse(S.listQuery, req.query, 'query');
+      const rows = await rt.queue.list(tenantId, q.status ? [q.status] : undefined, { limit: q.limit, beforeId: q.cursor, kinds: q.kind ? [q.kind] : undefined });
+      const view = exportViewer(await organisationShortCode(rt, tenantId));
+      return { exports: rows.map(view), nextCursor: rows.length === q.limit ? (rows[rows.length - 1]?.id ?? null) : null };
+    },
+  );
 
-  app.post('/exports/:id/retry', { schema: { summary: 'Export a failed item again', tags: ['exports'] } }, async (req) => {
-    const c = requireAdmin(req);
-    const { id } = parse(idParam, req.params, 'export id');
-    const changed = await rt.queue.retry(c.tenantId, [id], `api:${c.tokenName}`);
-    if (changed.length === 0) throw new HttpError(409, 'not_failed', `Export ${id} is not a failed export`);
-    return { id, status: 'queued' };
-  });
+  app.get(
+    '/exports/:id',
+    { schema: op({ summary: 'One export, with its attempts', tags: ['exports'], params: S.idParam, responses: { 200: S.exportDetailSchema, 400: invalidId, 404: notFound } }) },
+    async (req): Promise<z.output<typeof S.exportDetailSchema>> => {
+      const { tenantId } = caller(req);
+      const { id } = parse(S.idParam, req.params, 'export id');
+      const row = await rt.queue.find(tenantId, id);
+      if (!row) throw new HttpError(404, 'not_found', `Export ${id} does not exist (or was deleted)`);
+      return {
+        ...exportViewer(await organisationShortCode(rt, tenantId))(row),
+        attemptsHistory: (await rt.queue.attempts(id)).map((a) => ({
+          attempt: a.attemptNo,
+          startedAt: a.startedAt,
+          finishedAt: a.finishedAt,
+          outcome: a.outcome,
+          httpStatus: a.httpStatus,
+          error: a.error,
+          idempotencyKey: a.idempotencyKey,
+          correlationId: a.correlationId,
+        })),
+      };
+    },
+  );
 
-  app.post('/exports/:id/skip', { schema: { summary: 'Mark done without exporting', tags: ['exports'] } }, async (req) => {
-    const c = requireAdmin(req);
-    const { id } = parse(idParam, req.params, 'export id');
-    if (!(await rt.queue.skip(c.tenantId, id, `api:${c.tokenName}`))) throw new HttpError(409, 'not_skippable', `Export ${id} cannot be skipped (it is exported, exporting or gone)`);
-    return { id, status: 'skipped' };
-  });
+  const action = (summary: string, responses: Record<number, z.ZodType>) => op({ summary, tags: ['exports'], params: S.idParam, responses: { ...responses, 400: invalidId, 403: viewerToken } });
 
-  app.delete('/exports/:id', { schema: { summary: 'Remove an export from the queue', tags: ['exports'] } }, async (req) => {
-    const c = requireAdmin(req);
-    const { id } = parse(idParam, req.params, 'export id');
-    const deleted = await rt.queue.delete(c.tenantId, [id], `api:${c.tokenName}`);
-    if (deleted.length === 0) throw new HttpError(404, 'not_found', `Export ${id} does not exist (or is exporting right now)`);
-    return { id, deleted: true };
-  });
+  app.post(
+    '/exports/:id/retry',
+    { schema: action('Export a failed item again', { 200: S.actionAnswer, 409: errorEnvelope.describe('The export is not a failed one (`not_failed`)') }) },
+    async (req): Promise<z.output<typeof S.actionAnswer>> => {
+      const c = requireAdmin(req);
+      const { id } = parse(S.idParam, req.params, 'export id');
+      const changed = await rt.queue.retry(c.tenantId, [id], `api:${c.tokenName}`);
+      if (changed.length === 0) throw new HttpError(409, 'not_failed', `Export ${id} is not a failed export`);
+      return { id, status: 'queued' };
+    },
+  );
 
-  app.post('/exports/retry-all', { schema: { summary: 'Export every failed item again', tags: ['exports'] } }, async (req) => {
-    const c = requireAdmin(req);
-    const ids = await rt.queue.retry(c.tenantId, 'all-failed', `api:${c.tokenName}`);
-    return { retried: ids.length, ids };
-  });
+  app.post(
+    '/exports/:id/skip',
+    { schema: action('Mark done without exporting', { 200: S.actionAnswer, 409: errorEnvelope.describe('The export is exported, exporting or gone (`not_skippable`)') }) },
+    async (req): Promise<z.output<typeof S.actionAnswer>> => {
+      const c = requireAdmin(req);
+      const { id } = parse(S.idParam, req.params, 'export id');
+      if (!(await rt.queue.skip(c.tenantId, id, `api:${c.tokenName}`))) throw new HttpError(409, 'not_skippable', `Export ${id} cannot be skipped (it is exported, exporting or gone)`);
+      return { id, status: 'skipped' };
+    },
+  );
 
-  app.post('/exports/delete-all', { schema: { summary: 'Delete every failed item', tags: ['exports'] } }, async (req) => {
-    const c = requireAdmin(req);
-    const ids = await rt.queue.delete(c.tenantId, 'all-failed', `api:${c.tokenName}`);
-    return { deleted: ids.length, ids };
-  });
+  app.delete(
+    '/exports/:id',
+    { schema: action('Remove an export from the queue', { 200: S.deletedAnswer, 404: errorEnvelope.describe('No such export, or it is exporting right now (`not_found`)') }) },
+    async (req): Promise<z.output<typeof S.deletedAnswer>> => {
+      const c = requireAdmin(req);
+      const { id } = parse(S.idParam, req.params, 'export id');
+      const deleted = await rt.queue.delete(c.tenantId, [id], `api:${c.tokenName}`);
+      if (deleted.length === 0) throw new HttpError(404, 'not_found', `Export ${id} does not exist (or is exporting right now)`);
+      return { id, deleted: true };
+    },
+  );
 
-  app.get('/log', { schema: { summary: 'Connection log, newest first', tags: ['log'] } }, async (req) => {
-    const { tenantId } = caller(req);
-    const q = parse(logQuery, req.query, 'query');
-    const res = await rt.connectionLog.search({ tenantId, level: q.level, q: q.q, beforeId: q.cursor, limit: q.limit });
-    return { entries: res.entries, nextCursor: res.nextCursor };
-  });
+  app.post(
+    '/exports/retry-all',
+    { schema: op({ summary: 'Export every failed item again', tags: ['exports'], responses: { 200: S.retriedAllAnswer, 403: viewerToken } }) },
+    async (req): Promise<z.output<typeof S.retriedAllAnswer>> => {
+      const c = requireAdmin(req);
+      const ids = await rt.queue.retry(c.tenantId, 'all-failed', `api:${c.tokenName}`);
+      return { retried: ids.length, ids };
+    },
+  );
 
-  app.post('/reference/refresh', { schema: { summary: "Read Xero's reference data again now", tags: ['reference'] } }, async (req) => {
-    const c = requireAdmin(req);
-    const res = await rt.reference.refresh(c.tenantId);
-    if (!res.ok) throw new HttpError(502, 'xero_unavailable', res.reason);
-    return {
-      accounts: res.data.accounts.length,
-      taxRates: res.data.taxRates.length,
-      trackingCategories: res.data.trackingCategories.length,
-      currencies: res.data.currencies.length,
-      organisation: res.data.organisation,
-    };
-  });
+  app.post(
+    '/exports/delete-all',
+    { schema: op({ summary: 'Delete every failed item', tags: ['exports'], responses: { 200: S.deletedAllAnswer, 403: viewerToken } }) },
+    async (req): Promise<z.output<typeof S.deletedAllAnswer>> => {
+      const c = requireAdmin(req);
+      const ids = await rt.queue.delete(c.tenantId, 'all-failed', `api:${c.tokenName}`);
+      return { deleted: ids.length, ids };
+    },
+  );
+
+  app.get(
+    '/log',
+    { schema: op({ summary: 'Connection log, newest first', tags: ['log'], query: S.logQuery, responses: { 200: S.logPageSchema, 400: invalidQuery } }) },
+    async (req): Promise<z.output<typeof S.logPageSchema>> => {
+      const { tenantId } = caller(req);
+      const q = parse(S.logQuery, req.query, 'query');
+      const res = await rt.connectionLog.search({ tenantId, level: q.level, q: q.q, beforeId: q.cursor, limit: q.limit });
+      return { entries: res.entries, nextCursor: res.nextCursor };
+    },
+  );
+
+  app.post(
+    '/reference/refresh',
+    {
+      schema: op({
+        summary: "Read Xero's reference data again now",
+        tags: ['reference'],
+        responses: { 200: S.refreshAnswer.describe('How many of each were read, and the organisation'), 403: viewerToken, 502: errorEnvelope.describe('Xero could not be read (`xero_unavailable`)') },
+      }),
+    },
+    async (req): Promise<z.output<typeof S.refreshAnswer>> => {
+      const c = requireAdmin(req);
+      const res = await rt.reference.refresh(c.tenantId);
+      if (!res.ok) throw new HttpError(502, 'xero_unavailable', res.reason);
+      return {
+        accounts: res.data.accounts.length,
+        taxRates: res.data.taxRates.length,
+        trackingCategories: res.data.trackingCategories.length,
+        currencies: res.data.currencies.length,
+        organisation: res.data.organisation,
+      };
+    },
+  );
 }

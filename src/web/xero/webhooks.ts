@@ -13,6 +13,16 @@ import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../app/runtime';
 import { eventsOf } from '../../engine/xero-webhooks';
+import { op } from '../api/contract';
+
+const webhookSchema = op({
+  summary: "Xero's webhook (signed with the app's webhook key)",
+  description:
+    'Xero posts events here; `x-xero-signature` must be the base64 HMAC-SHA256 of the raw body with XERO_WEBHOOK_KEY. Correctly signed: 200 with no body at once, the events handled after the reply. The intent-to-receive handshake is a signed delivery with no events.',
+  tags: ['xero'],
+  public: true,
+  responses: { 200: null, 401: null },
+});
 
 export function xeroSignature(rawBody: Buffer | string, key: string): string {
   return crypto.createHmac('sha256', key).update(rawBody).digest('base64');
@@ -35,7 +45,7 @@ export async function xeroWebhookRoutes(app: FastifyInstance, rt: Runtime): Prom
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
 
-  app.post('/webhooks/xero', async (req, reply) => {
+  app.post('/webhooks/xero', { schema: webhookSchema }, async (req, reply) => {
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const header = req.headers['x-xero-signature'];
     if (!signatureMatches(raw, Array.isArray(header) ? header[0] : header, rt.config.xero.webhookKey)) {
