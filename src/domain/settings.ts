@@ -34,18 +34,21 @@ export const DEFAULT_TAX_MAPPINGS = {
  * object without a prototype whose keys are all its own.
  */
 function sourceMap<V extends z.ZodType<string>>(value: V) {
-  return z.custom<Record<string, z.output<V>>>(isRecord, { message: 'must be an object of code → value' }).transform((input, ctx) => {
-    const out = Object.create(null) as Record<string, z.output<V>>;
-    for (const [rawKey, rawValue] of Object.entries(input)) {
-      const k = sourceKey.safeParse(rawKey);
-      const v = value.safeParse(rawValue);
-      for (const issue of [...(k.success ? [] : k.error.issues), ...(v.success ? [] : v.error.issues)]) {
-        ctx.issues.push({ code: 'custom', message: issue.message, path: [rawKey], input: rawValue });
+  return z
+    .custom<Record<string, z.output<V>>>(isRecord, { message: 'must be an object of code → value' })
+    .transform((input, ctx) => {
+      const out = Object.create(null) as Record<string, z.output<V>>;
+      for (const [rawKey, rawValue] of Object.entries(input)) {
+        const k = sourceKey.safeParse(rawKey);
+        const v = value.safeParse(rawValue);
+        for (const issue of [...(k.success ? [] : k.error.issues), ...(v.success ? [] : v.error.issues)]) {
+          ctx.issues.push({ code: 'custom', message: issue.message, path: [rawKey], input: rawValue });
+        }
+        if (k.success && v.success) Object.defineProperty(out, k.data, { value: v.data, enumerable: true, writable: true, configurable: true });
       }
-      if (k.success && v.success) Object.defineProperty(out, k.data, { value: v.data, enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  });
+      return out;
+    })
+    .meta({ type: 'object', additionalProperties: { type: 'string' }, description: 'Source value → Xero value' });
 }
 
 /** The value of `key` in a source map, only if the map holds it itself (never an inherited member). */

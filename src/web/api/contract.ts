@@ -72,6 +72,15 @@ function spreadExamples(node: unknown, example?: unknown): void {
   }
 }
 
+/**
+ * zod leaves a schema's examples out of its input JSON Schema when a part of it transforms (a decimal
+ * field), since the example is then not the value as read; ours are inputs: kept.
+ */
+const keepExamples = (ctx: { zodSchema: unknown; jsonSchema: Json }): void => {
+  const examples = z.globalRegistry.get(ctx.zodSchema as z.ZodType)?.examples;
+  if (Array.isArray(examples) && ctx.jsonSchema.examples === undefined) ctx.jsonSchema.examples = examples;
+};
+
 /** Every named schema (`.meta({ id })`) the operations use, for components.schemas. */
 const components = new Map<string, Json>();
 
@@ -102,7 +111,7 @@ function hoistDefs(node: unknown): void {
 
 /** The JSON Schema (2020-12) of a zod schema as read (`input`) or as answered (`output`); named parts become references to components. */
 export function jsonSchema(s: z.ZodType, io: 'input' | 'output'): Json {
-  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as Json;
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, target: 'draft-2020-12', unrepresentable: 'any', override: keepExamples }) as Json;
   spreadExamples(rest);
   hoistDefs(rest);
   return rest;

@@ -117,11 +117,9 @@ const anyDocument = z
 /** POST /api/v1/documents: one document, or up to 1,000 in `{"documents":[…]}`. */
 export const documentsBody = z.xor([
   anyDocument,
-  z
-    .strictObject({ documents: z.array(anyDocument).min(1).max(MAX_DOCUMENTS_PER_REQUEST) })
-    .meta({
-      id: 'DocumentBatch',
-      description: `Up to ${MAX_DOCUMENTS_PER_REQUEST} documents, stored all or none`,
-      examples: [{ documents: [DOCUMENT_EXAMPLES.customer, DOCUMENT_EXAMPLES.sales_invoice] }],
-    }),
+  z.strictObject({ documents: z.array(anyDocument).min(1).max(MAX_DOCUMENTS_PER_REQUEST) }).meta({
+    id: 'DocumentBatch',
+    description: `Up to ${MAX_DOCUMENTS_PER_REQUEST} documents, stored all or none`,
+    examples: [{ documents: [DOCUMENT_EXAMPLES.customer, DOCUMENT_EXAMPLES.sales_invoice] }],
+  }),
 ]);

@@ -86,6 +86,7 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
       info: {
         title: 'xport API',
         version: '1',
+        license: { name: 'MIT', identifier: 'MIT' },
         description:
           'Queue documents for export to Xero and manage the export queue. Every operation under /api/v1 takes `Authorization: Bearer <API token>`; ' +
           'an API token belongs to one Xero organisation. Errors answer `{"error":{"code","message","details"?}}`. The reference with examples: docs/api.md.',

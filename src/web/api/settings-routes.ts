@@ -22,7 +22,22 @@ const requeueBody = z
 const settingsSchema = orgSettingsSchema.meta({ id: 'Settings', description: "The organisation's mappings and options" });
 const settingsPatch = orgSettingsSchema.meta({
   description: 'Any part of the settings: objects of fixed shape merge key by key; maps keyed by source values (productGroupSalesAccounts, tax mappings, contact links, …) and lists are replaced',
-  examples: [{ accounts: { sales: '200' }, lockDatePolicy: 'move_to_first_open_day' }],
+  examples: [
+    {
+      accounts: { sales: '200', cogs: '310', stock_on_hand: '630', purchases: '300', freight: '425', rounding: '860' },
+      productGroupSalesAccounts: { Hardware: '205' },
+      customerSalesAccounts: { 'CUST-001': '210' },
+      lineAccountCodes: { '4000': '200' },
+      taxMappings: { sales: { 'G.S.T.': 'OUTPUT2', NONE: 'NONE' }, purchases: { 'G.S.T.': 'INPUT2', NONE: 'NONE' } },
+      sendCustomerCodeAsAccountNumber: true,
+      tracking: [{ sourceCategory: 'Region', xeroCategory: 'Region' }],
+      xeroStatus: { sales_invoice: 'AUTHORISED', sales_credit: 'AUTHORISED', purchase_bill: 'DRAFT', supplier_credit: 'DRAFT', journal: 'POSTED' },
+      lockDatePolicy: 'move_to_first_open_day',
+      roundingPolicy: 'drop_zero_lines',
+      contactLinks: { customer: { 'CUST-001': '6f3c1a0e-5b7d-4f0a-9d8e-2c1b3a4d5e6f' }, supplier: {} },
+      unitDecimalPlaces: 4,
+    },
+  ],
 });
 const healthAnswer = z.object({
   ok: z.literal(true),
