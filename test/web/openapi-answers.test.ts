@@ -1,0 +1,169 @@
+/**
+ * The OpenAPI document is the truth about the answers: every operation is called over real HTTP
+ * against a real runtime and the sandbox, in its successes and its failures (202, 400, 401, 403,
+ * 404, 409, 413, 415, 502 …), and every answer must be a status the document declares for it, with
+ * a body its schema accepts (Ajv, JSON Schema 2020-12). Every operation of the document must have
+ * been answered at least once. The documented examples of each kind are posted as they are.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { DOCUMENT_KINDS } from '../../src/domain/document-schemas';
+import { DOCUMENT_EXAMPLES } from '../../src/web/api/document-bodies';
+import { xeroSignature } from '../../src/web/xero/webhooks';
+import { databaseKinds } from '../helpers/databases';
+import { API_TOKEN, METRICS_TOKEN, startHarness, type Harness } from '../helpers/harness';
+import { contactIdByName, control } from '../engine-e2e/helpers';
+import { fail } from '../ui/helpers';
+import { AnswerValidator, fetchDocument, operations, type Doc } from './openapi-helpers';
+
+const WEBHOOK_KEY = 'openapi-test-webhook-key';
+
+interface Call {
+  body?: unknown;
+  raw?: string | Buffer;
+  token?: string | null;
+  headers?: Record<string, string>;
+}
+
+for (const kind of databaseKinds()) {
+  describe(`every answer of the API is one the OpenAPI document declares (${kind})`, () => {
+    let h: Harness;
+    let doc: Doc;
+    let v: AnswerValidator;
+    let viewer: string;
+
+    /** Calls `path` (an instance of `template`), validates the answer against the document, returns it. */
+    async function call(method: string, template: string, path: string, c: Call = {}): Promise<{ status: number; json: unknown }> {
+      const token = c.token === undefined ? API_TOKEN : c.token;
+      const headers: Record<string, string> = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...c.headers };
+      let body: string | Buffer | undefined = c.raw;
+      if (c.body !== undefined) {
+        body = JSON.stringify(c.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${h.url}${path}`, { method, headers, body });
+      const text = await res.text();
+      v.check(method, template, res.status, res.headers.get('content-type'), text);
+      const type = res.headers.get('content-type') ?? '';
+      return { status: res.status, json: text && type.startsWith('application/json') ? (JSON.parse(text) as unknown) : text };
+    }
+
+    async function expect(status: number, method: string, template: string, path: string, c: Call = {}): Promise<unknown> {
+      const res = await call(method, template, path, c);
+      assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(res.json).slice(0, 400)}`);
+      return res.json;
+    }
+
+    before(async () => {
+      h = await startHarness(kind, { sandbox: { limits: { enabled: false } }, runtime: { noClientLimits: true }, env: { XERO_WEBHOOK_KEY: WEBHOOK_KEY } });
+      doc = await fetchDocument(h.url);
+      v = new AnswerValidator(doc);
+      viewer = (await h.rt.apiTokens.create('test', { tenantId: h.tenantId, name: 'openapi-viewer', role: 'viewer' })).token;
+    });
+    after(async () => h.close());
+
+    test('operations: health, readiness, metrics and the Xero webhook', async () => {
+      await expect(200, 'GET', '/healthz', '/healthz', { token: null });
+      await expect(200, 'GET', '/readyz', '/readyz', { token: null });
+      await expect(200, 'GET', '/metrics', '/metrics', { token: METRICS_TOKEN });
+      await expect(401, 'GET', '/metrics', '/metrics', { token: null });
+      const payload = JSON.stringify({ events: [], firstEventSequence: 0, lastEventSequence: 0, entropy: 'ABCDEFGHIJ' });
+      await expect(200, 'POST', '/webhooks/xero', '/webhooks/xero', {
+        token: null,
+        raw: payload,
+        headers: { 'content-type': 'application/json', 'x-xero-signature': xeroSignature(payload, WEBHOOK_KEY) },
+      });
+      await expect(401, 'POST', '/webhooks/xero', '/webhooks/xero', { token: null, raw: payload, headers: { 'content-type': 'application/json', 'x-xero-signature': 'wrong' } });
+    });
+
+    test('documents in: the example of every kind, and each way a request is refused', async () => {
+      const all = DOCUMENT_KINDS.map((k) => DOCUMENT_EXAMPLES[k]);
+      const answer = (await expect(202, 'POST', '/api/v1/documents', '/api/v1/documents', { body: { documents: all } })) as { documents: Array<{ duplicate: boolean }> };
+      assert.equal(answer.documents.length, DOCUMENT_KINDS.length);
+      await expect(202, 'POST', '/api/v1/documents', '/api/v1/documents', { body: DOCUMENT_EXAMPLES.customer });
+      const invalid = (await expect(400, 'POST', '/api/v1/documents', '/api/v1/documents', { body: { ...DOCUMENT_EXAMPLES.sales_invoice, date: '2026-02-30' } })) as { error: { code: string } };
+      assert.equal(invalid.error.code, 'invalid_document');
+      const conflict = (await expect(409, 'POST', '/api/v1/documents', '/api/v1/documents', { body: { ...DOCUMENT_EXAMPLES.sales_invoice, reference: 'changed' } })) as { error: { code: string } };
+      assert.equal(conflict.error.code, 'revision_conflict');
+      await expect(400, 'POST', '/api/v1/documents', '/api/v1/documents', { raw: '{"kind":', headers: { 'content-type': 'application/json' } });
+      await expect(415, 'POST', '/api/v1/documents', '/api/v1/documents', { raw: 'kind=customer', headers: { 'content-type': 'text/plain' } });
+      await expect(413, 'POST', '/api/v1/documents', '/api/v1/documents', { raw: `{"documents":["${'x'.repeat(11 * 1024 * 1024)}"]}`, headers: { 'content-type': 'application/json' } });
+      await expect(401, 'POST', '/api/v1/documents', '/api/v1/documents', { body: DOCUMENT_EXAMPLES.customer, token: 'not-a-token' });
+      await expect(403, 'POST', '/api/v1/documents', '/api/v1/documents', { body: DOCUMENT_EXAMPLES.customer, token: viewer });
+    });
+
+    test('exports: lists, one export, and the actions on failed ones', async () => {
+      await h.drain();
+      const list = (await expect(200, 'GET', '/api/v1/exports', '/api/v1/exports?limit=2')) as { exports: Array<{ id: number; xeroUrl: string | null; status: string }>; nextCursor: number | null };
+      assert.ok(list.nextCursor, 'a second page');
+      await expect(200, 'GET', '/api/v1/exports', `/api/v1/exports?status=exported&cursor=${list.nextCursor}`);
+      await expect(400, 'GET', '/api/v1/exports', '/api/v1/exports?status=lost');
+      const exported = (await expect(200, 'GET', '/api/v1/exports', '/api/v1/exports?status=exported&kind=customer')) as { exports: Array<{ id: number; xeroUrl: string | null }> };
+      const first = exported.exports[0];
+      assert.ok(first, 'an exported customer');
+      // The sandbox's organisation has a short code: the link selects that organisation first.
+      assert.match(first.xeroUrl ?? '', /^https:\/\/go\.xero\.com\/organisationlogin\/default\.aspx\?shortcode=!nzdm0&redirecturl=%2FContacts%2FView%2F[0-9a-f-]{36}$/);
+      const one = (await expect(200, 'GET', '/api/v1/exports/{id}', `/api/v1/exports/${first.id}`)) as { xeroUrl: string; attemptsHistory: unknown[] };
+      assert.equal(one.xeroUrl, first.xeroUrl);
+      assert.ok(one.attemptsHistory.length > 0);
+      await expect(400, 'GET', '/api/v1/exports/{id}', '/api/v1/exports/abc');
+      await expect(404, 'GET', '/api/v1/exports/{id}', '/api/v1/exports/999999');
+
+      const ids = list.exports.map((e) => e.id);
+      await fail(h.rt, ids);
+      const [a, b] = ids as [number, number];
+      await expect(403, 'POST', '/api/v1/exports/{id}/retry', `/api/v1/exports/${a}/retry`, { token: viewer });
+      await expect(200, 'POST', '/api/v1/exports/{id}/retry', `/api/v1/exports/${a}/retry`);
+      await expect(409, 'POST', '/api/v1/exports/{id}/retry', `/api/v1/exports/${a}/retry`);
+      await expect(400, 'POST', '/api/v1/exports/{id}/retry', '/api/v1/exports/0/retry');
+      await expect(200, 'POST', '/api/v1/exports/{id}/skip', `/api/v1/exports/${a}/skip`);
+      await expect(409, 'POST', '/api/v1/exports/{id}/skip', `/api/v1/exports/${first.id}/skip`);
+      await expect(200, 'DELETE', '/api/v1/exports/{id}', `/api/v1/exports/${b}`);
+      await expect(404, 'DELETE', '/api/v1/exports/{id}', `/api/v1/exports/${b}`);
+      await fail(h.rt, [first.id]);
+      await expect(200, 'POST', '/api/v1/exports/retry-all', '/api/v1/exports/retry-all', { raw: '', headers: { 'content-type': 'application/json' } });
+      await fail(h.rt, [first.id]);
+      await expect(403, 'POST', '/api/v1/exports/delete-all', '/api/v1/exports/delete-all', { token: viewer });
+      const gone = (await expect(200, 'POST', '/api/v1/exports/delete-all', '/api/v1/exports/delete-all')) as { deleted: number };
+      assert.equal(gone.deleted, 1);
+    });
+
+    test('status, the connection log and reference data', async () => {
+      await expect(200, 'GET', '/api/v1/status', '/api/v1/status');
+      await expect(200, 'GET', '/api/v1/status', '/api/v1/status', { token: viewer });
+      await expect(401, 'GET', '/api/v1/status', '/api/v1/status', { token: null });
+      const log = (await expect(200, 'GET', '/api/v1/log', '/api/v1/log?level=info&limit=3')) as { nextCursor: number | null };
+      await expect(200, 'GET', '/api/v1/log', `/api/v1/log?q=CUST-001&cursor=${log.nextCursor ?? 1}`);
+      await expect(400, 'GET', '/api/v1/log', '/api/v1/log?level=debug');
+      await expect(200, 'POST', '/api/v1/reference/refresh', '/api/v1/reference/refresh');
+      await control(h, 'POST', '/faults', { kind: 'error500', count: 50, match: { path: '/Organisation' } });
+      await expect(502, 'POST', '/api/v1/reference/refresh', '/api/v1/reference/refresh');
+      await control(h, 'DELETE', '/faults');
+    });
+
+    test('settings and contact links', async () => {
+      await expect(200, 'GET', '/api/v1/settings', '/api/v1/settings');
+      await expect(200, 'PATCH', '/api/v1/settings', '/api/v1/settings', { body: { lockDatePolicy: 'move_to_first_open_day', productGroupSalesAccounts: { Hardware: '200' } } });
+      await expect(400, 'PATCH', '/api/v1/settings', '/api/v1/settings', { body: { lockDatePolicy: 'later' } });
+      await expect(403, 'PATCH', '/api/v1/settings', '/api/v1/settings', { body: {}, token: viewer });
+      await expect(200, 'GET', '/api/v1/settings/health', '/api/v1/settings/health');
+      await expect(200, 'POST', '/api/v1/settings/requeue', '/api/v1/settings/requeue', { body: { errorCodes: ['account_code_invalid'] } });
+      await expect(400, 'POST', '/api/v1/settings/requeue', '/api/v1/settings/requeue', { body: { errorCodes: [] } });
+      const contactId = await contactIdByName(h, 'Acme Ltd');
+      await expect(200, 'POST', '/api/v1/contacts/{kind}/{sourceId}/link', '/api/v1/contacts/customer/CUST-LINKED/link', { body: { xeroContactId: contactId } });
+      await expect(400, 'POST', '/api/v1/contacts/{kind}/{sourceId}/link', '/api/v1/contacts/vendor/CUST-LINKED/link', { body: { xeroContactId: 'not-a-uuid' } });
+    });
+
+    test('every operation of the document was answered, and the answers cover the statuses that matter', () => {
+      for (const { path, method } of operations(doc)) {
+        assert.ok(
+          [...v.covered].some((c) => c.startsWith(`${method.toUpperCase()} ${path} `)),
+          `${method.toUpperCase()} ${path} was never called`,
+        );
+      }
+      const statuses = new Set([...v.covered].map((c) => Number(c.split(' ').pop())));
+      for (const s of [200, 202, 400, 401, 403, 404, 409, 413, 415, 502]) assert.ok(statuses.has(s), `no answer with ${s}`);
+      assert.ok(v.covered.size >= 40, `${v.covered.size} (operation, status) pairs answered`);
+    });
+  });
+}
