@@ -4,7 +4,7 @@ import { cachedReference, type CachedReference } from './cached-reference';
 import type { PageContext } from './context';
 import { expectedTotal } from './document-totals';
 import type { OrgSettings } from '../../domain/settings';
-import { isRealXero, kindLabel, money, statusBadge, time, xeroLink } from './format';
+import { kindLabel, money, statusBadge, time, xeroLink, xeroWeb } from './format';
 import { settingsOf } from './group-hints';
 import { html, type Html } from './html';
 import { csrfField, emptyState } from './layout';
@@ -72,7 +72,7 @@ ${exportRow.actionRequired ? html`<p><strong>Action Required</strong>: ${exportR
 ${exportRow?.status === 'waiting' ? html`<div class="alert alert-warn">Waiting: ${exportRow.waitReason ?? ''}</div>` : ''}
 <dl class="facts"><dt>Kind</dt><dd>${kindLabel(doc.kind)}</dd><dt>Source id</dt><dd class="mono">${doc.sourceId}</dd><dt>Revision</dt><dd>${doc.revision}</dd>
 <dt>Date</dt><dd>${doc.docDate ?? '—'}</dd>${movedDate(exportRow)}<dt>Received</dt><dd>${time(doc.receivedAt, 'datetime', ctx.tz)}</dd><dt>Status</dt><dd>${statusBadge(doc.status)}</dd>
-<dt>Attempts</dt><dd>${doc.attempts ?? 0}</dd><dt>In Xero</dt><dd>${xeroLink(doc.kind, doc.xeroId, doc.xeroNumber ?? doc.reference, isRealXero(ctx.rt.config.xero.apiUrl))}</dd>
+<dt>Attempts</dt><dd>${doc.attempts ?? 0}</dd><dt>In Xero</dt><dd>${xeroLink(doc.kind, doc.xeroId, doc.xeroNumber ?? doc.reference, await xeroWeb(ctx.rt, tenantId))}</dd>
 ${exportRow?.exportedAt ? html`<dt>Exported</dt><dd>${time(exportRow.exportedAt, 'datetime', ctx.tz)}</dd>` : ''}</dl>
 <table class="grid totals"><thead><tr><th scope="col" class="num">Total</th><th scope="col" class="num">Xero's total</th></tr></thead><tbody><tr>${totalCell(doc, settingsOf(ctx.tenant?.settings), ref)}</tr></tbody></table></section>
 <section class="card"><h2>Attempts</h2>${await attemptsTable(ctx, doc.exportId)}</section>

@@ -5,7 +5,7 @@ import type { DocumentListFilter } from '../../app/documents-service';
 import { cachedReference } from './cached-reference';
 import { pageContext, type PageContext } from './context';
 import { documentDetail, totalCell } from './document-detail';
-import { isoDate, isRealXero, kindLabel, KIND_OPTIONS, positiveInt, STATUS_LABELS, statusBadge, str, urlWith, xeroLink } from './format';
+import { isoDate, kindLabel, KIND_OPTIONS, positiveInt, STATUS_LABELS, statusBadge, str, urlWith, xeroLink, xeroWeb } from './format';
 import { settingsOf } from './group-hints';
 import { html, type Html } from './html';
 import { emptyState, page } from './layout';
@@ -68,7 +68,7 @@ async function listBody(ctx: PageContext, tenantId: string, f: Query): Promise<H
   const payloads = await ctx.rt.queue.documentPayloads(rows.map((r) => r.id));
   const settings = settingsOf(ctx.tenant?.settings);
   const ref = await cachedReference(ctx.rt, tenantId);
-  const real = isRealXero(ctx.rt.config.xero.apiUrl);
+  const web = await xeroWeb(ctx.rt, tenantId);
   const last = rows[rows.length - 1];
   return html`<div class="table-wrap"><table class="grid" id="documents-grid"><thead><tr><th scope="col">Kind</th><th scope="col">Reference</th><th scope="col">Date</th>
 <th scope="col">Status</th><th scope="col" class="num">Attempts</th><th scope="col">Xero</th><th scope="col" class="num">Total</th><th scope="col" class="num">Xero total</th></tr></thead>
@@ -77,7 +77,7 @@ async function listBody(ctx: PageContext, tenantId: string, f: Query): Promise<H
       r,
     ) => html`<tr><td data-label="Kind">${kindLabel(r.kind)}</td><td data-label="Reference"><a href="/documents/${r.id}">${r.reference}</a>${r.revision > 1 ? html` <span class="muted small">rev ${r.revision}</span>` : ''}</td>
 <td data-label="Date" class="nowrap">${r.docDate ?? html`<span class="muted">—</span>`}</td><td data-label="Status">${statusBadge(r.status)}</td>
-<td data-label="Attempts" class="num">${r.attempts ?? 0}</td><td data-label="Xero">${xeroLink(r.kind, r.xeroId, r.xeroNumber ?? r.reference, real)}</td>
+<td data-label="Attempts" class="num">${r.attempts ?? 0}</td><td data-label="Xero">${xeroLink(r.kind, r.xeroId, r.xeroNumber ?? r.reference, web)}</td>
 ${totalCell({ ...r, payload: payloads.get(r.id) }, settings, ref)}</tr>`,
   )}</tbody></table></div>
 <nav class="pager" aria-label="Pages">${f.before ? html`<a class="btn" href="${urlWith('/documents', { ...f, before: undefined, problems: f.problems ? 1 : undefined })}">← First page</a>` : ''}

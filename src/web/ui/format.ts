@@ -1,8 +1,10 @@
 /** Small presentation helpers shared by the pages: labels, times, numbers, links to Xero. */
+import type { Runtime } from '../../app/runtime';
 import { KIND_LABELS } from '../../domain/documents';
-import { KINDS } from '../../domain/registry';
 import type { DocumentKind } from '../../domain/types';
 import { clockTime, dateTime, whenWords } from '../../domain/words';
+import { xeroUrl } from '../../domain/xero-links';
+import { organisationShortCode } from '../organisation-short-code';
 import { html, type Html } from './html';
 
 export { count, money, plural } from '../../domain/words';
@@ -40,16 +42,27 @@ export function time(isoValue: string | null | undefined, style: 'datetime' | 't
   return html`<time datetime="${d.toISOString()}" title="${d.toISOString()}">${text}</time>`;
 }
 
+/** Where "Open in Xero" links go: Xero's web app, through the organisation's short code when known. Null against a sandbox. */
+export interface XeroWeb {
+  shortCode: string | null;
+}
+
+/** The organisation's links into Xero's web app, or null when xport talks to a sandbox (it has no web app). */
+export async function xeroWeb(rt: Runtime, tenantId: string): Promise<XeroWeb | null> {
+  return isRealXero(rt.config.xero.apiUrl) ? { shortCode: await organisationShortCode(rt, tenantId) } : null;
+}
+
 /**
  * A Xero object by its name or number, never its GUID (kept in the tooltip), with an "Open in Xero"
- * link to Xero's web app; against a sandbox there is no web app, so the name alone.
+ * link that selects the object's organisation first (its short code) and opens the object; against a
+ * sandbox there is no web app, so the name alone.
  */
-export function xeroLink(kind: string, xeroId: string | null, label: string | null, realXero: boolean): Html {
+export function xeroLink(kind: string, xeroId: string | null, label: string | null, web: XeroWeb | null): Html {
   if (!xeroId) return html`<span class="muted">—</span>`;
-  const path = kind in KINDS ? KINDS[kind as DocumentKind].xeroPath : undefined;
   const text = html`<span title="${xeroId}">${label ?? 'in Xero'}</span>`;
-  if (!realXero || !path) return text;
-  return html`${text} <a class="small" href="${`https://go.xero.com/${path(encodeURIComponent(xeroId))}`}" target="_blank" rel="noopener noreferrer">Open in Xero</a>`;
+  const href = web ? xeroUrl(kind, xeroId, web.shortCode) : null;
+  if (!href) return text;
+  return html`${text} <a class="small" href="${href}" target="_blank" rel="noopener noreferrer">Open in Xero</a>`;
 }
 
 export function isRealXero(apiUrl: string): boolean {

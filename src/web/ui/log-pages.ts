@@ -5,7 +5,7 @@ import type { LogEntry } from '../../app/connection-log-reader';
 import { HttpError } from '../errors';
 import { pageContext } from './context';
 import { eventWords, whenWords } from '../../domain/words';
-import { count, isRealXero, positiveInt, str, time, urlWith, xeroLink } from './format';
+import { count, positiveInt, str, time, urlWith, xeroLink, xeroWeb } from './format';
 import { html, type Html } from './html';
 import { emptyState, page } from './layout';
 
@@ -87,7 +87,7 @@ async function detailPage(rt: Runtime, e: LogEntry, tz: string): Promise<Html> {
 <dt>Document</dt><dd>${doc ? html`<a href="/documents/${doc.documentId}">${e.documentRef ?? doc.sourceId}</a>` : (e.documentRef ?? html`<span class="muted">—</span>`)}</dd>
 ${e.actor ? html`<dt>By</dt><dd>${e.actor}</dd>` : ''}
 ${details.filter(([k]) => k !== 'xeroId' && k !== 'kind').map(([k, v]) => html`<dt>${DETAIL_LABELS[k] ?? k}</dt><dd>${detailValue(k, v, tz)}</dd>`)}
-${typeof e.details?.xeroId === 'string' && doc ? html`<dt>In Xero</dt><dd>${xeroLink(doc.kind, e.details.xeroId, doc.xeroNumber ?? doc.sourceId, isRealXero(rt.config.xero.apiUrl))}</dd>` : ''}
+${typeof e.details?.xeroId === 'string' && doc ? html`<dt>In Xero</dt><dd>${xeroLink(doc.kind, e.details.xeroId, doc.xeroNumber ?? doc.sourceId, await xeroWeb(rt, doc.tenantId))}</dd>` : ''}
 </dl><p><a href="/log">← Back to the Connection Log</a></p></section>`;
 }
 
