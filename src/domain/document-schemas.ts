@@ -94,9 +94,9 @@ function contactSchema<K extends 'customer' | 'supplier'>(kind: K) {
 
 const itemLineSchema = z
   .strictObject({
-    productCode: textField(255).optional(),
-    description: textField(4000).optional(),
-    quantity: decimalField({ maxDp: 4 }).default('1'),
+    productCode: textField(255).optional().describe('The item code (a line has a productCode, a description or both)'),
+    description: textField(4000).optional().describe('The line text (a line has a productCode, a description or both)'),
+    quantity: decimalField({ maxDp: 4 }).default('1').describe('A decimal with at most 4 decimal places; left out, 1'),
     unitPrice: decimalField({ maxDp: 4 }),
     discountRate: decimalField({ maxDp: 4, min: '0', max: '100', rangeMessage: 'must be a percentage from 0 to 100' }).optional(),
     /** Source tax code; absent means the Xero account's default tax type. */
@@ -120,8 +120,8 @@ function itemDocumentSchema<K extends 'sales_invoice' | 'sales_credit' | 'purcha
     /** sourceId of the customer (sales) or supplier (purchases). */
     contact: textField(50).describe('The sourceId of the customer (sales) or supplier (purchases)'),
     currency: currencyField.optional(),
-    reference: textField(255).optional(),
-    amountsAre: z.enum(['exclusive', 'inclusive', 'no_tax']).default('exclusive'),
+    reference: textField(255).optional().describe("The customer's order number or the supplier's invoice number, shown in Xero"),
+    amountsAre: z.enum(['exclusive', 'inclusive', 'no_tax']).default('exclusive').describe('Whether unit prices exclude tax, include it, or carry none'),
     lines: z
       .array(itemLineSchema)
       .min(1, { error: 'must have at least one line' })
