@@ -42,8 +42,7 @@ function limits(s: Json): string {
   };
   range(s.minLength, s.maxLength, ' characters');
   range(s.minItems, s.maxItems, ' items');
-  // An integer without an upper bound of its own carries JavaScript's largest safe integer: not a limit worth naming.
-  range(s.minimum, s.maximum === Number.MAX_SAFE_INTEGER ? undefined : s.maximum, '');
+  range(s.minimum, s.maximum, '');
   if (typeof s.pattern === 'string' && !s.pattern.includes('\\s*')) out.push(`\`${s.pattern}\``);
   if (s.default !== undefined) out.push(`default \`${JSON.stringify(s.default)}\``);
   return out.join('; ');

@@ -81,6 +81,15 @@ const keepExamples = (ctx: { zodSchema: unknown; jsonSchema: Json }): void => {
   if (Array.isArray(examples) && ctx.jsonSchema.examples === undefined) ctx.jsonSchema.examples = examples;
 };
 
+/** zod bounds every integer by JavaScript's safe range; that is no limit of the API, and only clutters the reference. */
+function dropSafeIntegerBounds(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(dropSafeIntegerBounds);
+  if (!isObject(node)) return;
+  if (node.minimum === Number.MIN_SAFE_INTEGER) delete node.minimum;
+  if (node.maximum === Number.MAX_SAFE_INTEGER) delete node.maximum;
+  for (const child of Object.values(node)) dropSafeIntegerBounds(child);
+}
+
 /** Every named schema (`.meta({ id })`) the operations use, for components.schemas. */
 const components = new Map<string, Json>();
 
@@ -113,6 +122,7 @@ function hoistDefs(node: unknown): void {
 export function jsonSchema(s: z.ZodType, io: 'input' | 'output'): Json {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, target: 'draft-2020-12', unrepresentable: 'any', override: keepExamples }) as Json;
   spreadExamples(rest);
+  dropSafeIntegerBounds(rest);
   hoistDefs(rest);
   return rest;
 }

@@ -110,16 +110,18 @@ export const documentSchemasByKind = Object.fromEntries(
   DOCUMENT_KINDS.map((kind) => [kind, KINDS[kind].schema.meta({ id: componentName(kind), description: `A ${KINDS[kind].label.toLowerCase()} (kind "${kind}")`, examples: [DOCUMENT_EXAMPLES[kind]] })]),
 ) as Record<DocumentKind, z.ZodType>;
 
+const BATCH_EXAMPLE = { documents: [DOCUMENT_EXAMPLES.customer, DOCUMENT_EXAMPLES.sales_invoice] };
+
 const anyDocument = z
   .xor(DOCUMENT_KINDS.map((k) => documentSchemasByKind[k]) as [z.ZodType, z.ZodType, ...z.ZodType[]])
   .meta({ id: 'Document', description: 'One source document; `kind` says which' });
 
 /** POST /api/v1/documents: one document, or up to 1,000 in `{"documents":[…]}`. */
-export const documentsBody = z.xor([
-  anyDocument,
-  z.strictObject({ documents: z.array(anyDocument).min(1).max(MAX_DOCUMENTS_PER_REQUEST) }).meta({
-    id: 'DocumentBatch',
-    description: `Up to ${MAX_DOCUMENTS_PER_REQUEST} documents, stored all or none`,
-    examples: [{ documents: [DOCUMENT_EXAMPLES.customer, DOCUMENT_EXAMPLES.sales_invoice] }],
-  }),
-]);
+export const documentsBody = z
+  .xor([
+    anyDocument,
+    z
+      .strictObject({ documents: z.array(anyDocument).min(1).max(MAX_DOCUMENTS_PER_REQUEST) })
+      .meta({ id: 'DocumentBatch', description: `Up to ${MAX_DOCUMENTS_PER_REQUEST} documents, stored all or none`, examples: [BATCH_EXAMPLE] }),
+  ])
+  .meta({ examples: [BATCH_EXAMPLE] });
