@@ -76,7 +76,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
     `  Web UI:        ${url}/queue`,
     // A password the person chose is theirs: never echoed to a terminal (or a log that captures it).
     `  Login:         admin / ${o.base.adminPassword ? '(the password in XPORT_ADMIN_PASSWORD)' : adminPassword}`,
-    `  API:           ${url}/api/v1 (OpenAPI: ${url}/api/v1/openapi.json)`,
+    `  API:           ${url}/api/v1 (reference: ${url}/api/docs, OpenAPI: ${url}/api/v1/openapi.json)`,
     `  API token:     ${apiToken}`,
     `  Xero sandbox:  ${sandbox.url} (client id ${sandbox.clientId}, secret ${sandbox.clientSecret})`,
     `  Organisations: ${tenants.map((t) => `${t.name} (${t.id})`).join(', ')}`,
