@@ -13,6 +13,7 @@ import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../../app/runtime';
 import { eventsOf } from '../../engine/xero-webhooks';
+import { z } from 'zod';
 import { op } from '../api/contract';
 
 const webhookSchema = op({
@@ -21,7 +22,10 @@ const webhookSchema = op({
     'Xero posts events here; `x-xero-signature` must be the base64 HMAC-SHA256 of the raw body with XERO_WEBHOOK_KEY. Correctly signed: 200 with no body at once, the events handled after the reply. The intent-to-receive handshake is a signed delivery with no events.',
   tags: ['xero'],
   public: true,
-  responses: { 200: null, 401: null },
+  responses: {
+    200: z.null().describe('Correctly signed: accepted (no body)'),
+    401: z.null().describe('A wrong or missing signature, or XERO_WEBHOOK_KEY is not set (no body)'),
+  },
 });
 
 export function xeroSignature(rawBody: Buffer | string, key: string): string {
