@@ -7,6 +7,7 @@
  * document that schema accepts. Generic: it walks the document, so routes added later are held to it.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { z } from 'zod';
@@ -129,6 +130,11 @@ describe('the OpenAPI document', () => {
       assert.equal(component.properties.kind?.const, kind);
       for (const [field, prop] of Object.entries(component.properties)) assert.ok(Array.isArray(prop.examples), `${kind}.${field}: an example`);
     }
+  });
+
+  test('docs/api.md names every operation', () => {
+    const text = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8');
+    for (const { path, method } of operations(doc)) assert.ok(text.includes(`${method.toUpperCase()} ${path}`), `docs/api.md does not name ${method.toUpperCase()} ${path}`);
   });
 
   test('formats, limits and enums reach the document', () => {
