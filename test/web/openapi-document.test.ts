@@ -65,7 +65,7 @@ describe('the OpenAPI document', () => {
       assert.ok(op.tags?.length, `${name}: tags`);
       for (const p of op.parameters ?? []) {
         assert.ok(p.schema, `${name}: parameter ${p.name} has no schema`);
-        assert.ok(p.description, `${name}: parameter ${p.name} has no description`);
+        assert.ok(p.description, `${name}: parameter ${p.name} has no description (.describe() it in the params/query schema)`);
       }
       const statuses = Object.keys(op.responses).map(Number);
       assert.ok(
@@ -92,7 +92,7 @@ describe('the OpenAPI document', () => {
         assert.ok(schema, `${name} ${status}: a schema`);
         if (Number(status) >= 400 && path !== '/readyz') {
           assert.equal(type, 'application/json');
-          assert.equal(schema.$ref, ENVELOPE, `${name} ${status}: the error envelope`);
+          assert.equal(schema.$ref, ENVELOPE, `${name} ${status}: the error envelope (errorEnvelope or errorEnvelope.describe(…) from contract.ts)`);
         }
       }
       const body = op.requestBody?.content?.['application/json']?.schema;
@@ -101,7 +101,7 @@ describe('the OpenAPI document', () => {
       assert.ok(props.length > 0, `${name}: a body with fields`);
       for (const [at, prop] of props) {
         const p = deref(doc, prop);
-        assert.ok(Array.isArray(prop.examples) || Array.isArray(p.examples), `${name}: body${at} has no example`);
+        assert.ok(Array.isArray(prop.examples) || Array.isArray(p.examples), `${name}: body${at} has no example (give the body schema .meta({ examples: [a full valid body] }))`);
         assert.ok(['type', 'const', 'enum', 'oneOf', 'anyOf', '$ref'].some((k) => k in p) || Object.keys(p).every((k) => ['description', 'examples'].includes(k)), `${name}: body${at} has no type`);
       }
     }
