@@ -1,12 +1,13 @@
 /**
  * The OpenAPI document is the truth about the answers: every operation is called over real HTTP
  * against a real runtime and the sandbox, in its successes and its failures (202, 400, 401, 403,
- * 404, 409, 413, 415, 502 …), and every answer must be a status the document declares for it, with
+ * 404, 409, 413, 415, 502, 503 …), and every answer must be a status the document declares for it, with
  * a body its schema accepts (Ajv, JSON Schema 2020-12). Every operation of the document must have
  * been answered at least once. The documented examples of each kind are posted as they are.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { DOCUMENT_KINDS } from '../../src/domain/document-schemas';
 import { DOCUMENT_EXAMPLES } from '../../src/web/api/document-bodies';
 import { xeroSignature } from '../../src/web/xero/webhooks';
@@ -154,6 +155,17 @@ for (const kind of databaseKinds()) {
       await expect(400, 'POST', '/api/v1/contacts/{kind}/{sourceId}/link', '/api/v1/contacts/vendor/CUST-LINKED/link', { body: { xeroContactId: 'not-a-uuid' } });
     });
 
+    test('a database that refuses writes: 503 with the envelope and Retry-After', { skip: kind !== 'sqlite' && 'query_only is an SQLite pragma' }, async () => {
+      await sql`pragma query_only = on`.execute(h.rt.store.db);
+      try {
+        const res = await call('POST', '/api/v1/documents', '/api/v1/documents', { body: { ...DOCUMENT_EXAMPLES.customer, sourceId: 'CUST-RO' } });
+        assert.equal(res.status, 503, JSON.stringify(res.json));
+        assert.equal((res.json as { error: { code: string } }).error.code, 'database_unavailable');
+      } finally {
+        await sql`pragma query_only = off`.execute(h.rt.store.db);
+      }
+    });
+
     test('every operation of the document was answered, and the answers cover the statuses that matter', () => {
       for (const { path, method } of operations(doc)) {
         assert.ok(
@@ -162,7 +174,7 @@ for (const kind of databaseKinds()) {
         );
       }
       const statuses = new Set([...v.covered].map((c) => Number(c.split(' ').pop())));
-      for (const s of [200, 202, 400, 401, 403, 404, 409, 413, 415, 502]) assert.ok(statuses.has(s), `no answer with ${s}`);
+      for (const s of [200, 202, 400, 401, 403, 404, 409, 413, 415, 502, ...(kind === 'sqlite' ? [503] : [])]) assert.ok(statuses.has(s), `no answer with ${s}`);
       assert.ok(v.covered.size >= 40, `${v.covered.size} (operation, status) pairs answered`);
     });
   });
