@@ -22,6 +22,8 @@ export interface Receiver {
   requests: string[];
   /** Requests whose signature did not verify. */
   rejected: number;
+  /** How long each answer is held back (ms). */
+  delayMs: number;
   setSecret(secret: string): void;
   /** The next `n` verified requests are answered `status` (or never, with 'hang'). */
   failNext(n: number, status: number | 'hang'): void;
@@ -38,6 +40,7 @@ export async function startReceiver(): Promise<Receiver> {
     accepted: [],
     requests: [],
     rejected: 0,
+    delayMs: 0,
     setSecret: (s) => {
       webhook = new Webhook(s);
     },
@@ -72,11 +75,14 @@ export async function startReceiver(): Promise<Receiver> {
         res.writeHead(failWith).end();
         return;
       }
-      if (!seen.has(id)) {
-        seen.add(id);
-        r.accepted.push({ id, ...payload });
-      }
-      res.writeHead(204).end();
+      setTimeout(() => {
+        if (res.destroyed) return;
+        if (!seen.has(id)) {
+          seen.add(id);
+          r.accepted.push({ id, ...payload });
+        }
+        res.writeHead(204).end();
+      }, r.delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
