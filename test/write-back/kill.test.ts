@@ -94,7 +94,12 @@ for (const kind of databaseKinds()) {
         const key = `${String(e.data.kind)}:${String(e.data.sourceId)}`;
         byDoc.set(key, [...(byDoc.get(key) ?? []), Number(e.id.slice('msg_'.length))]);
       }
-      for (const [key, ids] of byDoc) assert.deepEqual(ids, [...ids].sort((a, b) => a - b), key);
+      for (const [key, ids] of byDoc)
+        assert.deepEqual(
+          ids,
+          [...ids].sort((a, b) => a - b),
+          key,
+        );
       const revisions = receiver.accepted.filter((e) => e.data.sourceId === 'SO-K1' && e.type === 'export.exported').map((e) => e.data.revision);
       assert.deepEqual(revisions, [1, 2], 'SO-K1 exported, then its second revision');
     });
