@@ -77,6 +77,16 @@ export function signedHeaders(secret: string, id: string, body: string, at: Date
   return { 'content-type': 'application/json', 'user-agent': 'xport-webhooks', 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': signature(secret, id, ts, body) };
 }
 
+/** Why `url` cannot receive webhooks (http or https, absolute, no credentials in it), or null when it can. */
+export function receiverUrlProblem(url: string): string | null {
+  if (url.length > 2048) return 'must be at most 2048 characters';
+  if (!URL.canParse(url)) return 'must be an absolute URL';
+  const u = new URL(url);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'must be an http or https URL';
+  if (u.username !== '' || u.password !== '') return 'must not hold a user name or password: receivers check the webhook-signature header';
+  return null;
+}
+
 /** Seconds after each failed attempt before the next (5 s … 10 h; 27.6 h in all), then the delivery fails. */
 export const RETRY_SCHEDULE_S = [5, 300, 1800, 7200, 18_000, 36_000, 36_000] as const;
 

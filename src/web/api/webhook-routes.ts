@@ -6,18 +6,16 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Runtime } from '../../app/runtime';
-import { EVENT_TYPES } from '../../engine/write-back-events';
+import { EVENT_TYPES, receiverUrlProblem } from '../../engine/write-back-events';
 import { HttpError } from '../errors';
 import { caller, requireAdmin } from './auth';
 import { apiContract, errorEnvelope, op } from './contract';
 
 /** A receiver's URL: http or https, no credentials in it (the signature authenticates xport). */
-export const receiverUrl = z
-  .string()
-  .max(2048)
-  .refine((s) => URL.canParse(s), 'must be an absolute URL')
-  .refine((s) => !URL.canParse(s) || ['http:', 'https:'].includes(new URL(s).protocol), 'must be an http or https URL')
-  .refine((s) => !URL.canParse(s) || (new URL(s).username === '' && new URL(s).password === ''), 'must not hold a user name or password: receivers check the webhook-signature header');
+const receiverUrl = z.string().superRefine((s, ctx) => {
+  const problem = receiverUrlProblem(s);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 const subscribeBody = z.strictObject({
   url: receiverUrl,
