@@ -80,6 +80,8 @@ export function signedHeaders(secret: string, id: string, body: string, at: Date
 /** Why `url` cannot receive webhooks (http or https, absolute, no credentials in it), or null when it can. */
 export function receiverUrlProblem(url: string): string | null {
   if (url.length > 2048) return 'must be at most 2048 characters';
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (/[\u0000-\u0020\u007f]/.test(url)) return 'must not hold spaces or control characters';
   if (!URL.canParse(url)) return 'must be an absolute URL';
   const u = new URL(url);
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'must be an http or https URL';
