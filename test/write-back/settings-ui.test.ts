@@ -5,9 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { XeroConnectionsRepository } from '../../src/db/repositories/xero-connections';
 import { login, seedDemo, startRig, TENANT, type Rig } from '../ui/helpers';
 import { startReceiver, type Receiver } from './receiver';
+
+async function firstDelivery(page: Page): Promise<string> {
+  return (await page.locator('#deliveries tbody tr').first().textContent()) ?? '';
+}
 
 describe('Settings → Webhooks', () => {
   let rig: Rig;
@@ -51,7 +56,7 @@ describe('Settings → Webhooks', () => {
       assert.equal(receiver.accepted.length, 0);
       await page.click('#webhooks td a');
       await page.waitForSelector('#deliveries');
-      assert.match((await page.locator('#deliveries tbody tr').first().textContent()) ?? '', /connection\.lost[\s\S]*failed[\s\S]*HTTP 500/);
+      assert.match(await firstDelivery(page), /connection\.lost[\s\S]*failed[\s\S]*HTTP 500/);
 
       await page.click('#deliveries button:has-text("Redeliver")');
       await page.waitForSelector('#deliveries');
@@ -62,7 +67,7 @@ describe('Settings → Webhooks', () => {
       );
       assert.equal(receiver.requests[0], receiver.requests[1], 'the same webhook-id');
       await page.reload();
-      assert.match((await page.locator('#deliveries tbody tr').first().textContent()) ?? '', /delivered/);
+      assert.match(await firstDelivery(page), /delivered/);
     } finally {
       await context.close();
     }
