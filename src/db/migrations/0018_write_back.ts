@@ -16,18 +16,21 @@ type Json = (pairs: ReadonlyArray<readonly [string, string]>) => string;
 const sqliteJson: Json = (pairs) => `json_object(${pairs.map(([k, v]) => `'${k}', ${v}`).join(', ')})`;
 const postgresJson: Json = (pairs) => `json_build_object(${pairs.map(([k, v]) => `'${k}', ${v}`).join(', ')})::text`;
 
+const doc = (r: string) => (c: string) => `(select ${c} from documents where id = ${r}.document_id)`;
+const exported = (c: string) => `(select ${c} from exports where tenant_id = new.tenant_id and kind = new.contact_kind and source_id = new.source_id and status = 'exported' order by id desc limit 1)`;
+
 /** What an export's event carries (the public shape per type is picked in src/engine/write-back-events.ts). */
-function exportFields(r: string, doc: (column: string) => string): Array<readonly [string, string]> {
+function exportFields(r: string): Array<readonly [string, string]> {
   return [
     ['exportId', `${r}.id`],
     ['kind', `${r}.kind`],
     ['sourceId', `${r}.source_id`],
     ['revision', `${r}.revision`],
-    ['reference', doc('reference')],
+    ['reference', doc(r)('reference')],
     ['status', `${r}.status`],
     ['xeroId', `${r}.xero_id`],
     ['number', `${r}.xero_number`],
-    ['date', `coalesce(${r}.xero_date, ${doc('doc_date')})`],
+    ['date', `coalesce(${r}.xero_date, ${doc(r)('doc_date')})`],
     ['total', `${r}.xero_total`],
     ['code', `${r}.error_code`],
     ['message', `${r}.last_error`],
@@ -38,95 +41,106 @@ function exportFields(r: string, doc: (column: string) => string): Array<readonl
   ];
 }
 
-function contactFields(r: string, exported: (column: string) => string): Array<readonly [string, string]> {
-  return [
-    ['exportId', exported('id')],
-    ['kind', `${r}.contact_kind`],
-    ['sourceId', `${r}.source_id`],
-    ['revision', exported('revision')],
-    ['reference', `${r}.source_id`],
-    ['status', `'exported'`],
-    ['xeroId', `${r}.xero_contact_id`],
-    ['xeroStatus', `case when ${r}.archived = 1 then 'ARCHIVED' else 'ACTIVE' end`],
-  ];
-}
-
-function tenantFields(r: string): Array<readonly [string, string]> {
-  return [
-    ['organisation', `${r}.name`],
-    ['status', `${r}.status`],
-    ['reason', `case when ${r}.status = 'active' then null else ${r}.pause_reason end`],
-    ['code', `case when ${r}.status = 'active' then null else ${r}.pause_code end`],
-  ];
-}
-
-const STATUS_EVENTS = `('exported', 'failed', 'skipped', 'waiting')`;
-const INSERT = 'insert into events (tenant_id, type, doc_key, data, created_at)';
-const SQLITE_NOW = `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
-const sqliteDoc = (r: string) => (c: string) => `(select ${c} from documents where id = ${r}.document_id)`;
-const sqliteExported = (c: string) =>
-  `(select ${c} from exports where tenant_id = new.tenant_id and kind = new.contact_kind and source_id = new.source_id and status = 'exported' order by id desc limit 1)`;
-
-/** SQLite: per row. */
-const SQLITE = [
-  `create trigger events_export_status after update of status on exports when new.status is not old.status and new.status in ${STATUS_EVENTS} begin
-     ${INSERT} values (new.tenant_id, 'export.' || new.status, new.kind || ':' || new.source_id, ${sqliteJson(exportFields('new', sqliteDoc('new')))}, ${SQLITE_NOW}); end`,
-  `create trigger events_export_xero_status after update of xero_status on exports when new.xero_status is not old.xero_status and new.xero_status is not null begin
-     ${INSERT} values (new.tenant_id, 'document.changed_in_xero', new.kind || ':' || new.source_id, ${sqliteJson(exportFields('new', sqliteDoc('new')))}, ${SQLITE_NOW}); end`,
-  `create trigger events_export_deleted after delete on exports begin
-     ${INSERT} values (old.tenant_id, 'export.deleted', old.kind || ':' || old.source_id, ${sqliteJson(exportFields('old', sqliteDoc('old')))}, ${SQLITE_NOW}); end`,
-  `create trigger events_contact_archived after update of archived on contact_links when new.archived is not old.archived begin
-     ${INSERT} values (new.tenant_id, 'document.changed_in_xero', new.contact_kind || ':' || new.source_id, ${sqliteJson(contactFields('new', sqliteExported))}, ${SQLITE_NOW}); end`,
-  `create trigger events_connection after update of status on tenants when new.status is not old.status begin
-     ${INSERT} values (new.id, case when new.status = 'active' then 'connection.restored' else 'connection.lost' end, null, ${sqliteJson(tenantFields('new'))}, ${SQLITE_NOW}); end`,
+const CONTACT_FIELDS: Array<readonly [string, string]> = [
+  ['exportId', exported('id')],
+  ['kind', 'new.contact_kind'],
+  ['sourceId', 'new.source_id'],
+  ['revision', exported('revision')],
+  ['reference', 'new.source_id'],
+  ['status', `'exported'`],
+  ['xeroId', 'new.xero_contact_id'],
+  ['xeroStatus', `case when new.archived = 1 then 'ARCHIVED' else 'ACTIVE' end`],
 ];
 
-const PG_NOW = `to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-const pgDoc = (c: string) => `d.${c}`;
-const pgExported = (c: string) =>
-  `(select x.${c} from exports x where x.tenant_id = n.tenant_id and x.kind = n.contact_kind and x.source_id = n.source_id and x.status = 'exported' order by x.id desc limit 1)`;
-
-/** PostgreSQL: per statement, one insert per kind of change (PostgreSQL allows no column list on a trigger with transition tables). */
-const POSTGRES = [
-  `create function events_from_exports() returns trigger language plpgsql as $$
-   begin
-     if tg_op = 'DELETE' then
-       ${INSERT}
-         select o.tenant_id, 'export.deleted', o.kind || ':' || o.source_id, ${postgresJson(exportFields('o', pgDoc))}, ${PG_NOW}
-         from old_rows o left join documents d on d.id = o.document_id order by o.id;
-     else
-       ${INSERT}
-         select n.tenant_id, 'export.' || n.status, n.kind || ':' || n.source_id, ${postgresJson(exportFields('n', pgDoc))}, ${PG_NOW}
-         from new_rows n join old_rows o on o.id = n.id left join documents d on d.id = n.document_id
-         where n.status is distinct from o.status and n.status in ${STATUS_EVENTS} order by n.id;
-       ${INSERT}
-         select n.tenant_id, 'document.changed_in_xero', n.kind || ':' || n.source_id, ${postgresJson(exportFields('n', pgDoc))}, ${PG_NOW}
-         from new_rows n join old_rows o on o.id = n.id left join documents d on d.id = n.document_id
-         where n.xero_status is distinct from o.xero_status and n.xero_status is not null order by n.id;
-     end if;
-     return null;
-   end $$`,
-  'create trigger events_export_update after update on exports referencing old table as old_rows new table as new_rows for each statement execute function events_from_exports()',
-  'create trigger events_export_delete after delete on exports referencing old table as old_rows for each statement execute function events_from_exports()',
-  `create function events_from_contact_links() returns trigger language plpgsql as $$
-   begin
-     ${INSERT}
-       select n.tenant_id, 'document.changed_in_xero', n.contact_kind || ':' || n.source_id, ${postgresJson(contactFields('n', pgExported))}, ${PG_NOW}
-       from new_rows n join old_rows o on o.tenant_id = n.tenant_id and o.contact_kind = n.contact_kind and o.source_id = n.source_id
-       where n.archived is distinct from o.archived;
-     return null;
-   end $$`,
-  'create trigger events_contact_archived after update on contact_links referencing old table as old_rows new table as new_rows for each statement execute function events_from_contact_links()',
-  `create function events_from_tenants() returns trigger language plpgsql as $$
-   begin
-     ${INSERT}
-       select n.id, case when n.status = 'active' then 'connection.restored' else 'connection.lost' end, null, ${postgresJson(tenantFields('n'))}, ${PG_NOW}
-       from new_rows n join old_rows o on o.id = n.id
-       where n.status is distinct from o.status;
-     return null;
-   end $$`,
-  'create trigger events_connection after update on tenants referencing old table as old_rows new table as new_rows for each statement execute function events_from_tenants()',
+const TENANT_FIELDS: Array<readonly [string, string]> = [
+  ['organisation', 'new.name'],
+  ['status', 'new.status'],
+  ['reason', `case when new.status = 'active' then null else new.pause_reason end`],
+  ['code', `case when new.status = 'active' then null else new.pause_code end`],
 ];
+
+/** One row-level trigger: on `event` of `table`, when `when` holds, one event row. */
+interface EventTrigger {
+  name: string;
+  event: string;
+  table: string;
+  when: string | null;
+  tenant: string;
+  type: string;
+  docKey: string;
+  fields: Array<readonly [string, string]>;
+}
+
+const TRIGGERS: EventTrigger[] = [
+  {
+    name: 'events_export_status',
+    event: 'update of status',
+    table: 'exports',
+    when: `new.status is distinct from old.status and new.status in ('exported', 'failed', 'skipped', 'waiting')`,
+    tenant: 'new.tenant_id',
+    type: `'export.' || new.status`,
+    docKey: `new.kind || ':' || new.source_id`,
+    fields: exportFields('new'),
+  },
+  {
+    name: 'events_export_xero_status',
+    event: 'update of xero_status',
+    table: 'exports',
+    when: 'new.xero_status is distinct from old.xero_status and new.xero_status is not null',
+    tenant: 'new.tenant_id',
+    type: `'document.changed_in_xero'`,
+    docKey: `new.kind || ':' || new.source_id`,
+    fields: exportFields('new'),
+  },
+  {
+    name: 'events_export_deleted',
+    event: 'delete',
+    table: 'exports',
+    when: null,
+    tenant: 'old.tenant_id',
+    type: `'export.deleted'`,
+    docKey: `old.kind || ':' || old.source_id`,
+    fields: exportFields('old'),
+  },
+  {
+    name: 'events_contact_archived',
+    event: 'update of archived',
+    table: 'contact_links',
+    when: 'new.archived is distinct from old.archived',
+    tenant: 'new.tenant_id',
+    type: `'document.changed_in_xero'`,
+    docKey: `new.contact_kind || ':' || new.source_id`,
+    fields: CONTACT_FIELDS,
+  },
+  {
+    name: 'events_connection',
+    event: 'update of status',
+    table: 'tenants',
+    when: 'new.status is distinct from old.status',
+    tenant: 'new.id',
+    type: `case when new.status = 'active' then 'connection.restored' else 'connection.lost' end`,
+    docKey: 'null',
+    fields: TENANT_FIELDS,
+  },
+];
+
+const insert = (t: EventTrigger, json: Json, now: string) => `insert into events (tenant_id, type, doc_key, data, created_at) values (${t.tenant}, ${t.type}, ${t.docKey}, ${json(t.fields)}, ${now})`;
+
+/** SQLite: the trigger holds the insert. */
+function sqliteTrigger(t: EventTrigger): string[] {
+  return [`create trigger ${t.name} after ${t.event} on ${t.table}${t.when ? ` when ${t.when}` : ''} begin ${insert(t, sqliteJson, `strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`)}; end`];
+}
+
+/**
+ * PostgreSQL: per row too, with the condition on the trigger, so that the many updates that change no
+ * status (claims' leases, attempt counts) never call the function.
+ */
+function postgresTrigger(t: EventTrigger): string[] {
+  return [
+    `create function ${t.name}() returns trigger language plpgsql as $$ begin ${insert(t, postgresJson, `to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)}; return null; end $$`,
+    `create trigger ${t.name} after ${t.event} on ${t.table} for each row${t.when ? ` when (${t.when})` : ''} execute function ${t.name}()`,
+  ];
+}
 
 export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   const serial = dialect === 'sqlite' ? 'integer' : 'serial';
@@ -176,5 +190,5 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
   await db.schema.createIndex('webhook_deliveries_order').on('webhook_deliveries').columns(['subscription_id', 'doc_key', 'event_seq']).execute();
   await db.schema.createIndex('webhook_deliveries_event').on('webhook_deliveries').column('event_id').execute();
 
-  for (const statement of dialect === 'sqlite' ? SQLITE : POSTGRES) await sql.raw(statement).execute(db);
+  for (const t of TRIGGERS) for (const statement of dialect === 'sqlite' ? sqliteTrigger(t) : postgresTrigger(t)) await sql.raw(statement).execute(db);
 }
