@@ -79,8 +79,12 @@ export class WriteBackDispatcher {
     while ((await this.round()) > 0);
   }
 
-  /** One round: sequence what was committed, then send what is due. Returns how many attempts were made. */
+  /**
+   * One round: sequence what was committed, then send what is due. Returns how many attempts were made.
+   * Without any subscription there is nothing to send, and the feed sequences what it reads itself.
+   */
   async round(): Promise<number> {
+    if (!(await this.subscriptions.any())) return 0;
     const now = this.now();
     while ((await this.d.store.outbox.sequence(now)) > 0);
     const claimed = await this.deliveries.claim({ owner: this.owner, leaseMs: this.o.leaseMs ?? this.o.timeoutMs + 5000, limit: this.o.batch, now });

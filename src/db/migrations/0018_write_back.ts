@@ -146,8 +146,8 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
   const serial = dialect === 'sqlite' ? 'integer' : 'serial';
   await db.schema.alterTable('events').addColumn('seq', 'integer').execute();
   await db.schema.createIndex('events_feed').on('events').columns(['tenant_id', 'seq']).execute();
+  // Also how the sequencer finds the events without a place yet (seq is null).
   await db.schema.createIndex('events_seq').on('events').column('seq').unique().execute();
-  await sql`create index events_unsequenced on events (id) where seq is null`.execute(db);
 
   await db.schema
     .createTable('webhook_subscriptions')

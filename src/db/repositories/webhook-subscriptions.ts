@@ -49,6 +49,11 @@ export class WebhookSubscriptionsRepository {
     });
   }
 
+  /** Whether any organisation has a subscription. */
+  async any(): Promise<boolean> {
+    return (await this.db.selectFrom('webhook_subscriptions').select('id').limit(1).executeTakeFirst()) !== undefined;
+  }
+
   async list(tenantId: string): Promise<WebhookSubscription[]> {
     const rows = await this.db.selectFrom('webhook_subscriptions').select(COLUMNS).where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
     return rows.map(toSubscription);
