@@ -10,6 +10,8 @@ import { WebhookSubscriptionsRepository, type WebhookSubscription } from '../db/
 import type { Store } from '../db/store';
 import type { SecretBox } from '../security/secret-box';
 import { newSecret, present, type PublicEvent } from './write-back-events';
+
+export type { DeliveryStatus, ListedDelivery };
 import { secretAad } from './write-back';
 
 export interface SubscriptionView {

@@ -130,6 +130,29 @@ for (const kind of databaseKinds()) {
       assert.equal(after[1]?.data.status, 'failed');
     });
 
+    test('a revision arriving after a newer one is skipped at once, and says so; the newer one supersedes a queued older one', async () => {
+      await readAll();
+      const doc = (revision: number, quantity: number) => ({
+        kind: 'sales_invoice',
+        sourceId: 'SO-REV',
+        revision,
+        date: '2026-11-20',
+        contact: 'NOBODY',
+        lines: [{ description: 'x', quantity, unitPrice: '1', taxCode: 'G.S.T.', account: 'sales' }],
+      });
+      assert.equal((await h.api('POST', '/api/v1/documents', doc(2, 2))).status, 202);
+      assert.equal((await h.api('POST', '/api/v1/documents', doc(1, 1))).status, 202);
+      assert.equal((await h.api('POST', '/api/v1/documents', doc(3, 3))).status, 202);
+      const got = (await readAll()).filter((e) => e.data.sourceId === 'SO-REV');
+      assert.deepEqual(
+        got.map((e) => [e.type, e.data.revision, e.data.reason]),
+        [
+          ['export.skipped', 1, 'superseded by revision 2'],
+          ['export.skipped', 2, 'superseded by revision 3'],
+        ],
+      );
+    });
+
     test('retention deletes events older than the cutoff with their deliveries; a bad cursor is a 400', async () => {
       await readAll();
       const n = await h.rt.store.outbox.prune(new Date(Date.now() + 60_000));

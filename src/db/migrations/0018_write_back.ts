@@ -93,6 +93,17 @@ const TRIGGERS: EventTrigger[] = [
     fields: exportFields('new'),
   },
   {
+    // A revision that arrives after a newer one is stored skipped at once.
+    name: 'events_export_skipped_on_arrival',
+    event: 'insert',
+    table: 'exports',
+    when: `new.status = 'skipped'`,
+    tenant: 'new.tenant_id',
+    type: `'export.skipped'`,
+    docKey: `new.kind || ':' || new.source_id`,
+    fields: exportFields('new'),
+  },
+  {
     name: 'events_export_deleted',
     event: 'delete',
     table: 'exports',

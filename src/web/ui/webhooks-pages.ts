@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../app/runtime';
-import type { DeliveryStatus, ListedDelivery } from '../../db/repositories/webhook-deliveries';
+import type { DeliveryStatus, ListedDelivery } from '../../engine/write-back-service';
 import { EVENT_TYPES, receiverUrlProblem } from '../../engine/write-back-events';
 import { requireAdmin, setFlash } from '../auth/session';
 import { HttpError } from '../errors';
