@@ -26,7 +26,8 @@ for (const kind of databaseKinds()) {
     let h: Harness;
     let receiver: Receiver;
     before(async () => {
-      h = await startHarness(kind);
+      // Retries at once: two after the first attempt, then the delivery fails.
+      h = await startHarness(kind, { runtime: { writeBackOptions: { schedule: [0, 0] } } });
       receiver = await startReceiver();
     });
     after(async () => {
@@ -75,8 +76,6 @@ for (const kind of databaseKinds()) {
       try {
         const id = await subscribe({}, r);
         r.failNext(3, 500);
-        const d = h.rt.dispatcher as unknown as { o: { schedule: number[] } };
-        d.o.schedule = [0, 0];
         await appendEvents(h.rt.store.db, [{ tenantId: h.tenantId, type: 'document.paid', docKey: 'sales_invoice:R1', data: { sourceId: 'R1', step: 1 } }]);
         await appendEvents(h.rt.store.db, [{ tenantId: h.tenantId, type: 'document.paid', docKey: 'sales_invoice:R1', data: { sourceId: 'R1', step: 2 } }]);
         await h.rt.dispatcher.drain();
