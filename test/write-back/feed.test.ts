@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { appendEvents } from '../../src/db/repositories/outbox';
+import { XeroChangesRepository } from '../../src/db/repositories/xero-changes';
 import { XeroConnectionsRepository } from '../../src/db/repositories/xero-connections';
 import { databaseKinds } from '../helpers/databases';
 import { startHarness, type Harness } from '../helpers/harness';
@@ -99,6 +100,7 @@ for (const kind of databaseKinds()) {
       await repo.markTenantDisconnected(h.tenantId, { reason: 'again', code: 'auth_invalid_grant' });
       const t = await h.rt.store.tenants.get(h.tenantId);
       await h.rt.store.tenants.upsert({ id: h.tenantId, name: t?.name ?? 'x', connectionId: t?.connectionId ?? null });
+      await h.rt.store.tenants.resume(h.tenantId);
       const got = await readAll();
       assert.deepEqual(
         got.map((e) => e.type),
@@ -128,6 +130,42 @@ for (const kind of databaseKinds()) {
         ],
       );
       assert.equal(after[1]?.data.status, 'failed');
+    });
+
+    test('an exported invoice voided in Xero (what the Xero webhook handler records) is document.changed_in_xero with its link', async () => {
+      const customer = { kind: 'customer', sourceId: 'CUST-V', name: 'Voided Ltd', email: 'ap@void.test' };
+      const invoice = {
+        kind: 'sales_invoice',
+        sourceId: 'SO-V1',
+        date: '2026-11-20',
+        dueDate: '2026-12-20',
+        contact: 'CUST-V',
+        lines: [{ description: 'x', quantity: 1, unitPrice: '10', taxCode: 'G.S.T.', account: 'sales' }],
+      };
+      assert.equal((await h.api('POST', '/api/v1/documents', { documents: [customer, invoice] })).status, 202);
+      await h.drain();
+      const exported = (await readAll()).find((e) => e.type === 'export.exported' && e.data.sourceId === 'SO-V1');
+      const xeroId = String(exported?.data.xeroId);
+      assert.ok((await new XeroChangesRepository(h.rt.store.db).markXeroStatus(h.tenantId, xeroId, 'VOIDED')).length === 1);
+      const [changed, ...rest] = await readAll();
+      assert.deepEqual(rest, []);
+      assert.equal(changed?.type, 'document.changed_in_xero');
+      assert.deepEqual(
+        { ...changed?.data, xeroUrl: undefined },
+        {
+          exportId: exported?.data.exportId,
+          kind: 'sales_invoice',
+          sourceId: 'SO-V1',
+          revision: 1,
+          reference: exported?.data.reference,
+          status: 'exported',
+          xeroId,
+          number: 'SO-V1',
+          xeroStatus: 'VOIDED',
+          xeroUrl: undefined,
+        },
+      );
+      assert.equal(changed?.data.xeroUrl, exported?.data.xeroUrl);
     });
 
     test('a revision arriving after a newer one is skipped at once, and says so; the newer one supersedes a queued older one', async () => {
