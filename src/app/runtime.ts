@@ -19,6 +19,9 @@ import { QueueService } from '../engine/service';
 import { SettingsService } from '../engine/settings-service';
 import { ExportWorker, type WorkerOptions } from '../engine/worker';
 import { XeroWebhookHandler } from '../engine/xero-webhooks';
+import { WriteBackDispatcher, type WriteBackOptions } from '../engine/write-back';
+import { WriteBackService } from '../engine/write-back-service';
+import { SecretBox } from '../security/secret-box';
 import { XeroClient } from '../xero/client';
 import { ClientCredentialsTokenSource, type TokenSource } from '../xero/tokens';
 import { attachNotifications } from '../notify/notifier';
@@ -59,6 +62,10 @@ export interface Runtime {
   webSessions: WebSessionsService;
   bulkResults: BulkResultsService;
   workers: ExportWorker[];
+  /** Write-back webhooks and the event feed. */
+  writeBack: WriteBackService;
+  /** Sends the write-back webhooks; started with the workers (serve and worker). */
+  dispatcher: WriteBackDispatcher;
   startWorkers(): void;
   /** Log retention and scheduled reference refresh (serve only). */
   startSchedules(): void;
@@ -74,6 +81,7 @@ export interface RuntimeOptions {
   gateLimits?: Partial<DbGateLimits>;
   logger?: Logger;
   tokens?: TokenSource;
+  writeBackOptions?: Partial<WriteBackOptions>;
 }
 
 export async function createRuntime(config: Readonly<Config>, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -113,6 +121,8 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   );
   queue.onWork(() => workers.forEach((w) => w.poke()));
   const webhooks = new XeroWebhookHandler({ store, xero, gate, bus, logger });
+  const box = SecretBox.load(config);
+  const dispatcher = new WriteBackDispatcher({ store, box, logger }, { timeoutMs: config.webhookTimeoutMs, ...options.writeBackOptions });
   let stopSchedules: (() => void) | null = null;
   let stopConnectionSchedules: (() => void) | null = null;
   return {
@@ -127,6 +137,8 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     queue,
     settings,
     workers,
+    writeBack: new WriteBackService(store, box),
+    dispatcher,
     users: new UsersService(store, bus),
     organisations: new OrganisationsService(store, bus),
     apiTokens: new ApiTokensService(store, bus),
@@ -136,7 +148,10 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     system: new SystemService(store),
     webSessions: new WebSessionsService(store),
     bulkResults: new BulkResultsService(store),
-    startWorkers: () => workers.forEach((w) => w.start()),
+    startWorkers: () => {
+      workers.forEach((w) => w.start());
+      dispatcher.start();
+    },
     startSchedules() {
       stopSchedules ??= startSchedules(store, reference, logger, { retentionDays: config.logRetentionDays });
       stopConnectionSchedules ??= startConnectionSchedules(auth.manager, (err) => logger.error({ err }, 'Xero connection upkeep failed'));
@@ -145,7 +160,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
       stopSchedules?.();
       stopConnectionSchedules?.();
       stopNotifications();
-      const handedBack = await Promise.all(workers.map((w) => w.stop(deadlineMs)));
+      const [handedBack] = await Promise.all([Promise.all(workers.map((w) => w.stop(deadlineMs))), dispatcher.stop()]);
       const n = handedBack.reduce((a, b) => a + b, 0);
       if (n > 0) logger.warn({ exports: n }, 'in-flight exports handed back: they are looked up in Xero before they are sent again');
       await webhooks.idle();

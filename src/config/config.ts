@@ -72,6 +72,7 @@ const envSchema = z.object({
   XPORT_CONTACT_WAIT_HOURS: z.coerce.number().positive().max(8760).default(6),
   XPORT_CLIENT_LIMITS: z.enum(['on', 'off']).default('on'),
   XPORT_SHUTDOWN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  XPORT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   XERO_CLIENT_ID: optionalText,
   XERO_CLIENT_SECRET: optionalText,
   XERO_REDIRECT_URI: httpUrl.optional(),
@@ -120,6 +121,8 @@ export interface Config {
   /** Export worker loops run inside `serve` (0 = API and UI only). */
   workers: number;
   xeroTimeoutMs: number;
+  /** How long a write-back webhook receiver has to answer (XPORT_WEBHOOK_TIMEOUT_MS, default 10 s). */
+  webhookTimeoutMs: number;
   pollMs: number;
   /** How long a worker's claim on an export lasts before another worker may take it over. */
   leaseMs: number;
@@ -183,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     logRetentionDays: e.XPORT_LOG_RETENTION_DAYS,
     workers: e.XPORT_WORKERS,
     xeroTimeoutMs: e.XPORT_XERO_TIMEOUT_MS,
+    webhookTimeoutMs: e.XPORT_WEBHOOK_TIMEOUT_MS,
     pollMs: e.XPORT_POLL_MS,
     leaseMs: e.XPORT_LEASE_MS,
     batchSize: e.XPORT_BATCH_SIZE,

@@ -215,6 +215,46 @@ export interface EventsTable {
   doc_key: string | null;
   data: string; // JSON
   created_at: string;
+  /** The feed's order, given after commit by the dispatcher (0018); null until then. */
+  seq: Generated<number | null>;
+}
+
+/** Write-back webhook subscriptions (0018), per organisation; the signing secret only encrypted. */
+export interface WebhookSubscriptionsTable {
+  id: string;
+  tenant_id: string;
+  url: string;
+  /** JSON array of event types; null: every type. */
+  events: string | null;
+  secret_ciphertext: string;
+  /** Events up to this id happened before the subscription: not delivered to it. */
+  from_event_id: number;
+  created_at: string;
+}
+
+/** The event types a subscription with a filter receives (0018). */
+export interface WebhookSubscriptionTypesTable {
+  subscription_id: string;
+  type: string;
+}
+
+/** One event on its way to one subscription (0018): pending until delivered, failed when its retries ran out. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  subscription_id: string;
+  event_id: number;
+  event_seq: number;
+  doc_key: string | null;
+  status: string; // pending | delivered | failed
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_attempt_at: string | null;
+  response_status: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
 }
 
 export interface Database {
@@ -235,6 +275,9 @@ export interface Database {
   xero_webhook_events: XeroWebhookEventsTable;
   worker_heartbeats: WorkerHeartbeatsTable;
   events: EventsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  webhook_subscription_types: WebhookSubscriptionTypesTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type ExportRow = Selectable<ExportsTable>;

@@ -38,7 +38,7 @@ export function createStore(opened: OpenedDatabase): Store {
     reference: new ReferenceCacheRepository(db),
     kv: new KeyValueRepository(db),
     workers: new WorkerHeartbeatsRepository(db),
-    outbox: new OutboxRepository(db),
+    outbox: new OutboxRepository(db, adapter),
   };
 }
 

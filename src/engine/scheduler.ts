@@ -1,5 +1,5 @@
 /**
- * Periodic housekeeping inside `serve`: Connection Log retention (pruned in small batches, no long
+ * Periodic housekeeping inside `serve`: Connection Log retention (and the event feed's, the same) (pruned in small batches, no long
  * locks) and a scheduled refresh of every organisation's Xero reference data. Exports also refresh
  * stale reference data on demand, so the schedule only keeps idle organisations' data current.
  */
@@ -21,6 +21,7 @@ export function startSchedules(store: Store, reference: ReferenceService, logger
   const prune = async (): Promise<void> => {
     const cutoff = new Date(Date.now() - o.retentionDays * 86_400_000);
     const n = await store.log.prune(cutoff);
+    await store.outbox.prune(cutoff);
     await DbGate.prune(store);
     await store.workers.prune(86_400_000);
     if (n > 0) logger.info({ deleted: n }, 'connection log pruned');

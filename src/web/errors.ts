@@ -12,6 +12,7 @@ export const API_ERRORS = {
   invalid_text: 400,
   invalid_document: 400,
   invalid_settings: 400,
+  invalid_webhook: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,

@@ -18,6 +18,7 @@ import { openStore } from '../../src/db/store';
 import { sessionIdHash } from '../../src/db/repositories/web-sessions';
 import { databaseKinds, makeDatabase } from '../helpers/databases';
 import { stepBackLogIndex } from '../helpers/log-index';
+import { stepBackWriteBack } from '../write-back/step-back';
 import { waitUntil } from '../helpers/processes';
 import { ADMIN_PASSWORD, freePort } from '../oauth/helpers';
 import { capturingLogger, queueWith, serve, signIn, type Served } from './helpers';
@@ -109,6 +110,7 @@ for (const kind of databaseKinds()) {
       await store.db.schema.dropTable('xero_webhook_events').execute();
       // (and before the later migrations, which must come after it)
       await sql`drop index exports_contact_waits`.execute(store.db);
+      await stepBackWriteBack(store.db, kind);
       await store.db.schema.dropTable('events').execute();
       if (kind === 'sqlite') await stepBackLogIndex(store.db);
       await sql`delete from kysely_migration where name >= '0010_security'`.execute(store.db);

@@ -9,6 +9,8 @@ import type { Export, ListedExport } from '../../engine/service';
 import { xeroUrl } from '../../domain/xero-links';
 import { HttpError, errorBody } from '../errors';
 import { organisationShortCode } from '../organisation-short-code';
+import { webhookRoutes } from './webhook-routes';
+import { eventsRoutes } from './events-routes';
 import { workerStates } from '../worker-states';
 import { bearerAuth, caller, requireAdmin } from './auth';
 import { errorEnvelope, op } from './contract';
@@ -77,6 +79,8 @@ const viewerToken = errorEnvelope.describe('The API token may only read (`forbid
 export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   app.addHook('preHandler', bearerAuth(rt));
   await app.register(async (settings) => settingsRoutes(settings, rt)); // its own JSON parser: `__proto__` is an ordinary mapping key there
+  await app.register(async (webhooks) => webhookRoutes(webhooks, rt));
+  await app.register(async (events) => eventsRoutes(events, rt));
 
   const documentsSchema = op({
     summary: 'Queue one document or {"documents":[…]}',

@@ -9,6 +9,7 @@
  *   /settings                    Xero connection, mappings, options, mapping health
  *   /settings/xero/…             connecting organisations with OAuth (src/web/xero)
  *   /settings/users, /tokens     users and API tokens (src/web/admin)
+ *   /settings/webhooks           write-back webhooks and their delivery logs
  *   /events                      server-sent banner updates
  */
 import { readFile } from 'node:fs/promises';
@@ -35,6 +36,7 @@ import { loginRoutes } from './login-pages';
 import { queueActionRoutes } from './queue-actions';
 import { queueRoutes } from './queue-pages';
 import { settingsRoutes } from './settings-pages';
+import { webhookPagesRoutes } from './webhooks-pages';
 
 const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'static');
 
@@ -98,6 +100,7 @@ export async function uiRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
       xeroConnectRoutes(pages, rt);
       usersRoutes(pages, rt);
       tokensRoutes(pages, rt);
+      webhookPagesRoutes(pages, rt);
     });
   });
 }

@@ -46,7 +46,7 @@ function connectionSection(ctx: PageContext, ref: CachedReference): Html {
     ? html`<div class="inline-actions">${connect}
 ${oauth && ctx.tenants.length === 0 ? '' : html`<form method="post" action="/settings/connection/sync">${csrfField(ctx)}<button class="btn" ${app.clientId ? '' : html`disabled`}>${ctx.tenants.length ? 'Reconnect and refresh organisations' : 'Connect'}</button></form>`}
 ${ctx.tenant?.status === 'active' ? html`<form method="post" action="${oauth ? '/settings/xero/disconnect' : '/settings/connection/disconnect'}">${csrfField(ctx)}<input type="hidden" name="tenantId" value="${ctx.tenant.id}"><button class="btn btn-danger">Disconnect ${ctx.tenant.name}</button></form>` : ''}
-${ctx.tenant ? html`<a class="btn" href="/settings/users">Users</a> <a class="btn" href="/settings/tokens">API tokens</a>` : ''}</div>`
+${ctx.tenant ? html`<a class="btn" href="/settings/users">Users</a> <a class="btn" href="/settings/tokens">API tokens</a> <a class="btn" href="/settings/webhooks">Webhooks</a>` : ''}</div>`
     : '';
   const none = oauth
     ? 'Press Connect to Xero, sign in to Xero and choose the organisations xport may export to.'
