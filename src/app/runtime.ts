@@ -19,6 +19,8 @@ import { QueueService } from '../engine/service';
 import { SettingsService } from '../engine/settings-service';
 import { ExportWorker, type WorkerOptions } from '../engine/worker';
 import { XeroWebhookHandler } from '../engine/xero-webhooks';
+import { Reconciler, type ReconcileOptions } from '../engine/reconciliation/run';
+import { startReconcileSchedule } from '../engine/reconciliation/schedule';
 import { XeroClient } from '../xero/client';
 import { ClientCredentialsTokenSource, type TokenSource } from '../xero/tokens';
 import { attachNotifications } from '../notify/notifier';
@@ -27,6 +29,7 @@ import { ConnectionLogReader } from './connection-log-reader';
 import { DocumentsService } from './documents-service';
 import { createLogger } from './logger';
 import { OrganisationsService } from './organisations-service';
+import { ReconciliationService } from './reconciliation-service';
 import { setupXeroAuth, startConnectionSchedules } from './xero-auth';
 import { attachOperatorLog } from './operator-log';
 import { secureStorage } from '../security/file-modes';
@@ -53,6 +56,8 @@ export interface Runtime {
   /** What Xero's webhook deliveries change (the web route only verifies them). */
   webhooks: XeroWebhookHandler;
   documents: DocumentsService;
+  /** Reconciliation with Xero: differences, payments, account balances (docs/reconciliation.md). */
+  reconciliation: ReconciliationService;
   /** Reading the Connection Log; entries are written by its subscriber, from events. */
   connectionLog: ConnectionLogReader;
   system: SystemService;
@@ -74,6 +79,8 @@ export interface RuntimeOptions {
   gateLimits?: Partial<DbGateLimits>;
   logger?: Logger;
   tokens?: TokenSource;
+  /** Reconciliation's options beyond the configuration (tests: a small page size). */
+  reconcile?: Partial<ReconcileOptions>;
 }
 
 export async function createRuntime(config: Readonly<Config>, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -113,6 +120,8 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   );
   queue.onWork(() => workers.forEach((w) => w.poke()));
   const webhooks = new XeroWebhookHandler({ store, xero, gate, bus, logger });
+  const reconciler = new Reconciler({ store, xero, gate, logger }, { budgetShare: config.reconcile.budgetShare, dailyLimit: config.reconcile.dailyLimit, ...options.reconcile });
+  let stopReconcile: (() => void) | null = null;
   let stopSchedules: (() => void) | null = null;
   let stopConnectionSchedules: (() => void) | null = null;
   return {
@@ -132,6 +141,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     apiTokens: new ApiTokensService(store, bus),
     webhooks,
     documents: new DocumentsService(store),
+    reconciliation: new ReconciliationService(store, reconciler),
     connectionLog: new ConnectionLogReader(store),
     system: new SystemService(store),
     webSessions: new WebSessionsService(store),
@@ -139,10 +149,12 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     startWorkers: () => workers.forEach((w) => w.start()),
     startSchedules() {
       stopSchedules ??= startSchedules(store, reference, logger, { retentionDays: config.logRetentionDays });
+      stopReconcile ??= startReconcileSchedule(store, reconciler, logger, { everyHours: config.reconcile.everyHours });
       stopConnectionSchedules ??= startConnectionSchedules(auth.manager, (err) => logger.error({ err }, 'Xero connection upkeep failed'));
     },
     async close(deadlineMs?: number) {
       stopSchedules?.();
+      stopReconcile?.();
       stopConnectionSchedules?.();
       stopNotifications();
       const handedBack = await Promise.all(workers.map((w) => w.stop(deadlineMs)));

@@ -19,6 +19,7 @@ import * as m0010 from './migrations/0010_security';
 import * as m0014 from './migrations/0014_contact_wait_index';
 import * as m0015 from './migrations/0015_log_index_by_day';
 import * as m0016 from './migrations/0016_events';
+import * as m0017 from './migrations/0017_reconciliation';
 
 /**
  * A migration is told only which engine it runs on and holds its SQL for both: nothing outside it
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Step> = {
   '0014_contact_wait_index': m0014,
   '0015_log_index_by_day': m0015,
   '0016_events': m0016,
+  '0017_reconciliation': m0017,
 };
 
 export class SchemaTooNewError extends Error {}

@@ -9,6 +9,8 @@ import type { Export, ListedExport } from '../../engine/service';
 import { HttpError, errorBody } from '../errors';
 import { bearerAuth, caller, requireAdmin } from './auth';
 import { settingsRoutes } from './settings-routes';
+import { reconciliationRoutes } from './reconciliation-routes';
+import { documentRoutes } from './document-routes';
 import { workerStates } from '../worker-states';
 
 const STATUSES = ['queued', 'waiting', 'exporting', 'exported', 'failed', 'skipped'] as const;
@@ -77,6 +79,8 @@ export function exportView(row: Export & Partial<Pick<ListedExport, 'reference' 
 export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {
   app.addHook('preHandler', bearerAuth(rt));
   await app.register(async (settings) => settingsRoutes(settings, rt)); // its own JSON parser: `__proto__` is an ordinary mapping key there
+  await app.register(async (r) => reconciliationRoutes(r, rt));
+  await app.register(async (r) => documentRoutes(r, rt));
 
   app.post(
     '/documents',

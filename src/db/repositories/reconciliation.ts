@@ -1,0 +1,318 @@
+/**
+ * Reconciliation's storage (migration 0017): the exported documents to compare, what Xero last showed
+ * of each (`xero_states`) with the differences already reported, and the runs with their Xero calls.
+ * `record` stores new Xero states and the events they raise in one transaction (appendEvents).
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, XeroStatesTable } from '../schema';
+import { iso } from '../clock';
+import { appendEvents, type OutboxEvent } from './outbox';
+
+/** The kinds reconciliation reads back from Xero (contacts are not documents with totals). */
+export const RECONCILED_KINDS = ['sales_invoice', 'sales_credit', 'purchase_bill', 'supplier_credit', 'journal'] as const;
+
+export interface ExportedDocument {
+  exportId: number;
+  kind: string;
+  sourceId: string;
+  revision: number;
+  reference: string;
+  xeroId: string;
+  xeroNumber: string | null;
+  /** The total Xero confirmed at export. */
+  xeroTotal: string | null;
+  /** The date sent to Xero (the lock-date policy may have moved it). */
+  date: string | null;
+  /** The Xero contact it was sent to, through the contact link. */
+  contactId: string | null;
+  payload: string;
+  exportedAt: string | null;
+}
+
+export interface StoredXeroState {
+  exportId: number;
+  xeroId: string;
+  status: string | null;
+  date: string | null;
+  total: string | null;
+  contactId: string | null;
+  amountPaid: string | null;
+  amountDue: string | null;
+  fullyPaidOn: string | null;
+  updatedAt: string | null;
+  issues: string[];
+  issuesSince: string | null;
+  checkedAt: string;
+}
+
+export interface RunRow {
+  id: number;
+  trigger: string;
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: string;
+  message: string | null;
+  calls: number;
+  budget: number;
+  checked: number;
+  newDifferences: number;
+}
+
+function toState(r: Selectable<XeroStatesTable>): StoredXeroState {
+  return {
+    exportId: r.export_id,
+    xeroId: r.xero_id,
+    status: r.status,
+    date: r.date,
+    total: r.total,
+    contactId: r.contact_id,
+    amountPaid: r.amount_paid,
+    amountDue: r.amount_due,
+    fullyPaidOn: r.fully_paid_on,
+    updatedAt: r.xero_updated_at,
+    issues: JSON.parse(r.issues) as string[],
+    issuesSince: r.issues_since,
+    checkedAt: r.checked_at,
+  };
+}
+
+export class ReconciliationRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** The exported documents of an organisation: per source document, its latest exported revision. */
+  async exported(tenantId: string, where: { kind?: string; sourceId?: string } = {}): Promise<ExportedDocument[]> {
+    let q = this.db
+      .selectFrom('exports')
+      .innerJoin('documents', 'documents.id', 'exports.document_id')
+      .select([
+        'exports.id',
+        'exports.kind',
+        'exports.source_id',
+        'exports.revision',
+        'documents.reference',
+        'exports.xero_id',
+        'exports.xero_number',
+        'exports.xero_total',
+        'exports.xero_date',
+        'documents.doc_date',
+        'documents.payload',
+        'exports.exported_at',
+      ])
+      .where('exports.tenant_id', '=', tenantId)
+      .where('exports.status', '=', 'exported')
+      .where('exports.xero_id', 'is not', null)
+      .where('exports.kind', 'in', [...RECONCILED_KINDS]);
+    if (where.kind) q = q.where('exports.kind', '=', where.kind);
+    if (where.sourceId !== undefined) q = q.where('exports.source_id', '=', where.sourceId);
+    const rows = await q.orderBy('exports.id').execute();
+    const latest = new Map<string, (typeof rows)[number]>();
+    for (const r of rows) latest.set(`${r.kind}:${r.source_id}`, r);
+    const links = await this.contactLinks(tenantId);
+    return [...latest.values()].map((r) => {
+      const contact = (JSON.parse(r.payload) as { contact?: unknown }).contact;
+      const side = r.kind === 'purchase_bill' || r.kind === 'supplier_credit' ? 'supplier' : 'customer';
+      return {
+        exportId: r.id,
+        kind: r.kind,
+        sourceId: r.source_id,
+        revision: r.revision,
+        reference: r.reference,
+        xeroId: r.xero_id ?? '',
+        xeroNumber: r.xero_number,
+        xeroTotal: r.xero_total,
+        date: r.xero_date ?? r.doc_date,
+        contactId: typeof contact === 'string' ? (links.get(`${side}:${contact}`) ?? null) : null,
+        payload: r.payload,
+        exportedAt: r.exported_at,
+      };
+    });
+  }
+
+  private async contactLinks(tenantId: string): Promise<Map<string, string>> {
+    const rows = await this.db.selectFrom('contact_links').select(['contact_kind', 'source_id', 'xero_contact_id']).where('tenant_id', '=', tenantId).execute();
+    return new Map(rows.map((r) => [`${r.contact_kind}:${r.source_id}`, r.xero_contact_id.toLowerCase()]));
+  }
+
+  async states(tenantId: string): Promise<Map<number, StoredXeroState>> {
+    const rows = await this.db.selectFrom('xero_states').selectAll().where('tenant_id', '=', tenantId).execute();
+    return new Map(rows.map((r) => [r.export_id, toState(r)]));
+  }
+
+  async stateOf(tenantId: string, exportId: number): Promise<StoredXeroState | null> {
+    const r = await this.db.selectFrom('xero_states').selectAll().where('tenant_id', '=', tenantId).where('export_id', '=', exportId).executeTakeFirst();
+    return r ? toState(r) : null;
+  }
+
+  /** Stores what Xero showed of these documents and the events that raises, together or not at all. */
+  async record(tenantId: string, states: readonly StoredXeroState[], events: readonly OutboxEvent[]): Promise<void> {
+    if (states.length === 0 && events.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      for (const s of states) {
+        const row = {
+          tenant_id: tenantId,
+          xero_id: s.xeroId,
+          status: s.status,
+          date: s.date,
+          total: s.total,
+          contact_id: s.contactId,
+          amount_paid: s.amountPaid,
+          amount_due: s.amountDue,
+          fully_paid_on: s.fullyPaidOn,
+          xero_updated_at: s.updatedAt,
+          issues: JSON.stringify(s.issues),
+          issues_since: s.issuesSince,
+          checked_at: s.checkedAt,
+        };
+        await trx
+          .insertInto('xero_states')
+          .values({ export_id: s.exportId, ...row })
+          .onConflict((oc) => oc.column('export_id').doUpdateSet(row))
+          .execute();
+      }
+      await appendEvents(trx, events);
+    });
+  }
+
+  async startRun(tenantId: string, trigger: string, budget: number, at = new Date()): Promise<number> {
+    const r = await this.db
+      .insertInto('reconciliation_runs')
+      .values({ tenant_id: tenantId, trigger, started_at: iso(at), outcome: 'running', budget })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return r.id;
+  }
+
+  async finishRun(id: number, r: { outcome: string; message: string | null; calls: number; checked: number; newDifferences: number }): Promise<void> {
+    await this.db
+      .updateTable('reconciliation_runs')
+      .set({ finished_at: iso(), outcome: r.outcome, message: r.message, calls: r.calls, checked: r.checked, new_differences: r.newDifferences })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Xero calls reconciliation made for this organisation in runs started since `since`. */
+  async callsSince(tenantId: string, since: Date): Promise<number> {
+    const r = await this.db
+      .selectFrom('reconciliation_runs')
+      .select(sql<number>`coalesce(sum(calls), 0)`.as('n'))
+      .where('tenant_id', '=', tenantId)
+      .where('started_at', '>', iso(since))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async runs(tenantId: string, limit = 10): Promise<RunRow[]> {
+    const rows = await this.db.selectFrom('reconciliation_runs').selectAll().where('tenant_id', '=', tenantId).orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((r) => ({
+      id: r.id,
+      trigger: r.trigger,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      outcome: r.outcome,
+      message: r.message,
+      calls: r.calls,
+      budget: r.budget,
+      checked: r.checked,
+      newDifferences: r.new_differences,
+    }));
+  }
+
+  /**
+   * Takes the lease `key` for `owner` unless another holder took it less than `ttlMs` ago: one
+   * atomic upsert, so of several processes asking at once exactly one gets it.
+   */
+  async tryLease(key: string, owner: string, ttlMs: number, now = new Date()): Promise<boolean> {
+    const at = iso(now);
+    await this.db
+      .insertInto('key_value')
+      .values({ key, value: owner, updated_at: at })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet({ value: owner, updated_at: at })
+          .where((eb) => eb.or([eb('key_value.updated_at', '<', iso(new Date(now.getTime() - ttlMs))), eb('key_value.value', '=', owner)])),
+      )
+      .execute();
+    const held = await this.db.selectFrom('key_value').select('value').where('key', '=', key).executeTakeFirst();
+    return held?.value === owner;
+  }
+
+  async releaseLease(key: string, owner: string): Promise<void> {
+    await this.db.deleteFrom('key_value').where('key', '=', key).where('value', '=', owner).execute();
+  }
+
+  /** Where the next read of an endpoint starts (If-Modified-Since), null before the first complete read. */
+  async watermark(tenantId: string, endpoint: string): Promise<Date | null> {
+    const r = await this.db.selectFrom('key_value').select('value').where('key', '=', `reconciliation.since:${tenantId}:${endpoint}`).executeTakeFirst();
+    return r ? new Date(r.value) : null;
+  }
+
+  async setWatermark(tenantId: string, endpoint: string, at: Date): Promise<void> {
+    const key = `reconciliation.since:${tenantId}:${endpoint}`;
+    await this.db
+      .insertInto('key_value')
+      .values({ key, value: iso(at), updated_at: iso() })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: iso(at), updated_at: iso() }))
+      .execute();
+  }
+
+  /** The latest revision of a source document and the state of its export (null: never received). */
+  async latestDocument(tenantId: string, kind: string, sourceId: string): Promise<LatestDocument | null> {
+    const doc = await this.db
+      .selectFrom('documents')
+      .select(['id', 'revision', 'reference', 'doc_date', 'total', 'received_at'])
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', kind)
+      .where('source_id', '=', sourceId)
+      .orderBy('revision', 'desc')
+      .executeTakeFirst();
+    if (!doc) return null;
+    const exp = await this.db
+      .selectFrom('exports')
+      .select(['id', 'status', 'wait_reason', 'last_error', 'error_code', 'action_required', 'xero_id', 'xero_number', 'xero_total', 'xero_date', 'exported_at'])
+      .where('document_id', '=', doc.id)
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    return {
+      revision: doc.revision,
+      reference: doc.reference,
+      date: doc.doc_date,
+      total: doc.total,
+      receivedAt: doc.received_at,
+      export: exp
+        ? {
+            id: exp.id,
+            status: exp.status,
+            reason: exp.wait_reason ?? exp.last_error,
+            errorCode: exp.error_code,
+            actionRequired: exp.action_required,
+            xeroId: exp.xero_id,
+            xeroNumber: exp.xero_number,
+            xeroTotal: exp.xero_total,
+            xeroDate: exp.xero_date,
+            exportedAt: exp.exported_at,
+          }
+        : null,
+    };
+  }
+}
+
+export interface LatestDocument {
+  revision: number;
+  reference: string;
+  date: string | null;
+  total: string | null;
+  receivedAt: string;
+  export: {
+    id: number;
+    status: string;
+    reason: string | null;
+    errorCode: string | null;
+    actionRequired: string | null;
+    xeroId: string | null;
+    xeroNumber: string | null;
+    xeroTotal: string | null;
+    xeroDate: string | null;
+    exportedAt: string | null;
+  } | null;
+}

@@ -1,0 +1,50 @@
+/**
+ * The reconciliation schedule inside `serve`: every few minutes each process looks for organisations
+ * whose last run started longer ago than the interval and runs them. Several processes on one database
+ * run each organisation once: the run's lease lets one through, and the others then see its fresh run.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../../db/store';
+import { ReconciliationBusyError, type Reconciler } from './run';
+
+export interface ReconcileScheduleOptions {
+  /** Hours between runs of an organisation (XPORT_RECONCILE_EVERY_HOURS); 0 turns the schedule off. */
+  everyHours: number;
+  /** How often a process looks for organisations due. Default 5 minutes (less when the interval is shorter). */
+  checkEveryMs?: number;
+}
+
+/** Runs every organisation that is due, one after the other. */
+export async function runDue(store: Store, reconciler: Reconciler, everyMs: number, now = new Date()): Promise<number> {
+  let ran = 0;
+  for (const t of await store.tenants.list()) {
+    if (t.status !== 'active') continue;
+    const [last] = await reconciler.repo.runs(t.id, 1);
+    if (last && now.getTime() - Date.parse(last.startedAt) < everyMs) continue;
+    try {
+      await reconciler.run(t.id, 'schedule');
+      ran += 1;
+    } catch (err) {
+      if (!(err instanceof ReconciliationBusyError)) throw err;
+    }
+  }
+  return ran;
+}
+
+export function startReconcileSchedule(store: Store, reconciler: Reconciler, logger: Logger, o: ReconcileScheduleOptions): () => void {
+  if (o.everyHours <= 0) return () => {};
+  const everyMs = o.everyHours * 3_600_000;
+  let running = false;
+  const tick = (): void => {
+    if (running) return;
+    running = true;
+    runDue(store, reconciler, everyMs)
+      .catch((err: unknown) => logger.error({ err }, 'scheduled reconciliation failed'))
+      .finally(() => {
+        running = false;
+      });
+  };
+  const timer = setInterval(tick, o.checkEveryMs ?? Math.min(5 * 60_000, everyMs));
+  timer.unref();
+  return () => clearInterval(timer);
+}
