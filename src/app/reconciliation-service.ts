@@ -4,7 +4,7 @@
  * one document as xport and Xero hold it (GET /api/v1/documents/{kind}/{sourceId}).
  */
 import Decimal from 'decimal.js';
-import type { ExportedDocument, StoredXeroState } from '../db/repositories/reconciliation';
+import type { ExportedDocument, RunRow, StoredXeroState } from '../db/repositories/reconciliation';
 import type { AccountBalance, Valuation } from '../db/repositories/valuations';
 import type { Store } from '../db/store';
 import { ACCOUNT_ROLES } from '../domain/documents';
@@ -13,6 +13,8 @@ import { touches } from '../engine/reconciliation/balances';
 import { organisationContext } from '../engine/reconciliation/context';
 import { ACTIONS, DIFFERENCES, type DifferenceCode } from '../engine/reconciliation/differences';
 import type { Reconciler, RunSummary } from '../engine/reconciliation/run';
+
+export type { RunRow };
 
 export interface ReportedDifference {
   kind: string;

@@ -75,7 +75,8 @@ export class Reconciler {
 
   /** The day's budget of calls and what is left of it. */
   async budget(tenantId: string, now = new Date()): Promise<{ share: number; perDay: number; used: number; left: number }> {
-    const perDay = Math.floor(this.options.budgetShare * this.options.dailyLimit);
+    // Rounded first: 0.0006 × 5000 is 2.9999999999999996 in floating point.
+    const perDay = Math.floor(Number((this.options.budgetShare * this.options.dailyLimit).toFixed(6)));
     const used = await this.repo.callsSince(tenantId, new Date(now.getTime() - 86_400_000));
     return { share: this.options.budgetShare, perDay, used, left: Math.max(0, perDay - used) };
   }

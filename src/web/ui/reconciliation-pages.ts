@@ -4,9 +4,8 @@
  * used of the day's budget. POST /reconciliation/run: run now (admins).
  */
 import type { FastifyInstance } from 'fastify';
-import type { ReportedDifference, BalanceView } from '../../app/reconciliation-service';
+import type { BalanceView, ReportedDifference, RunRow } from '../../app/reconciliation-service';
 import type { Runtime } from '../../app/runtime';
-import type { RunRow } from '../../db/repositories/reconciliation';
 import { ReconciliationBusyError } from '../../engine/reconciliation/run';
 import { requireAdmin, setFlash } from '../auth/session';
 import { pageContext, tenantFor, type PageContext } from './context';
