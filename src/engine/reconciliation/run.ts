@@ -83,10 +83,29 @@ export class Reconciler {
 
   /** Runs now, under the organisation's lease (one run at a time across processes). */
   async run(tenantId: string, trigger: string): Promise<RunSummary> {
+    const summary = await this.underLease(tenantId, () => this.runHeld(tenantId, trigger));
+    if (summary === null) throw new ReconciliationBusyError('A reconciliation of this organisation is already running');
+    return summary;
+  }
+
+  /**
+   * Runs when no run started in the last `everyMs` (the schedule), deciding under the lease, so that
+   * a process that looked while another ran does not run again; null when not due or busy.
+   */
+  async runIfDue(tenantId: string, everyMs: number, now = new Date()): Promise<RunSummary | null> {
+    const due = async (): Promise<boolean> => {
+      const [last] = await this.repo.runs(tenantId, 1);
+      return !last || now.getTime() - Date.parse(last.startedAt) >= everyMs;
+    };
+    if (!(await due())) return null;
+    return this.underLease(tenantId, async () => ((await due()) ? this.runHeld(tenantId, 'schedule') : null));
+  }
+
+  private async underLease<T>(tenantId: string, fn: () => Promise<T>): Promise<T | null> {
     const lease = `reconciliation.lease:${tenantId}`;
-    if (!(await this.repo.tryLease(lease, this.owner, LEASE_MS))) throw new ReconciliationBusyError('A reconciliation of this organisation is already running');
+    if (!(await this.repo.tryLease(lease, this.owner, LEASE_MS))) return null;
     try {
-      return await this.runHeld(tenantId, trigger);
+      return await fn();
     } finally {
       await this.repo.releaseLease(lease, this.owner);
     }

@@ -1,11 +1,11 @@
 /**
  * The reconciliation schedule inside `serve`: every few minutes each process looks for organisations
  * whose last run started longer ago than the interval and runs them. Several processes on one database
- * run each organisation once: the run's lease lets one through, and the others then see its fresh run.
+ * run each organisation once: the run's lease lets one through, and under it the others then see its fresh run.
  */
 import type { Logger } from 'pino';
 import type { Store } from '../../db/store';
-import { ReconciliationBusyError, type Reconciler } from './run';
+import type { Reconciler } from './run';
 
 export interface ReconcileScheduleOptions {
   /** Hours between runs of an organisation (XPORT_RECONCILE_EVERY_HOURS); 0 turns the schedule off. */
@@ -14,19 +14,11 @@ export interface ReconcileScheduleOptions {
   checkEveryMs?: number;
 }
 
-/** Runs every organisation that is due, one after the other. */
+/** Runs every organisation that is due, one after the other; returns how many it ran. */
 export async function runDue(store: Store, reconciler: Reconciler, everyMs: number, now = new Date()): Promise<number> {
   let ran = 0;
   for (const t of await store.tenants.list()) {
-    if (t.status !== 'active') continue;
-    const [last] = await reconciler.repo.runs(t.id, 1);
-    if (last && now.getTime() - Date.parse(last.startedAt) < everyMs) continue;
-    try {
-      await reconciler.run(t.id, 'schedule');
-      ran += 1;
-    } catch (err) {
-      if (!(err instanceof ReconciliationBusyError)) throw err;
-    }
+    if (t.status === 'active' && (await reconciler.runIfDue(t.id, everyMs, now))) ran += 1;
   }
   return ran;
 }
