@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import Decimal from 'decimal.js';
 import { differencesOf, paymentMoved, xeroStateOf, type XeroState } from '../../src/engine/reconciliation/differences';
 import { trialBalanceOf } from '../../src/engine/reconciliation/xero-reads';
+import { ConfigError, loadConfig } from '../../src/config/config';
 
 const cents = fc.integer({ min: -10_000_000, max: 10_000_000 }).map((n) => new Decimal(n).dividedBy(100));
 const day = fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
@@ -81,5 +82,18 @@ describe('reconciliation rules', () => {
     );
     assert.equal(trialBalanceOf(null).size, 0);
     assert.equal(trialBalanceOf({ Reports: [{ Rows: 'nonsense' }] }).size, 0);
+  });
+
+  test('the configuration: daily, a tenth of 5,000 calls, as documented; out-of-range values named', () => {
+    assert.deepEqual(loadConfig({}).reconcile, { everyHours: 24, budgetShare: 0.1, dailyLimit: 5000 });
+    assert.deepEqual(loadConfig({ XPORT_RECONCILE_EVERY_HOURS: '0.5', XPORT_RECONCILE_BUDGET_SHARE: '0.25', XPORT_XERO_DAILY_LIMIT: '1000' }).reconcile, {
+      everyHours: 0.5,
+      budgetShare: 0.25,
+      dailyLimit: 1000,
+    });
+    assert.throws(
+      () => loadConfig({ XPORT_RECONCILE_BUDGET_SHARE: '1.5', XPORT_RECONCILE_EVERY_HOURS: '-1', XPORT_XERO_DAILY_LIMIT: 'lots' }),
+      (err: unknown) => err instanceof ConfigError && /XPORT_RECONCILE_BUDGET_SHARE/.test(err.message) && /XPORT_RECONCILE_EVERY_HOURS/.test(err.message) && /XPORT_XERO_DAILY_LIMIT/.test(err.message),
+    );
   });
 });
