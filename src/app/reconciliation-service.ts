@@ -5,6 +5,7 @@
  */
 import Decimal from 'decimal.js';
 import type { ExportedDocument, RunRow, StoredXeroState } from '../db/repositories/reconciliation';
+import { DocumentLookupRepository } from '../db/repositories/document-lookup';
 import type { AccountBalance, Valuation } from '../db/repositories/valuations';
 import type { Store } from '../db/store';
 import { ACCOUNT_ROLES } from '../domain/documents';
@@ -51,10 +52,14 @@ export interface BalanceView extends AccountBalance {
 }
 
 export class ReconciliationService {
+  private readonly lookup: DocumentLookupRepository;
+
   constructor(
     private readonly store: Store,
     readonly reconciler: Reconciler,
-  ) {}
+  ) {
+    this.lookup = new DocumentLookupRepository(store.db);
+  }
 
   run(tenantId: string, trigger: string): Promise<RunSummary> {
     return this.reconciler.run(tenantId, trigger);
@@ -114,7 +119,7 @@ export class ReconciliationService {
   /** One source document: its latest revision and export, and what Xero holds (from the last reconciliation, else from the export). */
   async document(tenantId: string, kind: string, sourceId: string) {
     const repo = this.reconciler.repo;
-    const latest = await repo.latestDocument(tenantId, kind, sourceId);
+    const latest = await this.lookup.latestDocument(tenantId, kind, sourceId);
     if (!latest) return null;
     const [exported] = await repo.exported(tenantId, { kind, sourceId });
     const state = exported ? await repo.stateOf(tenantId, exported.exportId) : null;

@@ -149,7 +149,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     startWorkers: () => workers.forEach((w) => w.start()),
     startSchedules() {
       stopSchedules ??= startSchedules(store, reference, logger, { retentionDays: config.logRetentionDays });
-      stopReconcile ??= startReconcileSchedule(store, reconciler, logger, { everyHours: config.reconcile.everyHours });
+      stopReconcile ??= startReconcileSchedule(store, reconciler, logger, { everyHours: config.reconcile.everyHours, bus });
       stopConnectionSchedules ??= startConnectionSchedules(auth.manager, (err) => logger.error({ err }, 'Xero connection upkeep failed'));
     },
     async close(deadlineMs?: number) {

@@ -140,6 +140,8 @@ export class Reconciler {
     }
     summary.calls = budget.calls;
     await this.repo.finishRun(runId, { ...summary, newDifferences: summary.newDifferences.length });
+    const { outcome, message, calls, checked, paid } = summary;
+    this.d.logger.info({ tenantId, trigger, outcome, message, calls, checked, newDifferences: summary.newDifferences.length, paid }, 'reconciliation run finished');
     return summary;
   }
 
