@@ -65,7 +65,7 @@ export function reconciliationRoutes(app: FastifyInstance, rt: Runtime): void {
     const subtitle = html`Budget: <span id="budget">${r.budget.used} of ${r.budget.perDay}</span> Xero calls used in the last 24 hours (${share} of the day’s limit).
 ${r.lastRun ? html` Last run ${time(r.lastRun.startedAt, 'when', ctx.tz)}: ${r.lastRun.outcome}.` : ' Not run yet.'}`;
     const run = ctx.canEdit ? html`<form method="post" action="/reconciliation/run" class="inline">${csrfField(ctx)}<button class="btn btn-primary" id="run-now">Run now</button></form>` : '';
-    const body = html`<section class="card" aria-labelledby="diff-h"><h2 id="diff-h">Differences (${plural(r.documents.length, 'document difference')})</h2>${run}${differencesTable(ctx, r.documents)}</section>
+    const body = html`<section class="card" aria-labelledby="diff-h"><h2 id="diff-h">Differences (${r.documents.length})</h2>${run}${differencesTable(ctx, r.documents)}</section>
 <section class="card" aria-labelledby="bal-h"><h2 id="bal-h">Account balances</h2>${balancesTable(r.balances.slice(0, 30))}</section>
 <section class="card" aria-labelledby="runs-h"><h2 id="runs-h">Runs</h2>${runsTable(ctx, r.runs)}</section>`;
     return reply.type('text/html; charset=utf-8').send(await page(ctx, 'Reconciliation', body, { subtitle }));
