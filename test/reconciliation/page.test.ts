@@ -56,4 +56,19 @@ describe('the Reconciliation page', () => {
       [['SO-P1', 'voided_in_xero']],
     );
   });
+
+  test('on a phone the navigation shows Reconciliation whole, and the grid reads as cards', { timeout: 60_000 }, async () => {
+    const page = await (await browser.newContext({ baseURL: h.url, viewport: { width: 390, height: 844 } })).newPage();
+    await page.goto('/login');
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', ADMIN_PASSWORD);
+    await Promise.all([page.waitForURL(/\/queue/), page.click('button:has-text("Sign in")')]);
+    await page.goto('/reconciliation');
+    const link = page.locator('nav.nav a[href="/reconciliation"]');
+    const box = await link.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, JSON.stringify(box));
+    assert.equal(await link.evaluate((el) => el.scrollWidth <= el.clientWidth), true, 'not cut');
+    const cell = await page.locator('#reconciliation-grid td[data-label="Cause"]').first().boundingBox();
+    assert.ok(cell && cell.x + cell.width <= 390, `the cause fits the screen: ${JSON.stringify(cell)}`);
+  });
 });
