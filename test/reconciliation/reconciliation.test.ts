@@ -8,6 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { databaseKinds } from '../helpers/databases';
 import { startHarness, type Harness } from '../helpers/harness';
 import { assertExported, customer, exportOf, isoDay, patchSettings, post, purchaseBill, salesInvoice, supplier } from '../engine-e2e/helpers';
+import fc from 'fast-check';
+import { hostileText } from '../property/hostile';
 import { inXero, outbox, report, runNow, sorted } from './helpers';
 
 for (const kind of databaseKinds()) {
@@ -148,6 +150,27 @@ for (const kind of databaseKinds()) {
         assert.equal(res.status, 400, JSON.stringify(body));
         assert.equal((res.json as { error: { code: string } }).error.code, 'invalid_request');
       }
+    });
+
+    test('the look-up finds a document by any source id the API accepted, and answers 404 (never 500) for one it did not', async () => {
+      let accepted = 0;
+      await fc.assert(
+        fc.asyncProperty(hostileText(60), async (text) => {
+          // Unique per run: the same text may be generated twice.
+          const sourceId = `${accepted}-${Math.random().toString(36).slice(2, 8)}${text}`;
+          const path = `/api/v1/documents/customer/${encodeURIComponent(sourceId)}`;
+          const before = await h.api('GET', path);
+          assert.equal(before.status, 404, `${JSON.stringify(sourceId)}: ${JSON.stringify(before.json)}`);
+          const posted = await h.api('POST', '/api/v1/documents', customer(sourceId, `Hostile ${sourceId}`));
+          if (posted.status !== 202) return;
+          accepted += 1;
+          const found = await h.api('GET', path);
+          assert.equal(found.status, 200, JSON.stringify(found.json));
+          assert.equal((found.json as { sourceId: string }).sourceId, sourceId);
+        }),
+        { numRuns: 25 },
+      );
+      assert.ok(accepted > 10, `only ${accepted} of the generated ids were accepted`);
     });
   });
 }
