@@ -66,16 +66,20 @@ const amount = (v: unknown): string | null => (typeof v === 'number' || (typeof 
 /** Xero's record of an invoice, credit note or manual journal, as reconciliation compares it. */
 export function xeroStateOf(record: Record<string, unknown>, idField: string): XeroState {
   const contact = record.Contact as { ContactID?: unknown } | undefined;
-  const creditNote = idField === 'CreditNoteID';
+  const status = text(record.Status)?.toUpperCase() ?? null;
+  const total = amount(record.Total);
+  // A credit note has no AmountPaid: what was refunded or allocated is its total less RemainingCredit
+  // (a voided one has no credit left and was not paid).
+  const remaining = idField === 'CreditNoteID' ? amount(record.RemainingCredit) : null;
+  const creditUsed = remaining !== null && total !== null && status !== 'VOIDED' && status !== 'DELETED' ? new Decimal(total).minus(remaining).toFixed(2) : null;
   return {
     xeroId: String(record[idField] ?? '').toLowerCase(),
-    status: text(record.Status)?.toUpperCase() ?? null,
+    status,
     date: xeroDateToIso(record.Date) ?? null,
-    total: amount(record.Total),
+    total,
     contactId: text(contact?.ContactID)?.toLowerCase() ?? null,
-    // A credit note's refunds are its "payments"; what is left of it is RemainingCredit.
-    amountPaid: amount(record.AmountPaid),
-    amountDue: amount(creditNote ? (record.RemainingCredit ?? record.AmountDue) : record.AmountDue),
+    amountPaid: amount(record.AmountPaid) ?? creditUsed,
+    amountDue: remaining ?? amount(record.AmountDue),
     fullyPaidOn: xeroDateToIso(record.FullyPaidOnDate) ?? null,
     updatedAt: xeroDateTimeToIso(record.UpdatedDateUTC),
   };
