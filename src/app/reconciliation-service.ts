@@ -71,13 +71,15 @@ export class ReconciliationService {
 
   /** Every difference outstanding, oldest first found first. */
   async differences(tenantId: string): Promise<ReportedDifference[]> {
-    const docs = await this.reconciler.repo.exported(tenantId);
-    const states = await this.reconciler.repo.states(tenantId);
+    const states = await this.reconciler.repo.withDifferences(tenantId);
+    // Only the latest exported revision of each document counts: a later one replaced it in Xero.
+    const docs = await this.reconciler.repo.exported(tenantId, { exportIds: states.map((s) => s.exportId) });
+    const byId = new Map(docs.map((d) => [d.exportId, d]));
     const shortCode = await this.shortCode(tenantId);
     const out: ReportedDifference[] = [];
-    for (const doc of docs) {
-      const s = states.get(doc.exportId);
-      for (const issue of (s?.issues ?? []) as DifferenceCode[]) if (s) out.push(view(doc, s, issue, shortCode));
+    for (const s of states) {
+      const doc = byId.get(s.exportId);
+      for (const issue of s.issues as DifferenceCode[]) if (doc) out.push(view(doc, s, issue, shortCode));
     }
     return out.sort((a, b) => (a.since ?? '').localeCompare(b.since ?? '') || a.exportId - b.exportId);
   }
@@ -91,7 +93,7 @@ export class ReconciliationService {
   /** The balances of the latest runs, newest first, each with its variance and the documents that explain it. */
   async balances(tenantId: string, differences?: ReportedDifference[]): Promise<BalanceView[]> {
     const diffs = differences ?? (await this.differences(tenantId));
-    const docs = new Map((await this.reconciler.repo.exported(tenantId)).map((d) => [d.exportId, d]));
+    const docs = new Map((await this.reconciler.repo.exported(tenantId, { exportIds: [...new Set(diffs.map((d) => d.exportId))] })).map((d) => [d.exportId, d]));
     const { settings, reference } = await organisationContext(this.store, tenantId);
     const rows = await this.reconciler.valuations.balances(tenantId, 90);
     return rows.map((b) => ({

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startHarness, type Harness } from '../helpers/harness';
-import { customer, exportOf, invoiceLine, isoDay, post, xeroSend } from '../engine-e2e/helpers';
+import { assertExported, customer, exportOf, invoiceLine, isoDay, post, salesInvoice, xeroSend } from '../engine-e2e/helpers';
 import { inXero, outbox, report, runNow, sorted } from './helpers';
 
 describe('credit notes and journals in reconciliation', () => {
@@ -58,5 +58,21 @@ describe('credit notes and journals in reconciliation', () => {
     const stock = balances.find((b) => b.role === 'stock_on_hand' && b.runId === run.runId);
     assert.deepEqual([stock?.xeroValue, stock?.xportValue, stock?.variance], ['0.00', '120.00', '-120.00']);
     assert.deepEqual(stock?.explainedBy, [{ kind: 'journal', sourceId: 'J-K1', issue: 'voided_in_xero' }]);
+  });
+
+  test('a later revision exported over a document edited in Xero replaces it: the old difference is no longer listed, the new one compared afresh', async () => {
+    const [first = 0] = await post(h, salesInvoice('SO-K9', 'CUST-K'));
+    await h.drain();
+    await runNow(h);
+    await inXero(h, first, 'edit', { Lines: [{ index: 0, LineAmount: 50 }] });
+    assert.deepEqual(sorted((await runNow(h)).newDifferences), ['SO-K9:total_differs']);
+    const [second = 0] = await post(h, salesInvoice('SO-K9', 'CUST-K', { lines: [invoiceLine({ quantity: 3 })] }));
+    await h.drain();
+    assertExported(await exportOf(h, second));
+    assert.equal((await exportOf(h, second)).xeroId, (await exportOf(h, first)).xeroId, 'the same Xero invoice, updated');
+    assert.deepEqual(sorted((await report(h)).documents), ['J-K1:voided_in_xero'], 'revision 1 is superseded');
+    assert.deepEqual((await runNow(h)).newDifferences, [], 'revision 2 is what Xero holds');
+    const doc = (await h.api('GET', '/api/v1/documents/sales_invoice/SO-K9')).json as Record<string, unknown>;
+    assert.deepEqual([doc.revision, doc.xeroTotal, doc.differences], [2, '68.83', []]);
   });
 });

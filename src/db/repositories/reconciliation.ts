@@ -79,36 +79,57 @@ function toState(r: Selectable<XeroStatesTable>): StoredXeroState {
 export class ReconciliationRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** The exported documents of an organisation: per source document, its latest exported revision. */
-  async exported(tenantId: string, where: { kind?: string; sourceId?: string } = {}): Promise<ExportedDocument[]> {
-    let q = this.db
-      .selectFrom('exports')
-      .innerJoin('documents', 'documents.id', 'exports.document_id')
-      .select([
-        'exports.id',
-        'exports.kind',
-        'exports.source_id',
-        'exports.revision',
-        'documents.reference',
-        'exports.xero_id',
-        'exports.xero_number',
-        'exports.xero_total',
-        'exports.xero_date',
-        'documents.doc_date',
-        'documents.payload',
-        'exports.exported_at',
-      ])
-      .where('exports.tenant_id', '=', tenantId)
-      .where('exports.status', '=', 'exported')
-      .where('exports.xero_id', 'is not', null)
-      .where('exports.kind', 'in', [...RECONCILED_KINDS]);
-    if (where.kind) q = q.where('exports.kind', '=', where.kind);
-    if (where.sourceId !== undefined) q = q.where('exports.source_id', '=', where.sourceId);
-    const rows = await q.orderBy('exports.id').execute();
-    const latest = new Map<string, (typeof rows)[number]>();
-    for (const r of rows) latest.set(`${r.kind}:${r.source_id}`, r);
+  /**
+   * The exported documents of an organisation: per source document, its latest exported revision
+   * (an exported later revision updated the same Xero document and supersedes it). `exportIds`: only those.
+   */
+  async exported(tenantId: string, where: { kind?: string; sourceId?: string; exportIds?: readonly number[] } = {}): Promise<ExportedDocument[]> {
+    if (where.exportIds?.length === 0) return [];
+    const rows = [];
+    const ids = where.exportIds ? [...where.exportIds] : null;
+    for (let i = 0; i === 0 || (ids !== null && i < ids.length); i += 500) {
+      let q = this.db
+        .selectFrom('exports')
+        .innerJoin('documents', 'documents.id', 'exports.document_id')
+        .select([
+          'exports.id',
+          'exports.kind',
+          'exports.source_id',
+          'exports.revision',
+          'documents.reference',
+          'exports.xero_id',
+          'exports.xero_number',
+          'exports.xero_total',
+          'exports.xero_date',
+          'documents.doc_date',
+          'documents.payload',
+          'exports.exported_at',
+        ])
+        .where('exports.tenant_id', '=', tenantId)
+        .where('exports.status', '=', 'exported')
+        .where('exports.xero_id', 'is not', null)
+        .where('exports.kind', 'in', [...RECONCILED_KINDS])
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('exports as later')
+                .select('later.id')
+                .whereRef('later.tenant_id', '=', 'exports.tenant_id')
+                .whereRef('later.kind', '=', 'exports.kind')
+                .whereRef('later.source_id', '=', 'exports.source_id')
+                .where('later.status', '=', 'exported')
+                .where('later.xero_id', 'is not', null)
+                .whereRef('later.id', '>', 'exports.id'),
+            ),
+          ),
+        );
+      if (where.kind) q = q.where('exports.kind', '=', where.kind);
+      if (where.sourceId !== undefined) q = q.where('exports.source_id', '=', where.sourceId);
+      if (ids) q = q.where('exports.id', 'in', ids.slice(i, i + 500));
+      rows.push(...(await q.orderBy('exports.id').execute()));
+    }
     const links = await this.contactLinks(tenantId);
-    return [...latest.values()].map((r) => {
+    return rows.map((r) => {
       const contact = (JSON.parse(r.payload) as { contact?: unknown }).contact;
       const side = r.kind === 'purchase_bill' || r.kind === 'supplier_credit' ? 'supplier' : 'customer';
       return {
@@ -136,6 +157,12 @@ export class ReconciliationRepository {
   async states(tenantId: string): Promise<Map<number, StoredXeroState>> {
     const rows = await this.db.selectFrom('xero_states').selectAll().where('tenant_id', '=', tenantId).execute();
     return new Map(rows.map((r) => [r.export_id, toState(r)]));
+  }
+
+  /** The states whose differences are outstanding. */
+  async withDifferences(tenantId: string): Promise<StoredXeroState[]> {
+    const rows = await this.db.selectFrom('xero_states').selectAll().where('tenant_id', '=', tenantId).where('issues', '!=', '[]').orderBy('export_id').execute();
+    return rows.map(toState);
   }
 
   async stateOf(tenantId: string, exportId: number): Promise<StoredXeroState | null> {
