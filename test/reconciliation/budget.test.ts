@@ -10,10 +10,13 @@ import { startHarness, type Harness } from '../helpers/harness';
 import { control, customer, post, salesInvoice } from '../engine-e2e/helpers';
 import { inXero, report, runNow } from './helpers';
 
-async function journal(h: Harness): Promise<Array<{ method: string; path: string }>> {
+async function journal(h: Harness): Promise<Array<{ method: string; path: string; query: string }>> {
   const res = await fetch(`${h.sandbox.url}/_sandbox/requests?tenantId=${h.tenantId}`);
-  return ((await res.json()) as { requests: Array<{ method: string; path: string }> }).requests;
+  return ((await res.json()) as { requests: Array<{ method: string; path: string; query: string }> }).requests;
 }
+
+/** The page numbers of the list calls in the journal, in order. */
+const pages = (calls: Array<{ path: string; query: string }>): Array<string | null> => calls.filter((c) => /\/Invoices$/i.test(c.path)).map((c) => new URLSearchParams(c.query).get('page'));
 
 async function exportInvoices(h: Harness, n: number): Promise<number[]> {
   await post(h, customer('CUST-B', 'Budget Customer'));
@@ -40,12 +43,30 @@ for (const kind of databaseKinds()) {
       assert.match(first.message ?? '', /budget is used up/);
       assert.equal(first.calls, 3);
       assert.equal(first.budget, 3);
+      assert.equal(first.checked, 3, 'the three invoices on the pages read');
       assert.equal((await journal(h)).length, 3, 'three calls reached Xero');
+      assert.deepEqual(pages(await journal(h)), ['1', '2', '3']);
       const second = await runNow(h);
       assert.deepEqual([second.outcome, second.calls], ['partial', 0]);
       assert.equal((await journal(h)).length, 3, 'no further call');
       const { budget } = await report(h);
       assert.deepEqual([budget.perDay, budget.used, budget.left], [3, 3, 0]);
+    });
+
+    test('the next day the read goes on from the page where it stopped, and completes', async () => {
+      // A day later: the runs so far no longer count against the budget.
+      await h.rt.store.db
+        .updateTable('reconciliation_runs')
+        .set({ started_at: new Date(Date.now() - 25 * 3_600_000).toISOString() })
+        .execute();
+      await control(h, 'DELETE', '/requests');
+      const run = await runNow(h);
+      assert.equal(run.outcome, 'complete', run.message ?? '');
+      assert.equal(run.calls, 3, 'pages 4 and 5 and the trial balance');
+      assert.equal(run.checked, 2);
+      assert.deepEqual(pages(await journal(h)), ['4', '5']);
+      const { budget } = await report(h);
+      assert.equal(budget.used, 3);
     });
   });
 

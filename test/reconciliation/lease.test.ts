@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { openStore, type Store } from '../../src/db/store';
+import { ReconciliationMarks } from '../../src/db/repositories/reconciliation-marks';
 import { ReconciliationRepository } from '../../src/db/repositories/reconciliation';
 import { DbGate } from '../../src/engine/db-gate';
 import { Reconciler } from '../../src/engine/reconciliation/run';
@@ -34,10 +35,10 @@ for (const kind of databaseKinds()) {
     test('of many asking at once, exactly one holds it; it expires, and its holder may release it', async () => {
       for (let round = 0; round < 5; round += 1) {
         const key = `test.lease:${round}`;
-        const got = await Promise.all(stores.flatMap((s, i) => [0, 1, 2].map((j) => new ReconciliationRepository(s.db).tryLease(key, `owner-${i}-${j}`, 60_000))));
+        const got = await Promise.all(stores.flatMap((s, i) => [0, 1, 2].map((j) => new ReconciliationMarks(s.db).tryLease(key, `owner-${i}-${j}`, 60_000))));
         assert.equal(got.filter(Boolean).length, 1, `round ${round}: ${JSON.stringify(got)}`);
       }
-      const repo = new ReconciliationRepository(stores[0]!.db);
+      const repo = new ReconciliationMarks(stores[0]!.db);
       assert.equal(await repo.tryLease('test.expiry', 'a', 60_000, new Date(Date.now() - 120_000)), true);
       assert.equal(await repo.tryLease('test.expiry', 'b', 60_000), true, 'an expired lease is taken over');
       assert.equal(await repo.tryLease('test.expiry', 'a', 60_000), false);

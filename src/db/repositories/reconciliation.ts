@@ -1,7 +1,8 @@
 /**
  * Reconciliation's storage (migration 0017): the exported documents to compare, what Xero last showed
  * of each (`xero_states`) with the differences already reported, and the runs with their Xero calls.
- * `record` stores new Xero states and the events they raise in one transaction (appendEvents).
+ * `record` stores new Xero states and the events they raise in one transaction (appendEvents). The
+ * lease and the read positions are in reconciliation-marks.ts.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, XeroStatesTable } from '../schema';
@@ -242,44 +243,5 @@ export class ReconciliationRepository {
       checked: r.checked,
       newDifferences: r.new_differences,
     }));
-  }
-
-  /**
-   * Takes the lease `key` for `owner` unless another holder took it less than `ttlMs` ago: one
-   * atomic upsert, so of several processes asking at once exactly one gets it.
-   */
-  async tryLease(key: string, owner: string, ttlMs: number, now = new Date()): Promise<boolean> {
-    const at = iso(now);
-    await this.db
-      .insertInto('key_value')
-      .values({ key, value: owner, updated_at: at })
-      .onConflict((oc) =>
-        oc
-          .column('key')
-          .doUpdateSet({ value: owner, updated_at: at })
-          .where((eb) => eb.or([eb('key_value.updated_at', '<', iso(new Date(now.getTime() - ttlMs))), eb('key_value.value', '=', owner)])),
-      )
-      .execute();
-    const held = await this.db.selectFrom('key_value').select('value').where('key', '=', key).executeTakeFirst();
-    return held?.value === owner;
-  }
-
-  async releaseLease(key: string, owner: string): Promise<void> {
-    await this.db.deleteFrom('key_value').where('key', '=', key).where('value', '=', owner).execute();
-  }
-
-  /** Where the next read of an endpoint starts (If-Modified-Since), null before the first complete read. */
-  async watermark(tenantId: string, endpoint: string): Promise<Date | null> {
-    const r = await this.db.selectFrom('key_value').select('value').where('key', '=', `reconciliation.since:${tenantId}:${endpoint}`).executeTakeFirst();
-    return r ? new Date(r.value) : null;
-  }
-
-  async setWatermark(tenantId: string, endpoint: string, at: Date): Promise<void> {
-    const key = `reconciliation.since:${tenantId}:${endpoint}`;
-    await this.db
-      .insertInto('key_value')
-      .values({ key, value: iso(at), updated_at: iso() })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: iso(at), updated_at: iso() }))
-      .execute();
   }
 }

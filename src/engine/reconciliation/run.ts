@@ -7,6 +7,7 @@
  */
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
+import { ReconciliationMarks } from '../../db/repositories/reconciliation-marks';
 import { ReconciliationRepository, type ExportedDocument, type StoredXeroState } from '../../db/repositories/reconciliation';
 import type { OutboxEvent } from '../../db/repositories/outbox';
 import { ValuationsRepository } from '../../db/repositories/valuations';
@@ -61,6 +62,7 @@ const LEASE_MS = 30 * 60_000;
 export class Reconciler {
   readonly repo: ReconciliationRepository;
   readonly valuations: ValuationsRepository;
+  readonly marks: ReconciliationMarks;
   readonly options: ReconcileOptions;
   private readonly owner = `reconcile-${crypto.randomUUID().slice(0, 8)}`;
 
@@ -70,6 +72,7 @@ export class Reconciler {
   ) {
     this.repo = new ReconciliationRepository(d.store.db);
     this.valuations = new ValuationsRepository(d.store.db);
+    this.marks = new ReconciliationMarks(d.store.db);
     this.options = { ...DEFAULT_RECONCILE_OPTIONS, ...options };
   }
 
@@ -103,11 +106,11 @@ export class Reconciler {
 
   private async underLease<T>(tenantId: string, fn: () => Promise<T>): Promise<T | null> {
     const lease = `reconciliation.lease:${tenantId}`;
-    if (!(await this.repo.tryLease(lease, this.owner, LEASE_MS))) return null;
+    if (!(await this.marks.tryLease(lease, this.owner, LEASE_MS))) return null;
     try {
       return await fn();
     } finally {
-      await this.repo.releaseLease(lease, this.owner);
+      await this.marks.releaseLease(lease, this.owner);
     }
   }
 
@@ -153,16 +156,20 @@ export class Reconciler {
     states: Map<number, StoredXeroState>,
     c: { settings: OrgSettings; shortCode: string | null; budget: CallBudget; started: Date; summary: RunSummary },
   ): Promise<string | null> {
-    const since = await this.repo.watermark(tenantId, endpoint);
-    const read = await readChanged(this.d, tenantId, endpoint, { since, pageSize: this.options.pageSize, budget: c.budget });
+    // An unfinished read goes on where it stopped; otherwise a new one starts from the last complete read.
+    const cursor = await this.marks.cursor(tenantId, endpoint);
+    const since = cursor ? (cursor.since === null ? null : new Date(cursor.since)) : await this.marks.watermark(tenantId, endpoint);
+    const readStarted = cursor ? new Date(cursor.startedAt) : c.started;
+    const fromPage = cursor?.page ?? 1;
+    const read = await readChanged(this.d, tenantId, endpoint, { since, pageSize: this.options.pageSize, budget: c.budget, fromPage });
     const idField = ENDPOINTS[endpoint].idField;
     const seen = new Map(read.records.map((r) => [String(r[idField] ?? '').toLowerCase(), r]));
     const newStates: StoredXeroState[] = [];
     const events: OutboxEvent[] = [];
     for (const doc of docs) {
       const record = seen.get(doc.xeroId.toLowerCase());
-      // Absent from a complete read of the whole list: gone from Xero. Absent from a read of changes: unchanged.
-      if (!record && !(read.complete && since === null)) continue;
+      // Absent from a whole list read in one go: gone from Xero. Absent from a read of changes (or of part of the list): unchanged.
+      if (!record && !(read.complete && since === null && fromPage === 1)) continue;
       const configuredStatus = (c.settings.xeroStatus as Record<string, string | undefined>)[doc.kind] ?? null;
       const o = observe(tenantId, doc, states.get(doc.exportId) ?? null, record ? xeroStateOf(record, idField) : 'missing', { configuredStatus, shortCode: c.shortCode, now: new Date() });
       newStates.push(o.state);
@@ -172,8 +179,12 @@ export class Reconciler {
       c.summary.paid += o.events.filter((e) => e.type === 'document.paid').length;
     }
     await this.repo.record(tenantId, newStates, events);
-    if (!read.complete) return `${endpoint}: ${read.reason}`;
-    await this.repo.setWatermark(tenantId, endpoint, new Date(c.started.getTime() - this.options.overlapMs));
+    if (!read.complete) {
+      await this.marks.setCursor(tenantId, endpoint, { since: since?.toISOString() ?? null, page: read.nextPage, startedAt: readStarted.toISOString() });
+      return `${endpoint}: ${read.reason}`;
+    }
+    await this.marks.setWatermark(tenantId, endpoint, new Date(readStarted.getTime() - this.options.overlapMs));
+    await this.marks.setCursor(tenantId, endpoint, null);
     return null;
   }
 

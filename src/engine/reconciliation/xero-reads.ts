@@ -31,7 +31,8 @@ export interface XeroReads {
   gate: CallGate;
 }
 
-export type ListRead = { complete: true; records: Array<Record<string, unknown>> } | { complete: false; records: Array<Record<string, unknown>>; reason: string };
+/** A read of a list: complete, or where the next run goes on from (`nextPage`) and why it stopped. */
+export type ListRead = { complete: true; records: Array<Record<string, unknown>> } | { complete: false; records: Array<Record<string, unknown>>; reason: string; nextPage: number };
 
 function failure(res: Awaited<ReturnType<XeroClient['call']>>, what: string): string | null {
   if (res.kind === 'no_token') return res.reason;
@@ -39,17 +40,19 @@ function failure(res: Awaited<ReturnType<XeroClient['call']>>, what: string): st
   return res.status === 200 ? null : `${what} answered HTTP ${res.status}`;
 }
 
-/** Every page of an endpoint's list changed since `since` (all of it when null), or as far as the budget went. */
-export async function readChanged(d: XeroReads, tenantId: string, endpoint: XeroEndpoint, o: { since: Date | null; pageSize: number; budget: CallBudget }): Promise<ListRead> {
+/**
+ * The pages of an endpoint's list changed since `since` (all of it when null), from `fromPage` on, as
+ * far as the budget goes. Oldest change first (`order=UpdatedDateUTC ASC`): a record changed while the
+ * read is under way moves to the end, so a read that goes on from a page the next day misses nothing.
+ */
+export async function readChanged(d: XeroReads, tenantId: string, endpoint: XeroEndpoint, o: { since: Date | null; pageSize: number; budget: CallBudget; fromPage?: number }): Promise<ListRead> {
   const records: Array<Record<string, unknown>> = [];
-  for (let page = 1; ; page += 1) {
-    if (!o.budget.take()) return { complete: false, records, reason: "the day's reconciliation budget is used up" };
-    const res = await throughGate(
-      d.gate,
-      tenantId,
-    )(() => d.xero.call({ method: 'GET', path: `/${endpoint}`, tenantId, query: { page, pageSize: o.pageSize }, ...(o.since ? { ifModifiedSince: o.since } : {}) }));
+  for (let page = o.fromPage ?? 1; ; page += 1) {
+    if (!o.budget.take()) return { complete: false, records, reason: "the day's reconciliation budget is used up", nextPage: page };
+    const query = { page, pageSize: o.pageSize, order: 'UpdatedDateUTC ASC' };
+    const res = await throughGate(d.gate, tenantId)(() => d.xero.call({ method: 'GET', path: `/${endpoint}`, tenantId, query, ...(o.since ? { ifModifiedSince: o.since } : {}) }));
     const failed = failure(res, `GET /${endpoint}`);
-    if (failed !== null || res.kind !== 'response') return { complete: false, records, reason: failed ?? 'no answer' };
+    if (failed !== null || res.kind !== 'response') return { complete: false, records, reason: failed ?? 'no answer', nextPage: page };
     const body = parseJson(res.bodyText) as Record<string, unknown> | null;
     const list = (body?.[endpoint] ?? []) as Array<Record<string, unknown>>;
     records.push(...list);
