@@ -127,7 +127,9 @@ export class Reconciler {
       const byEndpoint = new Map<XeroEndpoint, ExportedDocument[]>();
       for (const doc of docs) {
         const endpoint = KINDS[doc.kind as DocumentKind].endpoint;
-        byEndpoint.set(endpoint, [...(byEndpoint.get(endpoint) ?? []), doc]);
+        const list = byEndpoint.get(endpoint) ?? [];
+        if (list.length === 0) byEndpoint.set(endpoint, list);
+        list.push(doc);
       }
       const problems: string[] = [];
       for (const [endpoint, list] of byEndpoint) {
