@@ -174,27 +174,44 @@ export class ReconciliationRepository {
   /** Stores what Xero showed of these documents and the events that raises, together or not at all. */
   async record(tenantId: string, states: readonly StoredXeroState[], events: readonly OutboxEvent[]): Promise<void> {
     if (states.length === 0 && events.length === 0) return;
+    const rows = states.map((s) => ({
+      export_id: s.exportId,
+      tenant_id: tenantId,
+      xero_id: s.xeroId,
+      status: s.status,
+      date: s.date,
+      total: s.total,
+      contact_id: s.contactId,
+      amount_paid: s.amountPaid,
+      amount_due: s.amountDue,
+      fully_paid_on: s.fullyPaidOn,
+      xero_updated_at: s.updatedAt,
+      issues: JSON.stringify(s.issues),
+      issues_since: s.issuesSince,
+      checked_at: s.checkedAt,
+    }));
     await this.db.transaction().execute(async (trx) => {
-      for (const s of states) {
-        const row = {
-          tenant_id: tenantId,
-          xero_id: s.xeroId,
-          status: s.status,
-          date: s.date,
-          total: s.total,
-          contact_id: s.contactId,
-          amount_paid: s.amountPaid,
-          amount_due: s.amountDue,
-          fully_paid_on: s.fullyPaidOn,
-          xero_updated_at: s.updatedAt,
-          issues: JSON.stringify(s.issues),
-          issues_since: s.issuesSince,
-          checked_at: s.checkedAt,
-        };
+      // 14 columns a row: 200 rows stay under SQLite's 32,766 bound parameters.
+      for (let i = 0; i < rows.length; i += 200) {
         await trx
           .insertInto('xero_states')
-          .values({ export_id: s.exportId, ...row })
-          .onConflict((oc) => oc.column('export_id').doUpdateSet(row))
+          .values(rows.slice(i, i + 200))
+          .onConflict((oc) =>
+            oc.column('export_id').doUpdateSet((eb) => ({
+              xero_id: eb.ref('excluded.xero_id'),
+              status: eb.ref('excluded.status'),
+              date: eb.ref('excluded.date'),
+              total: eb.ref('excluded.total'),
+              contact_id: eb.ref('excluded.contact_id'),
+              amount_paid: eb.ref('excluded.amount_paid'),
+              amount_due: eb.ref('excluded.amount_due'),
+              fully_paid_on: eb.ref('excluded.fully_paid_on'),
+              xero_updated_at: eb.ref('excluded.xero_updated_at'),
+              issues: eb.ref('excluded.issues'),
+              issues_since: eb.ref('excluded.issues_since'),
+              checked_at: eb.ref('excluded.checked_at'),
+            })),
+          )
           .execute();
       }
       await appendEvents(trx, events);
