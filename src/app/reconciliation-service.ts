@@ -79,7 +79,7 @@ export class ReconciliationService {
     const out: ReportedDifference[] = [];
     for (const s of states) {
       const doc = byId.get(s.exportId);
-      for (const issue of s.issues as DifferenceCode[]) if (doc) out.push(view(doc, s, issue, shortCode));
+      for (const issue of s.issues as DifferenceCode[]) if (doc && !s.accepted.includes(issue)) out.push(view(doc, s, issue, shortCode));
     }
     return out.sort((a, b) => (a.since ?? '').localeCompare(b.since ?? '') || a.exportId - b.exportId);
   }
@@ -107,6 +107,12 @@ export class ReconciliationService {
         })
         .map((d) => ({ kind: d.kind, sourceId: d.sourceId, issue: d.issue })),
     }));
+  }
+
+  /** Accepts Xero's version of an export's outstanding differences; null when it has none. */
+  async accept(tenantId: string, exportId: number): Promise<{ exportId: number; accepted: string[] } | null> {
+    const accepted = await this.reconciler.repo.accept(tenantId, exportId);
+    return accepted.length === 0 ? null : { exportId, accepted };
   }
 
   /** Stores the source system's figure for an account (a role such as stock_on_hand, or a Xero account code). */
@@ -142,7 +148,12 @@ export class ReconciliationService {
       xeroNumber: latest.export?.xeroNumber ?? exported?.xeroNumber ?? null,
       xeroUrl: xeroUrl(kind, xeroId, await this.shortCode(tenantId)),
       ...xeroHolds(exported ?? null, state),
-      differences: ((state?.issues ?? []) as DifferenceCode[]).map((issue) => ({ issue, title: DIFFERENCES[issue].title, cause: DIFFERENCES[issue].cause })),
+      differences: ((state?.issues ?? []) as DifferenceCode[]).map((issue) => ({
+        issue,
+        title: DIFFERENCES[issue].title,
+        cause: DIFFERENCES[issue].cause,
+        accepted: state?.accepted.includes(issue) ?? false,
+      })),
     };
   }
 }

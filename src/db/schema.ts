@@ -232,6 +232,8 @@ export interface XeroStatesTable {
   xero_updated_at: string | null;
   /** JSON array of difference codes (total_differs, voided_in_xero, …) found and reported. */
   issues: Generated<string>;
+  /** JSON array of the differences a person accepted (Xero's version stands); a subset of `issues`. */
+  accepted: Generated<string>;
   /** When the current differences were first found. */
   issues_since: string | null;
   checked_at: string;

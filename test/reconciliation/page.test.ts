@@ -71,4 +71,17 @@ describe('the Reconciliation page', () => {
     const cell = await page.locator('#reconciliation-grid td[data-label="Cause"]').first().boundingBox();
     assert.ok(cell && cell.x + cell.width <= 390, `the cause fits the screen: ${JSON.stringify(cell)}`);
   });
+
+  test("Accept Xero's version takes the row off the list", { timeout: 60_000 }, async () => {
+    const page = await (await browser.newContext({ baseURL: h.url })).newPage();
+    await page.goto('/login');
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', ADMIN_PASSWORD);
+    await Promise.all([page.waitForURL(/\/queue/), page.click('button:has-text("Sign in")')]);
+    await page.goto('/reconciliation');
+    await Promise.all([page.waitForURL(/\/reconciliation$/), page.click('#reconciliation-grid button:has-text("Accept Xero’s version")')]);
+    assert.match((await page.textContent('.alert')) ?? '', /Xero’s version accepted \(voided_in_xero\)/);
+    assert.equal(await page.locator('#reconciliation-grid').count(), 0);
+    assert.match((await page.textContent('main')) ?? '', /Xero matches what xport exported/);
+  });
 });

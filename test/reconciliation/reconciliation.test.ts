@@ -115,6 +115,27 @@ for (const kind of databaseKinds()) {
       assert.deepEqual([quiet.newDifferences, quiet.paid], [[], 0], 'a run with nothing new raises nothing');
     });
 
+    test("accepting Xero's version: no longer listed nor reported again; a later change in Xero is new", async () => {
+      const id = ids['SO-R3'] ?? 0;
+      const accepted = await h.api('POST', `/api/v1/reconciliation/${id}/accept`);
+      assert.equal(accepted.status, 200, JSON.stringify(accepted.json));
+      assert.deepEqual(accepted.json, { exportId: id, accepted: ['date_differs'] });
+      assert.deepEqual(sorted((await report(h)).documents), ['PB-R1:deleted_in_xero', 'SO-R2:voided_in_xero', 'SO-R4:total_differs']);
+      assert.deepEqual((await runNow(h)).newDifferences, []);
+      assert.equal((await h.api('POST', `/api/v1/reconciliation/${id}/accept`)).status, 404, 'nothing left to accept');
+      assert.equal((await h.api('POST', '/api/v1/reconciliation/999999/accept')).status, 404);
+      assert.equal((await h.api('POST', '/api/v1/reconciliation/abc/accept')).status, 400);
+      const doc = (await h.api('GET', '/api/v1/documents/sales_invoice/SO-R3')).json as { differences: Array<{ issue: string; accepted: boolean }> };
+      assert.deepEqual(
+        doc.differences.map((d) => [d.issue, d.accepted]),
+        [['date_differs', true]],
+      );
+      await inXero(h, id, 'edit', { Lines: [{ index: 0, LineAmount: 60 }] });
+      const run = await runNow(h);
+      assert.deepEqual(sorted(run.newDifferences), ['SO-R3:total_differs'], 'the accepted date is not reported again');
+      assert.deepEqual(sorted((await report(h)).documents), ['PB-R1:deleted_in_xero', 'SO-R2:voided_in_xero', 'SO-R3:total_differs', 'SO-R4:total_differs']);
+    });
+
     test('account balances: Xero beside xport and the source, the variance explained by the changed documents', async () => {
       const posted = await h.api('POST', '/api/v1/valuations', { date: isoDay(0), account: 'stock_on_hand', value: '120' });
       assert.equal(posted.status, 201, JSON.stringify(posted.json));

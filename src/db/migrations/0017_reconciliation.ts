@@ -4,7 +4,8 @@ import type { DialectName } from '../dialect';
 /**
  * Reconciliation with Xero (docs/reconciliation.md):
  *  - `xero_states`: what Xero last showed of each exported document (status, date, total, contact,
- *    payments) and the differences already reported, so that a difference is reported once;
+ *    payments), the differences already reported (so that a difference is reported once) and those a
+ *    person accepted (Xero's version stands: no longer listed while it lasts);
  *  - `reconciliation_runs`: each run, with the Xero calls it made (the daily budget share counts them);
  *  - `account_balances`: per run, a mapped account's balance in Xero's trial balance beside the sum of
  *    what xport exported to it and the source system's own figure;
@@ -26,6 +27,7 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('fully_paid_on', 'text')
     .addColumn('xero_updated_at', 'text')
     .addColumn('issues', 'text', (c) => c.notNull().defaultTo('[]'))
+    .addColumn('accepted', 'text', (c) => c.notNull().defaultTo('[]'))
     .addColumn('issues_since', 'text')
     .addColumn('checked_at', 'text', (c) => c.notNull())
     .execute();

@@ -42,6 +42,8 @@ export interface StoredXeroState {
   fullyPaidOn: string | null;
   updatedAt: string | null;
   issues: string[];
+  /** The differences a person accepted: still in `issues` (so not reported again), no longer listed. */
+  accepted: string[];
   issuesSince: string | null;
   checkedAt: string;
 }
@@ -72,6 +74,7 @@ function toState(r: Selectable<XeroStatesTable>): StoredXeroState {
     fullyPaidOn: r.fully_paid_on,
     updatedAt: r.xero_updated_at,
     issues: JSON.parse(r.issues) as string[],
+    accepted: JSON.parse(r.accepted) as string[],
     issuesSince: r.issues_since,
     checkedAt: r.checked_at,
   };
@@ -160,10 +163,29 @@ export class ReconciliationRepository {
     return new Map(rows.map((r) => [r.export_id, toState(r)]));
   }
 
-  /** The states whose differences are outstanding. */
+  /** The states whose differences are outstanding (found and not all accepted). */
   async withDifferences(tenantId: string): Promise<StoredXeroState[]> {
     const rows = await this.db.selectFrom('xero_states').selectAll().where('tenant_id', '=', tenantId).where('issues', '!=', '[]').orderBy('export_id').execute();
-    return rows.map(toState);
+    return rows.map(toState).filter((s) => s.issues.some((i) => !s.accepted.includes(i)));
+  }
+
+  /** Accepts every outstanding difference of an export (Xero's version stands); returns them, empty when there were none. */
+  async accept(tenantId: string, exportId: number): Promise<string[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const r = await trx.selectFrom('xero_states').select(['issues', 'accepted']).where('tenant_id', '=', tenantId).where('export_id', '=', exportId).executeTakeFirst();
+      if (!r) return [];
+      const issues = JSON.parse(r.issues) as string[];
+      const accepted = JSON.parse(r.accepted) as string[];
+      const now = issues.filter((i) => !accepted.includes(i));
+      if (now.length > 0)
+        await trx
+          .updateTable('xero_states')
+          .set({ accepted: JSON.stringify(issues) })
+          .where('tenant_id', '=', tenantId)
+          .where('export_id', '=', exportId)
+          .execute();
+      return now;
+    });
   }
 
   async stateOf(tenantId: string, exportId: number): Promise<StoredXeroState | null> {
@@ -187,6 +209,7 @@ export class ReconciliationRepository {
       fully_paid_on: s.fullyPaidOn,
       xero_updated_at: s.updatedAt,
       issues: JSON.stringify(s.issues),
+      accepted: JSON.stringify(s.accepted),
       issues_since: s.issuesSince,
       checked_at: s.checkedAt,
     }));
@@ -208,6 +231,7 @@ export class ReconciliationRepository {
               fully_paid_on: eb.ref('excluded.fully_paid_on'),
               xero_updated_at: eb.ref('excluded.xero_updated_at'),
               issues: eb.ref('excluded.issues'),
+              accepted: eb.ref('excluded.accepted'),
               issues_since: eb.ref('excluded.issues_since'),
               checked_at: eb.ref('excluded.checked_at'),
             })),

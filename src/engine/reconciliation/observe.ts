@@ -52,6 +52,8 @@ export function observe(
     exportId: doc.exportId,
     xeroId: doc.xeroId,
     issues: found,
+    // An accepted difference stays accepted while Xero holds it; gone and back, it is new again.
+    accepted: (before?.accepted ?? []).filter((d) => found.includes(d as DifferenceCode)),
     issuesSince: found.length === 0 ? null : (before?.issuesSince ?? o.now.toISOString()),
     checkedAt: o.now.toISOString(),
   };

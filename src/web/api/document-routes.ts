@@ -35,7 +35,7 @@ const documentView = z.object({
   amountDue: text,
   fullyPaidOn: text,
   xeroCheckedAt: text.describe('When reconciliation last read it from Xero'),
-  differences: z.array(z.object({ issue: z.string(), title: z.string(), cause: z.string() })),
+  differences: z.array(z.object({ issue: z.string(), title: z.string(), cause: z.string(), accepted: z.boolean().describe("Xero's version was accepted") })),
 });
 
 export async function documentRoutes(app: FastifyInstance, rt: Runtime): Promise<void> {

@@ -91,6 +91,7 @@ export const valuationBody = z.strictObject({
     ])
     .transform(String),
 });
+const acceptParams = z.object({ exportId: z.coerce.number().int().positive() });
 const valuation = z.object({ date: z.string(), account: z.string(), value: z.string(), receivedAt: z.string() });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -124,6 +125,26 @@ export async function reconciliationRoutes(app: FastifyInstance, rt: Runtime): P
         if (err instanceof ReconciliationBusyError) throw new HttpError(409, 'reconciliation_running', err.message);
         throw err;
       }
+    },
+  );
+
+  app.post(
+    '/reconciliation/:exportId/accept',
+    {
+      schema: op({
+        summary: "Accept Xero's version of a document's differences",
+        description: 'They are no longer listed while Xero holds them; should Xero change again, the new difference is reported.',
+        tags,
+        params: acceptParams,
+        responses: { 200: z.object({ exportId: z.number().int(), accepted: z.array(z.string()) }), 400: errorEnvelope, 401: errorEnvelope, 403: errorEnvelope, 404: errorEnvelope },
+      }),
+    },
+    async (req) => {
+      const c = requireAdmin(req);
+      const { exportId } = parse(acceptParams, req.params, 'export id');
+      const res = await rt.reconciliation.accept(c.tenantId, exportId);
+      if (!res) throw new HttpError(404, 'not_found', `Export ${exportId} has no outstanding difference with Xero`);
+      return res;
     },
   );
 

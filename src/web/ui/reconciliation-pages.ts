@@ -9,7 +9,7 @@ import type { Runtime } from '../../app/runtime';
 import { ReconciliationBusyError } from '../../engine/reconciliation/run';
 import { requireAdmin, setFlash } from '../auth/session';
 import { pageContext, tenantFor, type PageContext } from './context';
-import { isRealXero, kindLabel, plural, time } from './format';
+import { isRealXero, kindLabel, plural, positiveInt, time } from './format';
 import { html, type Html } from './html';
 import { csrfField, emptyState, page } from './layout';
 
@@ -28,7 +28,8 @@ ${real && r.xeroUrl ? html` <a class="small" href="${r.xeroUrl}" target="_blank"
 <td data-label="xport exported">${r.xport.date ?? dash} · ${r.xport.total ?? dash}</td>
 <td data-label="Xero holds">${r.xero.status ?? dash} · ${r.xero.date ?? dash} · ${r.xero.total ?? dash}</td>
 <td data-label="Cause">${r.cause}</td>
-<td data-label="What to do"><ul class="plain">${r.actions.map((a) => html`<li>${a.label}</li>`)}</ul></td>
+<td data-label="What to do"><ul class="plain">${r.actions.map((a) => html`<li>${a.label}</li>`)}</ul>
+${ctx.canEdit ? html`<form method="post" action="/reconciliation/${r.exportId}/accept">${csrfField(ctx)}<button class="btn btn-small">Accept Xero’s version</button></form>` : ''}</td>
 <td data-label="Found" class="nowrap">${time(r.since, 'datetime', ctx.tz)}</td></tr>`,
   )}</tbody></table></div>`;
 }
@@ -69,6 +70,15 @@ ${r.lastRun ? html` Last run ${time(r.lastRun.startedAt, 'when', ctx.tz)}: ${r.l
 <section class="card" aria-labelledby="bal-h"><h2 id="bal-h">Account balances</h2>${balancesTable(r.balances.slice(0, 30))}</section>
 <section class="card" aria-labelledby="runs-h"><h2 id="runs-h">Runs</h2>${runsTable(ctx, r.runs)}</section>`;
     return reply.type('text/html; charset=utf-8').send(await page(ctx, 'Reconciliation', body, { subtitle }));
+  });
+
+  app.post('/reconciliation/:exportId/accept', async (req, reply) => {
+    requireAdmin(req);
+    const tenantId = await tenantFor(rt, req);
+    const exportId = positiveInt((req.params as Record<string, unknown>).exportId);
+    const res = exportId ? await rt.reconciliation.accept(tenantId, exportId) : null;
+    setFlash(req, res ? 'ok' : 'error', res ? `Xero’s version accepted (${res.accepted.join(', ')}).` : 'That document has no outstanding difference any more.');
+    return reply.redirect('/reconciliation', 303);
   });
 
   app.post('/reconciliation/run', async (req, reply) => {
