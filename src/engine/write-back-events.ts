@@ -32,7 +32,8 @@ const FIELDS: Partial<Record<string, readonly string[]>> = {
   'export.skipped': [...DOCUMENT, 'reason'],
   'export.waiting': [...DOCUMENT, 'reason', 'waitingFor'],
   'export.deleted': [...DOCUMENT, 'xeroId', 'number', 'code', 'message'],
-  'document.changed_in_xero': [...DOCUMENT, 'xeroId', 'number', 'xeroStatus'],
+  // From Xero's webhooks (a trigger) or from reconciliation (issue, cause, actions and both sides).
+  'document.changed_in_xero': [...DOCUMENT, 'xeroId', 'number', 'xeroStatus', 'issue', 'cause', 'actions', 'xport', 'xero'],
 };
 
 export interface PublicEvent {
