@@ -28,6 +28,8 @@ export interface ExportedDocument {
   contactId: string | null;
   payload: string;
   exportedAt: string | null;
+  /** What a Xero webhook already reported about it (VOIDED, DELETED; exports.xero_status), with its own event. */
+  reportedStatus: string | null;
 }
 
 export interface StoredXeroState {
@@ -108,6 +110,7 @@ export class ReconciliationRepository {
           'documents.doc_date',
           'documents.payload',
           'exports.exported_at',
+          'exports.xero_status',
         ])
         .where('exports.tenant_id', '=', tenantId)
         .where('exports.status', '=', 'exported')
@@ -149,6 +152,7 @@ export class ReconciliationRepository {
         contactId: typeof contact === 'string' ? (links.get(`${side}:${contact}`) ?? null) : null,
         payload: r.payload,
         exportedAt: r.exported_at,
+        reportedStatus: r.xero_status,
       };
     });
   }

@@ -14,6 +14,9 @@ export interface Observation {
   events: OutboxEvent[];
 }
 
+/** The differences a Xero webhook reports first, by the status it records on the export. */
+const REPORTED_BY_WEBHOOK: Partial<Record<DifferenceCode, string>> = { voided_in_xero: 'VOIDED', deleted_in_xero: 'DELETED' };
+
 /** The fields every event of a document carries. */
 export function eventBase(doc: ExportedDocument, shortCode: string | null): Record<string, unknown> {
   return {
@@ -60,7 +63,9 @@ export function observe(
   const base = eventBase(doc, o.shortCode);
   const docKey = `${doc.kind}:${doc.sourceId}`;
   const xeroSide = xero === 'missing' ? null : { status: xero.status, date: xero.date, total: xero.total, contactId: xero.contactId };
-  const events: OutboxEvent[] = newDifferences.map((issue) => ({
+  // A void or deletion a Xero webhook already reported went out then, with its issue (write-back-events.ts).
+  const unreported = newDifferences.filter((d) => REPORTED_BY_WEBHOOK[d] === undefined || REPORTED_BY_WEBHOOK[d] !== doc.reportedStatus);
+  const events: OutboxEvent[] = unreported.map((issue) => ({
     tenantId,
     type: 'document.changed_in_xero',
     docKey,
