@@ -43,10 +43,14 @@ export async function markManyExported(b: Batch, accepted: Accepted[], res: Resp
     if (contacts.length === 0) return;
     // Every contact's lock in one round trip, in a fixed order (an export starting to wait takes one of them).
     await deps.store.adapter.lockKeysInTransaction(trx, contacts.map((c) => contactWaitLockKey(tenantId, contactWaitKey(c.kind, c.sourceId))).sort());
-    for (const c of contacts) {
-      await store.contacts.set(tenantId, { contactKind: c.kind, sourceId: c.sourceId, xeroContactId: c.xeroId, linkedBy: 'export' });
-      await store.exports.releaseWaiting(tenantId, contactWaitKey(c.kind, c.sourceId));
-    }
+    await store.contacts.setMany(
+      tenantId,
+      contacts.map((c) => ({ contactKind: c.kind, sourceId: c.sourceId, xeroContactId: c.xeroId, linkedBy: 'export' })),
+    );
+    await store.exports.releaseWaiting(
+      tenantId,
+      contacts.map((c) => contactWaitKey(c.kind, c.sourceId)),
+    );
   });
   for (const { item, x } of accepted) {
     if (item.moved) await deps.bus.emit('export.redated', { tenantId, exportId: item.row.id, reference: item.reference, moved: item.moved });

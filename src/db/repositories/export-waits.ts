@@ -57,21 +57,25 @@ export class ExportWaits extends ExportReads {
     });
   }
 
-  /** Back to the queue: what `waitingFor` names is there now (also the exports that gave up waiting for it). */
-  async releaseWaiting(tenantId: string, waitingFor: string): Promise<number> {
+  /** Back to the queue: what `waitingFor` names (one key or many) is there now (also the exports that gave up waiting for it). */
+  async releaseWaiting(tenantId: string, waitingFor: string | readonly string[]): Promise<number> {
+    const keys = typeof waitingFor === 'string' ? [waitingFor] : waitingFor;
+    if (keys.length === 0) return 0;
     const rows = await this.db
       .updateTable('exports')
       .set({ status: 'queued', wait_reason: null, waiting_for: null, waiting_since: null, next_attempt_at: iso(), updated_at: iso() })
       .where('tenant_id', '=', tenantId)
       .where('status', '=', 'waiting')
-      .where('waiting_for', '=', waitingFor)
+      .where('waiting_for', 'in', keys)
       .returning('id')
       .execute();
-    return rows.length + (await this.requeueGaveUp(tenantId, waitingFor));
+    return rows.length + (await this.requeueGaveUp(tenantId, keys));
   }
 
-  /** Exports failed for waiting too long for `waitingFor` (a contact) back to the queue: it has arrived. */
-  async requeueGaveUp(tenantId: string, waitingFor: string): Promise<number> {
+  /** Exports failed for waiting too long for `waitingFor` (a contact, or many) back to the queue: it has arrived. */
+  async requeueGaveUp(tenantId: string, waitingFor: string | readonly string[]): Promise<number> {
+    const keys = typeof waitingFor === 'string' ? [waitingFor] : waitingFor;
+    if (keys.length === 0) return 0;
     const rows = await this.db
       .updateTable('exports')
       .set({
@@ -89,7 +93,7 @@ export class ExportWaits extends ExportReads {
       .where('tenant_id', '=', tenantId)
       .where('status', '=', 'failed')
       .where('error_code', '=', CONTACT_NEVER_RECEIVED)
-      .where('waiting_for', '=', waitingFor)
+      .where('waiting_for', 'in', keys)
       .returning('id')
       .execute();
     return rows.length;
