@@ -14,7 +14,7 @@ import { requestBytes } from '../domain/xero-payloads';
 import { chunkBatch, parseStored } from './batching';
 import { lockDateRefresh } from './lock-refusal';
 import { lookUpBeforeSending, lookupNeedOf, UNSETTLED_REASON, type LookUp } from './look-up-step';
-import { prepareExport } from './prepare';
+import { prepareExport, type Prepared } from './prepare';
 import type { ReferenceService } from './reference';
 import { sendBatch, type BatchDeps, type SendItem } from './send-batch';
 import { exportFailed } from './events';
@@ -46,11 +46,11 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
   const toLookUp: LookUp[] = [];
   const unsettled: Array<{ id: number; at: Date }> = [];
   const totals: Array<{ documentId: number; total: string }> = [];
+  const waits: Array<Extract<Prepared, { kind: 'wait' }>> = [];
   for (const [i, row] of rows.entries()) {
     const p = await prepareExport(row, docs[i] as SourceDocument, { tenantId, settings: ctx.settings, reference: ctx.reference, today, contacts, exports: store.exports });
     if (p.kind === 'wait') {
-      await store.exports.setWaiting(p.row.id, p.reason, p.waitingFor);
-      await bus.emit('export.waiting', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, reason: p.reason });
+      waits.push(p);
     } else if (p.kind === 'fail') {
       await failBeforeSending(deps, tenantId, p, p.failure);
     } else if (requestBytes(endpoint, [p.payload]) > XERO_LIMITS.maxRequestBytes) {
@@ -68,6 +68,11 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
       else toLookUp.push({ item: p, batchId: need.batchId });
     }
   }
+  await store.exports.setManyWaiting(
+    tenantId,
+    waits.map((w) => ({ id: w.row.id, reason: w.reason, waitingFor: w.waitingFor })),
+  );
+  for (const w of waits) await bus.emit('export.waiting', { tenantId, exportId: w.row.id, kind: w.row.kind, reference: w.reference, reason: w.reason });
   for (const u of unsettled) await store.exports.requeue([u.id], { at: u.at, needsReconcile: true, waitReason: UNSETTLED_REASON });
   await store.exports.setDocumentTotals(totals);
   await store.exports.setXeroDates(
