@@ -67,7 +67,7 @@ async function waitSettled(rt: Runtime, tenantId: string, total: number): Promis
   for (;;) {
     const c = await rt.store.exports.countByStatus(tenantId);
     if (c.exported + c.failed + c.skipped >= total && c.queued + c.exporting + c.waiting === 0) return { exported: c.exported, failed: c.failed };
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
