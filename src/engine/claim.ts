@@ -14,7 +14,8 @@ import { requestBytes } from '../domain/xero-payloads';
 import { chunkBatch, parseStored } from './batching';
 import { lockDateRefresh } from './lock-refusal';
 import { lookUpBeforeSending, lookupNeedOf, UNSETTLED_REASON, type LookUp } from './look-up-step';
-import { prepareExport, type Prepared } from './prepare';
+import { prepareExport, type PrepareContext, type Prepared } from './prepare';
+import type { ContactKind, ContactLinksRepository } from '../db/repositories/contact-links';
 import type { ReferenceService } from './reference';
 import { sendBatch, type BatchDeps, type SendItem } from './send-batch';
 import { exportFailed } from './events';
@@ -36,10 +37,9 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
   const { store, bus } = deps;
   const payloads = await store.exports.documentPayloads(rows.map((r) => r.documentId));
   const docs = rows.map((row) => parseStored(payloads.get(row.documentId)));
-  const contacts = await store.contacts.preloaded(
-    tenantId,
-    docs.map(requiredContact).filter((c) => c !== null),
-  );
+  const needs = docs.map(requiredContact).filter((c) => c !== null);
+  const contacts = await store.contacts.preloaded(tenantId, needs);
+  const contactExports = await contactExportsOf(store, tenantId, contacts, needs);
   const today = deps.now().toISOString().slice(0, 10);
   const history = await store.exports.attemptsOf(rows.map((r) => r.id));
   const toSend: SendItem[] = [];
@@ -48,7 +48,7 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
   const totals: Array<{ documentId: number; total: string }> = [];
   const waits: Array<Extract<Prepared, { kind: 'wait' }>> = [];
   for (const [i, row] of rows.entries()) {
-    const p = await prepareExport(row, docs[i] as SourceDocument, { tenantId, settings: ctx.settings, reference: ctx.reference, today, contacts, exports: store.exports });
+    const p = await prepareExport(row, docs[i] as SourceDocument, { tenantId, settings: ctx.settings, reference: ctx.reference, today, contacts, exports: contactExports });
     if (p.kind === 'wait') {
       waits.push(p);
     } else if (p.kind === 'fail') {
@@ -85,6 +85,19 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
   toSend.sort((a, b) => a.row.id - b.row.id);
   const sendDeps = { ...deps, lockDates: lockDateRefresh(deps.reference, tenantId, ctx, deps.now()) };
   for (const chunk of chunkBatch(toSend, deps.batchSize, deps.maxBatchBytes)) await sendBatch(sendDeps, tenantId, endpoint, chunk);
+}
+
+/** The latest exports of the contacts not linked yet, read together: a document waiting for one says why. */
+async function contactExportsOf(store: ClaimDeps['store'], tenantId: string, links: ContactLinksRepository, needs: Array<{ kind: ContactKind; sourceId: string }>): Promise<PrepareContext['exports']> {
+  const unlinked = [];
+  for (const n of needs) if (!(await links.get(tenantId, n.kind, n.sourceId))) unlinked.push(n);
+  const latest = await store.exports.latestForSources(tenantId, unlinked);
+  return {
+    latestForSource: async (t, kind, sourceId) => {
+      const known = latest.get(`${kind}:${sourceId}`);
+      return t === tenantId && known !== undefined ? known : store.exports.latestForSource(t, kind, sourceId);
+    },
+  };
 }
 
 async function failBeforeSending(deps: BatchDeps, tenantId: string, p: { row: Export; reference: string }, failure: Classified): Promise<void> {

@@ -164,14 +164,14 @@ export class ExportsRepository extends ExportWaits {
         .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
         .where('id', 'in', exportIds);
       if (owner) q = q.where('lease_owner', '=', owner).where('status', '=', 'exporting').where('lease_until', '>', iso(now));
-      const held = (await q.returning('id').execute()).map((r) => r.id);
+      // RETURNING gives each row's new attempt number: no second read.
+      const held = await q.returning(['id', 'attempts']).execute();
       if (held.length === 0) return [];
-      const rows = await trx.selectFrom('exports').select(['id', 'attempts']).where('id', 'in', held).execute();
       await trx
         .insertInto('export_attempts')
-        .values(rows.map((r) => ({ export_id: r.id, attempt_no: r.attempts, batch_id: batchId, idempotency_key: idempotencyKey, started_at: iso(now) })))
+        .values(held.map((r) => ({ export_id: r.id, attempt_no: r.attempts, batch_id: batchId, idempotency_key: idempotencyKey, started_at: iso(now) })))
         .execute();
-      return held;
+      return held.map((r) => r.id);
     });
   }
 
