@@ -8,7 +8,7 @@
  * also posts the documents: JSON.stringify of requests of 500, a few percent of the figure).
  * `ingest` posts the same documents with no worker running: ingest alone.
  *
- *   node --import tsx bench/throughput.ts [--docs 5000] [--db sqlite|postgres|both] [--only batched|single|ingest]
+ *   node --import tsx bench/throughput.ts [--docs 5000] [--db sqlite|postgres|both] [--only batched|single|ingest] [--parallel 1]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/throughput.ts --db sqlite --only batched
  * PostgreSQL: XPORT_BENCH_PG (default postgres://postgres@127.0.0.1:5432/postgres).
  */
@@ -30,6 +30,7 @@ function arg(name: string): string | undefined {
 const DOCS = Number(arg('docs') ?? 5000);
 const DBS = (arg('db') ?? 'both') === 'both' ? (['sqlite', 'postgres'] as const) : ([arg('db')] as Array<'sqlite' | 'postgres'>);
 const ONLY = arg('only');
+const PARALLEL = Math.max(1, Number(arg('parallel') ?? 1));
 const TOKEN = 'bench-api-token-0123456789';
 /** Documents exported before the measurement starts (not counted). */
 const WARM_UP = 200;
@@ -116,15 +117,21 @@ async function runOnce(kind: 'sqlite' | 'postgres', exporter: Exporter, sandboxU
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 25);
+    // Requests of 500, `--parallel` of them in flight at a time (default 1: one after the other).
     const post = async (docs: unknown[]) => {
-      for (let i = 0; i < docs.length; i += 500) {
-        const res = await fetch(`${url}/api/v1/documents`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ documents: docs.slice(i, i + 500) }),
-        });
-        if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-      }
+      let next = 0;
+      const sender = async () => {
+        for (let i = next; i < docs.length; i = next) {
+          next += 500;
+          const res = await fetch(`${url}/api/v1/documents`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ documents: docs.slice(i, i + 500) }),
+          });
+          if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+        }
+      };
+      await Promise.all(Array.from({ length: PARALLEL }, sender));
     };
     // Warm-up outside the measurement: modules load and compile on first use (tsx), statements get prepared.
     const warm = mixedBacklog(WARM_UP, 'W').documents;
@@ -177,7 +184,9 @@ async function main(): Promise<void> {
   } finally {
     child.kill('SIGTERM');
   }
-  console.log(`\nThroughput, ${DOCS} mixed documents, ingest over HTTP → export → recorded; sandbox limits off; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+  console.log(
+    `\nThroughput, ${DOCS} mixed documents (${PARALLEL} request(s) of 500 in flight), ingest over HTTP → export → recorded; sandbox limits off; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`,
+  );
   console.log(row(['database', 'exporter', 'documents/s', 'CPU ms per document', 'seconds', 'Xero calls', 'exported', 'failed', 'peak RSS (MB)']));
   console.log(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
   const label = { batched: 'batched (50 per call)', single: 'one per call', ingest: 'ingest only (no worker)' } as const;
