@@ -5,7 +5,7 @@
  * was stored *before* the call went out.
  */
 import type { ExportStatus } from '../../domain/types';
-import type { Export } from '../../domain/export';
+import type { AttemptResult, Export, ExportedAs } from '../../domain/export';
 import { sql } from 'kysely';
 import { iso } from '../clock';
 import { valuesList } from '../values-list';
@@ -18,21 +18,6 @@ export type { IngestOptions, IngestOutcome, IngestResult, PreparedDocument, Revi
 export type { ExportStatus };
 export type { ExportFilter, ListedExport } from './export-reads';
 export { CONTACT_NEVER_RECEIVED, contactWaitLockKey, type FailureInfo } from './export-waits';
-
-/** What Xero answered for an attempt of one export. */
-export interface AttemptResult {
-  outcome: string;
-  httpStatus: number | null;
-  error: string | null;
-  correlationId: string | null;
-}
-
-/** The Xero object an export became. */
-export interface ExportedAs {
-  xeroId: string;
-  xeroNumber: string | null;
-  xeroTotal: string | null;
-}
 
 export class ExportsRepository extends ExportWaits {
   /** Stores documents and queues their exports in one transaction: all or nothing (see ingest.ts). */
