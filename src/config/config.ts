@@ -72,6 +72,7 @@ const envSchema = z.object({
   XPORT_CONTACT_WAIT_HOURS: z.coerce.number().positive().max(8760).default(6),
   XPORT_CLIENT_LIMITS: z.enum(['on', 'off']).default('on'),
   XPORT_SHUTDOWN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  XPORT_API_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(3000),
   XERO_CLIENT_ID: optionalText,
   XERO_CLIENT_SECRET: optionalText,
   XERO_REDIRECT_URI: httpUrl.optional(),
@@ -131,6 +132,8 @@ export interface Config {
   clientLimits: boolean;
   /** How long SIGTERM/SIGINT waits for in-flight batches before handing them back. Default 10 s. */
   shutdownMs: number;
+  /** Requests a minute per API token over the whole /api/v1 (per process; 0 = no limit). Default 3000. */
+  apiRateLimit: number;
   xero: {
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -189,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     contactWaitMs: Math.round(e.XPORT_CONTACT_WAIT_HOURS * 3_600_000),
     clientLimits: e.XPORT_CLIENT_LIMITS === 'on',
     shutdownMs: e.XPORT_SHUTDOWN_MS,
+    apiRateLimit: e.XPORT_API_RATE_LIMIT,
     xero: {
       clientId: e.XERO_CLIENT_ID,
       clientSecret: e.XERO_CLIENT_SECRET,

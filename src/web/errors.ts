@@ -20,6 +20,7 @@ export const API_ERRORS = {
   not_failed: 409,
   revision_conflict: 409,
   unsupported_media_type: 415,
+  rate_limited: 429,
   internal_error: 500,
   xero_unavailable: 502,
   database_unavailable: 503,
