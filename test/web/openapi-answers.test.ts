@@ -1,7 +1,7 @@
 /**
  * The OpenAPI document is the truth about the answers: every operation is called over real HTTP
  * against a real runtime and the sandbox, in its successes and its failures (202, 400, 401, 403,
- * 404, 409, 413, 415, 429, 502, 503 …), and every answer must be a status the document declares for it,
+ * 404, 409, 413, 415, 429, 500, 502, 503 …), and every answer must be a status the document declares for it,
  * with a body its schema accepts (Ajv, JSON Schema 2020-12). Every operation of the document must have
  * been answered at least once. The documented examples of each kind are posted as they are. A second
  * xport on its own database has a Xero app but no organisation connected yet (409 `no_organisation`)
@@ -197,6 +197,20 @@ for (const kind of databaseKinds()) {
       }
     });
 
+    test('a fault of xport: 500 internal_error, without the details', async () => {
+      // The cached organisation corrupted in the database (nothing in xport writes such a row): reading it fails.
+      await sql`update reference_cache set data = ${'{"Organisations": [tr'} where tenant_id = ${h.tenantId} and kind = 'organisation'`.execute(h.rt.store.db);
+      try {
+        const res = (await expect(500, 'GET', '/api/v1/exports', '/api/v1/exports?limit=1')) as { error: { code: string; message: string } };
+        assert.equal(res.error.code, 'internal_error');
+        assert.doesNotMatch(res.error.message, /JSON|Organisations|position/);
+      } finally {
+        const again = await h.rt.reference.refresh(h.tenantId); // Xero's answer written over the corrupt row
+        assert.ok(again.ok);
+      }
+      await expect(200, 'GET', '/api/v1/exports', '/api/v1/exports?limit=1');
+    });
+
     test('no organisation connected yet: 409 no_organisation; over the rate limit: 429 rate_limited with Retry-After', async () => {
       const base = bare.url;
       const first = (await expect(409, 'GET', '/api/v1/status', '/api/v1/status', { base })) as { error: { code: string } };
@@ -221,7 +235,7 @@ for (const kind of databaseKinds()) {
         );
       }
       const statuses = new Set([...v.covered].map((c) => Number(c.split(' ').pop())));
-      for (const s of [200, 202, 400, 401, 403, 404, 409, 413, 415, 429, 502, ...(kind === 'sqlite' ? [503] : [])]) assert.ok(statuses.has(s), `no answer with ${s}`);
+      for (const s of [200, 202, 400, 401, 403, 404, 409, 413, 415, 429, 500, 502, ...(kind === 'sqlite' ? [503] : [])]) assert.ok(statuses.has(s), `no answer with ${s}`);
       assert.ok(v.covered.size >= 40, `${v.covered.size} (operation, status) pairs answered`);
     });
   });
