@@ -105,7 +105,8 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         license: { name: 'MIT', identifier: 'MIT' },
         description:
           'Queue documents for export to Xero and manage the export queue. Every operation under /api/v1 takes `Authorization: Bearer <API token>`; ' +
-          'an API token belongs to one Xero organisation. Errors answer `{"error":{"code","message","details"?}}`. The reference with examples: docs/api.md.',
+          'an API token belongs to one Xero organisation and may make XPORT_API_RATE_LIMIT requests a minute (429 `rate_limited` with Retry-After beyond it). ' +
+          'Errors answer `{"error":{"code","message","details"?}}`. The reference with examples: docs/api.md.',
       },
       servers: [{ url: '/' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (Settings → API tokens, or XPORT_API_TOKEN)' } } },
