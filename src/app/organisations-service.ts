@@ -23,6 +23,11 @@ export class OrganisationsService {
     return this.store.tenants.get(id);
   }
 
+  /** What Xero last said about the organisation (its cached `Organisations` list), without calling Xero; null before the first read. */
+  cachedDetails(id: string): Promise<unknown> {
+    return this.store.reference.organisation(id);
+  }
+
   /** A custom connection held from Settings: exports wait until it is reconnected. */
   async disconnect(tenantId: string, actor: string): Promise<void> {
     await this.store.tenants.setStatus(tenantId, 'disconnected');

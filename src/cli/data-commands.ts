@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { createRuntime, type Runtime } from '../app/runtime';
 import { plural } from '../domain/words';
 import { importFiles } from '../engine/import';
-import { exportView } from '../web/api/routes';
+import { exportViewer } from '../web/api/routes';
+import { organisationShortCode } from '../web/organisation-short-code';
 import { findDatabase } from './database';
 import { configFromEnv } from './env';
 import { EXIT, localTime, printJson, printTable } from './output';
@@ -81,6 +82,7 @@ export function registerDataCommands(program: Command): void {
       await withRuntime(async (rt, tenantId) => {
         const status = await rt.queue.status(tenantId);
         const rows = await rt.queue.list(tenantId, ['queued', 'waiting', 'exporting'], { limit: 500 });
+        const exportView = exportViewer(await organisationShortCode(rt, tenantId));
         if (opts.json) return printJson({ status, exports: rows.map(exportView) });
         console.log(`Xero Export Queue: ${status.queued} in the queue and ${plural(status.failed, 'failed export')}`);
         for (const p of status.paused) console.log(`Paused${p.until ? ` until ${localTime(p.until)}` : ''}: ${p.reason}`);
@@ -96,6 +98,7 @@ export function registerDataCommands(program: Command): void {
     .action(async (opts: { tenant?: string; json?: boolean }) => {
       await withRuntime(async (rt, tenantId) => {
         const rows = await rt.queue.list(tenantId, ['failed'], { limit: 500 });
+        const exportView = exportViewer(await organisationShortCode(rt, tenantId));
         if (opts.json) return printJson({ exports: rows.map(exportView), nextCursor: null });
         printTable(rows.map(exportView), ['id', 'kind', 'reference', 'error', 'actionRequired', 'updatedAt'], ['updatedAt']);
       }, opts.tenant);

@@ -76,6 +76,7 @@ const envSchema = z.object({
   XPORT_RECONCILE_EVERY_HOURS: z.coerce.number().min(0).max(8760).default(24),
   XPORT_RECONCILE_BUDGET_SHARE: z.coerce.number().min(0).max(1).default(0.1),
   XPORT_XERO_DAILY_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  XPORT_API_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(3000),
   XERO_CLIENT_ID: optionalText,
   XERO_CLIENT_SECRET: optionalText,
   XERO_REDIRECT_URI: httpUrl.optional(),
@@ -146,6 +147,8 @@ export interface Config {
     /** The organisation's daily Xero call limit (1,000 on the Starter tier). Default 5000. */
     dailyLimit: number;
   };
+  /** Requests a minute per API token over the whole /api/v1 (per process; 0 = no limit). Default 3000. */
+  apiRateLimit: number;
   xero: {
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -206,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     clientLimits: e.XPORT_CLIENT_LIMITS === 'on',
     shutdownMs: e.XPORT_SHUTDOWN_MS,
     reconcile: { everyHours: e.XPORT_RECONCILE_EVERY_HOURS, budgetShare: e.XPORT_RECONCILE_BUDGET_SHARE, dailyLimit: e.XPORT_XERO_DAILY_LIMIT },
+    apiRateLimit: e.XPORT_API_RATE_LIMIT,
     xero: {
       clientId: e.XERO_CLIENT_ID,
       clientSecret: e.XERO_CLIENT_SECRET,

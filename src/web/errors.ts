@@ -22,6 +22,7 @@ export const API_ERRORS = {
   revision_conflict: 409,
   reconciliation_running: 409,
   unsupported_media_type: 415,
+  rate_limited: 429,
   internal_error: 500,
   xero_unavailable: 502,
   database_unavailable: 503,

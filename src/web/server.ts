@@ -8,6 +8,7 @@ import type { Runtime } from '../app/runtime';
 import { apiContract } from './api/contract';
 import { apiReference } from './api/reference-page';
 import { swaggerOptions } from './api/openapi';
+import { apiRateLimit } from './api/rate-limit';
 import { apiRoutes } from './api/routes';
 import { HttpError, databaseHttpError, errorBody, frameworkErrorCode } from './errors';
 import { healthRoutes } from './health';
@@ -63,6 +64,7 @@ export async function buildServer(rt: Runtime): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       api.addHook('onSend', noStore); // API answers are per caller: never kept by a cache
+      await apiRateLimit(api, rt.config.apiRateLimit);
       await apiRoutes(api, rt);
     },
     { prefix: '/api/v1' },

@@ -1,7 +1,7 @@
 /**
  * The CLI as its README says: it reads the demo's database (and says so) rather than creating an
  * empty one; `| head` ends quietly; exit codes (bad id 2, nothing changed 5, missing file 2 naming
- * it); `--json` in the API's camelCase shapes; local times; CSV problems name their line.
+ * it); `--json` in the API's camelCase shapes, its Xero links through the organisation's short code; local times; CSV problems name their line.
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { openStore, type Store } from '../../src/db/store';
-import { exportView } from '../../src/web/api/routes';
+import { exportViewer } from '../../src/web/api/routes';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/xport.js');
@@ -51,6 +51,9 @@ describe('the CLI reads the right database and answers as documented', () => {
     if (!out.ok) throw new Error('unexpected revision conflict');
     failedId = out.results[0]?.exportId ?? 0;
     await store.exports.markFailed(failedId, { message: 'Email address must be valid.', code: 'email_invalid', errorClass: 'validation', action: 'Fix it' });
+    // An update of a contact already in Xero that failed: its link opens it, in its organisation (the cached short code).
+    await store.exports.setXeroId(failedId, '5a1f0c9e-0000-4000-8000-000000000001');
+    await store.reference.put('tenant-demo', 'organisation', [{ Name: 'Demo Org', ShortCode: '!dEm0' }]);
     await store.log.append(Array.from({ length: 400 }, (_, i) => ({ tenantId: 'tenant-demo', level: 'info' as const, event: 'documents.ingested', message: `entry ${i}` })));
   });
   after(async () => {
@@ -88,7 +91,8 @@ describe('the CLI reads the right database and answers as documented', () => {
     const body = JSON.parse(r.stdout) as { exports: Array<Record<string, unknown>>; nextCursor: null };
     const row = (await store.exports.list({ tenantId: 'tenant-demo', statuses: ['failed'] }))[0];
     assert.ok(row);
-    assert.deepEqual(body.exports[0], JSON.parse(JSON.stringify(exportView(row))));
+    assert.deepEqual(body.exports[0], JSON.parse(JSON.stringify(exportViewer('!dEm0')(row))));
+    assert.equal(body.exports[0]?.xeroUrl, 'https://go.xero.com/organisationlogin/default.aspx?shortcode=!dEm0&redirecturl=%2FContacts%2FView%2F5a1f0c9e-0000-4000-8000-000000000001');
     assert.ok(
       Object.keys(body.exports[0] ?? {}).every((k) => !k.includes('_')),
       'camelCase keys only',

@@ -1,29 +1,53 @@
 /**
  * The OpenAPI document is the truth about the answers: every operation is called over real HTTP
  * against a real runtime and the sandbox, in its successes and its failures (202, 400, 401, 403,
- * 404, 409, 413, 415, 502, 503 …), and every answer must be a status the document declares for it, with
- * a body its schema accepts (Ajv, JSON Schema 2020-12). Every operation of the document must have
- * been answered at least once. The documented examples of each kind are posted as they are.
+ * 404, 409, 413, 415, 429, 500, 502, 503 …), and every answer must be a status the document declares for it,
+ * with a body its schema accepts (Ajv, JSON Schema 2020-12). Every operation of the document must have
+ * been answered at least once. The documented examples of each kind are posted as they are. A second
+ * xport on its own database has a Xero app but no organisation connected yet (409 `no_organisation`)
+ * and a rate limit of 3 a minute (429 `rate_limited`).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import { createRuntime, syncConnections, type Runtime } from '../../src/app/runtime';
+import { loadConfig } from '../../src/config/config';
 import { DOCUMENT_KINDS } from '../../src/domain/document-schemas';
 import { DOCUMENT_EXAMPLES } from '../../src/web/api/document-bodies';
 import { xeroSignature } from '../../src/web/xero/webhooks';
-import { databaseKinds } from '../helpers/databases';
+import { buildServer } from '../../src/web/server';
+import { databaseKinds, makeDatabase, type TestDatabase } from '../helpers/databases';
 import { API_TOKEN, METRICS_TOKEN, startHarness, type Harness } from '../helpers/harness';
+import { ownPostgresAvailable, startOwnPostgres, type OwnPostgres } from '../helpers/own-postgres';
 import { contactIdByName, control } from '../engine-e2e/helpers';
+import { sandboxEnv } from '../helpers/sandbox-env';
 import { fail } from '../ui/helpers';
 import { AnswerValidator, fetchDocument, operations, type Doc } from './openapi-helpers';
 
 const WEBHOOK_KEY = 'openapi-test-webhook-key';
+const RATE_LIMIT = 3;
 
 interface Call {
   body?: unknown;
   raw?: string | Buffer;
   token?: string | null;
   headers?: Record<string, string>;
+  /** Another xport than the harness's (the one without an organisation). */
+  base?: string;
+}
+
+/** An xport with a Xero app (OAuth) that nobody has connected an organisation to yet, and a low rate limit. */
+async function startUnconnected(kind: 'sqlite' | 'postgres', xero: Record<string, string>): Promise<{ db: TestDatabase; rt: Runtime; app: FastifyInstance; url: string }> {
+  const db = await makeDatabase(kind);
+  const env = { XPORT_DATABASE_URL: db.url, XPORT_API_TOKEN: API_TOKEN, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '0', XPORT_API_RATE_LIMIT: String(RATE_LIMIT) };
+  const rt = await createRuntime(loadConfig({ ...env, ...xero, XERO_REDIRECT_URI: 'http://127.0.0.1:3000/settings/xero/callback' }));
+  const synced = await syncConnections(rt);
+  assert.ok(synced.ok && synced.tenants.length === 0, 'no organisation connected');
+  const app = await buildServer(rt);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const a = app.server.address();
+  return { db, rt, app, url: `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}` };
 }
 
 for (const kind of databaseKinds()) {
@@ -32,6 +56,7 @@ for (const kind of databaseKinds()) {
     let doc: Doc;
     let v: AnswerValidator;
     let viewer: string;
+    let bare: Awaited<ReturnType<typeof startUnconnected>>;
 
     /** Calls `path` (an instance of `template`), validates the answer against the document, returns it. */
     async function call(method: string, template: string, path: string, c: Call = {}): Promise<{ status: number; json: unknown }> {
@@ -42,7 +67,7 @@ for (const kind of databaseKinds()) {
         body = JSON.stringify(c.body);
         headers['content-type'] ??= 'application/json';
       }
-      const res = await fetch(`${h.url}${path}`, { method, headers, body });
+      const res = await fetch(`${c.base ?? h.url}${path}`, { method, headers, body });
       const text = await res.text();
       v.check(method, template, res.status, res.headers.get('content-type'), text);
       const type = res.headers.get('content-type') ?? '';
@@ -60,8 +85,14 @@ for (const kind of databaseKinds()) {
       doc = await fetchDocument(h.url);
       v = new AnswerValidator(doc);
       viewer = (await h.rt.apiTokens.create('test', { tenantId: h.tenantId, name: 'openapi-viewer', role: 'viewer' })).token;
+      bare = await startUnconnected(kind, sandboxEnv(h.sandbox));
     });
-    after(async () => h.close());
+    after(async () => {
+      await bare.app.close();
+      await bare.rt.close();
+      await bare.db.drop();
+      await h.close();
+    });
 
     test('operations: health, readiness, metrics and the Xero webhook', async () => {
       await expect(200, 'GET', '/healthz', '/healthz', { token: null });
@@ -166,6 +197,36 @@ for (const kind of databaseKinds()) {
       }
     });
 
+    test('a fault of xport: 500 internal_error, without the details', async () => {
+      // The cached organisation corrupted in the database (nothing in xport writes such a row): reading it fails.
+      await sql`update reference_cache set data = ${'{"Organisations": [tr'} where tenant_id = ${h.tenantId} and kind = 'organisation'`.execute(h.rt.store.db);
+      try {
+        const res = (await expect(500, 'GET', '/api/v1/exports', '/api/v1/exports?limit=1')) as { error: { code: string; message: string } };
+        assert.equal(res.error.code, 'internal_error');
+        assert.doesNotMatch(res.error.message, /JSON|Organisations|position/);
+      } finally {
+        const again = await h.rt.reference.refresh(h.tenantId); // Xero's answer written over the corrupt row
+        assert.ok(again.ok);
+      }
+      await expect(200, 'GET', '/api/v1/exports', '/api/v1/exports?limit=1');
+    });
+
+    test('no organisation connected yet: 409 no_organisation; over the rate limit: 429 rate_limited with Retry-After', async () => {
+      const base = bare.url;
+      const first = (await expect(409, 'GET', '/api/v1/status', '/api/v1/status', { base })) as { error: { code: string } };
+      assert.equal(first.error.code, 'no_organisation');
+      await expect(409, 'POST', '/api/v1/documents', '/api/v1/documents', { base, body: DOCUMENT_EXAMPLES.customer });
+      await expect(409, 'GET', '/api/v1/exports', '/api/v1/exports', { base });
+      const limited = (await expect(429, 'GET', '/api/v1/status', '/api/v1/status', { base })) as { error: { code: string } };
+      assert.equal(limited.error.code, 'rate_limited');
+      await expect(429, 'POST', '/api/v1/documents', '/api/v1/documents', { base, body: DOCUMENT_EXAMPLES.customer });
+      const res = await fetch(`${base}/api/v1/exports`, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+      assert.equal(res.status, 429);
+      assert.match(res.headers.get('retry-after') ?? '', /^\d+$/);
+      assert.equal(res.headers.get('x-ratelimit-limit'), String(RATE_LIMIT));
+      assert.equal(res.headers.get('x-ratelimit-remaining'), '0');
+    });
+
     test('every operation of the document was answered, and the answers cover the statuses that matter', () => {
       for (const { path, method } of operations(doc)) {
         assert.ok(
@@ -174,8 +235,52 @@ for (const kind of databaseKinds()) {
         );
       }
       const statuses = new Set([...v.covered].map((c) => Number(c.split(' ').pop())));
-      for (const s of [200, 202, 400, 401, 403, 404, 409, 413, 415, 502, ...(kind === 'sqlite' ? [503] : [])]) assert.ok(statuses.has(s), `no answer with ${s}`);
+      for (const s of [200, 202, 400, 401, 403, 404, 409, 413, 415, 429, 500, 502, ...(kind === 'sqlite' ? [503] : [])]) assert.ok(statuses.has(s), `no answer with ${s}`);
       assert.ok(v.covered.size >= 40, `${v.covered.size} (operation, status) pairs answered`);
     });
   });
 }
+
+describe('a PostgreSQL server that stops: /readyz and the API answer 503 as the document says', { skip: ownPostgresAvailable() ?? false }, () => {
+  let own: OwnPostgres;
+  let rt: Runtime;
+  let app: FastifyInstance;
+  let url = '';
+  before(async () => {
+    own = await startOwnPostgres(); // the test's own server, never the shared one
+    rt = await createRuntime(loadConfig({ XPORT_DATABASE_URL: own.url, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '0' }));
+    await rt.store.tenants.upsert({ id: 'tenant-ready', name: 'Ready Ltd' });
+    app = await buildServer(rt);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const a = app.server.address();
+    url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+  });
+  after(async () => {
+    await app?.close();
+    await rt?.close().catch(() => {});
+    own?.destroy();
+  });
+
+  test('ready, then the server is stopped: 503 database_unavailable with the reason', async () => {
+    const v = new AnswerValidator(await fetchDocument(url));
+    const token = (await rt.apiTokens.create('test', { tenantId: 'tenant-ready', name: 'ready', role: 'admin' })).token;
+    const get = async (path: string, auth?: string) => {
+      const res = await fetch(`${url}${path}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} });
+      const text = await res.text();
+      v.check('GET', path, res.status, res.headers.get('content-type'), text);
+      return { status: res.status, json: JSON.parse(text) as Record<string, unknown>, retryAfter: res.headers.get('retry-after') };
+    };
+    assert.equal((await get('/readyz')).status, 200);
+    assert.equal((await get('/api/v1/status', token)).status, 200);
+    own.stopImmediate();
+    const ready = await get('/readyz');
+    assert.equal(ready.status, 503);
+    assert.equal(ready.json.reason, 'database_unavailable');
+    assert.equal(ready.json.fault, 'connection');
+    const api = await get('/api/v1/status', token);
+    assert.equal(api.status, 503);
+    assert.equal((api.json.error as { code: string }).code, 'database_unavailable');
+    assert.equal(api.retryAfter, '5');
+    assert.equal((await fetch(`${url}/healthz`)).status, 200, 'alive all the same');
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * The OpenAPI document at /api/v1/openapi.json describes the whole API and only the API, fully: it
  * passes Redocly's strict lint, every operation has its id, summary, tags, parameters with
- * descriptions, every answer the framework adds (401, 409, 500, 503; 400, 413, 415 with a body) and
+ * descriptions, every answer the framework adds (401, 409, 429, 500, 503; 400, 413, 415 with a body) and
  * its handler's own, errors as the error envelope; every field of every request body has a type and
  * an example; each document kind is its ingest schema, field for field, and its example is a
  * document that schema accepts. Generic: it walks the document, so routes added later are held to it.
@@ -75,8 +75,12 @@ describe('the OpenAPI document', () => {
       const api = path.startsWith(`${API_PREFIX}/`);
       if (api) {
         assert.equal(op.security, undefined, `${name}: API operations take the bearer token`);
-        const want = [401, 409, 500, 503, ...(BODY_METHODS.includes(method) ? [400, 413, 415] : [])];
+        const want = [401, 409, 429, 500, 503, ...(BODY_METHODS.includes(method) ? [400, 413, 415] : [])];
         for (const s of want) assert.ok(statuses.includes(s), `${name}: no ${s}`);
+        for (const [status, r] of Object.entries(op.responses as Record<string, { headers?: Record<string, unknown> }>)) {
+          for (const h of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', ...(status === '429' ? ['retry-after'] : [])])
+            assert.ok(r.headers?.[h], `${name} ${status}: the ${h} header`);
+        }
       } else {
         assert.deepEqual(op.security, [], `${name}: public`);
       }

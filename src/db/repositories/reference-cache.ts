@@ -14,6 +14,12 @@ export class ReferenceCacheRepository {
       .execute();
   }
 
+  /** The cached Organisation list (Xero's `Organisations`) alone, without the other kinds; null before the first read. */
+  async organisation(tenantId: string): Promise<unknown> {
+    const row = await this.db.selectFrom('reference_cache').select('data').where('tenant_id', '=', tenantId).where('kind', '=', 'organisation').executeTakeFirst();
+    return row ? (JSON.parse(row.data) as unknown) : null;
+  }
+
   async getAll(tenantId: string): Promise<{ data: Record<string, unknown>; fetchedAt: string | null }> {
     const rows = await this.db.selectFrom('reference_cache').selectAll().where('tenant_id', '=', tenantId).execute();
     const data: Record<string, unknown> = {};

@@ -9,7 +9,7 @@
  * Writing an operation:
  *  - `responses` lists what the handler itself answers (its 2xx and its own errors, as `errorEnvelope`
  *    or `errorEnvelope.describe('when')`). What every operation of /api/v1 can answer — 401, 409
- *    no_organisation, 500, 503, and for methods with a body 400 (bad JSON), 413 and 415 — is added by
+ *    no_organisation, 429, 500, 503, and for methods with a body 400 (bad JSON), 413 and 415 — is added by
  *    `describeRoute` (openapi.ts), so it is never forgotten and never written twice.
  *  - A zod schema with `.meta({ id: 'Name' })` becomes `#/components/schemas/Name`; `.describe()`
  *    gives a field or a status its description; `.meta({ examples: [value] })` on an object also

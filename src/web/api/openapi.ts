@@ -4,7 +4,7 @@
  *  - only the API is described: the JSON API under /api/v1 and the operational endpoints (PUBLIC_PATHS);
  *    the web UI's pages, its assets and the reference page itself are hidden;
  *  - the answers every /api/v1 operation can give whatever its handler does (authentication, the
- *    database, body parsing), with the error envelope;
+ *    rate limit, the database, body parsing), with the error envelope, and the rate limit's headers;
  *  - an operationId from the method and path;
  *  - the schemas named with `.meta({ id })` in components.schemas (contract.ts references them there).
  */
@@ -33,6 +33,7 @@ function commonAnswers(method: string): Record<number, string> {
   const answers: Record<number, string> = {
     401: 'No API token, or one that is not valid or was revoked (`unauthorized`)',
     409: 'No Xero organisation is connected yet (`no_organisation`)',
+    429: 'More requests with this API token in a minute than the rate limit allows (`rate_limited`, XPORT_API_RATE_LIMIT); wait the seconds Retry-After gives',
     500: 'A fault of xport (`internal_error`; the details are in the server log)',
     503: 'The database is unavailable (`database_unavailable`, with Retry-After); try again in a few seconds',
   };
@@ -42,6 +43,20 @@ function commonAnswers(method: string): Record<number, string> {
     answers[415] = 'A non-empty body that is not JSON (`unsupported_media_type`); an empty body of any type is no body';
   }
   return answers;
+}
+
+const integerHeader = (description: string): Json => ({ type: 'integer', minimum: 0, description });
+/** What the rate limit (rate-limit.ts) adds to every answer of /api/v1 while it is on. */
+const RATE_HEADERS: Json = {
+  'x-ratelimit-limit': integerHeader('Requests a minute this API token may make (XPORT_API_RATE_LIMIT); absent when the limit is off'),
+  'x-ratelimit-remaining': integerHeader('Requests left in the current minute'),
+  'x-ratelimit-reset': integerHeader('Seconds until the current minute ends and the count starts again'),
+};
+const RETRY_AFTER: Json = { 'retry-after': integerHeader('Seconds to wait before trying again') };
+
+/** The headers of an answer of /api/v1 with `status`. */
+function answerHeaders(status: number): Json {
+  return { ...RATE_HEADERS, ...(status === 429 || status === 503 ? RETRY_AFTER : {}) };
 }
 
 /** An operationId from the method and path: POST /api/v1/exports/{id}/retry → postExportsIdRetry. */
@@ -66,6 +81,7 @@ export const describeRoute: SwaggerTransform = ({ schema, url, route }) => {
       const own = response[status];
       response[status] = isObject(own) ? { ...own, description: `${String(own.description)}; or: ${why}` } : responseEntry(Number(status), errorEnvelope.describe(why));
     }
+    for (const [status, entry] of Object.entries(response)) if (isObject(entry)) response[status] = { ...entry, headers: answerHeaders(Number(status)) };
     s.response = response;
   }
   return { schema: s as never, url };
@@ -89,7 +105,8 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         license: { name: 'MIT', identifier: 'MIT' },
         description:
           'Queue documents for export to Xero and manage the export queue. Every operation under /api/v1 takes `Authorization: Bearer <API token>`; ' +
-          'an API token belongs to one Xero organisation. Errors answer `{"error":{"code","message","details"?}}`. The reference with examples: docs/api.md.',
+          'an API token belongs to one Xero organisation and may make XPORT_API_RATE_LIMIT requests a minute (429 `rate_limited` with Retry-After beyond it). ' +
+          'Errors answer `{"error":{"code","message","details"?}}`. The reference with examples: docs/api.md.',
       },
       servers: [{ url: '/' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token (Settings → API tokens, or XPORT_API_TOKEN)' } } },

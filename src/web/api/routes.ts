@@ -72,9 +72,6 @@ export function exportViewer(shortCode: string | null) {
   });
 }
 
-/** An export as the CLI prints it (no organisation at hand: `xeroUrl` opens in the current one). */
-export const exportView = exportViewer(null);
-
 const notFound = errorEnvelope.describe('No such export, or it was deleted (`not_found`)');
 const viewerToken = errorEnvelope.describe('The API token may only read (`forbidden`)');
 

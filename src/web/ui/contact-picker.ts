@@ -10,9 +10,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../../app/runtime';
 import { contactIdFrom, type XeroContactSummary } from '../../engine/contact-directory';
 import { applySettingsPatch } from '../../domain/settings';
+import { xeroUrl } from '../../domain/xero-links';
 import { requireAdmin, setFlash } from '../auth/session';
 import { pageContext, tenantFor, type PageContext } from './context';
-import { isRealXero, plural, str, urlWith } from './format';
+import { plural, str, urlWith, xeroWeb, type XeroWeb } from './format';
 import { settingsOf } from './group-hints';
 import { html, type Html } from './html';
 import { csrfField, emptyState, page } from './layout';
@@ -23,14 +24,14 @@ export function pickerHref(kind: Kind, sourceId: string): string {
   return urlWith('/settings/contacts/pick', { kind, sourceId });
 }
 
-export function xeroContactUrl(id: string): string {
-  return `https://go.xero.com/Contacts/View/${encodeURIComponent(id)}`;
-}
-
-/** "Acme Ltd" with an Open in Xero link against real Xero (a sandbox has no web app to open). */
-export function contactName(rt: Runtime, c: XeroContactSummary | undefined, id: string): Html {
+/**
+ * "Acme Ltd" with an Open in Xero link that selects the organisation first (its short code, `web`);
+ * `web` is null against a sandbox, which has no web app to open (format.ts's xeroWeb).
+ */
+export function contactName(web: XeroWeb | null, kind: Kind, c: XeroContactSummary | undefined, id: string): Html {
   if (!c) return html`<span class="muted" title="${id}">name not available</span>`;
-  const open = isRealXero(rt.config.xero.apiUrl) ? html` <a href="${xeroContactUrl(c.id)}" target="_blank" rel="noopener noreferrer" class="small">Open in Xero</a>` : '';
+  const href = web ? xeroUrl(kind, c.id, web.shortCode) : null;
+  const open = href ? html` <a href="${href}" target="_blank" rel="noopener noreferrer" class="small">Open in Xero</a>` : '';
   return html`<span title="${c.id}">${c.name}</span>${c.status !== 'ACTIVE' ? html` <span class="badge badge-failed">${c.status.toLowerCase()}</span>` : ''}${open}`;
 }
 
@@ -38,10 +39,10 @@ function kindOf(v: unknown): Kind {
   return str(v) === 'supplier' ? 'supplier' : 'customer';
 }
 
-function resultsTable(ctx: PageContext, kind: Kind, sourceId: string, contacts: XeroContactSummary[]): Html {
+function resultsTable(ctx: PageContext, web: XeroWeb | null, kind: Kind, sourceId: string, contacts: XeroContactSummary[]): Html {
   return html`<div class="table-wrap"><table class="grid" id="contact-results"><thead><tr><th scope="col">Xero contact</th><th scope="col">Email</th><th scope="col">Account number</th><th scope="col"><span class="sr-only">Action</span></th></tr></thead>
 <tbody>${contacts.map(
-    (c) => html`<tr><td data-label="Xero contact">${contactName(ctx.rt, c, c.id)}</td><td data-label="Email">${c.email ?? ''}</td><td data-label="Account number">${c.accountNumber ?? ''}</td>
+    (c) => html`<tr><td data-label="Xero contact">${contactName(web, kind, c, c.id)}</td><td data-label="Email">${c.email ?? ''}</td><td data-label="Account number">${c.accountNumber ?? ''}</td>
 <td data-label="">${
       ctx.canEdit && sourceId
         ? html`<form method="post" action="/settings/contacts/link">${csrfField(ctx)}<input type="hidden" name="kind" value="${kind}"><input type="hidden" name="sourceId" value="${sourceId}"><input type="hidden" name="contact" value="${c.id}">
@@ -63,7 +64,7 @@ async function pickerBody(ctx: PageContext, tenantId: string, q: Record<string, 
       ? html`<div class="alert alert-error" role="alert">Xero could not be searched: ${res.reason}. Paste the contact's URL instead, or try again.</div>`
       : res.contacts.length === 0
         ? emptyState(`No Xero contact matches "${term}"`, 'Search by another part of the name, the email address or the account number.')
-        : html`<p class="muted">${plural(res.contacts.length, 'contact')} in Xero match "${term}".</p>${resultsTable(ctx, kind, sourceId, res.contacts)}`;
+        : html`<p class="muted">${plural(res.contacts.length, 'contact')} in Xero match "${term}".</p>${resultsTable(ctx, await xeroWeb(ctx.rt, tenantId), kind, sourceId, res.contacts)}`;
   }
   return html`<section class="card" id="picker"><h2>Link ${kind === 'customer' ? 'customer' : 'supplier'} ${sourceId || '…'} to a Xero contact</h2>
 ${error ? html`<div class="alert alert-error" role="alert" id="picker-error">${error}</div>` : ''}

@@ -9,6 +9,7 @@ import type { XeroContactSummary } from '../../engine/contact-directory';
 import type { CachedReference } from './cached-reference';
 import { contactName, pickerHref } from './contact-picker';
 import type { PageContext } from './context';
+import type { XeroWeb } from './format';
 import { ROLE_LABELS } from './group-hints';
 import { html, type Html } from './html';
 import { csrfField } from './layout';
@@ -89,10 +90,12 @@ export function taxSection(ctx: PageContext, s: OrgSettings, ref: CachedReferenc
 
 type Names = Map<string, XeroContactSummary>;
 
-export function contactsSection(ctx: PageContext, s: OrgSettings, linked: ContactLink[], names: Names): Html {
-  const idInput = (name: string, value: string, label: string) => html`<input name="${name}" value="${value}" aria-label="${label}" placeholder="Xero contact URL or ContactID" class="mono">
-${value ? html`<span class="small contact-name">${contactName(ctx.rt, names.get(value.toLowerCase()), value)}</span>` : ''}`;
-  const pick = (kind: 'customer' | 'supplier', entries: Array<[string, string]>) => html`${mapRows(kind, kind === 'customer' ? 'Customer code' : 'Supplier code', entries, idInput)}
+export function contactsSection(ctx: PageContext, s: OrgSettings, linked: ContactLink[], names: Names, web: XeroWeb | null): Html {
+  const idInput =
+    (kind: 'customer' | 'supplier') =>
+    (name: string, value: string, label: string) => html`<input name="${name}" value="${value}" aria-label="${label}" placeholder="Xero contact URL or ContactID" class="mono">
+${value ? html`<span class="small contact-name">${contactName(web, kind, names.get(value.toLowerCase()), value)}</span>` : ''}`;
+  const pick = (kind: 'customer' | 'supplier', entries: Array<[string, string]>) => html`${mapRows(kind, kind === 'customer' ? 'Customer code' : 'Supplier code', entries, idInput(kind))}
 ${entries.length ? html`<p class="small">${entries.slice(0, 20).map(([k]) => html`<a href="${pickerHref(kind, k)}">Choose the Xero contact for ${k}</a> `)}</p>` : ''}`;
   const found =
     linked.length === 0
@@ -101,7 +104,7 @@ ${entries.length ? html`<p class="small">${entries.slice(0, 20).map(([k]) => htm
 <tbody>${linked.slice(0, 200).map(
           (
             l,
-          ) => html`<tr><td data-label="Kind">${l.contactKind === 'supplier' ? 'Supplier' : 'Customer'}</td><td data-label="Code">${l.sourceId}</td><td data-label="Xero contact">${contactName(ctx.rt, names.get(l.xeroContactId.toLowerCase()), l.xeroContactId)}</td>
+          ) => html`<tr><td data-label="Kind">${l.contactKind === 'supplier' ? 'Supplier' : 'Customer'}</td><td data-label="Code">${l.sourceId}</td><td data-label="Xero contact">${contactName(web, l.contactKind, names.get(l.xeroContactId.toLowerCase()), l.xeroContactId)}</td>
 <td data-label="State">${l.archived ? html`<span class="badge badge-failed">archived in Xero</span>` : 'linked'}</td><td data-label="">${ctx.canEdit ? html`<a class="btn btn-small" href="${pickerHref(l.contactKind, l.sourceId)}">Change</a>` : ''}</td></tr>`,
         )}</tbody></table></div>`;
   return section(

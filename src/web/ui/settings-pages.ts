@@ -9,7 +9,7 @@ import type { XeroContactSummary } from '../../engine/contact-directory';
 import { contactPickerRoutes } from './contact-picker';
 import { cachedReference, type CachedReference } from './cached-reference';
 import { currentTenant, pageContext, tenantFor, type PageContext } from './context';
-import { plural, str, time } from './format';
+import { plural, str, time, xeroWeb } from './format';
 import { settingsOf } from './group-hints';
 import { html, type Html } from './html';
 import { csrfField, emptyState, page } from './layout';
@@ -101,7 +101,7 @@ async function renderSettings(rt: Runtime, req: FastifyRequest, reply: FastifyRe
   const body = html`${errors ? problemsAlert(errors.section, errors.problems) : ''}
 <nav class="toc" aria-label="Settings sections"><a href="#connection">Connection</a><a href="#health">Mapping health</a><a href="#accounts">Accounts</a><a href="#tax">Tax</a><a href="#contacts">Contacts</a><a href="#options">Options</a></nav>
 ${connectionSection(ctx, ref)}${await healthSection(ctx, ctx.tenant.id, ref)}${accountsSection(ctx, s, ref, str(q.linecode).slice(0, 10))}${taxSection(ctx, s, ref)}
-${contactsSection(ctx, s, links, await contactNames(rt, ctx.tenant.id, [...Object.values(s.contactLinks.customer), ...Object.values(s.contactLinks.supplier), ...links.map((l) => l.xeroContactId)]))}${optionsSection(ctx, s, ref)}`;
+${contactsSection(ctx, s, links, await contactNames(rt, ctx.tenant.id, [...Object.values(s.contactLinks.customer), ...Object.values(s.contactLinks.supplier), ...links.map((l) => l.xeroContactId)]), await xeroWeb(rt, ctx.tenant.id))}${optionsSection(ctx, s, ref)}`;
   return reply
     .code(errors ? 422 : 200)
     .type('text/html; charset=utf-8')
