@@ -15,6 +15,7 @@ import { databaseKinds } from '../helpers/databases';
 import { API_TOKEN, METRICS_TOKEN, startHarness, type Harness } from '../helpers/harness';
 import { contactIdByName, control } from '../engine-e2e/helpers';
 import { fail } from '../ui/helpers';
+import { startReceiver } from '../write-back/receiver';
 import { AnswerValidator, fetchDocument, operations, type Doc } from './openapi-helpers';
 
 const WEBHOOK_KEY = 'openapi-test-webhook-key';
@@ -153,6 +154,75 @@ for (const kind of databaseKinds()) {
       const contactId = await contactIdByName(h, 'Acme Ltd');
       await expect(200, 'POST', '/api/v1/contacts/{kind}/{sourceId}/link', '/api/v1/contacts/customer/CUST-LINKED/link', { body: { xeroContactId: contactId } });
       await expect(400, 'POST', '/api/v1/contacts/{kind}/{sourceId}/link', '/api/v1/contacts/vendor/CUST-LINKED/link', { body: { xeroContactId: 'not-a-uuid' } });
+    });
+
+    test('write-back: webhook subscriptions, their delivery log, redelivery and the event feed', async () => {
+      const receiver = await startReceiver();
+      try {
+        const webhooks = '/api/v1/webhooks';
+        const sub = (await expect(201, 'POST', webhooks, webhooks, { body: { url: receiver.url, events: ['export.exported'] } })) as { id: string; secret: string };
+        receiver.setSecret(sub.secret);
+        const refused = [
+          { url: 'ftp://erp.example.com/x' },
+          { url: 'https://user:pw@erp.example.com/x' },
+          { url: 'erp.example.com' },
+          { url: receiver.url, events: [] },
+          { url: receiver.url, events: ['export.lost'] },
+        ];
+        for (const body of [...refused, { url: receiver.url, events: ['export.failed', 'export.failed'] }, { url: receiver.url, secret: 'mine' }, {}]) {
+          const answer = (await expect(400, 'POST', webhooks, webhooks, { body })) as { error: { code: string } };
+          assert.equal(answer.error.code, 'invalid_webhook', JSON.stringify(body));
+        }
+        await expect(403, 'POST', webhooks, webhooks, { body: { url: receiver.url }, token: viewer });
+        const listed = (await expect(200, 'GET', webhooks, webhooks, { token: viewer })) as { webhooks: Array<{ id: string }> };
+        assert.ok(listed.webhooks.some((w) => w.id === sub.id));
+        await expect(401, 'GET', webhooks, webhooks, { token: null });
+
+        await expect(202, 'POST', '/api/v1/documents', '/api/v1/documents', {
+          body: { ...DOCUMENT_EXAMPLES.customer, sourceId: 'CUST-WEBHOOK', name: 'Webhook Receiver Ltd', code: 'WEBHOOK', accountNumber: 'AC-WEBHOOK' },
+        });
+        await h.drain();
+        await h.rt.dispatcher.drain();
+        const log = '/api/v1/webhooks/{id}/deliveries';
+        const own = `${webhooks}/${sub.id}/deliveries`;
+        const page = (await expect(200, 'GET', log, `${own}?status=delivered&limit=1`, { token: viewer })) as {
+          deliveries: Array<{ id: number; status: string; eventId: string }>;
+          nextCursor: number | null;
+        };
+        const delivered = page.deliveries[0];
+        assert.ok(delivered && delivered.status === 'delivered', JSON.stringify(page));
+        assert.equal(page.nextCursor, delivered.id);
+        await expect(200, 'GET', log, `${own}?before=${page.nextCursor}`);
+        await expect(400, 'GET', log, `${own}?limit=0`);
+        await expect(400, 'GET', log, `${webhooks}/${'x'.repeat(65)}/deliveries`);
+        await expect(404, 'GET', log, `${webhooks}/wh_none/deliveries`);
+
+        const redeliver = '/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver';
+        await expect(403, 'POST', redeliver, `${own}/${delivered.id}/redeliver`, { token: viewer });
+        await expect(202, 'POST', redeliver, `${own}/${delivered.id}/redeliver`);
+        await h.rt.dispatcher.drain();
+        assert.equal(receiver.requests.filter((id) => id === `msg_${delivered.eventId}`).length, 2, 'sent again, with the same webhook-id');
+        await expect(400, 'POST', redeliver, `${own}/abc/redeliver`);
+        await expect(404, 'POST', redeliver, `${own}/999999/redeliver`);
+        await expect(404, 'POST', redeliver, `${webhooks}/wh_none/deliveries/${delivered.id}/redeliver`);
+
+        const feed = (await expect(200, 'GET', '/api/v1/events', '/api/v1/events?limit=1000', { token: viewer })) as { events: Array<{ id: string }>; next: string };
+        assert.ok(
+          feed.events.some((e) => e.id === delivered.eventId),
+          'the feed holds the delivered event, with the same id',
+        );
+        assert.deepEqual(await expect(200, 'GET', '/api/v1/events', `/api/v1/events?after=${feed.next}`), { events: [], next: feed.next });
+        await expect(400, 'GET', '/api/v1/events', '/api/v1/events?after=abc');
+        await expect(400, 'GET', '/api/v1/events', '/api/v1/events?limit=1001');
+
+        const one = '/api/v1/webhooks/{id}';
+        await expect(403, 'DELETE', one, `${webhooks}/${sub.id}`, { token: viewer });
+        await expect(204, 'DELETE', one, `${webhooks}/${sub.id}`);
+        await expect(404, 'DELETE', one, `${webhooks}/${sub.id}`);
+        await expect(400, 'DELETE', one, `${webhooks}/${'x'.repeat(65)}`);
+      } finally {
+        await receiver.close();
+      }
     });
 
     test('a database that refuses writes: 503 with the envelope and Retry-After', { skip: kind !== 'sqlite' && 'query_only is an SQLite pragma' }, async () => {

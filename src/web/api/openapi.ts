@@ -103,6 +103,7 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         { name: 'settings', description: 'Mappings and options' },
         { name: 'operations', description: 'Health, readiness, metrics' },
         { name: 'xero', description: "Xero's webhook" },
+        { name: 'webhooks', description: 'Write-back: webhook subscriptions, their deliveries, and the event feed' },
       ],
     },
     transform: describeRoute,
