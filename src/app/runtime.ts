@@ -22,6 +22,8 @@ import { XeroWebhookHandler } from '../engine/xero-webhooks';
 import { WriteBackDispatcher, type WriteBackOptions } from '../engine/write-back';
 import { WriteBackService } from '../engine/write-back-service';
 import { SecretBox } from '../security/secret-box';
+import { Reconciler, type ReconcileOptions } from '../engine/reconciliation/run';
+import { startReconcileSchedule } from '../engine/reconciliation/schedule';
 import { XeroClient } from '../xero/client';
 import { ClientCredentialsTokenSource, type TokenSource } from '../xero/tokens';
 import { attachNotifications } from '../notify/notifier';
@@ -30,6 +32,7 @@ import { ConnectionLogReader } from './connection-log-reader';
 import { DocumentsService } from './documents-service';
 import { createLogger } from './logger';
 import { OrganisationsService } from './organisations-service';
+import { ReconciliationService } from './reconciliation-service';
 import { setupXeroAuth, startConnectionSchedules } from './xero-auth';
 import { attachOperatorLog } from './operator-log';
 import { secureStorage } from '../security/file-modes';
@@ -56,6 +59,8 @@ export interface Runtime {
   /** What Xero's webhook deliveries change (the web route only verifies them). */
   webhooks: XeroWebhookHandler;
   documents: DocumentsService;
+  /** Reconciliation with Xero: differences, payments, account balances (docs/reconciliation.md). */
+  reconciliation: ReconciliationService;
   /** Reading the Connection Log; entries are written by its subscriber, from events. */
   connectionLog: ConnectionLogReader;
   system: SystemService;
@@ -82,6 +87,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   tokens?: TokenSource;
   writeBackOptions?: Partial<WriteBackOptions>;
+  /** Reconciliation's options beyond the configuration (tests: a small page size). */
+  reconcile?: Partial<ReconcileOptions>;
 }
 
 export async function createRuntime(config: Readonly<Config>, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -123,6 +130,8 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const webhooks = new XeroWebhookHandler({ store, xero, gate, bus, logger });
   const box = SecretBox.load(config);
   const dispatcher = new WriteBackDispatcher({ store, box, logger }, { timeoutMs: config.webhookTimeoutMs, ...options.writeBackOptions });
+  const reconciler = new Reconciler({ store, xero, gate, logger }, { budgetShare: config.reconcile.budgetShare, dailyLimit: config.reconcile.dailyLimit, ...options.reconcile });
+  let stopReconcile: (() => void) | null = null;
   let stopSchedules: (() => void) | null = null;
   let stopConnectionSchedules: (() => void) | null = null;
   return {
@@ -144,6 +153,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     apiTokens: new ApiTokensService(store, bus),
     webhooks,
     documents: new DocumentsService(store),
+    reconciliation: new ReconciliationService(store, reconciler),
     connectionLog: new ConnectionLogReader(store),
     system: new SystemService(store),
     webSessions: new WebSessionsService(store),
@@ -154,10 +164,12 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     },
     startSchedules() {
       stopSchedules ??= startSchedules(store, reference, logger, { retentionDays: config.logRetentionDays });
+      stopReconcile ??= startReconcileSchedule(store, reconciler, logger, { everyHours: config.reconcile.everyHours, bus });
       stopConnectionSchedules ??= startConnectionSchedules(auth.manager, (err) => logger.error({ err }, 'Xero connection upkeep failed'));
     },
     async close(deadlineMs?: number) {
       stopSchedules?.();
+      stopReconcile?.();
       stopConnectionSchedules?.();
       stopNotifications();
       const [handedBack] = await Promise.all([Promise.all(workers.map((w) => w.stop(deadlineMs))), dispatcher.stop()]);

@@ -8,8 +8,8 @@ import { findDatabase } from './database';
 import { configFromEnv } from './env';
 import { EXIT, localTime, printJson, printTable } from './output';
 
-/** Opens the database the command should read (never a new one), then the organisation. */
-async function withRuntime<T>(fn: (rt: Runtime, tenantId: string) => Promise<T>, tenantOpt?: string): Promise<T> {
+/** Opens the database the command should read (never a new one), then the organisation (also for reconcile-command.ts). */
+export async function withRuntime<T>(fn: (rt: Runtime, tenantId: string) => Promise<T>, tenantOpt?: string): Promise<T> {
   const found = findDatabase(process.env.XPORT_DATABASE_URL);
   if (!found.ok) {
     console.error(found.message);

@@ -7,6 +7,7 @@ import { registerBackupCommands } from './backup-commands';
 import { registerDataCommands } from './data-commands';
 import { registerDoctorCommand } from './doctor-command';
 import { quietOnClosedPipe } from './output';
+import { registerReconcileCommand } from './reconcile-command';
 import { registerServerCommands } from './server-commands';
 
 quietOnClosedPipe();
@@ -17,6 +18,7 @@ registerServerCommands(program);
 registerDataCommands(program);
 registerBackupCommands(program);
 registerDoctorCommand(program);
+registerReconcileCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : String(err));

@@ -73,6 +73,9 @@ const envSchema = z.object({
   XPORT_CLIENT_LIMITS: z.enum(['on', 'off']).default('on'),
   XPORT_SHUTDOWN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   XPORT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  XPORT_RECONCILE_EVERY_HOURS: z.coerce.number().min(0).max(8760).default(24),
+  XPORT_RECONCILE_BUDGET_SHARE: z.coerce.number().min(0).max(1).default(0.1),
+  XPORT_XERO_DAILY_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   XERO_CLIENT_ID: optionalText,
   XERO_CLIENT_SECRET: optionalText,
   XERO_REDIRECT_URI: httpUrl.optional(),
@@ -134,6 +137,15 @@ export interface Config {
   clientLimits: boolean;
   /** How long SIGTERM/SIGINT waits for in-flight batches before handing them back. Default 10 s. */
   shutdownMs: number;
+  /** Reconciliation with Xero (docs/reconciliation.md). */
+  reconcile: {
+    /** Hours between scheduled runs per organisation; 0: on demand only. Default 24. */
+    everyHours: number;
+    /** Share of the organisation's daily Xero calls reconciliation may use. Default 0.1. */
+    budgetShare: number;
+    /** The organisation's daily Xero call limit (1,000 on the Starter tier). Default 5000. */
+    dailyLimit: number;
+  };
   xero: {
     clientId: string | undefined;
     clientSecret: string | undefined;
@@ -193,6 +205,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
     contactWaitMs: Math.round(e.XPORT_CONTACT_WAIT_HOURS * 3_600_000),
     clientLimits: e.XPORT_CLIENT_LIMITS === 'on',
     shutdownMs: e.XPORT_SHUTDOWN_MS,
+    reconcile: { everyHours: e.XPORT_RECONCILE_EVERY_HOURS, budgetShare: e.XPORT_RECONCILE_BUDGET_SHARE, dailyLimit: e.XPORT_XERO_DAILY_LIMIT },
     xero: {
       clientId: e.XERO_CLIENT_ID,
       clientSecret: e.XERO_CLIENT_SECRET,

@@ -19,6 +19,7 @@ import * as m0010 from './migrations/0010_security';
 import * as m0014 from './migrations/0014_contact_wait_index';
 import * as m0015 from './migrations/0015_log_index_by_day';
 import * as m0016 from './migrations/0016_events';
+import * as m0017 from './migrations/0017_reconciliation';
 import * as m0018 from './migrations/0018_write_back';
 
 /**
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Step> = {
   '0014_contact_wait_index': m0014,
   '0015_log_index_by_day': m0015,
   '0016_events': m0016,
+  '0017_reconciliation': m0017,
   '0018_write_back': m0018,
 };
 

@@ -257,6 +257,65 @@ export interface WebhookDeliveriesTable {
   created_at: string;
 }
 
+/** What Xero last showed of an exported document (0017), and the differences already reported. */
+export interface XeroStatesTable {
+  export_id: number;
+  tenant_id: string;
+  xero_id: string;
+  status: string | null;
+  date: string | null;
+  total: string | null;
+  contact_id: string | null;
+  amount_paid: string | null;
+  amount_due: string | null;
+  fully_paid_on: string | null;
+  xero_updated_at: string | null;
+  /** JSON array of difference codes (total_differs, voided_in_xero, …) found and reported. */
+  issues: Generated<string>;
+  /** JSON array of the differences a person accepted (Xero's version stands); a subset of `issues`. */
+  accepted: Generated<string>;
+  /** When the current differences were first found. */
+  issues_since: string | null;
+  checked_at: string;
+}
+
+/** One reconciliation run (0017): its Xero calls count against the daily budget share. */
+export interface ReconciliationRunsTable {
+  id: Generated<number>;
+  tenant_id: string;
+  trigger: string; // schedule | api | cli | ui
+  started_at: string;
+  finished_at: string | null;
+  outcome: string; // running | complete | partial | failed
+  message: string | null;
+  calls: Generated<number>;
+  budget: number;
+  checked: Generated<number>;
+  new_differences: Generated<number>;
+}
+
+/** A mapped account's balance per run (0017): Xero's trial balance beside xport's and the source's figures. */
+export interface AccountBalancesTable {
+  id: Generated<number>;
+  tenant_id: string;
+  run_id: number;
+  as_of: string;
+  role: string;
+  account_code: string;
+  xero_value: string | null;
+  xport_value: string;
+  source_value: string | null;
+}
+
+/** The source system's own figure for an account at a date (0017), e.g. its stock valuation. */
+export interface ValuationsTable {
+  tenant_id: string;
+  date: string;
+  account: string;
+  value: string;
+  received_at: string;
+}
+
 export interface Database {
   tenants: TenantsTable;
   documents: DocumentsTable;
@@ -278,6 +337,10 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   webhook_subscription_types: WebhookSubscriptionTypesTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  xero_states: XeroStatesTable;
+  reconciliation_runs: ReconciliationRunsTable;
+  account_balances: AccountBalancesTable;
+  valuations: ValuationsTable;
 }
 
 export type ExportRow = Selectable<ExportsTable>;

@@ -32,8 +32,12 @@ const FIELDS: Partial<Record<string, readonly string[]>> = {
   'export.skipped': [...DOCUMENT, 'reason'],
   'export.waiting': [...DOCUMENT, 'reason', 'waitingFor'],
   'export.deleted': [...DOCUMENT, 'xeroId', 'number', 'code', 'message'],
-  'document.changed_in_xero': [...DOCUMENT, 'xeroId', 'number', 'xeroStatus'],
+  // From Xero's webhooks (a trigger) or from reconciliation (issue, cause, actions and both sides).
+  'document.changed_in_xero': [...DOCUMENT, 'xeroId', 'number', 'xeroStatus', 'issue', 'cause', 'actions', 'xport', 'xero'],
 };
+
+/** The issue of a `document.changed_in_xero` from Xero's webhooks, by the status it reported. */
+const WEBHOOK_ISSUES: Partial<Record<string, string>> = { VOIDED: 'voided_in_xero', DELETED: 'deleted_in_xero', ARCHIVED: 'contact_archived_in_xero', ACTIVE: 'contact_restored_in_xero' };
 
 export interface PublicEvent {
   /** The event's id: the same in the feed and in webhook-id (msg_<id>). */
@@ -47,6 +51,8 @@ export interface PublicEvent {
 export function present(e: StoredEvent, shortCode: string | null): PublicEvent {
   const fields = FIELDS[e.type];
   const data: Record<string, unknown> = fields ? Object.fromEntries(fields.filter((f) => f in e.data).map((f) => [f, e.data[f]])) : { ...e.data };
+  // A change Xero's webhook reported (a trigger wrote it) is named like reconciliation names it.
+  if (e.type === 'document.changed_in_xero' && data.issue === undefined && typeof data.xeroStatus === 'string') data.issue = WEBHOOK_ISSUES[data.xeroStatus] ?? 'status_changed_in_xero';
   const { kind, xeroId } = e.data;
   if (typeof kind === 'string' && typeof xeroId === 'string' && data.xeroUrl === undefined) data.xeroUrl = xeroUrl(kind, xeroId, shortCode);
   return { id: String(e.id), type: e.type, timestamp: e.createdAt, data };

@@ -20,6 +20,7 @@ export const API_ERRORS = {
   not_skippable: 409,
   not_failed: 409,
   revision_conflict: 409,
+  reconciliation_running: 409,
   unsupported_media_type: 415,
   internal_error: 500,
   xero_unavailable: 502,

@@ -112,6 +112,7 @@ for (const kind of databaseKinds()) {
       await sql`drop index exports_contact_waits`.execute(store.db);
       await stepBackWriteBack(store.db, kind);
       await store.db.schema.dropTable('events').execute();
+      for (const table of ['xero_states', 'reconciliation_runs', 'account_balances', 'valuations'] as const) await store.db.schema.dropTable(table).execute();
       if (kind === 'sqlite') await stepBackLogIndex(store.db);
       await sql`delete from kysely_migration where name >= '0010_security'`.execute(store.db);
       const now = new Date().toISOString();

@@ -162,6 +162,7 @@ for (const kind of databaseKinds()) {
           xeroId,
           number: 'SO-V1',
           xeroStatus: 'VOIDED',
+          issue: 'voided_in_xero',
           xeroUrl: undefined,
         },
       );

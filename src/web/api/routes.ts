@@ -11,6 +11,8 @@ import { HttpError, errorBody } from '../errors';
 import { organisationShortCode } from '../organisation-short-code';
 import { webhookRoutes } from './webhook-routes';
 import { eventsRoutes } from './events-routes';
+import { reconciliationRoutes } from './reconciliation-routes';
+import { documentRoutes } from './document-routes';
 import { workerStates } from '../worker-states';
 import { bearerAuth, caller, requireAdmin } from './auth';
 import { errorEnvelope, op } from './contract';
@@ -81,6 +83,8 @@ export async function apiRoutes(app: FastifyInstance, rt: Runtime): Promise<void
   await app.register(async (settings) => settingsRoutes(settings, rt)); // its own JSON parser: `__proto__` is an ordinary mapping key there
   await app.register(async (webhooks) => webhookRoutes(webhooks, rt));
   await app.register(async (events) => eventsRoutes(events, rt));
+  await app.register(async (r) => reconciliationRoutes(r, rt));
+  await app.register(async (r) => documentRoutes(r, rt));
 
   const documentsSchema = op({
     summary: 'Queue one document or {"documents":[…]}',

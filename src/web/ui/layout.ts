@@ -6,6 +6,7 @@ import { html, jsonAttr, type Html } from './html';
 const NAV: Array<[string, string]> = [
   ['/queue', 'Manage Xero Queue'],
   ['/documents', 'Documents'],
+  ['/reconciliation', 'Reconciliation'],
   ['/log', 'Connection Log'],
   ['/settings', 'Settings'],
 ];

@@ -6,6 +6,7 @@
  *   /queue                       Manage Xero Queue: Current Xero Queue, Failed Xero Exports, groups
  *   /log                         Connection Log
  *   /documents                   every document and its export
+ *   /reconciliation              what Xero holds that differs from what xport exported
  *   /settings                    Xero connection, mappings, options, mapping health
  *   /settings/xero/…             connecting organisations with OAuth (src/web/xero)
  *   /settings/users, /tokens     users and API tokens (src/web/admin)
@@ -35,6 +36,7 @@ import { notFoundHandler } from './not-found';
 import { loginRoutes } from './login-pages';
 import { queueActionRoutes } from './queue-actions';
 import { queueRoutes } from './queue-pages';
+import { reconciliationRoutes } from './reconciliation-pages';
 import { settingsRoutes } from './settings-pages';
 import { webhookPagesRoutes } from './webhooks-pages';
 
@@ -96,6 +98,7 @@ export async function uiRoutes(app: FastifyInstance, rt: Runtime): Promise<void>
       queueActionRoutes(pages, rt);
       logRoutes(pages, rt);
       documentRoutes(pages, rt);
+      reconciliationRoutes(pages, rt);
       settingsRoutes(pages, rt);
       xeroConnectRoutes(pages, rt);
       usersRoutes(pages, rt);
