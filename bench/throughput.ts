@@ -8,7 +8,7 @@
  * also posts the documents: JSON.stringify of requests of 500, a few percent of the figure).
  * `ingest` posts the same documents with no worker running: ingest alone.
  *
- *   node --import tsx bench/throughput.ts [--docs 5000] [--db sqlite|postgres|both] [--only batched|single|ingest]
+ *   node --import tsx bench/throughput.ts [--docs 5000] [--db sqlite|postgres|both] [--only batched|single|ingest] [--parallel 1]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/throughput.ts --db sqlite --only batched
  * PostgreSQL: XPORT_BENCH_PG (default postgres://postgres@127.0.0.1:5432/postgres).
  */
@@ -30,6 +30,7 @@ function arg(name: string): string | undefined {
 const DOCS = Number(arg('docs') ?? 5000);
 const DBS = (arg('db') ?? 'both') === 'both' ? (['sqlite', 'postgres'] as const) : ([arg('db')] as Array<'sqlite' | 'postgres'>);
 const ONLY = arg('only');
+const PARALLEL = Math.max(1, Number(arg('parallel') ?? 1));
 const TOKEN = 'bench-api-token-0123456789';
 /** Documents exported before the measurement starts (not counted). */
 const WARM_UP = 200;
@@ -63,7 +64,17 @@ async function startSandboxChild(): Promise<{ url: string; child: ChildProcess }
   return { url, child };
 }
 
-async function waitSettled(rt: Runtime, tenantId: string, total: number): Promise<{ exported: number; failed: number }> {
+/** Exports that reached exported or failed so far, counted from the engine's events (no query while the bench waits). */
+function countFinished(rt: Runtime): () => number {
+  let n = 0;
+  rt.bus.on('export.exported', () => void (n += 1));
+  rt.bus.on('export.failed', () => void (n += 1));
+  return () => n;
+}
+
+/** Waits for `total` finished exports by their events, then confirms with the counts (polling would cost xport CPU time of its own). */
+async function waitSettled(rt: Runtime, tenantId: string, total: number, finished: () => number): Promise<{ exported: number; failed: number }> {
+  while (finished() < total) await new Promise((r) => setTimeout(r, 5));
   for (;;) {
     const c = await rt.store.exports.countByStatus(tenantId);
     if (c.exported + c.failed + c.skipped >= total && c.queued + c.exporting + c.waiting === 0) return { exported: c.exported, failed: c.failed };
@@ -92,6 +103,7 @@ async function runOnce(kind: 'sqlite' | 'postgres', exporter: Exporter, sandboxU
   // One document per call gets the same rounds as the batcher gets batches: only the batch size differs.
   const rt = await createRuntime(config, { noClientLimits: true, workerOptions: exporter === 'single' ? { batchesPerTenantRound: 100 } : {} });
   const app = await buildServer(rt);
+  const finished = countFinished(rt);
   try {
     const synced = await syncConnections(rt);
     if (!synced.ok) throw new Error(synced.reason);
@@ -105,15 +117,21 @@ async function runOnce(kind: 'sqlite' | 'postgres', exporter: Exporter, sandboxU
     const sampler = setInterval(() => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 25);
+    // Requests of 500, `--parallel` of them in flight at a time (default 1: one after the other).
     const post = async (docs: unknown[]) => {
-      for (let i = 0; i < docs.length; i += 500) {
-        const res = await fetch(`${url}/api/v1/documents`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ documents: docs.slice(i, i + 500) }),
-        });
-        if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-      }
+      let next = 0;
+      const sender = async () => {
+        for (let i = next; i < docs.length; i = next) {
+          next += 500;
+          const res = await fetch(`${url}/api/v1/documents`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ documents: docs.slice(i, i + 500) }),
+          });
+          if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+        }
+      };
+      await Promise.all(Array.from({ length: PARALLEL }, sender));
     };
     // Warm-up outside the measurement: modules load and compile on first use (tsx), statements get prepared.
     const warm = mixedBacklog(WARM_UP, 'W').documents;
@@ -121,13 +139,13 @@ async function runOnce(kind: 'sqlite' | 'postgres', exporter: Exporter, sandboxU
     let warmDone = { exported: 0, failed: 0 };
     if (exporter !== 'ingest') {
       rt.startWorkers();
-      warmDone = await waitSettled(rt, tenantId, warm.length);
+      warmDone = await waitSettled(rt, tenantId, warm.length, finished);
     }
     const before = (await (await fetch(`${sandboxUrl}/_sandbox/requests?method=POST`)).json()) as { requests: unknown[] };
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     await post(documents);
-    const done = exporter === 'ingest' ? { exported: 0, failed: 0 } : await waitSettled(rt, tenantId, warm.length + documents.length);
+    const done = exporter === 'ingest' ? { exported: 0, failed: 0 } : await waitSettled(rt, tenantId, warm.length + documents.length, finished);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
@@ -166,7 +184,9 @@ async function main(): Promise<void> {
   } finally {
     child.kill('SIGTERM');
   }
-  console.log(`\nThroughput, ${DOCS} mixed documents, ingest over HTTP → export → recorded; sandbox limits off; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`);
+  console.log(
+    `\nThroughput, ${DOCS} mixed documents (${PARALLEL} request(s) of 500 in flight), ingest over HTTP → export → recorded; sandbox limits off; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}\n`,
+  );
   console.log(row(['database', 'exporter', 'documents/s', 'CPU ms per document', 'seconds', 'Xero calls', 'exported', 'failed', 'peak RSS (MB)']));
   console.log(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
   const label = { batched: 'batched (50 per call)', single: 'one per call', ingest: 'ingest only (no worker)' } as const;

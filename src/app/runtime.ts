@@ -130,7 +130,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   const webhooks = new XeroWebhookHandler({ store, xero, gate, bus, logger });
   const box = SecretBox.load(config);
   const dispatcher = new WriteBackDispatcher({ store, box, logger }, { timeoutMs: config.webhookTimeoutMs, ...options.writeBackOptions });
-  const reconciler = new Reconciler({ store, xero, gate, logger }, { budgetShare: config.reconcile.budgetShare, dailyLimit: config.reconcile.dailyLimit, ...options.reconcile });
+  const reconciler = new Reconciler({ store, xero, gate, logger, bus }, { budgetShare: config.reconcile.budgetShare, dailyLimit: config.reconcile.dailyLimit, ...options.reconcile });
   let stopReconcile: (() => void) | null = null;
   let stopSchedules: (() => void) | null = null;
   let stopConnectionSchedules: (() => void) | null = null;

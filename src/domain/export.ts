@@ -101,3 +101,18 @@ export interface DocumentRevision {
   revision: number;
   receivedAt: string;
 }
+
+/** What Xero answered for an attempt of one export. */
+export interface AttemptResult {
+  outcome: string;
+  httpStatus: number | null;
+  error: string | null;
+  correlationId: string | null;
+}
+
+/** The Xero object an export became. */
+export interface ExportedAs {
+  xeroId: string;
+  xeroNumber: string | null;
+  xeroTotal: string | null;
+}

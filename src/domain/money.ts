@@ -40,7 +40,21 @@ export interface XeroLineValues {
   discountRate: string | null;
 }
 
-export function xeroLineValues(line: ItemLine, discounts: boolean, unitdp: 2 | 4): XeroLineValues {
+/** xeroLineValues of lines already worked out: pre-validation, the expected totals and the payload all ask for the same line. */
+const lineValuesMemo = new WeakMap<ItemLine, Map<string, Readonly<XeroLineValues>>>();
+
+export function xeroLineValues(line: ItemLine, discounts: boolean, unitdp: 2 | 4): Readonly<XeroLineValues> {
+  const key = `${discounts}:${unitdp}`;
+  let memo = lineValuesMemo.get(line);
+  const known = memo?.get(key);
+  if (known) return known;
+  const values = Object.freeze(computeLineValues(line, discounts, unitdp));
+  if (!memo) lineValuesMemo.set(line, (memo = new Map()));
+  memo.set(key, values);
+  return values;
+}
+
+function computeLineValues(line: ItemLine, discounts: boolean, unitdp: 2 | 4): XeroLineValues {
   let qty = roundHalfUp(line.quantity, 4);
   let unit = new Decimal(line.unitPrice);
   if (qty.isNegative()) {

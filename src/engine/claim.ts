@@ -14,7 +14,8 @@ import { requestBytes } from '../domain/xero-payloads';
 import { chunkBatch, parseStored } from './batching';
 import { lockDateRefresh } from './lock-refusal';
 import { lookUpBeforeSending, lookupNeedOf, UNSETTLED_REASON, type LookUp } from './look-up-step';
-import { prepareExport } from './prepare';
+import { prepareExport, type PrepareContext, type Prepared } from './prepare';
+import type { ContactKind, ContactLinksRepository } from '../db/repositories/contact-links';
 import type { ReferenceService } from './reference';
 import { sendBatch, type BatchDeps, type SendItem } from './send-batch';
 import { exportFailed } from './events';
@@ -36,21 +37,20 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
   const { store, bus } = deps;
   const payloads = await store.exports.documentPayloads(rows.map((r) => r.documentId));
   const docs = rows.map((row) => parseStored(payloads.get(row.documentId)));
-  const contacts = await store.contacts.preloaded(
-    tenantId,
-    docs.map(requiredContact).filter((c) => c !== null),
-  );
+  const needs = docs.map(requiredContact).filter((c) => c !== null);
+  const contacts = await store.contacts.preloaded(tenantId, needs);
+  const contactExports = await contactExportsOf(store, tenantId, contacts, needs);
   const today = deps.now().toISOString().slice(0, 10);
   const history = await store.exports.attemptsOf(rows.map((r) => r.id));
   const toSend: SendItem[] = [];
   const toLookUp: LookUp[] = [];
   const unsettled: Array<{ id: number; at: Date }> = [];
   const totals: Array<{ documentId: number; total: string }> = [];
+  const waits: Array<Extract<Prepared, { kind: 'wait' }>> = [];
   for (const [i, row] of rows.entries()) {
-    const p = await prepareExport(row, docs[i] as SourceDocument, { tenantId, settings: ctx.settings, reference: ctx.reference, today, contacts, exports: store.exports });
+    const p = await prepareExport(row, docs[i] as SourceDocument, { tenantId, settings: ctx.settings, reference: ctx.reference, today, contacts, exports: contactExports });
     if (p.kind === 'wait') {
-      await store.exports.setWaiting(p.row.id, p.reason, p.waitingFor);
-      await bus.emit('export.waiting', { tenantId, exportId: p.row.id, kind: p.row.kind, reference: p.reference, reason: p.reason });
+      waits.push(p);
     } else if (p.kind === 'fail') {
       await failBeforeSending(deps, tenantId, p, p.failure);
     } else if (requestBytes(endpoint, [p.payload]) > XERO_LIMITS.maxRequestBytes) {
@@ -68,6 +68,11 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
       else toLookUp.push({ item: p, batchId: need.batchId });
     }
   }
+  await store.exports.setManyWaiting(
+    tenantId,
+    waits.map((w) => ({ id: w.row.id, reason: w.reason, waitingFor: w.waitingFor })),
+  );
+  for (const w of waits) await bus.emit('export.waiting', { tenantId, exportId: w.row.id, kind: w.row.kind, reference: w.reference, reason: w.reason });
   for (const u of unsettled) await store.exports.requeue([u.id], { at: u.at, needsReconcile: true, waitReason: UNSETTLED_REASON });
   await store.exports.setDocumentTotals(totals);
   await store.exports.setXeroDates(
@@ -80,6 +85,19 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
   toSend.sort((a, b) => a.row.id - b.row.id);
   const sendDeps = { ...deps, lockDates: lockDateRefresh(deps.reference, tenantId, ctx, deps.now()) };
   for (const chunk of chunkBatch(toSend, deps.batchSize, deps.maxBatchBytes)) await sendBatch(sendDeps, tenantId, endpoint, chunk);
+}
+
+/** The latest exports of the contacts not linked yet, read together: a document waiting for one says why. */
+async function contactExportsOf(store: ClaimDeps['store'], tenantId: string, links: ContactLinksRepository, needs: Array<{ kind: ContactKind; sourceId: string }>): Promise<PrepareContext['exports']> {
+  const unlinked = [];
+  for (const n of needs) if (!(await links.get(tenantId, n.kind, n.sourceId))) unlinked.push(n);
+  const latest = await store.exports.latestForSources(tenantId, unlinked);
+  return {
+    latestForSource: async (t, kind, sourceId) => {
+      const known = latest.get(`${kind}:${sourceId}`);
+      return t === tenantId && known !== undefined ? known : store.exports.latestForSource(t, kind, sourceId);
+    },
+  };
 }
 
 async function failBeforeSending(deps: BatchDeps, tenantId: string, p: { row: Export; reference: string }, failure: Classified): Promise<void> {

@@ -16,6 +16,7 @@ import type { EventBus } from './events';
 import { attachActionEntries } from './connection-log-actions';
 import { describeMovedDate } from '../domain/lock-dates';
 import { plural } from '../domain/words';
+import { DIFFERENCES, type DifferenceCode } from './reconciliation/differences';
 
 /** Queues entries and writes them together; `flush()` writes what is queued now. */
 class BatchedLogWriter {
@@ -168,6 +169,30 @@ export function attachConnectionLog(
     ]),
   );
   bus.on('tenant.resumed', (e) => durable.append([{ tenantId: e.tenantId, level: 'info', event: 'tenant.resumed', message: `Exports resumed: ${e.reason}` }]));
+  // A run, then each new difference as an entry of its document (so a search for the document finds it).
+  bus.on('reconciliation.finished', (e) =>
+    durable.append([
+      {
+        tenantId: e.tenantId,
+        level: e.outcome === 'complete' ? 'info' : 'error',
+        event: 'reconciliation.run',
+        message: `Reconciliation with Xero (${e.trigger}): ${plural(e.checked, 'document')} read back, ${plural(e.newDifferences.length, 'new difference')}, ${plural(e.paid, 'payment change')}, ${plural(e.calls, 'Xero call')}${e.outcome === 'complete' ? '' : ` — ${e.outcome}: ${e.message ?? 'stopped'}`}`,
+        details: { trigger: e.trigger, outcome: e.outcome, calls: e.calls, checked: e.checked, paid: e.paid, newDifferences: e.newDifferences.length },
+      },
+      ...e.newDifferences.slice(0, 200).map((d) => {
+        const known = d.issue in DIFFERENCES ? DIFFERENCES[d.issue as DifferenceCode] : null;
+        return {
+          tenantId: e.tenantId,
+          level: 'error' as const,
+          event: 'reconciliation.difference',
+          exportId: d.exportId,
+          documentRef: d.reference,
+          message: `${d.reference}: ${known ? `${known.title}. ${known.cause}` : d.issue} See Reconciliation for what to do.`,
+          details: { kind: d.kind, sourceId: d.sourceId, issue: d.issue },
+        };
+      }),
+    ]),
+  );
   bus.on('batch.sent', (e) =>
     log.append([
       {

@@ -48,6 +48,17 @@ export interface EngineEvents {
   'xero.document_voided': { tenantId: string; xeroId: string; status: string; references: string[] };
   /** A Xero webhook said an archived linked contact is active again: its documents can be exported. */
   'xero.contact_restored': { tenantId: string; xeroContactId: string; sourceIds: string[] };
+  /** A reconciliation run ended (src/engine/reconciliation/run.ts): what it read and each new difference. */
+  'reconciliation.finished': {
+    tenantId: string;
+    trigger: string;
+    outcome: 'complete' | 'partial' | 'failed';
+    message: string | null;
+    calls: number;
+    checked: number;
+    paid: number;
+    newDifferences: Array<{ exportId: number; kind: string; sourceId: string; reference: string; issue: string }>;
+  };
   /** Documents waiting for a contact already in Xero went back to the queue (src/engine/stuck-waits.ts). */
   'export.wait_repaired': { tenantId: string; sourceId: string; contactKind: string; linkRecorded: boolean; exportIds: number[]; at: Date };
 }

@@ -34,7 +34,8 @@ export interface PrepareContext {
   reference: ReferenceData;
   today: string;
   contacts: ContactLinksRepository;
-  exports: ExportsRepository;
+  /** Only the latest export of a contact is read (to say why a document waits for it). */
+  exports: Pick<ExportsRepository, 'latestForSource'>;
 }
 
 /** Key of the thing a waiting export waits for; lock-date holds are released on every reference refresh. */

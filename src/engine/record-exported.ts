@@ -5,7 +5,7 @@
  */
 import { contactWaitLockKey } from '../db/repositories/exports';
 import { createStore } from '../db/store';
-import { finish, type Batch, type Response, type SendItem } from './batch';
+import type { Batch, Response, SendItem } from './batch';
 import { contactWaitKey } from './prepare';
 
 export interface Accepted {
@@ -25,16 +25,32 @@ export async function markManyExported(b: Batch, accepted: Accepted[], res: Resp
   // left them waiting for good (found by the long chaos run on PostgreSQL).
   await deps.store.db.transaction().execute(async (trx) => {
     const store = createStore({ ...deps.store, db: trx });
-    for (const { item, x } of accepted) {
-      await store.exports.markExported(item.row.id, { xeroId: x.xeroId, xeroNumber: x.number, xeroTotal: x.total }, deps.now());
-      await finish(b, item, { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null }, store);
-      if (endpoint === 'Contacts' && (item.row.kind === 'customer' || item.row.kind === 'supplier')) {
-        const waitKey = contactWaitKey(item.row.kind, item.row.sourceId);
-        await deps.store.adapter.lockKeyInTransaction(trx, contactWaitLockKey(tenantId, waitKey));
-        await store.contacts.set(tenantId, { contactKind: item.row.kind, sourceId: item.row.sourceId, xeroContactId: x.xeroId, linkedBy: 'export' });
-        await store.exports.releaseWaiting(tenantId, waitKey);
-      }
-    }
+    // One statement for the exports and one for their attempts, whatever the batch's size.
+    await store.exports.markManyExported(
+      accepted.map(({ item, x }) => ({ id: item.row.id, xeroId: x.xeroId, xeroNumber: x.number, xeroTotal: x.total })),
+      deps.now(),
+    );
+    if (b.key !== null)
+      await store.exports.finishAttempts(
+        accepted.map(({ item }) => item.row.id),
+        b.key,
+        { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null },
+      );
+    const contacts =
+      endpoint === 'Contacts'
+        ? accepted.flatMap(({ item, x }) => (item.row.kind === 'customer' || item.row.kind === 'supplier' ? [{ kind: item.row.kind, sourceId: item.row.sourceId, xeroId: x.xeroId }] : []))
+        : [];
+    if (contacts.length === 0) return;
+    // Every contact's lock in one round trip, in a fixed order (an export starting to wait takes one of them).
+    await deps.store.adapter.lockKeysInTransaction(trx, contacts.map((c) => contactWaitLockKey(tenantId, contactWaitKey(c.kind, c.sourceId))).sort());
+    await store.contacts.setMany(
+      tenantId,
+      contacts.map((c) => ({ contactKind: c.kind, sourceId: c.sourceId, xeroContactId: c.xeroId, linkedBy: 'export' })),
+    );
+    await store.exports.releaseWaiting(
+      tenantId,
+      contacts.map((c) => contactWaitKey(c.kind, c.sourceId)),
+    );
   });
   for (const { item, x } of accepted) {
     if (item.moved) await deps.bus.emit('export.redated', { tenantId, exportId: item.row.id, reference: item.reference, moved: item.moved });

@@ -68,7 +68,8 @@ export class QueueService {
     if (!out.ok) return { ok: false, code: 'revision_conflict', issues: out.conflicts.map(conflictIssue), conflicts: out.conflicts };
     const results = out.results;
     // A contact that arrives after its documents gave up waiting for it: they go back in the queue.
-    for (const d of docs) if (d.kind === 'customer' || d.kind === 'supplier') await this.store.exports.requeueGaveUp(tenantId, `${d.kind}:${d.sourceId}`);
+    const contactKeys = docs.flatMap((d) => (d.kind === 'customer' || d.kind === 'supplier' ? [`${d.kind}:${d.sourceId}`] : []));
+    for (let i = 0; i < contactKeys.length; i += 500) await this.store.exports.requeueGaveUp(tenantId, contactKeys.slice(i, i + 500));
     const duplicates = results.filter((r) => r.duplicate).length;
     await this.bus.emit('documents.ingested', { tenantId, count: results.length, duplicates });
     if (duplicates < results.length) await this.changed(tenantId);

@@ -51,7 +51,7 @@ for (const kind of databaseKinds()) {
       // SQLite: one connection for all of them. Connections of one process would wait for each other
       // synchronously (better-sqlite3) and never let the holder of a write go on; processes do not.
       const own = (i: number): Store => (kind === 'postgres' ? stores[i]! : h.rt.store);
-      const reconcilers = stores.map((_, i) => new Reconciler({ store: own(i), xero: h.rt.xero, gate: new DbGate(own(i)), logger }));
+      const reconcilers = stores.map((_, i) => new Reconciler({ store: own(i), xero: h.rt.xero, gate: new DbGate(own(i)), logger, bus: h.rt.bus }));
       const ran = await Promise.all(reconcilers.map((r, i) => runDue(own(i), r, 3_600_000)));
       const tenants = await h.rt.store.tenants.list();
       assert.ok(tenants.length > 1, 'the sandbox serves several organisations');

@@ -72,6 +72,16 @@ for (const kind of databaseKinds()) {
       const edited = r.documents.find((d) => d.issue === 'total_differs');
       assert.equal(edited?.xport.total, '45.89');
       assert.equal(edited?.xero.total, '57.50');
+      const log = (await h.api('GET', '/api/v1/log?level=error&q=SO-R2')).json as { entries: Array<{ event: string; message: string; exportId: number | null }> };
+      const entry = log.entries.find((e) => e.event === 'reconciliation.difference');
+      assert.ok(entry, `the void is in the Connection Log: ${JSON.stringify(log.entries)}`);
+      assert.equal(entry.exportId, ids['SO-R2']);
+      assert.match(entry.message, /Voided in Xero/);
+      const runs = (await h.api('GET', '/api/v1/log?q=Reconciliation')).json as { entries: Array<{ event: string; message: string }> };
+      assert.ok(
+        runs.entries.some((e) => e.event === 'reconciliation.run' && /4 new differences/.test(e.message)),
+        JSON.stringify(runs.entries.map((e) => e.message)),
+      );
       const changed = await outbox(h, 'document.changed_in_xero');
       assert.deepEqual(sorted(changed.map((e) => ({ sourceId: String(e.data.sourceId), issue: String(e.data.issue) }))), want);
       for (const e of changed) {

@@ -13,6 +13,14 @@ export interface ContactLink {
 }
 
 /** Source contact code → Xero ContactID, filled on first export or by a person linking it. */
+/** A link as written: found by an export, or made by a person. */
+export interface NewLink {
+  contactKind: ContactKind;
+  sourceId: string;
+  xeroContactId: string;
+  linkedBy: 'export' | 'user';
+}
+
 export class ContactLinksRepository {
   constructor(protected readonly db: Kysely<Database>) {}
 
@@ -50,12 +58,24 @@ export class ContactLinksRepository {
     return new PreloadedContactLinks(this.db, tenantId, new Set(keys.map((k) => `${k.kind}:${k.sourceId}`)), await this.getMany(tenantId, keys));
   }
 
-  async set(tenantId: string, link: { contactKind: ContactKind; sourceId: string; xeroContactId: string; linkedBy: 'export' | 'user' }): Promise<void> {
+  async set(tenantId: string, link: NewLink): Promise<void> {
+    await this.setMany(tenantId, [link]);
+  }
+
+  /** set for many contacts in one statement (the contacts of one Xero call); the last link of a contact given twice wins. */
+  async setMany(tenantId: string, given: readonly NewLink[]): Promise<void> {
+    if (given.length === 0) return;
+    // PostgreSQL refuses an upsert that would change one row twice.
+    const links = [...new Map(given.map((l) => [`${l.contactKind}:${l.sourceId}`, l])).values()];
     const now = iso();
     await this.db
       .insertInto('contact_links')
-      .values({ tenant_id: tenantId, contact_kind: link.contactKind, source_id: link.sourceId, xero_contact_id: link.xeroContactId, linked_by: link.linkedBy, archived: 0, updated_at: now })
-      .onConflict((oc) => oc.columns(['tenant_id', 'contact_kind', 'source_id']).doUpdateSet({ xero_contact_id: link.xeroContactId, linked_by: link.linkedBy, archived: 0, updated_at: now }))
+      .values(links.map((l) => ({ tenant_id: tenantId, contact_kind: l.contactKind, source_id: l.sourceId, xero_contact_id: l.xeroContactId, linked_by: l.linkedBy, archived: 0, updated_at: now })))
+      .onConflict((oc) =>
+        oc
+          .columns(['tenant_id', 'contact_kind', 'source_id'])
+          .doUpdateSet((eb) => ({ xero_contact_id: eb.ref('excluded.xero_contact_id'), linked_by: eb.ref('excluded.linked_by'), archived: 0, updated_at: now })),
+      )
       .execute();
   }
 

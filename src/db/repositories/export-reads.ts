@@ -112,6 +112,30 @@ export class ExportReads {
     return row ? toExport(row) : null;
   }
 
+  /** latestForSource for many sources of one organisation in one query, by "kind:sourceId" (null: none). */
+  async latestForSources(tenantId: string, sources: ReadonlyArray<{ kind: string; sourceId: string }>): Promise<Map<string, Export | null>> {
+    const out = new Map<string, Export | null>(sources.map((s) => [`${s.kind}:${s.sourceId}`, null]));
+    for (let i = 0; i < sources.length; i += 500) {
+      const chunk = sources.slice(i, i + 500);
+      const rows = await this.db
+        .selectFrom('exports')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('kind', 'in', [...new Set(chunk.map((s) => s.kind))])
+        .where('source_id', 'in', [...new Set(chunk.map((s) => s.sourceId))])
+        .where('status', '!=', 'skipped')
+        .orderBy('revision', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      // Newest first: the first row of each source is its latest.
+      for (const r of rows) {
+        const key = `${r.kind}:${r.source_id}`;
+        if (out.has(key) && out.get(key) === null) out.set(key, toExport(r));
+      }
+    }
+    return out;
+  }
+
   async documentPayload(documentId: number): Promise<string> {
     const row = await this.db.selectFrom('documents').select('payload').where('id', '=', documentId).executeTakeFirstOrThrow();
     return row.payload;

@@ -3,7 +3,9 @@
  * contact's export and an export starting to wait for it take one lock, so that one always sees the
  * other; a wait that lasts too long becomes a failed export that the contact's arrival still releases.
  */
+import { sql } from 'kysely';
 import { iso } from '../clock';
+import { valuesList } from '../values-list';
 import type { CatalogCode } from '../../domain/catalog';
 import type { Export } from '../../domain/export';
 import type { DocumentKind } from '../../domain/types';
@@ -28,50 +30,77 @@ export function contactWaitLockKey(tenantId: string, waitingFor: string): string
   return `contact-wait:${tenantId}:${waitingFor}`;
 }
 
+/** A wait for a contact ("customer:C-1", "supplier:S-2"), not for a lock date. */
+function isContactKey(waitingFor: string): boolean {
+  return waitingFor.startsWith('customer:') || waitingFor.startsWith('supplier:');
+}
+
 export class ExportWaits extends ExportReads {
   /** Parks an export until something else happens (its contact is exported, a lock date moves). */
   async setWaiting(id: number, reason: string, waitingFor: string): Promise<void> {
-    // Another worker may export the contact (and release its waiters) between our look at the link and
-    // this update. Both sides take the same lock (PostgreSQL; SQLite writes are serialised anyway), and
-    // this side looks at the link again under it: no export waits for a contact that is already in Xero.
+    const row = await this.db.selectFrom('exports').select('tenant_id').where('id', '=', id).executeTakeFirst();
+    if (row) await this.setManyWaiting(row.tenant_id, [{ id, reason, waitingFor }]);
+  }
+
+  /** setWaiting for many exports of one organisation (a claim's), in one transaction of a few statements. */
+  async setManyWaiting(tenantId: string, waits: ReadonlyArray<{ id: number; reason: string; waitingFor: string }>): Promise<void> {
+    if (waits.length === 0) return;
+    // Another worker may export a contact (and release its waiters) between our look at the link and
+    // this update. Both sides take the contact's lock (PostgreSQL, in sorted order; SQLite writes are
+    // serialised anyway), and this side looks at the links again under it: no export waits for a
+    // contact that is already in Xero.
+    const contactKeys = [...new Set(waits.map((w) => w.waitingFor).filter(isContactKey))].sort();
     await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('exports').select('tenant_id').where('id', '=', id).executeTakeFirst();
-      if (!row) return;
-      const [kind, ...rest] = waitingFor.split(':');
-      const isContact = kind === 'customer' || kind === 'supplier';
-      if (isContact) await this.adapter.lockKeyInTransaction(trx, contactWaitLockKey(row.tenant_id, waitingFor));
-      await trx
-        .updateTable('exports')
-        .set({ status: 'waiting', wait_reason: reason, waiting_for: waitingFor, waiting_since: iso(), lease_owner: null, lease_until: null, updated_at: iso() })
-        .where('id', '=', id)
-        .execute();
-      if (!isContact) return;
-      const link = await trx
+      await this.adapter.lockKeysInTransaction(
+        trx,
+        contactKeys.map((k) => contactWaitLockKey(tenantId, k)),
+      );
+      const at = iso();
+      const v = valuesList(
+        waits.map((w) => [w.id, w.reason, w.waitingFor]),
+        ['integer', 'text', 'text'],
+      );
+      await sql`with v (id, wait_reason, waiting_for) as (${v})
+        update exports set status = 'waiting', wait_reason = v.wait_reason, waiting_for = v.waiting_for, waiting_since = ${at}, lease_owner = null, lease_until = null, updated_at = ${at}
+        from v where exports.id = v.id and exports.tenant_id = ${tenantId}`.execute(trx);
+      if (contactKeys.length === 0) return;
+      const links = await trx
         .selectFrom('contact_links')
-        .select('xero_contact_id')
-        .where('tenant_id', '=', row.tenant_id)
-        .where('contact_kind', '=', kind)
-        .where('source_id', '=', rest.join(':'))
-        .executeTakeFirst();
-      if (link) await new ExportWaits(trx, this.adapter).releaseWaiting(row.tenant_id, waitingFor);
+        .select(['contact_kind', 'source_id'])
+        .where('tenant_id', '=', tenantId)
+        .where(
+          'source_id',
+          'in',
+          contactKeys.map((k) => k.slice(k.indexOf(':') + 1)),
+        )
+        .execute();
+      const linked = new Set(links.map((l) => `${l.contact_kind}:${l.source_id}`));
+      await new ExportWaits(trx, this.adapter).releaseWaiting(
+        tenantId,
+        contactKeys.filter((k) => linked.has(k)),
+      );
     });
   }
 
-  /** Back to the queue: what `waitingFor` names is there now (also the exports that gave up waiting for it). */
-  async releaseWaiting(tenantId: string, waitingFor: string): Promise<number> {
+  /** Back to the queue: what `waitingFor` names (one key or many) is there now (also the exports that gave up waiting for it). */
+  async releaseWaiting(tenantId: string, waitingFor: string | readonly string[]): Promise<number> {
+    const keys = typeof waitingFor === 'string' ? [waitingFor] : waitingFor;
+    if (keys.length === 0) return 0;
     const rows = await this.db
       .updateTable('exports')
       .set({ status: 'queued', wait_reason: null, waiting_for: null, waiting_since: null, next_attempt_at: iso(), updated_at: iso() })
       .where('tenant_id', '=', tenantId)
       .where('status', '=', 'waiting')
-      .where('waiting_for', '=', waitingFor)
+      .where('waiting_for', 'in', keys)
       .returning('id')
       .execute();
-    return rows.length + (await this.requeueGaveUp(tenantId, waitingFor));
+    return rows.length + (await this.requeueGaveUp(tenantId, keys));
   }
 
-  /** Exports failed for waiting too long for `waitingFor` (a contact) back to the queue: it has arrived. */
-  async requeueGaveUp(tenantId: string, waitingFor: string): Promise<number> {
+  /** Exports failed for waiting too long for `waitingFor` (a contact, or many) back to the queue: it has arrived. */
+  async requeueGaveUp(tenantId: string, waitingFor: string | readonly string[]): Promise<number> {
+    const keys = typeof waitingFor === 'string' ? [waitingFor] : waitingFor;
+    if (keys.length === 0) return 0;
     const rows = await this.db
       .updateTable('exports')
       .set({
@@ -89,7 +118,7 @@ export class ExportWaits extends ExportReads {
       .where('tenant_id', '=', tenantId)
       .where('status', '=', 'failed')
       .where('error_code', '=', CONTACT_NEVER_RECEIVED)
-      .where('waiting_for', '=', waitingFor)
+      .where('waiting_for', 'in', keys)
       .returning('id')
       .execute();
     return rows.length;

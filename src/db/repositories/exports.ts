@@ -5,8 +5,10 @@
  * was stored *before* the call went out.
  */
 import type { ExportStatus } from '../../domain/types';
-import type { Export } from '../../domain/export';
+import type { AttemptResult, Export, ExportedAs } from '../../domain/export';
+import { sql } from 'kysely';
 import { iso } from '../clock';
+import { valuesList } from '../values-list';
 import { ExportWaits, type FailureInfo } from './export-waits';
 import { toExport } from './export-rows';
 import { ingestDocuments, type IngestOptions, type IngestOutcome, type PreparedDocument } from './ingest';
@@ -147,48 +149,48 @@ export class ExportsRepository extends ExportWaits {
         .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
         .where('id', 'in', exportIds);
       if (owner) q = q.where('lease_owner', '=', owner).where('status', '=', 'exporting').where('lease_until', '>', iso(now));
-      const held = (await q.returning('id').execute()).map((r) => r.id);
+      // RETURNING gives each row's new attempt number: no second read.
+      const held = await q.returning(['id', 'attempts']).execute();
       if (held.length === 0) return [];
-      const rows = await trx.selectFrom('exports').select(['id', 'attempts']).where('id', 'in', held).execute();
       await trx
         .insertInto('export_attempts')
-        .values(rows.map((r) => ({ export_id: r.id, attempt_no: r.attempts, batch_id: batchId, idempotency_key: idempotencyKey, started_at: iso(now) })))
+        .values(held.map((r) => ({ export_id: r.id, attempt_no: r.attempts, batch_id: batchId, idempotency_key: idempotencyKey, started_at: iso(now) })))
         .execute();
-      return held;
+      return held.map((r) => r.id);
     });
   }
 
-  async finishAttempt(exportId: number, batchId: string, r: { outcome: string; httpStatus: number | null; error: string | null; correlationId: string | null }): Promise<void> {
+  async finishAttempt(exportId: number, batchId: string, r: AttemptResult): Promise<void> {
+    await this.finishAttempts([exportId], batchId, r);
+  }
+
+  /** finishAttempt for many exports of one call with the same outcome, in one statement. */
+  async finishAttempts(exportIds: number[], batchId: string, r: AttemptResult): Promise<void> {
+    if (exportIds.length === 0) return;
     await this.db
       .updateTable('export_attempts')
       .set({ finished_at: iso(), outcome: r.outcome, http_status: r.httpStatus, error: r.error, correlation_id: r.correlationId })
-      .where('export_id', '=', exportId)
       .where('batch_id', '=', batchId)
+      .where('export_id', 'in', exportIds)
       .execute();
   }
 
-  async markExported(id: number, x: { xeroId: string; xeroNumber: string | null; xeroTotal: string | null }, now = new Date()): Promise<void> {
-    await this.db
-      .updateTable('exports')
-      .set({
-        status: 'exported',
-        xero_id: x.xeroId,
-        xero_number: x.xeroNumber,
-        xero_total: x.xeroTotal,
-        exported_at: iso(now),
-        updated_at: iso(now),
-        last_error: null,
-        error_code: null,
-        error_class: null,
-        action_required: null,
-        wait_reason: null,
-        waiting_for: null,
-        lease_owner: null,
-        lease_until: null,
-        needs_reconcile: 0,
-      })
-      .where('id', '=', id)
-      .execute();
+  async markExported(id: number, x: ExportedAs, now = new Date()): Promise<void> {
+    await this.markManyExported([{ id, ...x }], now);
+  }
+
+  /** markExported for many exports, in one statement (a batch's accepted elements). */
+  async markManyExported(rows: Array<{ id: number } & ExportedAs>, now = new Date()): Promise<void> {
+    if (rows.length === 0) return;
+    const at = iso(now);
+    const v = valuesList(
+      rows.map((r) => [r.id, r.xeroId, r.xeroNumber, r.xeroTotal]),
+      ['integer', 'text', 'text', 'text'],
+    );
+    await sql`with v (id, xero_id, xero_number, xero_total) as (${v})
+      update exports set status = 'exported', xero_id = v.xero_id, xero_number = v.xero_number, xero_total = v.xero_total, exported_at = ${at}, updated_at = ${at},
+        last_error = null, error_code = null, error_class = null, action_required = null, wait_reason = null, waiting_for = null, lease_owner = null, lease_until = null, needs_reconcile = 0
+      from v where exports.id = v.id`.execute(this.db);
   }
 
   async markFailed(id: number, f: FailureInfo, now = new Date()): Promise<void> {
@@ -234,24 +236,29 @@ export class ExportsRepository extends ExportWaits {
     await this.db.updateTable('exports').set({ xero_id: xeroId }).where('id', '=', id).execute();
   }
 
-  /** Records the date sent to Xero where the lock-date policy moved it (null: the source date was sent). */
+  /** Records the date sent to Xero where the lock-date policy moved it (null: the source date was sent), in one statement. */
   async setXeroDates(updates: Array<{ id: number; date: string | null }>): Promise<void> {
-    for (const u of updates) await this.db.updateTable('exports').set({ xero_date: u.date }).where('id', '=', u.id).execute();
+    if (updates.length === 0) return;
+    const v = valuesList(
+      updates.map((u) => [u.id, u.date]),
+      ['integer', 'text'],
+    );
+    await sql`with v (id, xero_date) as (${v}) update exports set xero_date = v.xero_date from v where exports.id = v.id`.execute(this.db);
   }
 
   /** The total xport expects Xero to compute, shown beside Xero's own total. */
   async setDocumentTotal(documentId: number, total: string): Promise<void> {
-    await this.db.updateTable('documents').set({ total }).where('id', '=', documentId).execute();
+    await this.setDocumentTotals([{ documentId, total }]);
   }
 
-  /** setDocumentTotal for a whole batch, in one transaction. */
+  /** setDocumentTotal for a whole batch, in one statement. */
   async setDocumentTotals(totals: Array<{ documentId: number; total: string }>): Promise<void> {
     if (totals.length === 0) return;
-    const [only] = totals;
-    if (totals.length === 1 && only) return this.setDocumentTotal(only.documentId, only.total);
-    await this.db.transaction().execute(async (trx) => {
-      for (const t of totals) await trx.updateTable('documents').set({ total: t.total }).where('id', '=', t.documentId).execute();
-    });
+    const v = valuesList(
+      totals.map((t) => [t.documentId, t.total]),
+      ['integer', 'text'],
+    );
+    await sql`with v (id, total) as (${v}) update documents set total = v.total from v where documents.id = v.id`.execute(this.db);
   }
 
   /** failed → queued now (a person pressed Export). Returns the ids that changed. */

@@ -16,6 +16,7 @@ import { KINDS, ENDPOINTS } from '../../domain/registry';
 import type { OrgSettings } from '../../domain/settings';
 import type { DocumentKind, ReferenceData, XeroEndpoint } from '../../domain/types';
 import type { XeroClient } from '../../xero/client';
+import type { EventBus } from '../events';
 import type { CallGate } from '../limiter';
 import { balancesAt, exportedSums } from './balances';
 import { organisationContext } from './context';
@@ -41,6 +42,8 @@ export interface ReconcileDeps {
   xero: XeroClient;
   gate: CallGate;
   logger: Logger;
+  /** Where the run's outcome goes (the Connection Log listens). */
+  bus: EventBus;
 }
 
 export interface RunSummary {
@@ -50,7 +53,7 @@ export interface RunSummary {
   calls: number;
   budget: number;
   checked: number;
-  newDifferences: Array<{ kind: string; sourceId: string; issue: DifferenceCode }>;
+  newDifferences: Array<{ exportId: number; kind: string; sourceId: string; reference: string; issue: DifferenceCode }>;
   paid: number;
 }
 
@@ -147,6 +150,7 @@ export class Reconciler {
     await this.repo.finishRun(runId, { ...summary, newDifferences: summary.newDifferences.length });
     const { outcome, message, calls, checked, paid } = summary;
     this.d.logger.info({ tenantId, trigger, outcome, message, calls, checked, newDifferences: summary.newDifferences.length, paid }, 'reconciliation run finished');
+    await this.d.bus.emit('reconciliation.finished', { tenantId, trigger, outcome, message, calls, checked, paid, newDifferences: summary.newDifferences });
     return summary;
   }
 
@@ -177,7 +181,7 @@ export class Reconciler {
       newStates.push(o.state);
       events.push(...o.events);
       c.summary.checked += 1;
-      c.summary.newDifferences.push(...o.newDifferences.map((issue) => ({ kind: doc.kind, sourceId: doc.sourceId, issue })));
+      c.summary.newDifferences.push(...o.newDifferences.map((issue) => ({ exportId: doc.exportId, kind: doc.kind, sourceId: doc.sourceId, reference: doc.reference, issue })));
       c.summary.paid += o.events.filter((e) => e.type === 'document.paid').length;
     }
     await this.repo.record(tenantId, newStates, events);
