@@ -71,7 +71,9 @@ const runSummary = z.object({
   calls: z.number().int(),
   budget: z.number().int(),
   checked: z.number().int(),
-  newDifferences: z.array(z.object({ kind: z.string(), sourceId: z.string(), issue: z.string() })),
+  newDifferences: z
+    .array(z.object({ exportId: z.number().int(), kind: z.string(), sourceId: z.string(), reference: z.string(), issue: z.string() }))
+    .describe('The differences found for the first time by this run'),
   paid: z.number().int(),
 });
 const isoDate = z
