@@ -20,9 +20,12 @@ import { buildServer } from '../../src/web/server';
 import { databaseKinds, makeDatabase, type TestDatabase } from '../helpers/databases';
 import { API_TOKEN, METRICS_TOKEN, startHarness, type Harness } from '../helpers/harness';
 import { ownPostgresAvailable, startOwnPostgres, type OwnPostgres } from '../helpers/own-postgres';
-import { contactIdByName, control } from '../engine-e2e/helpers';
 import { sandboxEnv } from '../helpers/sandbox-env';
+import { ReconciliationMarks } from '../../src/db/repositories/reconciliation-marks';
+import { contactIdByName, control, customer, post, salesInvoice } from '../engine-e2e/helpers';
+import { inXero } from '../reconciliation/helpers';
 import { fail } from '../ui/helpers';
+import { startReceiver } from '../write-back/receiver';
 import { AnswerValidator, fetchDocument, operations, type Doc } from './openapi-helpers';
 
 const WEBHOOK_KEY = 'openapi-test-webhook-key';
@@ -184,6 +187,143 @@ for (const kind of databaseKinds()) {
       const contactId = await contactIdByName(h, 'Acme Ltd');
       await expect(200, 'POST', '/api/v1/contacts/{kind}/{sourceId}/link', '/api/v1/contacts/customer/CUST-LINKED/link', { body: { xeroContactId: contactId } });
       await expect(400, 'POST', '/api/v1/contacts/{kind}/{sourceId}/link', '/api/v1/contacts/vendor/CUST-LINKED/link', { body: { xeroContactId: 'not-a-uuid' } });
+    });
+
+    test('write-back: webhook subscriptions, their delivery log, redelivery and the event feed', async () => {
+      const receiver = await startReceiver();
+      try {
+        const webhooks = '/api/v1/webhooks';
+        const sub = (await expect(201, 'POST', webhooks, webhooks, { body: { url: receiver.url, events: ['export.exported'] } })) as { id: string; secret: string };
+        receiver.setSecret(sub.secret);
+        const refused = [
+          { url: 'ftp://erp.example.com/x' },
+          { url: 'https://user:pw@erp.example.com/x' },
+          { url: 'erp.example.com' },
+          { url: receiver.url, events: [] },
+          { url: receiver.url, events: ['export.lost'] },
+        ];
+        for (const body of [...refused, { url: receiver.url, events: ['export.failed', 'export.failed'] }, { url: receiver.url, secret: 'mine' }, {}]) {
+          const answer = (await expect(400, 'POST', webhooks, webhooks, { body })) as { error: { code: string } };
+          assert.equal(answer.error.code, 'invalid_webhook', JSON.stringify(body));
+        }
+        await expect(403, 'POST', webhooks, webhooks, { body: { url: receiver.url }, token: viewer });
+        const listed = (await expect(200, 'GET', webhooks, webhooks, { token: viewer })) as { webhooks: Array<{ id: string }> };
+        assert.ok(listed.webhooks.some((w) => w.id === sub.id));
+        await expect(401, 'GET', webhooks, webhooks, { token: null });
+
+        await expect(202, 'POST', '/api/v1/documents', '/api/v1/documents', {
+          body: { ...DOCUMENT_EXAMPLES.customer, sourceId: 'CUST-WEBHOOK', name: 'Webhook Receiver Ltd', code: 'WEBHOOK', accountNumber: 'AC-WEBHOOK' },
+        });
+        await h.drain();
+        await h.rt.dispatcher.drain();
+        const log = '/api/v1/webhooks/{id}/deliveries';
+        const own = `${webhooks}/${sub.id}/deliveries`;
+        const page = (await expect(200, 'GET', log, `${own}?status=delivered&limit=1`, { token: viewer })) as {
+          deliveries: Array<{ id: number; status: string; eventId: string }>;
+          nextCursor: number | null;
+        };
+        const delivered = page.deliveries[0];
+        assert.ok(delivered && delivered.status === 'delivered', JSON.stringify(page));
+        assert.equal(page.nextCursor, delivered.id);
+        await expect(200, 'GET', log, `${own}?before=${page.nextCursor}`);
+        await expect(400, 'GET', log, `${own}?limit=0`);
+        await expect(400, 'GET', log, `${webhooks}/${'x'.repeat(65)}/deliveries`);
+        await expect(404, 'GET', log, `${webhooks}/wh_none/deliveries`);
+
+        const redeliver = '/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver';
+        await expect(403, 'POST', redeliver, `${own}/${delivered.id}/redeliver`, { token: viewer });
+        await expect(202, 'POST', redeliver, `${own}/${delivered.id}/redeliver`);
+        await h.rt.dispatcher.drain();
+        assert.equal(receiver.requests.filter((id) => id === `msg_${delivered.eventId}`).length, 2, 'sent again, with the same webhook-id');
+        await expect(400, 'POST', redeliver, `${own}/abc/redeliver`);
+        await expect(404, 'POST', redeliver, `${own}/999999/redeliver`);
+        await expect(404, 'POST', redeliver, `${webhooks}/wh_none/deliveries/${delivered.id}/redeliver`);
+
+        const feed = (await expect(200, 'GET', '/api/v1/events', '/api/v1/events?limit=1000', { token: viewer })) as { events: Array<{ id: string }>; next: string };
+        assert.ok(
+          feed.events.some((e) => e.id === delivered.eventId),
+          'the feed holds the delivered event, with the same id',
+        );
+        assert.deepEqual(await expect(200, 'GET', '/api/v1/events', `/api/v1/events?after=${feed.next}`), { events: [], next: feed.next });
+        await expect(400, 'GET', '/api/v1/events', '/api/v1/events?after=abc');
+        await expect(400, 'GET', '/api/v1/events', '/api/v1/events?limit=1001');
+
+        const one = '/api/v1/webhooks/{id}';
+        await expect(403, 'DELETE', one, `${webhooks}/${sub.id}`, { token: viewer });
+        await expect(204, 'DELETE', one, `${webhooks}/${sub.id}`);
+        await expect(404, 'DELETE', one, `${webhooks}/${sub.id}`);
+        await expect(400, 'DELETE', one, `${webhooks}/${'x'.repeat(65)}`);
+      } finally {
+        await receiver.close();
+      }
+    });
+
+    test('reconciliation: the document look-up, a run, the report, accepting a difference, and valuations', async () => {
+      const [, invoiceId] = await post(h, customer('CUST-RECON', 'Reconcile Answers Ltd'), salesInvoice('SO-RECON', 'CUST-RECON'));
+      assert.ok(invoiceId);
+      await h.drain();
+      const one = '/api/v1/documents/{kind}/{sourceId}';
+      const before = (await expect(200, 'GET', one, '/api/v1/documents/sales_invoice/SO-RECON', { token: viewer })) as { status: string; xeroStatus: string | null };
+      assert.deepEqual([before.status, before.xeroStatus], ['exported', null]);
+      await expect(404, 'GET', one, '/api/v1/documents/sales_invoice/SO-NEVER-SENT');
+      await expect(400, 'GET', one, '/api/v1/documents/invoice/SO-RECON');
+      await expect(400, 'GET', one, `/api/v1/documents/sales_invoice/${'x'.repeat(256)}`);
+
+      await inXero(h, invoiceId, 'void');
+      const run = '/api/v1/reconciliation/run';
+      await expect(403, 'POST', run, run, { token: viewer });
+      const summary = (await expect(200, 'POST', run, run)) as { outcome: string; newDifferences: Array<{ sourceId: string; issue: string }> };
+      assert.equal(summary.outcome, 'complete');
+      assert.deepEqual(
+        summary.newDifferences.filter((d) => d.sourceId === 'SO-RECON').map((d) => d.issue),
+        ['voided_in_xero'],
+      );
+      // Another process's run holds the organisation's lease.
+      const marks = new ReconciliationMarks(h.rt.store.db);
+      const lease = `reconciliation.lease:${h.tenantId}`;
+      assert.ok(await marks.tryLease(lease, 'openapi-answers', 60_000));
+      try {
+        const busy = (await expect(409, 'POST', run, run)) as { error: { code: string } };
+        assert.equal(busy.error.code, 'reconciliation_running');
+      } finally {
+        await marks.releaseLease(lease, 'openapi-answers');
+      }
+      const report = (await expect(200, 'GET', '/api/v1/reconciliation', '/api/v1/reconciliation', { token: viewer })) as { documents: Array<{ sourceId: string; issue: string }>; lastRun: unknown };
+      assert.deepEqual(
+        report.documents.filter((d) => d.sourceId === 'SO-RECON').map((d) => d.issue),
+        ['voided_in_xero'],
+      );
+      assert.ok(report.lastRun);
+
+      const accept = '/api/v1/reconciliation/{exportId}/accept';
+      await expect(403, 'POST', accept, `/api/v1/reconciliation/${invoiceId}/accept`, { token: viewer });
+      assert.deepEqual(await expect(200, 'POST', accept, `/api/v1/reconciliation/${invoiceId}/accept`), { exportId: invoiceId, accepted: ['voided_in_xero'] });
+      await expect(404, 'POST', accept, `/api/v1/reconciliation/${invoiceId}/accept`);
+      await expect(400, 'POST', accept, '/api/v1/reconciliation/abc/accept');
+      const after = (await expect(200, 'GET', one, '/api/v1/documents/sales_invoice/SO-RECON')) as { xeroStatus: string; differences: Array<{ issue: string; accepted: boolean }> };
+      assert.equal(after.xeroStatus, 'VOIDED');
+      assert.deepEqual(
+        after.differences.map((d) => [d.issue, d.accepted]),
+        [['voided_in_xero', true]],
+      );
+
+      const valuations = '/api/v1/valuations';
+      await expect(201, 'POST', valuations, valuations, { body: { date: '2026-11-30', account: 'stock_on_hand', value: '12500.00' } });
+      const stored = (await expect(201, 'POST', valuations, valuations, { body: { date: '2026-11-30', account: '630', value: -12.5 } })) as { value: string };
+      assert.equal(stored.value, '-12.50');
+      const refused = [
+        { date: '2026-02-30', account: 'stock_on_hand', value: '1' },
+        { date: '30/11/2026', account: 'stock_on_hand', value: '1' },
+        { date: '2026-11-30', account: ' ', value: '1' },
+      ];
+      for (const body of [...refused, { date: '2026-11-30', account: '630', value: '1e3' }, { date: '2026-11-30', account: '630', value: '1', note: 'x' }]) {
+        const answer = (await expect(400, 'POST', valuations, valuations, { body })) as { error: { code: string } };
+        assert.equal(answer.error.code, 'invalid_request', JSON.stringify(body));
+      }
+      await expect(400, 'POST', valuations, valuations, { raw: '', headers: { 'content-type': 'application/json' } });
+      await expect(403, 'POST', valuations, valuations, { body: { date: '2026-11-30', account: '630', value: '1' }, token: viewer });
+      const listed = (await expect(200, 'GET', valuations, valuations, { token: viewer })) as { valuations: Array<{ account: string; value: string }> };
+      assert.ok(listed.valuations.some((x) => x.account === 'stock_on_hand' && x.value === '12500.00'));
     });
 
     test('a database that refuses writes: 503 with the envelope and Retry-After', { skip: kind !== 'sqlite' && 'query_only is an SQLite pragma' }, async () => {

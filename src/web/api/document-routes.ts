@@ -11,7 +11,10 @@ import { HttpError } from '../errors';
 import { caller } from './auth';
 import { apiContract, errorEnvelope, op } from './contract';
 
-const params = z.object({ kind: z.enum(DOCUMENT_KINDS as [string, ...string[]]), sourceId: z.string().min(1).max(255) });
+const params = z.object({
+  kind: z.enum(DOCUMENT_KINDS as [string, ...string[]]).describe('The document kind, as it was posted'),
+  sourceId: z.string().min(1).max(255).describe("The document's id in the source system (its sourceId)"),
+});
 const text = z.string().nullable();
 const documentView = z.object({
   kind: z.string(),
@@ -47,7 +50,12 @@ export async function documentRoutes(app: FastifyInstance, rt: Runtime): Promise
         summary: 'One document: its latest revision, export and what Xero holds',
         tags: ['documents'],
         params,
-        responses: { 200: documentView, 400: errorEnvelope, 401: errorEnvelope, 404: errorEnvelope },
+        responses: {
+          200: documentView,
+          400: errorEnvelope.describe('The kind is not a document kind, or the sourceId is longer than 255 characters (`invalid_request`)'),
+          401: errorEnvelope,
+          404: errorEnvelope.describe('No document of this kind and sourceId was received for the organisation (`not_found`)'),
+        },
       }),
     },
     async (req) => {

@@ -15,7 +15,7 @@ const feedQuery = z.object({
     .regex(/^\d{1,15}$/, 'must be a cursor this feed handed out as `next` (or 0 for the start)')
     .default('0')
     .describe('The `next` of the previous page; leave out to read from the oldest event kept'),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: z.coerce.number().int().min(1).max(1000).default(100).describe('Events per page (1–1000)'),
 });
 const feedEvent = z.object({ id: z.string().describe('The same id as webhook-id msg_<id>'), type: z.string(), timestamp: z.string(), data: z.record(z.string(), z.unknown()) });
 
@@ -29,7 +29,11 @@ export async function eventsRoutes(app: FastifyInstance, rt: Runtime): Promise<v
         description: 'Keep `next` and pass it as `after` to read on: each event is handed out once per cursor, in order, including events committed late by a slow transaction.',
         tags: ['webhooks'],
         query: feedQuery,
-        responses: { 200: z.object({ events: z.array(feedEvent), next: z.string() }), 400: errorEnvelope, 401: errorEnvelope },
+        responses: {
+          200: z.object({ events: z.array(feedEvent), next: z.string().describe('Pass as after to read on; the same as after when there was nothing new') }),
+          400: errorEnvelope.describe('after is not a cursor of this feed, or limit is not 1–1000 (`invalid_request`)'),
+          401: errorEnvelope,
+        },
       }),
     },
     async (req) => {

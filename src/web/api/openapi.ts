@@ -120,6 +120,8 @@ export function swaggerOptions(): FastifyDynamicSwaggerOptions {
         { name: 'settings', description: 'Mappings and options' },
         { name: 'operations', description: 'Health, readiness, metrics' },
         { name: 'xero', description: "Xero's webhook" },
+        { name: 'webhooks', description: 'Write-back: webhook subscriptions, their deliveries, and the event feed' },
+        { name: 'reconciliation', description: "What Xero holds against what xport exported; the source system's valuations" },
       ],
     },
     transform: describeRoute,

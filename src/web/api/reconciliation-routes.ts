@@ -71,27 +71,33 @@ const runSummary = z.object({
   calls: z.number().int(),
   budget: z.number().int(),
   checked: z.number().int(),
-  newDifferences: z.array(z.object({ kind: z.string(), sourceId: z.string(), issue: z.string() })),
+  newDifferences: z
+    .array(z.object({ exportId: z.number().int(), kind: z.string(), sourceId: z.string(), reference: z.string(), issue: z.string() }))
+    .describe('The differences found for the first time by this run'),
   paid: z.number().int(),
 });
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine((v) => !Number.isNaN(Date.parse(v)) && new Date(v).toISOString().startsWith(v), 'must be a real date');
-export const valuationBody = z.strictObject({
-  date: isoDate,
-  account: z.string().trim().min(1).max(50).describe(VALUATION_ACCOUNT_HINT),
-  value: z
-    .union([
-      z.number().finite(),
-      z
-        .string()
-        .trim()
-        .regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number'),
-    ])
-    .transform(String),
-});
-const acceptParams = z.object({ exportId: z.coerce.number().int().positive() });
+export const valuationBody = z
+  .strictObject({
+    date: isoDate.describe('The date the figure is for (YYYY-MM-DD)'),
+    account: z.string().trim().min(1).max(50).describe(VALUATION_ACCOUNT_HINT),
+    value: z
+      .union([
+        z.number().finite(),
+        z
+          .string()
+          .trim()
+          .regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number'),
+      ])
+      .transform(String)
+      .describe('The figure, debit positive: a decimal as a JSON number or string'),
+  })
+  .meta({ examples: [{ date: '2026-11-30', account: 'stock_on_hand', value: '12500.00' }] });
+const acceptParams = z.object({ exportId: z.coerce.number().int().positive().describe('The export whose differences to accept (exportId of a listed difference)') });
+const viewerToken = errorEnvelope.describe('The API token is a viewer: this needs an admin token (`forbidden`)');
 const valuation = z.object({ date: z.string(), account: z.string(), value: z.string(), receivedAt: z.string() });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -114,7 +120,7 @@ export async function reconciliationRoutes(app: FastifyInstance, rt: Runtime): P
         summary: 'Reconcile with Xero now',
         description: "Reads what Xero changed since the last run, within the day's budget share, and answers when done.",
         tags,
-        responses: { 200: runSummary, 401: errorEnvelope, 403: errorEnvelope, 409: errorEnvelope },
+        responses: { 200: runSummary, 401: errorEnvelope, 403: viewerToken, 409: errorEnvelope.describe('A reconciliation of this organisation is already running (`reconciliation_running`)') },
       }),
     },
     async (req) => {
@@ -136,7 +142,13 @@ export async function reconciliationRoutes(app: FastifyInstance, rt: Runtime): P
         description: 'They are no longer listed while Xero holds them; should Xero change again, the new difference is reported.',
         tags,
         params: acceptParams,
-        responses: { 200: z.object({ exportId: z.number().int(), accepted: z.array(z.string()) }), 400: errorEnvelope, 401: errorEnvelope, 403: errorEnvelope, 404: errorEnvelope },
+        responses: {
+          200: z.object({ exportId: z.number().int(), accepted: z.array(z.string()).describe('The issues accepted') }),
+          400: errorEnvelope.describe('exportId is not a positive integer (`invalid_request`)'),
+          401: errorEnvelope,
+          403: viewerToken,
+          404: errorEnvelope.describe("The export has no outstanding difference with Xero, or is not the organisation's (`not_found`)"),
+        },
       }),
     },
     async (req) => {
@@ -155,7 +167,12 @@ export async function reconciliationRoutes(app: FastifyInstance, rt: Runtime): P
         summary: "The source system's own figure for an account at a date (e.g. its stock valuation)",
         tags,
         body: valuationBody,
-        responses: { 201: valuation, 400: errorEnvelope, 401: errorEnvelope, 403: errorEnvelope },
+        responses: {
+          201: valuation.describe('Stored (a later figure for the same account and date replaces it)'),
+          400: errorEnvelope.describe('No body, a date that is not a real YYYY-MM-DD, an empty account, a value that is not a decimal, or another field (`invalid_request`)'),
+          401: errorEnvelope,
+          403: viewerToken,
+        },
       }),
     },
     async (req, reply) => {
@@ -167,7 +184,7 @@ export async function reconciliationRoutes(app: FastifyInstance, rt: Runtime): P
 
   app.get(
     '/valuations',
-    { schema: op({ summary: "The source system's valuations, newest first", tags, responses: { 200: z.object({ valuations: z.array(valuation) }), 401: errorEnvelope } }) },
+    { schema: op({ summary: "The source system's valuations: the latest 100, newest date first", tags, responses: { 200: z.object({ valuations: z.array(valuation) }), 401: errorEnvelope } }) },
     async (req) => ({ valuations: await rt.reconciliation.valuations(caller(req).tenantId) }),
   );
 }

@@ -17,21 +17,23 @@ const receiverUrl = z.string().superRefine((s, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-const subscribeBody = z.strictObject({
-  url: receiverUrl,
-  events: z
-    .array(z.enum(EVENT_TYPES))
-    .min(1)
-    .refine((a) => new Set(a).size === a.length, 'must not name a type twice')
-    .optional()
-    .describe('The event types to deliver; every type when left out'),
-});
-const idParams = z.object({ id: z.string().min(1).max(64) });
-const deliveryParams = idParams.extend({ deliveryId: z.coerce.number().int().positive() });
+const subscribeBody = z
+  .strictObject({
+    url: receiverUrl.describe('Where to POST the events: an absolute http or https URL, at most 2048 characters, without a user name or password'),
+    events: z
+      .array(z.enum(EVENT_TYPES))
+      .min(1)
+      .refine((a) => new Set(a).size === a.length, 'must not name a type twice')
+      .optional()
+      .describe('The event types to deliver; every type when left out'),
+  })
+  .meta({ examples: [{ url: 'https://erp.example.com/xport/events', events: ['export.exported', 'export.failed', 'document.paid'] }] });
+const idParams = z.object({ id: z.string().min(1).max(64).describe("The subscription's id (`wh_…`, as POST /api/v1/webhooks answered it)") });
+const deliveryParams = idParams.extend({ deliveryId: z.coerce.number().int().positive().describe('The id of one delivery of that subscription (its delivery log)') });
 const logQuery = z.object({
-  status: z.enum(['pending', 'delivered', 'failed']).optional(),
+  status: z.enum(['pending', 'delivered', 'failed']).optional().describe('Only the deliveries in this state'),
   before: z.coerce.number().int().positive().optional().describe('The nextCursor of the previous page'),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Deliveries per page (1–200)'),
 });
 
 const subscription = z.object({
@@ -54,7 +56,10 @@ const delivery = z.object({
   deliveredAt: z.string().nullable(),
   createdAt: z.string(),
 });
-const denied = { 401: errorEnvelope, 403: errorEnvelope };
+const forbidden = errorEnvelope.describe('The API token is a viewer: changing webhooks needs an admin token (`forbidden`)');
+const denied = { 401: errorEnvelope, 403: forbidden };
+const badId = errorEnvelope.describe('The id is empty or longer than 64 characters (`invalid_request`)');
+const noSubscription = errorEnvelope.describe('The organisation has no subscription with this id (`not_found`)');
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, code: 'invalid_webhook' | 'invalid_request', what: string): T {
   const r = schema.safeParse(value);
@@ -72,7 +77,13 @@ export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<
         summary: 'Subscribe a receiver to write-back events',
         tags,
         body: subscribeBody,
-        responses: { 201: subscription.extend({ secret: z.string().describe('whsec_…, shown only now') }), 400: errorEnvelope, ...denied },
+        responses: {
+          201: subscription.extend({ secret: z.string().describe('whsec_…, shown only now') }).describe('The subscription, with its signing secret (shown only in this answer)'),
+          400: errorEnvelope.describe(
+            'The url is not an absolute http or https URL without credentials, or events is empty, names an unknown type or one twice, or the body has another field (`invalid_webhook`)',
+          ),
+          ...denied,
+        },
       }),
     },
     async (req, reply) => {
@@ -92,7 +103,14 @@ export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<
 
   app.delete(
     '/webhooks/:id',
-    { schema: op({ summary: 'Delete a subscription (its pending deliveries are not sent)', tags, params: idParams, responses: { 204: null, 400: errorEnvelope, 404: errorEnvelope, ...denied } }) },
+    {
+      schema: op({
+        summary: 'Delete a subscription (its pending deliveries are not sent)',
+        tags,
+        params: idParams,
+        responses: { 204: null, 400: badId, 404: noSubscription, ...denied },
+      }),
+    },
     async (req, reply) => {
       const c = requireAdmin(req);
       const { id } = parse(idParams, req.params, 'invalid_request', 'webhook id');
@@ -109,7 +127,12 @@ export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<
         tags,
         params: idParams,
         query: logQuery,
-        responses: { 200: z.object({ deliveries: z.array(delivery), nextCursor: z.number().nullable() }), 400: errorEnvelope, 401: errorEnvelope, 404: errorEnvelope },
+        responses: {
+          200: z.object({ deliveries: z.array(delivery), nextCursor: z.number().nullable().describe('Pass as before for the next page; null: the last page') }),
+          400: errorEnvelope.describe('The id or a query parameter is not valid (`invalid_request`)'),
+          401: errorEnvelope,
+          404: noSubscription,
+        },
       }),
     },
     async (req) => {
@@ -130,7 +153,12 @@ export async function webhookRoutes(app: FastifyInstance, rt: Runtime): Promise<
         summary: 'Send a delivery again now (same webhook-id)',
         tags,
         params: deliveryParams,
-        responses: { 202: z.object({ redelivered: z.literal(true) }), 400: errorEnvelope, 404: errorEnvelope, ...denied },
+        responses: {
+          202: z.object({ redelivered: z.literal(true) }).describe('Queued to be sent again now, with a fresh retry schedule'),
+          400: errorEnvelope.describe('The id is not valid, or deliveryId is not a positive integer (`invalid_request`)'),
+          404: errorEnvelope.describe('The organisation has no such subscription, or the subscription no such delivery (`not_found`)'),
+          ...denied,
+        },
       }),
     },
     async (req, reply) => {
