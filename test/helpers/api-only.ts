@@ -17,9 +17,13 @@ export interface ApiOnly {
   close(): Promise<void>;
 }
 
-export async function startApiOnly(kind: 'sqlite' | 'postgres'): Promise<ApiOnly> {
+/**
+ * `env` adds to the configuration; ingest property tests pass `XPORT_API_RATE_LIMIT: '0'`, since they send
+ * thousands of requests a minute from one token (the limit itself: test/web/api-rate-limit.test.ts).
+ */
+export async function startApiOnly(kind: 'sqlite' | 'postgres', env: Record<string, string> = {}): Promise<ApiOnly> {
   const db = await makeDatabase(kind);
-  const rt = await createRuntime(loadConfig({ XPORT_DATABASE_URL: db.url, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '0' }));
+  const rt = await createRuntime(loadConfig({ XPORT_DATABASE_URL: db.url, XPORT_LOG_LEVEL: 'silent', XPORT_WORKERS: '0', ...env }));
   const tenantId = 'tenant-api-only';
   await rt.store.tenants.upsert({ id: tenantId, name: 'API Only Ltd' });
   const { token } = await rt.store.tokens.create({ tenantId, name: 'test', role: 'admin' });

@@ -63,7 +63,7 @@ for (const kind of databaseKinds()) {
     let api: ApiOnly;
     const agent = new Agent({ connections: 8 });
     before(async () => {
-      api = await startApiOnly(kind);
+      api = await startApiOnly(kind, { XPORT_API_RATE_LIMIT: '0' });
     });
     after(async () => {
       await agent.close();
