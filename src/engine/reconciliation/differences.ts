@@ -6,6 +6,7 @@
  *  - a payment is not a difference: it is reported as `document.paid` when Xero's amount paid moves.
  */
 import Decimal from 'decimal.js';
+import type { StoredXeroState } from '../../db/repositories/reconciliation';
 import { xeroDateToIso } from '../reference';
 
 export type DifferenceCode = 'voided_in_xero' | 'deleted_in_xero' | 'missing_in_xero' | 'total_differs' | 'date_differs' | 'contact_differs' | 'still_draft';
@@ -38,18 +39,8 @@ export const DIFFERENCES: Readonly<Record<DifferenceCode, { title: string; cause
   },
 };
 
-/** What Xero holds of a document, as read from its list. */
-export interface XeroState {
-  xeroId: string;
-  status: string | null;
-  date: string | null;
-  total: string | null;
-  contactId: string | null;
-  amountPaid: string | null;
-  amountDue: string | null;
-  fullyPaidOn: string | null;
-  updatedAt: string | null;
-}
+/** What Xero holds of a document, as read from its list (what is stored of it, less xport's own marks). */
+export type XeroState = Omit<StoredXeroState, 'exportId' | 'issues' | 'accepted' | 'issuesSince' | 'checkedAt'>;
 
 /** What xport exported: the date and total Xero confirmed at export, the contact it was sent to, the status Settings ask for. */
 export interface ExportedState {

@@ -6,29 +6,13 @@
  * inline script, and its online validator badge is off (it would load an image from elsewhere).
  */
 import helmet from '@fastify/helmet';
+import { STRICT_HELMET } from '../strict-headers';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { DOCS_PREFIX } from './openapi';
 
 export async function apiReference(app: FastifyInstance): Promise<void> {
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        objectSrc: ["'none'"],
-      },
-    },
-    hsts: false,
-  });
+  await app.register(helmet, STRICT_HELMET);
   await app.register(swaggerUi, {
     routePrefix: DOCS_PREFIX,
     uiConfig: { validatorUrl: null, deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 1, layout: 'BaseLayout' },

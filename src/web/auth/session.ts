@@ -14,6 +14,7 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
+import { STRICT_HELMET } from '../strict-headers';
 import rateLimit from '@fastify/rate-limit';
 import session from '@fastify/session';
 import type { FastifyInstance, FastifyReply, FastifyRequest, Session } from 'fastify';
@@ -96,24 +97,7 @@ export async function registerSecurity(app: FastifyInstance, rt: Runtime): Promi
   const cookieSecret = box.derive('web-csrf-cookie').toString('base64url');
   const sessions = rt.webSessions;
   await startPruning(app, rt, sessions);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        objectSrc: ["'none'"],
-      },
-    },
-    hsts: false,
-  });
+  await app.register(helmet, STRICT_HELMET);
   await app.register(formbody);
   await app.register(cookie, { secret: cookieSecret });
   await app.register(session, {
