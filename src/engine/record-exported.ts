@@ -21,37 +21,35 @@ export async function markExported(b: Batch, item: SendItem, x: Accepted['x'], r
 export async function markManyExported(b: Batch, accepted: Accepted[], res: Response | null, reconciled = false): Promise<void> {
   if (accepted.length === 0) return;
   const { deps, tenantId, endpoint } = b;
-  // One transaction: a crash between "exported" and releasing the documents waiting for this contact
-  // left them waiting for good (found by the long chaos run on PostgreSQL).
-  await deps.store.db.transaction().execute(async (trx) => {
-    const store = createStore({ ...deps.store, db: trx });
-    // One statement for the exports and one for their attempts, whatever the batch's size.
-    await store.exports.markManyExported(
-      accepted.map(({ item, x }) => ({ id: item.row.id, xeroId: x.xeroId, xeroNumber: x.number, xeroTotal: x.total })),
-      deps.now(),
-    );
-    if (b.key !== null)
-      await store.exports.finishAttempts(
-        accepted.map(({ item }) => item.row.id),
-        b.key,
-        { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null },
+  const rows = accepted.map(({ item, x }) => ({ id: item.row.id, xeroId: x.xeroId, xeroNumber: x.number, xeroTotal: x.total }));
+  const attempt = b.key === null ? null : { batchId: b.key, result: { outcome: 'ok', httpStatus: res?.status ?? null, error: null, correlationId: res?.correlationId ?? null } };
+  const contacts =
+    endpoint === 'Contacts'
+      ? accepted.flatMap(({ item, x }) => (item.row.kind === 'customer' || item.row.kind === 'supplier' ? [{ kind: item.row.kind, sourceId: item.row.sourceId, xeroId: x.xeroId }] : []))
+      : [];
+  if (contacts.length === 0 && deps.store.adapter.name === 'postgres') {
+    // The exports and their attempts in one statement: atomic by itself, one round trip.
+    await deps.store.exports.recordExported(rows, attempt, deps.now());
+  } else {
+    // One transaction: a crash between "exported" and releasing the documents waiting for this contact
+    // left them waiting for good (found by the long chaos run on PostgreSQL).
+    await deps.store.db.transaction().execute(async (trx) => {
+      const store = createStore({ ...deps.store, db: trx });
+      // One statement for the exports and one for their attempts (one in all on PostgreSQL), whatever the batch's size.
+      await store.exports.recordExported(rows, attempt, deps.now());
+      if (contacts.length === 0) return;
+      // Every contact's lock in one round trip, in a fixed order (an export starting to wait takes one of them).
+      await deps.store.adapter.lockKeysInTransaction(trx, contacts.map((c) => contactWaitLockKey(tenantId, contactWaitKey(c.kind, c.sourceId))).sort());
+      await store.contacts.setMany(
+        tenantId,
+        contacts.map((c) => ({ contactKind: c.kind, sourceId: c.sourceId, xeroContactId: c.xeroId, linkedBy: 'export' })),
       );
-    const contacts =
-      endpoint === 'Contacts'
-        ? accepted.flatMap(({ item, x }) => (item.row.kind === 'customer' || item.row.kind === 'supplier' ? [{ kind: item.row.kind, sourceId: item.row.sourceId, xeroId: x.xeroId }] : []))
-        : [];
-    if (contacts.length === 0) return;
-    // Every contact's lock in one round trip, in a fixed order (an export starting to wait takes one of them).
-    await deps.store.adapter.lockKeysInTransaction(trx, contacts.map((c) => contactWaitLockKey(tenantId, contactWaitKey(c.kind, c.sourceId))).sort());
-    await store.contacts.setMany(
-      tenantId,
-      contacts.map((c) => ({ contactKind: c.kind, sourceId: c.sourceId, xeroContactId: c.xeroId, linkedBy: 'export' })),
-    );
-    await store.exports.releaseWaiting(
-      tenantId,
-      contacts.map((c) => contactWaitKey(c.kind, c.sourceId)),
-    );
-  });
+      await store.exports.releaseWaiting(
+        tenantId,
+        contacts.map((c) => contactWaitKey(c.kind, c.sourceId)),
+      );
+    });
+  }
   for (const { item, x } of accepted) {
     if (item.moved) await deps.bus.emit('export.redated', { tenantId, exportId: item.row.id, reference: item.reference, moved: item.moved });
     if (item.dropped.length > 0) await deps.bus.emit('export.lines_dropped', { tenantId, exportId: item.row.id, reference: item.reference, lines: item.dropped });

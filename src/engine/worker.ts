@@ -236,6 +236,8 @@ export class ExportWorker {
           stopRenewing();
         }
         if ((await store.tenants.get(tenantId))?.pausedUntil) return worked;
+        // A short claim took all that was due of these kinds: another claim now would come back empty.
+        if (rows.length < this.options.batchSize) break;
       }
     }
     return worked;

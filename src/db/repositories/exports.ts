@@ -143,18 +143,31 @@ export class ExportsRepository extends ExportWaits {
    */
   async startAttempt(exportIds: number[], batchId: string, idempotencyKey: string, now = new Date(), owner?: string): Promise<number[]> {
     if (exportIds.length === 0) return [];
+    const at = iso(now);
+    if (this.adapter.name === 'postgres') {
+      // One statement, so one round trip (not begin, update, insert, commit): the data-modifying CTE and
+      // the insert it feeds are atomic together. RETURNING gives each row's new attempt number.
+      const held = sql.join(
+        owner ? [sql`id in (${sql.join(exportIds)})`, sql`lease_owner = ${owner}`, sql`status = 'exporting'`, sql`lease_until > ${at}`] : [sql`id in (${sql.join(exportIds)})`],
+        sql` and `,
+      );
+      const { rows } = await sql<{ export_id: number }>`with held as (update exports set attempts = attempts + 1 where ${held} returning id, attempts)
+        insert into export_attempts (export_id, attempt_no, batch_id, idempotency_key, started_at)
+        select id, attempts, ${batchId}, ${idempotencyKey}, ${at} from held order by id returning export_id`.execute(this.db);
+      return rows.map((r) => r.export_id);
+    }
     return this.db.transaction().execute(async (trx) => {
       let q = trx
         .updateTable('exports')
         .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
         .where('id', 'in', exportIds);
-      if (owner) q = q.where('lease_owner', '=', owner).where('status', '=', 'exporting').where('lease_until', '>', iso(now));
+      if (owner) q = q.where('lease_owner', '=', owner).where('status', '=', 'exporting').where('lease_until', '>', at);
       // RETURNING gives each row's new attempt number: no second read.
       const held = await q.returning(['id', 'attempts']).execute();
       if (held.length === 0) return [];
       await trx
         .insertInto('export_attempts')
-        .values(held.map((r) => ({ export_id: r.id, attempt_no: r.attempts, batch_id: batchId, idempotency_key: idempotencyKey, started_at: iso(now) })))
+        .values(held.map((r) => ({ export_id: r.id, attempt_no: r.attempts, batch_id: batchId, idempotency_key: idempotencyKey, started_at: at })))
         .execute();
       return held.map((r) => r.id);
     });
@@ -182,15 +195,45 @@ export class ExportsRepository extends ExportWaits {
   /** markExported for many exports, in one statement (a batch's accepted elements). */
   async markManyExported(rows: Array<{ id: number } & ExportedAs>, now = new Date()): Promise<void> {
     if (rows.length === 0) return;
+    const u = this.exportedUpdate(rows, now);
+    await sql`with v (id, xero_id, xero_number, xero_total) as (${u.values}) ${u.update}`.execute(this.db);
+  }
+
+  /**
+   * A call's accepted elements recorded: exported, and their attempts of the call finished with `r`. On
+   * PostgreSQL one statement (the exports' UPDATE a data-modifying CTE, which runs exactly once whether
+   * or not it is read), so one round trip without a transaction of its own; on SQLite two statements,
+   * which the caller runs in one transaction.
+   */
+  async recordExported(rows: Array<{ id: number } & ExportedAs>, attempt: { batchId: string; result: AttemptResult } | null, now = new Date()): Promise<void> {
+    if (rows.length === 0) return;
+    if (attempt === null) return this.markManyExported(rows, now);
+    if (this.adapter.name !== 'postgres') {
+      await this.markManyExported(rows, now);
+      return this.finishAttempts(
+        rows.map((r) => r.id),
+        attempt.batchId,
+        attempt.result,
+      );
+    }
+    const r = attempt.result;
+    const u = this.exportedUpdate(rows, now);
+    await sql`with v (id, xero_id, xero_number, xero_total) as (${u.values}), exported as (${u.update} returning exports.id)
+      update export_attempts set finished_at = ${iso()}, outcome = ${r.outcome}, http_status = ${r.httpStatus}, error = ${r.error}, correlation_id = ${r.correlationId}
+      where batch_id = ${attempt.batchId} and export_id in (${sql.join(rows.map((x) => x.id))})`.execute(this.db);
+  }
+
+  /** The UPDATE that records rows as exported, from the rows in a CTE `v` (a statement by itself, or a CTE of recordExported). */
+  private exportedUpdate(rows: Array<{ id: number } & ExportedAs>, now: Date) {
     const at = iso(now);
-    const v = valuesList(
+    const values = valuesList(
       rows.map((r) => [r.id, r.xeroId, r.xeroNumber, r.xeroTotal]),
       ['integer', 'text', 'text', 'text'],
     );
-    await sql`with v (id, xero_id, xero_number, xero_total) as (${v})
-      update exports set status = 'exported', xero_id = v.xero_id, xero_number = v.xero_number, xero_total = v.xero_total, exported_at = ${at}, updated_at = ${at},
+    const update = sql`update exports set status = 'exported', xero_id = v.xero_id, xero_number = v.xero_number, xero_total = v.xero_total, exported_at = ${at}, updated_at = ${at},
         last_error = null, error_code = null, error_class = null, action_required = null, wait_reason = null, waiting_for = null, lease_owner = null, lease_until = null, needs_reconcile = 0
-      from v where exports.id = v.id`.execute(this.db);
+      from v where exports.id = v.id`;
+    return { values, update };
   }
 
   async markFailed(id: number, f: FailureInfo, now = new Date()): Promise<void> {
