@@ -19,6 +19,9 @@ import type { BatchDeps } from './send-batch';
 import { repairStuckContactWaits } from './stuck-waits';
 import { WorkerHealth, type WorkerState } from './worker-health';
 
+/** Every kind the worker sends, for the one look at which of them are due. */
+const ALL_KINDS = ENDPOINT_GROUPS.flatMap((g) => g.kinds);
+
 export interface WorkerOptions {
   /** Elements per Xero call (Xero recommends ≤ 50). Default 50. */
   batchSize: number;
@@ -66,6 +69,8 @@ export class ExportWorker {
   private wake: (() => void) | null = null;
   private lastWaitSweep = 0;
   private readonly health: WorkerHealth;
+  /** Organisations this process paused since their round began (told by the bus, no read after every claim). */
+  private readonly pausedDuringRound = new Set<string>();
   /** Set when a round failed: the claims it left must be handed back before the next round. */
   private mustRelease = false;
 
@@ -75,6 +80,7 @@ export class ExportWorker {
   ) {
     this.options = { ...DEFAULT_WORKER_OPTIONS, ...options };
     this.health = new WorkerHealth(this.id, deps.logger, deps.random);
+    deps.bus.on('tenant.paused', (e) => void this.pausedDuringRound.add(e.tenantId));
   }
 
   /** Last round, last error, consecutive failures (this process's view; other processes' are in the database). */
@@ -206,6 +212,7 @@ export class ExportWorker {
 
   private async processTenant(tenantId: string): Promise<boolean> {
     const { store, reference } = this.deps;
+    this.pausedDuringRound.delete(tenantId);
     const tenant = await store.tenants.get(tenantId);
     if (!tenant || tenant.status !== 'active') return false;
     const ref = await reference.get(tenantId, this.now());
@@ -217,12 +224,22 @@ export class ExportWorker {
     // One context for the round: lock dates read again after a refusal serve the batches that follow.
     const ctx = { settings, reference: ref.data };
     let worked = false;
+    // The endpoints with nothing due are skipped without a claim; once contacts were sent, the documents
+    // they released may be due, so the rest is looked at again.
+    let due = await store.exports.dueKinds(tenantId, ALL_KINDS, this.now());
+    let contactsSent = false;
     for (const group of ENDPOINT_GROUPS) {
+      if (contactsSent) {
+        due = await store.exports.dueKinds(tenantId, ALL_KINDS, this.now());
+        contactsSent = false;
+      }
+      if (!group.kinds.some((k) => due.has(k))) continue;
       for (let b = 0; b < this.options.batchesPerTenantRound; b += 1) {
         if (this.stopping) return worked; // claim nothing more once asked to stop
         const rows = await store.exports.claim({ tenantId, kinds: group.kinds, limit: this.options.batchSize, owner: this.id, leaseMs: this.leaseSpanMs(), now: this.now() });
         if (rows.length === 0) break;
         worked = true;
+        contactsSent ||= group.endpoint === 'Contacts';
         const stopRenewing = this.keepLeases(rows.map((r) => r.id));
         try {
           await handleClaim(
@@ -235,7 +252,9 @@ export class ExportWorker {
         } finally {
           stopRenewing();
         }
-        if ((await store.tenants.get(tenantId))?.pausedUntil) return worked;
+        // Paused by this claim (a rate limit, a lost connection): nothing more for it this round. A pause
+        // made elsewhere (a person, another worker) is seen by the next claim, which takes nothing then.
+        if (this.pausedDuringRound.has(tenantId)) return worked;
         // A short claim took all that was due of these kinds: another claim now would come back empty.
         if (rows.length < this.options.batchSize) break;
       }
