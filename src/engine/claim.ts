@@ -41,7 +41,8 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
   const contacts = await store.contacts.preloaded(tenantId, needs);
   const contactExports = await contactExportsOf(store, tenantId, contacts, needs);
   const today = deps.now().toISOString().slice(0, 10);
-  const history = await store.exports.attemptsOf(rows.map((r) => r.id));
+  // Attempts are recorded only with the count they raise (startAttempt): an export never tried has none to read.
+  const history = await store.exports.attemptsOf(rows.filter((r) => r.attempts > 0).map((r) => r.id));
   const toSend: SendItem[] = [];
   const toLookUp: LookUp[] = [];
   const unsettled: Array<{ id: number; at: Date }> = [];
