@@ -66,7 +66,7 @@ export class OutboxRepository {
       // The UPDATE comes first, so SQLite takes its write lock at once (a read first could not upgrade).
       const { rows } = await sql<{ seq: number }>`
         update events set seq = r.base + r.rn
-        from (select id, row_number() over (order by id) as rn, (select coalesce(max(seq), 0) from events) as base
+        from (select id, row_number() over (order by id) as rn, (select coalesce(max(seq), 0) from events where seq is not null) as base
               from events where seq is null order by id limit ${limit}) as r
         where events.id = r.id
         returning events.seq`.execute(trx);
