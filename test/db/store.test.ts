@@ -126,6 +126,46 @@ for (const kind of databaseKinds()) {
       assert.equal((await store.exports.attempts(mine.id)).length, 1);
     });
 
+    test('dueKinds names the kinds with queued work due now, and only those', async () => {
+      const t = 'tenant-due';
+      await store.tenants.upsert({ id: t, name: 'Org Due' });
+      assert.deepEqual([...(await store.exports.dueKinds(t, ['sales_invoice', 'customer']))], []);
+      await ingest(store, t, [doc('DUE-1'), doc('DUE-J', 1, 'stock_journal'), doc('DUE-P', 1, 'purchase_bill')]);
+      const later = await store.exports.claim({ tenantId: t, kinds: ['purchase_bill'], limit: 1, owner: 'w', leaseMs: 60_000 });
+      const [bill] = later;
+      assert.ok(bill);
+      // Queued again for later: not due now.
+      await store.exports.requeue([bill.id], { at: new Date(Date.now() + 3_600_000) });
+      const due = await store.exports.dueKinds(t, ['sales_invoice', 'customer', 'stock_journal', 'purchase_bill']);
+      assert.deepEqual([...due].sort(), ['sales_invoice', 'stock_journal']);
+      assert.deepEqual([...(await store.exports.dueKinds(t, ['purchase_bill'], new Date(Date.now() + 7_200_000)))], ['purchase_bill']);
+      // Claimed (exporting) work is not due.
+      await store.exports.claim({ tenantId: t, kinds: ['sales_invoice'], limit: 5, owner: 'w', leaseMs: 60_000 });
+      assert.deepEqual([...(await store.exports.dueKinds(t, ['sales_invoice', 'stock_journal']))], ['stock_journal']);
+      assert.deepEqual([...(await store.exports.dueKinds('tenant-b', ['stock_journal']))], [], 'another organisation');
+    });
+
+    test('recordExported marks the exports and finishes their attempts of that call, and no other', async () => {
+      const [a, b] = await ingest(store, tenant, [doc('REC-1'), doc('REC-2')]);
+      assert.ok(a?.exportId && b?.exportId);
+      const ids = [a.exportId, b.exportId];
+      await store.exports.claim({ tenantId: tenant, kinds: ['sales_invoice'], limit: 50, owner: 'rec', leaseMs: 60_000 });
+      assert.deepEqual((await store.exports.startAttempt(ids, 'call-1', 'call-1', new Date(), 'rec')).sort(), [...ids].sort());
+      await store.exports.recordExported([{ id: a.exportId, xeroId: 'x-1', xeroNumber: 'REC-1', xeroTotal: '10.00' }], {
+        batchId: 'call-1',
+        result: { outcome: 'ok', httpStatus: 200, error: null, correlationId: 'c-1' },
+      });
+      const rowA = await store.exports.get(tenant, a.exportId);
+      assert.equal(rowA?.status, 'exported');
+      assert.equal(rowA?.xeroId, 'x-1');
+      const [attemptA] = await store.exports.attempts(a.exportId);
+      assert.equal(attemptA?.outcome, 'ok');
+      assert.equal(attemptA?.httpStatus, 200);
+      assert.ok(attemptA?.finishedAt);
+      assert.equal((await store.exports.get(tenant, b.exportId))?.status, 'exporting', 'the other export is untouched');
+      assert.equal((await store.exports.attempts(b.exportId))[0]?.outcome, null);
+    });
+
     test('organisation A cannot read organisation B exports', async () => {
       const [b] = await ingest(store, 'tenant-b', [doc('B-ONLY')]);
       assert.ok(b);
