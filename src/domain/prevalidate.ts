@@ -115,9 +115,10 @@ function checkItemLines(doc: ItemDocument, ctx: PrevalidateContext): LinesOutcom
     const account = checkAccount(resolved, source, lc);
     if (doc.amountsAre !== 'no_tax') checkTax(line.taxCode, account, source, lc);
     checkTracking(line.tracking, lc);
-    const exact = exactLineValue(line);
-    if (!exact.isZero() && lineAmount(xeroLineValues(line, discounts, ctx.settings.unitDecimalPlaces)).isZero()) {
-      zeroValue(ctx, i, line.productCode ?? line.description ?? 'the line', exact, out);
+    // The exact value is only needed when Xero's amount rounds to zero (rare): worked out then.
+    if (lineAmount(xeroLineValues(line, discounts, ctx.settings.unitDecimalPlaces)).isZero()) {
+      const exact = exactLineValue(line);
+      if (!exact.isZero()) zeroValue(ctx, i, line.productCode ?? line.description ?? 'the line', exact, out);
     }
   });
   if (out.failures.length === 0 && out.dropped.length === doc.lines.length) out.failures.push(prevalidationFailure('nothing_to_export', {}));
