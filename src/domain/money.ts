@@ -5,6 +5,7 @@
  */
 import { Decimal } from 'decimal.js';
 import type { ItemDocument, ItemLine } from './document-schemas.ts';
+import { centsText, fixedOf, lineAmountCents, lineTaxCents, sumFits } from './money-exact.ts';
 
 export type DecimalLike = Decimal | string | number;
 
@@ -124,6 +125,23 @@ export function lineAmount(v: XeroLineValues): Decimal {
   return amount;
 }
 
+/** lineAmount in cents by exact integer arithmetic (money-exact.ts), remembered for frozen values; undefined: ask decimal.js. */
+const lineCentsMemo = new WeakMap<XeroLineValues, bigint | null>();
+
+function lineCents(v: XeroLineValues): bigint | undefined {
+  const known = lineCentsMemo.get(v);
+  if (known !== undefined) return known ?? undefined;
+  const cents = lineAmountCents(v.quantity, v.unitAmount, v.discountRate);
+  if (Object.isFrozen(v)) lineCentsMemo.set(v, cents ?? null);
+  return cents;
+}
+
+/** lineAmount(v).isZero(), without a Decimal when the exact path can tell. */
+export function lineAmountIsZero(v: XeroLineValues): boolean {
+  const cents = lineCents(v);
+  return cents === undefined ? lineAmount(v).isZero() : cents === 0n;
+}
+
 /** Tax on one line, rounded half-up to 2 dp. `ratePercent` e.g. 15 for 15 %. */
 export function lineTax(amount: DecimalLike, ratePercent: DecimalLike, amountsAre: AmountsAre): Decimal {
   const a = toDecimal(amount);
@@ -168,6 +186,39 @@ export interface TotalsOptions {
  * of a line (after tax mapping); it is not called for `no_tax` documents.
  */
 export function documentTotals(doc: ItemDocument, taxRateOf: (line: ItemLine, index: number) => DecimalLike, opts: TotalsOptions = {}): Totals {
+  return exactTotals(doc, taxRateOf, opts) ?? decimalTotals(doc, taxRateOf, opts);
+}
+
+/** documentTotals in integer cents (money-exact.ts); undefined when a value or a bound needs decimal.js. */
+function exactTotals(doc: ItemDocument, taxRateOf: (line: ItemLine, index: number) => DecimalLike, opts: TotalsOptions): Totals | undefined {
+  const discounts = xeroAppliesDiscount(doc.kind);
+  const unitdp = opts.unitdp ?? 4;
+  let amounts = 0n;
+  let tax = 0n;
+  let absAmounts = 0n;
+  let absTax = 0n;
+  for (let i = 0; i < doc.lines.length; i += 1) {
+    if (opts.skip?.has(i)) continue;
+    const line = doc.lines[i] as ItemLine;
+    const cents = lineCents(xeroLineValues(line, discounts, unitdp));
+    if (cents === undefined) return undefined;
+    amounts += cents;
+    absAmounts += cents < 0n ? -cents : cents;
+    if (doc.amountsAre === 'no_tax') continue;
+    const rate = fixedOf(taxRateOf(line, i));
+    if (!rate) return undefined;
+    const t = lineTaxCents(cents, rate, doc.amountsAre === 'inclusive');
+    if (t === undefined) return undefined;
+    tax += t;
+    absTax += t < 0n ? -t : t;
+  }
+  // Every partial sum, the sub-total and the total stay within these bounds.
+  if (!sumFits(absAmounts + 2n * absTax)) return undefined;
+  const subTotal = doc.amountsAre === 'inclusive' ? amounts - tax : amounts;
+  return { subTotal: centsText(subTotal), totalTax: centsText(tax), total: centsText(subTotal + tax) };
+}
+
+function decimalTotals(doc: ItemDocument, taxRateOf: (line: ItemLine, index: number) => DecimalLike, opts: TotalsOptions): Totals {
   const discounts = xeroAppliesDiscount(doc.kind);
   // Summed as Decimals: each amount and tax is already at 2 dp, so this is totalsOf of their 2-dp strings.
   let amounts = ZERO;

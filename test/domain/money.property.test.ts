@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { ItemDocument, ItemLine } from '../../src/domain/documents';
 import * as now from '../../src/domain/money';
+import * as exact from '../../src/domain/money-exact';
 import * as before from './money-reference';
 
 const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom('0', '1', '2', '4', '5', '9'), minLength: min, maxLength: max });
@@ -87,4 +88,71 @@ test('journal sums, half-cent checks and rounding agree with the former implemen
     }),
     { numRuns: 2000 },
   );
+});
+
+test('exact integer cents agree with decimal.js for line amounts and taxes, near the precision bound too', () => {
+  const rate = fc.oneof(taxRate.map(String), decimal(3, 4), decimal(1, 4), fc.constantFrom('-100', '-99.9999', '-50', '1000'));
+  fc.assert(
+    fc.property(
+      decimal(13, 4),
+      decimal(13, 4),
+      discount,
+      rate,
+      fc.constantFrom('exclusive', 'inclusive') as fc.Arbitrary<'exclusive' | 'inclusive'>,
+      (quantity, unitAmount, discountRate, r, amountsAre) => {
+        const v = { quantity, unitAmount, discountRate: discountRate ?? null };
+        const cents = exact.lineAmountCents(quantity, unitAmount, v.discountRate);
+        const amount = before.lineAmount(v);
+        if (cents !== undefined) assert.equal(exact.centsText(cents), amount.toFixed(2));
+        assert.equal(now.lineAmountIsZero(v), amount.isZero());
+        const rf = exact.fixedOf(r);
+        assert.ok(rf);
+        const amountCents = exact.fixedOf(amount.toFixed(2));
+        assert.ok(amountCents);
+        if (r === '-100' && amountsAre === 'inclusive') return; // decimal.js divides by zero there; the exact path declines
+        const t = exact.lineTaxCents(amountCents.n, rf, amountsAre === 'inclusive');
+        if (t !== undefined) assert.equal(exact.centsText(t), before.lineTax(amount, r, amountsAre).toFixed(2));
+      },
+    ),
+    { numRuns: 20_000 },
+  );
+});
+
+test('inclusive tax: the quotient is rounded to 20 digits first, as decimal.js does', () => {
+  // amount × r / (100 + r) with long quotients, amounts of many digits and rates with 4 places.
+  fc.assert(
+    fc.property(fc.bigInt({ min: -(10n ** 15n), max: 10n ** 15n }), fc.bigInt({ min: 1n, max: 10n ** 7n }), (cents, rate) => {
+      const r = exact.fixedOf(`${rate / 10_000n}.${String(rate % 10_000n).padStart(4, '0')}`);
+      assert.ok(r);
+      const t = exact.lineTaxCents(cents, r, true);
+      const want = before.lineTax(exact.centsText(cents), `${rate / 10_000n}.${String(rate % 10_000n).padStart(4, '0')}`, 'inclusive').toFixed(2);
+      if (t !== undefined) assert.equal(exact.centsText(t), want);
+    }),
+    { numRuns: 20_000 },
+  );
+});
+
+test('inclusive tax where rounding to 20 digits first changes the cents: still as decimal.js', () => {
+  // Amounts whose tax in cents, amount × r / (100 + r), sits just under a half cent: decimal.js rounds
+  // the quotient to 20 significant digits first, which can carry it over the half (double rounding).
+  let differs = 0;
+  for (const rateText of ['0.0001', '0.0003', '0.001', '1', '7', '9.0909', '12.5', '15']) {
+    const rate = exact.fixedOf(rateText);
+    assert.ok(rate);
+    const divisor = rate.n + 100n * 10n ** BigInt(rate.s);
+    for (let k = 1n; k < 60n; k += 1n) {
+      for (const big of [10n ** 17n, 10n ** 15n, 10n ** 13n, 10n ** 11n]) {
+        const near: bigint = ((2n * (k + big) + 1n) * divisor) / (2n * rate.n);
+        for (const cents of [near - 1n, near, near + 1n, -near] as bigint[]) {
+          const t = exact.lineTaxCents(cents, rate, true);
+          const want: string = before.lineTax(exact.centsText(cents), rateText, 'inclusive').toFixed(2);
+          if (t === undefined) continue;
+          assert.equal(exact.centsText(t), want, `${exact.centsText(cents)} at ${rateText} %`);
+          const plain = (cents < 0n ? -1n : 1n) * (((cents < 0n ? -cents : cents) * rate.n * 2n + divisor) / (2n * divisor));
+          if (plain !== t) differs += 1;
+        }
+      }
+    }
+  }
+  assert.ok(differs > 100, `only ${differs} cases where the 20-digit rounding mattered`);
 });
