@@ -5,7 +5,7 @@
  */
 import { Decimal } from 'decimal.js';
 import type { ItemDocument, ItemLine } from './document-schemas.ts';
-import { centsText, fixedOf, lineAmountCents, lineTaxCents, sumFits } from './money-exact.ts';
+import { centsText, fixedOf, fixedText, lineAmountCents, lineTaxCents, roundScaled, sumFits } from './money-exact.ts';
 
 export type DecimalLike = Decimal | string | number;
 
@@ -70,6 +70,33 @@ export function xeroLineValues(line: ItemLine, discounts: boolean, unitdp: 2 | 4
 }
 
 function computeLineValues(line: ItemLine, discounts: boolean, unitdp: 2 | 4): XeroLineValues {
+  return exactLineValues(line, discounts, unitdp) ?? decimalLineValues(line, discounts, unitdp);
+}
+
+/**
+ * decimalLineValues by rounding the digits as integers (rounding and negation are exact in decimal.js
+ * too); undefined for a folded discount or a value that is not a plain decimal string.
+ */
+function exactLineValues(line: ItemLine, discounts: boolean, unitdp: 2 | 4): XeroLineValues | undefined {
+  if (typeof line.quantity !== 'string' || typeof line.unitPrice !== 'string') return undefined;
+  const q = fixedOf(line.quantity);
+  const u = fixedOf(line.unitPrice);
+  const r = fixedOf(line.discountRate ?? '0');
+  if (!q || !u || !r) return undefined;
+  const discounted = r.n !== 0n;
+  if (!discounts && discounted) return undefined;
+  // decimal.js keeps the sign of a value that rounds to zero (and of "-0"): it is negative when written so.
+  const negative = line.quantity.startsWith('-');
+  const qty = roundScaled(q.n, q.s, 4);
+  const unit = negative ? -u.n : u.n;
+  return {
+    quantity: fixedText({ n: negative ? -qty : qty, s: 4 }),
+    unitAmount: fixedText({ n: roundScaled(unit, u.s, unitdp), s: unitdp }),
+    discountRate: discounted ? fixedText(r) : null,
+  };
+}
+
+function decimalLineValues(line: ItemLine, discounts: boolean, unitdp: 2 | 4): XeroLineValues {
   let qty = roundHalfUp(line.quantity, 4);
   let unit = new Decimal(line.unitPrice);
   if (qty.isNegative()) {

@@ -156,3 +156,30 @@ test('inclusive tax where rounding to 20 digits first changes the cents: still a
   }
   assert.ok(differs > 100, `only ${differs} cases where the 20-digit rounding mattered`);
 });
+
+test('line values of raw (unvalidated) decimals agree with the former implementation', () => {
+  const raw = fc.oneof(
+    fc.tuple(fc.constantFrom('', '-'), digits(1, 14), digits(0, 7)).map(([s, i, f]) => `${s}${i}${f ? `.${f}` : ''}`),
+    fc.constantFrom('-0', '0', '-0.00001', '-0.00005', '0.00005', '-1.00005', '1.99995', '-0.0000', '00.10', '1e3', ' 1', '+2'),
+  );
+  const rawLine = fc.record({ quantity: raw, unitPrice: raw, discountRate: fc.option(fc.oneof(raw, fc.constantFrom('0', '-0', '100')), { nil: undefined }) });
+  fc.assert(
+    fc.property(rawLine, fc.boolean(), fc.constantFrom<2 | 4>(2, 4), (l, discounts, unitdp) => {
+      const line = { description: 'x', ...l } as ItemLine;
+      let want: unknown;
+      try {
+        want = before.xeroLineValues(line, discounts, unitdp);
+      } catch {
+        want = 'throws';
+      }
+      let got: unknown;
+      try {
+        got = { ...now.xeroLineValues(line, discounts, unitdp) };
+      } catch {
+        got = 'throws';
+      }
+      assert.deepEqual(got, want);
+    }),
+    { numRuns: 20_000 },
+  );
+});
