@@ -2,6 +2,8 @@
  * Money the way Xero computes it (docs/xero.md#money-and-rounding), with decimal.js and never floats:
  * unit amounts rounded to 2 dp (4 with unitdp=4) and quantities to 4 dp first; line amount =
  * quantity × unit × (1 − discount/100) rounded to 2 dp; tax per line rounded half-up to 2 dp, then summed.
+ * The common line (plain decimals, within decimal.js's 20 digits) is worked out in exact integer cents
+ * instead (money-exact.ts), with the same results; anything else goes through decimal.js as before.
  */
 import { Decimal } from 'decimal.js';
 import type { ItemDocument, ItemLine } from './document-schemas.ts';
