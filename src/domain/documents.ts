@@ -15,6 +15,7 @@ import {
   type JournalDocument,
   type SourceDocument,
 } from './document-schemas.ts';
+import { fastParseDocument } from './document-fast.ts';
 import { describeInput } from './fields.ts';
 import type { Result } from './result.ts';
 import type { DocumentKind } from './types.ts';
@@ -108,6 +109,11 @@ const errorMap: z.core.$ZodErrorMap = (iss) => {
   return undefined;
 };
 
+/** parseOne with zod alone (no fast path): what the fast path is checked against in tests. */
+export function parseWithZod(doc: unknown, kind: DocumentKind): ReturnType<(typeof documentSchemas)[DocumentKind]['safeParse']> {
+  return documentSchemas[kind].safeParse(doc, { error: errorMap });
+}
+
 function parseOne(doc: unknown, index: number, prefix: string): Result<{ doc: SourceDocument }, { issues: DocumentIssue[] }> {
   if (!isRecord(doc)) return { ok: false, issues: [issue(index, doc, prefix, `must be a document object, got ${describeInput(doc)}`)] };
   const kind = doc.kind;
@@ -115,6 +121,9 @@ function parseOne(doc: unknown, index: number, prefix: string): Result<{ doc: So
     const what = kind === undefined ? 'is required' : `must be one of ${DOCUMENT_KINDS.join(', ')}, got ${describeInput(kind)}`;
     return { ok: false, issues: [issue(index, doc, joinPath(prefix, ['kind']), what)] };
   }
+  // The common valid document needs no zod (document-fast.ts returns what zod would, or defers to it).
+  const fast = fastParseDocument(kind as DocumentKind, doc);
+  if (fast) return { ok: true, doc: fast };
   const schema = documentSchemas[kind as DocumentKind];
   const r = schema.safeParse(doc, { error: errorMap });
   if (r.success) return { ok: true, doc: r.data };

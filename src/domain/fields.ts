@@ -6,8 +6,6 @@
 import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 
-/** Plain decimal: optional minus, digits, optional fraction. No exponent, no "+", no spaces, no commas. */
-const DECIMAL_RE = /^-?\d+(\.\d+)?$/;
 /** Xero stores amounts with at most 13 integer digits (money columns are decimal(18,4)-like). */
 const MAX_INTEGER_DIGITS = 13;
 
@@ -28,8 +26,21 @@ export function canonicalDecimal(text: string): string {
   return d.isZero() ? '0' : d.toFixed();
 }
 
-/** Parses a decimal given as string or number; undefined when it is not a plain decimal. */
-export function parseDecimalInput(v: unknown, maxDp: number): string | undefined {
+/**
+ * Plain decimal: optional minus, digits, optional fraction. No exponent, no "+", no spaces, no commas.
+ * Groups: sign, integer digits, fraction digits.
+ */
+const DECIMAL_PARTS_RE = /^(-?)(\d+)(?:\.(\d+))?$/;
+const LEADING_ZEROS_RE = /^0+/;
+const TRAILING_ZEROS_RE = /0+$/;
+
+/**
+ * Parses a decimal given as string or number into its canonical form (as canonicalDecimal gives it);
+ * undefined when it is not a plain decimal with at most `maxDp` places and 13 integer digits.
+ * Works on the digits as text: no Decimal is built (test/domain/fields.property.test.ts checks it
+ * against the Decimal-based form on generated input).
+ */
+export function canonicalDecimalText(v: unknown, maxDp: number): string | undefined {
   let text: string;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return undefined;
@@ -39,11 +50,20 @@ export function parseDecimalInput(v: unknown, maxDp: number): string | undefined
   } else {
     return undefined;
   }
-  if (!DECIMAL_RE.test(text)) return undefined;
-  const [intPart = '', frac = ''] = text.replace('-', '').split('.');
-  if (frac.length > maxDp) return undefined;
-  if (intPart.replace(/^0+/, '').length > MAX_INTEGER_DIGITS) return undefined;
-  return canonicalDecimal(text);
+  const m = DECIMAL_PARTS_RE.exec(text);
+  if (!m) return undefined;
+  const rawFrac = m[3] ?? '';
+  if (rawFrac.length > maxDp) return undefined;
+  const int = (m[2] ?? '').replace(LEADING_ZEROS_RE, '');
+  if (int.length > MAX_INTEGER_DIGITS) return undefined;
+  const frac = rawFrac.replace(TRAILING_ZEROS_RE, '');
+  if (int === '' && frac === '') return '0';
+  return `${m[1] ?? ''}${int === '' ? '0' : int}${frac === '' ? '' : `.${frac}`}`;
+}
+
+/** Parses a decimal given as string or number; undefined when it is not a plain decimal. */
+export function parseDecimalInput(v: unknown, maxDp: number): string | undefined {
+  return canonicalDecimalText(v, maxDp);
 }
 
 export interface DecimalOptions {
@@ -65,8 +85,8 @@ export function decimalField(o: DecimalOptions) {
         ctx.addIssue({ code: 'custom', message: `${expectation}, got ${describeInput(v)}`, input: v });
         return z.NEVER;
       }
-      const d = new Decimal(parsed);
-      if ((o.min !== undefined && d.lt(o.min)) || (o.max !== undefined && d.gt(o.max))) {
+      const d = o.min !== undefined || o.max !== undefined ? new Decimal(parsed) : null;
+      if (d && ((o.min !== undefined && d.lt(o.min)) || (o.max !== undefined && d.gt(o.max)))) {
         const range = o.rangeMessage ?? `must be between ${o.min ?? '-∞'} and ${o.max ?? '∞'}`;
         ctx.addIssue({ code: 'custom', message: `${range}, got ${describeInput(v)}`, input: v });
         return z.NEVER;

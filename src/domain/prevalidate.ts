@@ -8,7 +8,7 @@ import { checkEmail, checkTaxNumber } from './contact-rules.ts';
 import { directionOf, isContactDocument, type ContactDocument, type ItemDocument, type JournalDocument, type SourceDocument } from './documents.ts';
 import { blockingLock, firstOpenDay, governingLock, type LockKind, type MovedDate } from './lock-dates.ts';
 import { checkAccount, checkTax, checkTracking, type LineCheckContext } from './prevalidate-lines.ts';
-import { exactLineValue, isBelowHalfCent, journalSums, lineAmount, xeroAppliesDiscount, xeroLineValues } from './money.ts';
+import { exactLineValue, isBelowHalfCent, journalSums, lineAmountIsZero, xeroAppliesDiscount, xeroLineValues } from './money.ts';
 import { Decimal } from 'decimal.js';
 import { resolveJournalAccount, resolveLineAccount } from './mapping.ts';
 import type { OrgSettings } from './settings.ts';
@@ -115,9 +115,10 @@ function checkItemLines(doc: ItemDocument, ctx: PrevalidateContext): LinesOutcom
     const account = checkAccount(resolved, source, lc);
     if (doc.amountsAre !== 'no_tax') checkTax(line.taxCode, account, source, lc);
     checkTracking(line.tracking, lc);
-    const exact = exactLineValue(line);
-    if (!exact.isZero() && lineAmount(xeroLineValues(line, discounts, ctx.settings.unitDecimalPlaces)).isZero()) {
-      zeroValue(ctx, i, line.productCode ?? line.description ?? 'the line', exact, out);
+    // The exact value is only needed when Xero's amount rounds to zero (rare): worked out then.
+    if (lineAmountIsZero(xeroLineValues(line, discounts, ctx.settings.unitDecimalPlaces))) {
+      const exact = exactLineValue(line);
+      if (!exact.isZero()) zeroValue(ctx, i, line.productCode ?? line.description ?? 'the line', exact, out);
     }
   });
   if (out.failures.length === 0 && out.dropped.length === doc.lines.length) out.failures.push(prevalidationFailure('nothing_to_export', {}));

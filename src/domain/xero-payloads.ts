@@ -86,8 +86,15 @@ export type LineAmountTypes = 'Exclusive' | 'Inclusive' | 'NoTax';
 
 const LINE_AMOUNT_TYPES: Record<ItemDocument['amountsAre'], LineAmountTypes> = { exclusive: 'Exclusive', inclusive: 'Inclusive', no_tax: 'NoTax' };
 
+/** The object without its undefined members, keys in the same order (one pass, no entry arrays). */
 function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  const record = o as Record<string, unknown>;
+  for (const k of Object.keys(record)) {
+    const v = record[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as T;
 }
 
 /**
@@ -280,11 +287,12 @@ function journalTaxType(taxCode: string, settings: OrgSettings): string | undefi
   return mapped(settings.taxMappings.sales, taxCode) ?? mapped(settings.taxMappings.purchases, taxCode);
 }
 
-const encoder = new TextEncoder();
-
-/** UTF-8 size of the JSON of a payload, to keep a batch under Xero's 3.5 MB request cap. */
+/**
+ * UTF-8 size of the JSON of a payload, to keep a batch under Xero's 3.5 MB request cap. Counted with
+ * Buffer.byteLength (no encoded copy is made); a lone surrogate counts 3 bytes, as TextEncoder writes it.
+ */
 export function approxJsonBytes(payload: unknown): number {
-  return encoder.encode(JSON.stringify(payload)).length;
+  return Buffer.byteLength(JSON.stringify(payload), 'utf8');
 }
 
 /** UTF-8 size of the request body that would carry these payloads to `endpoint`. */
