@@ -300,6 +300,16 @@ export function requestBytes(endpoint: string, payloads: readonly unknown[]): nu
   return approxJsonBytes({ [endpoint]: payloads });
 }
 
+/**
+ * requestBytes from the payloads' own sizes (approxJsonBytes of each), without serialising them again:
+ * `{"Endpoint":[p1,p2]}` is the payloads, a comma between each two, and the wrapper.
+ */
+export function requestBytesOfSizes(endpoint: string, payloadBytes: readonly number[]): number {
+  let n = approxJsonBytes({ [endpoint]: [] });
+  for (const b of payloadBytes) n += b;
+  return n + Math.max(0, payloadBytes.length - 1);
+}
+
 /** Xero's request cap (3.5 MB) and recommended elements per call (docs/xero.md#request-size). */
 export const MAX_REQUEST_BYTES = 3_500_000;
 export const MAX_BATCH_ELEMENTS = 50;

@@ -10,12 +10,12 @@ export function parseStored(payload: string | undefined): SourceDocument {
 }
 
 /** Splits into calls of at most `size` elements and `maxBytes` of JSON. */
-export function chunkBatch<T extends { payload: unknown }>(items: T[], size: number, maxBytes: number): T[][] {
+export function chunkBatch<T extends { payload: unknown }>(items: T[], size: number, maxBytes: number, sizeOf: (item: T) => number = (item) => approxJsonBytes(item.payload)): T[][] {
   const chunks: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
   for (const item of items) {
-    const b = approxJsonBytes(item.payload);
+    const b = sizeOf(item);
     if (current.length > 0 && (current.length >= size || bytes + b > maxBytes)) {
       chunks.push(current);
       current = [];

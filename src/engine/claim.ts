@@ -10,7 +10,7 @@ import { XERO_LIMITS } from '../domain/registry';
 import type { OrgSettings } from '../domain/settings';
 import { expectedTotals } from '../domain/totals';
 import type { ReferenceData, XeroEndpoint } from '../domain/types';
-import { requestBytes } from '../domain/xero-payloads';
+import { approxJsonBytes, requestBytesOfSizes } from '../domain/xero-payloads';
 import { chunkBatch, parseStored } from './batching';
 import { lockDateRefresh } from './lock-refusal';
 import { lookUpBeforeSending, lookupNeedOf, UNSETTLED_REASON, type LookUp } from './look-up-step';
@@ -48,15 +48,23 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
   const unsettled: Array<{ id: number; at: Date }> = [];
   const totals: Array<{ documentId: number; total: string }> = [];
   const waits: Array<Extract<Prepared, { kind: 'wait' }>> = [];
+  // Each payload serialised once to measure it (the limit, then the chunks); a look-up that turns one
+  // into an update changes it in place, so those are measured again.
+  const sizes = new Map<unknown, number>();
+  const sizeOf = (p: { payload: unknown }): number => {
+    let n = sizes.get(p.payload);
+    if (n === undefined) sizes.set(p.payload, (n = approxJsonBytes(p.payload)));
+    return n;
+  };
   for (const [i, row] of rows.entries()) {
     const p = await prepareExport(row, docs[i] as SourceDocument, { tenantId, settings: ctx.settings, reference: ctx.reference, today, contacts, exports: contactExports });
     if (p.kind === 'wait') {
       waits.push(p);
     } else if (p.kind === 'fail') {
       await failBeforeSending(deps, tenantId, p, p.failure);
-    } else if (requestBytes(endpoint, [p.payload]) > XERO_LIMITS.maxRequestBytes) {
+    } else if (requestBytesOfSizes(endpoint, [sizeOf(p)]) > XERO_LIMITS.maxRequestBytes) {
       // No batch split can help a document that alone is over Xero's limit: fail it now.
-      await failBeforeSending(deps, tenantId, p, prevalidationFailure('document_too_large', { size: String(requestBytes(endpoint, [p.payload])), limit: String(XERO_LIMITS.maxRequestBytes) }));
+      await failBeforeSending(deps, tenantId, p, prevalidationFailure('document_too_large', { size: String(requestBytesOfSizes(endpoint, [sizeOf(p)])), limit: String(XERO_LIMITS.maxRequestBytes) }));
     } else {
       const need = await lookupNeedOf(store, p.row, history.get(p.row.id) ?? [], deps.now(), deps.settleMs);
       if (need.kind === 'later') {
@@ -82,10 +90,11 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
       .filter((p) => p.moved || p.row.xeroDate)
       .map((p) => ({ id: p.row.id, date: p.moved?.to ?? null })),
   );
+  for (const l of toLookUp) sizes.delete(l.item.payload);
   toSend.push(...(await lookUpBeforeSending(deps, tenantId, endpoint, toLookUp)));
   toSend.sort((a, b) => a.row.id - b.row.id);
   const sendDeps = { ...deps, lockDates: lockDateRefresh(deps.reference, tenantId, ctx, deps.now()) };
-  for (const chunk of chunkBatch(toSend, deps.batchSize, deps.maxBatchBytes)) await sendBatch(sendDeps, tenantId, endpoint, chunk);
+  for (const chunk of chunkBatch(toSend, deps.batchSize, deps.maxBatchBytes, sizeOf)) await sendBatch(sendDeps, tenantId, endpoint, chunk);
 }
 
 /** The latest exports of the contacts not linked yet, read together: a document waiting for one says why. */
