@@ -21,6 +21,7 @@ import * as m0015 from './migrations/0015_log_index_by_day';
 import * as m0016 from './migrations/0016_events';
 import * as m0017 from './migrations/0017_reconciliation';
 import * as m0018 from './migrations/0018_write_back';
+import * as m0019 from './migrations/0019_claim_and_counts';
 
 /**
  * A migration is told only which engine it runs on and holds its SQL for both: nothing outside it
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Step> = {
   '0016_events': m0016,
   '0017_reconciliation': m0017,
   '0018_write_back': m0018,
+  '0019_claim_and_counts': m0019,
 };
 
 export class SchemaTooNewError extends Error {}
