@@ -68,7 +68,9 @@ export class ExportsRepository extends ExportWaits {
       .from('candidates')
       .set({ status: 'exporting', lease_owner: p.owner, lease_until: iso(new Date(now.getTime() + p.leaseMs)), updated_at: iso(now) })
       .whereRef('exports.id', '=', 'candidates.id')
-      .where('exports.status', '=', 'queued')
+      // Not by an index: SQLite would otherwise walk every queued export (exports_claim) and look each up
+      // in the candidates, not the candidates up by id (it cannot tell that a merge of kinds is small).
+      .where((eb) => eb(this.adapter.notIndexed(eb.ref('exports.status')), '=', 'queued'))
       .returningAll()
       .execute();
     return rows.map(toExport).sort((a, b) => a.id - b.id);
