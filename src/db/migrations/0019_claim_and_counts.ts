@@ -36,15 +36,22 @@ export const SQLITE_EXPORT_COUNTS_0019 = [
  * PostgreSQL keeps 0006's delta rows (concurrent writers never wait on a shared counter row).
  */
 export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
-  await sql.raw(CLAIM_INDEX).execute(db);
-  if (dialect !== 'sqlite') return;
-  for (const t of ['export_counts_insert', 'export_counts_delete', 'export_counts_update']) await sql.raw(`drop trigger ${t}`).execute(db);
-  await sql`update export_counts set n = (select sum(c.n) from export_counts c where c.tenant_id = export_counts.tenant_id and c.status = export_counts.status)
-    where id = (select min(c.id) from export_counts c where c.tenant_id = export_counts.tenant_id and c.status = export_counts.status)
-      and exists (select 1 from export_counts c where c.tenant_id = export_counts.tenant_id and c.status = export_counts.status and c.id <> export_counts.id)`.execute(db);
-  await sql`delete from export_counts
-    where id <> (select min(c.id) from export_counts c where c.tenant_id = export_counts.tenant_id and c.status = export_counts.status)`.execute(db);
-  await sql.raw('drop index export_counts_tenant_status').execute(db);
-  await sql.raw(SQLITE_UNIQUE).execute(db);
-  for (const statement of SQLITE_EXPORT_COUNTS_0019) await sql.raw(statement).execute(db);
+  if (dialect !== 'sqlite') {
+    await sql.raw(CLAIM_INDEX).execute(db);
+    return;
+  }
+  // SQLite's migrations run outside a transaction: one here, so that no write goes uncounted between the
+  // old triggers and the new, and a failure leaves the schema of 0018.
+  await db.transaction().execute(async (trx) => {
+    await sql.raw(CLAIM_INDEX).execute(trx);
+    for (const t of ['export_counts_insert', 'export_counts_delete', 'export_counts_update']) await sql.raw(`drop trigger ${t}`).execute(trx);
+    await sql`update export_counts set n = (select sum(c.n) from export_counts c where c.tenant_id = export_counts.tenant_id and c.status = export_counts.status)
+      where id = (select min(c.id) from export_counts c where c.tenant_id = export_counts.tenant_id and c.status = export_counts.status)
+        and exists (select 1 from export_counts c where c.tenant_id = export_counts.tenant_id and c.status = export_counts.status and c.id <> export_counts.id)`.execute(trx);
+    await sql`delete from export_counts
+      where id <> (select min(c.id) from export_counts c where c.tenant_id = export_counts.tenant_id and c.status = export_counts.status)`.execute(trx);
+    await sql.raw('drop index export_counts_tenant_status').execute(trx);
+    await sql.raw(SQLITE_UNIQUE).execute(trx);
+    for (const statement of SQLITE_EXPORT_COUNTS_0019) await sql.raw(statement).execute(trx);
+  });
 }
