@@ -21,6 +21,7 @@ import * as m0015 from './migrations/0015_log_index_by_day';
 import * as m0016 from './migrations/0016_events';
 import * as m0017 from './migrations/0017_reconciliation';
 import * as m0018 from './migrations/0018_write_back';
+import * as m0019 from './migrations/0019_claim_and_counts';
 import * as m0021 from './migrations/0021_event_indexes';
 
 /**
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Step> = {
   '0016_events': m0016,
   '0017_reconciliation': m0017,
   '0018_write_back': m0018,
+  '0019_claim_and_counts': m0019,
   '0021_event_indexes': m0021,
 };
 

@@ -6,7 +6,8 @@
  */
 import type { ExportStatus } from '../../domain/types';
 import type { AttemptResult, Export, ExportedAs } from '../../domain/export';
-import { sql } from 'kysely';
+import { sql, type QueryCreator } from 'kysely';
+import type { Database } from '../schema';
 import { iso } from '../clock';
 import { valuesList } from '../values-list';
 import { ExportWaits, type FailureInfo } from './export-waits';
@@ -26,34 +27,50 @@ export class ExportsRepository extends ExportWaits {
   }
 
   /**
-   * Claims up to `limit` due exports of the given kinds for one organisation under a lease.
-   * On PostgreSQL the candidate rows are locked with FOR UPDATE SKIP LOCKED, so two workers never
-   * claim the same row; on SQLite the single UPDATE … RETURNING is atomic.
+   * Claims up to `limit` due exports of the given kinds for one organisation under a lease, oldest
+   * (lowest id) first. Per kind, up to `limit` candidates in id order from exports_claim_by_kind
+   * (migration 0019), merged in id order and cut to `limit`: a kind with nothing queued costs one
+   * seek, however much of other kinds is queued. On PostgreSQL each kind's candidates are locked
+   * with FOR UPDATE SKIP LOCKED on the rows themselves (a UNION cannot be locked, its branches can),
+   * so two workers never claim the same row; on SQLite the single UPDATE … RETURNING is atomic.
    */
   async claim(p: { tenantId: string; kinds: string[]; limit: number; owner: string; leaseMs: number; now?: Date }): Promise<Export[]> {
     const now = p.now ?? new Date();
+    const [kind0, ...others] = [...new Set(p.kinds)];
+    if (kind0 === undefined) return [];
+    const ofKind = (db: QueryCreator<Database>, kind: string) =>
+      this.adapter.lockForClaim(
+        db
+          .selectFrom('exports')
+          .select('id')
+          .where('tenant_id', '=', p.tenantId)
+          .where('kind', '=', kind)
+          // A literal, not a parameter: the partial index is used for the condition it can see.
+          .where('status', '=', sql.lit('queued'))
+          // Oldest first by id: most queued work is due, so walking the kind in id order finds the batch at
+          // once; SQLite would otherwise range-scan next_attempt_at and sort the whole backlog.
+          .where((eb) => eb(this.adapter.notIndexed(eb.ref('next_attempt_at')), '<=', iso(now)))
+          .orderBy('id')
+          .limit(p.limit),
+      );
     // A CTE, not "id IN (subquery … LIMIT n)": PostgreSQL may re-run such a subquery and update more than n rows.
     const rows = await this.db
-      .with('candidates', (db) =>
-        this.adapter.lockForClaim(
-          db
-            .selectFrom('exports')
-            .select('id')
-            .where('tenant_id', '=', p.tenantId)
-            .where('status', '=', 'queued')
-            .where('kind', 'in', p.kinds)
-            // Oldest first by id: most queued work is due, so walking tenant+status in id order finds the
-            // batch at once; SQLite would otherwise range-scan next_attempt_at and sort the whole backlog.
-            .where((eb) => eb(this.adapter.notIndexed(eb.ref('next_attempt_at')), '<=', iso(now)))
-            .orderBy('id')
-            .limit(p.limit),
-        ),
-      )
+      .with('candidates', (db) => {
+        if (others.length === 0) return ofKind(db, kind0);
+        // Each kind's candidates as a subquery (where a limit and a lock may stand), merged in id order.
+        const branch = (kind: string) => db.selectFrom(ofKind(db, kind).as('k')).select('k.id');
+        return others
+          .reduce((merged, kind) => merged.unionAll(branch(kind)), branch(kind0))
+          .orderBy('id')
+          .limit(p.limit);
+      })
       .updateTable('exports')
       .from('candidates')
       .set({ status: 'exporting', lease_owner: p.owner, lease_until: iso(new Date(now.getTime() + p.leaseMs)), updated_at: iso(now) })
       .whereRef('exports.id', '=', 'candidates.id')
-      .where('exports.status', '=', 'queued')
+      // Not by an index: SQLite would otherwise walk every queued export (exports_claim) and look each up
+      // in the candidates, not the candidates up by id (it cannot tell that a merge of kinds is small).
+      .where((eb) => eb(this.adapter.notIndexed(eb.ref('exports.status')), '=', 'queued'))
       .returningAll()
       .execute();
     return rows.map(toExport).sort((a, b) => a.id - b.id);
