@@ -168,12 +168,12 @@ for (const kind of databaseKinds()) {
       const latest = openDatabase(after.url);
       try {
         await migrateUpTo(older.db, older.adapter, '0018_write_back');
-        await migrateToLatest(latest.db, latest.adapter);
+        await migrateUpTo(latest.db, latest.adapter, '0019_claim_and_counts');
         await stepBackClaimAndCounts(latest.db, kind);
         await sql`delete from kysely_migration where name = '0019_claim_and_counts'`.execute(latest.db);
         assert.deepEqual(await dumpSchema(latest.db as unknown as Kysely<unknown>, kind), await dumpSchema(older.db as unknown as Kysely<unknown>, kind));
         // And migrating it again brings 0019 back.
-        assert.deepEqual((await migrateToLatest(latest.db, latest.adapter)).applied, ['0019_claim_and_counts']);
+        assert.equal((await migrateToLatest(latest.db, latest.adapter)).applied[0], '0019_claim_and_counts');
       } finally {
         await older.close();
         await latest.close();
