@@ -145,6 +145,18 @@ for (const kind of databaseKinds()) {
       assert.deepEqual([...(await store.exports.dueKinds('tenant-b', ['stock_journal']))], [], 'another organisation');
     });
 
+    test('a claim takes nothing of an organisation paused or disconnected meanwhile, and again once the pause ended', async () => {
+      const t = 'tenant-paused';
+      await store.tenants.upsert({ id: t, name: 'Org Paused' });
+      await ingest(store, t, [doc('PAUSE-1'), doc('PAUSE-2')]);
+      const claim = (now = new Date()) => store.exports.claim({ tenantId: t, kinds: ['sales_invoice', 'purchase_bill'], limit: 1, owner: 'w', leaseMs: 60_000, now });
+      await store.tenants.pause(t, { until: new Date(Date.now() + 60_000), reason: 'rate limit', code: 'rate_limited' });
+      assert.deepEqual(await claim(), []);
+      assert.equal((await claim(new Date(Date.now() + 120_000))).length, 1, 'the pause is over by then');
+      await store.tenants.setStatus(t, 'disconnected');
+      assert.deepEqual(await claim(new Date(Date.now() + 120_000)), []);
+    });
+
     test('recordExported marks the exports and finishes their attempts of that call, and no other', async () => {
       const [a, b] = await ingest(store, tenant, [doc('REC-1'), doc('REC-2')]);
       assert.ok(a?.exportId && b?.exportId);

@@ -71,6 +71,17 @@ export class ExportsRepository extends ExportWaits {
       // Not by an index: SQLite would otherwise walk every queued export (exports_claim) and look each up
       // in the candidates, not the candidates up by id (it cannot tell that a merge of kinds is small).
       .where((eb) => eb(this.adapter.notIndexed(eb.ref('exports.status')), '=', 'queued'))
+      // Nothing for an organisation paused meanwhile (by a person, or by another worker's rate limit).
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('tenants')
+            .select('tenants.id')
+            .where('tenants.id', '=', p.tenantId)
+            .where('tenants.status', '=', 'active')
+            .where((t) => t.or([t('tenants.paused_until', 'is', null), t('tenants.paused_until', '<=', iso(now))])),
+        ),
+      )
       .returningAll()
       .execute();
     return rows.map(toExport).sort((a, b) => a.id - b.id);
@@ -78,8 +89,9 @@ export class ExportsRepository extends ExportWaits {
 
   /**
    * Which of `kinds` have due queued work in the organisation, in one statement: a round skips the
-   * endpoints with none instead of making a claim that comes back empty. Each kind is one index seek
-   * (`status` is written as a literal so that SQLite may use a partial index on queued rows).
+   * endpoints with none instead of making a claim that comes back empty. Each kind is a walk of its
+   * queued exports in id order (0019's partial index; `status` a literal so that SQLite may use it) that
+   * stops at the first one due.
    */
   async dueKinds(tenantId: string, kinds: readonly string[], now = new Date()): Promise<Set<string>> {
     if (kinds.length === 0) return new Set();
@@ -88,7 +100,8 @@ export class ExportsRepository extends ExportWaits {
       ['text'],
     );
     const { rows } = await sql<{ kind: string }>`with k (kind) as (${k})
-      select k.kind from k where exists (select 1 from exports where exports.tenant_id = ${tenantId} and exports.status = ${sql.lit('queued')} and exports.kind = k.kind and exports.next_attempt_at <= ${iso(now)})`.execute(this.db);
+      select k.kind from k where exists (select 1 from exports where exports.tenant_id = ${tenantId} and exports.status = ${sql.lit('queued')} and exports.kind = k.kind
+        and ${this.adapter.notIndexed(sql.ref('exports.next_attempt_at'))} <= ${iso(now)})`.execute(this.db);
     return new Set(rows.map((r) => r.kind));
   }
 
