@@ -6,7 +6,7 @@
  * `--against DIR` times another checkout's claim the same way on its own database, the two
  * interleaved claim by claim (load on the machine varies); the rows give both.
  *
- *   node --import tsx bench/claim.ts [--rows 300000] [--db sqlite|postgres|both] [--runs 41] [--against /work/main]
+ *   node --import tsx bench/claim.ts [--rows 300000] [--db sqlite|postgres|both] [--runs 41] [--against ../other-checkout]
  * PostgreSQL: XPORT_BENCH_PG (default postgres://postgres@127.0.0.1:5432/postgres).
  */
 import path from 'node:path';

@@ -7,7 +7,12 @@
  * system from /proc/PID/stat, read just before they are stopped): flat CPU per document with more workers
  * means the work spreads; documents per second then follow the cores that are free.
  *
- *   npx tsx bench/scale/run.ts [--docs 10000] [--workers 1,2,4] [--limited yes|no] [--db postgres://postgres@127.0.0.1:5432/postgres]
+ * `--latency MS` makes every POST to the sandbox take that long before it is answered (real Xero answers a
+ * batch in 0.3–1 s): each worker then waits on Xero, not on a core, and N workers should give N times one
+ * worker's rate as long as cores are free (on a machine whose cores the workers, PostgreSQL and the sandbox
+ * already fill, more workers cannot add throughput, whatever the design).
+ *
+ *   npx tsx bench/scale/run.ts [--docs 10000] [--workers 1,2,4] [--limited yes|no] [--latency 0] [--db postgres://postgres@127.0.0.1:5432/postgres]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,10 +31,12 @@ const { values } = parseArgs({
     docs: { type: 'string', default: '10000' },
     workers: { type: 'string', default: '1,2,4' },
     limited: { type: 'string', default: 'yes' },
+    latency: { type: 'string', default: '0' },
     db: { type: 'string', default: process.env.XPORT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
 const DOCS = Number(values.docs);
+const LATENCY_MS = Number(values.latency);
 
 function docsFor(org: number, count: number): unknown[] {
   const contacts = Math.max(1, Math.floor(count / 40));
@@ -123,6 +130,10 @@ async function run(p: { workers: number; orgs: number; limits: boolean }): Promi
     await waitUntil(async () => (await rt.store.workers.list()).filter((h) => h.state === 'running').length >= p.workers, 120_000, 200);
     const cpuBefore = workers.reduce((sum, w) => sum + groupCpuMs(w.child.pid), 0);
     const started = Date.now();
+    if (LATENCY_MS > 0) {
+      const rule = { kind: 'latency', rate: 1, latencyMs: LATENCY_MS, match: { method: 'POST' } };
+      await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+    }
     for (const t of tenants) await rt.store.tenants.resume(t.id);
     await waitUntil(
       async () => {
@@ -149,7 +160,7 @@ const rows: string[] = [];
 const line = (what: string, workers: number, r: Awaited<ReturnType<typeof run>>) =>
   `| ${what} | ${workers} | ${DOCS} | ${r.seconds.toFixed(1)} | ${r.docsPerSecond.toFixed(0)} | ${r.cpuMsPerDoc.toFixed(3)} | ${r.calls} |`;
 for (const workers of (values.workers ?? '1,2,4').split(',').map(Number)) {
-  rows.push(line('limits off, 8 organisations', workers, await run({ workers, orgs: 8, limits: false })));
+  rows.push(line(`limits off, 8 organisations${LATENCY_MS > 0 ? `, Xero answers in ${LATENCY_MS} ms` : ''}`, workers, await run({ workers, orgs: 8, limits: false })));
   console.log(rows[rows.length - 1]);
 }
 if (values.limited !== 'no') {
