@@ -57,9 +57,16 @@ describe('backup mid-export, restore, resume (sqlite)', () => {
     const atBackup = await exported();
     assert.ok(atBackup < 240, 'the backup was taken mid-export');
 
-    // A restore while the worker exports is refused and leaves the database alone.
-    assert.ok(await waitUntil(async () => (await countStatus(w)).exporting > 0, 30_000, 10));
+    // A restore while the worker exports is refused and leaves the database alone. Xero answers slowly
+    // for the moment, so that a call is surely in flight while the restore (a process of its own, a second
+    // or more to start) looks; between two batches of 10 there may be no claim for an instant.
+    await w.disarm();
+    await w.arm([{ kind: 'latency', rate: 1, latencyMs: 8_000, phase: 'before', problem: 'minute', match: { method: 'POST' } }]);
+    await new Promise((r) => setTimeout(r, 700)); // a call under the 600 ms rule has had its answer by then
+    assert.ok(await waitUntil(async () => (await w.inFlightWrites()) > 0 && (await countStatus(w)).exporting > 0, 30_000, 10));
     const refused = await xport(['restore', file], w.env);
+    await w.disarm();
+    await w.arm([{ kind: 'latency', rate: 1, latencyMs: 600, phase: 'before', problem: 'minute', match: { method: 'POST' } }]);
     assert.equal(refused.code, 2, refused.stdout + refused.stderr);
     assert.match(refused.stderr, /stop every xport serve and worker first/);
 
