@@ -85,16 +85,26 @@ async function expected(store: Store, tenantId: string, kinds: string[], limit: 
   return rows.map((r) => r.id);
 }
 
+/** A store on a fresh database with both organisations and `n` exports filled at `now`; dropped after `body`. */
+async function withFilled(kind: 'sqlite' | 'postgres', n: number, body: (store: Store, now: Date) => Promise<void>): Promise<void> {
+  const database = await makeDatabase(kind);
+  const store = await openStore(database.url);
+  try {
+    await store.tenants.upsert({ id: A, name: 'Org A' });
+    await store.tenants.upsert({ id: B, name: 'Org B' });
+    const now = new Date();
+    await fill(store, n, now);
+    await body(store, now);
+  } finally {
+    await store.close();
+    await database.drop();
+  }
+}
+
 for (const kind of databaseKinds()) {
   describe(`claims per kind and counts (migration 0019) on ${kind}`, () => {
     test('a claim takes the due exports of its kinds, oldest first, at most `limit`, as one walk would', async () => {
-      const database = await makeDatabase(kind);
-      const store = await openStore(database.url);
-      try {
-        await store.tenants.upsert({ id: A, name: 'Org A' });
-        await store.tenants.upsert({ id: B, name: 'Org B' });
-        const now = new Date();
-        await fill(store, 1500, now);
+      await withFilled(kind, 1500, async (store, now) => {
         const cases: Array<[string, string[], number]> = [
           [A, ['sales_invoice'], 50],
           [A, ['sales_invoice', 'purchase_bill'], 50],
@@ -122,20 +132,11 @@ for (const kind of databaseKinds()) {
             await store.db.updateTable('exports').set({ status: 'queued', lease_owner: null, lease_until: null }).where('id', 'in', want).execute();
           }
         }
-      } finally {
-        await store.close();
-        await database.drop();
-      }
+      });
     });
 
     test('concurrent claims of several kinds never share a row, take at most `limit` each, and leave nothing behind', async () => {
-      const database = await makeDatabase(kind);
-      const store = await openStore(database.url);
-      try {
-        await store.tenants.upsert({ id: A, name: 'Org A' });
-        await store.tenants.upsert({ id: B, name: 'Org B' });
-        const now = new Date();
-        await fill(store, 1200, now);
+      await withFilled(kind, 1200, async (store, now) => {
         const all = await expected(store, A, ['sales_invoice', 'purchase_bill'], 100_000, now);
         const taken: number[] = [];
         await Promise.all(
@@ -155,10 +156,7 @@ for (const kind of databaseKinds()) {
           [...taken].sort((x, y) => x - y),
           all,
         );
-      } finally {
-        await store.close();
-        await database.drop();
-      }
+      });
     });
 
     test('stepping back from 0019 gives the schema before it exactly', async () => {
