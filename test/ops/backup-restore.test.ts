@@ -16,7 +16,7 @@ import { openStore } from '../../src/db/store';
 import { mixedBacklog } from '../reliability/lib/documents';
 import { sandboxApi, verifyExactlyOnce } from '../reliability/lib/verify';
 import { waitUntil } from '../helpers/processes';
-import { countStatus, opsWorld, spawnXport, type OpsWorld } from './harness';
+import { countStatus, opsWorld, spawnXport, type OpsWorld, type XportProcess } from './harness';
 
 const run = promisify(execFile);
 
@@ -33,12 +33,20 @@ async function xport(args: string[], env: Record<string, string>): Promise<{ cod
 describe('backup mid-export, restore, resume (sqlite)', () => {
   let w: OpsWorld;
   let dir: string;
+  /** Every worker the test starts: stopped after it whatever happened (one left running keeps this file's process alive). */
+  const workers: XportProcess[] = [];
+  const startWorker = (): XportProcess => {
+    const p = spawnXport(['worker'], w.env);
+    workers.push(p);
+    return p;
+  };
   before(async () => {
     // Small batches of slow writes: the export takes long enough to be caught in the middle.
     w = await opsWorld('sqlite', { XPORT_BATCH_SIZE: '10' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xport-backup-'));
   });
   after(async () => {
+    await Promise.all(workers.map((p) => p.stop('SIGKILL')));
     await w?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -47,7 +55,7 @@ describe('backup mid-export, restore, resume (sqlite)', () => {
     const backlog = mixedBacklog(240, 'B-');
     await w.ingest(backlog.documents);
     await w.arm([{ kind: 'latency', rate: 1, latencyMs: 600, phase: 'before', problem: 'minute', match: { method: 'POST' } }]);
-    let worker = spawnXport(['worker'], w.env);
+    let worker = startWorker();
     const exported = async () => (await countStatus(w)).exported;
     assert.ok(await waitUntil(async () => (await exported()) >= 40, 60_000, 50), 'the export is under way');
     const file = path.join(dir, 'mid.db');
@@ -91,7 +99,7 @@ describe('backup mid-export, restore, resume (sqlite)', () => {
     try {
       const open = await store.db.selectFrom('exports').select(['status', 'needs_reconcile']).where('status', '!=', 'exported').execute();
       assert.ok(open.length > 0 && open.every((e) => e.needs_reconcile === 1 && e.status !== 'exporting'), 'every unfinished export is marked for a look-up');
-      worker = spawnXport(['worker'], w.env);
+      worker = startWorker();
       const done = await waitUntil(
         async () => {
           const c = await store.exports.countByStatus(w.tenantId);
