@@ -61,11 +61,6 @@ export function canonicalDecimalText(v: unknown, maxDp: number): string | undefi
   return `${m[1] ?? ''}${int === '' ? '0' : int}${frac === '' ? '' : `.${frac}`}`;
 }
 
-/** Parses a decimal given as string or number; undefined when it is not a plain decimal. */
-export function parseDecimalInput(v: unknown, maxDp: number): string | undefined {
-  return canonicalDecimalText(v, maxDp);
-}
-
 export interface DecimalOptions {
   maxDp: number;
   min?: string;
@@ -80,7 +75,7 @@ export function decimalField(o: DecimalOptions) {
   return z
     .union([z.string(), z.number()], { error: (iss) => `${expectation}, got ${describeInput(iss.input)}` })
     .transform((v, ctx) => {
-      const parsed = parseDecimalInput(v, o.maxDp);
+      const parsed = canonicalDecimalText(v, o.maxDp);
       if (parsed === undefined) {
         ctx.addIssue({ code: 'custom', message: `${expectation}, got ${describeInput(v)}`, input: v });
         return z.NEVER;

@@ -27,8 +27,8 @@ export async function markManyExported(b: Batch, accepted: Accepted[], res: Resp
     endpoint === 'Contacts'
       ? accepted.flatMap(({ item, x }) => (item.row.kind === 'customer' || item.row.kind === 'supplier' ? [{ kind: item.row.kind, sourceId: item.row.sourceId, xeroId: x.xeroId }] : []))
       : [];
-  if (contacts.length === 0 && deps.store.adapter.name === 'postgres') {
-    // The exports and their attempts in one statement: atomic by itself, one round trip.
+  if (contacts.length === 0) {
+    // Atomic by itself (one statement on PostgreSQL, a transaction of its own on SQLite).
     await deps.store.exports.recordExported(rows, attempt, deps.now());
   } else {
     // One transaction: a crash between "exported" and releasing the documents waiting for this contact
@@ -37,7 +37,6 @@ export async function markManyExported(b: Batch, accepted: Accepted[], res: Resp
       const store = createStore({ ...deps.store, db: trx });
       // One statement for the exports and one for their attempts (one in all on PostgreSQL), whatever the batch's size.
       await store.exports.recordExported(rows, attempt, deps.now());
-      if (contacts.length === 0) return;
       // Every contact's lock in one round trip, in a fixed order (an export starting to wait takes one of them).
       await deps.store.adapter.lockKeysInTransaction(trx, contacts.map((c) => contactWaitLockKey(tenantId, contactWaitKey(c.kind, c.sourceId))).sort());
       await store.contacts.setMany(

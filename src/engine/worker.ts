@@ -69,8 +69,6 @@ export class ExportWorker {
   private wake: (() => void) | null = null;
   private lastWaitSweep = 0;
   private readonly health: WorkerHealth;
-  /** Organisations this process paused since their round began (told by the bus, no read after every claim). */
-  private readonly pausedDuringRound = new Set<string>();
   /** Set when a round failed: the claims it left must be handed back before the next round. */
   private mustRelease = false;
 
@@ -80,7 +78,6 @@ export class ExportWorker {
   ) {
     this.options = { ...DEFAULT_WORKER_OPTIONS, ...options };
     this.health = new WorkerHealth(this.id, deps.logger, deps.random);
-    deps.bus.on('tenant.paused', (e) => void this.pausedDuringRound.add(e.tenantId));
   }
 
   /** Last round, last error, consecutive failures (this process's view; other processes' are in the database). */
@@ -212,7 +209,6 @@ export class ExportWorker {
 
   private async processTenant(tenantId: string): Promise<boolean> {
     const { store, reference } = this.deps;
-    this.pausedDuringRound.delete(tenantId);
     const tenant = await store.tenants.get(tenantId);
     if (!tenant || tenant.status !== 'active') return false;
     const ref = await reference.get(tenantId, this.now());
@@ -252,9 +248,8 @@ export class ExportWorker {
         } finally {
           stopRenewing();
         }
-        // Paused by this claim (a rate limit, a lost connection): nothing more for it this round. A pause
-        // made elsewhere (a person, another worker) is seen by the next claim, which takes nothing then.
-        if (this.pausedDuringRound.has(tenantId)) return worked;
+        // A pause (this batch's rate limit, a person, another worker) is seen by the next claim, which then
+        // takes nothing: no read of the organisation after every batch.
         // A short claim took all that was due of these kinds: another claim now would come back empty.
         if (rows.length < this.options.batchSize) break;
       }

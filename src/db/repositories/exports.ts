@@ -190,32 +190,40 @@ export class ExportsRepository extends ExportWaits {
   async startAttempt(exportIds: number[], batchId: string, idempotencyKey: string, now = new Date(), owner?: string): Promise<number[]> {
     if (exportIds.length === 0) return [];
     const at = iso(now);
-    if (this.adapter.name === 'postgres') {
-      // One statement, so one round trip (not begin, update, insert, commit): the data-modifying CTE and
-      // the insert it feeds are atomic together. RETURNING gives each row's new attempt number.
-      const held = sql.join(
-        owner ? [sql`id in (${sql.join(exportIds)})`, sql`lease_owner = ${owner}`, sql`status = 'exporting'`, sql`lease_until > ${at}`] : [sql`id in (${sql.join(exportIds)})`],
-        sql` and `,
-      );
-      const { rows } = await sql<{ export_id: number }>`with held as (update exports set attempts = attempts + 1 where ${held} returning id, attempts)
-        insert into export_attempts (export_id, attempt_no, batch_id, idempotency_key, started_at)
-        select id, attempts, ${batchId}, ${idempotencyKey}, ${at} from held order by id returning export_id`.execute(this.db);
-      return rows.map((r) => r.export_id);
-    }
-    return this.db.transaction().execute(async (trx) => {
-      let q = trx
+    // The rows raised and, by RETURNING, each one's new attempt number: no second read.
+    const held = (db: QueryCreator<Database>) => {
+      let q = db
         .updateTable('exports')
         .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
         .where('id', 'in', exportIds);
       if (owner) q = q.where('lease_owner', '=', owner).where('status', '=', 'exporting').where('lease_until', '>', at);
-      // RETURNING gives each row's new attempt number: no second read.
-      const held = await q.returning(['id', 'attempts']).execute();
-      if (held.length === 0) return [];
+      return q.returning(['id', 'attempts']);
+    };
+    if (this.adapter.name === 'postgres') {
+      // One statement, so one round trip (not begin, update, insert, commit): the UPDATE a data-modifying
+      // CTE feeding the INSERT, atomic together.
+      const rows = await this.db
+        .with('held', held)
+        .insertInto('export_attempts')
+        .columns(['export_id', 'attempt_no', 'batch_id', 'idempotency_key', 'started_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom('held')
+            .select(['held.id', 'held.attempts', sql<string>`${batchId}`.as('batch_id'), sql<string>`${idempotencyKey}`.as('idempotency_key'), sql<string>`${at}`.as('started_at')])
+            .orderBy('held.id'),
+        )
+        .returning('export_id')
+        .execute();
+      return rows.map((r) => r.export_id);
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const rows = await held(trx).execute();
+      if (rows.length === 0) return [];
       await trx
         .insertInto('export_attempts')
-        .values(held.map((r) => ({ export_id: r.id, attempt_no: r.attempts, batch_id: batchId, idempotency_key: idempotencyKey, started_at: at })))
+        .values(rows.map((r) => ({ export_id: r.id, attempt_no: r.attempts, batch_id: batchId, idempotency_key: idempotencyKey, started_at: at })))
         .execute();
-      return held.map((r) => r.id);
+      return rows.map((r) => r.id);
     });
   }
 
@@ -246,21 +254,25 @@ export class ExportsRepository extends ExportWaits {
   }
 
   /**
-   * A call's accepted elements recorded: exported, and their attempts of the call finished with `r`. On
-   * PostgreSQL one statement (the exports' UPDATE a data-modifying CTE, which runs exactly once whether
-   * or not it is read), so one round trip without a transaction of its own; on SQLite two statements,
-   * which the caller runs in one transaction.
+   * A call's accepted elements recorded: exported, and their attempts of the call finished with `r`,
+   * atomically. On PostgreSQL one statement (the exports' UPDATE a data-modifying CTE, which runs exactly
+   * once whether or not it is read), so one round trip; on SQLite two statements, in a transaction of
+   * their own unless the caller's.
    */
   async recordExported(rows: Array<{ id: number } & ExportedAs>, attempt: { batchId: string; result: AttemptResult } | null, now = new Date()): Promise<void> {
     if (rows.length === 0) return;
     if (attempt === null) return this.markManyExported(rows, now);
     if (this.adapter.name !== 'postgres') {
-      await this.markManyExported(rows, now);
-      return this.finishAttempts(
-        rows.map((r) => r.id),
-        attempt.batchId,
-        attempt.result,
-      );
+      const both = async (exports: ExportsRepository) => {
+        await exports.markManyExported(rows, now);
+        await exports.finishAttempts(
+          rows.map((r) => r.id),
+          attempt.batchId,
+          attempt.result,
+        );
+      };
+      if (this.db.isTransaction) return both(this);
+      return this.db.transaction().execute((trx) => both(new ExportsRepository(trx, this.adapter)));
     }
     const r = attempt.result;
     const u = this.exportedUpdate(rows, now);
