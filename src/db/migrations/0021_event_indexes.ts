@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DialectName } from '../dialect';
 
 /**
  * Fewer index entries per event. Every export that changes status appends an event (0018's triggers),
@@ -8,7 +9,14 @@ import { sql, type Kysely } from 'kysely';
  * index of the events still without a place; it enters the feed's indexes when it gets its place.
  * `events_tenant` had no reader left (the feed reads by place, not by id).
  */
-export async function up(db: Kysely<unknown>): Promise<void> {
+export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+  // PostgreSQL runs each migration in a transaction already; SQLite's run outside one, so one here: a
+  // process stopped half-way leaves the indexes of 0018, and the next start applies 0021 again whole.
+  if (dialect === 'sqlite') await db.transaction().execute((trx) => rebuild(trx));
+  else await rebuild(db);
+}
+
+async function rebuild(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('events_tenant').execute();
   await db.schema.dropIndex('events_feed').execute();
   await db.schema.dropIndex('events_seq').execute();
