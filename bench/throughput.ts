@@ -4,11 +4,14 @@
  * `noClientLimits`), until each is recorded as exported or failed. Measured on SQLite and PostgreSQL,
  * for the batching exporter (50 per call) and a one-document-per-call exporter on the same data in
  * the same run: documents per second, CPU time per document, peak RSS of this process and the ratio.
- * The sandbox runs in a child process so that the RSS and CPU time are xport's alone (this process
- * also posts the documents: JSON.stringify of requests of 500, a few percent of the figure).
+ * The sandbox and the API client (bench/lib/poster.ts) run in child processes of their own, so that the
+ * RSS and CPU time are xport's alone: its HTTP server, its worker, its database work. `--warm-up N`
+ * (default 200) documents are ingested and exported before the measurement starts; the JIT compiler is
+ * still busy for the first few thousand documents after that, so a larger warm-up gives the figure of
+ * a server that has been running for a while.
  * `ingest` posts the same documents with no worker running: ingest alone.
  *
- *   node --import tsx bench/throughput.ts [--docs 5000] [--db sqlite|postgres|both] [--only batched|single|ingest] [--parallel 1]
+ *   node --import tsx bench/throughput.ts [--docs 5000] [--db sqlite|postgres|both] [--only batched|single|ingest] [--parallel 1] [--warm-up 200]
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/throughput.ts --db sqlite --only batched
  * PostgreSQL: XPORT_BENCH_PG (default postgres://postgres@127.0.0.1:5432/postgres).
  */
@@ -33,7 +36,7 @@ const ONLY = arg('only');
 const PARALLEL = Math.max(1, Number(arg('parallel') ?? 1));
 const TOKEN = 'bench-api-token-0123456789';
 /** Documents exported before the measurement starts (not counted). */
-const WARM_UP = 200;
+const WARM_UP = Number(arg('warm-up') ?? 200);
 
 type Exporter = 'batched' | 'single' | 'ingest';
 interface Result {
@@ -62,6 +65,19 @@ async function startSandboxChild(): Promise<{ url: string; child: ChildProcess }
   });
   await fetch(`${url}/_sandbox/limits`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: false }) });
   return { url, child };
+}
+
+/** The API client's process (bench/lib/poster.ts): one question at a time, answered when done. */
+function startPoster(): { ask: (m: object) => Promise<void>; stop: () => void } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve('bench/lib/poster.ts')], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return {
+    ask: (m) =>
+      new Promise<void>((resolve, reject) => {
+        child.once('message', (a: { ok: boolean; error?: string }) => (a.ok ? resolve() : reject(new Error(a.error))));
+        child.send(m);
+      }),
+    stop: () => void child.send({ type: 'exit' }),
+  };
 }
 
 /** Exports that reached exported or failed so far, counted from the engine's events (no query while the bench waits). */
@@ -104,6 +120,7 @@ async function runOnce(kind: 'sqlite' | 'postgres', exporter: Exporter, sandboxU
   const rt = await createRuntime(config, { noClientLimits: true, workerOptions: exporter === 'single' ? { batchesPerTenantRound: 100 } : {} });
   const app = await buildServer(rt);
   const finished = countFinished(rt);
+  const poster = startPoster();
   try {
     const synced = await syncConnections(rt);
     if (!synced.ok) throw new Error(synced.reason);
@@ -113,39 +130,32 @@ async function runOnce(kind: 'sqlite' | 'postgres', exporter: Exporter, sandboxU
     const address = app.server.address();
     const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const { documents } = mixedBacklog(DOCS, 'T');
-    let peak = process.memoryUsage().rss;
+    let peak = process.memoryUsage.rss();
     const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
+      peak = Math.max(peak, process.memoryUsage.rss());
     }, 25);
-    // Requests of 500, `--parallel` of them in flight at a time (default 1: one after the other).
-    const post = async (docs: unknown[]) => {
-      let next = 0;
-      const sender = async () => {
-        for (let i = next; i < docs.length; i = next) {
-          next += 500;
-          const res = await fetch(`${url}/api/v1/documents`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ documents: docs.slice(i, i + 500) }),
-          });
-          if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
-        }
-      };
-      await Promise.all(Array.from({ length: PARALLEL }, sender));
+    // Requests of 500, `--parallel` of them in flight at a time (default 1: one after the other), posted by a
+    // process of its own (bench/lib/poster.ts) from bodies serialised before the measurement.
+    const load = (docs: unknown[]) => {
+      const bodies: string[] = [];
+      for (let i = 0; i < docs.length; i += 500) bodies.push(JSON.stringify({ documents: docs.slice(i, i + 500) }));
+      return poster.ask({ type: 'load', url, token: TOKEN, bodies, parallel: PARALLEL });
     };
     // Warm-up outside the measurement: modules load and compile on first use (tsx), statements get prepared.
     const warm = mixedBacklog(WARM_UP, 'W').documents;
-    await post(warm);
+    await load(warm);
+    await poster.ask({ type: 'post' });
     let warmDone = { exported: 0, failed: 0 };
     if (exporter !== 'ingest') {
       rt.startWorkers();
       warmDone = await waitSettled(rt, tenantId, warm.length, finished);
     }
+    await load(documents);
     const before = (await (await fetch(`${sandboxUrl}/_sandbox/requests?method=POST`)).json()) as { requests: unknown[] };
     const t0 = performance.now();
     const mark0 = process.hrtime.bigint() / 1000n;
     const cpu0 = process.cpuUsage();
-    await post(documents);
+    await poster.ask({ type: 'post' });
     const done = exporter === 'ingest' ? { exported: 0, failed: 0 } : await waitSettled(rt, tenantId, warm.length + documents.length, finished);
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
@@ -166,6 +176,7 @@ async function runOnce(kind: 'sqlite' | 'postgres', exporter: Exporter, sandboxU
       calls: after.requests.length - before.requests.length,
     };
   } finally {
+    poster.stop();
     await app.close();
     await rt.close();
     await db.drop();
