@@ -154,7 +154,7 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
     webhooks,
     documents: new DocumentsService(store),
     reconciliation: new ReconciliationService(store, reconciler),
-    connectionLog: new ConnectionLogReader(store),
+    connectionLog: new ConnectionLogReader(store, flushLog),
     system: new SystemService(store),
     webSessions: new WebSessionsService(store),
     bulkResults: new BulkResultsService(store),

@@ -116,7 +116,7 @@ export function registerDataCommands(program: Command): void {
       if (!['all', 'info', 'error'].includes(opts.level)) usage(`--level must be info, error or all, got "${opts.level}"`);
       if (!/^\d+$/.test(opts.limit) || Number(opts.limit) < 1 || Number(opts.limit) > 500) usage(`--limit must be a number from 1 to 500, got "${opts.limit}"`);
       await withRuntime(async (rt, tenantId) => {
-        const res = await rt.store.log.search({ tenantId, level: opts.level as 'all', q: opts.search, limit: Number(opts.limit) });
+        const res = await rt.connectionLog.search({ tenantId, level: opts.level as 'all', q: opts.search, limit: Number(opts.limit) });
         if (opts.json) return printJson({ entries: res.entries, nextCursor: res.nextCursor });
         printTable(
           res.entries.map((e) => ({ ...e })),

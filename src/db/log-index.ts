@@ -16,11 +16,10 @@ import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from './schema';
 import { escapeLike, ftsPhrase, hasNul, NOTHING } from './text-match';
 
+/** An entry just written: its id and time (the index reads its text from connection_log). */
 export interface LogIndexRow {
   id: number;
   at: string;
-  message: string;
-  document_ref: string | null;
 }
 
 export interface LogIndex {
@@ -38,8 +37,6 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const TABLE_GLOB = 'connection_log_fts_[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]';
 /** SQLite refuses a compound SELECT of more than 500 terms: long retentions are asked in groups. */
 const TABLES_PER_UNION = 200;
-/** Three parameters per row, far below SQLite's 32,766. */
-const ROWS_PER_INSERT = 1000;
 
 export const dayTable = (day: string): string => `connection_log_fts_${day.replaceAll('-', '')}`;
 
@@ -84,20 +81,23 @@ export const sqliteLogIndex: LogIndex = {
   writtenByAppend: true,
 
   async add(db, rows) {
-    const byDay = new Map<string, LogIndexRow[]>();
+    // Runs of consecutive ids of one day, each indexed straight from the rows just written: no text passes
+    // through JavaScript twice.
+    const runs: Array<{ day: string; first: number; last: number }> = [];
     for (const r of rows) {
       const day = dayOf(r.at);
-      const list = byDay.get(day);
-      if (list) list.push(r);
-      else byDay.set(day, [r]);
+      const run = runs[runs.length - 1];
+      if (run && run.day === day && run.last + 1 === r.id) run.last = r.id;
+      else runs.push({ day, first: r.id, last: r.id });
     }
-    for (const [day, list] of byDay) {
-      for (const s of dayTableStatements(day)) await sql.raw(s).execute(db);
-      const t = sql.table(dayTable(day));
-      for (let i = 0; i < list.length; i += ROWS_PER_INSERT) {
-        const values = list.slice(i, i + ROWS_PER_INSERT).map((r) => sql`(${r.id}, ${r.message}, ${r.document_ref})`);
-        await sql`insert into ${t} (rowid, message, document_ref) values ${sql.join(values)}`.execute(db);
-      }
+    const ready = new Set<string>();
+    for (const { day, first, last } of runs) {
+      if (!ready.has(day)) for (const s of dayTableStatements(day)) await sql.raw(s).execute(db);
+      ready.add(day);
+      const res = await sql`insert into ${sql.table(dayTable(day))} (rowid, message, document_ref) select id, message, document_ref from connection_log where id between ${first} and ${last}`.execute(
+        db,
+      );
+      if (res.numAffectedRows !== BigInt(last - first + 1)) throw new Error(`indexing Connection Log entries ${first}–${last} found ${res.numAffectedRows ?? '?'} of them`);
     }
   },
 

@@ -5,11 +5,15 @@
  * bodies wholesale), so no token can reach the log.
  *
  * Entries are written in batches: an event queues its entry and the queue is written with one
- * INSERT once the engine yields (setImmediate), so a batch of 50 exports costs one insert, not 50,
- * and the export path never waits for a log write. `flush()` (on close) writes what is queued and
- * waits for the writes already under way, so a clean shutdown loses no entry. The log is a record
- * for people, not the export state: a process killed in between loses at most the entries of that
- * moment, never an export's status (the exports table is the source of truth).
+ * INSERT, so the export path never waits for a log write. What a person did (and pauses, connection
+ * events) is written as soon as the engine yields (setImmediate) and awaited by the action. The
+ * high-volume export entries are written at most once per `coalesceMs` (100 ms; at once after a quiet
+ * spell, or when 1,000 are queued): under load that is one transaction for many batches, and on SQLite
+ * one new segment of each day's full-text index instead of one per batch (the commit and the segment
+ * were most of a log write's cost). `flush()` (on close) writes what is queued and waits for the writes
+ * already under way, so a clean shutdown loses no entry. The log is a record for people, not the export
+ * state: a process killed in between loses at most the entries of the last tenth of a second, never an
+ * export's status (the exports table is the source of truth).
  */
 import type { ConnectionLogRepository, LogEntryInput } from '../db/repositories/connection-log';
 import type { EventBus } from './events';
@@ -18,33 +22,64 @@ import { describeMovedDate } from '../domain/lock-dates';
 import { plural } from '../domain/words';
 import { DIFFERENCES, type DifferenceCode } from './reconciliation/differences';
 
+/** Export entries queued beyond this are written at once, whatever `coalesceMs` says. */
+const MAX_QUEUED = 1_000;
+
 /** Queues entries and writes them together; `flush()` writes what is queued now. */
-class BatchedLogWriter {
+export class BatchedLogWriter {
   private queue: LogEntryInput[] = [];
-  private scheduled: Promise<void> | null = null;
+  /** The next write: settles once it is done; `fire` starts it (early, when something cannot wait). */
+  private scheduled: { done: Promise<void>; resolve: () => void; fire: () => void; timer: NodeJS.Timeout | null; soon: boolean } | null = null;
   private writing: Promise<void> = Promise.resolve();
+  private lastWrite = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly log: ConnectionLogRepository,
     private readonly onError: (err: unknown) => void,
+    private readonly coalesceMs = 100,
   ) {}
 
-  /** Queues the entries; the promise settles once they are written (awaited only where it matters). */
-  append(entries: LogEntryInput[]): Promise<void> {
+  /**
+   * Queues the entries; the promise settles once they are written (awaited only where it matters).
+   * `urgent` entries are written as soon as the engine yields; others may wait up to `coalesceMs`.
+   */
+  append(entries: LogEntryInput[], urgent = false): Promise<void> {
     // The time of the event, not of the write.
     const at = new Date();
     for (const e of entries) this.queue.push({ ...e, at: e.at ?? at });
-    this.scheduled ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
-    return this.scheduled;
+    const s = (this.scheduled ??= this.schedule());
+    const wait = this.lastWrite + this.coalesceMs - performance.now();
+    if (urgent || wait <= 0 || this.queue.length >= MAX_QUEUED) {
+      if (!s.soon) {
+        s.soon = true;
+        if (s.timer) clearTimeout(s.timer);
+        setImmediate(s.fire);
+      }
+    } else if (!s.soon && !s.timer) {
+      s.timer = setTimeout(s.fire, wait);
+    }
+    return s.done;
+  }
+
+  private schedule(): NonNullable<BatchedLogWriter['scheduled']> {
+    let resolve = (): void => {};
+    const done = new Promise<void>((r) => (resolve = r));
+    // A timer or immediate that fires after a flush() already took these entries does nothing.
+    const s = { done, resolve, timer: null, soon: false, fire: () => void (this.scheduled === s && this.flush()) };
+    return s;
   }
 
   /** Writes what is queued; resolves once it and every write started before it are done. */
   flush(): Promise<void> {
+    const s = this.scheduled;
+    if (s?.timer) clearTimeout(s.timer);
     this.scheduled = null;
+    this.lastWrite = performance.now();
     const batch = this.queue;
     this.queue = [];
     // One write at a time, in order: a flush on close cannot finish before a write already under way.
     this.writing = this.writing.then(() => this.write(batch));
+    if (s) void this.writing.then(s.resolve);
     return this.writing;
   }
 
@@ -66,7 +101,7 @@ export function attachConnectionLog(
   // does not wait for the database. What a person did, pauses and connection events are awaited: they are
   // on record before the action answers.
   const log = { append: (entries: LogEntryInput[]): void => void writer.append(entries) };
-  const durable = { append: (entries: LogEntryInput[]): Promise<void> => writer.append(entries) };
+  const durable = { append: (entries: LogEntryInput[]): Promise<void> => writer.append(entries, true) };
   bus.on('export.exported', (e) =>
     log.append([
       {

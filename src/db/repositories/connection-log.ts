@@ -2,7 +2,7 @@
  * The Connection Log: every sync event, newest first, filterable by level and free text. Entries
  * never carry a token: details are built by the engine from known-safe fields only.
  */
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { DialectAdapter } from '../dialect';
 import type { Database, LogRow } from '../schema';
 import { iso } from '../clock';
@@ -65,35 +65,86 @@ function toEntry(r: LogRow): LogEntry {
 /** PostgreSQL cannot store NUL, and search treats it as matching nothing: a message Xero sent with one keeps U+FFFD. */
 const noNul = (s: string): string => s.replaceAll('\u0000', '\ufffd');
 
+const LOG_COLUMNS = ['tenant_id', 'at', 'level', 'event', 'message', 'export_id', 'document_ref', 'details', 'actor'] as const;
+const MAX_ROWS_PER_INSERT = 128;
+
+/** Rows per INSERT for a write of `n`: 128 at a time, the rest in powers of two (so nine statement shapes serve any write). */
+export function chunkSizes(n: number): number[] {
+  const out: number[] = [];
+  let left = n;
+  for (; left >= MAX_ROWS_PER_INSERT; left -= MAX_ROWS_PER_INSERT) out.push(MAX_ROWS_PER_INSERT);
+  for (let size = MAX_ROWS_PER_INSERT / 2; left > 0; size /= 2) {
+    if (left >= size) {
+      out.push(size);
+      left -= size;
+    }
+  }
+  return out;
+}
+
+const insertTexts = new Map<string, string>();
+
+/** `insert into connection_log (…) values (…), …` for `rows` rows, in the dialect's placeholders. */
+function insertText(dialect: DialectAdapter['name'], rows: number): string {
+  const key = `${dialect}:${rows}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    let p = 0;
+    const tuple = () => `(${LOG_COLUMNS.map(() => (dialect === 'postgres' ? `$${(p += 1)}` : '?')).join(', ')})`;
+    text = `insert into connection_log (${LOG_COLUMNS.join(', ')}) values ${Array.from({ length: rows }, tuple).join(', ')}`;
+    insertTexts.set(key, text);
+  }
+  return text;
+}
+
 export class ConnectionLogRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly adapter: DialectAdapter,
   ) {}
 
+  /**
+   * Writes entries in one transaction (on SQLite with their index rows, so no entry is ever unsearchable).
+   * The INSERTs are prepared once per row count (`chunkSizes`), not built per call: the writer's flushes
+   * hold hundreds of entries, and building them through Kysely cost as much as SQLite's work.
+   */
   async append(entries: LogEntryInput[]): Promise<void> {
     if (entries.length === 0) return;
-    const values = entries.map((e) => ({
-      tenant_id: e.tenantId,
-      at: iso(e.at ?? new Date()),
-      level: e.level,
-      event: e.event,
-      message: noNul(e.message),
-      export_id: e.exportId ?? null,
-      document_ref: e.documentRef == null ? null : noNul(e.documentRef),
-      details: e.details ? JSON.stringify(e.details) : null,
-      actor: e.actor ?? null,
-    }));
-    const index = this.adapter.logIndex;
-    if (!index.writtenByAppend) {
-      await this.db.insertInto('connection_log').values(values).execute();
-      return;
-    }
-    // The entries and their index rows commit together: no entry is ever unsearchable.
-    await inTransaction(this.db, async (db) => {
-      const rows = await db.insertInto('connection_log').values(values).returning(['id', 'at', 'message', 'document_ref']).execute();
-      await index.add(db, rows);
+    const ats = entries.map((e) => iso(e.at ?? new Date()));
+    const params: unknown[] = [];
+    entries.forEach((e, i) => {
+      params.push(
+        e.tenantId,
+        ats[i],
+        e.level,
+        e.event,
+        noNul(e.message),
+        e.exportId ?? null,
+        e.documentRef == null ? null : noNul(e.documentRef),
+        e.details ? JSON.stringify(e.details) : null,
+        e.actor ?? null,
+      );
     });
+    const index = this.adapter.logIndex;
+    const chunks = chunkSizes(entries.length);
+    const insertAll = async (db: Kysely<Database>): Promise<void> => {
+      let done = 0;
+      for (const rows of chunks) {
+        const res = await db.executeQuery(CompiledQuery.raw(insertText(this.adapter.name, rows), params.slice(done * LOG_COLUMNS.length, (done + rows) * LOG_COLUMNS.length)));
+        if (index.writtenByAppend) {
+          // One INSERT under SQLite's write lock numbers its rows consecutively, ending at the last insert id.
+          if (res.numAffectedRows !== BigInt(rows) || res.insertId === undefined) throw new Error(`a Connection Log insert of ${rows} entries wrote ${res.numAffectedRows ?? '?'}`);
+          const last = Number(res.insertId);
+          await index.add(
+            db,
+            ats.slice(done, done + rows).map((at, i) => ({ id: last - rows + 1 + i, at })),
+          );
+        }
+        done += rows;
+      }
+    };
+    if (!index.writtenByAppend && chunks.length === 1) return insertAll(this.db);
+    await inTransaction(this.db, insertAll);
   }
 
   /** Newest first. `newerCursor` is set when entries newer than this page exist (for `afterId`). */
