@@ -23,6 +23,7 @@ import * as m0017 from './migrations/0017_reconciliation';
 import * as m0018 from './migrations/0018_write_back';
 import * as m0019 from './migrations/0019_claim_and_counts';
 import * as m0021 from './migrations/0021_event_indexes';
+import * as m0022 from './migrations/0022_lean_export_indexes';
 
 /**
  * A migration is told only which engine it runs on and holds its SQL for both: nothing outside it
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Step> = {
   '0018_write_back': m0018,
   '0019_claim_and_counts': m0019,
   '0021_event_indexes': m0021,
+  '0022_lean_export_indexes': m0022,
 };
 
 export class SchemaTooNewError extends Error {}
