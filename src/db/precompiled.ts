@@ -137,5 +137,12 @@ function containsMarker(p: unknown): boolean {
   return false;
 }
 
+/** A flat list of values as rows of `width` (the cells of a multi-row statement, flattened for run). */
+export function rowsOf<Row extends readonly unknown[]>(cells: readonly unknown[], width: number): Row[] {
+  const rows: Row[] = [];
+  for (let i = 0; i < cells.length; i += width) rows.push(cells.slice(i, i + width) as unknown as Row);
+  return rows;
+}
+
 /** The statements of the repositories, one cache for all databases (the key holds the dialect). */
 export const precompiled = new Precompiled();

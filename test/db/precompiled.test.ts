@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import fc from 'fast-check';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent, type QueryCreator } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent, type QueryCreator, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { AttemptResult, ExportedAs } from '../../src/domain/export';
 import { iso } from '../../src/db/clock';
 import type { DialectAdapter } from '../../src/db/dialect';
 import { Precompiled } from '../../src/db/precompiled';
 import { ExportsRepository } from '../../src/db/repositories/exports';
+import { ingestDocuments, type PreparedDocument } from '../../src/db/repositories/ingest';
 import type { Database } from '../../src/db/schema';
 import { openStore, type Store } from '../../src/db/store';
 import { valuesList } from '../../src/db/values-list';
@@ -166,6 +167,66 @@ class BuilderReference {
   }
 }
 
+/** Ingest's multi-row inserts of fresh documents as they were before (commit 89e0850), the reference. */
+async function referenceInsertFresh(trx: Transaction<Database>, tenantId: string, docs: PreparedDocument[], now: Date): Promise<void> {
+  const t = iso(now);
+  const documentRows = await trx
+    .insertInto('documents')
+    .values(
+      docs.map((doc) => ({
+        tenant_id: tenantId,
+        kind: doc.kind,
+        source_id: doc.sourceId,
+        revision: doc.revision ?? 1,
+        payload: doc.payload,
+        content_hash: doc.contentHash,
+        reference: doc.reference,
+        doc_date: doc.docDate,
+        total: doc.total,
+        received_at: t,
+      })),
+    )
+    .returning(['id', 'kind', 'source_id'])
+    .execute();
+  const documentIds = new Map(documentRows.map((r) => [`${r.kind}\u0000${r.source_id}`, r.id]));
+  await trx
+    .insertInto('exports')
+    .values(
+      docs.map((doc) => ({
+        tenant_id: tenantId,
+        document_id: documentIds.get(`${doc.kind}\u0000${doc.sourceId}`) ?? -1,
+        kind: doc.kind,
+        source_id: doc.sourceId,
+        revision: doc.revision ?? 1,
+        status: 'queued',
+        wait_reason: null,
+        attempts: 0,
+        next_attempt_at: t,
+        xero_id: null,
+        needs_reconcile: 0,
+        created_at: t,
+        updated_at: t,
+      })),
+    )
+    .returning(['id', 'kind', 'source_id'])
+    .execute();
+}
+
+/** Fresh documents, each once: ingest inserts them together. */
+const freshDocuments: fc.Arbitrary<PreparedDocument[]> = fc.uniqueArray(
+  fc.record({
+    kind: fc.constantFrom(...KINDS),
+    sourceId: text,
+    revision: fc.option(fc.integer({ min: 1, max: 9 })),
+    payload: text,
+    contentHash: text,
+    reference: text,
+    docDate: fc.option(text),
+    total: fc.option(text),
+  }),
+  { minLength: 1, maxLength: 60, selector: (d) => `${d.kind}\u0000${d.sourceId}` },
+);
+
 interface Batch {
   tenantId: string;
   rowKinds: string[];
@@ -228,13 +289,20 @@ for (const kind of databaseKinds()) {
       await database.drop();
     });
 
+    /** No organisation, document, export or attempt, and ids counted from 1 again. */
+    async function empty(): Promise<void> {
+      if (kind === 'postgres') {
+        await sql`truncate table export_attempts, exports, documents, tenants restart identity cascade`.execute(store.db);
+        return;
+      }
+      for (const table of ['export_attempts', 'exports', 'documents', 'tenants'] as const) await store.db.deleteFrom(table).execute();
+      await sql`delete from sqlite_sequence where name in ('export_attempts', 'exports', 'documents')`.execute(store.db);
+    }
+
     /** The batch's organisation and rows, ids 1..n, queued and due; nothing else. */
     async function reset(b: Batch): Promise<void> {
       const t = NOW_ISO;
-      await store.db.deleteFrom('export_attempts').execute();
-      await store.db.deleteFrom('exports').execute();
-      await store.db.deleteFrom('documents').execute();
-      await store.db.deleteFrom('tenants').execute();
+      await empty();
       await store.db.insertInto('tenants').values({ id: b.tenantId, name: 'T', status: 'active', settings: '{}', created_at: t, updated_at: t }).execute();
       const rows = b.rowKinds.map((k, i) => ({ id: i + 1, kind: k, sourceId: `S-${i}` }));
       await store.db
@@ -305,6 +373,28 @@ for (const kind of databaseKinds()) {
           assert.deepEqual(now, before);
         }),
         { numRuns: kind === 'sqlite' ? 60 : 30 },
+      );
+    });
+
+    test('ingest inserts fresh documents with the builders’ SQL text and parameters, and the same rows', async () => {
+      const tenant = 'tenant-ingest';
+      const run = async (insert: () => Promise<unknown>) => {
+        await empty();
+        await store.db.insertInto('tenants').values({ id: tenant, name: 'T', status: 'active', settings: '{}', created_at: NOW_ISO, updated_at: NOW_ISO }).execute();
+        log.length = 0;
+        await insert();
+        const documents = await store.db.selectFrom('documents').selectAll().orderBy('id').execute();
+        const exports = await store.db.selectFrom('exports').selectAll().orderBy('id').execute();
+        return { sent: log.filter((q) => q.sql.startsWith('insert into')), documents, exports };
+      };
+      await fc.assert(
+        fc.asyncProperty(freshDocuments, async (docs) => {
+          const before = await run(() => logged.transaction().execute((trx) => referenceInsertFresh(trx, tenant, docs, NOW)));
+          const now = await run(() => ingestDocuments(logged, store.adapter, tenant, docs, { hashStored: () => 'unused', now: NOW }));
+          assert.equal(before.sent.length, 2);
+          assert.deepEqual(now, before);
+        }),
+        { numRuns: kind === 'sqlite' ? 40 : 20 },
       );
     });
 

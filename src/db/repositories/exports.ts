@@ -12,7 +12,7 @@ import { iso } from '../clock';
 import { valuesList } from '../values-list';
 import { ExportWaits, type FailureInfo } from './export-waits';
 import { toExport } from './export-rows';
-import { precompiled } from '../precompiled';
+import { precompiled, rowsOf } from '../precompiled';
 import { ingestDocuments, type IngestOptions, type IngestOutcome, type PreparedDocument } from './ingest';
 
 export type { IngestOptions, IngestOutcome, IngestResult, PreparedDocument, RevisionConflict } from './ingest';
@@ -234,7 +234,9 @@ export class ExportsRepository extends ExportWaits {
       if (rows.length === 0) return [];
       const attempts: AttemptRowValues = [batchId, idempotencyKey, at, ...rows.flatMap((r) => [r.id, r.attempts])];
       await precompiled.run(trx, this.adapter.name, `startAttempt.insert:${rows.length}`, attempts, ([batch, key, startedAt, ...cells]) =>
-        trx.insertInto('export_attempts').values(pairs(cells).map(([id, attemptNo]) => ({ export_id: id, attempt_no: attemptNo, batch_id: batch, idempotency_key: key, started_at: startedAt }))),
+        trx
+          .insertInto('export_attempts')
+          .values(rowsOf<[number, number]>(cells, 2).map(([id, attemptNo]) => ({ export_id: id, attempt_no: attemptNo, batch_id: batch, idempotency_key: key, started_at: startedAt }))),
       );
       return rows.map((r) => r.id);
     });
@@ -428,18 +430,10 @@ function exportedValues(rows: Array<{ id: number } & ExportedAs>, now: Date): Ex
 
 /** The UPDATE that records rows as exported, from the rows in a CTE `v` (a statement by itself, or a CTE of recordExported). */
 function exportedUpdate([at, ...cells]: ExportedValues) {
-  const rows: Cell[][] = [];
-  for (let i = 0; i < cells.length; i += EXPORTED_CELLS) rows.push(cells.slice(i, i + EXPORTED_CELLS));
+  const rows = rowsOf<Cell[]>(cells, EXPORTED_CELLS);
   const values = valuesList(rows, ['integer', 'text', 'text', 'text']);
   const update = sql`update exports set status = 'exported', xero_id = v.xero_id, xero_number = v.xero_number, xero_total = v.xero_total, exported_at = ${at}, updated_at = ${at},
         last_error = null, error_code = null, error_class = null, action_required = null, wait_reason = null, waiting_for = null, lease_owner = null, lease_until = null, needs_reconcile = 0
       from v where exports.id = v.id`;
   return { values, update, ids: rows.map((r) => r[0]) };
-}
-
-/** [a, b, c, d] as [[a, b], [c, d]]. */
-function pairs<T>(cells: readonly T[]): Array<[T, T]> {
-  const out: Array<[T, T]> = [];
-  for (let i = 0; i < cells.length; i += 2) out.push([cells[i] as T, cells[i + 1] as T]);
-  return out;
 }
