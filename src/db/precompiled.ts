@@ -118,7 +118,6 @@ function layout<V extends readonly unknown[]>(db: Kysely<Database>, set: number,
   const constants: unknown[] = [];
   for (const p of compiled.parameters) {
     if (p instanceof Marker) {
-      if (p.set !== set) return null;
       slots.push(p.index);
       constants.push(undefined);
     } else {
