@@ -40,7 +40,7 @@ export class ExportsRepository extends ExportWaits {
     const [kind0, ...others] = [...new Set(p.kinds)];
     if (kind0 === undefined) return [];
     const values: ClaimValues = [p.tenantId, iso(now), p.limit, p.owner, iso(new Date(now.getTime() + p.leaseMs)), kind0, ...others];
-    const { rows } = await precompiled.run(this.db, this.adapter.name, `claim:${values.length}`, values, (v) => this.claimQuery(v));
+    const { rows } = await precompiled.run(this.db, this.adapter.name, `claim:${1 + others.length}`, values, (v) => this.claimQuery(v));
     return rows.map(toExport).sort((a, b) => a.id - b.id);
   }
 
