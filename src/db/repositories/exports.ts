@@ -12,6 +12,7 @@ import { iso } from '../clock';
 import { valuesList } from '../values-list';
 import { ExportWaits, type FailureInfo } from './export-waits';
 import { toExport } from './export-rows';
+import { precompiled, rowsOf } from '../precompiled';
 import { ingestDocuments, type IngestOptions, type IngestOutcome, type PreparedDocument } from './ingest';
 
 export type { IngestOptions, IngestOutcome, IngestResult, PreparedDocument, RevisionConflict } from './ingest';
@@ -38,53 +39,60 @@ export class ExportsRepository extends ExportWaits {
     const now = p.now ?? new Date();
     const [kind0, ...others] = [...new Set(p.kinds)];
     if (kind0 === undefined) return [];
+    const values: ClaimValues = [p.tenantId, iso(now), p.limit, p.owner, iso(new Date(now.getTime() + p.leaseMs)), kind0, ...others];
+    const { rows } = await precompiled.run(this.db, this.adapter.name, `claim:${1 + others.length}`, values, (v) => this.claimQuery(v));
+    return rows.map(toExport).sort((a, b) => a.id - b.id);
+  }
+
+  /** The claim's statement (one shape per number of kinds). */
+  private claimQuery([tenantId, now, limit, owner, leaseUntil, kind0, ...others]: ClaimValues) {
     const ofKind = (db: QueryCreator<Database>, kind: string) =>
       this.adapter.lockForClaim(
         db
           .selectFrom('exports')
           .select('id')
-          .where('tenant_id', '=', p.tenantId)
+          .where('tenant_id', '=', tenantId)
           .where('kind', '=', kind)
           // A literal, not a parameter: the partial index is used for the condition it can see.
           .where('status', '=', sql.lit('queued'))
           // Oldest first by id: most queued work is due, so walking the kind in id order finds the batch at
           // once; SQLite would otherwise range-scan next_attempt_at and sort the whole backlog.
-          .where((eb) => eb(this.adapter.notIndexed(eb.ref('next_attempt_at')), '<=', iso(now)))
+          .where((eb) => eb(this.adapter.notIndexed(eb.ref('next_attempt_at')), '<=', now))
           .orderBy('id')
-          .limit(p.limit),
+          .limit(limit),
       );
     // A CTE, not "id IN (subquery … LIMIT n)": PostgreSQL may re-run such a subquery and update more than n rows.
-    const rows = await this.db
-      .with('candidates', (db) => {
-        if (others.length === 0) return ofKind(db, kind0);
-        // Each kind's candidates as a subquery (where a limit and a lock may stand), merged in id order.
-        const branch = (kind: string) => db.selectFrom(ofKind(db, kind).as('k')).select('k.id');
-        return others
-          .reduce((merged, kind) => merged.unionAll(branch(kind)), branch(kind0))
-          .orderBy('id')
-          .limit(p.limit);
-      })
-      .updateTable('exports')
-      .from('candidates')
-      .set({ status: 'exporting', lease_owner: p.owner, lease_until: iso(new Date(now.getTime() + p.leaseMs)), updated_at: iso(now) })
-      .whereRef('exports.id', '=', 'candidates.id')
-      // Not by an index: SQLite would otherwise walk every queued export (exports_claim) and look each up
-      // in the candidates, not the candidates up by id (it cannot tell that a merge of kinds is small).
-      .where((eb) => eb(this.adapter.notIndexed(eb.ref('exports.status')), '=', 'queued'))
-      // Nothing for an organisation paused meanwhile (by a person, or by another worker's rate limit).
-      .where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('tenants')
-            .select('tenants.id')
-            .where('tenants.id', '=', p.tenantId)
-            .where('tenants.status', '=', 'active')
-            .where((t) => t.or([t('tenants.paused_until', 'is', null), t('tenants.paused_until', '<=', iso(now))])),
-        ),
-      )
-      .returningAll()
-      .execute();
-    return rows.map(toExport).sort((a, b) => a.id - b.id);
+    return (
+      this.db
+        .with('candidates', (db) => {
+          if (others.length === 0) return ofKind(db, kind0);
+          // Each kind's candidates as a subquery (where a limit and a lock may stand), merged in id order.
+          const branch = (kind: string) => db.selectFrom(ofKind(db, kind).as('k')).select('k.id');
+          return others
+            .reduce((merged, kind) => merged.unionAll(branch(kind)), branch(kind0))
+            .orderBy('id')
+            .limit(limit);
+        })
+        .updateTable('exports')
+        .from('candidates')
+        .set({ status: 'exporting', lease_owner: owner, lease_until: leaseUntil, updated_at: now })
+        .whereRef('exports.id', '=', 'candidates.id')
+        // Not by an index: SQLite would otherwise walk every queued export (exports_claim) and look each up
+        // in the candidates, not the candidates up by id (it cannot tell that a merge of kinds is small).
+        .where((eb) => eb(this.adapter.notIndexed(eb.ref('exports.status')), '=', 'queued'))
+        // Nothing for an organisation paused meanwhile (by a person, or by another worker's rate limit).
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('tenants')
+              .select('tenants.id')
+              .where('tenants.id', '=', tenantId)
+              .where('tenants.status', '=', 'active')
+              .where((t) => t.or([t('tenants.paused_until', 'is', null), t('tenants.paused_until', '<=', now)])),
+          ),
+        )
+        .returningAll()
+    );
   }
 
   /**
@@ -190,39 +198,46 @@ export class ExportsRepository extends ExportWaits {
   async startAttempt(exportIds: number[], batchId: string, idempotencyKey: string, now = new Date(), owner?: string): Promise<number[]> {
     if (exportIds.length === 0) return [];
     const at = iso(now);
+    const values: HeldValues = [owner || null, at, ...exportIds];
+    // Part of the shape, not read from the values (a build is given stand-ins for them).
+    const ownerHeld = Boolean(owner);
+    const heldShape = `${exportIds.length}:${ownerHeld ? 'owner' : 'any'}`;
     // The rows raised and, by RETURNING, each one's new attempt number: no second read.
-    const held = (db: QueryCreator<Database>) => {
+    const held = (db: QueryCreator<Database>, [holder, until, ...ids]: HeldValues) => {
       let q = db
         .updateTable('exports')
         .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
-        .where('id', 'in', exportIds);
-      if (owner) q = q.where('lease_owner', '=', owner).where('status', '=', 'exporting').where('lease_until', '>', at);
+        .where('id', 'in', ids);
+      if (ownerHeld) q = q.where('lease_owner', '=', holder).where('status', '=', 'exporting').where('lease_until', '>', until);
       return q.returning(['id', 'attempts']);
     };
     if (this.adapter.name === 'postgres') {
       // One statement, so one round trip (not begin, update, insert, commit): the UPDATE a data-modifying
       // CTE feeding the INSERT, atomic together.
-      const rows = await this.db
-        .with('held', held)
-        .insertInto('export_attempts')
-        .columns(['export_id', 'attempt_no', 'batch_id', 'idempotency_key', 'started_at'])
-        .expression((eb) =>
-          eb
-            .selectFrom('held')
-            .select(['held.id', 'held.attempts', sql<string>`${batchId}`.as('batch_id'), sql<string>`${idempotencyKey}`.as('idempotency_key'), sql<string>`${at}`.as('started_at')])
-            .orderBy('held.id'),
-        )
-        .returning('export_id')
-        .execute();
+      const { rows } = await precompiled.run(this.db, this.adapter.name, `startAttempt:${heldShape}`, [batchId, idempotencyKey, ...values] as const, ([batch, key, holder, startedAt, ...ids]) =>
+        this.db
+          .with('held', (db) => held(db, [holder, startedAt, ...ids]))
+          .insertInto('export_attempts')
+          .columns(['export_id', 'attempt_no', 'batch_id', 'idempotency_key', 'started_at'])
+          .expression((eb) =>
+            eb
+              .selectFrom('held')
+              .select(['held.id', 'held.attempts', sql<string>`${batch}`.as('batch_id'), sql<string>`${key}`.as('idempotency_key'), sql<string>`${startedAt}`.as('started_at')])
+              .orderBy('held.id'),
+          )
+          .returning('export_id'),
+      );
       return rows.map((r) => r.export_id);
     }
     return this.db.transaction().execute(async (trx) => {
-      const rows = await held(trx).execute();
+      const { rows } = await precompiled.run(trx, this.adapter.name, `startAttempt.held:${heldShape}`, values, (v) => held(trx, v));
       if (rows.length === 0) return [];
-      await trx
-        .insertInto('export_attempts')
-        .values(rows.map((r) => ({ export_id: r.id, attempt_no: r.attempts, batch_id: batchId, idempotency_key: idempotencyKey, started_at: at })))
-        .execute();
+      const attempts: AttemptRowValues = [batchId, idempotencyKey, at, ...rows.flatMap((r) => [r.id, r.attempts])];
+      await precompiled.run(trx, this.adapter.name, `startAttempt.insert:${rows.length}`, attempts, ([batch, key, startedAt, ...cells]) =>
+        trx
+          .insertInto('export_attempts')
+          .values(rowsOf<[number, number]>(cells, 2).map(([id, attemptNo]) => ({ export_id: id, attempt_no: attemptNo, batch_id: batch, idempotency_key: key, started_at: startedAt }))),
+      );
       return rows.map((r) => r.id);
     });
   }
@@ -234,12 +249,14 @@ export class ExportsRepository extends ExportWaits {
   /** finishAttempt for many exports of one call with the same outcome, in one statement. */
   async finishAttempts(exportIds: number[], batchId: string, r: AttemptResult): Promise<void> {
     if (exportIds.length === 0) return;
-    await this.db
-      .updateTable('export_attempts')
-      .set({ finished_at: iso(), outcome: r.outcome, http_status: r.httpStatus, error: r.error, correlation_id: r.correlationId })
-      .where('batch_id', '=', batchId)
-      .where('export_id', 'in', exportIds)
-      .execute();
+    const values: FinishValues = [iso(), r.outcome, r.httpStatus, r.error, r.correlationId, batchId, ...exportIds];
+    await precompiled.run(this.db, this.adapter.name, `finishAttempts:${exportIds.length}`, values, ([finishedAt, outcome, httpStatus, error, correlationId, batch, ...ids]) =>
+      this.db
+        .updateTable('export_attempts')
+        .set({ finished_at: finishedAt, outcome, http_status: httpStatus, error, correlation_id: correlationId })
+        .where('batch_id', '=', batch)
+        .where('export_id', 'in', ids),
+    );
   }
 
   async markExported(id: number, x: ExportedAs, now = new Date()): Promise<void> {
@@ -249,8 +266,10 @@ export class ExportsRepository extends ExportWaits {
   /** markExported for many exports, in one statement (a batch's accepted elements). */
   async markManyExported(rows: Array<{ id: number } & ExportedAs>, now = new Date()): Promise<void> {
     if (rows.length === 0) return;
-    const u = this.exportedUpdate(rows, now);
-    await sql`with v (id, xero_id, xero_number, xero_total) as (${u.values}) ${u.update}`.execute(this.db);
+    await precompiled.run(this.db, this.adapter.name, `markManyExported:${rows.length}`, exportedValues(rows, now), (v) => {
+      const u = exportedUpdate(v);
+      return sql`with v (id, xero_id, xero_number, xero_total) as (${u.values}) ${u.update}`;
+    });
   }
 
   /**
@@ -275,23 +294,13 @@ export class ExportsRepository extends ExportWaits {
       return this.db.transaction().execute((trx) => both(new ExportsRepository(trx, this.adapter)));
     }
     const r = attempt.result;
-    const u = this.exportedUpdate(rows, now);
-    await sql`with v (id, xero_id, xero_number, xero_total) as (${u.values}), exported as (${u.update} returning exports.id)
-      update export_attempts set finished_at = ${iso()}, outcome = ${r.outcome}, http_status = ${r.httpStatus}, error = ${r.error}, correlation_id = ${r.correlationId}
-      where batch_id = ${attempt.batchId} and export_id in (${sql.join(rows.map((x) => x.id))})`.execute(this.db);
-  }
-
-  /** The UPDATE that records rows as exported, from the rows in a CTE `v` (a statement by itself, or a CTE of recordExported). */
-  private exportedUpdate(rows: Array<{ id: number } & ExportedAs>, now: Date) {
-    const at = iso(now);
-    const values = valuesList(
-      rows.map((r) => [r.id, r.xeroId, r.xeroNumber, r.xeroTotal]),
-      ['integer', 'text', 'text', 'text'],
-    );
-    const update = sql`update exports set status = 'exported', xero_id = v.xero_id, xero_number = v.xero_number, xero_total = v.xero_total, exported_at = ${at}, updated_at = ${at},
-        last_error = null, error_code = null, error_class = null, action_required = null, wait_reason = null, waiting_for = null, lease_owner = null, lease_until = null, needs_reconcile = 0
-      from v where exports.id = v.id`;
-    return { values, update };
+    const values: RecordValues = [iso(), r.outcome, r.httpStatus, r.error, r.correlationId, attempt.batchId, ...exportedValues(rows, now)];
+    await precompiled.run(this.db, this.adapter.name, `recordExported:${rows.length}`, values, ([finishedAt, outcome, httpStatus, error, correlationId, batch, ...exported]) => {
+      const u = exportedUpdate(exported);
+      return sql`with v (id, xero_id, xero_number, xero_total) as (${u.values}), exported as (${u.update} returning exports.id)
+      update export_attempts set finished_at = ${finishedAt}, outcome = ${outcome}, http_status = ${httpStatus}, error = ${error}, correlation_id = ${correlationId}
+      where batch_id = ${batch} and export_id in (${sql.join(u.ids)})`;
+    });
   }
 
   async markFailed(id: number, f: FailureInfo, now = new Date()): Promise<void> {
@@ -398,4 +407,33 @@ export class ExportsRepository extends ExportWaits {
       return rows.map((r) => ({ id: r.id, sourceId: r.source_id, kind: r.kind }));
     });
   }
+}
+
+type ClaimValues = [tenantId: string, now: string, limit: number, owner: string, leaseUntil: string, kind0: string, ...others: string[]];
+/** startAttempt's rows held: the owner (null: any), the time the lease must outlive, the ids. */
+type HeldValues = [owner: string | null, at: string, ...ids: number[]];
+type AttemptRowValues = [batchId: string, idempotencyKey: string, startedAt: string, ...idAndAttemptNo: number[]];
+type Cell = string | number | null;
+type FinishValues = [finishedAt: string, outcome: string, httpStatus: number | null, error: string | null, correlationId: string | null, batchId: string, ...ids: number[]];
+/** The time recorded, then four cells a row: id, xero id, number, total. */
+type ExportedValues = [at: string, ...cells: Cell[]];
+type RecordValues = [finishedAt: string, outcome: string, httpStatus: number | null, error: string | null, correlationId: string | null, batchId: string, ...exported: ExportedValues];
+
+const EXPORTED_CELLS = 4;
+
+function exportedValues(rows: Array<{ id: number } & ExportedAs>, now: Date): ExportedValues {
+  const values: ExportedValues = [iso(now)];
+  // `?? null` as valuesList would: a number or total left undefined is recorded as null.
+  for (const r of rows) values.push(r.id, r.xeroId, r.xeroNumber ?? null, r.xeroTotal ?? null);
+  return values;
+}
+
+/** The UPDATE that records rows as exported, from the rows in a CTE `v` (a statement by itself, or a CTE of recordExported). */
+function exportedUpdate([at, ...cells]: ExportedValues) {
+  const rows = rowsOf<Cell[]>(cells, EXPORTED_CELLS);
+  const values = valuesList(rows, ['integer', 'text', 'text', 'text']);
+  const update = sql`update exports set status = 'exported', xero_id = v.xero_id, xero_number = v.xero_number, xero_total = v.xero_total, exported_at = ${at}, updated_at = ${at},
+        last_error = null, error_code = null, error_class = null, action_required = null, wait_reason = null, waiting_for = null, lease_owner = null, lease_until = null, needs_reconcile = 0
+      from v where exports.id = v.id`;
+  return { values, update, ids: rows.map((r) => r[0]) };
 }
