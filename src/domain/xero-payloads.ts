@@ -295,19 +295,23 @@ export function approxJsonBytes(payload: unknown): number {
   return Buffer.byteLength(JSON.stringify(payload), 'utf8');
 }
 
-/** UTF-8 size of the request body that would carry these payloads to `endpoint`. */
-export function requestBytes(endpoint: string, payloads: readonly unknown[]): number {
-  return approxJsonBytes({ [endpoint]: payloads });
-}
-
 /**
- * requestBytes from the payloads' own sizes (approxJsonBytes of each), without serialising them again:
+ * UTF-8 size of the request body carrying payloads to `endpoint`, from the payloads' own sizes
+ * (approxJsonBytes of each), without serialising them again:
  * `{"Endpoint":[p1,p2]}` is the payloads, a comma between each two, and the wrapper.
  */
 export function requestBytesOfSizes(endpoint: string, payloadBytes: readonly number[]): number {
   let n = approxJsonBytes({ [endpoint]: [] });
   for (const b of payloadBytes) n += b;
   return n + Math.max(0, payloadBytes.length - 1);
+}
+
+/**
+ * The request body carrying payloads to `endpoint`, from each payload's JSON as JSON.stringify gives it
+ * (serialised once per claim): the same text as JSON.stringify({ [endpoint]: payloads }).
+ */
+export function requestJson(endpoint: string, payloadJson: readonly string[]): string {
+  return `{${JSON.stringify(endpoint)}:[${payloadJson.join(',')}]}`;
 }
 
 /** Xero's request cap (3.5 MB) and recommended elements per call (docs/xero.md#request-size). */

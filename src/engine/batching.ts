@@ -9,6 +9,34 @@ export function parseStored(payload: string | undefined): SourceDocument {
   return parsed.documents[0];
 }
 
+/** A payload's JSON (as JSON.stringify gives it) and its UTF-8 size. */
+export interface PayloadJson {
+  json: string;
+  bytes: number;
+}
+
+/**
+ * Each payload of a claim serialised once: its size for the single-document limit and the chunks, its
+ * text for the request body (requestJson). Keyed by the payload object: one changed in place (a look-up
+ * turned it into an update) must be forgotten before it is asked for again.
+ */
+export class PayloadJsonMemo {
+  private readonly known = new Map<object, PayloadJson>();
+
+  of(payload: object): PayloadJson {
+    let p = this.known.get(payload);
+    if (p === undefined) {
+      const json = JSON.stringify(payload);
+      this.known.set(payload, (p = { json, bytes: Buffer.byteLength(json, 'utf8') }));
+    }
+    return p;
+  }
+
+  forget(payload: object): void {
+    this.known.delete(payload);
+  }
+}
+
 /** Splits into calls of at most `size` elements and `maxBytes` of JSON. */
 export function chunkBatch<T extends { payload: unknown }>(items: T[], size: number, maxBytes: number, sizeOf: (item: T) => number = (item) => approxJsonBytes(item.payload)): T[][] {
   const chunks: T[][] = [];

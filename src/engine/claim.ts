@@ -10,8 +10,8 @@ import { XERO_LIMITS } from '../domain/registry';
 import type { OrgSettings } from '../domain/settings';
 import { expectedTotals } from '../domain/totals';
 import type { ReferenceData, XeroEndpoint } from '../domain/types';
-import { approxJsonBytes, requestBytesOfSizes } from '../domain/xero-payloads';
-import { chunkBatch, parseStored } from './batching';
+import { requestBytesOfSizes } from '../domain/xero-payloads';
+import { chunkBatch, parseStored, PayloadJsonMemo } from './batching';
 import { lockDateRefresh } from './lock-refusal';
 import { lookUpBeforeSending, lookupNeedOf, UNSETTLED_REASON, type LookUp } from './look-up-step';
 import { prepareExport, type PrepareContext, type Prepared } from './prepare';
@@ -48,14 +48,10 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
   const unsettled: Array<{ id: number; at: Date }> = [];
   const totals: Array<{ documentId: number; total: string }> = [];
   const waits: Array<Extract<Prepared, { kind: 'wait' }>> = [];
-  // Each payload serialised once to measure it (the limit, then the chunks); a look-up that turns one
-  // into an update changes it in place, so those are measured again.
-  const sizes = new Map<unknown, number>();
-  const sizeOf = (p: { payload: unknown }): number => {
-    let n = sizes.get(p.payload);
-    if (n === undefined) sizes.set(p.payload, (n = approxJsonBytes(p.payload)));
-    return n;
-  };
+  // Each payload serialised once: measured (the limit, then the chunks) and sent as that text. A look-up
+  // that turns one into an update changes it in place, so those are serialised again.
+  const json = new PayloadJsonMemo();
+  const sizeOf = (p: SendItem): number => json.of(p.payload).bytes;
   for (const [i, row] of rows.entries()) {
     const p = await prepareExport(row, docs[i] as SourceDocument, { tenantId, settings: ctx.settings, reference: ctx.reference, today, contacts, exports: contactExports });
     if (p.kind === 'wait') {
@@ -90,11 +86,11 @@ export async function handleClaim(deps: ClaimDeps, tenantId: string, endpoint: X
       .filter((p) => p.moved || p.row.xeroDate)
       .map((p) => ({ id: p.row.id, date: p.moved?.to ?? null })),
   );
-  for (const l of toLookUp) sizes.delete(l.item.payload);
+  for (const l of toLookUp) json.forget(l.item.payload);
   toSend.push(...(await lookUpBeforeSending(deps, tenantId, endpoint, toLookUp)));
   toSend.sort((a, b) => a.row.id - b.row.id);
   const sendDeps = { ...deps, lockDates: lockDateRefresh(deps.reference, tenantId, ctx, deps.now()) };
-  for (const chunk of chunkBatch(toSend, deps.batchSize, deps.maxBatchBytes, sizeOf)) await sendBatch(sendDeps, tenantId, endpoint, chunk);
+  for (const chunk of chunkBatch(toSend, deps.batchSize, deps.maxBatchBytes, sizeOf)) await sendBatch(sendDeps, tenantId, endpoint, chunk, json);
 }
 
 /** The latest exports of the contacts not linked yet, read together: a document waiting for one says why. */

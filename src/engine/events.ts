@@ -109,9 +109,12 @@ export class EventBus {
   /**
    * For slow work the emitter must not wait for (database reads for live pages, network): the
    * listener runs, but `emit` does not wait for it. `settle()` waits for the ones still running.
+   * `wanted`, when given, is asked at each emit: false (nobody would see the work, e.g. no live page
+   * is open) skips the listener for that event.
    */
-  onDetached<K extends EventName>(event: K, listener: Listener<K>): () => void {
+  onDetached<K extends EventName>(event: K, listener: Listener<K>, wanted?: () => boolean): () => void {
     return this.on(event, (payload) => {
+      if (wanted && !wanted()) return;
       const p = Promise.resolve()
         .then(() => listener(payload))
         .catch((err: unknown) => this.onListenerError(err, event))
@@ -125,11 +128,34 @@ export class EventBus {
     while (this.detached.size > 0) await Promise.all([...this.detached]);
   }
 
-  /** Runs every listener; resolves when all have finished, whatever they did (detached ones only start). */
+  /**
+   * Runs every listener, one after another in the order they were added; resolves when all have
+   * finished, whatever they did (detached ones only start). Each failure, thrown or rejected, is
+   * reported once all have finished, in the listeners' order. Only what an async listener returns is
+   * awaited: most are synchronous (they queue a log entry, count a metric) and cost no promise.
+   */
   async emit<K extends EventName>(event: K, payload: BusEvents[K]): Promise<void> {
-    const list = this.listeners.get(event) ?? [];
-    const results = await Promise.allSettled(list.map(async (l) => l(payload)));
-    for (const r of results) if (r.status === 'rejected') this.onListenerError(r.reason, event);
+    const list = this.listeners.get(event);
+    if (!list) return;
+    let pending: Array<Promise<void>> | null = null;
+    let failures: Array<{ at: number; err: unknown }> | null = null;
+    // The length now: a listener added while this emit runs is not called for this event.
+    for (let at = 0, n = list.length; at < n; at++) {
+      try {
+        const r = (list[at] as Listener<EventName>)(payload);
+        if (r && typeof r.then === 'function') {
+          (pending ??= []).push(
+            Promise.resolve(r).then(undefined, (err: unknown) => {
+              (failures ??= []).push({ at, err });
+            }),
+          );
+        }
+      } catch (err) {
+        (failures ??= []).push({ at, err });
+      }
+    }
+    if (pending) await Promise.all(pending);
+    if (failures) for (const f of failures.sort((a, b) => a.at - b.at)) this.onListenerError(f.err, event);
   }
 }
 

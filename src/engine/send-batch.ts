@@ -8,7 +8,8 @@ import crypto from 'node:crypto';
 import { answerOf, failureInfo, finish, type Answer, type Batch, type BatchDeps, type Response, type SendItem } from './batch';
 import { markExported, markManyExported, type Accepted } from './record-exported';
 import { classifyElementErrors, classifyHttpResponse, classifyNetworkFailure, prevalidationFailure, retriesExhausted, type Classified } from '../domain/catalog';
-import { requestBytes } from '../domain/xero-payloads';
+import { requestBytesOfSizes, requestJson } from '../domain/xero-payloads';
+import type { PayloadJsonMemo } from './batching';
 import { ENDPOINTS, XERO_LIMITS } from '../domain/registry';
 import { decideNext } from '../domain/retry';
 import { isUncertain } from '../domain/in-xero';
@@ -24,7 +25,8 @@ import { exportFailed } from './events';
 export type { Batch, BatchDeps, SendItem } from './batch';
 export { markExported };
 
-export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: XeroEndpoint, items: SendItem[]): Promise<void> {
+/** `json`: the claim's payloads serialised once (its sizes chunked them; its texts make the body). */
+export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: XeroEndpoint, items: SendItem[], json: PayloadJsonMemo): Promise<void> {
   if (items.length === 0) return;
   const key = crypto.randomUUID();
   const b: Batch = { deps, tenantId, endpoint, key };
@@ -50,7 +52,11 @@ export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: Xer
       tenantId,
       idempotencyKey: key,
       query: { summarizeErrors: false, ...(ENDPOINTS[endpoint].unitdp ? { unitdp: 4 } : {}) },
-      body: { [endpoint]: items.map((i) => i.payload) },
+      // The text of JSON.stringify({ [endpoint]: payloads }), from each payload's JSON serialised once.
+      json: requestJson(
+        endpoint,
+        items.map((i) => json.of(i.payload).json),
+      ),
     });
   } finally {
     release();
@@ -68,7 +74,7 @@ export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: Xer
   });
 
   if (res.kind === 'response' && res.status === 200) return applyElements(b, items, res);
-  if (res.kind === 'response' && res.status === 413) return splitTooLarge(b, items, res);
+  if (res.kind === 'response' && res.status === 413) return splitTooLarge(b, items, res, json);
   if (res.kind === 'response') return applyWholeFailure(b, items, classifyHttpResponse({ status: res.status, headers: res.headers, bodyText: res.bodyText }), answerOf(res));
   const classified = res.kind === 'network' ? classifyNetworkFailure(res.failure, res.detail) : classifyNoToken(res.code, res.reason);
   await applyWholeFailure(b, items, classified, { headers: {}, httpStatus: null, correlationId: null, outcomeUnknown: res.kind === 'network' && res.mayHaveReachedServer });
@@ -79,17 +85,17 @@ export async function sendBatch(deps: BatchDeps, tenantId: string, endpoint: Xer
  * again (each in turn splits further if it must). One element: no split can help, so it fails now
  * with its size, the limit and what to do.
  */
-async function splitTooLarge(b: Batch, items: SendItem[], res: Response): Promise<void> {
+async function splitTooLarge(b: Batch, items: SendItem[], res: Response, json: PayloadJsonMemo): Promise<void> {
   for (const item of items) await finish(b, item, { outcome: 'refused', httpStatus: 413, error: 'Xero refused the request as too large (HTTP 413).', correlationId: res.correlationId });
   const [only] = items;
   if (items.length === 1 && only) {
-    const c = prevalidationFailure('document_too_large', { size: String(requestBytes(b.endpoint, [only.payload])), limit: String(XERO_LIMITS.maxRequestBytes) });
+    const c = prevalidationFailure('document_too_large', { size: String(requestBytesOfSizes(b.endpoint, [json.of(only.payload).bytes])), limit: String(XERO_LIMITS.maxRequestBytes) });
     await applyDecision(b, only, c, answerOf(res));
     return;
   }
   const half = Math.ceil(items.length / 2);
-  await sendBatch(b.deps, b.tenantId, b.endpoint, items.slice(0, half));
-  await sendBatch(b.deps, b.tenantId, b.endpoint, items.slice(half));
+  await sendBatch(b.deps, b.tenantId, b.endpoint, items.slice(0, half), json);
+  await sendBatch(b.deps, b.tenantId, b.endpoint, items.slice(half), json);
 }
 
 async function applyElements(b: Batch, items: SendItem[], res: Response): Promise<void> {

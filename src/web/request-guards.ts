@@ -27,6 +27,15 @@ export function findNul(value: unknown, path = 'body', depth = 0): string | null
   return null;
 }
 
+/**
+ * findNul, walked only when the text can hold a NUL: JSON has one way to write U+0000 in a string or key,
+ * the escape `\u0000` (a raw NUL is not valid JSON, but is looked for all the same). Most bodies have
+ * neither, and their parsed documents are not walked.
+ */
+export function nulIn(text: string, value: unknown): string | null {
+  return text.includes('\\u0000') || text.includes('\u0000') ? findNul(value) : null;
+}
+
 type ParseText = (req: FastifyRequest, text: string, done: (err: Error | null, value?: unknown) => void) => void;
 
 /**
@@ -57,7 +66,7 @@ export function registerJsonParser(app: FastifyInstance, o: { ordinaryProtoKeys?
     }
     parseText(req, text, (err, value) => {
       if (err) return done(err, undefined);
-      const nul = findNul(value);
+      const nul = nulIn(text, value);
       if (nul) return done(new HttpError(400, 'invalid_text', `${nul} holds a NUL character, which cannot be stored`), undefined);
       done(null, value);
     });

@@ -20,6 +20,8 @@ export interface XeroCall {
   tenantId: string;
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
+  /** The body already serialised (JSON.stringify's text of it): sent as it is, instead of `body`. */
+  json?: string;
   idempotencyKey?: string;
   ifModifiedSince?: Date;
 }
@@ -36,7 +38,7 @@ export class XeroClient {
   async call(c: XeroCall): Promise<XeroCallOutcome & { requestBytes?: number }> {
     const token = await this.o.tokens.accessToken(c.tenantId);
     if (!token.ok) return { kind: 'no_token', reason: token.reason, code: token.code };
-    const body = c.body === undefined ? undefined : JSON.stringify(c.body);
+    const body = c.json ?? (c.body === undefined ? undefined : JSON.stringify(c.body));
     const headers: Record<string, string> = {
       authorization: `Bearer ${token.token}`,
       'xero-tenant-id': c.tenantId,

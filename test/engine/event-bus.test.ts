@@ -1,5 +1,6 @@
 /**
- * The export path does not wait for slow listeners, and a clean shutdown loses no Connection Log
+ * The export path does not wait for slow listeners (synchronous ones are called in order, async ones
+ * awaited, failures reported in order after all), and a clean shutdown loses no Connection Log
  * entry: a detached listener runs after `emit` has returned and `settle()` waits for it; entries of
  * high-volume events (written in batches, never awaited by the worker) are all in the database
  * once the runtime has closed, including those queued while an earlier batch was being written.
@@ -49,6 +50,74 @@ describe('the event bus', () => {
     await bus.emit('queue.changed', { tenantId: TENANT.id });
     await bus.settle();
     assert.deepEqual(errors, ['queue.changed']);
+  });
+
+  it('calls listeners in order, waits for the async ones, and reports failures in their order once all have finished', async () => {
+    const seen: string[] = [];
+    const bus = new EventBus((err) => seen.push(`error ${(err as Error).message}`));
+    let release = (): void => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    bus.on('queue.changed', () => void seen.push('a'));
+    bus.on('queue.changed', async () => {
+      seen.push('b');
+      await gate;
+      throw new Error('b');
+    });
+    bus.on('queue.changed', () => {
+      seen.push('c');
+      throw new Error('c');
+    });
+    bus.on('queue.changed', async () => {
+      seen.push('d');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seen.push('d done');
+    });
+    let returned = false;
+    const emitted = bus.emit('queue.changed', { tenantId: TENANT.id }).then(() => (returned = true));
+    assert.deepEqual(seen, ['a', 'b', 'c', 'd'], 'every listener started at once, a sync failure stopping none');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(returned, false, 'emit waits for an async listener');
+    assert.deepEqual(seen, ['a', 'b', 'c', 'd', 'd done'], 'no failure reported before all have finished');
+    release();
+    await emitted;
+    assert.deepEqual(seen, ['a', 'b', 'c', 'd', 'd done', 'error b', 'error c']);
+  });
+
+  it('calls only the listeners there were when the emit began', async () => {
+    const bus = new EventBus();
+    const seen: string[] = [];
+    const offB = bus.on('queue.changed', () => {
+      seen.push('b');
+    });
+    bus.on('queue.changed', () => {
+      seen.push('c');
+      offB();
+      bus.on('queue.changed', () => void seen.push('late'));
+    });
+    await bus.emit('queue.changed', { tenantId: TENANT.id });
+    assert.deepEqual(seen, ['b', 'c']);
+    await bus.emit('queue.changed', { tenantId: TENANT.id });
+    assert.deepEqual(seen, ['b', 'c', 'c', 'late']);
+  });
+
+  it('skips a detached listener nobody wants at the time of the emit', async () => {
+    const bus = new EventBus();
+    let watching = false;
+    const done: number[] = [];
+    bus.onDetached(
+      'queue.changed',
+      async () => void done.push(1),
+      () => watching,
+    );
+    await bus.emit('queue.changed', { tenantId: TENANT.id });
+    await bus.settle();
+    assert.deepEqual(done, []);
+    watching = true;
+    await bus.emit('queue.changed', { tenantId: TENANT.id });
+    await bus.settle();
+    assert.deepEqual(done, [1]);
   });
 });
 

@@ -57,12 +57,18 @@ export class BannerBroadcaster {
 
   constructor(private readonly rt: Runtime) {
     for (const e of EVENTS) this.unsubscribe.push(rt.bus.on(e, (p) => this.schedule(p.tenantId)));
-    // Each outcome reads the export again: detached, so a worker never waits for live pages.
-    for (const e of EXPORT_EVENTS) this.unsubscribe.push(rt.bus.onDetached(e, (p) => this.pushOutcome(p.tenantId, p.exportId)));
+    // Each outcome reads the export again: detached, so a worker never waits for live pages, and only
+    // while a page follows exports (pushOutcome would find no page to write to).
+    const followed = (): boolean => this.followsExports();
+    for (const e of EXPORT_EVENTS) this.unsubscribe.push(rt.bus.onDetached(e, (p) => this.pushOutcome(p.tenantId, p.exportId), followed));
     this.unsubscribe.push(
-      rt.bus.onDetached('export.action', async (p) => {
-        await Promise.all(p.exportIds.slice(0, 500).map((id) => this.pushOutcome(p.tenantId, id)));
-      }),
+      rt.bus.onDetached(
+        'export.action',
+        async (p) => {
+          await Promise.all(p.exportIds.slice(0, 500).map((id) => this.pushOutcome(p.tenantId, id)));
+        },
+        followed,
+      ),
     );
   }
 
@@ -76,6 +82,11 @@ export class BannerBroadcaster {
     this.clients.add(client);
     this.heartbeat ??= setInterval(() => this.clients.forEach((c) => c.reply.raw.write(': keep-alive\n\n')), HEARTBEAT_MS);
     req.raw.on('close', () => this.detach(client));
+  }
+
+  private followsExports(): boolean {
+    for (const c of this.clients) if (c.exports) return true;
+    return false;
   }
 
   private detach(client: Client): void {
