@@ -1,7 +1,7 @@
 /**
- * Migration 0022 (fewer index entries per export): the readers of `waiting_for` and `xero_id` are still
- * served by an index (SQLite's plans, on a filled queue: no scan of `exports`), a queued export has no
- * entry in the Xero id index, and the migration fails whole or not at all.
+ * Migration 0022 (fewer index entries per export): the readers of `waiting_for`, `xero_id` and failed
+ * exports' error codes are still served by an index (SQLite's plans, on a filled queue: no scan of
+ * `exports`), a queued export has no entry in the Xero id index, and the migration fails whole or not at all.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -21,6 +21,20 @@ const READERS = [
   `select tenant_id, waiting_for from exports where tenant_id in (?, ?) and status = ? and waiting_for is not null`,
   // XeroChangesRepository.markXeroStatus (webhooks)
   `update exports set xero_status = ? where tenant_id = ? and xero_id = ? and status = ?`,
+];
+
+/** The Failed Exports page's readers of error codes (export-reads.ts) and the retry of one code (exports.ts), each with the plan it must keep. */
+const FAILED_READERS: Array<[string, RegExp]> = [
+  [`select error_code, count(*) as n from exports where tenant_id = ? and status = 'failed' and error_code is not null group by error_code order by error_code`, /COVERING INDEX exports_failed_code/],
+  [
+    `select exports.*, documents.reference from exports inner join documents on documents.id = exports.document_id where exports.tenant_id = ? and exports.status = 'failed' and exports.error_code = ? order by exports.id desc limit 50`,
+    /INDEX exports_failed_code \(tenant_id=\? AND error_code=\? AND status=\?\)/,
+  ],
+  [`update exports set status = 'queued' where tenant_id = ? and status = 'failed' and error_code = ?`, /INDEX exports_failed_code/],
+  [
+    `select error_code, last_error, action_required, count(*) as n from exports where tenant_id = ? and status = 'failed' group by error_code, last_error, action_required`,
+    /INDEX exports_failed_code/,
+  ],
 ];
 
 describe('migration 0022 on sqlite: the readers keep their indexes', () => {
@@ -46,6 +60,17 @@ describe('migration 0022 on sqlite: the readers keep their indexes', () => {
         );
         const details = plan.rows.map((r) => r.detail).join(' | ');
         assert.match(details, /USING (COVERING )?INDEX (exports_contact_waits|exports_tenant_xero_id)/, `${text}: ${details}`);
+        assert.doesNotMatch(details, /SCAN exports/, text);
+      }
+      for (const [text, expected] of FAILED_READERS) {
+        const plan = await opened.db.executeQuery<{ detail: string }>(
+          CompiledQuery.raw(
+            `explain query plan ${text}`,
+            Array.from(text.matchAll(/\?/g), () => 'v'),
+          ),
+        );
+        const details = plan.rows.map((r) => r.detail).join(' | ');
+        assert.match(details, expected, `${text}: ${details}`);
         assert.doesNotMatch(details, /SCAN exports/, text);
       }
       const entries = await sql<{ n: number }>`select count(*) as n from exports indexed by exports_tenant_xero_id where tenant_id = 't' and xero_id is not null`.execute(opened.db);
@@ -75,6 +100,8 @@ for (const kind of databaseKinds()) {
         const schema = JSON.stringify(await dumpSchema(opened.db as unknown as Kysely<unknown>, kind));
         assert.doesNotMatch(schema, /exports_waiting_for/);
         assert.match(schema, /exports_tenant_xero_id[^}]*xero_id[^}]*(is not null|IS NOT NULL)/);
+        assert.doesNotMatch(schema, /exports_tenant_status_code/);
+        assert.match(schema, /exports_failed_code[^}]*status\\?"?\)?(::text)? = 'failed'/i);
       } finally {
         await opened.close();
         await database.drop();

@@ -9,7 +9,7 @@ import type { Database } from '../schema';
 import type { ExportStatus } from '../../domain/types';
 import type { Export, ExportAttempt, ExportSource, FailureGroup, ListedExport } from '../../domain/export';
 import type { AttemptRecord, EarlierRevisions } from '../../domain/in-xero';
-import { toExport, toExportAttempt, toListedExport } from './export-rows';
+import { FAILED, toExport, toExportAttempt, toListedExport } from './export-rows';
 
 export type { ListedExport };
 
@@ -213,7 +213,7 @@ export class ExportReads {
 
   async list(f: ExportFilter): Promise<ListedExport[]> {
     let q = this.listed(f.tenantId);
-    if (f.statuses?.length) q = q.where('exports.status', 'in', f.statuses);
+    if (f.statuses?.length) q = f.statuses.length === 1 && f.statuses[0] === 'failed' ? q.where('exports.status', '=', FAILED) : q.where('exports.status', 'in', f.statuses);
     if (f.kinds?.length) q = q.where('exports.kind', 'in', f.kinds);
     if (f.errorCode) q = q.where('exports.error_code', '=', f.errorCode);
     if (f.fromDate) q = q.where('documents.doc_date', '>=', f.fromDate);
@@ -236,7 +236,7 @@ export class ExportReads {
       .selectFrom('exports')
       .select(['error_code', 'last_error', 'action_required', sql<number>`count(*)`.as('n')])
       .where('tenant_id', '=', tenantId)
-      .where('status', '=', 'failed')
+      .where('status', '=', FAILED)
       .groupBy(['error_code', 'last_error', 'action_required'])
       .orderBy(sql`count(*)`, 'desc')
       .limit(200)
@@ -255,7 +255,7 @@ export class ExportReads {
       .selectFrom('exports')
       .select(['error_code', sql<number>`count(*)`.as('n')])
       .where('tenant_id', '=', tenantId)
-      .where('status', '=', 'failed')
+      .where('status', '=', FAILED)
       .where('error_code', 'is not', null)
       .groupBy('error_code')
       .orderBy('error_code')

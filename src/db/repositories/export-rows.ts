@@ -3,10 +3,16 @@
  * ListedExport and ExportAttempt: every repository method that hands exports or attempts out of
  * src/db maps them here.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { ExportAttemptsTable, ExportRow } from '../schema';
 import type { Export, ExportAttempt, ListedExport } from '../../domain/export';
 import type { DocumentKind, ExportStatus } from '../../domain/types';
+
+/**
+ * `status = 'failed'` written as a literal: SQLite uses the partial index of failed exports by error code
+ * (`exports_failed_code`, migration 0022) only for a condition it can see, never for a bound parameter.
+ */
+export const FAILED = sql.lit('failed');
 
 export type ListedExportRow = ExportRow & { reference: string; doc_date: string | null; total: string | null };
 

@@ -11,7 +11,7 @@ import type { Database } from '../schema';
 import { iso } from '../clock';
 import { valuesList } from '../values-list';
 import { ExportWaits, type FailureInfo } from './export-waits';
-import { toExport } from './export-rows';
+import { FAILED, toExport } from './export-rows';
 import { precompiled, rowsOf } from '../precompiled';
 import { ingestDocuments, type IngestOptions, type IngestOutcome, type PreparedDocument } from './ingest';
 
@@ -373,7 +373,7 @@ export class ExportsRepository extends ExportWaits {
 
   /** failed → queued now (a person pressed Export). Returns the ids that changed. */
   async retry(tenantId: string, ids: number[] | 'all-failed', filter: { errorCode?: string } = {}): Promise<number[]> {
-    let q = this.db.updateTable('exports').set({ status: 'queued', next_attempt_at: iso(), updated_at: iso(), wait_reason: null }).where('tenant_id', '=', tenantId).where('status', '=', 'failed');
+    let q = this.db.updateTable('exports').set({ status: 'queued', next_attempt_at: iso(), updated_at: iso(), wait_reason: null }).where('tenant_id', '=', tenantId).where('status', '=', FAILED);
     if (ids !== 'all-failed') q = q.where('id', 'in', ids.length ? ids : [-1]);
     if (filter.errorCode) q = q.where('error_code', '=', filter.errorCode);
     const rows = await q.returning('id').execute();
