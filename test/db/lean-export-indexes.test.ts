@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/db/dialect';
 import { migrateToLatest, migrateUpTo } from '../../src/db/migrate';
 import { databaseKinds, makeDatabase } from '../helpers/databases';
 import { dumpSchema } from '../helpers/schema-dump';
+import { stepBackLeanExportIndexes } from '../helpers/lean-export-indexes';
 
 /** The statements of the repositories that read these columns, as SQLite sees them (values bound apart). */
 const READERS = [
@@ -84,6 +85,26 @@ describe('migration 0022 on sqlite: the readers keep their indexes', () => {
 
 for (const kind of databaseKinds()) {
   describe(`migration 0022 on ${kind}`, () => {
+    test('stepping back from 0022 gives the schema before it exactly', async () => {
+      const before = await makeDatabase(kind);
+      const after = await makeDatabase(kind);
+      const older = openDatabase(before.url);
+      const latest = openDatabase(after.url);
+      try {
+        await migrateUpTo(older.db, older.adapter, '0021_event_indexes');
+        await migrateUpTo(latest.db, latest.adapter, '0022_lean_export_indexes');
+        await stepBackLeanExportIndexes(latest.db);
+        await sql`delete from kysely_migration where name = '0022_lean_export_indexes'`.execute(latest.db);
+        assert.deepEqual(await dumpSchema(latest.db as unknown as Kysely<unknown>, kind), await dumpSchema(older.db as unknown as Kysely<unknown>, kind));
+        assert.equal((await migrateToLatest(latest.db, latest.adapter)).applied[0], '0022_lean_export_indexes');
+      } finally {
+        await older.close();
+        await latest.close();
+        await before.drop();
+        await after.drop();
+      }
+    });
+
     test('a failure half-way leaves the schema before it, and the next run applies it whole', async () => {
       const database = await makeDatabase(kind);
       const opened = openDatabase(database.url);

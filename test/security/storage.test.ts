@@ -18,6 +18,7 @@ import { openStore } from '../../src/db/store';
 import { sessionIdHash } from '../../src/db/repositories/web-sessions';
 import { databaseKinds, makeDatabase } from '../helpers/databases';
 import { stepBackClaimAndCounts } from '../helpers/claim-and-counts';
+import { stepBackLeanExportIndexes } from '../helpers/lean-export-indexes';
 import { stepBackLogIndex } from '../helpers/log-index';
 import { stepBackWriteBack } from '../write-back/step-back';
 import { waitUntil } from '../helpers/processes';
@@ -110,6 +111,7 @@ for (const kind of databaseKinds()) {
       await store.db.schema.dropTable('web_sessions').execute();
       await store.db.schema.dropTable('xero_webhook_events').execute();
       // (and before the later migrations, which must come after it)
+      await stepBackLeanExportIndexes(store.db);
       await sql`drop index exports_contact_waits`.execute(store.db);
       await stepBackClaimAndCounts(store.db, kind);
       await stepBackWriteBack(store.db, kind);
