@@ -2,7 +2,8 @@
  * The Connection Log: every sync event, newest first, filterable by level and free text. Entries
  * never carry a token: details are built by the engine from known-safe fields only.
  */
-import { CompiledQuery, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { precompiled, rowsOf } from '../precompiled';
 import type { DialectAdapter } from '../dialect';
 import type { Database, LogRow } from '../schema';
 import { iso } from '../clock';
@@ -82,19 +83,23 @@ export function chunkSizes(n: number): number[] {
   return out;
 }
 
-const insertTexts = new Map<string, string>();
+type LogCells = [string | null, string, string, string, string, number | null, string | null, string | null, string | null];
 
-/** `insert into connection_log (…) values (…), …` for `rows` rows, in the dialect's placeholders. */
-function insertText(dialect: DialectAdapter['name'], rows: number): string {
-  const key = `${dialect}:${rows}`;
-  let text = insertTexts.get(key);
-  if (text === undefined) {
-    let p = 0;
-    const tuple = () => `(${LOG_COLUMNS.map(() => (dialect === 'postgres' ? `$${(p += 1)}` : '?')).join(', ')})`;
-    text = `insert into connection_log (${LOG_COLUMNS.join(', ')}) values ${Array.from({ length: rows }, tuple).join(', ')}`;
-    insertTexts.set(key, text);
-  }
-  return text;
+/** `rows` entries' cells as one multi-row INSERT (built once per row count by `precompiled`). */
+function insertOf(db: Kysely<Database>, cells: readonly unknown[]) {
+  return db.insertInto('connection_log').values(
+    rowsOf<LogCells>(cells, LOG_COLUMNS.length).map(([tenant_id, at, level, event, message, export_id, document_ref, details, actor]) => ({
+      tenant_id,
+      at,
+      level,
+      event,
+      message,
+      export_id,
+      document_ref,
+      details,
+      actor,
+    })),
+  );
 }
 
 export class ConnectionLogRepository {
@@ -105,7 +110,7 @@ export class ConnectionLogRepository {
 
   /**
    * Writes entries in one transaction (on SQLite with their index rows, so no entry is ever unsearchable).
-   * The INSERTs are prepared once per row count (`chunkSizes`), not built per call: the writer's flushes
+   * The INSERTs are compiled once per row count (`chunkSizes`, `precompiled`), not built per call: the writer's flushes
    * hold hundreds of entries, and building them through Kysely cost as much as SQLite's work.
    */
   async append(entries: LogEntryInput[]): Promise<void> {
@@ -130,7 +135,8 @@ export class ConnectionLogRepository {
     const insertAll = async (db: Kysely<Database>): Promise<void> => {
       let done = 0;
       for (const rows of chunks) {
-        const res = await db.executeQuery(CompiledQuery.raw(insertText(this.adapter.name, rows), params.slice(done * LOG_COLUMNS.length, (done + rows) * LOG_COLUMNS.length)));
+        const cells = params.slice(done * LOG_COLUMNS.length, (done + rows) * LOG_COLUMNS.length);
+        const res = await precompiled.run(db, this.adapter.name, `connection_log insert ${rows}`, cells, (v) => insertOf(db, v));
         if (index.writtenByAppend) {
           // One INSERT under SQLite's write lock numbers its rows consecutively, ending at the last insert id.
           if (res.numAffectedRows !== BigInt(rows) || res.insertId === undefined) throw new Error(`a Connection Log insert of ${rows} entries wrote ${res.numAffectedRows ?? '?'}`);
