@@ -95,7 +95,8 @@ export async function createRuntime(config: Readonly<Config>, options: RuntimeOp
   // Without a logger from the caller (the data commands, tests) lines go to stderr, so stdout keeps only the command's output.
   const logger = options.logger ?? createLogger({ level: config.logLevel, destination: process.stderr });
   secureStorage(config, (message) => logger.warn(message));
-  const store = await openStore(config.databaseUrl);
+  // On SQLite the WAL is checkpointed on a thread of its own, not inside a commit on the event loop.
+  const store = await openStore(config.databaseUrl, { backgroundCheckpoints: { onError: (err) => logger.error({ err }, 'SQLite WAL checkpoint') } });
   const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
   const flushLog = attachConnectionLog(bus, store.log, (err) => logger.error({ err }, 'writing the connection log failed'));
   const stopNotifications = attachNotifications(bus, { config, store, logger });

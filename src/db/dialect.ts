@@ -13,6 +13,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type Sqlit
 import pg from 'pg';
 import { ensurePrivateFile, PRIVATE_DIR_MODE } from '../security/file-modes';
 import { sqliteLogIndex, type LogIndex } from './log-index';
+import { WalCheckpointer, type WalCheckpointerOptions } from './wal-checkpointer';
 import type { Database } from './schema';
 import { escapeLike, hasNul, NOTHING } from './text-match';
 
@@ -42,6 +43,8 @@ export interface OpenedDatabase {
   db: Kysely<Database>;
   adapter: DialectAdapter;
   url: string;
+  /** SQLite with `backgroundCheckpoints`: the thread that checkpoints its WAL (null once it failed). */
+  checkpointer?: WalCheckpointer;
   close(): Promise<void>;
 }
 
@@ -93,6 +96,11 @@ export interface OpenOptions {
   connectTimeoutMs?: number;
   /** Told of every error a pooled connection raises outside a query (a terminated backend, a restart). */
   onConnectionError?: (err: Error) => void;
+  /**
+   * SQLite (a file): checkpoint the WAL on a thread of its own instead of inside commits on the event
+   * loop (src/db/wal-checkpointer.ts), for the long-running processes. Ignored for PostgreSQL and `:memory:`.
+   */
+  backgroundCheckpoints?: WalCheckpointerOptions;
 }
 
 const NOTHING_TO_ROLL_BACK: SqliteStatement = { reader: false, all: () => [], run: () => ({ changes: 0, lastInsertRowid: 0 }), iterate: () => [][Symbol.iterator]() };
@@ -129,12 +137,12 @@ function withStatementCache(database: SQLite.Database, size = STATEMENT_CACHE_SI
 
 /** Opens `sqlite:PATH` (WAL, foreign keys on) or `postgres://…`. */
 export function openDatabase(url: string, options: OpenOptions = {}): OpenedDatabase {
-  if (url.startsWith('sqlite:')) return openSqlite(url);
+  if (url.startsWith('sqlite:')) return openSqlite(url, options);
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return openPostgres(url, options);
   throw new Error(`Unsupported database URL "${url}": use sqlite:PATH or postgres://…`);
 }
 
-function openSqlite(url: string): OpenedDatabase {
+function openSqlite(url: string, o: OpenOptions): OpenedDatabase {
   const file = url.slice('sqlite:'.length);
   if (file !== ':memory:') {
     // Created 0700 / 0600 before SQLite opens it; SQLite gives -wal and -shm the file's own mode.
@@ -147,7 +155,19 @@ function openSqlite(url: string): OpenedDatabase {
   database.pragma('busy_timeout = 5000');
   database.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { db, adapter: sqliteAdapter, url, close: () => db.destroy() };
+  if (!o.backgroundCheckpoints || file === ':memory:') return { db, adapter: sqliteAdapter, url, close: () => db.destroy() };
+  const checkpointer = WalCheckpointer.start(database, file, o.backgroundCheckpoints);
+  return {
+    db,
+    adapter: sqliteAdapter,
+    url,
+    checkpointer,
+    async close() {
+      // The thread's connection first: the last connection to close checkpoints the WAL and removes it.
+      await checkpointer.stop();
+      await db.destroy();
+    },
+  };
 }
 
 function openPostgres(url: string, o: OpenOptions): OpenedDatabase {

@@ -353,7 +353,7 @@ export class ExportsRepository extends ExportWaits {
       updates.map((u) => [u.id, u.date]),
       ['integer', 'text'],
     );
-    await sql`with v (id, xero_date) as (${v}) update exports set xero_date = v.xero_date from v where exports.id = v.id`.execute(this.db);
+    await sql`with v (id, xero_date) as (${v}) update exports set xero_date = v.xero_date from v where exports.id = v.id and exports.xero_date is distinct from v.xero_date`.execute(this.db);
   }
 
   /** The total xport expects Xero to compute, shown beside Xero's own total. */
@@ -361,14 +361,18 @@ export class ExportsRepository extends ExportWaits {
     await this.setDocumentTotals([{ documentId, total }]);
   }
 
-  /** setDocumentTotal for a whole batch, in one statement. */
+  /**
+   * setDocumentTotal for a whole batch, in one statement. A claim sets every document's total again, and
+   * most are unchanged: only the rows that differ are written (an unchanged row rewritten still costs its
+   * page in the WAL).
+   */
   async setDocumentTotals(totals: Array<{ documentId: number; total: string }>): Promise<void> {
     if (totals.length === 0) return;
     const v = valuesList(
       totals.map((t) => [t.documentId, t.total]),
       ['integer', 'text'],
     );
-    await sql`with v (id, total) as (${v}) update documents set total = v.total from v where documents.id = v.id`.execute(this.db);
+    await sql`with v (id, total) as (${v}) update documents set total = v.total from v where documents.id = v.id and documents.total is distinct from v.total`.execute(this.db);
   }
 
   /** failed → queued now (a person pressed Export). Returns the ids that changed. */
