@@ -25,7 +25,7 @@ export interface WalCheckpointerOptions {
   intervalMs?: number;
   /** The main connection's automatic checkpoint while the thread runs, in pages. Default 10,000 (40 MB of WAL). */
   backstopPages?: number;
-  /** Told when the thread fails or a checkpoint raises an error. */
+  /** Told when the thread fails, and when a checkpoint raises an error (once until one succeeds again, or the error changes). */
   onError?: (err: Error) => void;
 }
 
@@ -72,7 +72,8 @@ export class WalCheckpointer {
   private worker: Worker | null;
   private stopping = false;
   private last: CheckpointResult | null = null;
-  private readonly waiting: Array<(r: CheckpointResult) => void> = [];
+  private lastError: string | null = null;
+  private readonly waiting: Array<{ resolve: (r: CheckpointResult) => void; reject: (err: Error) => void }> = [];
 
   private constructor(
     private readonly database: SQLite.Database,
@@ -90,11 +91,16 @@ export class WalCheckpointer {
     this.database.pragma(`wal_autocheckpoint = ${o.backstopPages}`);
     this.worker.on('message', (m: FromThread) => {
       if (m.type === 'error') {
-        this.o.onError?.(new Error(`WAL checkpoint failed: ${m.message}`));
+        // Once per kind of failure, not once a second: a full disk would otherwise fill the log too.
+        const err = new Error(`WAL checkpoint failed: ${m.message}`);
+        if (m.message !== this.lastError) this.o.onError?.(err);
+        this.lastError = m.message;
+        for (const w of this.waiting.splice(0)) w.reject(err);
         return;
       }
+      this.lastError = null;
       this.last = m.result;
-      for (const resolve of this.waiting.splice(0)) resolve(m.result);
+      for (const w of this.waiting.splice(0)) w.resolve(m.result);
     });
     this.worker.on('error', (err) => this.gone(err));
     this.worker.on('exit', (code) => this.gone(new Error(`the WAL checkpoint thread ended (exit code ${code})`)));
@@ -115,12 +121,12 @@ export class WalCheckpointer {
     return this.last;
   }
 
-  /** Runs a checkpoint now and resolves with its result (tests, and a caller that wants the WAL short). */
+  /** Runs a checkpoint now: resolves with its result, or rejects with its error (tests, and a caller that wants the WAL short). */
   checkpointNow(): Promise<CheckpointResult> {
     const worker = this.worker;
     if (!worker) return Promise.reject(new Error('the WAL checkpoint thread is not running'));
-    return new Promise((resolve) => {
-      this.waiting.push(resolve);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
       worker.postMessage('now');
     });
   }
@@ -142,6 +148,7 @@ export class WalCheckpointer {
   private gone(err: Error): void {
     if (!this.worker) return;
     this.worker = null;
+    for (const w of this.waiting.splice(0)) w.reject(err);
     try {
       this.database.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
     } catch {

@@ -6,7 +6,7 @@
  * transaction and leaves a sound database.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,6 +119,50 @@ describe('WAL checkpoints on their own thread', () => {
       assert.equal(rows[0]?.n, 3010);
     } finally {
       await o.close();
+    }
+  });
+
+  test('a checkpoint that fails on a full disk is reported once, and succeeds once space is back', async (t) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xport-ckpt-full-'));
+    dirs.push(dir);
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=32m', 'tmpfs', dir]).status !== 0) return t.skip('mount is not allowed here');
+    const file = path.join(dir, 'x.db');
+    const filler = path.join(dir, 'filler');
+    const errors: Error[] = [];
+    const o = openDatabase(`sqlite:${file}`, { backgroundCheckpoints: { intervalMs: 60_000, backstopPages: 100_000, onError: (e) => errors.push(e) } });
+    try {
+      const c = o.checkpointer;
+      assert.ok(c);
+      // ~8 MB in the WAL (a row of a page is two pages), none of it in the file yet; then the disk filled to its last byte.
+      await writeRows(o, 600);
+      const fd = fs.openSync(filler, 'w');
+      const chunk = Buffer.alloc(64 * 1024);
+      try {
+        for (let size = chunk.length; size >= 1;) {
+          try {
+            fs.writeSync(fd, chunk, 0, size);
+          } catch {
+            size = Math.floor(size / 2);
+          }
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+      // The file must grow to take the pages: it cannot, and the checkpoint says so (every time it is asked).
+      await assert.rejects(c.checkpointNow(), /WAL checkpoint failed: .*(full|disk)/i);
+      await assert.rejects(c.checkpointNow(), /WAL checkpoint failed/);
+      await assert.rejects(c.checkpointNow(), /WAL checkpoint failed/);
+      assert.equal(errors.length, 1, 'reported once, not at every attempt');
+      assert.equal(c.running, true, 'the thread lives on');
+      fs.rmSync(filler);
+      const r = await c.checkpointNow();
+      assert.equal(r.checkpointed, r.log);
+      assert.ok(fs.statSync(file).size >= 600 * PAGE, 'the rows reached the file');
+      const { rows } = await sql<{ n: number }>`select count(*) as n from t`.execute(o.db);
+      assert.equal(rows[0]?.n, 600);
+    } finally {
+      await o.close();
+      spawnSync('umount', ['-l', dir]);
     }
   });
 
