@@ -43,7 +43,7 @@ export interface OpenedDatabase {
   db: Kysely<Database>;
   adapter: DialectAdapter;
   url: string;
-  /** SQLite with `backgroundCheckpoints`: the thread that checkpoints its WAL (null once it failed). */
+  /** SQLite with `backgroundCheckpoints`: the thread that checkpoints its WAL (`running` false once it failed or stopped). */
   checkpointer?: WalCheckpointer;
   close(): Promise<void>;
 }
