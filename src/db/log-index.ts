@@ -12,7 +12,7 @@
  *
  * PostgreSQL: nothing of its own; the pg_trgm GIN indexes of 0001 follow every write.
  */
-import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import { CompiledQuery, sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from './schema';
 import { escapeLike, ftsPhrase, hasNul, NOTHING } from './text-match';
 
@@ -90,13 +90,19 @@ export const sqliteLogIndex: LogIndex = {
       if (run && run.day === day && run.last + 1 === r.id) run.last = r.id;
       else runs.push({ day, first: r.id, last: r.id });
     }
-    const ready = new Set<string>();
     for (const { day, first, last } of runs) {
-      if (!ready.has(day)) for (const s of dayTableStatements(day)) await sql.raw(s).execute(db);
-      ready.add(day);
-      const res = await sql`insert into ${sql.table(dayTable(day))} (rowid, message, document_ref) select id, message, document_ref from connection_log where id between ${first} and ${last}`.execute(
-        db,
-      );
+      // The day's table is created by its first entry: the insert is tried first, and only an insert
+      // that finds no table creates it (in this transaction: SQLite keeps a transaction open after a
+      // failed statement) and is made again. Statements written out, not built: this runs on every write.
+      const insert = CompiledQuery.raw(`insert into ${dayTable(day)} (rowid, message, document_ref) select id, message, document_ref from connection_log where id between ? and ?`, [first, last]);
+      let res;
+      try {
+        res = await db.executeQuery(insert);
+      } catch (e) {
+        if (!(e instanceof Error && e.message.startsWith(`no such table: ${dayTable(day)}`))) throw e;
+        for (const s of dayTableStatements(day)) await db.executeQuery(CompiledQuery.raw(s, []));
+        res = await db.executeQuery(insert);
+      }
       if (res.numAffectedRows !== BigInt(last - first + 1)) throw new Error(`indexing Connection Log entries ${first}–${last} found ${res.numAffectedRows ?? '?'} of them`);
     }
   },

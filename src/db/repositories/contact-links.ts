@@ -32,19 +32,22 @@ export class ContactLinksRepository {
   /** Links for many contacts in one query per 500 source ids, keyed `kind:sourceId`. */
   async getMany(tenantId: string, keys: Array<{ kind: ContactKind; sourceId: string }>): Promise<Map<string, ContactLink>> {
     const out = new Map<string, ContactLink>();
-    const wanted = new Set(keys.map((k) => `${k.kind}:${k.sourceId}`));
-    const sourceIds = [...new Set(keys.map((k) => k.sourceId))];
-    for (let i = 0; i < sourceIds.length; i += 500) {
-      const rows = await this.db
-        .selectFrom('contact_links')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('source_id', 'in', sourceIds.slice(i, i + 500))
-        .execute();
-      for (const r of rows) {
-        const link = toLink(r);
-        const key = `${link.contactKind}:${link.sourceId}`;
-        if (wanted.has(key)) out.set(key, link);
+    // Kind by kind: the key is (tenant, kind, source id), so a look-up names all three and reads only the
+    // rows asked for; by source id alone it would walk every link of the organisation.
+    for (const kind of ['customer', 'supplier'] as const) {
+      const sourceIds = [...new Set(keys.filter((k) => k.kind === kind).map((k) => k.sourceId))];
+      for (let i = 0; i < sourceIds.length; i += 500) {
+        const rows = await this.db
+          .selectFrom('contact_links')
+          .selectAll()
+          .where('tenant_id', '=', tenantId)
+          .where('contact_kind', '=', kind)
+          .where('source_id', 'in', sourceIds.slice(i, i + 500))
+          .execute();
+        for (const r of rows) {
+          const link = toLink(r);
+          out.set(`${link.contactKind}:${link.sourceId}`, link);
+        }
       }
     }
     return out;

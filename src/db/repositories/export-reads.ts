@@ -9,6 +9,7 @@ import type { Database } from '../schema';
 import type { ExportStatus } from '../../domain/types';
 import type { Export, ExportAttempt, ExportSource, FailureGroup, ListedExport } from '../../domain/export';
 import type { AttemptRecord, EarlierRevisions } from '../../domain/in-xero';
+import { precompiled } from '../precompiled';
 import { FAILED, toExport, toExportAttempt, toListedExport } from './export-rows';
 
 export type { ListedExport };
@@ -143,7 +144,9 @@ export class ExportReads {
 
   async documentPayloads(documentIds: number[]): Promise<Map<number, string>> {
     if (documentIds.length === 0) return new Map();
-    const rows = await this.db.selectFrom('documents').select(['id', 'payload']).where('id', 'in', documentIds).execute();
+    const { rows } = await precompiled.run(this.db, this.adapter.name, `documentPayloads:${documentIds.length}`, documentIds, (ids) =>
+      this.db.selectFrom('documents').select(['id', 'payload']).where('id', 'in', ids),
+    );
     return new Map(rows.map((r) => [r.id, r.payload]));
   }
 

@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { iso } from '../clock';
 import { valuesList } from '../values-list';
+import { precompiled, rowsOf } from '../precompiled';
 import type { CatalogCode } from '../../domain/catalog';
 import type { Export } from '../../domain/export';
 import type { DocumentKind } from '../../domain/types';
@@ -55,26 +56,28 @@ export class ExportWaits extends ExportReads {
         trx,
         contactKeys.map((k) => contactWaitLockKey(tenantId, k)),
       );
-      const at = iso();
-      const v = valuesList(
-        waits.map((w) => [w.id, w.reason, w.waitingFor]),
-        ['integer', 'text', 'text'],
-      );
-      await sql`with v (id, wait_reason, waiting_for) as (${v})
+      const values: [string, string, ...Array<string | number>] = [tenantId, iso(), ...waits.flatMap((w) => [w.id, w.reason, w.waitingFor])];
+      await precompiled.run(trx, this.adapter.name, `setManyWaiting:${waits.length}`, values, ([tenant, at, ...cells]) => {
+        const v = valuesList(rowsOf(cells, 3), ['integer', 'text', 'text']);
+        return sql`with v (id, wait_reason, waiting_for) as (${v})
         update exports set status = 'waiting', wait_reason = v.wait_reason, waiting_for = v.waiting_for, waiting_since = ${at}, lease_owner = null, lease_until = null, updated_at = ${at}
-        from v where exports.id = v.id and exports.tenant_id = ${tenantId}`.execute(trx);
+        from v where exports.id = v.id and exports.tenant_id = ${tenant}`;
+      });
       if (contactKeys.length === 0) return;
-      const links = await trx
-        .selectFrom('contact_links')
-        .select(['contact_kind', 'source_id'])
-        .where('tenant_id', '=', tenantId)
-        .where(
-          'source_id',
-          'in',
-          contactKeys.map((k) => k.slice(k.indexOf(':') + 1)),
-        )
-        .execute();
-      const linked = new Set(links.map((l) => `${l.contact_kind}:${l.source_id}`));
+      // By kind and source id: the links' key, so only the rows asked for are read.
+      const linked = new Set<string>();
+      for (const kind of ['customer', 'supplier']) {
+        const ids = contactKeys.filter((k) => k.startsWith(`${kind}:`)).map((k) => k.slice(kind.length + 1));
+        if (ids.length === 0) continue;
+        const links = await trx
+          .selectFrom('contact_links')
+          .select(['contact_kind', 'source_id'])
+          .where('tenant_id', '=', tenantId)
+          .where('contact_kind', '=', kind)
+          .where('source_id', 'in', ids)
+          .execute();
+        for (const l of links) linked.add(`${l.contact_kind}:${l.source_id}`);
+      }
       await new ExportWaits(trx, this.adapter).releaseWaiting(
         tenantId,
         contactKeys.filter((k) => linked.has(k)),
@@ -86,14 +89,16 @@ export class ExportWaits extends ExportReads {
   async releaseWaiting(tenantId: string, waitingFor: string | readonly string[]): Promise<number> {
     const keys = typeof waitingFor === 'string' ? [waitingFor] : waitingFor;
     if (keys.length === 0) return 0;
-    const rows = await this.db
-      .updateTable('exports')
-      .set({ status: 'queued', wait_reason: null, waiting_for: null, waiting_since: null, next_attempt_at: iso(), updated_at: iso() })
-      .where('tenant_id', '=', tenantId)
-      .where('status', '=', 'waiting')
-      .where('waiting_for', 'in', keys)
-      .returning('id')
-      .execute();
+    const values: [string, string, ...string[]] = [tenantId, iso(), ...keys];
+    const { rows } = await precompiled.run(this.db, this.adapter.name, `releaseWaiting:${keys.length}`, values, ([tenant, at, ...waitedFor]) =>
+      this.db
+        .updateTable('exports')
+        .set({ status: 'queued', wait_reason: null, waiting_for: null, waiting_since: null, next_attempt_at: at, updated_at: at })
+        .where('tenant_id', '=', tenant)
+        .where('status', '=', 'waiting')
+        .where('waiting_for', 'in', waitedFor)
+        .returning('id'),
+    );
     return rows.length + (await this.requeueGaveUp(tenantId, keys));
   }
 
@@ -101,26 +106,28 @@ export class ExportWaits extends ExportReads {
   async requeueGaveUp(tenantId: string, waitingFor: string | readonly string[]): Promise<number> {
     const keys = typeof waitingFor === 'string' ? [waitingFor] : waitingFor;
     if (keys.length === 0) return 0;
-    const rows = await this.db
-      .updateTable('exports')
-      .set({
-        status: 'queued',
-        wait_reason: null,
-        waiting_for: null,
-        waiting_since: null,
-        next_attempt_at: iso(),
-        updated_at: iso(),
-        last_error: null,
-        error_code: null,
-        error_class: null,
-        action_required: null,
-      })
-      .where('tenant_id', '=', tenantId)
-      .where('status', '=', 'failed')
-      .where('error_code', '=', CONTACT_NEVER_RECEIVED)
-      .where('waiting_for', 'in', keys)
-      .returning('id')
-      .execute();
+    const values: [string, string, ...string[]] = [tenantId, iso(), ...keys];
+    const { rows } = await precompiled.run(this.db, this.adapter.name, `requeueGaveUp:${keys.length}`, values, ([tenant, at, ...waitedFor]) =>
+      this.db
+        .updateTable('exports')
+        .set({
+          status: 'queued',
+          wait_reason: null,
+          waiting_for: null,
+          waiting_since: null,
+          next_attempt_at: at,
+          updated_at: at,
+          last_error: null,
+          error_code: null,
+          error_class: null,
+          action_required: null,
+        })
+        .where('tenant_id', '=', tenant)
+        .where('status', '=', 'failed')
+        .where('error_code', '=', CONTACT_NEVER_RECEIVED)
+        .where('waiting_for', 'in', waitedFor)
+        .returning('id'),
+    );
     return rows.length;
   }
 

@@ -103,20 +103,27 @@ export class ExportsRepository extends ExportWaits {
    */
   async dueKinds(tenantId: string, kinds: readonly string[], now = new Date()): Promise<Set<string>> {
     if (kinds.length === 0) return new Set();
-    const k = valuesList(
-      kinds.map((x) => [x]),
-      ['text'],
-    );
-    const { rows } = await sql<{ kind: string }>`with k (kind) as (${k})
-      select k.kind from k where exists (select 1 from exports where exports.tenant_id = ${tenantId} and exports.status = ${sql.lit('queued')} and exports.kind = k.kind
-        and ${this.adapter.notIndexed(sql.ref('exports.next_attempt_at'))} <= ${iso(now)})`.execute(this.db);
+    const { rows } = await precompiled.run(this.db, this.adapter.name, `dueKinds:${kinds.length}`, [tenantId, iso(now), ...kinds] as [string, string, ...string[]], ([tenant, at, ...names]) => {
+      const k = valuesList(
+        names.map((x) => [x]),
+        ['text'],
+      );
+      return sql<{ kind: string }>`with k (kind) as (${k})
+      select k.kind from k where exists (select 1 from exports where exports.tenant_id = ${tenant} and exports.status = ${sql.lit('queued')} and exports.kind = k.kind
+        and ${this.adapter.notIndexed(sql.ref('exports.next_attempt_at'))} <= ${at})`;
+    });
     return new Set(rows.map((r) => r.kind));
   }
 
   /** Organisations with due work, oldest work first, so that one big backlog cannot starve the rest. */
   async tenantsWithDueWork(now = new Date(), limit = 100): Promise<string[]> {
     // One index seek per organisation (its oldest due export), not a scan of every queued export.
-    const rows = await this.db
+    const { rows } = await precompiled.run(this.db, this.adapter.name, 'tenantsWithDueWork', [iso(now), limit] as const, ([at, most]) => this.tenantsWithDueWorkQuery(at, most));
+    return rows.map((r) => r.id);
+  }
+
+  private tenantsWithDueWorkQuery(at: string, limit: number) {
+    return this.db
       .selectFrom((db) =>
         db
           .selectFrom('tenants')
@@ -127,32 +134,31 @@ export class ExportsRepository extends ExportWaits {
               .select('exports.next_attempt_at')
               .whereRef('exports.tenant_id', '=', 'tenants.id')
               .where('exports.status', '=', 'queued')
-              .where('exports.next_attempt_at', '<=', iso(now))
+              .where('exports.next_attempt_at', '<=', at)
               .orderBy('exports.next_attempt_at')
               .limit(1)
               .as('due'),
           ])
           .where('tenants.status', '=', 'active')
-          .where((eb) => eb.or([eb('tenants.paused_until', 'is', null), eb('tenants.paused_until', '<=', iso(now))]))
+          .where((eb) => eb.or([eb('tenants.paused_until', 'is', null), eb('tenants.paused_until', '<=', at)]))
           .as('t'),
       )
       .select(['t.id', 't.due'])
       .where('t.due', 'is not', null)
       .orderBy('t.due')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.id);
+      .limit(limit);
   }
 
   /** Work whose lease ran out (a worker died mid-call) goes back to the queue, to be reconciled first. */
   async recoverExpiredLeases(now = new Date()): Promise<number> {
-    const rows = await this.db
-      .updateTable('exports')
-      .set({ status: 'queued', lease_owner: null, lease_until: null, needs_reconcile: 1, updated_at: iso(now) })
-      .where('status', '=', 'exporting')
-      .where('lease_until', '<', iso(now))
-      .returning('id')
-      .execute();
+    const { rows } = await precompiled.run(this.db, this.adapter.name, 'recoverExpiredLeases', [iso(now)] as const, ([at]) =>
+      this.db
+        .updateTable('exports')
+        .set({ status: 'queued', lease_owner: null, lease_until: null, needs_reconcile: 1, updated_at: at })
+        .where('status', '=', 'exporting')
+        .where('lease_until', '<', at)
+        .returning('id'),
+    );
     return rows.length;
   }
 
@@ -304,22 +310,23 @@ export class ExportsRepository extends ExportWaits {
   }
 
   async markFailed(id: number, f: FailureInfo, now = new Date()): Promise<void> {
-    await this.db
-      .updateTable('exports')
-      .set({
-        status: 'failed',
-        last_error: f.message,
-        error_code: f.code,
-        error_class: f.errorClass,
-        action_required: f.action,
-        lease_owner: null,
-        lease_until: null,
-        wait_reason: null,
-        waiting_for: null,
-        updated_at: iso(now),
-      })
-      .where('id', '=', id)
-      .execute();
+    await precompiled.run(this.db, this.adapter.name, 'markFailed', [id, f.message, f.code, f.errorClass, f.action, iso(now)] as const, ([row, message, code, errorClass, action, at]) =>
+      this.db
+        .updateTable('exports')
+        .set({
+          status: 'failed',
+          last_error: message,
+          error_code: code,
+          error_class: errorClass,
+          action_required: action,
+          lease_owner: null,
+          lease_until: null,
+          wait_reason: null,
+          waiting_for: null,
+          updated_at: at,
+        })
+        .where('id', '=', row),
+    );
   }
 
   /** Back to the queue for a later attempt (transient failure, or a pause of the organisation). */
@@ -349,11 +356,14 @@ export class ExportsRepository extends ExportWaits {
   /** Records the date sent to Xero where the lock-date policy moved it (null: the source date was sent), in one statement. */
   async setXeroDates(updates: Array<{ id: number; date: string | null }>): Promise<void> {
     if (updates.length === 0) return;
-    const v = valuesList(
-      updates.map((u) => [u.id, u.date]),
-      ['integer', 'text'],
+    await precompiled.run(
+      this.db,
+      this.adapter.name,
+      `setXeroDates:${updates.length}`,
+      updates.flatMap((u) => [u.id, u.date]),
+      (cells) =>
+        sql`with v (id, xero_date) as (${valuesList(rowsOf(cells, 2), ['integer', 'text'])}) update exports set xero_date = v.xero_date from v where exports.id = v.id and exports.xero_date is distinct from v.xero_date`,
     );
-    await sql`with v (id, xero_date) as (${v}) update exports set xero_date = v.xero_date from v where exports.id = v.id and exports.xero_date is distinct from v.xero_date`.execute(this.db);
   }
 
   /** The total xport expects Xero to compute, shown beside Xero's own total. */
@@ -368,11 +378,14 @@ export class ExportsRepository extends ExportWaits {
    */
   async setDocumentTotals(totals: Array<{ documentId: number; total: string }>): Promise<void> {
     if (totals.length === 0) return;
-    const v = valuesList(
-      totals.map((t) => [t.documentId, t.total]),
-      ['integer', 'text'],
+    await precompiled.run(
+      this.db,
+      this.adapter.name,
+      `setDocumentTotals:${totals.length}`,
+      totals.flatMap((t) => [t.documentId, t.total]),
+      (cells) =>
+        sql`with v (id, total) as (${valuesList(rowsOf(cells, 2), ['integer', 'text'])}) update documents set total = v.total from v where documents.id = v.id and documents.total is distinct from v.total`,
     );
-    await sql`with v (id, total) as (${v}) update documents set total = v.total from v where documents.id = v.id and documents.total is distinct from v.total`.execute(this.db);
   }
 
   /** failed → queued now (a person pressed Export). Returns the ids that changed. */

@@ -97,7 +97,7 @@ async function ingestInTransaction(trx: Transaction<Database>, adapter: DialectA
   const now = o.now ?? new Date();
   // Documents seen for the first time, once in the request (the common case), are inserted together;
   // the rest one by one in request order (a revision, a duplicate, the same document twice).
-  const fresh = await freshIndexes(trx, tenantId, docs);
+  const fresh = await freshIndexes(trx, adapter, tenantId, docs);
   const inserted = await insertFresh(trx, adapter, tenantId, docs, fresh, now);
   const results: IngestResult[] = [];
   const conflicts: RevisionConflict[] = [];
@@ -115,21 +115,23 @@ const keyOf = (kind: string, sourceId: string): string => `${kind}\u0000${source
 const CHUNK = 500;
 
 /** The positions of documents with no revision stored yet that appear once in the request. */
-async function freshIndexes(trx: Transaction<Database>, tenantId: string, docs: PreparedDocument[]): Promise<Set<number>> {
+async function freshIndexes(trx: Transaction<Database>, adapter: DialectAdapter, tenantId: string, docs: PreparedDocument[]): Promise<Set<number>> {
   const seen = new Map<string, number>();
   for (const d of docs) seen.set(keyOf(d.kind, d.sourceId), (seen.get(keyOf(d.kind, d.sourceId)) ?? 0) + 1);
   const known = new Set<string>();
   const kinds = [...new Set(docs.map((d) => d.kind))];
   const ids = [...new Set(docs.map((d) => d.sourceId))];
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await trx
-      .selectFrom('documents')
-      .select(['kind', 'source_id'])
-      .distinct()
-      .where('tenant_id', '=', tenantId)
-      .where('kind', 'in', kinds)
-      .where('source_id', 'in', ids.slice(i, i + CHUNK))
-      .execute();
+    const chunk = ids.slice(i, i + CHUNK);
+    const { rows } = await inserts.run(trx, adapter.name, `fresh:${kinds.length}:${chunk.length}`, [tenantId, ...kinds, ...chunk] as [string, ...string[]], ([tenant, ...names]) =>
+      trx
+        .selectFrom('documents')
+        .select(['kind', 'source_id'])
+        .distinct()
+        .where('tenant_id', '=', tenant)
+        .where('kind', 'in', names.slice(0, kinds.length))
+        .where('source_id', 'in', names.slice(kinds.length)),
+    );
     for (const r of rows) known.add(keyOf(r.kind, r.source_id));
   }
   const out = new Set<number>();
