@@ -3,7 +3,7 @@
  * several processes starting at once apply each migration exactly once. A database that has
  * migrations this build does not know was written by a newer xport: refuse to run on it.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { DialectAdapter, DialectName } from './dialect';
 import type { Database } from './schema';
 import * as m0001 from './migrations/0001_initial';
@@ -70,7 +70,13 @@ export interface MigrationReport {
 export async function migrateToLatest(db: Kysely<Database>, adapter: DialectAdapter): Promise<MigrationReport> {
   const migrator = new Migrator({ db, provider: new InCodeProvider(adapter.name) });
   await refuseNewerSchema(db);
-  const { error, results } = await migrator.migrateToLatest();
+  // SQLite: an index built over a large table sorts through temporary files, not memory (dialect.ts
+  // keeps a connection's temporary storage in memory otherwise).
+  const fileTemp = adapter.name === 'sqlite' && !db.isTransaction;
+  if (fileTemp) await sql`pragma temp_store = file`.execute(db);
+  const { error, results } = await migrator.migrateToLatest().finally(async () => {
+    if (fileTemp) await sql`pragma temp_store = memory`.execute(db);
+  });
   if (error) throw new Error(`Database migration failed: ${String(error instanceof Error ? error.message : error)}`, { cause: error });
   const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   const names = Object.keys(MIGRATIONS);
