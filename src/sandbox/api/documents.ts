@@ -45,7 +45,16 @@ const CREDIT_NOTES: DocSpec = {
 export function findDoc(spec: { map: (o: OrgState) => Map<string, DocRec> }, org: OrgState, key: string): DocRec | undefined {
   const map = spec.map(org);
   if (isGuid(key)) return map.get(key.toLowerCase());
-  return [...map.values()].find((d) => d.Number?.toLowerCase() === key.toLowerCase() && d.Status !== 'DELETED');
+  const number = key.toLowerCase();
+  const named = (d: DocRec | undefined): d is DocRec => d !== undefined && d.Number?.toLowerCase() === number && d.Status !== 'DELETED';
+  // Invoices by their number index (OrgState.invoiceNumbers), not a walk of every invoice: a walk made
+  // each POST slower than the last as the organisation filled up. The first of several in the
+  // collection's order, as the walk found it.
+  if (map === org.invoices) {
+    const live = [...(org.invoiceNumbers.get(number) ?? [])].map((id) => map.get(id)).filter(named);
+    return live.length <= 1 ? live[0] : [...map.values()].find((d) => live.includes(d));
+  }
+  return [...map.values()].find(named);
 }
 
 /** PUT creates (an id names the document to update); POST also matches a sales invoice by its number. */
