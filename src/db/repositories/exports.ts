@@ -355,14 +355,27 @@ export class ExportsRepository extends ExportWaits {
 
   /** Records the date sent to Xero where the lock-date policy moved it (null: the source date was sent), in one statement. */
   async setXeroDates(updates: Array<{ id: number; date: string | null }>): Promise<void> {
-    if (updates.length === 0) return;
+    await this.setWhereDistinct(
+      'exports',
+      'xero_date',
+      updates.map((u) => [u.id, u.date]),
+    );
+  }
+
+  /**
+   * `column` of each row `id` set to its value, in one statement compiled once per row count; only the rows
+   * whose value differs are written (an unchanged row rewritten still costs its page in the WAL).
+   */
+  private async setWhereDistinct(table: 'exports' | 'documents', column: 'xero_date' | 'total', rows: Array<[id: number, value: string | null]>): Promise<void> {
+    if (rows.length === 0) return;
+    const [t, c] = [sql.table(table), sql.ref(column)];
     await precompiled.run(
       this.db,
       this.adapter.name,
-      `setXeroDates:${updates.length}`,
-      updates.flatMap((u) => [u.id, u.date]),
+      `set ${table}.${column}:${rows.length}`,
+      rows.flat(),
       (cells) =>
-        sql`with v (id, xero_date) as (${valuesList(rowsOf(cells, 2), ['integer', 'text'])}) update exports set xero_date = v.xero_date from v where exports.id = v.id and exports.xero_date is distinct from v.xero_date`,
+        sql`with v (id, new_value) as (${valuesList(rowsOf(cells, 2), ['integer', 'text'])}) update ${t} set ${c} = v.new_value from v where ${t}.id = v.id and ${t}.${c} is distinct from v.new_value`,
     );
   }
 
@@ -371,20 +384,12 @@ export class ExportsRepository extends ExportWaits {
     await this.setDocumentTotals([{ documentId, total }]);
   }
 
-  /**
-   * setDocumentTotal for a whole batch, in one statement. A claim sets every document's total again, and
-   * most are unchanged: only the rows that differ are written (an unchanged row rewritten still costs its
-   * page in the WAL).
-   */
+  /** setDocumentTotal for a whole batch, in one statement. A claim sets every document's total again, and most are unchanged. */
   async setDocumentTotals(totals: Array<{ documentId: number; total: string }>): Promise<void> {
-    if (totals.length === 0) return;
-    await precompiled.run(
-      this.db,
-      this.adapter.name,
-      `setDocumentTotals:${totals.length}`,
-      totals.flatMap((t) => [t.documentId, t.total]),
-      (cells) =>
-        sql`with v (id, total) as (${valuesList(rowsOf(cells, 2), ['integer', 'text'])}) update documents set total = v.total from v where documents.id = v.id and documents.total is distinct from v.total`,
+    await this.setWhereDistinct(
+      'documents',
+      'total',
+      totals.map((t) => [t.documentId, t.total]),
     );
   }
 
