@@ -255,6 +255,23 @@ export class ReconciliationRepository {
     return r.id;
   }
 
+  /**
+   * Runs of this organisation still marked running, ended as `interrupted`: called by the holder of the
+   * organisation's reconciliation lease before it starts a run, when no other run can be going on, so
+   * these are runs whose process stopped (killed, crashed, the machine lost) before it could finish them.
+   * Returns their ids.
+   */
+  async interruptRuns(tenantId: string, at = new Date()): Promise<number[]> {
+    const rows = await this.db
+      .updateTable('reconciliation_runs')
+      .set({ finished_at: iso(at), outcome: 'interrupted', message: 'The process running it stopped before it finished (its calls are not counted in the budget)' })
+      .where('tenant_id', '=', tenantId)
+      .where('outcome', '=', 'running')
+      .returning('id')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   async finishRun(id: number, r: { outcome: string; message: string | null; calls: number; checked: number; newDifferences: number }): Promise<void> {
     await this.db
       .updateTable('reconciliation_runs')

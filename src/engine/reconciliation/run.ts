@@ -119,6 +119,10 @@ export class Reconciler {
 
   private async runHeld(tenantId: string, trigger: string): Promise<RunSummary> {
     const started = new Date();
+    // Under the lease no other run of this organisation is going on: one still marked running was left by
+    // a process that stopped mid-run.
+    const interrupted = await this.repo.interruptRuns(tenantId, started);
+    if (interrupted.length > 0) this.d.logger.warn({ tenantId, runs: interrupted }, 'reconciliation runs left running by a process that stopped are marked interrupted');
     const { left, perDay } = await this.budget(tenantId, started);
     const budget = new CallBudget(left);
     const runId = await this.repo.startRun(tenantId, trigger, perDay, started);

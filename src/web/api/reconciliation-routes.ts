@@ -43,7 +43,7 @@ const run = z.object({
   trigger: z.string(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
-  outcome: z.string().describe('running, complete, partial (budget used up or Xero unreadable: the next run goes on from there) or failed'),
+  outcome: z.string().describe('running, complete, partial (budget used up or Xero unreadable: the next run goes on from there), failed, or interrupted (its process stopped before it finished)'),
   message: z.string().nullable(),
   calls: z.number().int(),
   budget: z.number().int(),
