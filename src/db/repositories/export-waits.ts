@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { iso } from '../clock';
 import { valuesList } from '../values-list';
 import { precompiled, rowsOf } from '../precompiled';
+import { ContactLinksRepository, type ContactKind } from './contact-links';
 import type { CatalogCode } from '../../domain/catalog';
 import type { Export } from '../../domain/export';
 import type { DocumentKind } from '../../domain/types';
@@ -64,20 +65,11 @@ export class ExportWaits extends ExportReads {
         from v where exports.id = v.id and exports.tenant_id = ${tenant}`;
       });
       if (contactKeys.length === 0) return;
-      // By kind and source id: the links' key, so only the rows asked for are read.
-      const linked = new Set<string>();
-      for (const kind of ['customer', 'supplier']) {
-        const ids = contactKeys.filter((k) => k.startsWith(`${kind}:`)).map((k) => k.slice(kind.length + 1));
-        if (ids.length === 0) continue;
-        const links = await trx
-          .selectFrom('contact_links')
-          .select(['contact_kind', 'source_id'])
-          .where('tenant_id', '=', tenantId)
-          .where('contact_kind', '=', kind)
-          .where('source_id', 'in', ids)
-          .execute();
-        for (const l of links) linked.add(`${l.contact_kind}:${l.source_id}`);
-      }
+      // Keyed `kind:sourceId`, as the wait keys are.
+      const linked = await new ContactLinksRepository(trx).getMany(
+        tenantId,
+        contactKeys.map((k) => ({ kind: k.slice(0, k.indexOf(':')) as ContactKind, sourceId: k.slice(k.indexOf(':') + 1) })),
+      );
       await new ExportWaits(trx, this.adapter).releaseWaiting(
         tenantId,
         contactKeys.filter((k) => linked.has(k)),
